@@ -1,0 +1,157 @@
+//! The rule engine: dispatch rules over a [`Document`], apply suppressions
+//! and severities, and run the fix loop.
+
+mod fix;
+
+use crate::config::Settings;
+use crate::diagnostic::{Diagnostic, Fix, Related, Severity, TextRange};
+use crate::model::{Document, Instruction, InstructionKind};
+use crate::registry::{RuleMeta, all_rules};
+
+pub use fix::{FixResult, fix};
+#[cfg(test)]
+pub(crate) use fix::fix_with_rules;
+
+/// A rule: its metadata plus the checks the engine calls.
+pub struct Rule {
+    pub meta: RuleMeta,
+    /// The instruction kinds `check_instruction` is called for.
+    pub kinds: &'static [InstructionKind],
+    /// Also call `check_instruction` on instructions wrapped in `ONBUILD`.
+    pub in_onbuild: bool,
+    pub check_instruction: Option<fn(&Instruction, &mut Context<'_>)>,
+    /// Called once per document, after every instruction was seen.
+    pub check_document: Option<fn(&mut Context<'_>)>,
+}
+
+impl std::fmt::Debug for Rule {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Rule").field("name", &self.meta.name).finish()
+    }
+}
+
+/// What a rule sees while it runs, and where it reports.
+pub struct Context<'a> {
+    pub doc: &'a Document,
+    pub settings: &'a Settings,
+    rule: &'static Rule,
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl<'a> Context<'a> {
+    /// Report a finding at `range`; refine it with the returned handle.
+    pub fn report(&mut self, range: TextRange, message: impl Into<String>) -> &mut Diagnostic {
+        self.diagnostics.push(Diagnostic {
+            rule: &self.rule.meta,
+            severity: self.rule.meta.severity,
+            message: message.into(),
+            range,
+            fix: None,
+            related: Vec::new(),
+        });
+        self.diagnostics.last_mut().expect("just pushed")
+    }
+
+    /// This rule's options table from the config (`[rules.<name>]`), if any.
+    pub fn options(&self) -> Option<&toml::Table> {
+        self.settings.rule_options(self.rule.meta.name)
+    }
+
+    /// The source text of `range`.
+    pub fn text(&self, range: TextRange) -> &'a str {
+        &self.doc.text()[range.as_range()]
+    }
+}
+
+impl Diagnostic {
+    pub fn with_fix(&mut self, fix: Fix) -> &mut Self {
+        debug_assert!(self.rule.fix.is_fixable(), "rule {} declares no fix but reported one", self.rule.name);
+        self.fix = Some(fix);
+        self
+    }
+
+    pub fn with_related(&mut self, range: TextRange, message: impl Into<String>) -> &mut Self {
+        self.related.push(Related { range, message: message.into() });
+        self
+    }
+}
+
+/// The diagnostics of one check, sorted by position.
+#[derive(Debug, Default)]
+pub struct CheckResult {
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl CheckResult {
+    /// The most severe diagnostic's severity.
+    pub fn max_severity(&self) -> Option<Severity> {
+        self.diagnostics.iter().map(|d| d.severity).min()
+    }
+}
+
+/// Parse `source` and lint it.
+pub fn check(source: &str, settings: &Settings) -> CheckResult {
+    let doc = Document::parse(source);
+    CheckResult { diagnostics: check_document(&doc, settings) }
+}
+
+/// Lint an already-built document (the language server keeps one per file).
+pub fn check_document(doc: &Document, settings: &Settings) -> Vec<Diagnostic> {
+    let rules: Vec<&'static Rule> = all_rules().iter().copied().filter(|rule| settings.is_enabled(&rule.meta)).collect();
+    check_with_rules(doc, settings, &rules)
+}
+
+/// Lint with exactly `rules` (the rule tests run one rule at a time).
+pub(crate) fn check_with_rules(doc: &Document, settings: &Settings, rules: &[&'static Rule]) -> Vec<Diagnostic> {
+    let rules: Vec<&'static Rule> =
+        rules.iter().copied().filter(|rule| !doc.suppressions.skips_file(&rule.meta)).collect();
+
+    // Kind-indexed dispatch: one walk over the instructions.
+    let mut by_kind: Vec<Vec<&'static Rule>> = vec![Vec::new(); InstructionKind::COUNT];
+    for rule in &rules {
+        if rule.check_instruction.is_some() {
+            for kind in rule.kinds {
+                by_kind[*kind as usize].push(rule);
+            }
+        }
+    }
+
+    let mut diagnostics = Vec::new();
+    let mut run = |rule: &'static Rule, f: &dyn Fn(&mut Context<'_>)| {
+        let mut ctx = Context { doc, settings, rule, diagnostics: Vec::new() };
+        f(&mut ctx);
+        diagnostics.append(&mut ctx.diagnostics);
+    };
+    for instruction in &doc.instructions {
+        for rule in &by_kind[instruction.kind as usize] {
+            let check = rule.check_instruction.expect("filtered above");
+            run(rule, &|ctx| check(instruction, ctx));
+        }
+        if let Some(inner) = instruction.onbuild.as_deref() {
+            for rule in by_kind[inner.kind as usize].iter().filter(|r| r.in_onbuild) {
+                let check = rule.check_instruction.expect("filtered above");
+                run(rule, &|ctx| check(inner, ctx));
+            }
+        }
+    }
+    for rule in &rules {
+        if let Some(check) = rule.check_document {
+            run(rule, &|ctx| check(ctx));
+        }
+    }
+
+    diagnostics.retain(|d| !doc.suppressions.suppresses(doc, d));
+    for d in &mut diagnostics {
+        d.severity = settings.severity_of(d.rule);
+        if doc.suppressions.checks_are_errors && d.rule.aliases.iter().any(|a| is_buildkit_check_name(a)) {
+            d.severity = Severity::Error;
+        }
+    }
+    diagnostics.sort_by(|a, b| (a.range.start, a.range.end, a.rule.name).cmp(&(b.range.start, b.range.end, b.rule.name)));
+    diagnostics
+}
+
+/// BuildKit check names are CamelCase words; hadolint codes are `DL`/`SC` + digits.
+pub(crate) fn is_buildkit_check_name(alias: &str) -> bool {
+    alias.chars().next().is_some_and(|c| c.is_ascii_uppercase()) && !alias.starts_with("DL") && !alias.starts_with("SC")
+}

@@ -1,0 +1,21 @@
+//! The dockside engine: Dockerfile text in, diagnostics and fixes out.
+//!
+//! Data flows one way: [`syntax`] (tree-sitter) -> [`model::Document`] ->
+//! rules (through [`engine`]) -> [`Diagnostic`]s and [`Fix`]es. Nothing here
+//! knows about terminals or the Language Server Protocol; front-ends call
+//! [`check`] and [`fix`] and render the results themselves.
+
+pub mod config;
+pub mod diagnostic;
+pub mod engine;
+pub mod model;
+pub mod registry;
+mod rules;
+pub mod syntax;
+
+pub use config::{ConfigError, Settings};
+pub use diagnostic::{Applicability, Category, Diagnostic, Edit, Fix, Related, Severity, TextRange};
+pub use engine::{CheckResult, FixResult, Rule, check, check_document, fix};
+pub use model::Document;
+pub use registry::{FixAvailability, RuleMeta, all_rules, find_rule};
+pub use syntax::{ColumnUnit, LineIndex, Position, SyntaxTree};

@@ -1,0 +1,77 @@
+//! Image references: `[registry[:port]/]path[:tag][@digest]`.
+
+/// A parsed image reference (from resolved text).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ImageRef {
+    /// `registry.example.com:5000`, when the first component names one.
+    pub registry: Option<String>,
+    /// `library/ubuntu`, `team/app`, `scratch`.
+    pub path: String,
+    pub tag: Option<String>,
+    pub digest: Option<String>,
+}
+
+impl ImageRef {
+    /// Split a reference. Never fails: odd input gives an odd path.
+    pub fn parse(text: &str) -> ImageRef {
+        let (rest, digest) = match text.split_once('@') {
+            Some((r, d)) => (r, Some(d.to_string())),
+            None => (text, None),
+        };
+        let (registry, rest) = match rest.split_once('/') {
+            Some((first, after)) if first.contains('.') || first.contains(':') || first == "localhost" => {
+                (Some(first.to_string()), after)
+            }
+            _ => (None, rest),
+        };
+        let last_slash = rest.rfind('/').map_or(0, |i| i + 1);
+        let (path, tag) = match rest[last_slash..].rfind(':') {
+            Some(i) => (rest[..last_slash + i].to_string(), Some(rest[last_slash + i + 1..].to_string())),
+            None => (rest.to_string(), None),
+        };
+        ImageRef { registry, path, tag, digest }
+    }
+
+    /// The last path component (`ubuntu` for `library/ubuntu`).
+    pub fn short_name(&self) -> &str {
+        self.path.rsplit('/').next().unwrap_or(&self.path)
+    }
+
+    /// True for Docker Hub references (no registry, or `docker.io`).
+    pub fn is_docker_hub(&self) -> bool {
+        matches!(self.registry.as_deref(), None | Some("docker.io") | Some("index.docker.io") | Some("registry-1.docker.io"))
+    }
+
+    pub fn is_scratch(&self) -> bool {
+        self.registry.is_none() && self.path.eq_ignore_ascii_case("scratch")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn r(reg: Option<&str>, path: &str, tag: Option<&str>, digest: Option<&str>) -> ImageRef {
+        ImageRef {
+            registry: reg.map(str::to_string),
+            path: path.to_string(),
+            tag: tag.map(str::to_string),
+            digest: digest.map(str::to_string),
+        }
+    }
+
+    #[test]
+    fn splits_references() {
+        assert_eq!(ImageRef::parse("ubuntu"), r(None, "ubuntu", None, None));
+        assert_eq!(ImageRef::parse("ubuntu:24.04"), r(None, "ubuntu", Some("24.04"), None));
+        assert_eq!(
+            ImageRef::parse("registry.example.com:5000/team/app:1.2.3@sha256:abc"),
+            r(Some("registry.example.com:5000"), "team/app", Some("1.2.3"), Some("sha256:abc"))
+        );
+        assert_eq!(ImageRef::parse("localhost:5000/app"), r(Some("localhost:5000"), "app", None, None));
+        assert_eq!(ImageRef::parse("localhost/app:1"), r(Some("localhost"), "app", Some("1"), None));
+        assert_eq!(ImageRef::parse("library/ubuntu@sha256:1"), r(None, "library/ubuntu", None, Some("sha256:1")));
+        assert!(ImageRef::parse("scratch").is_scratch());
+        assert_eq!(ImageRef::parse("mcr.microsoft.com/windows/servercore:ltsc2022").short_name(), "servercore");
+    }
+}

@@ -1,0 +1,921 @@
+//! The Document model: everything rules need to know about a Dockerfile,
+//! built once per parse from the syntax tree. It never fails; missing parts
+//! are `None` and syntax problems are listed in [`Document::syntax_errors`].
+
+mod image;
+mod scope;
+mod shell;
+mod suppress;
+mod word;
+
+use tree_sitter::Node;
+
+use crate::diagnostic::TextRange;
+use crate::syntax::{LineIndex, SyntaxError, SyntaxTree};
+
+pub use image::ImageRef;
+pub use scope::{PREDEFINED_ARGS, Scope};
+pub use shell::{Segment, ShellArg, ShellCommand, ShellScript};
+pub use suppress::{Pragma, Suppressions};
+pub use word::{Expanded, Expansion, Part, Word};
+
+/// Instruction keywords, plus `Unknown` for anything else.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum InstructionKind {
+    From,
+    Run,
+    Cmd,
+    Label,
+    Maintainer,
+    Expose,
+    Env,
+    Add,
+    Copy,
+    Entrypoint,
+    Volume,
+    User,
+    Workdir,
+    Arg,
+    Onbuild,
+    Stopsignal,
+    Healthcheck,
+    Shell,
+    Unknown,
+}
+
+impl InstructionKind {
+    pub const COUNT: usize = 19;
+    pub const ALL: [InstructionKind; 19] = [
+        Self::From,
+        Self::Run,
+        Self::Cmd,
+        Self::Label,
+        Self::Maintainer,
+        Self::Expose,
+        Self::Env,
+        Self::Add,
+        Self::Copy,
+        Self::Entrypoint,
+        Self::Volume,
+        Self::User,
+        Self::Workdir,
+        Self::Arg,
+        Self::Onbuild,
+        Self::Stopsignal,
+        Self::Healthcheck,
+        Self::Shell,
+        Self::Unknown,
+    ];
+
+    /// The keyword in upper case (`FROM`); `Unknown` has none.
+    pub fn keyword(self) -> &'static str {
+        match self {
+            Self::From => "FROM",
+            Self::Run => "RUN",
+            Self::Cmd => "CMD",
+            Self::Label => "LABEL",
+            Self::Maintainer => "MAINTAINER",
+            Self::Expose => "EXPOSE",
+            Self::Env => "ENV",
+            Self::Add => "ADD",
+            Self::Copy => "COPY",
+            Self::Entrypoint => "ENTRYPOINT",
+            Self::Volume => "VOLUME",
+            Self::User => "USER",
+            Self::Workdir => "WORKDIR",
+            Self::Arg => "ARG",
+            Self::Onbuild => "ONBUILD",
+            Self::Stopsignal => "STOPSIGNAL",
+            Self::Healthcheck => "HEALTHCHECK",
+            Self::Shell => "SHELL",
+            Self::Unknown => "",
+        }
+    }
+
+    fn from_node_kind(kind: &str) -> Option<InstructionKind> {
+        let name = kind.strip_suffix("_instruction")?;
+        Self::ALL.into_iter().find(|k| k.keyword().eq_ignore_ascii_case(name)).or((name == "unknown").then_some(Self::Unknown))
+    }
+}
+
+/// `--name[=value]` on FROM, RUN, COPY, ADD, HEALTHCHECK.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Flag {
+    pub range: TextRange,
+    pub name: String,
+    pub name_range: TextRange,
+    pub value: Option<Word>,
+    /// For `--mount=…`: the `key[=value]` options.
+    pub mount: Vec<MountOption>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MountOption {
+    pub key: String,
+    pub key_range: TextRange,
+    pub value: Option<Word>,
+}
+
+impl Flag {
+    /// A mount option's value (`type`, `target`...).
+    pub fn mount_value(&self, key: &str) -> Option<String> {
+        self.mount.iter().find(|o| o.key.eq_ignore_ascii_case(key)).and_then(|o| o.value.as_ref()).map(Word::value)
+    }
+}
+
+/// `key=value` in ENV, LABEL and ARG (ARG's value is its default).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Pair {
+    pub range: TextRange,
+    pub key: Word,
+    pub value: Option<Word>,
+    /// Written as `key value` (ENV/LABEL legacy form) instead of `key=value`.
+    pub legacy: bool,
+}
+
+/// The exec form of RUN, CMD, ENTRYPOINT, SHELL, COPY, ADD and VOLUME.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct JsonForm {
+    pub range: TextRange,
+    /// Decoded strings, each with the range of its JSON string (quotes included).
+    pub items: Vec<(String, TextRange)>,
+}
+
+/// Shell-form text of RUN, CMD, ENTRYPOINT (and HEALTHCHECK CMD).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ShellForm {
+    pub range: TextRange,
+    /// What Docker passes to the shell: continuations and the comment lines
+    /// inside them removed.
+    pub text: String,
+    pub segments: Vec<Segment>,
+}
+
+/// A heredoc attached to RUN, COPY or ADD.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Heredoc {
+    /// `<<EOF`, `<<-"EOF"` ...
+    pub marker_range: TextRange,
+    pub delimiter: String,
+    /// `<<-`: leading tabs are stripped from the body.
+    pub strip_tabs: bool,
+    /// A quoted delimiter turns off variable expansion in the body.
+    pub quoted: bool,
+    /// The body lines as written (tabs kept), without the terminator line.
+    pub body: String,
+    pub body_range: TextRange,
+    /// The terminator line, if present.
+    pub end_range: Option<TextRange>,
+}
+
+impl Heredoc {
+    /// The body as the build sees it (`<<-` strips leading tabs).
+    pub fn content(&self) -> String {
+        if self.strip_tabs {
+            self.body.split_inclusive('\n').map(|l| l.trim_start_matches('\t')).collect()
+        } else {
+            self.body.clone()
+        }
+    }
+}
+
+/// One instruction, with everything parsed that any instruction may carry.
+#[derive(Clone, Debug)]
+pub struct Instruction {
+    pub kind: InstructionKind,
+    /// Index in [`Document::instructions`] (for ONBUILD's inner instruction:
+    /// the index of the ONBUILD).
+    pub index: usize,
+    /// From the keyword to the end of the last argument or heredoc.
+    pub range: TextRange,
+    pub keyword_range: TextRange,
+    /// The keyword as written (`from`, `Run`).
+    pub keyword: String,
+    pub flags: Vec<Flag>,
+    /// Arguments in order: paths (COPY/ADD/VOLUME/WORKDIR), ports, user,
+    /// signal, heredoc markers excluded. For the exec form, the decoded strings.
+    pub args: Vec<Word>,
+    pub pairs: Vec<Pair>,
+    pub json: Option<JsonForm>,
+    pub shell: Option<ShellForm>,
+    /// The RUN script (shell form, heredoc script, or `sh -c` exec form),
+    /// parsed with tree-sitter-bash. `None` when the SHELL in effect is not a
+    /// POSIX shell.
+    pub script: Option<ShellScript>,
+    pub heredocs: Vec<Heredoc>,
+    /// FROM: the image reference as written.
+    pub image: Option<ImageSpec>,
+    /// FROM … AS name.
+    pub alias: Option<Word>,
+    /// ONBUILD's instruction; HEALTHCHECK's CMD.
+    pub onbuild: Option<Box<Instruction>>,
+    pub healthcheck_cmd: Option<Box<Instruction>>,
+    pub healthcheck_none: bool,
+    /// Free text (MAINTAINER, unknown instructions).
+    pub text: Option<Word>,
+    /// The stage this instruction belongs to (`None` before the first FROM).
+    pub stage: Option<usize>,
+}
+
+impl Instruction {
+    pub fn flag(&self, name: &str) -> Option<&Flag> {
+        self.flags.iter().find(|f| f.name.eq_ignore_ascii_case(name))
+    }
+
+    /// True when written in exec (JSON) form.
+    pub fn is_exec_form(&self) -> bool {
+        self.json.is_some()
+    }
+}
+
+/// The image of a FROM as written, with the grammar's split.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ImageSpec {
+    pub word: Word,
+    pub registry_range: Option<TextRange>,
+    pub name_range: TextRange,
+    pub tag_range: Option<TextRange>,
+    pub digest_range: Option<TextRange>,
+}
+
+/// What a stage builds on.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Base {
+    /// `FROM <earlier stage>`.
+    Stage(usize),
+    /// An image; `resolved` is false when a variable had no known value.
+    Image { reference: ImageRef, text: String, resolved: bool },
+    Scratch,
+    /// No image given.
+    Missing,
+}
+
+/// A build stage: a FROM and the instructions up to the next FROM.
+#[derive(Clone, Debug)]
+pub struct Stage {
+    pub index: usize,
+    /// `AS name`, lower-cased as BuildKit compares them.
+    pub name: Option<String>,
+    pub name_range: Option<TextRange>,
+    /// The FROM instruction's index.
+    pub from: usize,
+    /// Instruction indices `from..end`.
+    pub end: usize,
+    pub base: Base,
+    pub platform: Option<Word>,
+}
+
+impl Stage {
+    pub fn instructions<'a>(&self, doc: &'a Document) -> &'a [Instruction] {
+        &doc.instructions[self.from..self.end]
+    }
+}
+
+/// A parser directive (`# syntax=…`, `# escape=…`, `# check=…`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Directive {
+    pub range: TextRange,
+    pub name: String,
+    pub value: String,
+    pub value_range: TextRange,
+}
+
+/// A comment line between instructions.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Comment {
+    pub range: TextRange,
+    pub text: String,
+}
+
+/// The semantic model of one Dockerfile.
+pub struct Document {
+    syntax: SyntaxTree,
+    pub line_index: LineIndex,
+    pub directives: Vec<Directive>,
+    pub escape: char,
+    pub instructions: Vec<Instruction>,
+    pub stages: Vec<Stage>,
+    pub comments: Vec<Comment>,
+    pub suppressions: Suppressions,
+    pub syntax_errors: Vec<SyntaxError>,
+}
+
+impl std::fmt::Debug for Document {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Document").field("instructions", &self.instructions.len()).finish()
+    }
+}
+
+impl Document {
+    pub fn parse(text: &str) -> Document {
+        Document::build(SyntaxTree::parse(text))
+    }
+
+    /// Build the model from a (possibly incrementally re-parsed) tree.
+    pub fn build(syntax: SyntaxTree) -> Document {
+        let line_index = LineIndex::new(syntax.text());
+        let mut doc = Document {
+            line_index,
+            directives: Vec::new(),
+            escape: '\\',
+            instructions: Vec::new(),
+            stages: Vec::new(),
+            comments: Vec::new(),
+            suppressions: Suppressions::default(),
+            syntax_errors: syntax.syntax_errors(),
+            syntax,
+        };
+        doc.read_top_level();
+        doc.build_stages();
+        doc.parse_scripts();
+        doc.check_arguments();
+        doc
+    }
+
+    pub fn text(&self) -> &str {
+        self.syntax.text()
+    }
+
+    pub fn syntax(&self) -> &SyntaxTree {
+        &self.syntax
+    }
+
+    /// Give the tree back (the language server re-parses it incrementally).
+    pub fn into_syntax(self) -> SyntaxTree {
+        self.syntax
+    }
+
+    pub fn directive(&self, name: &str) -> Option<&Directive> {
+        self.directives.iter().find(|d| d.name.eq_ignore_ascii_case(name))
+    }
+
+    /// The innermost top-level instruction containing `offset`.
+    pub fn instruction_at(&self, offset: usize) -> Option<&Instruction> {
+        let i = self.instructions.partition_point(|ins| ins.range.start <= offset);
+        let ins = self.instructions.get(i.checked_sub(1)?)?;
+        (offset <= ins.range.end).then_some(ins)
+    }
+
+    /// Stage by `AS` name (case-insensitive) or by number.
+    pub fn stage_named(&self, name: &str) -> Option<&Stage> {
+        let lower = name.to_ascii_lowercase();
+        self.stages
+            .iter()
+            .find(|s| s.name.as_deref() == Some(lower.as_str()))
+            .or_else(|| name.parse::<usize>().ok().and_then(|i| self.stages.get(i)))
+    }
+
+    pub fn stage_of(&self, instruction: &Instruction) -> Option<&Stage> {
+        instruction.stage.and_then(|s| self.stages.get(s))
+    }
+
+    /// The last stage (what `docker build` produces without `--target`).
+    pub fn final_stage(&self) -> Option<&Stage> {
+        self.stages.last()
+    }
+
+    // ------------------------------------------------------------ building
+
+    fn read_top_level(&mut self) {
+        let text = self.syntax.text().to_string();
+        // Trees are reference-counted: the clone is cheap and frees `self`.
+        let tree = self.syntax.tree().clone();
+        let root = tree.root_node();
+        let mut cursor = root.walk();
+        let mut pending_comments: Vec<Comment> = Vec::new();
+        let mut last_line_end: Option<usize> = None;
+        let mut instructions = Vec::new();
+        let mut pragmas = Vec::new();
+        for node in root.children(&mut cursor) {
+            match node.kind() {
+                "parser_directive" => self.read_directive(node, &text),
+                "comment" => {
+                    let comment = Comment {
+                        range: TextRange::new(node.start_byte(), node.end_byte()),
+                        text: text[node.byte_range()].trim_end().to_string(),
+                    };
+                    // A blank line between comment and instruction breaks the link.
+                    if let Some(end) = last_line_end {
+                        if text[end..node.start_byte()].matches('\n').count() > 1 {
+                            pending_comments.clear();
+                        }
+                    }
+                    last_line_end = Some(node.end_byte());
+                    pending_comments.push(comment.clone());
+                    self.comments.push(comment);
+                }
+                kind if kind.ends_with("_instruction") => {
+                    let adjacent = match (pending_comments.last(), last_line_end) {
+                        (Some(_), Some(end)) => text[end..node.start_byte()].matches('\n').count() <= 1,
+                        _ => false,
+                    };
+                    let index = instructions.len();
+                    let ins = self.read_instruction(node, &text, index);
+                    for c in pending_comments.drain(..) {
+                        if let Some(mut p) = suppress::parse_pragma(&c.text, c.range.start) {
+                            if !p.global {
+                                if !adjacent {
+                                    continue;
+                                }
+                                p.instruction = Some(ins.range);
+                            }
+                            pragmas.push(p);
+                        }
+                    }
+                    last_line_end = Some(node.end_byte());
+                    instructions.push(ins);
+                }
+                _ => {
+                    if node.is_error() {
+                        last_line_end = Some(node.end_byte());
+                    }
+                }
+            }
+        }
+        // Global pragmas may sit anywhere, also after the last instruction.
+        for c in pending_comments {
+            if let Some(p) = suppress::parse_pragma(&c.text, c.range.start) {
+                if p.global {
+                    pragmas.push(p);
+                }
+            }
+        }
+        self.instructions = instructions;
+        self.suppressions.pragmas = pragmas;
+    }
+
+    fn read_directive(&mut self, node: Node<'_>, text: &str) {
+        let name = node.child_by_field_name("name").map(|n| text[n.byte_range()].to_ascii_lowercase()).unwrap_or_default();
+        let (value, value_range) = match node.child_by_field_name("value") {
+            Some(v) => {
+                let raw = &text[v.byte_range()];
+                let trimmed = raw.trim();
+                let start = v.start_byte() + (raw.len() - raw.trim_start().len());
+                (trimmed.to_string(), TextRange::new(start, start + trimmed.len()))
+            }
+            None => (String::new(), TextRange::empty(node.end_byte())),
+        };
+        let range = TextRange::new(node.start_byte(), value_range.end.max(node.start_byte()));
+        match name.as_str() {
+            "escape" => {
+                if value == "`" {
+                    self.escape = '`';
+                }
+            }
+            "check" => {
+                for part in value.split(';') {
+                    let (k, v) = part.split_once('=').unwrap_or((part, ""));
+                    match k.trim().to_ascii_lowercase().as_str() {
+                        "skip" => self
+                            .suppressions
+                            .check_skip
+                            .extend(v.split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty())),
+                        "error" => self.suppressions.checks_are_errors = v.trim().eq_ignore_ascii_case("true"),
+                        _ => {}
+                    }
+                }
+            }
+            _ => {}
+        }
+        self.directives.push(Directive { range, name, value, value_range });
+    }
+
+    fn read_instruction(&self, node: Node<'_>, text: &str, index: usize) -> Instruction {
+        let escape = self.escape;
+        let kind = InstructionKind::from_node_kind(node.kind()).unwrap_or(InstructionKind::Unknown);
+        let first = node.child(0);
+        let keyword_range = first.map_or(TextRange::empty(node.start_byte()), |k| TextRange::new(k.start_byte(), k.end_byte()));
+        let mut ins = Instruction {
+            kind,
+            index,
+            range: TextRange::new(node.start_byte(), trim_end_of(text, node.start_byte(), node.end_byte())),
+            keyword_range,
+            keyword: text[keyword_range.as_range()].to_string(),
+            flags: Vec::new(),
+            args: Vec::new(),
+            pairs: Vec::new(),
+            json: None,
+            shell: None,
+            script: None,
+            heredocs: Vec::new(),
+            image: None,
+            alias: None,
+            onbuild: None,
+            healthcheck_cmd: None,
+            healthcheck_none: false,
+            text: None,
+            stage: None,
+        };
+        let mut markers: Vec<Node<'_>> = Vec::new();
+        let mut cursor = node.walk();
+        for (i, child) in node.children(&mut cursor).enumerate() {
+            if i == 0 {
+                continue;
+            }
+            match child.kind() {
+                "flag" => ins.flags.push(read_flag(child, text, escape)),
+                "path" | "word" | "expose_port" => ins.args.push(word::word_from_node(child, text, escape)),
+                "heredoc_marker" => markers.push(child),
+                "json_array" => {
+                    let json = read_json(child, text);
+                    ins.args = json
+                        .items
+                        .iter()
+                        .map(|(s, r)| Word { range: *r, raw: text[r.as_range()].to_string(), parts: vec![Part::Literal(s.clone())] })
+                        .collect();
+                    ins.json = Some(json);
+                }
+                "shell_command" => {
+                    let mut c = child.walk();
+                    markers.extend(child.children(&mut c).filter(|n| n.kind() == "heredoc_marker"));
+                    ins.shell = Some(read_shell_form(child, text));
+                }
+                "heredoc_block" => {
+                    let marker = markers.get(ins.heredocs.len()).copied();
+                    ins.heredocs.push(read_heredoc(marker, child, text));
+                }
+                "env_pair" | "label_pair" | "arg_pair" => ins.pairs.push(read_pair(child, text, escape)),
+                "image_spec" => ins.image = Some(read_image_spec(child, text, escape)),
+                "stage_name" => ins.alias = Some(word::word_from_node(child, text, escape)),
+                "text" => ins.text = Some(word::word_from_node(child, text, escape)),
+                "instruction_name" => {}
+                "NONE" => ins.healthcheck_none = true,
+                "cmd_instruction" if kind == InstructionKind::Healthcheck => {
+                    ins.healthcheck_cmd = Some(Box::new(self.read_instruction(child, text, index)))
+                }
+                k if k.ends_with("_instruction") => ins.onbuild = Some(Box::new(self.read_instruction(child, text, index))),
+                _ => {}
+            }
+        }
+        // Heredoc markers without a body block (unterminated at EOF are
+        // reported by the tree); COPY/ADD markers count as sources.
+        if ins.heredocs.is_empty() {
+            for m in &markers {
+                let (delimiter, strip_tabs, quoted) = parse_marker(&text[m.byte_range()]);
+                ins.heredocs.push(Heredoc {
+                    marker_range: TextRange::new(m.start_byte(), m.end_byte()),
+                    delimiter,
+                    strip_tabs,
+                    quoted,
+                    body: String::new(),
+                    body_range: TextRange::empty(m.end_byte()),
+                    end_range: None,
+                });
+            }
+        }
+        if kind == InstructionKind::Unknown {
+            ins.keyword = text[keyword_range.as_range()].to_string();
+        }
+        ins
+    }
+
+    fn build_stages(&mut self) {
+        let mut stages: Vec<Stage> = Vec::new();
+        for i in 0..self.instructions.len() {
+            if self.instructions[i].kind == InstructionKind::From {
+                if let Some(last) = stages.last_mut() {
+                    last.end = i;
+                }
+                let ins = &self.instructions[i];
+                let name = ins.alias.as_ref().map(|a| a.value().to_ascii_lowercase());
+                stages.push(Stage {
+                    index: stages.len(),
+                    name,
+                    name_range: ins.alias.as_ref().map(|a| a.range),
+                    from: i,
+                    end: self.instructions.len(),
+                    base: Base::Missing,
+                    platform: ins.flag("platform").and_then(|f| f.value.clone()),
+                });
+            }
+            self.instructions[i].stage = stages.len().checked_sub(1);
+            let stage = self.instructions[i].stage;
+            if let Some(inner) = self.instructions[i].onbuild.as_deref_mut() {
+                inner.stage = stage;
+            }
+        }
+        // Resolve bases now that all names are known (a stage can only build
+        // on an earlier one).
+        let globals = Scope::global(self);
+        for s in 0..stages.len() {
+            let ins = &self.instructions[stages[s].from];
+            let base = match &ins.image {
+                None => Base::Missing,
+                Some(spec) => {
+                    let expanded = spec.word.expand(&|name| globals.value(name));
+                    let lower = expanded.text.to_ascii_lowercase();
+                    match stages[..s].iter().position(|st| st.name.as_deref() == Some(lower.as_str())) {
+                        Some(parent) => Base::Stage(parent),
+                        None if lower == "scratch" => Base::Scratch,
+                        None => Base::Image {
+                            reference: ImageRef::parse(&expanded.text),
+                            text: expanded.text,
+                            resolved: expanded.complete,
+                        },
+                    }
+                }
+            };
+            stages[s].base = base;
+        }
+        self.stages = stages;
+    }
+
+    /// Parse every RUN script with bash, unless a non-POSIX SHELL is in effect.
+    fn parse_scripts(&mut self) {
+        let mut posix_by_stage: Vec<bool> = vec![true; self.stages.len()];
+        let mut posix = true;
+        let mut current_stage = None;
+        for i in 0..self.instructions.len() {
+            let stage = self.instructions[i].stage;
+            if stage != current_stage {
+                current_stage = stage;
+                posix = match stage.map(|s| &self.stages[s].base) {
+                    Some(Base::Stage(parent)) => posix_by_stage[*parent],
+                    _ => true,
+                };
+            }
+            let kind = self.instructions[i].kind;
+            if kind == InstructionKind::Shell {
+                let first = self.instructions[i].json.as_ref().and_then(|j| j.items.first()).map(|(s, _)| s.clone());
+                posix = first.is_some_and(|s| is_posix_shell(&s));
+            }
+            if let Some(s) = stage {
+                posix_by_stage[s] = posix;
+            }
+            if posix {
+                let script = build_script(&self.instructions[i]);
+                self.instructions[i].script = script;
+                if let Some(inner) = self.instructions[i].onbuild.as_deref_mut() {
+                    inner.script = build_script(inner);
+                }
+            }
+        }
+    }
+
+    /// Instructions whose arguments BuildKit rejects: reported as syntax errors.
+    fn check_arguments(&mut self) {
+        let mut errors = Vec::new();
+        for ins in &self.instructions {
+            check_instruction_arguments(ins, &mut errors);
+            if let Some(inner) = ins.onbuild.as_deref() {
+                check_instruction_arguments(inner, &mut errors);
+                if matches!(inner.kind, InstructionKind::Onbuild | InstructionKind::From | InstructionKind::Maintainer) {
+                    errors.push(SyntaxError {
+                        range: inner.keyword_range,
+                        message: format!("{} is not allowed inside ONBUILD", inner.kind.keyword()),
+                    });
+                }
+            }
+        }
+        // Errors inside an unknown instruction are already explained by it.
+        let unknown: Vec<TextRange> =
+            self.instructions.iter().filter(|i| i.kind == InstructionKind::Unknown).map(|i| i.range).collect();
+        self.syntax_errors.retain(|e| !unknown.iter().any(|u| u.start <= e.range.start && e.range.end <= u.end));
+        self.syntax_errors.extend(errors);
+        self.syntax_errors.sort_by_key(|e| (e.range.start, e.range.end));
+    }
+}
+
+fn check_instruction_arguments(ins: &Instruction, errors: &mut Vec<SyntaxError>) {
+    use InstructionKind as K;
+    let kw = ins.kind.keyword();
+    let at = ins.keyword_range;
+    let mut error = |message: String| errors.push(SyntaxError { range: at, message });
+    match ins.kind {
+        K::Unknown => error(format!("unknown instruction `{}`", ins.keyword)),
+        K::From if ins.image.is_none() => error("FROM requires an image".to_string()),
+        K::Copy | K::Add if ins.json.is_none() && ins.args.len() + ins.heredocs.len() < 2 => {
+            error(format!("{kw} requires at least one source and a destination"))
+        }
+        K::Env | K::Label | K::Arg if ins.pairs.is_empty() => error(format!("{kw} requires at least one argument")),
+        K::Env if ins.pairs.iter().any(|p| p.legacy && p.value.is_none()) => {
+            error("ENV requires a value: use `ENV name=value`".to_string())
+        }
+        K::Expose | K::User | K::Workdir | K::Stopsignal | K::Volume if ins.args.is_empty() && ins.json.is_none() => {
+            error(format!("{kw} requires at least one argument"))
+        }
+        K::Run if ins.shell.is_none() && ins.json.is_none() && ins.heredocs.is_empty() => {
+            error("RUN requires a command".to_string())
+        }
+        K::Maintainer if ins.text.is_none() => error("MAINTAINER requires a name".to_string()),
+        K::Onbuild if ins.onbuild.is_none() => error("ONBUILD requires an instruction".to_string()),
+        K::Shell if ins.json.is_none() => error("SHELL requires the JSON form, e.g. `SHELL [\"/bin/sh\", \"-c\"]`".to_string()),
+        K::Healthcheck if ins.healthcheck_cmd.is_none() && !ins.healthcheck_none => {
+            error("HEALTHCHECK requires NONE or CMD".to_string())
+        }
+        _ => {}
+    }
+}
+
+fn is_posix_shell(program: &str) -> bool {
+    let base = program.rsplit(['/', '\\']).next().unwrap_or(program).to_ascii_lowercase();
+    let base = base.strip_suffix(".exe").unwrap_or(&base);
+    matches!(base, "sh" | "bash" | "ash" | "dash" | "zsh" | "ksh" | "mksh" | "busybox")
+}
+
+/// The end of a node without trailing blanks or line breaks.
+fn trim_end_of(text: &str, start: usize, mut end: usize) -> usize {
+    while end > start && matches!(text.as_bytes()[end - 1], b'\n' | b'\r' | b' ' | b'\t') {
+        end -= 1;
+    }
+    end
+}
+
+fn range_of(node: Node<'_>) -> TextRange {
+    TextRange::new(node.start_byte(), node.end_byte())
+}
+
+fn read_flag(node: Node<'_>, text: &str, escape: char) -> Flag {
+    let name_node = node.child_by_field_name("name");
+    let value_node = node.child_by_field_name("value");
+    let mut mount = Vec::new();
+    let value = match value_node {
+        Some(v) if v.kind() == "mount_options" => {
+            let mut c = v.walk();
+            for opt in v.children(&mut c).filter(|n| n.kind() == "mount_option") {
+                let key = opt.child_by_field_name("key");
+                mount.push(MountOption {
+                    key: key.map(|k| text[k.byte_range()].to_string()).unwrap_or_default(),
+                    key_range: key.map_or(range_of(opt), range_of),
+                    value: opt.child_by_field_name("value").map(|n| word::word_from_node(n, text, escape)),
+                });
+            }
+            Some(word::word_from_node(v, text, escape))
+        }
+        Some(v) => Some(word::word_from_node(v, text, escape)),
+        None => None,
+    };
+    Flag {
+        range: range_of(node),
+        name: name_node.map(|n| text[n.byte_range()].to_string()).unwrap_or_default(),
+        name_range: name_node.map_or(range_of(node), range_of),
+        value,
+        mount,
+    }
+}
+
+fn read_json(node: Node<'_>, text: &str) -> JsonForm {
+    let mut items = Vec::new();
+    let mut c = node.walk();
+    for s in node.children(&mut c).filter(|n| n.kind() == "json_string") {
+        let raw = &text[s.byte_range()];
+        let inner = raw.strip_prefix('"').unwrap_or(raw);
+        let inner = inner.strip_suffix('"').unwrap_or(inner);
+        items.push((word::decode_json_string(inner), range_of(s)));
+    }
+    JsonForm { range: range_of(node), items }
+}
+
+fn read_shell_form(node: Node<'_>, text: &str) -> ShellForm {
+    let range = range_of(node);
+    let mut segments = Vec::new();
+    let mut out = String::new();
+    let mut pos = range.start;
+    let push = |from: usize, to: usize, out: &mut String, segments: &mut Vec<Segment>| {
+        if to > from {
+            segments.push(Segment { logical: out.len(), source: from, len: to - from });
+            out.push_str(&text[from..to]);
+        }
+    };
+    word::for_each_trivia(node, &mut |t| {
+        push(pos, t.start_byte().max(pos), &mut out, &mut segments);
+        pos = pos.max(t.end_byte());
+    });
+    push(pos, range.end, &mut out, &mut segments);
+    // Trailing blanks before the end of the line are not part of the command.
+    let trimmed = out.trim_end().len();
+    if trimmed < out.len() {
+        out.truncate(trimmed);
+        while let Some(last) = segments.last_mut() {
+            if last.logical >= trimmed {
+                segments.pop();
+            } else {
+                last.len = last.len.min(trimmed - last.logical);
+                break;
+            }
+        }
+    }
+    ShellForm { range, text: out, segments }
+}
+
+fn parse_marker(marker: &str) -> (String, bool, bool) {
+    let rest = marker.trim_start_matches('<');
+    let (strip_tabs, rest) = match rest.strip_prefix('-') {
+        Some(r) => (true, r),
+        None => (false, rest),
+    };
+    let quoted = rest.starts_with('"') || rest.starts_with('\'');
+    (rest.trim_matches(['"', '\'']).to_string(), strip_tabs, quoted)
+}
+
+fn read_heredoc(marker: Option<Node<'_>>, block: Node<'_>, text: &str) -> Heredoc {
+    let (delimiter, strip_tabs, quoted) = marker.map_or((String::new(), false, false), |m| parse_marker(&text[m.byte_range()]));
+    let mut c = block.walk();
+    let children: Vec<Node<'_>> = block.children(&mut c).collect();
+    let body_node = children.iter().find(|n| n.kind() == "heredoc_body");
+    let end_node = children.iter().find(|n| n.kind() == "heredoc_end" && !n.is_missing());
+    let body_range = match body_node {
+        Some(b) => {
+            // The body token starts at the newline ending the marker line.
+            let raw = &text[b.byte_range()];
+            let skip = if raw.starts_with("\r\n") { 2 } else { usize::from(raw.starts_with('\n')) };
+            TextRange::new(b.start_byte() + skip, b.end_byte())
+        }
+        None => TextRange::empty(block.start_byte()),
+    };
+    let body = text[body_range.as_range()].to_string();
+    Heredoc {
+        marker_range: marker.map_or(TextRange::empty(block.start_byte()), range_of),
+        delimiter,
+        strip_tabs,
+        quoted,
+        body,
+        body_range,
+        end_range: end_node.map(|n| range_of(*n)),
+    }
+}
+
+fn read_pair(node: Node<'_>, text: &str, escape: char) -> Pair {
+    let key_node = node.child_by_field_name("name").or_else(|| node.child_by_field_name("key"));
+    let value_node = node.child_by_field_name("value").or_else(|| node.child_by_field_name("default"));
+    let legacy = value_node.is_some_and(|v| v.kind() == "legacy_value")
+        || (node.kind() == "env_pair" && !text[node.byte_range()].contains('='));
+    let value = match value_node {
+        Some(v) if v.kind() == "legacy_value" => {
+            let mut c = v.walk();
+            let words: Vec<Node<'_>> = v.children(&mut c).filter(|n| !matches!(n.kind(), "line_continuation" | "comment")).collect();
+            // A legacy value is the rest of the line, spaces included.
+            let mut w = word::word_from_node(v, text, escape);
+            if words.is_empty() {
+                w.parts.clear();
+            }
+            Some(w)
+        }
+        Some(v) => Some(word::word_from_node(v, text, escape)),
+        None => None,
+    };
+    let key = key_node.map_or_else(
+        || Word { range: range_of(node), raw: String::new(), parts: Vec::new() },
+        |k| word::word_from_node(k, text, escape),
+    );
+    Pair { range: range_of(node), key, value, legacy }
+}
+
+fn read_image_spec(node: Node<'_>, text: &str, escape: char) -> ImageSpec {
+    ImageSpec {
+        word: word::word_from_node(node, text, escape),
+        registry_range: node.child_by_field_name("registry").map(range_of),
+        name_range: node.child_by_field_name("name").map_or(range_of(node), range_of),
+        tag_range: node.child_by_field_name("tag").map(range_of),
+        digest_range: node.child_by_field_name("digest").map(range_of),
+    }
+}
+
+/// The script bash should see for a RUN (or RUN inside ONBUILD).
+fn build_script(ins: &Instruction) -> Option<ShellScript> {
+    if ins.kind != InstructionKind::Run {
+        return None;
+    }
+    if let Some(json) = &ins.json {
+        // `["sh", "-c", "…"]`: the third string is a script; map it to the
+        // JSON string's content (exact when it has no escape sequences).
+        let items = &json.items;
+        if items.len() >= 3 && is_posix_shell(&items[0].0) && items[1].0 == "-c" {
+            let (script, range) = &items[2];
+            let seg = Segment { logical: 0, source: range.start + 1, len: script.len().min(range.len().saturating_sub(2)) };
+            return Some(ShellScript::parse(script.clone(), vec![seg]));
+        }
+        return None;
+    }
+    let shell = ins.shell.as_ref();
+    let only_heredoc = shell.is_some_and(|s| {
+        let t = s.text.trim();
+        ins.heredocs.len() == 1 && t.starts_with("<<") && !t.contains(char::is_whitespace)
+    });
+    if only_heredoc {
+        let h = &ins.heredocs[0];
+        if h.body.starts_with("#!") && !h.body.lines().next().is_some_and(|l| {
+            l.split_whitespace().any(|w| is_posix_shell(w.trim_start_matches("#!")))
+        }) {
+            return None;
+        }
+        let seg = Segment { logical: 0, source: h.body_range.start, len: h.body_range.len() };
+        return Some(ShellScript::parse(h.body.clone(), vec![seg]));
+    }
+    let shell = shell?;
+    let mut text = shell.text.clone();
+    let mut segments = shell.segments.clone();
+    for h in &ins.heredocs {
+        text.push('\n');
+        if h.body_range.len() > 0 {
+            segments.push(Segment { logical: text.len(), source: h.body_range.start, len: h.body_range.len() });
+        }
+        text.push_str(&h.body);
+        if !h.body.ends_with('\n') && !h.body.is_empty() {
+            text.push('\n');
+        }
+        text.push_str(&h.delimiter);
+    }
+    Some(ShellScript::parse(text, segments))
+}
+

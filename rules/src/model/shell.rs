@@ -1,0 +1,235 @@
+//! Shell scripts of RUN instructions, parsed once with tree-sitter-bash.
+//!
+//! A script is the *logical* text Docker hands to the shell (continuations
+//! and the comment lines inside them removed, heredoc bodies appended), plus
+//! a segment table that maps every byte of it back to the Dockerfile.
+
+use std::cell::RefCell;
+
+use tree_sitter::{Node, Parser, Tree};
+
+use crate::diagnostic::TextRange;
+
+thread_local! {
+    static BASH_PARSER: RefCell<Parser> = RefCell::new({
+        let mut p = Parser::new();
+        p.set_language(&tree_sitter_bash::LANGUAGE.into()).expect("tree-sitter-bash ABI matches the runtime");
+        p
+    });
+}
+
+/// `len` bytes at `logical` in the script come from `source` in the Dockerfile.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Segment {
+    pub logical: usize,
+    pub source: usize,
+    pub len: usize,
+}
+
+/// One simple command (`apt-get install -y curl`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ShellCommand {
+    /// The command name as written (`apt-get`, `/usr/bin/pip3`).
+    pub name: String,
+    pub name_range: TextRange,
+    /// Arguments with quotes removed (expansions kept as written).
+    pub args: Vec<ShellArg>,
+    /// The whole command, in Dockerfile coordinates.
+    pub range: TextRange,
+    /// Leading `VAR=value` assignments.
+    pub env: Vec<String>,
+    /// Part of a pipeline (`a | b`).
+    pub in_pipeline: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ShellArg {
+    pub text: String,
+    pub range: TextRange,
+}
+
+impl ShellCommand {
+    /// The name without a directory (`pip3` for `/usr/bin/pip3`).
+    pub fn base_name(&self) -> &str {
+        self.name.rsplit('/').next().unwrap_or(&self.name)
+    }
+
+    pub fn has_arg(&self, arg: &str) -> bool {
+        self.args.iter().any(|a| a.text == arg)
+    }
+
+    /// True when a flag is present, long (`--yes`) or within a cluster of
+    /// short flags (`-qy` contains `y`).
+    pub fn has_flag(&self, short: Option<char>, long: &[&str]) -> bool {
+        self.args.iter().any(|a| {
+            let t = a.text.as_str();
+            if let Some(name) = t.strip_prefix("--") {
+                let name = name.split('=').next().unwrap_or(name);
+                long.contains(&name)
+            } else if let (Some(c), Some(cluster)) = (short, t.strip_prefix('-')) {
+                !cluster.is_empty() && !cluster.starts_with('-') && cluster.chars().all(|x| x.is_ascii_alphanumeric()) && cluster.contains(c)
+            } else {
+                false
+            }
+        })
+    }
+
+    /// Arguments that are not flags.
+    pub fn positional(&self) -> impl Iterator<Item = &ShellArg> {
+        self.args.iter().filter(|a| !a.text.starts_with('-'))
+    }
+}
+
+/// A parsed shell script.
+#[derive(Clone, Debug)]
+pub struct ShellScript {
+    pub text: String,
+    pub segments: Vec<Segment>,
+    pub tree: Tree,
+    pub commands: Vec<ShellCommand>,
+    pub has_errors: bool,
+}
+
+impl ShellScript {
+    pub fn parse(text: String, segments: Vec<Segment>) -> ShellScript {
+        let tree = BASH_PARSER.with(|p| p.borrow_mut().parse(&text, None).expect("no timeout is set"));
+        let mut script = ShellScript { text, segments, has_errors: tree.root_node().has_error(), tree, commands: Vec::new() };
+        let mut commands = Vec::new();
+        collect_commands(script.tree.root_node(), &script, false, &mut commands);
+        script.commands = commands;
+        script
+    }
+
+    /// Map a logical offset to the Dockerfile.
+    pub fn source_offset(&self, logical: usize) -> usize {
+        let i = self.segments.partition_point(|s| s.logical <= logical).saturating_sub(1);
+        match self.segments.get(i) {
+            Some(s) => s.source + (logical - s.logical).min(s.len),
+            None => 0,
+        }
+    }
+
+    /// Map a logical range to the Dockerfile. The end maps to the end of the
+    /// last byte, so a range never swallows the continuation after it.
+    pub fn source_range(&self, start: usize, end: usize) -> TextRange {
+        let s = self.source_offset(start);
+        let e = if end > start { self.source_offset(end - 1) + 1 } else { s };
+        TextRange::new(s, e.max(s))
+    }
+
+    /// Commands with this base name (`apt-get`), in order.
+    pub fn commands_named<'a>(&'a self, names: &'a [&'a str]) -> impl Iterator<Item = &'a ShellCommand> + 'a {
+        self.commands.iter().filter(move |c| names.contains(&c.base_name()))
+    }
+}
+
+fn node_text<'a>(node: Node<'_>, script: &'a ShellScript) -> &'a str {
+    &script.text[node.byte_range()]
+}
+
+fn collect_commands(node: Node<'_>, script: &ShellScript, in_pipeline: bool, out: &mut Vec<ShellCommand>) {
+    let in_pipeline = in_pipeline || node.kind() == "pipeline";
+    if node.kind() == "command" {
+        if let Some(cmd) = command_from_node(node, script, in_pipeline) {
+            out.push(cmd);
+        }
+    }
+    let mut cursor = node.walk();
+    for child in node.children(&mut cursor) {
+        collect_commands(child, script, in_pipeline, out);
+    }
+}
+
+fn command_from_node(node: Node<'_>, script: &ShellScript, in_pipeline: bool) -> Option<ShellCommand> {
+    let name_node = node.child_by_field_name("name")?;
+    let mut env = Vec::new();
+    let mut args = Vec::new();
+    let mut cursor = node.walk();
+    for child in node.children(&mut cursor) {
+        match child.kind() {
+            "variable_assignment" => env.push(node_text(child, script).to_string()),
+            "command_name" => {}
+            k if k.contains("redirect") || k == "comment" || k == "herestring_redirect" => {}
+            _ if child.start_byte() > name_node.start_byte() && child.is_named() => args.push(ShellArg {
+                text: unquote(node_text(child, script)),
+                range: script.source_range(child.start_byte(), child.end_byte()),
+            }),
+            _ => {}
+        }
+    }
+    let name = unquote(node_text(name_node, script));
+    // `sudo`, `env` and friends: the real command is the first non-flag word.
+    let mut cmd = ShellCommand {
+        name,
+        name_range: script.source_range(name_node.start_byte(), name_node.end_byte()),
+        args,
+        range: script.source_range(node.start_byte(), node.end_byte()),
+        env,
+        in_pipeline,
+    };
+    while matches!(cmd.base_name(), "sudo" | "env" | "xargs" | "nice" | "nohup" | "time" | "exec" | "command") {
+        let Some(i) = cmd.args.iter().position(|a| !a.text.starts_with('-') && !a.text.contains('=')) else { break };
+        let new_name = cmd.args[i].clone();
+        cmd.name = new_name.text;
+        cmd.name_range = new_name.range;
+        cmd.args.drain(..=i);
+    }
+    Some(cmd)
+}
+
+/// Remove shell quoting from a word where it is plain (`"a b"` -> `a b`).
+fn unquote(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars().peekable();
+    let mut quote: Option<char> = None;
+    while let Some(c) = chars.next() {
+        match (quote, c) {
+            (None, '\'' | '"') => quote = Some(c),
+            (Some(q), c) if c == q => quote = None,
+            (None, '\\') | (Some('"'), '\\') => {
+                if let Some(n) = chars.next() {
+                    if quote.is_some() && !matches!(n, '"' | '\\' | '$' | '`') {
+                        out.push('\\');
+                    }
+                    out.push(n);
+                }
+            }
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn script(text: &str) -> ShellScript {
+        ShellScript::parse(text.to_string(), vec![Segment { logical: 0, source: 100, len: text.len() }])
+    }
+
+    #[test]
+    fn finds_commands_in_lists_subshells_and_bodies() {
+        let s = script("set -e; apt-get update && (cd /x && sudo apt-get install -y 'curl') || true; if true; then pip install a | tee x; fi");
+        let names: Vec<&str> = s.commands.iter().map(|c| c.base_name()).collect();
+        assert_eq!(names, ["set", "apt-get", "cd", "apt-get", "true", "true", "pip", "tee"]);
+        let install = &s.commands[3];
+        assert_eq!(install.args.iter().map(|a| a.text.as_str()).collect::<Vec<_>>(), ["install", "-y", "curl"]);
+        assert!(install.has_flag(Some('y'), &["yes"]));
+        assert!(s.commands[6].in_pipeline);
+        assert_eq!(s.commands[1].name_range, TextRange::new(108, 115));
+    }
+
+    #[test]
+    fn maps_across_segments() {
+        // "ab" from 10..12 and "cd" from 20..22.
+        let s = ShellScript::parse(
+            "abcd".into(),
+            vec![Segment { logical: 0, source: 10, len: 2 }, Segment { logical: 2, source: 20, len: 2 }],
+        );
+        assert_eq!(s.source_offset(1), 11);
+        assert_eq!(s.source_offset(2), 20);
+        assert_eq!(s.source_range(0, 4), TextRange::new(10, 22));
+        assert_eq!(s.source_range(0, 2), TextRange::new(10, 12));
+    }
+}

@@ -1,0 +1,147 @@
+//! ## What it does
+//! Checks `COPY --from=<name>` where `<name>` is neither an earlier stage nor
+//! an image reference.
+//!
+//! ## Why is this bad?
+//! BuildKit treats a `--from` value that names no stage as an image and
+//! tries to pull it. A typo in a stage name (`--from=biuld`) therefore fails
+//! late with a confusing registry error, or silently copies from an
+//! unrelated public image of that name.
+//!
+//! ## Example
+//! ```dockerfile
+//! FROM golang:1.22 AS build
+//! RUN go build -o /app .
+//! FROM gcr.io/distroless/static-debian12
+//! COPY --from=biuld /app /app
+//! ```
+//!
+//! ## Use instead
+//! ```dockerfile
+//! FROM golang:1.22 AS build
+//! RUN go build -o /app .
+//! FROM gcr.io/distroless/static-debian12
+//! COPY --from=build /app /app
+//! ```
+//!
+//! ## Notes
+//! Values that are clearly image references (with a registry, a path, a tag
+//! or a digest, like `nginx:1.27` or `docker.io/library/alpine`) are valid
+//! and not reported (hadolint reports them, see hadolint#859). A stage
+//! index (`--from=0`) must point to an earlier stage.
+
+use crate::diagnostic::{Category, Severity};
+use crate::engine::{Context, Rule};
+use crate::model::{Instruction, InstructionKind, Scope};
+use crate::registry::{FixAvailability, RuleMeta};
+
+pub(crate) static RULE: Rule = Rule {
+    meta: RuleMeta {
+        name: "copy-from-unknown-stage",
+        aliases: &["DL3022"],
+        category: Category::Correctness,
+        severity: Severity::Warning,
+        fix: FixAvailability::None,
+        summary: "`COPY --from` names no earlier stage",
+        source: include_str!("copy_from_unknown_stage.rs"),
+        path: "rules/src/rules/correctness/copy_from_unknown_stage.rs",
+        enabled_by_default: true,
+    },
+    kinds: &[InstructionKind::Copy],
+    in_onbuild: false,
+    check_instruction: Some(check),
+    check_document: None,
+};
+
+fn check(copy: &Instruction, ctx: &mut Context<'_>) {
+    let Some(value) = copy.flag("from").and_then(|f| f.value.as_ref()) else { return };
+    let scope = Scope::at(ctx.doc, copy.index);
+    let expanded = value.expand(&|n| scope.value(n));
+    if !expanded.complete {
+        return;
+    }
+    let name = expanded.text.to_ascii_lowercase();
+    let current = copy.stage.unwrap_or(0);
+    if let Ok(index) = name.parse::<usize>() {
+        if index >= current {
+            ctx.report(value.range, format!("stage {index} is not an earlier stage"));
+        }
+        return;
+    }
+    let earlier = &ctx.doc.stages[..current.min(ctx.doc.stages.len())];
+    if earlier.iter().any(|s| s.name.as_deref() == Some(name.as_str())) {
+        return;
+    }
+    if name.contains(['/', ':', '@', '.']) {
+        return; // an image reference
+    }
+    let later = ctx.doc.stages.iter().skip(current).find(|s| s.name.as_deref() == Some(name.as_str()));
+    let diagnostic = match later {
+        Some(stage) => {
+            let range = stage.name_range.unwrap_or(value.range);
+            let d = ctx.report(value.range, format!("stage `{name}` is defined after this COPY"));
+            d.with_related(range, "defined here");
+            return;
+        }
+        None => ctx.report(
+            value.range,
+            format!("`{}` is not a stage of this Dockerfile; BuildKit will pull it as an image", expanded.text),
+        ),
+    };
+    if let Some(suggestion) = closest(&name, earlier.iter().filter_map(|s| s.name.as_deref())) {
+        diagnostic.message.push_str(&format!(" (did you mean `{suggestion}`?)"));
+    }
+}
+
+/// The stage name within edit distance 2 of `name`, if any.
+fn closest<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+    candidates.map(|c| (edit_distance(name, c), c)).filter(|(d, _)| *d <= 2).min().map(|(_, c)| c)
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != *cb);
+            cur.push((prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1));
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::test_support::assert_rule;
+
+    #[test]
+    fn cases() {
+        assert_rule(
+            &super::RULE,
+            &[
+                "FROM golang AS build\nFROM alpine\nCOPY --from=build /a /a\n",
+                "FROM golang AS Build\nFROM alpine\nCOPY --from=build /a /a\n",
+                "FROM golang\nFROM alpine\nCOPY --from=0 /a /a\n",
+                "FROM alpine\nCOPY --from=nginx:1.27 /etc/nginx /etc/nginx\n",
+                "FROM alpine\nCOPY --from=docker.io/library/busybox /bin/sh /sh\n",
+                "ARG SRC=build\nFROM golang AS build\nFROM alpine\nARG SRC\nCOPY --from=${SRC} /a /a\n",
+                "FROM alpine\nCOPY --from=$UNKNOWN /a /a\n",
+            ],
+            &[
+                "FROM golang AS build\nFROM alpine\nCOPY --from=⟦biuld⟧ /a /a\n",
+                "FROM alpine\nCOPY --from=⟦1⟧ /a /a\n",
+                "FROM alpine AS a\nCOPY --from=⟦b⟧ /x /x\nFROM alpine AS b\n",
+            ],
+            &[],
+        );
+    }
+
+    #[test]
+    fn suggests_the_closest_stage() {
+        let doc = crate::model::Document::parse("FROM golang AS build\nFROM alpine\nCOPY --from=biuld /a /a\n");
+        let d = crate::engine::check_with_rules(&doc, &Default::default(), &[&super::RULE]);
+        assert!(d[0].message.contains("did you mean `build`"), "{}", d[0].message);
+    }
+}

@@ -1,0 +1,80 @@
+//! ## What it does
+//! Reports text that is not a valid Dockerfile: an unknown instruction, an
+//! instruction without its required arguments, a broken quote or JSON array.
+//!
+//! ## Why is this bad?
+//! `docker build` stops at the first syntax error, often after minutes of
+//! work on earlier stages. dockside reports every error with its exact
+//! position and keeps linting the rest of the file.
+//!
+//! ## Example
+//! ```dockerfile
+//! FROM alpine:3.20
+//! RUN apk add --no-cache curl
+//! COPYY app.py /app/
+//! ```
+//!
+//! ## Use instead
+//! ```dockerfile
+//! FROM alpine:3.20
+//! RUN apk add --no-cache curl
+//! COPY app.py /app/
+//! ```
+//!
+//! ## Notes
+//! hadolint stops at the first parse error (DL1000) and reports nothing else.
+//! It also rejects valid files, such as a comment line right after a heredoc
+//! terminator; dockside parses those.
+
+use crate::diagnostic::{Category, Severity};
+use crate::engine::{Context, Rule};
+use crate::registry::{FixAvailability, RuleMeta};
+
+pub(crate) static RULE: Rule = Rule {
+    meta: RuleMeta {
+        name: "syntax-error",
+        aliases: &["DL1000"],
+        category: Category::Correctness,
+        severity: Severity::Error,
+        fix: FixAvailability::None,
+        summary: "Text that is not a valid Dockerfile",
+        source: include_str!("syntax_error.rs"),
+        path: "rules/src/rules/correctness/syntax_error.rs",
+        enabled_by_default: true,
+    },
+    kinds: &[],
+    in_onbuild: false,
+    check_instruction: None,
+    check_document: Some(check),
+};
+
+fn check(ctx: &mut Context<'_>) {
+    for error in &ctx.doc.syntax_errors {
+        ctx.report(error.range, error.message.clone());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::test_support::assert_rule;
+
+    #[test]
+    fn cases() {
+        assert_rule(
+            &super::RULE,
+            &[
+                "FROM alpine\nRUN <<EOF\necho hi\nEOF\n# comment after a heredoc\nCMD [\"sh\"]\n",
+                "# escape=`\nFROM mcr.microsoft.com/windows/nanoserver\nRUN dir c:\\ `\n  && echo ok\n",
+                "FROM alpine\nCOPY --link --parents a/ b/ /dst/\nEXPOSE 8080/TCP\nARG A=1 B=2\n",
+            ],
+            &[
+                "FROM alpine\n⟦RU⟧\nRUN echo ok\n",
+                "FROM alpine\n⟦COPY⟧ a\n",
+                "⟦FROM⟧\n",
+                "FROM alpine\nONBUILD ⟦FROM⟧ x\n",
+                "FROM alpine\nENV A=\"unterminated\n",
+            ],
+            &[],
+        );
+    }
+}

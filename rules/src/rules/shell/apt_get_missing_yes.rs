@@ -1,0 +1,97 @@
+//! ## What it does
+//! Checks for `apt-get install` without `-y` (or `--yes`, `--assume-yes`,
+//! `-qq`).
+//!
+//! ## Why is this bad?
+//! A build has no terminal to answer apt's "Do you want to continue?"
+//! prompt. apt-get reads end-of-file as "no" and aborts, so the build fails
+//! as soon as an install needs confirmation.
+//!
+//! ## Example
+//! ```dockerfile
+//! FROM debian:12
+//! RUN apt-get update && apt-get install curl
+//! ```
+//!
+//! ## Use instead
+//! ```dockerfile
+//! FROM debian:12
+//! RUN apt-get update && apt-get install -y curl
+//! ```
+//!
+//! ## Fix safety
+//! The fix adds `-y` after `install`. It is safe: the build could not answer
+//! the prompt anyway.
+
+use crate::diagnostic::{Category, Edit, Fix, Severity};
+use crate::engine::{Context, Rule};
+use crate::model::{Instruction, InstructionKind};
+use crate::registry::{FixAvailability, RuleMeta};
+
+pub(crate) static RULE: Rule = Rule {
+    meta: RuleMeta {
+        name: "apt-get-missing-yes",
+        aliases: &["DL3014"],
+        category: Category::Shell,
+        severity: Severity::Warning,
+        fix: FixAvailability::Always,
+        summary: "`apt-get install` without `-y` stops at the confirmation prompt",
+        source: include_str!("apt_get_missing_yes.rs"),
+        path: "rules/src/rules/shell/apt_get_missing_yes.rs",
+        enabled_by_default: true,
+    },
+    kinds: &[InstructionKind::Run],
+    in_onbuild: true,
+    check_instruction: Some(check),
+    check_document: None,
+};
+
+fn check(run: &Instruction, ctx: &mut Context<'_>) {
+    let Some(script) = &run.script else { return };
+    for cmd in script.commands_named(&["apt-get"]) {
+        let Some(install) = cmd.args.iter().find(|a| !a.text.starts_with('-')) else { continue };
+        if install.text != "install" {
+            continue;
+        }
+        let assumes_yes = cmd.has_flag(Some('y'), &["yes", "assume-yes"])
+            || cmd.args.iter().any(|a| matches!(a.text.as_str(), "-qq" | "-q=2" | "--quiet=2"));
+        if !assumes_yes {
+            ctx.report(cmd.range, "`apt-get install` without `-y` aborts at the confirmation prompt")
+                .with_fix(Fix::safe("Add `-y`", vec![Edit::insert(install.range.end, " -y")]));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::test_support::assert_rule;
+
+    #[test]
+    fn cases() {
+        assert_rule(
+            &super::RULE,
+            &[
+                "FROM debian\nRUN apt-get install -y curl\n",
+                "FROM debian\nRUN apt-get -qq install curl\n",
+                "FROM debian\nRUN apt-get install --yes curl && apt-get --assume-yes install git\n",
+                "FROM debian\nRUN apt-get update\n",
+                "FROM debian\nRUN apt-get install -qy curl\n",
+                "FROM debian\nSHELL [\"pwsh\", \"-c\"]\nRUN apt-get install curl\n",
+            ],
+            &[
+                "FROM debian\nRUN apt-get update && ⟦apt-get install curl⟧\n",
+                "FROM debian\nRUN set -e; \\\n    ⟦sudo apt-get install \\\n      curl⟧\n",
+                "FROM debian\nRUN <<EOF\napt-get update\n⟦apt-get install curl⟧\nEOF\n",
+                "FROM debian\nONBUILD RUN ⟦apt-get install curl⟧\n",
+                "FROM debian\nRUN [\"sh\", \"-c\", \"⟦apt-get install curl⟧\"]\n",
+            ],
+            &[
+                ("FROM debian\nRUN apt-get install curl\n", "FROM debian\nRUN apt-get install -y curl\n"),
+                (
+                    "FROM debian\nRUN apt-get update && \\\n  apt-get install \\\n    curl\n",
+                    "FROM debian\nRUN apt-get update && \\\n  apt-get install -y \\\n    curl\n",
+                ),
+            ],
+        );
+    }
+}

@@ -1,0 +1,1 @@
+pub(crate) mod apt_get_missing_yes;
