@@ -9,6 +9,7 @@
 #include "tree_sitter/parser.h"
 
 #include <stdbool.h>
+#include <stdlib.h>
 #include <stdint.h>
 #include <string.h>
 
