@@ -102,7 +102,7 @@ pub fn check_document(doc: &Document, settings: &Settings) -> Vec<Diagnostic> {
 }
 
 /// Lint with exactly `rules` (the rule tests run one rule at a time).
-pub(crate) fn check_with_rules(doc: &Document, settings: &Settings, rules: &[&'static Rule]) -> Vec<Diagnostic> {
+pub fn check_with_rules(doc: &Document, settings: &Settings, rules: &[&'static Rule]) -> Vec<Diagnostic> {
     let rules: Vec<&'static Rule> =
         rules.iter().copied().filter(|rule| !doc.suppressions.skips_file(&rule.meta)).collect();
 

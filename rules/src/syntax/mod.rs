@@ -139,3 +139,71 @@ fn describe_context(kind: &str) -> String {
         None => format!(" in {}", kind.replace('_', " ")),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SAMPLE: &str = "# syntax=docker/dockerfile:1\nARG BASE=debian:12\nFROM ${BASE} AS build\n\
+RUN --mount=type=cache,target=/var/cache/apt apt-get update && \\\n    # comment\n    apt-get install -y curl\n\
+COPY <<EOF /etc/app.conf\nkey=value\nEOF\nENV A=1 B=\"two words\"\nFROM build\nCMD [\"sh\", \"-c\", \"echo é 中 😀\"]\n";
+
+    /// Every node's kind and byte range, in document order.
+    fn shape(tree: &Tree) -> Vec<(String, usize, usize)> {
+        let mut out = Vec::new();
+        let mut cursor = tree.walk();
+        loop {
+            let n = cursor.node();
+            out.push((n.kind().to_string(), n.start_byte(), n.end_byte()));
+            if cursor.goto_first_child() || cursor.goto_next_sibling() {
+                continue;
+            }
+            loop {
+                if !cursor.goto_parent() {
+                    return out;
+                }
+                if cursor.goto_next_sibling() {
+                    break;
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn incremental_reparse_equals_a_fresh_parse_after_random_edits() {
+        let inserts = ["R", "\n", " ", "\\\n", "RUN x\n", "#", "\"", "$", "<<EOF\n", "é", "FROM a\n", ""];
+        let mut seed: u64 = 0x5eed;
+        let mut next = move |n: usize| {
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            ((seed >> 33) as usize) % n.max(1)
+        };
+        let mut tree = SyntaxTree::parse(SAMPLE);
+        for step in 0..400 {
+            let text = tree.text().to_string();
+            let mut start = next(text.len() + 1);
+            while !text.is_char_boundary(start) {
+                start -= 1;
+            }
+            let mut end = (start + next(6)).min(text.len());
+            while !text.is_char_boundary(end) {
+                end += 1;
+            }
+            let insert = inserts[next(inserts.len())];
+            tree.edit(TextRange::new(start, end), insert);
+            let fresh = SyntaxTree::parse(tree.text());
+            assert_eq!(shape(tree.tree()), shape(fresh.tree()), "step {step}: text {:?}", tree.text());
+            if step % 50 == 49 {
+                tree = SyntaxTree::parse(SAMPLE);
+            }
+        }
+    }
+
+    #[test]
+    fn syntax_errors_stay_on_their_line() {
+        let tree = SyntaxTree::parse("FROM alpine\nENV A=\"unterminated\nRUN echo ok\n");
+        let errors = tree.syntax_errors();
+        assert!(!errors.is_empty());
+        let second_run = tree.text().rfind("RUN").unwrap();
+        assert!(errors.iter().all(|e| e.range.end <= second_run), "{errors:?}");
+    }
+}

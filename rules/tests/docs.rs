@@ -1,0 +1,181 @@
+//! Rule documentation: every rule's doc comment has the required sections,
+//! its Example triggers it and its Use instead does not; the generated pages
+//! (`docs/rules/*.md`) and the README rules table match the registry.
+//! `UPDATE_DOCS=1 cargo test -p dockside-rules --test docs` rewrites them.
+
+use std::path::{Path, PathBuf};
+
+use dockside_rules::{Document, FixAvailability, Settings, all_rules, check_with_rules};
+
+fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+}
+
+#[test]
+fn every_rule_is_documented_and_its_examples_hold() {
+    let mut problems = Vec::new();
+    for rule in all_rules() {
+        let meta = &rule.meta;
+        let mut required = vec!["What it does", "Why is this bad?", "Example", "Use instead"];
+        if meta.fix.is_fixable() {
+            required.push("Fix safety");
+        }
+        for section in required {
+            if meta.docs_section(section).is_none_or(|s| s.is_empty()) {
+                problems.push(format!("{}: missing `## {section}`", meta.name));
+            }
+        }
+        for (heading, should_fire) in [("Example", true), ("Use instead", false)] {
+            let blocks = meta.docs_code_blocks(heading);
+            if blocks.is_empty() {
+                problems.push(format!("{}: `## {heading}` has no dockerfile block", meta.name));
+            }
+            for block in blocks {
+                let found = check_with_rules(&Document::parse(&block), &Settings::default(), &[rule]);
+                let fired = found.iter().any(|d| d.rule.name == meta.name);
+                if fired != should_fire {
+                    problems.push(format!(
+                        "{}: `## {heading}` {} the rule:\n{block}",
+                        meta.name,
+                        if should_fire { "does not trigger" } else { "triggers" }
+                    ));
+                }
+            }
+        }
+        if !meta.path.ends_with(".rs") || !repo_root().join(meta.path).is_file() {
+            problems.push(format!("{}: path `{}` is not the rule's file", meta.name, meta.path));
+        }
+    }
+    let mut names: Vec<String> = all_rules()
+        .iter()
+        .flat_map(|r| std::iter::once(r.meta.name).chain(r.meta.aliases.iter().copied()))
+        .map(str::to_ascii_lowercase)
+        .collect();
+    names.sort();
+    for pair in names.windows(2) {
+        if pair[0] == pair[1] {
+            problems.push(format!("name or alias `{}` is used twice", pair[0]));
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n\n"));
+}
+
+#[test]
+fn every_rule_file_is_registered() {
+    let dir = repo_root().join("rules/src/rules");
+    let registered: Vec<&str> = all_rules().iter().map(|r| r.meta.path).collect();
+    let mut missing = Vec::new();
+    for category in std::fs::read_dir(&dir).unwrap() {
+        let category = category.unwrap().path();
+        if !category.is_dir() {
+            continue;
+        }
+        for file in std::fs::read_dir(&category).unwrap() {
+            let file = file.unwrap().path();
+            if file.file_name().is_some_and(|n| n != "mod.rs") {
+                let rel = file.strip_prefix(repo_root()).unwrap().to_string_lossy().replace('\\', "/");
+                if !registered.contains(&rel.as_str()) {
+                    missing.push(rel);
+                }
+            }
+        }
+    }
+    assert!(missing.is_empty(), "rule files not in the registry: {missing:?}");
+}
+
+fn fix_label(fix: FixAvailability) -> &'static str {
+    match fix {
+        FixAvailability::None => "no",
+        FixAvailability::Sometimes => "sometimes",
+        FixAvailability::Always => "yes",
+    }
+}
+
+fn rule_page(rule: &dockside_rules::Rule) -> String {
+    let m = &rule.meta;
+    let aliases = if m.aliases.is_empty() {
+        "none".to_string()
+    } else {
+        m.aliases.iter().map(|a| format!("`{a}`")).collect::<Vec<_>>().join(", ")
+    };
+    format!(
+        "<!-- Generated from {path}; edit the rule's doc comment, then run `UPDATE_DOCS=1 cargo test -p dockside-rules --test docs`. -->\n\
+         # {name}\n\n{summary}.\n\n\
+         | | |\n|---|---|\n\
+         | Aliases | {aliases} |\n\
+         | Category | {category} |\n\
+         | Default severity | {severity} |\n\
+         | Fixable | {fix} |\n\
+         | Enabled by default | {enabled} |\n\
+         | Source | [{path}](../../{path}) |\n\n{docs}",
+        path = m.path,
+        name = m.name,
+        summary = m.summary.trim_end_matches('.'),
+        category = m.category,
+        severity = m.severity,
+        fix = fix_label(m.fix),
+        enabled = if m.enabled_by_default { "yes" } else { "no" },
+        docs = m.docs().replace("```dockerfile", "```dockerfile"),
+    )
+}
+
+fn rules_table() -> String {
+    let mut out = String::from("| Rule | Aliases | Category | Severity | Fix | Summary |\n|---|---|---|---|---|---|\n");
+    for rule in all_rules() {
+        let m = &rule.meta;
+        out.push_str(&format!(
+            "| [`{name}`](docs/rules/{name}.md) | {aliases} | {category} | {severity} | {fix} | {summary} |\n",
+            name = m.name,
+            aliases = m.aliases.join(", "),
+            category = m.category,
+            severity = m.severity,
+            fix = fix_label(m.fix),
+            summary = m.summary.replace('|', "\\|"),
+        ));
+    }
+    out
+}
+
+fn check_or_update(path: &Path, expected: &str, stale: &mut Vec<String>) {
+    let current = std::fs::read_to_string(path).unwrap_or_default();
+    if current != expected {
+        if std::env::var_os("UPDATE_DOCS").is_some() {
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, expected).unwrap();
+        } else {
+            stale.push(path.display().to_string());
+        }
+    }
+}
+
+#[test]
+fn generated_docs_are_up_to_date() {
+    let root = repo_root();
+    let mut stale = Vec::new();
+    let pages = root.join("docs/rules");
+    for rule in all_rules() {
+        check_or_update(&pages.join(format!("{}.md", rule.meta.name)), &rule_page(rule), &mut stale);
+    }
+    // Pages of rules that no longer exist.
+    if let Ok(entries) = std::fs::read_dir(&pages) {
+        for e in entries {
+            let path = e.unwrap().path();
+            let name = path.file_stem().unwrap().to_string_lossy().into_owned();
+            if !all_rules().iter().any(|r| r.meta.name == name) {
+                if std::env::var_os("UPDATE_DOCS").is_some() {
+                    std::fs::remove_file(&path).unwrap();
+                } else {
+                    stale.push(format!("{} (no such rule)", path.display()));
+                }
+            }
+        }
+    }
+    let readme_path = root.join("README.md");
+    let readme = std::fs::read_to_string(&readme_path).unwrap();
+    let (start, end) = ("<!-- rules:start -->\n", "<!-- rules:end -->");
+    let a = readme.find(start).expect("README.md has a rules:start marker") + start.len();
+    let b = readme.find(end).expect("README.md has a rules:end marker");
+    let expected = format!("{}{}{}", &readme[..a], rules_table(), &readme[b..]);
+    check_or_update(&readme_path, &expected, &mut stale);
+    assert!(stale.is_empty(), "stale generated docs (run `UPDATE_DOCS=1 cargo test -p dockside-rules --test docs`):\n{}", stale.join("\n"));
+}

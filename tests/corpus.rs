@@ -1,0 +1,168 @@
+//! The shared corpus (`../shared/corpus`, 2,024 real Dockerfiles): every file
+//! parses with no ERROR/MISSING node except the truly invalid ones listed
+//! here, lints without a panic, and the fix loop converges to text that
+//! parses. The files hadolint 2.15.1 cannot parse (DL1000) are checked one by
+//! one. Best run with `--release`.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use dockside_rules::{Document, Settings, check_document, fix};
+
+fn corpus_dir() -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
+    assert!(dir.join("files").is_dir(), "the shared corpus is missing at {}", dir.display());
+    dir
+}
+
+fn corpus_files() -> Vec<(String, String)> {
+    let mut files: Vec<(String, String)> = std::fs::read_dir(corpus_dir().join("files"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "Dockerfile"))
+        .map(|p| (p.file_name().unwrap().to_string_lossy().into_owned(), std::fs::read_to_string(&p).unwrap()))
+        .collect();
+    files.sort();
+    assert_eq!(files.len(), 2024, "unexpected corpus size");
+    files
+}
+
+/// Files whose tree has ERROR/MISSING nodes, and why that is right.
+const INVALID_TREES: &[(&str, &str)] = &[
+    ("0652", "moby parser fixture `escapes`: an unbalanced `\"` in an ADD path"),
+    ("0658", "moby parser fixture `escapes`: an unbalanced `\"` in an ADD path"),
+    ("1078", "buildkit parser fixture `env`: `'a\\'b'` leaves a single quote open"),
+    ("1083", "buildkit parser fixture `escapes`: an unbalanced `\"` in an ADD path"),
+    ("1085", "buildkit parser fixture `health`: `HEALTHCHECK CONNECT`, not NONE or CMD"),
+    ("1765", "`FROM python:3. #Install …`: FROM takes an image and an optional `AS name`"),
+    ("2011", "dockerfilelint example: `ENV a=b value`, a pair followed by a bare word"),
+];
+
+/// vscode-dev-containers templates with `${templateOption:…}` placeholders
+/// (`:` followed by a letter is no expansion operator; BuildKit rejects it).
+const TEMPLATES: &[&str] = &[
+    "1651", "1652", "1653", "1659", "1660", "1664", "1665", "1667", "1673", "1674", "1675", "1678", "1693", "1700",
+    "1711", "1712", "1725", "1728", "1731", "1732", "1739", "1744",
+];
+
+fn number(name: &str) -> &str {
+    name.trim_end_matches(".Dockerfile")
+}
+
+#[test]
+fn every_valid_file_parses_without_error_nodes() {
+    let mut unexpected = Vec::new();
+    let mut clean_but_listed = Vec::new();
+    for (name, text) in corpus_files() {
+        let doc = Document::parse(&text);
+        let tree_has_error = doc.syntax().root().has_error();
+        let listed = INVALID_TREES.iter().any(|(n, _)| *n == number(&name)) || TEMPLATES.contains(&number(&name));
+        match (tree_has_error, listed) {
+            (true, false) => unexpected.push(format!("{name}: {:?}", doc.syntax().syntax_errors().first())),
+            (false, true) => clean_but_listed.push(name),
+            _ => {}
+        }
+    }
+    assert!(unexpected.is_empty(), "ERROR/MISSING nodes in valid files:\n{}", unexpected.join("\n"));
+    assert!(clean_but_listed.is_empty(), "listed as invalid but parse cleanly: {clean_but_listed:?}");
+}
+
+/// What dockside says about each file hadolint 2.15.1 fails to parse.
+/// `None`: dockside parses it without any syntax error (hadolint is wrong);
+/// `Some(reason)`: dockside reports a syntax error, for that reason.
+const HADOLINT_DL1000: &[(&str, Option<&str>)] = &[
+    ("0207", None), // mongo nanoserver: Windows path ending in `\` under escape=`
+    ("0211", None),
+    ("0215", None),
+    ("0219", None),
+    ("0638", None), // 2013 moby: `docker-version` instruction -> unknown instruction below
+    ("0640", None),
+    ("0644", None),
+    ("0656", None),
+    ("0676", None),
+    ("0677", None),
+    ("0678", None),
+    ("0679", None),
+    ("0682", None),
+    ("0683", None),
+    ("0727", None),
+    ("0733", None),
+    ("1054", None),
+    ("1063", None),
+    ("1067", None),
+    ("1078", Some("unbalanced quote")),
+    ("1084", None),
+    ("1085", Some("HEALTHCHECK CONNECT")),
+    ("1100", None),
+    ("1318", None),
+    ("1574", None), // awesome-compose: a comment right after a heredoc terminator
+    ("1575", None),
+    ("1577", None),
+    ("1578", None),
+    ("1579", None),
+    ("1580", None),
+    ("1581", None),
+    ("1591", None),
+    ("1592", None),
+    ("1593", None),
+    ("1594", None),
+    ("1595", None),
+    ("1596", None),
+    ("1597", None),
+    ("1598", None),
+    ("1599", None),
+    ("1600", None),
+    ("1601", None),
+    ("1602", None),
+    ("1603", None),
+    ("1604", None),
+    ("1605", None),
+    ("1758", None),
+    ("2011", Some("ENV pair followed by a bare word")),
+    ("2024", None),
+];
+
+#[test]
+fn files_hadolint_cannot_parse_are_checked_one_by_one() {
+    let baseline = std::fs::read_to_string(corpus_dir().join("hadolint-baseline.tsv")).unwrap();
+    let dl1000: std::collections::BTreeSet<String> = baseline
+        .lines()
+        .filter(|l| l.split('\t').nth(3) == Some("DL1000"))
+        .map(|l| number(l.split('\t').next().unwrap().trim_start_matches("files/")).to_string())
+        .collect();
+    let listed: std::collections::BTreeSet<String> = HADOLINT_DL1000.iter().map(|(n, _)| n.to_string()).collect();
+    assert_eq!(dl1000, listed, "the DL1000 list must match the baseline");
+    let files: BTreeMap<String, String> = corpus_files().into_iter().map(|(n, t)| (number(&n).to_string(), t)).collect();
+    let mut wrong = Vec::new();
+    for (n, expected) in HADOLINT_DL1000 {
+        let doc = Document::parse(&files[*n]);
+        let errors: Vec<String> = doc.syntax_errors.iter().map(|e| e.message.clone()).collect();
+        match (expected, errors.is_empty()) {
+            (None, false) => wrong.push(format!("{n}: expected to parse, got {errors:?}")),
+            (Some(reason), true) => wrong.push(format!("{n}: expected a syntax error ({reason}), got none")),
+            _ => {}
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+#[test]
+fn every_file_lints_and_fixes_converge_to_parsable_text() {
+    let settings = Settings::default();
+    let mut problems = Vec::new();
+    let mut total = 0;
+    for (name, text) in corpus_files() {
+        let doc = Document::parse(&text);
+        total += check_document(&doc, &settings).len();
+        let fixed = fix(&text, &settings, true);
+        if !fixed.converged {
+            problems.push(format!("{name}: fixes did not converge"));
+        }
+        let after = Document::parse(&fixed.text);
+        if after.syntax_errors.len() > doc.syntax_errors.len() {
+            problems.push(format!("{name}: fixes introduced syntax errors: {:?}", after.syntax_errors));
+        }
+    }
+    assert!(total > 1000, "suspiciously few diagnostics on the corpus: {total}");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
