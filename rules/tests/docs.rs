@@ -177,5 +177,9 @@ fn generated_docs_are_up_to_date() {
     let b = readme.find(end).expect("README.md has a rules:end marker");
     let expected = format!("{}{}{}", &readme[..a], rules_table(), &readme[b..]);
     check_or_update(&readme_path, &expected, &mut stale);
-    assert!(stale.is_empty(), "stale generated docs (run `UPDATE_DOCS=1 cargo test -p dockside-rules --test docs`):\n{}", stale.join("\n"));
+    assert!(
+        stale.is_empty(),
+        "stale generated docs (run `UPDATE_DOCS=1 cargo test -p dockside-rules --test docs`):\n{}",
+        stale.join("\n")
+    );
 }

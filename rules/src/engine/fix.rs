@@ -31,7 +31,12 @@ pub fn fix(source: &str, settings: &Settings, unsafe_fixes: bool) -> FixResult {
 }
 
 /// The fix loop over exactly `rules`.
-pub(crate) fn fix_with_rules(source: &str, settings: &Settings, unsafe_fixes: bool, rules: &[&'static Rule]) -> FixResult {
+pub(crate) fn fix_with_rules(
+    source: &str,
+    settings: &Settings,
+    unsafe_fixes: bool,
+    rules: &[&'static Rule],
+) -> FixResult {
     let check_document = |doc: &Document, settings: &Settings| check_with_rules(doc, settings, rules);
     let allowed = |fix: &Fix| fix.applicability == Applicability::Safe || unsafe_fixes;
     let mut text = source.to_string();
@@ -106,7 +111,9 @@ fn non_overlapping(mut fixes: Vec<&Fix>) -> Vec<&Fix> {
     let mut ranges: Vec<TextRange> = Vec::new();
     for f in fixes {
         let clashes = f.edits.iter().any(|e| {
-            ranges.iter().any(|r| e.range.overlaps(*r) || e.range.start == r.start || e.range.end == r.start || e.range.start == r.end)
+            ranges.iter().any(|r| {
+                e.range.overlaps(*r) || e.range.start == r.start || e.range.end == r.start || e.range.start == r.end
+            })
         });
         if !clashes {
             ranges.extend(f.edits.iter().map(|e| e.range));

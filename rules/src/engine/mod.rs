@@ -8,9 +8,9 @@ use crate::diagnostic::{Diagnostic, Fix, Related, Severity, TextRange};
 use crate::model::{Document, Instruction, InstructionKind};
 use crate::registry::{RuleMeta, all_rules};
 
-pub use fix::{FixResult, fix};
 #[cfg(test)]
 pub(crate) use fix::fix_with_rules;
+pub use fix::{FixResult, fix};
 
 /// A rule: its metadata plus the checks the engine calls.
 pub struct Rule {
@@ -97,7 +97,8 @@ pub fn check(source: &str, settings: &Settings) -> CheckResult {
 
 /// Lint an already-built document (the language server keeps one per file).
 pub fn check_document(doc: &Document, settings: &Settings) -> Vec<Diagnostic> {
-    let rules: Vec<&'static Rule> = all_rules().iter().copied().filter(|rule| settings.is_enabled(&rule.meta)).collect();
+    let rules: Vec<&'static Rule> =
+        all_rules().iter().copied().filter(|rule| settings.is_enabled(&rule.meta)).collect();
     check_with_rules(doc, settings, &rules)
 }
 
@@ -147,7 +148,8 @@ pub fn check_with_rules(doc: &Document, settings: &Settings, rules: &[&'static R
             d.severity = Severity::Error;
         }
     }
-    diagnostics.sort_by(|a, b| (a.range.start, a.range.end, a.rule.name).cmp(&(b.range.start, b.range.end, b.rule.name)));
+    diagnostics
+        .sort_by(|a, b| (a.range.start, a.range.end, a.rule.name).cmp(&(b.range.start, b.range.end, b.rule.name)));
     diagnostics
 }
 

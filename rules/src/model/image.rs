@@ -39,7 +39,10 @@ impl ImageRef {
 
     /// True for Docker Hub references (no registry, or `docker.io`).
     pub fn is_docker_hub(&self) -> bool {
-        matches!(self.registry.as_deref(), None | Some("docker.io") | Some("index.docker.io") | Some("registry-1.docker.io"))
+        matches!(
+            self.registry.as_deref(),
+            None | Some("docker.io") | Some("index.docker.io") | Some("registry-1.docker.io")
+        )
     }
 
     pub fn is_scratch(&self) -> bool {

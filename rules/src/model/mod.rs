@@ -94,7 +94,10 @@ impl InstructionKind {
 
     fn from_node_kind(kind: &str) -> Option<InstructionKind> {
         let name = kind.strip_suffix("_instruction")?;
-        Self::ALL.into_iter().find(|k| k.keyword().eq_ignore_ascii_case(name)).or((name == "unknown").then_some(Self::Unknown))
+        Self::ALL
+            .into_iter()
+            .find(|k| k.keyword().eq_ignore_ascii_case(name))
+            .or((name == "unknown").then_some(Self::Unknown))
     }
 }
 
@@ -244,7 +247,11 @@ pub enum Base {
     /// `FROM <earlier stage>`.
     Stage(usize),
     /// An image; `resolved` is false when a variable had no known value.
-    Image { reference: ImageRef, text: String, resolved: bool },
+    Image {
+        reference: ImageRef,
+        text: String,
+        resolved: bool,
+    },
     Scratch,
     /// No image given.
     Missing,
@@ -445,7 +452,8 @@ impl Document {
     }
 
     fn read_directive(&mut self, node: Node<'_>, text: &str) {
-        let name = node.child_by_field_name("name").map(|n| text[n.byte_range()].to_ascii_lowercase()).unwrap_or_default();
+        let name =
+            node.child_by_field_name("name").map(|n| text[n.byte_range()].to_ascii_lowercase()).unwrap_or_default();
         let (value, value_range) = match node.child_by_field_name("value") {
             Some(v) => {
                 let raw = &text[v.byte_range()];
@@ -484,7 +492,8 @@ impl Document {
         let escape = self.escape;
         let kind = InstructionKind::from_node_kind(node.kind()).unwrap_or(InstructionKind::Unknown);
         let first = node.child(0);
-        let keyword_range = first.map_or(TextRange::empty(node.start_byte()), |k| TextRange::new(k.start_byte(), k.end_byte()));
+        let keyword_range =
+            first.map_or(TextRange::empty(node.start_byte()), |k| TextRange::new(k.start_byte(), k.end_byte()));
         let mut ins = Instruction {
             kind,
             index,
@@ -521,7 +530,11 @@ impl Document {
                     ins.args = json
                         .items
                         .iter()
-                        .map(|(s, r)| Word { range: *r, raw: text[r.as_range()].to_string(), parts: vec![Part::Literal(s.clone())] })
+                        .map(|(s, r)| Word {
+                            range: *r,
+                            raw: text[r.as_range()].to_string(),
+                            parts: vec![Part::Literal(s.clone())],
+                        })
                         .collect();
                     ins.json = Some(json);
                 }
@@ -543,7 +556,9 @@ impl Document {
                 "cmd_instruction" if kind == InstructionKind::Healthcheck => {
                     ins.healthcheck_cmd = Some(Box::new(self.read_instruction(child, text, index)))
                 }
-                k if k.ends_with("_instruction") => ins.onbuild = Some(Box::new(self.read_instruction(child, text, index))),
+                k if k.ends_with("_instruction") => {
+                    ins.onbuild = Some(Box::new(self.read_instruction(child, text, index)))
+                }
                 _ => {}
             }
         }
@@ -659,7 +674,8 @@ impl Document {
             check_instruction_arguments(ins, &mut errors);
             if let Some(inner) = ins.onbuild.as_deref() {
                 check_instruction_arguments(inner, &mut errors);
-                if matches!(inner.kind, InstructionKind::Onbuild | InstructionKind::From | InstructionKind::Maintainer) {
+                if matches!(inner.kind, InstructionKind::Onbuild | InstructionKind::From | InstructionKind::Maintainer)
+                {
                     errors.push(SyntaxError {
                         range: inner.keyword_range,
                         message: format!("{} is not allowed inside ONBUILD", inner.kind.keyword()),
@@ -699,7 +715,9 @@ fn check_instruction_arguments(ins: &Instruction, errors: &mut Vec<SyntaxError>)
         }
         K::Maintainer if ins.text.is_none() => error("MAINTAINER requires a name".to_string()),
         K::Onbuild if ins.onbuild.is_none() => error("ONBUILD requires an instruction".to_string()),
-        K::Shell if ins.json.is_none() => error("SHELL requires the JSON form, e.g. `SHELL [\"/bin/sh\", \"-c\"]`".to_string()),
+        K::Shell if ins.json.is_none() => {
+            error("SHELL requires the JSON form, e.g. `SHELL [\"/bin/sh\", \"-c\"]`".to_string())
+        }
         K::Healthcheck if ins.healthcheck_cmd.is_none() && !ins.healthcheck_none => {
             error("HEALTHCHECK requires NONE or CMD".to_string())
         }
@@ -809,7 +827,8 @@ fn parse_marker(marker: &str) -> (String, bool, bool) {
 }
 
 fn read_heredoc(marker: Option<Node<'_>>, block: Node<'_>, text: &str) -> Heredoc {
-    let (delimiter, strip_tabs, quoted) = marker.map_or((String::new(), false, false), |m| parse_marker(&text[m.byte_range()]));
+    let (delimiter, strip_tabs, quoted) =
+        marker.map_or((String::new(), false, false), |m| parse_marker(&text[m.byte_range()]));
     let mut c = block.walk();
     let children: Vec<Node<'_>> = block.children(&mut c).collect();
     let body_node = children.iter().find(|n| n.kind() == "heredoc_body");
@@ -843,7 +862,8 @@ fn read_pair(node: Node<'_>, text: &str, escape: char) -> Pair {
     let value = match value_node {
         Some(v) if v.kind() == "legacy_value" => {
             let mut c = v.walk();
-            let words: Vec<Node<'_>> = v.children(&mut c).filter(|n| !matches!(n.kind(), "line_continuation" | "comment")).collect();
+            let words: Vec<Node<'_>> =
+                v.children(&mut c).filter(|n| !matches!(n.kind(), "line_continuation" | "comment")).collect();
             // A legacy value is the rest of the line, spaces included.
             let mut w = word::word_from_node(v, text, escape);
             if words.is_empty() {
@@ -882,7 +902,8 @@ fn build_script(ins: &Instruction) -> Option<ShellScript> {
         let items = &json.items;
         if items.len() >= 3 && is_posix_shell(&items[0].0) && items[1].0 == "-c" {
             let (script, range) = &items[2];
-            let seg = Segment { logical: 0, source: range.start + 1, len: script.len().min(range.len().saturating_sub(2)) };
+            let seg =
+                Segment { logical: 0, source: range.start + 1, len: script.len().min(range.len().saturating_sub(2)) };
             return Some(ShellScript::parse(script.clone(), vec![seg]));
         }
         return None;
@@ -894,9 +915,13 @@ fn build_script(ins: &Instruction) -> Option<ShellScript> {
     });
     if only_heredoc {
         let h = &ins.heredocs[0];
-        if h.body.starts_with("#!") && !h.body.lines().next().is_some_and(|l| {
-            l.split_whitespace().any(|w| is_posix_shell(w.trim_start_matches("#!")))
-        }) {
+        if h.body.starts_with("#!")
+            && !h
+                .body
+                .lines()
+                .next()
+                .is_some_and(|l| l.split_whitespace().any(|w| is_posix_shell(w.trim_start_matches("#!"))))
+        {
             return None;
         }
         let seg = Segment { logical: 0, source: h.body_range.start, len: h.body_range.len() };
@@ -918,4 +943,3 @@ fn build_script(ins: &Instruction) -> Option<ShellScript> {
     }
     Some(ShellScript::parse(text, segments))
 }
-

@@ -67,7 +67,10 @@ impl ShellCommand {
                 let name = name.split('=').next().unwrap_or(name);
                 long.contains(&name)
             } else if let (Some(c), Some(cluster)) = (short, t.strip_prefix('-')) {
-                !cluster.is_empty() && !cluster.starts_with('-') && cluster.chars().all(|x| x.is_ascii_alphanumeric()) && cluster.contains(c)
+                !cluster.is_empty()
+                    && !cluster.starts_with('-')
+                    && cluster.chars().all(|x| x.is_ascii_alphanumeric())
+                    && cluster.contains(c)
             } else {
                 false
             }
@@ -93,7 +96,8 @@ pub struct ShellScript {
 impl ShellScript {
     pub fn parse(text: String, segments: Vec<Segment>) -> ShellScript {
         let tree = BASH_PARSER.with(|p| p.borrow_mut().parse(&text, None).expect("no timeout is set"));
-        let mut script = ShellScript { text, segments, has_errors: tree.root_node().has_error(), tree, commands: Vec::new() };
+        let mut script =
+            ShellScript { text, segments, has_errors: tree.root_node().has_error(), tree, commands: Vec::new() };
         let mut commands = Vec::new();
         collect_commands(script.tree.root_node(), &script, false, &mut commands);
         script.commands = commands;
@@ -210,7 +214,9 @@ mod tests {
 
     #[test]
     fn finds_commands_in_lists_subshells_and_bodies() {
-        let s = script("set -e; apt-get update && (cd /x && sudo apt-get install -y 'curl') || true; if true; then pip install a | tee x; fi");
+        let s = script(
+            "set -e; apt-get update && (cd /x && sudo apt-get install -y 'curl') || true; if true; then pip install a | tee x; fi",
+        );
         let names: Vec<&str> = s.commands.iter().map(|c| c.base_name()).collect();
         assert_eq!(names, ["set", "apt-get", "cd", "apt-get", "true", "true", "pip", "tee"]);
         let install = &s.commands[3];

@@ -21,7 +21,10 @@ pub enum Part {
     Literal(String),
     Expansion(Expansion),
     /// Text from a single- or double-quoted string.
-    Quoted { double: bool, parts: Vec<Part> },
+    Quoted {
+        double: bool,
+        parts: Vec<Part>,
+    },
 }
 
 /// `$NAME`, `${NAME}` or `${NAME<op><argument>}`.
@@ -116,7 +119,12 @@ impl Expansion {
     }
 }
 
-fn render(parts: &[Part], out: &mut String, on_expansion: &mut dyn FnMut(&Expansion, &mut String), complete: &mut bool) {
+fn render(
+    parts: &[Part],
+    out: &mut String,
+    on_expansion: &mut dyn FnMut(&Expansion, &mut String),
+    complete: &mut bool,
+) {
     for p in parts {
         match p {
             Part::Literal(s) => out.push_str(s),
@@ -276,7 +284,11 @@ fn parts_of(node: Node<'_>, text: &str, escape: char, range: TextRange) -> Vec<P
 fn dq_parts(node: Node<'_>, text: &str, escape: char) -> Vec<Part> {
     let mut parts = Vec::new();
     let start = node.start_byte() + 1;
-    let end = if node.end_byte() > start && text.as_bytes()[node.end_byte() - 1] == b'"' { node.end_byte() - 1 } else { node.end_byte() };
+    let end = if node.end_byte() > start && text.as_bytes()[node.end_byte() - 1] == b'"' {
+        node.end_byte() - 1
+    } else {
+        node.end_byte()
+    };
     let mut pos = start;
     let mut cursor = node.walk();
     for child in node.children(&mut cursor) {
@@ -309,7 +321,8 @@ fn dq_parts(node: Node<'_>, text: &str, escape: char) -> Vec<Part> {
 fn expansion_from_node(node: Node<'_>, text: &str, escape: char) -> Expansion {
     let name_node = node.child_by_field_name("name");
     let name = name_node.map(|n| text[n.byte_range()].to_string()).unwrap_or_default();
-    let name_range = name_node.map_or(TextRange::empty(node.start_byte()), |n| TextRange::new(n.start_byte(), n.end_byte()));
+    let name_range =
+        name_node.map_or(TextRange::empty(node.start_byte()), |n| TextRange::new(n.start_byte(), n.end_byte()));
     let operator = node.child_by_field_name("operator").map(|n| text[n.byte_range()].to_string());
     let argument = node
         .child_by_field_name("argument")

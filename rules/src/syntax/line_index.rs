@@ -63,10 +63,9 @@ impl LineIndex {
                     None => line_text.len(),
                 }
             }
-            ColumnUnit::Char => line_text
-                .char_indices()
-                .nth(position.column as usize)
-                .map_or(line_text.len(), |(i, _)| i),
+            ColumnUnit::Char => {
+                line_text.char_indices().nth(position.column as usize).map_or(line_text.len(), |(i, _)| i)
+            }
         };
         Some(line_start + byte_col)
     }

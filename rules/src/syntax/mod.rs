@@ -106,7 +106,8 @@ pub struct SyntaxError {
 fn collect_errors(node: Node<'_>, text: &str, out: &mut Vec<SyntaxError>) {
     if node.is_missing() {
         let what = node.kind();
-        let what = if what.chars().all(|c| c.is_ascii_punctuation()) { format!("`{what}`") } else { what.replace('_', " ") };
+        let what =
+            if what.chars().all(|c| c.is_ascii_punctuation()) { format!("`{what}`") } else { what.replace('_', " ") };
         let at = node.start_byte();
         out.push(SyntaxError { range: TextRange::empty(at), message: format!("expected {what}") });
         return;

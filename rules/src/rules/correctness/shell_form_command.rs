@@ -97,7 +97,11 @@ mod tests {
     fn cases() {
         assert_rule(
             &super::RULE,
-            &["FROM alpine\nCMD [\"sh\"]\n", "FROM alpine\nENTRYPOINT [\"/init\"]\nCMD []\n", "FROM alpine\nRUN echo\n"],
+            &[
+                "FROM alpine\nCMD [\"sh\"]\n",
+                "FROM alpine\nENTRYPOINT [\"/init\"]\nCMD []\n",
+                "FROM alpine\nRUN echo\n",
+            ],
             &[
                 "FROM alpine\nCMD ⟦node server.js⟧\n",
                 "FROM alpine\nENTRYPOINT ⟦exec \"$@\"⟧\n",
@@ -110,7 +114,10 @@ mod tests {
                     "FROM alpine\nCMD echo \"$HOME\" | tee x\n",
                     "FROM alpine\nCMD [\"/bin/sh\", \"-c\", \"echo \\\"$HOME\\\" | tee x\"]\n",
                 ),
-                ("FROM alpine\nENTRYPOINT nginx \\\n  -g daemon\n", "FROM alpine\nENTRYPOINT [\"nginx\", \"-g\", \"daemon\"]\n"),
+                (
+                    "FROM alpine\nENTRYPOINT nginx \\\n  -g daemon\n",
+                    "FROM alpine\nENTRYPOINT [\"nginx\", \"-g\", \"daemon\"]\n",
+                ),
             ],
         );
     }

@@ -56,7 +56,10 @@ fn check(ins: &Instruction, ctx: &mut Context<'_>) {
     let keyword = if ins.keyword.chars().all(|c| c.is_ascii_lowercase()) { "label" } else { "LABEL" };
     let replacement = format!("{keyword} org.opencontainers.image.authors=\"{escaped}\"");
     ctx.report(ins.keyword_range, "MAINTAINER is deprecated; use the `org.opencontainers.image.authors` label")
-        .with_fix(Fix::safe("Replace with `LABEL org.opencontainers.image.authors`", vec![Edit::replace(ins.range, replacement)]));
+        .with_fix(Fix::safe(
+            "Replace with `LABEL org.opencontainers.image.authors`",
+            vec![Edit::replace(ins.range, replacement)],
+        ));
 }
 
 #[cfg(test)]
@@ -74,7 +77,10 @@ mod tests {
                     "FROM alpine\nMAINTAINER Jane Doe <jane@example.com>\nRUN x\n",
                     "FROM alpine\nLABEL org.opencontainers.image.authors=\"Jane Doe <jane@example.com>\"\nRUN x\n",
                 ),
-                ("from alpine\nmaintainer \"Q\" $x\n", "from alpine\nlabel org.opencontainers.image.authors=\"\\\"Q\\\" \\$x\"\n"),
+                (
+                    "from alpine\nmaintainer \"Q\" $x\n",
+                    "from alpine\nlabel org.opencontainers.image.authors=\"\\\"Q\\\" \\$x\"\n",
+                ),
             ],
         );
     }

@@ -1,0 +1,377 @@
+//! Configuration: which rules run, at what severity, with which options.
+//!
+//! Settings come from one file, found by [`discover`] and read by [`load`]:
+//! a `dockside.toml` / `.dockside.toml` ([`parse_toml`]) or, for projects
+//! migrating from hadolint, a `.hadolint.yaml` ([`parse_hadolint_yaml`]).
+//! Command-line flags are layered on top with [`Settings::apply_overrides`].
+//!
+//! Rule selection works in layers. Each layer (the file, then the command
+//! line) takes the current set of enabled rules, replaces it with `select`
+//! when given, adds `extend-select` and removes `ignore`. An entry is a rule
+//! name, an alias (`DL3006`, a BuildKit check name), a category name
+//! (`security`) or `ALL`.
+
+mod hadolint;
+mod toml_config;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use crate::diagnostic::{Category, Severity};
+use crate::registry::{RuleMeta, all_rules, find_rule};
+
+pub use hadolint::parse_hadolint_yaml;
+pub use toml_config::parse_toml;
+
+/// The names [`discover`] looks for, in order of preference.
+pub const DOCKSIDE_CONFIG_NAMES: [&str; 2] = ["dockside.toml", ".dockside.toml"];
+/// hadolint's config names, used only when no dockside config exists.
+pub const HADOLINT_CONFIG_NAMES: [&str; 2] = [".hadolint.yaml", ".hadolint.yml"];
+
+/// The pseudo-path of errors in command-line flags.
+const COMMAND_LINE: &str = "<command line>";
+
+/// Resolved settings for linting one file.
+#[derive(Clone, Debug)]
+pub struct Settings {
+    /// The enabled rules by canonical name; `None` means the default set.
+    selection: Option<BTreeSet<&'static str>>,
+    severities: BTreeMap<&'static str, Severity>,
+    rule_options: BTreeMap<&'static str, toml::Table>,
+    fail_level: Option<Severity>,
+    trusted_registries: Vec<String>,
+    required_labels: BTreeMap<String, LabelType>,
+    strict_labels: bool,
+    shellcheck_enabled: bool,
+    shellcheck_path: Option<PathBuf>,
+    ignored_extra: Vec<String>,
+    extra_severities: BTreeMap<String, Severity>,
+}
+
+impl Default for Settings {
+    /// Every rule that is on by default, at its default severity; fail on warnings.
+    fn default() -> Self {
+        Settings {
+            selection: None,
+            severities: BTreeMap::new(),
+            rule_options: BTreeMap::new(),
+            fail_level: Some(Severity::Warning),
+            trusted_registries: Vec::new(),
+            required_labels: BTreeMap::new(),
+            strict_labels: false,
+            shellcheck_enabled: true,
+            shellcheck_path: None,
+            ignored_extra: Vec::new(),
+            extra_severities: BTreeMap::new(),
+        }
+    }
+}
+
+/// How the ShellCheck pass over `RUN` scripts is configured.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ShellcheckSettings {
+    pub enabled: bool,
+    /// An explicit binary; `None` means look `shellcheck` up on `PATH`.
+    pub path: Option<PathBuf>,
+}
+
+impl Default for ShellcheckSettings {
+    fn default() -> Self {
+        ShellcheckSettings { enabled: true, path: None }
+    }
+}
+
+/// The format a required label's value must have (hadolint's label schema).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum LabelType {
+    /// Any non-empty text.
+    Text,
+    /// An absolute URL.
+    Url,
+    /// A semantic version.
+    Semver,
+    /// A git commit hash (hadolint's `hash`).
+    Hash,
+    /// A git commit hash, spelled `githash`; checked like [`LabelType::Hash`].
+    GitHash,
+    /// An RFC 3339 timestamp.
+    Rfc3339,
+    /// An SPDX license expression.
+    Spdx,
+    /// An email address.
+    Email,
+}
+
+impl LabelType {
+    pub const ALL: [LabelType; 8] = [
+        LabelType::Text,
+        LabelType::Url,
+        LabelType::Semver,
+        LabelType::Hash,
+        LabelType::GitHash,
+        LabelType::Rfc3339,
+        LabelType::Spdx,
+        LabelType::Email,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LabelType::Text => "text",
+            LabelType::Url => "url",
+            LabelType::Semver => "semver",
+            LabelType::Hash => "hash",
+            LabelType::GitHash => "githash",
+            LabelType::Rfc3339 => "rfc3339",
+            LabelType::Spdx => "spdx",
+            LabelType::Email => "email",
+        }
+    }
+
+    /// Parse a schema type name, ignoring ASCII case.
+    pub fn parse(s: &str) -> Option<LabelType> {
+        LabelType::ALL.into_iter().find(|t| t.as_str().eq_ignore_ascii_case(s))
+    }
+}
+
+impl fmt::Display for LabelType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Settings {
+    pub fn is_enabled(&self, rule: &RuleMeta) -> bool {
+        match &self.selection {
+            None => rule.enabled_by_default,
+            Some(set) => set.contains(rule.name),
+        }
+    }
+
+    /// The rule's configured severity, or its default.
+    pub fn severity_of(&self, rule: &RuleMeta) -> Severity {
+        self.severities.get(rule.name).copied().unwrap_or(rule.severity)
+    }
+
+    /// The `[rules.<name>]` options table of a rule (looked up by name or alias).
+    pub fn rule_options(&self, rule_name: &str) -> Option<&toml::Table> {
+        self.rule_options
+            .get(rule_name)
+            .or_else(|| find_rule(rule_name).and_then(|rule| self.rule_options.get(rule.meta.name)))
+    }
+
+    /// The least severe finding that makes the run fail; `None` never fails.
+    pub fn fail_level(&self) -> Option<Severity> {
+        self.fail_level
+    }
+
+    pub fn set_fail_level(&mut self, level: Option<Severity>) {
+        self.fail_level = level;
+    }
+
+    /// Apply command-line selection flags on top of the file's selection.
+    ///
+    /// A non-empty `select` replaces the enabled set; then `extend_select` is
+    /// added and `ignore` removed. Each entry is a rule name, alias, category
+    /// or `ALL`.
+    pub fn apply_overrides(
+        &mut self,
+        select: &[String],
+        extend_select: &[String],
+        ignore: &[String],
+    ) -> Result<(), ConfigError> {
+        let resolve_all = |entries: &[String], flag: &str| -> Result<Vec<&'static str>, ConfigError> {
+            let mut names = Vec::new();
+            for entry in entries {
+                let resolved = resolve_selector(entry).ok_or_else(|| {
+                    ConfigError::command_line(format!("unknown rule or category `{entry}` in `--{flag}`"))
+                })?;
+                names.extend(resolved);
+            }
+            Ok(names)
+        };
+        let select = if select.is_empty() { None } else { Some(resolve_all(select, "select")?) };
+        let extend = resolve_all(extend_select, "extend-select")?;
+        let ignore = resolve_all(ignore, "ignore")?;
+        self.apply_selection(select, &extend, &ignore);
+        Ok(())
+    }
+
+    /// Trusted registries for base images; empty means no restriction.
+    pub fn trusted_registries(&self) -> &[String] {
+        &self.trusted_registries
+    }
+
+    /// The label schema: labels every image must carry, with their formats.
+    pub fn required_labels(&self) -> &BTreeMap<String, LabelType> {
+        &self.required_labels
+    }
+
+    /// Whether labels outside the schema are reported.
+    pub fn strict_labels(&self) -> bool {
+        self.strict_labels
+    }
+
+    pub fn shellcheck(&self) -> ShellcheckSettings {
+        ShellcheckSettings { enabled: self.shellcheck_enabled, path: self.shellcheck_path.clone() }
+    }
+
+    /// Ignored codes that name no dockside rule, such as ShellCheck's
+    /// `SCxxxx` codes from a `.hadolint.yaml`; upper case.
+    pub fn ignored_extra(&self) -> &[String] {
+        &self.ignored_extra
+    }
+
+    /// Severity overrides for codes that name no dockside rule (`SCxxxx`).
+    pub fn extra_severities(&self) -> &BTreeMap<String, Severity> {
+        &self.extra_severities
+    }
+
+    /// One selection layer: (`select` or the current set) + `extend` - `ignore`.
+    fn apply_selection(&mut self, select: Option<Vec<&'static str>>, extend: &[&'static str], ignore: &[&'static str]) {
+        if select.is_none() && extend.is_empty() && ignore.is_empty() {
+            return;
+        }
+        let mut set = match select {
+            Some(names) => names.into_iter().collect(),
+            None => self.enabled_names(),
+        };
+        set.extend(extend.iter().copied());
+        for name in ignore {
+            set.remove(name);
+        }
+        self.selection = Some(set);
+    }
+
+    fn enabled_names(&self) -> BTreeSet<&'static str> {
+        match &self.selection {
+            Some(set) => set.clone(),
+            None => all_rules().iter().filter(|r| r.meta.enabled_by_default).map(|r| r.meta.name).collect(),
+        }
+    }
+}
+
+/// The rules an entry of `select` / `extend-select` / `ignore` stands for:
+/// `ALL`, a rule name or alias, or a category. `None` if it is none of these.
+fn resolve_selector(entry: &str) -> Option<Vec<&'static str>> {
+    let entry = entry.trim();
+    if entry.eq_ignore_ascii_case("all") {
+        return Some(all_rules().iter().map(|r| r.meta.name).collect());
+    }
+    if let Some(rule) = find_rule(entry) {
+        return Some(vec![rule.meta.name]);
+    }
+    let category = Category::parse(entry)?;
+    Some(all_rules().iter().filter(|r| r.meta.category == category).map(|r| r.meta.name).collect())
+}
+
+/// A config file that cannot be used.
+///
+/// `line` and `column` are 1-based; both are 0 when the problem has no
+/// position (an unreadable file, a command-line flag).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ConfigError {
+    pub path: PathBuf,
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+}
+
+impl ConfigError {
+    pub(crate) fn new(path: &Path, line: usize, column: usize, message: impl Into<String>) -> Self {
+        ConfigError { path: path.to_path_buf(), line, column, message: message.into() }
+    }
+
+    fn command_line(message: impl Into<String>) -> Self {
+        ConfigError::new(Path::new(COMMAND_LINE), 0, 0, message)
+    }
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.line == 0 {
+            write!(f, "{}: {}", self.path.display(), self.message)
+        } else {
+            write!(f, "{}:{}:{}: {}", self.path.display(), self.line, self.column, self.message)
+        }
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+/// Find the config file for `file` (a Dockerfile, or a directory).
+///
+/// Walks up from the file's directory; the first directory holding a
+/// `dockside.toml` or `.dockside.toml` wins. Only when no ancestor has a
+/// dockside config is the nearest `.hadolint.yaml` / `.hadolint.yml` used.
+pub fn discover(file: &Path) -> Result<Option<PathBuf>, ConfigError> {
+    let absolute = std::path::absolute(file).unwrap_or_else(|_| file.to_path_buf());
+    let start = if absolute.is_dir() { absolute.as_path() } else { absolute.parent().unwrap_or(Path::new(".")) };
+    let mut hadolint = None;
+    for dir in start.ancestors() {
+        let found: Vec<PathBuf> =
+            DOCKSIDE_CONFIG_NAMES.iter().map(|name| dir.join(name)).filter(|p| p.is_file()).collect();
+        match found.as_slice() {
+            [] => {}
+            [one] => return Ok(Some(one.clone())),
+            [first, ..] => {
+                return Err(ConfigError::new(
+                    first,
+                    0,
+                    0,
+                    format!("both `dockside.toml` and `.dockside.toml` exist in `{}`; keep only one", dir.display()),
+                ));
+            }
+        }
+        if hadolint.is_none() {
+            hadolint = HADOLINT_CONFIG_NAMES.iter().map(|name| dir.join(name)).find(|p| p.is_file());
+        }
+    }
+    Ok(hadolint)
+}
+
+/// Read and parse a config file; the format follows the file name
+/// (`*.toml` is a dockside config, `*.yaml` / `*.yml` a hadolint config).
+pub fn load(path: &Path) -> Result<Settings, ConfigError> {
+    let extension = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
+    let parse: fn(&str, &Path) -> Result<Settings, ConfigError> = match extension.as_deref() {
+        Some("toml") => parse_toml,
+        Some("yaml" | "yml") => parse_hadolint_yaml,
+        _ => {
+            return Err(ConfigError::new(
+                path,
+                0,
+                0,
+                "unsupported config file type; expected a `.toml` (dockside) or `.yaml`/`.yml` (hadolint) file",
+            ));
+        }
+    };
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| ConfigError::new(path, 0, 0, format!("cannot read config file: {e}")))?;
+    parse(&text, path)
+}
+
+/// 1-based line and column (in characters) of a byte offset into `text`.
+fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    let before = &text[..offset];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    (line, before[line_start..].chars().count() + 1)
+}
+
+/// `a`, `b` and `c` as "`a`, `b`, `c`" for messages.
+fn backticked(items: impl IntoIterator<Item = impl fmt::Display>) -> String {
+    items.into_iter().map(|item| format!("`{item}`")).collect::<Vec<_>>().join(", ")
+}
+
+/// "`error`, `warning`, `info`, `style`".
+fn severity_names() -> String {
+    backticked(Severity::ALL.iter().map(|s| s.as_str()))
+}
+
+#[cfg(test)]
+mod tests;

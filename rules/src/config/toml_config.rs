@@ -1,0 +1,505 @@
+//! `dockside.toml`: dockside's own config format.
+
+use std::collections::BTreeMap;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use toml::Spanned;
+use toml::de::{DeString, DeTable, DeValue};
+
+use super::{ConfigError, LabelType, Settings, backticked, line_col, resolve_selector, severity_names};
+use crate::diagnostic::Severity;
+use crate::registry::find_rule;
+
+/// Every top-level key, in documentation order.
+const KEYS: [&str; 11] = [
+    "select",
+    "extend-select",
+    "ignore",
+    "fail-level",
+    "trusted-registries",
+    "strict-labels",
+    "shellcheck",
+    "shellcheck-path",
+    "required-labels",
+    "severity",
+    "rules",
+];
+
+/// Parse the text of a `dockside.toml`; `path` names it in errors and
+/// anchors a relative `shellcheck-path`.
+pub fn parse_toml(text: &str, path: &Path) -> Result<Settings, ConfigError> {
+    let cx = Cx { text, path };
+    let doc = DeTable::parse(text).map_err(|e| cx.error(e.span().unwrap_or(0..0), e.message()))?;
+    let mut settings = Settings::default();
+    let mut select = None;
+    let mut extend = Vec::new();
+    let mut ignore = Vec::new();
+    let mut has_rules_table = false;
+
+    for (key, value) in sorted_entries(doc.get_ref()) {
+        let name: &str = key.get_ref();
+        match name {
+            "select" => select = Some(cx.selectors(name, value)?),
+            "extend-select" => extend = cx.selectors(name, value)?,
+            "ignore" => ignore = cx.selectors(name, value)?,
+            "fail-level" => {
+                let level = cx.string(name, value)?;
+                settings.fail_level = if level.eq_ignore_ascii_case("none") {
+                    None
+                } else {
+                    Some(Severity::parse(level).ok_or_else(|| {
+                        cx.error(
+                            value.span(),
+                            format!(
+                                "invalid value `{level}` for `fail-level`; expected one of {}, `none`",
+                                severity_names()
+                            ),
+                        )
+                    })?)
+                };
+            }
+            "trusted-registries" => {
+                settings.trusted_registries =
+                    cx.strings(name, value)?.into_iter().map(|(s, _)| s.to_string()).collect();
+            }
+            "strict-labels" => settings.strict_labels = cx.boolean(name, value)?,
+            "shellcheck" => settings.shellcheck_enabled = cx.boolean(name, value)?,
+            "shellcheck-path" => settings.shellcheck_path = Some(shellcheck_path(path, cx.string(name, value)?)),
+            "required-labels" => settings.required_labels = cx.label_schema(name, value)?,
+            "severity" => settings.severities = cx.severities(name, value)?,
+            "rules" => has_rules_table = true,
+            _ => {
+                return Err(cx.error(key.span(), format!("unknown key `{name}`; expected one of {}", backticked(KEYS))));
+            }
+        }
+    }
+    if has_rules_table {
+        settings.rule_options = cx.rule_options(&doc)?;
+    }
+    settings.apply_selection(select, &extend, &ignore);
+    Ok(settings)
+}
+
+/// A relative `shellcheck-path` with a directory part is relative to the
+/// config file; a bare command name is looked up on `PATH` later.
+fn shellcheck_path(config: &Path, value: &str) -> PathBuf {
+    let value = PathBuf::from(value);
+    if value.is_relative() && value.components().count() > 1 {
+        config.parent().unwrap_or(Path::new("")).join(value)
+    } else {
+        value
+    }
+}
+
+type Entry<'a, 'i> = (&'a Spanned<DeString<'i>>, &'a Spanned<DeValue<'i>>);
+
+/// A table's entries in source order, so the first error reported is the
+/// first one in the file.
+fn sorted_entries<'a, 'i>(table: &'a DeTable<'i>) -> Vec<Entry<'a, 'i>> {
+    let mut entries: Vec<Entry<'a, 'i>> = table.iter().collect();
+    entries.sort_by_key(|(key, _)| key.span().start);
+    entries
+}
+
+/// The article-qualified name of a TOML value's type, for messages.
+fn type_name(value: &DeValue<'_>) -> &'static str {
+    match value {
+        DeValue::String(_) => "a string",
+        DeValue::Integer(_) => "an integer",
+        DeValue::Float(_) => "a float",
+        DeValue::Boolean(_) => "a boolean",
+        DeValue::Datetime(_) => "a datetime",
+        DeValue::Array(_) => "an array",
+        DeValue::Table(_) => "a table",
+    }
+}
+
+/// The file being parsed, for positions in errors.
+struct Cx<'a> {
+    text: &'a str,
+    path: &'a Path,
+}
+
+impl Cx<'_> {
+    fn error(&self, span: Range<usize>, message: impl Into<String>) -> ConfigError {
+        let (line, column) = line_col(self.text, span.start);
+        ConfigError::new(self.path, line, column, message)
+    }
+
+    fn wrong_type(&self, key: &str, expected: &str, value: &Spanned<DeValue<'_>>) -> ConfigError {
+        self.error(
+            value.span(),
+            format!("invalid type for `{key}`: expected {expected}, found {}", type_name(value.get_ref())),
+        )
+    }
+
+    fn string<'v>(&self, key: &str, value: &'v Spanned<DeValue<'_>>) -> Result<&'v str, ConfigError> {
+        value.get_ref().as_str().ok_or_else(|| self.wrong_type(key, "a string", value))
+    }
+
+    fn boolean(&self, key: &str, value: &Spanned<DeValue<'_>>) -> Result<bool, ConfigError> {
+        value.get_ref().as_bool().ok_or_else(|| self.wrong_type(key, "a boolean", value))
+    }
+
+    fn table<'v, 'i>(&self, key: &str, value: &'v Spanned<DeValue<'i>>) -> Result<&'v DeTable<'i>, ConfigError> {
+        value.get_ref().as_table().ok_or_else(|| self.wrong_type(key, "a table", value))
+    }
+
+    /// An array of strings, each with its span.
+    fn strings<'v>(
+        &self,
+        key: &str,
+        value: &'v Spanned<DeValue<'_>>,
+    ) -> Result<Vec<(&'v str, Range<usize>)>, ConfigError> {
+        let array = value.get_ref().as_array().ok_or_else(|| self.wrong_type(key, "an array of strings", value))?;
+        array
+            .iter()
+            .map(|item| match item.get_ref().as_str() {
+                Some(s) => Ok((s, item.span())),
+                None => Err(self.error(
+                    item.span(),
+                    format!("invalid type in `{key}`: expected a string, found {}", type_name(item.get_ref())),
+                )),
+            })
+            .collect()
+    }
+
+    /// `select` / `extend-select` / `ignore`: rule names, aliases, categories or `ALL`.
+    fn selectors(&self, key: &str, value: &Spanned<DeValue<'_>>) -> Result<Vec<&'static str>, ConfigError> {
+        let mut names = Vec::new();
+        for (entry, span) in self.strings(key, value)? {
+            let resolved = resolve_selector(entry)
+                .ok_or_else(|| self.error(span, format!("unknown rule or category `{entry}` in `{key}`")))?;
+            names.extend(resolved);
+        }
+        Ok(names)
+    }
+
+    /// A table keyed by rule name or alias, resolved to canonical names;
+    /// naming a rule twice (say by name and by alias) is an error.
+    fn rule_keyed<'a, 'i>(
+        &self,
+        key: &str,
+        table: &'a DeTable<'i>,
+    ) -> Result<Vec<(&'static str, Entry<'a, 'i>)>, ConfigError> {
+        let mut seen: BTreeMap<&'static str, &str> = BTreeMap::new();
+        let mut out = Vec::new();
+        for (rule_key, value) in sorted_entries(table) {
+            let written: &str = rule_key.get_ref();
+            let rule = find_rule(written)
+                .ok_or_else(|| self.error(rule_key.span(), format!("unknown rule `{written}` in `{key}`")))?;
+            if let Some(previous) = seen.insert(rule.meta.name, written) {
+                return Err(self.error(
+                    rule_key.span(),
+                    format!("rule `{}` appears twice in `{key}` (as `{previous}` and `{written}`)", rule.meta.name),
+                ));
+            }
+            out.push((rule.meta.name, (rule_key, value)));
+        }
+        Ok(out)
+    }
+
+    /// `[severity]`: rule name or alias -> severity.
+    fn severities(
+        &self,
+        key: &str,
+        value: &Spanned<DeValue<'_>>,
+    ) -> Result<BTreeMap<&'static str, Severity>, ConfigError> {
+        let table = self.table(key, value)?;
+        let mut out = BTreeMap::new();
+        for (name, (rule_key, level)) in self.rule_keyed(key, table)? {
+            let written: &str = rule_key.get_ref();
+            let text = self.string(&format!("{key}.{written}"), level)?;
+            let severity = Severity::parse(text).ok_or_else(|| {
+                self.error(
+                    level.span(),
+                    format!(
+                        "invalid severity `{text}` for `{written}` in `{key}`; expected one of {}",
+                        severity_names()
+                    ),
+                )
+            })?;
+            out.insert(name, severity);
+        }
+        Ok(out)
+    }
+
+    /// `[required-labels]`: label -> schema type.
+    fn label_schema(
+        &self,
+        key: &str,
+        value: &Spanned<DeValue<'_>>,
+    ) -> Result<BTreeMap<String, LabelType>, ConfigError> {
+        let table = self.table(key, value)?;
+        let mut out = BTreeMap::new();
+        for (label, kind) in sorted_entries(table) {
+            let label: &str = label.get_ref();
+            let text = self.string(&format!("{key}.{label}"), kind)?;
+            let label_type = LabelType::parse(text).ok_or_else(|| {
+                self.error(
+                    kind.span(),
+                    format!(
+                        "invalid label type `{text}` for `{label}` in `{key}`; expected one of {}",
+                        backticked(LabelType::ALL.iter().map(|t| t.as_str()))
+                    ),
+                )
+            })?;
+            out.insert(label.to_string(), label_type);
+        }
+        Ok(out)
+    }
+
+    /// `[rules.<name>]`: free-form option tables, keyed by canonical rule name.
+    fn rule_options(&self, doc: &Spanned<DeTable<'_>>) -> Result<BTreeMap<&'static str, toml::Table>, ConfigError> {
+        let Some((rules_key, rules_value)) = doc.get_ref().get_key_value("rules") else {
+            return Ok(BTreeMap::new());
+        };
+        let table = self.table("rules", rules_value)?;
+        let resolved = self.rule_keyed("rules", table)?;
+        for (_, (rule_key, value)) in &resolved {
+            let written: &str = rule_key.get_ref();
+            self.table(&format!("rules.{written}"), value)?;
+        }
+        // The spanned tree proved the shape; re-read the values as plain TOML.
+        let mut plain: toml::Table = toml::from_str(self.text)
+            .map_err(|e| self.error(e.span().unwrap_or_else(|| rules_key.span()), e.message()))?;
+        let Some(toml::Value::Table(mut rules)) = plain.remove("rules") else {
+            return Err(self.error(rules_key.span(), "invalid type for `rules`: expected a table"));
+        };
+        let mut out = BTreeMap::new();
+        for (name, (rule_key, _)) in resolved {
+            let written: &str = rule_key.get_ref();
+            if let Some(toml::Value::Table(options)) = rules.remove(written) {
+                out.insert(name, options);
+            }
+        }
+        Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::ShellcheckSettings;
+
+    fn parse(text: &str) -> Result<Settings, ConfigError> {
+        parse_toml(text, Path::new("dockside.toml"))
+    }
+
+    fn meta(name: &str) -> &'static crate::registry::RuleMeta {
+        &find_rule(name).expect("known rule").meta
+    }
+
+    /// The error as `line:col: message`.
+    fn error(text: &str) -> String {
+        let e = parse(text).expect_err("config should be rejected");
+        assert_eq!(e.path, Path::new("dockside.toml"));
+        format!("{}:{}: {}", e.line, e.column, e.message)
+    }
+
+    #[test]
+    fn empty_file_is_the_default() {
+        let s = parse("").unwrap();
+        assert!(s.is_enabled(meta("untagged-base-image")));
+        assert_eq!(s.fail_level(), Some(Severity::Warning));
+        assert!(s.shellcheck().enabled);
+    }
+
+    #[test]
+    fn full_example() {
+        let text = r#"
+select = ["ALL"]
+extend-select = ["DL3007"]
+ignore = ["DL3014", "correctness"]
+fail-level = "info"
+trusted-registries = ["docker.io", "ghcr.io"]
+strict-labels = true
+shellcheck = false
+shellcheck-path = "/usr/bin/shellcheck"
+
+[required-labels]
+"org.opencontainers.image.version" = "semver"
+maintainer = "email"
+
+[severity]
+DL3006 = "error"
+latest-base-image = "style"
+
+[rules.untagged-base-image]
+allow = ["scratch"]
+depth = 2
+
+[rules.DL3002]
+users = ["app"]
+"#;
+        let s = parse(text).unwrap();
+        assert!(s.is_enabled(meta("untagged-base-image")));
+        assert!(s.is_enabled(meta("last-user-root")));
+        assert!(!s.is_enabled(meta("apt-get-missing-yes")));
+        assert!(!s.is_enabled(meta("syntax-error")));
+        assert!(!s.is_enabled(meta("copy-from-unknown-stage")));
+        assert_eq!(s.fail_level(), Some(Severity::Info));
+        assert_eq!(s.trusted_registries(), ["docker.io", "ghcr.io"]);
+        assert!(s.strict_labels());
+        assert_eq!(
+            s.shellcheck(),
+            ShellcheckSettings { enabled: false, path: Some(PathBuf::from("/usr/bin/shellcheck")) }
+        );
+        assert_eq!(s.required_labels().get("org.opencontainers.image.version"), Some(&LabelType::Semver));
+        assert_eq!(s.required_labels().get("maintainer"), Some(&LabelType::Email));
+        assert_eq!(s.severity_of(meta("untagged-base-image")), Severity::Error);
+        assert_eq!(s.severity_of(meta("latest-base-image")), Severity::Style);
+        assert_eq!(s.severity_of(meta("last-user-root")), meta("last-user-root").severity);
+        let options = s.rule_options("untagged-base-image").unwrap();
+        assert_eq!(options.get("depth").and_then(|v| v.as_integer()), Some(2));
+        assert_eq!(s.rule_options("last-user-root").unwrap().get("users").unwrap().as_array().unwrap().len(), 1);
+        assert!(s.rule_options("DL3002").is_some(), "alias lookups work too");
+        assert!(s.rule_options("latest-base-image").is_none());
+    }
+
+    #[test]
+    fn select_replaces_the_default_set() {
+        let s = parse(r#"select = ["reproducibility", "DL3002"]"#).unwrap();
+        assert!(s.is_enabled(meta("untagged-base-image")));
+        assert!(s.is_enabled(meta("latest-base-image")));
+        assert!(s.is_enabled(meta("last-user-root")));
+        assert!(!s.is_enabled(meta("apt-get-missing-yes")));
+        assert!(!s.is_enabled(meta("syntax-error")));
+    }
+
+    #[test]
+    fn ignore_wins_over_select_in_the_same_file() {
+        let s = parse("select = [\"shell-form-command\"]\nignore = [\"JSONArgsRecommended\"]\n").unwrap();
+        assert!(!s.is_enabled(meta("shell-form-command")));
+    }
+
+    #[test]
+    fn ignore_by_category_and_buildkit_name() {
+        let s = parse(r#"ignore = ["reproducibility", "MaintainerDeprecated"]"#).unwrap();
+        assert!(!s.is_enabled(meta("untagged-base-image")));
+        assert!(!s.is_enabled(meta("latest-base-image")));
+        assert!(!s.is_enabled(meta("maintainer-deprecated")));
+        assert!(s.is_enabled(meta("apt-get-missing-yes")));
+    }
+
+    #[test]
+    fn fail_level_none() {
+        assert_eq!(parse("fail-level = \"none\"").unwrap().fail_level(), None);
+        assert_eq!(parse("fail-level = \"Error\"").unwrap().fail_level(), Some(Severity::Error));
+    }
+
+    #[test]
+    fn relative_shellcheck_path_is_relative_to_the_config() {
+        let s = parse_toml("shellcheck-path = \"tools/shellcheck\"", Path::new("/repo/dockside.toml")).unwrap();
+        assert_eq!(s.shellcheck().path, Some(PathBuf::from("/repo/tools/shellcheck")));
+        let s = parse_toml("shellcheck-path = \"shellcheck\"", Path::new("/repo/dockside.toml")).unwrap();
+        assert_eq!(s.shellcheck().path, Some(PathBuf::from("shellcheck")));
+    }
+
+    #[test]
+    fn unknown_top_level_key() {
+        let e = error("fail-level = \"error\"\n\nselct = [\"ALL\"]\n");
+        assert!(e.starts_with("3:1: unknown key `selct`; expected one of `select`, `extend-select`"), "{e}");
+    }
+
+    #[test]
+    fn unknown_rule_in_ignore() {
+        assert_eq!(
+            error("select = [\"ALL\"]\nignore = [\"DL3006\", \"DL9999\"]\n"),
+            "2:21: unknown rule or category `DL9999` in `ignore`"
+        );
+    }
+
+    #[test]
+    fn unknown_rule_in_select_and_extend_select() {
+        assert_eq!(error("select = [\"nope\"]"), "1:11: unknown rule or category `nope` in `select`");
+        assert_eq!(
+            error("extend-select = [\n  \"ALL\",\n  \"secrity\",\n]"),
+            "3:3: unknown rule or category `secrity` in `extend-select`"
+        );
+    }
+
+    #[test]
+    fn bad_severity_value() {
+        assert_eq!(
+            error("[severity]\nDL3006 = \"fatal\"\n"),
+            "2:10: invalid severity `fatal` for `DL3006` in `severity`; expected one of `error`, `warning`, `info`, `style`"
+        );
+    }
+
+    #[test]
+    fn unknown_rule_in_severity() {
+        assert_eq!(
+            error("[severity]\nDL3006 = \"error\"\nDL9999 = \"error\"\n"),
+            "3:1: unknown rule `DL9999` in `severity`"
+        );
+    }
+
+    #[test]
+    fn rule_named_twice_in_severity() {
+        let e = error("[severity]\nDL3006 = \"error\"\nuntagged-base-image = \"info\"\n");
+        assert!(e.contains("rule `untagged-base-image` appears twice in `severity`"), "{e}");
+    }
+
+    #[test]
+    fn bad_fail_level() {
+        assert_eq!(
+            error("fail-level = \"loud\""),
+            "1:14: invalid value `loud` for `fail-level`; expected one of `error`, `warning`, `info`, `style`, `none`"
+        );
+    }
+
+    #[test]
+    fn wrong_types() {
+        assert_eq!(
+            error("select = \"ALL\""),
+            "1:10: invalid type for `select`: expected an array of strings, found a string"
+        );
+        assert_eq!(error("ignore = [3]"), "1:11: invalid type in `ignore`: expected a string, found an integer");
+        assert_eq!(
+            error("\nstrict-labels = \"yes\""),
+            "2:17: invalid type for `strict-labels`: expected a boolean, found a string"
+        );
+        assert_eq!(error("severity = 1"), "1:12: invalid type for `severity`: expected a table, found an integer");
+        assert_eq!(
+            error("[severity]\nDL3006 = 1"),
+            "2:10: invalid type for `severity.DL3006`: expected a string, found an integer"
+        );
+        assert_eq!(
+            error("[rules]\nDL3006 = 1"),
+            "2:10: invalid type for `rules.DL3006`: expected a table, found an integer"
+        );
+    }
+
+    #[test]
+    fn bad_label_type() {
+        let e = error("[required-labels]\nversion = \"number\"");
+        assert!(e.starts_with("2:11: invalid label type `number` for `version` in `required-labels`"), "{e}");
+    }
+
+    #[test]
+    fn unknown_rule_in_rules_tables() {
+        assert_eq!(error("[rules.not-a-rule]\nx = 1\n"), "1:8: unknown rule `not-a-rule` in `rules`");
+    }
+
+    #[test]
+    fn toml_syntax_error_has_a_position() {
+        let e = error("select = [\"ALL\"\nignore = []\n");
+        assert!(e.starts_with("2:1: "), "{e}");
+        let e = error("a = 1\na = 2\n");
+        assert!(e.starts_with("2:1: duplicate key"), "{e}");
+    }
+
+    #[test]
+    fn columns_count_characters() {
+        assert_eq!(error("# é\nselect = [\"é\"]"), "2:11: unknown rule or category `é` in `select`");
+    }
+
+    #[test]
+    fn first_error_in_file_order() {
+        // `zzz` sorts after `aaa` but comes first in the file.
+        let e = error("zzz = 1\naaa = 2\n");
+        assert!(e.starts_with("1:1: unknown key `zzz`"), "{e}");
+    }
+}

@@ -1,0 +1,181 @@
+//! The `check` command: collect inputs, lint them in parallel, print the
+//! results and pick the exit code.
+
+use std::collections::HashSet;
+use std::io::{self, IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Instant;
+
+use rayon::prelude::*;
+
+use crate::args::{CheckArgs, FixMode, OutputFormat};
+use crate::discover::{Input, collect_inputs};
+use crate::lint::{Configs, LintOptions, Linted, Outcome, Overrides, Problem, lint};
+use crate::output::{self, FileReport, RenderOptions, Totals};
+use crate::{EXIT_ERROR, EXIT_FINDINGS};
+
+pub fn run(args: CheckArgs) -> ExitCode {
+    let started = Instant::now();
+    let overrides = Overrides {
+        select: args.select.clone(),
+        extend_select: args.extend_select.clone(),
+        ignore: args.ignore.clone(),
+        fail_level: args.fail_level.map(|level| level.severity()),
+    };
+    let configs = match Configs::new(overrides, args.config.as_deref()) {
+        Ok(configs) => configs,
+        Err(err) => {
+            eprintln!("{err}");
+            return ExitCode::from(EXIT_ERROR);
+        }
+    };
+
+    let paths = match (args.paths.is_empty(), &args.stdin_filename) {
+        (false, _) => args.paths.clone(),
+        // Naming standard input without listing `-` still means "read it".
+        (true, Some(_)) => vec![PathBuf::from("-")],
+        (true, None) => vec![PathBuf::from(".")],
+    };
+    let (inputs, input_errors) = collect_inputs(&paths);
+    let mut failed = !input_errors.is_empty();
+    for err in &input_errors {
+        eprintln!("{}: error: {}", err.path, err.message);
+    }
+
+    let fix_mode = args.fix_mode();
+    let options = LintOptions { configs: &configs, fix: fix_mode, stdin_filename: args.stdin_filename.as_deref() };
+    let results: Vec<Result<Linted, Problem>> = inputs.par_iter().map(|input| lint(input, &options)).collect();
+
+    let mut reports = Vec::new();
+    let mut outcomes = Vec::new();
+    let mut reported_configs = HashSet::new();
+    for result in results {
+        match result {
+            Ok(Linted { report, outcome }) => {
+                for err in &outcome.errors {
+                    eprintln!("{err}");
+                }
+                failed |= !outcome.errors.is_empty();
+                if args.verbose {
+                    for note in &outcome.notes {
+                        eprintln!("{note}");
+                    }
+                }
+                reports.push(report);
+                outcomes.push(outcome);
+            }
+            Err(Problem::Input { path, message }) => {
+                eprintln!("{path}: error: {message}");
+                failed = true;
+            }
+            Err(Problem::Config(err)) => {
+                // Every file under a broken config fails the same way; say it once.
+                if reported_configs.insert(err.to_string()) {
+                    eprintln!("{err}");
+                }
+                failed = true;
+            }
+        }
+    }
+
+    let printed = match fix_mode {
+        Some(FixMode::Diff { .. }) => print_diffs(&outcomes, args.quiet),
+        _ => print_reports(&args, &reports, &outcomes, fix_mode.is_some(), inputs.contains(&Input::Stdin)),
+    };
+    if args.verbose {
+        eprintln!("Linted {} file(s) in {:.2?}", reports.len(), started.elapsed());
+    }
+
+    let findings = reports.iter().zip(&outcomes).any(|(report, outcome)| {
+        outcome.fail_level.is_some_and(|level| report.diagnostics.iter().any(|d| d.severity.at_least(level)))
+    });
+    match printed {
+        // A closed pipe (`dockside check | head`) is the reader's choice, not an error.
+        Err(err) if err.kind() != io::ErrorKind::BrokenPipe => {
+            eprintln!("error: cannot write output: {err}");
+            ExitCode::from(EXIT_ERROR)
+        }
+        _ if failed => ExitCode::from(EXIT_ERROR),
+        _ if findings => ExitCode::from(EXIT_FINDINGS),
+        _ => ExitCode::SUCCESS,
+    }
+}
+
+/// Print the diagnostics (and the fixed text for stdin).
+fn print_reports(
+    args: &CheckArgs,
+    reports: &[FileReport],
+    outcomes: &[Outcome],
+    fixing: bool,
+    has_stdin: bool,
+) -> io::Result<()> {
+    // Fixed standard input goes to stdout, so the report moves to stderr.
+    let report_to_stderr = fixing && has_stdin;
+    let stream_is_terminal = if report_to_stderr { io::stderr().is_terminal() } else { io::stdout().is_terminal() };
+    let format = args.format.unwrap_or(if stream_is_terminal { OutputFormat::Pretty } else { OutputFormat::Concise });
+    let color = format == OutputFormat::Pretty && !args.no_color && stream_is_terminal && !no_color_env();
+
+    let mut text = if args.statistics {
+        output::statistics(reports)
+    } else {
+        output::render(format, reports, &RenderOptions { color })
+    };
+
+    // Machine formats must stay parseable, so their summary lines go to stderr.
+    let mut summary = String::new();
+    if !args.quiet {
+        if fixing {
+            let fixed: usize = outcomes.iter().map(|o| o.fixed).sum();
+            summary.push_str(&format!("Fixed {fixed} {}.\n", if fixed == 1 { "issue" } else { "issues" }));
+        }
+        if format.is_human() {
+            summary.push_str(&Totals::of(reports).summary());
+            summary.push('\n');
+        }
+    }
+    if format.is_human() || args.statistics {
+        text.push_str(&summary);
+        summary.clear();
+    }
+
+    if report_to_stderr {
+        let mut stdout = io::stdout().lock();
+        for fixed in outcomes.iter().filter_map(|o| o.fixed_stdin.as_deref()) {
+            stdout.write_all(fixed.as_bytes())?;
+        }
+        stdout.flush()?;
+        let mut stderr = io::stderr().lock();
+        stderr.write_all(text.as_bytes())?;
+        stderr.write_all(summary.as_bytes())
+    } else {
+        let mut stdout = io::stdout().lock();
+        stdout.write_all(text.as_bytes())?;
+        stdout.flush()?;
+        io::stderr().lock().write_all(summary.as_bytes())
+    }
+}
+
+/// `--diff`: the diffs on stdout, a count on stderr.
+fn print_diffs(outcomes: &[Outcome], quiet: bool) -> io::Result<()> {
+    let mut stdout = io::stdout().lock();
+    for diff in outcomes.iter().filter_map(|o| o.diff.as_deref()) {
+        stdout.write_all(diff.as_bytes())?;
+    }
+    stdout.flush()?;
+    if !quiet {
+        let fixable: usize = outcomes.iter().map(|o| o.fixed).sum();
+        let files = outcomes.iter().filter(|o| o.diff.is_some()).count();
+        eprintln!(
+            "Would fix {fixable} {} in {files} {}.",
+            if fixable == 1 { "issue" } else { "issues" },
+            if files == 1 { "file" } else { "files" },
+        );
+    }
+    Ok(())
+}
+
+/// <https://no-color.org>: any non-empty `NO_COLOR` turns color off.
+fn no_color_env() -> bool {
+    std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())
+}

@@ -1,0 +1,206 @@
+//! Rendering lint results in every supported format.
+//!
+//! Each format is a function from the per-file reports to the text written to
+//! stdout, so formats stay independent of how files were found and linted.
+
+mod checkstyle;
+mod concise;
+mod github;
+mod gitlab;
+mod gnu;
+mod json;
+mod junit;
+mod pretty;
+mod sarif;
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use dockside_rules::{Applicability, ColumnUnit, Diagnostic, LineIndex, Position, Severity, TextRange};
+
+use crate::args::OutputFormat;
+
+/// One linted file and what was found in it.
+pub struct FileReport {
+    /// The path as shown to the user.
+    pub path: String,
+    /// The text the diagnostics' ranges point into (without a BOM).
+    pub source: String,
+    pub line_index: LineIndex,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl FileReport {
+    pub fn new(path: String, source: String, diagnostics: Vec<Diagnostic>) -> FileReport {
+        let line_index = LineIndex::new(&source);
+        FileReport { path, source, line_index, diagnostics }
+    }
+
+    /// The 1-based line and column of `offset`, with columns counted in `unit`.
+    pub fn position(&self, offset: usize, unit: ColumnUnit) -> Position {
+        let p = self.line_index.position(&self.source, offset, unit);
+        Position { line: p.line + 1, column: p.column + 1 }
+    }
+
+    /// 1-based start and (exclusive) end positions of `range`.
+    pub fn span(&self, range: TextRange, unit: ColumnUnit) -> (Position, Position) {
+        (self.position(range.start, unit), self.position(range.end, unit))
+    }
+
+    /// The text of the (0-based) line containing `offset`.
+    pub fn line_text(&self, offset: usize) -> &str {
+        let line = self.line_index.position(&self.source, offset, ColumnUnit::Utf8).line;
+        self.line_index.line_range(&self.source, line).map_or("", |r| &self.source[r])
+    }
+}
+
+pub struct RenderOptions {
+    pub color: bool,
+}
+
+/// Render `reports` in `format`.
+pub fn render(format: OutputFormat, reports: &[FileReport], options: &RenderOptions) -> String {
+    match format {
+        OutputFormat::Pretty => pretty::render(reports, options.color),
+        OutputFormat::Concise => concise::render(reports),
+        OutputFormat::Json => json::render(reports),
+        OutputFormat::Sarif => sarif::render(reports),
+        OutputFormat::Github => github::render(reports),
+        OutputFormat::Gitlab => gitlab::render(reports),
+        OutputFormat::Checkstyle => checkstyle::render(reports),
+        OutputFormat::Junit => junit::render(reports),
+        OutputFormat::Gnu => gnu::render(reports),
+    }
+}
+
+/// Counts over every report.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Totals {
+    pub files: usize,
+    pub diagnostics: usize,
+    pub errors: usize,
+    pub warnings: usize,
+    pub infos: usize,
+    pub styles: usize,
+    /// Diagnostics with a fix of any applicability.
+    pub fixable: usize,
+    /// Diagnostics with a safe fix (what `--fix` applies).
+    pub safe_fixable: usize,
+}
+
+impl Totals {
+    pub fn of(reports: &[FileReport]) -> Totals {
+        let mut t = Totals { files: reports.len(), ..Totals::default() };
+        for d in reports.iter().flat_map(|r| &r.diagnostics) {
+            t.diagnostics += 1;
+            match d.severity {
+                Severity::Error => t.errors += 1,
+                Severity::Warning => t.warnings += 1,
+                Severity::Info => t.infos += 1,
+                Severity::Style => t.styles += 1,
+            }
+            if let Some(fix) = &d.fix {
+                t.fixable += 1;
+                if fix.applicability == Applicability::Safe {
+                    t.safe_fixable += 1;
+                }
+            }
+        }
+        t
+    }
+
+    /// The summary line of the human formats.
+    pub fn summary(&self) -> String {
+        if self.diagnostics == 0 {
+            return format!("All checks passed ({} {} checked).", self.files, plural(self.files, "file", "files"));
+        }
+        let mut parts = Vec::new();
+        for (n, one, many) in [
+            (self.errors, "error", "errors"),
+            (self.warnings, "warning", "warnings"),
+            (self.infos, "info", "infos"),
+            (self.styles, "style", "styles"),
+        ] {
+            if n > 0 {
+                parts.push(format!("{n} {}", plural(n, one, many)));
+            }
+        }
+        let mut line = format!(
+            "Found {} {} ({}) in {} {}.",
+            self.diagnostics,
+            plural(self.diagnostics, "diagnostic", "diagnostics"),
+            parts.join(", "),
+            self.files,
+            plural(self.files, "file", "files"),
+        );
+        if self.safe_fixable > 0 {
+            let _ = write!(line, " {} fixable with `--fix`.", self.safe_fixable);
+        }
+        let unsafe_only = self.fixable - self.safe_fixable;
+        if unsafe_only > 0 {
+            let _ = write!(line, " {unsafe_only} more fixable with `--unsafe-fixes`.");
+        }
+        line
+    }
+}
+
+/// The `--statistics` table: one line per rule, most frequent first.
+pub fn statistics(reports: &[FileReport]) -> String {
+    let mut counts: BTreeMap<&'static str, (usize, &Diagnostic)> = BTreeMap::new();
+    for d in reports.iter().flat_map(|r| &r.diagnostics) {
+        counts.entry(d.rule.name).or_insert((0, d)).0 += 1;
+    }
+    let mut rows: Vec<_> = counts.into_iter().collect();
+    // Stable tie-break on the name keeps the output deterministic.
+    rows.sort_by(|a, b| b.1.0.cmp(&a.1.0).then(a.0.cmp(b.0)));
+    let name_width = rows.iter().map(|(name, _)| name.len()).max().unwrap_or(0);
+    let alias_width = rows.iter().map(|(_, (_, d))| d.rule.aliases.join(",").len()).max().unwrap_or(0);
+    let mut out = String::new();
+    for (name, (count, d)) in rows {
+        let fixable = if d.rule.fix.is_fixable() { "[fixable]" } else { "" };
+        let line = format!(
+            "{count:>5}  {name:<name_width$}  {:<alias_width$}  {:<7}  {fixable}",
+            d.rule.aliases.join(","),
+            d.severity.as_str(),
+        );
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+fn plural<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
+    if n == 1 { one } else { many }
+}
+
+/// Escape text for XML content and attribute values. Characters XML 1.0
+/// cannot carry at all are replaced, so the document always stays well-formed.
+pub(crate) fn xml_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            // Kept as references so attribute values keep their line breaks.
+            '\n' => out.push_str("&#10;"),
+            '\r' => out.push_str("&#13;"),
+            '\t' => out.push_str("&#9;"),
+            c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => out.push('\u{FFFD}'),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn xml_escaping_keeps_documents_well_formed() {
+        assert_eq!(xml_escape("a<b & \"c\"\n\u{1}"), "a&lt;b &amp; &quot;c&quot;&#10;\u{FFFD}");
+    }
+}
