@@ -163,7 +163,8 @@ fn corpus() {
                 continue;
             }
             if normalize(&actual) != normalize(&case.expected) {
-                failures.push(format!("{} / {}\nexpected: {}\nactual:   {}", case.file, case.name, case.expected, actual));
+                failures
+                    .push(format!("{} / {}\nexpected: {}\nactual:   {}", case.file, case.name, case.expected, actual));
             }
         }
     }

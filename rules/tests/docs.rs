@@ -115,7 +115,7 @@ fn rule_page(rule: &dockside_rules::Rule) -> String {
         severity = m.severity,
         fix = fix_label(m.fix),
         enabled = if m.enabled_by_default { "yes" } else { "no" },
-        docs = m.docs().replace("```dockerfile", "```dockerfile"),
+        docs = m.docs(),
     )
 }
 

@@ -68,10 +68,11 @@ pub(crate) fn fix_with_rules(
                 .filter(|f| Document::parse(&apply(&text, &[f])).syntax_errors.len() <= errors_before)
                 .collect();
             for d in &diagnostics {
-                if let Some(f) = &d.fix {
-                    if chosen.iter().any(|c| std::ptr::eq(*c, f)) && !good.iter().any(|g| std::ptr::eq(*g, f)) {
-                        rejected.push((d.rule.name.to_string(), fix_key(&text, f)));
-                    }
+                if let Some(f) = &d.fix
+                    && chosen.iter().any(|c| std::ptr::eq(*c, f))
+                    && !good.iter().any(|g| std::ptr::eq(*g, f))
+                {
+                    rejected.push((d.rule.name.to_string(), fix_key(&text, f)));
                 }
             }
             next = apply(&text, &good);

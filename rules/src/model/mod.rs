@@ -402,10 +402,10 @@ impl Document {
                         text: text[node.byte_range()].trim_end().to_string(),
                     };
                     // A blank line between comment and instruction breaks the link.
-                    if let Some(end) = last_line_end {
-                        if text[end..node.start_byte()].matches('\n').count() > 1 {
-                            pending_comments.clear();
-                        }
+                    if let Some(end) = last_line_end
+                        && text[end..node.start_byte()].matches('\n').count() > 1
+                    {
+                        pending_comments.clear();
                     }
                     last_line_end = Some(node.end_byte());
                     pending_comments.push(comment.clone());
@@ -441,10 +441,10 @@ impl Document {
         }
         // Global pragmas may sit anywhere, also after the last instruction.
         for c in pending_comments {
-            if let Some(p) = suppress::parse_pragma(&c.text, c.range.start) {
-                if p.global {
-                    pragmas.push(p);
-                }
+            if let Some(p) = suppress::parse_pragma(&c.text, c.range.start)
+                && p.global
+            {
+                pragmas.push(p);
             }
         }
         self.instructions = instructions;
@@ -465,10 +465,8 @@ impl Document {
         };
         let range = TextRange::new(node.start_byte(), value_range.end.max(node.start_byte()));
         match name.as_str() {
-            "escape" => {
-                if value == "`" {
-                    self.escape = '`';
-                }
+            "escape" if value == "`" => {
+                self.escape = '`';
             }
             "check" => {
                 for part in value.split(';') {
@@ -932,7 +930,7 @@ fn build_script(ins: &Instruction) -> Option<ShellScript> {
     let mut segments = shell.segments.clone();
     for h in &ins.heredocs {
         text.push('\n');
-        if h.body_range.len() > 0 {
+        if !h.body_range.is_empty() {
             segments.push(Segment { logical: text.len(), source: h.body_range.start, len: h.body_range.len() });
         }
         text.push_str(&h.body);

@@ -133,10 +133,10 @@ fn node_text<'a>(node: Node<'_>, script: &'a ShellScript) -> &'a str {
 
 fn collect_commands(node: Node<'_>, script: &ShellScript, in_pipeline: bool, out: &mut Vec<ShellCommand>) {
     let in_pipeline = in_pipeline || node.kind() == "pipeline";
-    if node.kind() == "command" {
-        if let Some(cmd) = command_from_node(node, script, in_pipeline) {
-            out.push(cmd);
-        }
+    if node.kind() == "command"
+        && let Some(cmd) = command_from_node(node, script, in_pipeline)
+    {
+        out.push(cmd);
     }
     let mut cursor = node.walk();
     for child in node.children(&mut cursor) {

@@ -51,7 +51,7 @@ impl Word {
     /// as written (`$VAR`).
     pub fn value(&self) -> String {
         let mut out = String::new();
-        render(&self.parts, &mut out, &mut |e, out| out.push_str(&e.source_text()), &mut true);
+        render(&self.parts, &mut out, &mut |e, out| out.push_str(&e.source_text()));
         out
     }
 
@@ -108,7 +108,7 @@ impl Expansion {
         if let Some(op) = &self.operator {
             s.push_str(op);
             if let Some(arg) = &self.argument {
-                render(arg, &mut s, &mut |e, out| out.push_str(&e.source_text()), &mut true);
+                render(arg, &mut s, &mut |e, out| out.push_str(&e.source_text()));
             }
         }
         s.push('}');
@@ -119,24 +119,19 @@ impl Expansion {
     }
 }
 
-fn render(
-    parts: &[Part],
-    out: &mut String,
-    on_expansion: &mut dyn FnMut(&Expansion, &mut String),
-    complete: &mut bool,
-) {
+fn render(parts: &[Part], out: &mut String, on_expansion: &mut dyn FnMut(&Expansion, &mut String)) {
     for p in parts {
         match p {
             Part::Literal(s) => out.push_str(s),
             Part::Expansion(e) => on_expansion(e, out),
-            Part::Quoted { parts, .. } => render(parts, out, on_expansion, complete),
+            Part::Quoted { parts, .. } => render(parts, out, on_expansion),
         }
     }
 }
 
 fn expand_parts(parts: &[Part], lookup: &dyn Fn(&str) -> Option<String>) -> String {
     let mut out = String::new();
-    render(parts, &mut out, &mut |e, out| expand_one(e, lookup, out), &mut true);
+    render(parts, &mut out, &mut |e, out| expand_one(e, lookup, out));
     out
 }
 
@@ -184,10 +179,10 @@ fn check_complete(parts: &[Part], lookup: &dyn Fn(&str) -> Option<String>, compl
                 let known = lookup(&e.name).is_some();
                 match e.operator.as_deref() {
                     Some(":-") | Some("-") | Some(":+") | Some("+") => {
-                        if let Some(arg) = &e.argument {
-                            if !known || matches!(e.operator.as_deref(), Some(":+") | Some("+")) {
-                                check_complete(arg, lookup, complete);
-                            }
+                        if let Some(arg) = &e.argument
+                            && (!known || matches!(e.operator.as_deref(), Some(":+") | Some("+")))
+                        {
+                            check_complete(arg, lookup, complete);
                         }
                         // `${X:+y}` with X unknown: the result is unknown too.
                         if !known && matches!(e.operator.as_deref(), Some(":+") | Some("+")) {
