@@ -106,7 +106,8 @@ module.exports = grammar({
       repeat($.flag),
       optional(seq(
         field('image', $.image_spec),
-        optional(seq(kw($, 'AS'), field('alias', $.stage_name))),
+        // A missing name after AS is reported by the linter, not as an ERROR.
+        optional(seq(kw($, 'AS'), optional(field('alias', $.stage_name)))),
       )),
     ),
 

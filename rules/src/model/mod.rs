@@ -214,6 +214,8 @@ pub struct Instruction {
     pub onbuild: Option<Box<Instruction>>,
     pub healthcheck_cmd: Option<Box<Instruction>>,
     pub healthcheck_none: bool,
+    /// FROM has the `AS` keyword (with or without a name after it).
+    pub has_as_keyword: bool,
     /// Free text (MAINTAINER, unknown instructions).
     pub text: Option<Word>,
     /// The stage this instruction belongs to (`None` before the first FROM).
@@ -510,6 +512,7 @@ impl Document {
             onbuild: None,
             healthcheck_cmd: None,
             healthcheck_none: false,
+            has_as_keyword: false,
             text: None,
             stage: None,
         };
@@ -551,6 +554,7 @@ impl Document {
                 "text" => ins.text = Some(word::word_from_node(child, text, escape)),
                 "instruction_name" => {}
                 "NONE" => ins.healthcheck_none = true,
+                "AS" => ins.has_as_keyword = true,
                 "cmd_instruction" if kind == InstructionKind::Healthcheck => {
                     ins.healthcheck_cmd = Some(Box::new(self.read_instruction(child, text, index)))
                 }
@@ -698,6 +702,9 @@ fn check_instruction_arguments(ins: &Instruction, errors: &mut Vec<SyntaxError>)
     match ins.kind {
         K::Unknown => error(format!("unknown instruction `{}`", ins.keyword)),
         K::From if ins.image.is_none() => error("FROM requires an image".to_string()),
+        K::From if ins.alias.is_none() && ins.has_as_keyword => {
+            errors.push(SyntaxError { range: ins.range, message: "FROM … AS requires a stage name".to_string() })
+        }
         K::Copy | K::Add if ins.json.is_none() && ins.args.len() + ins.heredocs.len() < 2 => {
             error(format!("{kw} requires at least one source and a destination"))
         }

@@ -117,11 +117,14 @@ fn collect_errors(node: Node<'_>, text: &str, out: &mut Vec<SyntaxError>) {
         let snippet: String = text[range.as_range()].chars().take(30).collect();
         let snippet = snippet.lines().next().unwrap_or("").trim();
         let context = node.parent().map(|p| describe_context(p.kind())).unwrap_or_default();
-        let message = if snippet.is_empty() {
+        let mut message = if snippet.is_empty() {
             format!("unexpected input{context}")
         } else {
             format!("unexpected `{snippet}`{context}")
         };
+        if let Some(expected) = expected_before(node) {
+            message.push_str(&format!("; expected {expected}"));
+        }
         out.push(SyntaxError { range, message });
         return;
     }
@@ -130,6 +133,45 @@ fn collect_errors(node: Node<'_>, text: &str, out: &mut Vec<SyntaxError>) {
         if child.has_error() || child.is_missing() {
             collect_errors(child, text, out);
         }
+    }
+}
+
+/// What the grammar would have accepted where the error starts, from the
+/// parse state after the node before it ("`=`, a value or end of line").
+fn expected_before(error: Node<'_>) -> Option<String> {
+    let before = error.prev_sibling()?;
+    let language = error.language();
+    let mut lookahead = language.lookahead_iterator(before.next_parse_state())?;
+    let mut names: Vec<String> = lookahead.iter_names().filter_map(describe_symbol).collect();
+    names.sort();
+    names.dedup();
+    // "end of line" reads best last.
+    if let Some(i) = names.iter().position(|n| n == "end of line") {
+        let eol = names.remove(i);
+        names.push(eol);
+    }
+    match names.len() {
+        0 => None,
+        1 => Some(names.remove(0)),
+        n if n > 6 => None,
+        _ => {
+            let last = names.pop()?;
+            Some(format!("{} or {last}", names.join(", ")))
+        }
+    }
+}
+
+fn describe_symbol(name: &str) -> Option<String> {
+    match name {
+        "_instruction_end" | "_newline" => Some("end of line".to_string()),
+        "_flag_start" => Some("`--`".to_string()),
+        "_assign" => Some("`=`".to_string()),
+        "end" | "ERROR" | "line_continuation" | "comment" => None,
+        n if n.starts_with("_kw_") => Some(format!("`{}`", n["_kw_".len()..].to_ascii_uppercase())),
+        n if n.starts_with('_') => None,
+        n if !n.starts_with(|c: char| c.is_ascii_alphabetic()) => Some(format!("`{n}`")),
+        n if n.chars().all(|c| c.is_ascii_uppercase()) => Some(format!("`{n}`")),
+        n => Some(n.replace('_', " ")),
     }
 }
 
@@ -196,6 +238,18 @@ COPY <<EOF /etc/app.conf\nkey=value\nEOF\nENV A=1 B=\"two words\"\nFROM build\nC
             if step % 50 == 49 {
                 tree = SyntaxTree::parse(SAMPLE);
             }
+        }
+    }
+
+    #[test]
+    fn syntax_errors_say_what_was_expected() {
+        for (text, expected) in [
+            ("FROM alpine\nENV A=\"unterminated\n", "expected `\"`"),
+            ("FROM alpine\nCOPY [\"a\" \"b\"]\n", "in json array"),
+            ("FROM alpine\nEXPOSE 80 \"\n", "expected `\"`"),
+        ] {
+            let errors = SyntaxTree::parse(text).syntax_errors();
+            assert!(errors.iter().any(|e| e.message.contains(expected)), "{text:?}: {errors:?}");
         }
     }
 

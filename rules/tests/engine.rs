@@ -1,0 +1,100 @@
+//! The engine through the public API: suppressions, BuildKit's check
+//! directive, severities and positions that cross line continuations.
+
+use dockside_rules::{Document, Settings, Severity, TextRange, check};
+
+fn rules_found(source: &str) -> Vec<String> {
+    check(source, &Settings::default()).diagnostics.iter().map(|d| d.rule.name.to_string()).collect()
+}
+
+#[test]
+fn ignore_pragmas_apply_to_the_next_instruction_only() {
+    let source = "# dockside ignore=untagged-base-image\nFROM ubuntu\nFROM debian\n";
+    let found = check(source, &Settings::default()).diagnostics;
+    let untagged: Vec<_> = found.iter().filter(|d| d.rule.name == "untagged-base-image").collect();
+    assert_eq!(untagged.len(), 1, "{found:?}");
+    assert_eq!(&source[untagged[0].range.as_range()], "debian");
+}
+
+#[test]
+fn hadolint_pragmas_and_aliases_work() {
+    assert!(!rules_found("# hadolint ignore=DL3006,DL3025\nFROM ubuntu\n").contains(&"untagged-base-image".into()));
+    assert!(
+        !rules_found("FROM ubuntu:24.04\n# hadolint ignore=DL3014\nRUN apt-get install curl\n")
+            .contains(&"apt-get-missing-yes".into())
+    );
+    // A pragma naming another rule does not hide this one.
+    assert!(rules_found("# hadolint ignore=DL3008\nFROM ubuntu\n").contains(&"untagged-base-image".into()));
+}
+
+#[test]
+fn a_blank_line_detaches_a_pragma() {
+    assert!(rules_found("# dockside ignore=DL3006\n\nFROM ubuntu\n").contains(&"untagged-base-image".into()));
+}
+
+#[test]
+fn global_pragmas_cover_the_file() {
+    let source = "FROM ubuntu\nFROM debian\n# hadolint global ignore=DL3006\n";
+    assert!(!rules_found(source).contains(&"untagged-base-image".into()));
+    let source = "# dockside global ignore=reproducibility-is-not-a-rule,untagged-base-image\nFROM ubuntu\n";
+    assert!(!rules_found(source).contains(&"untagged-base-image".into()));
+}
+
+#[test]
+fn buildkit_check_directive_skips_and_escalates() {
+    let shell_form = "FROM alpine:3\nCMD echo hi\n";
+    assert!(rules_found(shell_form).contains(&"shell-form-command".into()));
+    assert!(
+        !rules_found(&format!("# check=skip=JSONArgsRecommended\n{shell_form}")).contains(&"shell-form-command".into())
+    );
+    assert!(!rules_found(&format!("# check=skip=all\n{shell_form}")).contains(&"shell-form-command".into()));
+    // skip only affects rules that are BuildKit checks.
+    assert!(rules_found("# check=skip=all\nFROM ubuntu\n").contains(&"untagged-base-image".into()));
+    let errors = check(&format!("# check=error=true\n{shell_form}"), &Settings::default()).diagnostics;
+    let d = errors.iter().find(|d| d.rule.name == "shell-form-command").unwrap();
+    assert_eq!(d.severity, Severity::Error);
+    // Not a directive once a comment came first.
+    assert!(rules_found(&format!("# hello\n# check=skip=all\n{shell_form}")).contains(&"shell-form-command".into()));
+}
+
+#[test]
+fn words_split_by_a_continuation_map_to_both_lines() {
+    let source = "FROM debian:12\nRUN apt-get ins\\\ntall curl\n";
+    let doc = Document::parse(source);
+    let script = doc.instructions[1].script.as_ref().unwrap();
+    assert_eq!(script.text, "apt-get install curl");
+    let install = &script.commands[0].args[0];
+    assert_eq!(install.text, "install");
+    assert_eq!(install.range, TextRange::new(source.find("ins").unwrap(), source.find("tall").unwrap() + 4));
+    let found = check(source, &Settings::default()).diagnostics;
+    let d = found.iter().find(|d| d.rule.name == "apt-get-missing-yes").unwrap();
+    assert_eq!(&source[d.range.as_range()], "apt-get ins\\\ntall curl");
+}
+
+#[test]
+fn heredoc_scripts_keep_their_line_numbers() {
+    let source = "FROM debian:12\nRUN <<EOF\nset -e\napt-get install curl\nEOF\n";
+    let doc = Document::parse(source);
+    let found = check(source, &Settings::default()).diagnostics;
+    let d = found.iter().find(|d| d.rule.name == "apt-get-missing-yes").unwrap();
+    assert_eq!(doc.line_index.position(source, d.range.start, dockside_rules::ColumnUnit::Char).line, 3);
+}
+
+#[test]
+fn variables_resolve_through_arg_defaults_and_stages() {
+    let source = "ARG REG=registry.example.com:5000\nARG TAG=1.2\nFROM ${REG}/team/app:${TAG} AS base\nENV HOME_DIR=/app\nFROM base\n";
+    let doc = Document::parse(source);
+    match &doc.stages[0].base {
+        dockside_rules::model::Base::Image { reference, resolved, .. } => {
+            assert!(resolved);
+            assert_eq!(reference.registry.as_deref(), Some("registry.example.com:5000"));
+            assert_eq!(reference.path, "team/app");
+            assert_eq!(reference.tag.as_deref(), Some("1.2"));
+        }
+        other => panic!("unexpected base {other:?}"),
+    }
+    assert_eq!(doc.stages[1].base, dockside_rules::model::Base::Stage(0));
+    let scope = dockside_rules::model::Scope::at(&doc, 4);
+    assert_eq!(scope.value("HOME_DIR").as_deref(), Some("/app"), "ENV is inherited through FROM <stage>");
+    assert_eq!(scope.value("TAG"), None, "global ARGs are not visible in a stage without ARG TAG");
+}
