@@ -99,7 +99,7 @@ impl RuleMeta {
 
 /// Every rule, in the order of `rules/mod.rs`.
 pub fn all_rules() -> &'static [&'static Rule] {
-    crate::rules::ALL
+    &crate::rules::ALL
 }
 
 /// Look a rule up by name or alias.

@@ -1,24 +1,33 @@
-//! The registry: one line per rule. Each rule lives in its own file under
-//! its category's folder, and its doc comment is its documentation.
+//! The registry. Each rule lives in its own file under its category's
+//! folder, and its doc comment is its documentation. Each category's
+//! `mod.rs` lists its rules (one line per rule) in `RULES`.
+
+use std::sync::LazyLock;
 
 use crate::engine::Rule;
 
+mod cache;
 mod correctness;
 mod maintainability;
+mod metadata;
 mod reproducibility;
 mod security;
 mod shell;
+mod size;
 #[cfg(test)]
 pub(crate) mod test_support;
 
-/// Every rule, in documentation order.
-pub(crate) static ALL: &[&Rule] = &[
-    &correctness::syntax_error::RULE,
-    &correctness::copy_from_unknown_stage::RULE,
-    &correctness::shell_form_command::RULE,
-    &security::last_user_root::RULE,
-    &reproducibility::untagged_base_image::RULE,
-    &reproducibility::latest_base_image::RULE,
-    &shell::apt_get_missing_yes::RULE,
-    &maintainability::maintainer_deprecated::RULE,
-];
+/// Every rule, category by category.
+pub(crate) static ALL: LazyLock<Vec<&'static Rule>> = LazyLock::new(|| {
+    [
+        correctness::RULES,
+        security::RULES,
+        cache::RULES,
+        size::RULES,
+        reproducibility::RULES,
+        shell::RULES,
+        maintainability::RULES,
+        metadata::RULES,
+    ]
+    .concat()
+});

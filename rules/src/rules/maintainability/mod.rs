@@ -1,1 +1,5 @@
-pub(crate) mod maintainer_deprecated;
+use crate::engine::Rule;
+
+mod maintainer_deprecated;
+
+pub(super) static RULES: &[&Rule] = &[&maintainer_deprecated::RULE];

@@ -1,1 +1,5 @@
-pub(crate) mod last_user_root;
+use crate::engine::Rule;
+
+mod last_user_root;
+
+pub(super) static RULES: &[&Rule] = &[&last_user_root::RULE];

@@ -1,0 +1,3 @@
+use crate::engine::Rule;
+
+pub(super) static RULES: &[&Rule] = &[];
