@@ -674,15 +674,9 @@ impl Document {
         let mut errors = Vec::new();
         for ins in &self.instructions {
             check_instruction_arguments(ins, &mut errors);
+            // ONBUILD ONBUILD/FROM/MAINTAINER is a rule of its own (DL3043).
             if let Some(inner) = ins.onbuild.as_deref() {
                 check_instruction_arguments(inner, &mut errors);
-                if matches!(inner.kind, InstructionKind::Onbuild | InstructionKind::From | InstructionKind::Maintainer)
-                {
-                    errors.push(SyntaxError {
-                        range: inner.keyword_range,
-                        message: format!("{} is not allowed inside ONBUILD", inner.kind.keyword()),
-                    });
-                }
             }
         }
         // Errors inside an unknown instruction are already explained by it.

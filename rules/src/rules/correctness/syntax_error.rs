@@ -71,7 +71,6 @@ mod tests {
                 "FROM alpine\n⟦RU⟧\nRUN echo ok\n",
                 "FROM alpine\n⟦COPY⟧ a\n",
                 "⟦FROM⟧\n",
-                "FROM alpine\nONBUILD ⟦FROM⟧ x\n",
                 "FROM alpine\nENV A=\"unterminated\n",
                 "⟦FROM alpine AS⟧\n",
             ],
