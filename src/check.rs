@@ -11,8 +11,11 @@ use rayon::prelude::*;
 
 use crate::args::{CheckArgs, FixMode, OutputFormat};
 use crate::discover::{Input, collect_inputs};
-use crate::lint::{Configs, LintOptions, Linted, Outcome, Overrides, Problem, lint};
+use dockside_rules::{Document, Settings};
+
+use crate::lint::{Configs, LintOptions, Linted, Loaded, Outcome, Overrides, Problem, finish, load};
 use crate::output::{self, FileReport, RenderOptions, Totals};
+use crate::shellcheck::ShellChecks;
 use crate::{EXIT_ERROR, EXIT_FINDINGS};
 
 pub fn run(args: CheckArgs) -> ExitCode {
@@ -44,8 +47,34 @@ pub fn run(args: CheckArgs) -> ExitCode {
     }
 
     let fix_mode = args.fix_mode();
-    let options = LintOptions { configs: &configs, fix: fix_mode, stdin_filename: args.stdin_filename.as_deref() };
-    let results: Vec<Result<Linted, Problem>> = inputs.par_iter().map(|input| lint(input, &options)).collect();
+    let shellchecks = ShellChecks::default();
+    let options = LintOptions {
+        configs: &configs,
+        shellchecks: &shellchecks,
+        fix: fix_mode,
+        stdin_filename: args.stdin_filename.as_deref(),
+    };
+    let loaded: Vec<Result<Loaded, Problem>> = inputs.par_iter().map(|input| load(input, &options)).collect();
+    // Parse once up front so ShellCheck sees every script in a few large runs
+    // (fixing re-parses anyway, so it checks as it goes).
+    let docs: Vec<Option<Document>> = loaded
+        .par_iter()
+        .map(|l| match l {
+            Ok(l) if fix_mode.is_none() => Some(Document::parse(&l.text)),
+            _ => None,
+        })
+        .collect();
+    let primed: Vec<(&Settings, &Document)> =
+        loaded.iter().zip(&docs).filter_map(|(l, d)| Some((l.as_ref().ok()?.settings.as_ref(), d.as_ref()?))).collect();
+    shellchecks.prime(&primed);
+    drop(primed);
+    let results: Vec<Result<Linted, Problem>> =
+        loaded.into_par_iter().zip(docs).map(|(l, doc)| l.map(|l| finish(l, doc, &options))).collect();
+    if args.verbose {
+        for note in shellchecks.notes() {
+            eprintln!("{note}");
+        }
+    }
 
     let mut reports = Vec::new();
     let mut outcomes = Vec::new();

@@ -7,11 +7,12 @@ use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
-use dockside_rules::{ConfigError, Diagnostic, Document, Settings, Severity, check, config, fix};
+use dockside_rules::{ConfigError, Diagnostic, Document, Settings, Severity, check, check_document, config, fix};
 
 use crate::args::FixMode;
 use crate::discover::{Input, display_path, io_message};
 use crate::output::FileReport;
+use crate::shellcheck::ShellChecks;
 
 const BOM: &str = "\u{FEFF}";
 
@@ -84,6 +85,7 @@ impl Configs {
 /// What the CLI asked for, shared by every input.
 pub struct LintOptions<'a> {
     pub configs: &'a Configs,
+    pub shellchecks: &'a ShellChecks,
     pub fix: Option<FixMode>,
     pub stdin_filename: Option<&'a Path>,
 }
@@ -127,12 +129,22 @@ impl Problem {
     }
 }
 
-pub fn lint(input: &Input, options: &LintOptions<'_>) -> Result<Linted, Problem> {
+/// An input that was read, decoded and configured: ready to lint.
+pub struct Loaded {
+    input: Input,
+    path: String,
+    bom: &'static str,
+    /// The text without its BOM: positions are computed on it.
+    pub text: String,
+    pub settings: Arc<Settings>,
+    outcome: Outcome,
+}
+
+pub fn load(input: &Input, options: &LintOptions<'_>) -> Result<Loaded, Problem> {
     let (path, bytes, config_anchor) = read_input(input, options.stdin_filename)?;
     let text = decode(bytes).map_err(|message| Problem::input(&path, message))?;
     let (settings, config_path) = options.configs.for_file(&config_anchor).map_err(Problem::Config)?;
-
-    let mut outcome = Outcome {
+    let outcome = Outcome {
         fail_level: settings.fail_level(),
         notes: vec![match &config_path {
             Some(config) => format!("{path}: using config {}", config.display()),
@@ -140,16 +152,45 @@ pub fn lint(input: &Input, options: &LintOptions<'_>) -> Result<Linted, Problem>
         }],
         ..Outcome::default()
     };
-    // Positions are computed on the text without the BOM; it is put back on write.
+    // The BOM is put back on write.
     let (bom, text) = match text.strip_prefix(BOM) {
         Some(rest) => (BOM, rest.to_string()),
         None => ("", text),
     };
+    Ok(Loaded { input: input.clone(), path, bom, text, settings, outcome })
+}
+
+/// Lint (or fix) a loaded input. `doc` is its parsed text when the caller
+/// already has it (to prime ShellCheck), so it is not parsed twice.
+pub fn finish(loaded: Loaded, doc: Option<Document>, options: &LintOptions<'_>) -> Linted {
+    let Loaded { input, path, bom, text, settings, mut outcome } = loaded;
+    let lint = Lint { settings: &settings, shellchecks: options.shellchecks };
     let report = match options.fix {
-        None => checked(path, text, &settings),
-        Some(mode) => fix_input(input, mode, path, bom, text, &settings, &mut outcome),
+        None => lint.report(path, doc.unwrap_or_else(|| Document::parse(&text))),
+        Some(mode) => fix_input(&input, mode, path, bom, text, &lint, &mut outcome),
     };
-    Ok(Linted { report, outcome })
+    Linted { report, outcome }
+}
+
+/// What linting one file needs besides its text.
+struct Lint<'a> {
+    settings: &'a Settings,
+    shellchecks: &'a ShellChecks,
+}
+
+impl Lint<'_> {
+    /// The rules' diagnostics plus ShellCheck's, in position order.
+    fn report(&self, path: String, doc: Document) -> FileReport {
+        let mut diagnostics = check_document(&doc, self.settings);
+        diagnostics.extend(self.shellchecks.diagnostics(&doc, self.settings));
+        diagnostics
+            .sort_by(|a, b| (a.range.start, a.range.end, a.rule.name).cmp(&(b.range.start, b.range.end, b.rule.name)));
+        FileReport::new(path, doc.text().to_string(), diagnostics)
+    }
+
+    fn checked(&self, path: String, text: &str) -> FileReport {
+        self.report(path, Document::parse(text))
+    }
 }
 
 /// The path to show, the raw content, and the path to find the config from.
@@ -171,11 +212,6 @@ fn read_input(input: &Input, stdin_filename: Option<&Path>) -> Result<(String, V
     }
 }
 
-fn checked(path: String, text: String, settings: &Settings) -> FileReport {
-    let diagnostics = check(&text, settings).diagnostics;
-    FileReport::new(path, text, diagnostics)
-}
-
 /// `--fix`/`--unsafe-fixes`/`--diff` on one decoded input.
 fn fix_input(
     input: &Input,
@@ -183,17 +219,17 @@ fn fix_input(
     path: String,
     bom: &str,
     text: String,
-    settings: &Settings,
+    lint: &Lint<'_>,
     outcome: &mut Outcome,
 ) -> FileReport {
-    let fixed = apply_fixes(&text, settings, mode.unsafe_fixes());
+    let fixed = apply_fixes(&text, lint.settings, mode.unsafe_fixes());
     if !fixed.converged {
         outcome.notes.push(format!("{path}: fixes did not settle; some may remain"));
     }
     // The engine already drops fixes that break the syntax; this is the last line of defence.
     if fixed.applied > 0 && syntax_error_count(&fixed.text) > syntax_error_count(&text) {
         outcome.errors.push(format!("{path}: error: fixes would introduce a syntax error; file left unchanged"));
-        return checked(path, text, settings);
+        return lint.checked(path, &text);
     }
     let changed = fixed.text != text;
     match mode {
@@ -203,7 +239,7 @@ fn fix_input(
                 outcome.diff = Some(unified_diff(&path, &format!("{bom}{text}"), &format!("{bom}{}", fixed.text)));
             }
             // Nothing is written, so the file's current findings still stand.
-            checked(path, text, settings)
+            lint.checked(path, &text)
         }
         FixMode::Write { .. } => {
             let output = format!("{bom}{}", fixed.text);
@@ -212,13 +248,17 @@ fn fix_input(
                 Input::File(file) if changed => {
                     if let Err(e) = write_atomically(file, output.as_bytes()) {
                         outcome.errors.push(format!("{path}: error: could not write fixes: {}", io_message(&e)));
-                        return checked(path, text, settings);
+                        return lint.checked(path, &text);
                     }
                 }
                 Input::File(_) => {}
             }
             outcome.fixed = fixed.applied;
-            FileReport::new(path, fixed.text, fixed.diagnostics)
+            let mut report = FileReport::new(path, fixed.text, fixed.diagnostics);
+            let doc = Document::parse(&report.source);
+            report.diagnostics.extend(lint.shellchecks.diagnostics(&doc, lint.settings));
+            report.diagnostics.sort_by_key(|d| (d.range.start, d.range.end, d.rule.name));
+            report
         }
     }
 }

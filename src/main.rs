@@ -6,6 +6,7 @@ mod check;
 mod discover;
 mod lint;
 mod output;
+mod shellcheck;
 
 use std::process::ExitCode;
 

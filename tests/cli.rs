@@ -689,3 +689,42 @@ fn version() {
     assert_eq!(out.code, 0);
     assert_eq!(out.stdout.trim(), format!("dockside {}", env!("CARGO_PKG_VERSION")));
 }
+
+// ---------------------------------------------------------------- ShellCheck
+
+const SHELLCHECKED: &str = "FROM debian:12\nRUN echo $foo && \\\n    cd /x\n";
+
+#[test]
+fn shellcheck_findings_are_reported_at_dockerfile_positions() {
+    let dir = project(&[("Dockerfile", SHELLCHECKED)]);
+    let out = run(dir.path(), &["check", "--format", "concise", "--fail-level", "none", "Dockerfile"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stdout.contains("Dockerfile:2:10: info[SC2086]"), "{}", out.stdout);
+    assert!(out.stdout.contains("Dockerfile:3:5: warning[SC2164]"), "{}", out.stdout);
+    // Ignored by name on the command line, and by hadolint's pragma.
+    let out = run(dir.path(), &["check", "--format", "concise", "--ignore", "SC2086", "Dockerfile"]);
+    assert!(!out.stdout.contains("SC2086"), "{}", out.stdout);
+    assert!(out.stdout.contains("SC2164"), "{}", out.stdout);
+    let json = run(dir.path(), &["check", "--format", "json", "Dockerfile"]).json();
+    let url = json["files"][0]["diagnostics"][0]["url"].as_str().unwrap().to_string();
+    assert!(url.starts_with("https://www.shellcheck.net/wiki/SC"), "{url}");
+}
+
+#[test]
+fn shellcheck_can_be_turned_off_and_its_absence_is_noted() {
+    let dir = project(&[("Dockerfile", SHELLCHECKED), ("dockside.toml", "shellcheck = false\n")]);
+    let out = run(dir.path(), &["check", "--format", "concise", "Dockerfile"]);
+    assert!(!out.stdout.contains("[SC"), "{}", out.stdout);
+
+    let dir = project(&[("Dockerfile", SHELLCHECKED)]);
+    let empty = tempfile::tempdir().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_dockside"))
+        .args(["check", "--verbose", "--format", "concise", "Dockerfile"])
+        .current_dir(dir.path())
+        .env("PATH", empty.path())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(stderr.matches("shellcheck not found").count(), 1, "{stderr}");
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("[SC"));
+}

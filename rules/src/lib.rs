@@ -11,6 +11,7 @@ pub mod engine;
 pub mod model;
 pub mod registry;
 mod rules;
+pub mod shellcheck;
 pub mod syntax;
 
 pub use config::{ConfigError, Settings};

@@ -88,6 +88,10 @@ impl RuleMeta {
     }
 
     pub fn url(&self) -> String {
+        if self.path.is_empty() && self.name.starts_with("SC") {
+            // ShellCheck findings link to ShellCheck's own pages.
+            return format!("https://www.shellcheck.net/wiki/{}", self.name);
+        }
         format!("{DOCS_BASE_URL}{}.md", self.name)
     }
 

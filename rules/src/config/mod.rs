@@ -182,7 +182,7 @@ impl Settings {
     ) -> Result<(), ConfigError> {
         let resolve_all = |entries: &[String], flag: &str| -> Result<Vec<&'static str>, ConfigError> {
             let mut names = Vec::new();
-            for entry in entries {
+            for entry in entries.iter().filter(|e| !is_shellcheck_code(e)) {
                 let resolved = resolve_selector(entry).ok_or_else(|| {
                     ConfigError::command_line(format!("unknown rule or category `{entry}` in `--{flag}`"))
                 })?;
@@ -192,8 +192,10 @@ impl Settings {
         };
         let select = if select.is_empty() { None } else { Some(resolve_all(select, "select")?) };
         let extend = resolve_all(extend_select, "extend-select")?;
-        let ignore = resolve_all(ignore, "ignore")?;
-        self.apply_selection(select, &extend, &ignore);
+        let ignore_names = resolve_all(ignore, "ignore")?;
+        self.apply_selection(select, &extend, &ignore_names);
+        let codes = ignore.iter().filter(|e| is_shellcheck_code(e)).map(|e| e.trim().to_ascii_uppercase());
+        self.ignored_extra.extend(codes);
         Ok(())
     }
 
@@ -249,6 +251,12 @@ impl Settings {
             None => all_rules().iter().filter(|r| r.meta.enabled_by_default).map(|r| r.meta.name).collect(),
         }
     }
+}
+
+/// `SC` followed by digits: a ShellCheck code.
+pub(crate) fn is_shellcheck_code(entry: &str) -> bool {
+    let entry = entry.trim();
+    entry.len() > 2 && entry[..2].eq_ignore_ascii_case("SC") && entry[2..].bytes().all(|b| b.is_ascii_digit())
 }
 
 /// The rules an entry of `select` / `extend-select` / `ignore` stands for:

@@ -40,9 +40,11 @@ pub fn parse_toml(text: &str, path: &Path) -> Result<Settings, ConfigError> {
     for (key, value) in sorted_entries(doc.get_ref()) {
         let name: &str = key.get_ref();
         match name {
-            "select" => select = Some(cx.selectors(name, value)?),
-            "extend-select" => extend = cx.selectors(name, value)?,
-            "ignore" => ignore = cx.selectors(name, value)?,
+            // ShellCheck codes (`SC2086`) only matter in `ignore`; selecting
+            // them is accepted (ShellCheck is switched with `shellcheck`).
+            "select" => select = Some(cx.selectors(name, value, &mut Vec::new())?),
+            "extend-select" => extend = cx.selectors(name, value, &mut Vec::new())?,
+            "ignore" => ignore = cx.selectors(name, value, &mut settings.ignored_extra)?,
             "fail-level" => {
                 let level = cx.string(name, value)?;
                 settings.fail_level = if level.eq_ignore_ascii_case("none") {
@@ -166,9 +168,18 @@ impl Cx<'_> {
     }
 
     /// `select` / `extend-select` / `ignore`: rule names, aliases, categories or `ALL`.
-    fn selectors(&self, key: &str, value: &Spanned<DeValue<'_>>) -> Result<Vec<&'static str>, ConfigError> {
+    fn selectors(
+        &self,
+        key: &str,
+        value: &Spanned<DeValue<'_>>,
+        shellcheck_codes: &mut Vec<String>,
+    ) -> Result<Vec<&'static str>, ConfigError> {
         let mut names = Vec::new();
         for (entry, span) in self.strings(key, value)? {
+            if super::is_shellcheck_code(entry) {
+                shellcheck_codes.push(entry.trim().to_ascii_uppercase());
+                continue;
+            }
             let resolved = resolve_selector(entry)
                 .ok_or_else(|| self.error(span, format!("unknown rule or category `{entry}` in `{key}`")))?;
             names.extend(resolved);

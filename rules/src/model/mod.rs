@@ -639,31 +639,33 @@ impl Document {
 
     /// Parse every RUN script with bash, unless a non-POSIX SHELL is in effect.
     fn parse_scripts(&mut self) {
-        let mut posix_by_stage: Vec<bool> = vec![true; self.stages.len()];
-        let mut posix = true;
+        let default_shell = || vec!["/bin/sh".to_string(), "-c".to_string()];
+        let mut shell_by_stage: Vec<Vec<String>> = vec![default_shell(); self.stages.len()];
+        let mut shell = default_shell();
         let mut current_stage = None;
         for i in 0..self.instructions.len() {
             let stage = self.instructions[i].stage;
             if stage != current_stage {
                 current_stage = stage;
-                posix = match stage.map(|s| &self.stages[s].base) {
-                    Some(Base::Stage(parent)) => posix_by_stage[*parent],
-                    _ => true,
+                // A stage built FROM another stage inherits its SHELL.
+                shell = match stage.map(|s| &self.stages[s].base) {
+                    Some(Base::Stage(parent)) => shell_by_stage[*parent].clone(),
+                    _ => default_shell(),
                 };
             }
-            let kind = self.instructions[i].kind;
-            if kind == InstructionKind::Shell {
-                let first = self.instructions[i].json.as_ref().and_then(|j| j.items.first()).map(|(s, _)| s.clone());
-                posix = first.is_some_and(|s| is_posix_shell(&s));
+            if self.instructions[i].kind == InstructionKind::Shell {
+                if let Some(json) = &self.instructions[i].json {
+                    shell = json.items.iter().map(|(s, _)| s.clone()).collect();
+                }
             }
             if let Some(s) = stage {
-                posix_by_stage[s] = posix;
+                shell_by_stage[s] = shell.clone();
             }
-            if posix {
-                let script = build_script(&self.instructions[i]);
-                self.instructions[i].script = script;
-                if let Some(inner) = self.instructions[i].onbuild.as_deref_mut() {
-                    inner.script = build_script(inner);
+            if shell.first().is_some_and(|program| is_posix_shell(program)) {
+                let ins = &mut self.instructions[i];
+                ins.script = build_script(ins).map(|script| script.with_shell(shell.clone()));
+                if let Some(inner) = ins.onbuild.as_deref_mut() {
+                    inner.script = build_script(inner).map(|script| script.with_shell(shell.clone()));
                 }
             }
         }

@@ -91,17 +91,37 @@ pub struct ShellScript {
     pub tree: Tree,
     pub commands: Vec<ShellCommand>,
     pub has_errors: bool,
+    /// The SHELL in effect (`["/bin/sh", "-c"]` unless a SHELL instruction
+    /// changed it in this stage or the stage it builds on).
+    pub shell: Vec<String>,
 }
 
 impl ShellScript {
     pub fn parse(text: String, segments: Vec<Segment>) -> ShellScript {
         let tree = BASH_PARSER.with(|p| p.borrow_mut().parse(&text, None).expect("no timeout is set"));
-        let mut script =
-            ShellScript { text, segments, has_errors: tree.root_node().has_error(), tree, commands: Vec::new() };
+        let mut script = ShellScript {
+            text,
+            segments,
+            has_errors: tree.root_node().has_error(),
+            tree,
+            commands: Vec::new(),
+            shell: vec!["/bin/sh".to_string(), "-c".to_string()],
+        };
         let mut commands = Vec::new();
         collect_commands(script.tree.root_node(), &script, false, &mut commands);
         script.commands = commands;
         script
+    }
+
+    pub(crate) fn with_shell(mut self, shell: Vec<String>) -> ShellScript {
+        self.shell = shell;
+        self
+    }
+
+    /// The shell program's name without directory (`bash`, `sh`).
+    pub fn shell_name(&self) -> &str {
+        let program = self.shell.first().map_or("sh", String::as_str);
+        program.rsplit(['/', '\\']).next().unwrap_or(program)
     }
 
     /// Map a logical offset to the Dockerfile.

@@ -1,0 +1,74 @@
+//! The ShellCheck pass of a run: one runner per configured binary, primed
+//! with every file's scripts before the files are linted in parallel.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+
+use dockside_rules::shellcheck::{ShellCheck, ShellCheckError};
+use dockside_rules::{Diagnostic, Document, Settings};
+
+#[derive(Default)]
+pub struct ShellChecks {
+    /// Keyed by the configured `shellcheck-path` (`None`: search PATH).
+    runners: Mutex<HashMap<Option<PathBuf>, Result<Arc<ShellCheck>, ShellCheckError>>>,
+    /// Problems, each said once (`--verbose`).
+    notes: Mutex<Vec<String>>,
+}
+
+impl ShellChecks {
+    /// The runner for these settings, or `None` when ShellCheck is off or missing.
+    fn runner(&self, settings: &Settings) -> Option<Arc<ShellCheck>> {
+        let config = settings.shellcheck();
+        if !config.enabled {
+            return None;
+        }
+        let mut runners = self.runners.lock().unwrap_or_else(|e| e.into_inner());
+        let runner = runners
+            .entry(config.path.clone())
+            .or_insert_with(|| ShellCheck::locate(config.path.as_deref()).map(Arc::new));
+        match runner {
+            Ok(runner) => Some(Arc::clone(runner)),
+            Err(err) => {
+                self.note(err.to_string());
+                None
+            }
+        }
+    }
+
+    /// Check the scripts of all `files` in a few large ShellCheck runs.
+    pub fn prime(&self, files: &[(&Settings, &Document)]) {
+        let mut groups: HashMap<*const ShellCheck, (Arc<ShellCheck>, Vec<&Document>)> = HashMap::new();
+        for (settings, doc) in files {
+            if let Some(runner) = self.runner(settings) {
+                groups.entry(Arc::as_ptr(&runner)).or_insert_with(|| (runner, Vec::new())).1.push(doc);
+            }
+        }
+        for (runner, docs) in groups.into_values() {
+            if let Err(err) = runner.prime(&docs) {
+                self.note(err.to_string());
+            }
+        }
+    }
+
+    /// The ShellCheck diagnostics of one file (empty when ShellCheck is off,
+    /// missing or failing; the reason is noted once).
+    pub fn diagnostics(&self, doc: &Document, settings: &Settings) -> Vec<Diagnostic> {
+        let Some(runner) = self.runner(settings) else { return Vec::new() };
+        runner.diagnostics(doc, settings).unwrap_or_else(|err| {
+            self.note(err.to_string());
+            Vec::new()
+        })
+    }
+
+    fn note(&self, message: String) {
+        let mut notes = self.notes.lock().unwrap_or_else(|e| e.into_inner());
+        if !notes.contains(&message) {
+            notes.push(message);
+        }
+    }
+
+    pub fn notes(&self) -> Vec<String> {
+        self.notes.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+}
