@@ -653,10 +653,8 @@ impl Document {
                     _ => default_shell(),
                 };
             }
-            if self.instructions[i].kind == InstructionKind::Shell {
-                if let Some(json) = &self.instructions[i].json {
-                    shell = json.items.iter().map(|(s, _)| s.clone()).collect();
-                }
+            if let (InstructionKind::Shell, Some(json)) = (self.instructions[i].kind, &self.instructions[i].json) {
+                shell = json.items.iter().map(|(s, _)| s.clone()).collect();
             }
             if let Some(s) = stage {
                 shell_by_stage[s] = shell.clone();
