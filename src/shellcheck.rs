@@ -8,10 +8,13 @@ use std::sync::{Arc, Mutex};
 use dockside_rules::shellcheck::{ShellCheck, ShellCheckError};
 use dockside_rules::{Diagnostic, Document, Settings};
 
+/// A runner, or why there is none.
+type Runner = Result<Arc<ShellCheck>, ShellCheckError>;
+
 #[derive(Default)]
 pub struct ShellChecks {
     /// Keyed by the configured `shellcheck-path` (`None`: search PATH).
-    runners: Mutex<HashMap<Option<PathBuf>, Result<Arc<ShellCheck>, ShellCheckError>>>,
+    runners: Mutex<HashMap<Option<PathBuf>, Runner>>,
     /// Problems, each said once (`--verbose`).
     notes: Mutex<Vec<String>>,
 }
