@@ -28,7 +28,8 @@
 //! Values that are clearly image references (with a registry, a path, a tag
 //! or a digest, like `nginx:1.27` or `docker.io/library/alpine`) are valid
 //! and not reported (hadolint reports them, see hadolint#859). A stage
-//! index (`--from=0`) must point to an earlier stage.
+//! index (`--from=0`) must point to an earlier stage. A `--from` naming the
+//! current stage is reported by `copy-from-current-stage` instead.
 
 use crate::diagnostic::{Category, Severity};
 use crate::engine::{Context, Rule};
@@ -63,7 +64,8 @@ fn check(copy: &Instruction, ctx: &mut Context<'_>) {
     let name = expanded.text.to_ascii_lowercase();
     let current = copy.stage.unwrap_or(0);
     if let Ok(index) = name.parse::<usize>() {
-        if index >= current {
+        // The current stage itself is `copy-from-current-stage`.
+        if index > current {
             ctx.report(value.range, format!("stage {index} is not an earlier stage"));
         }
         return;
@@ -74,6 +76,9 @@ fn check(copy: &Instruction, ctx: &mut Context<'_>) {
     }
     if name.contains(['/', ':', '@', '.']) {
         return; // an image reference
+    }
+    if ctx.doc.stages.get(current).is_some_and(|s| s.name.as_deref() == Some(name.as_str())) {
+        return; // `copy-from-current-stage`
     }
     let later = ctx.doc.stages.iter().skip(current).find(|s| s.name.as_deref() == Some(name.as_str()));
     let diagnostic = match later {
@@ -128,10 +133,13 @@ mod tests {
                 "FROM alpine\nCOPY --from=docker.io/library/busybox /bin/sh /sh\n",
                 "ARG SRC=build\nFROM golang AS build\nFROM alpine\nARG SRC\nCOPY --from=${SRC} /a /a\n",
                 "FROM alpine\nCOPY --from=$UNKNOWN /a /a\n",
+                "FROM alpine AS app\nCOPY --from=app /a /a\n",
+                "FROM alpine\nFROM alpine\nCOPY --from=1 /a /a\n",
             ],
             &[
                 "FROM golang AS build\nFROM alpine\nCOPY --from=⟦biuld⟧ /a /a\n",
                 "FROM alpine\nCOPY --from=⟦1⟧ /a /a\n",
+                "FROM alpine\nCOPY --from=⟦2⟧ /a /a\nFROM alpine\nFROM alpine\n",
                 "FROM alpine AS a\nCOPY --from=⟦b⟧ /x /x\nFROM alpine AS b\n",
             ],
             &[],

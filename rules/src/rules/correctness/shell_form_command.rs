@@ -1,12 +1,15 @@
 //! ## What it does
-//! Checks for `CMD` and `ENTRYPOINT` written in shell form
-//! (`CMD node server.js`) instead of exec form (`CMD ["node", "server.js"]`).
+//! Checks for `CMD`, `ENTRYPOINT` and `HEALTHCHECK CMD` written in shell
+//! form (`CMD node server.js`) instead of exec form
+//! (`CMD ["node", "server.js"]`).
 //!
 //! ## Why is this bad?
 //! The shell form runs the command as a child of `/bin/sh -c`. The shell
 //! becomes PID 1 and does not forward `SIGTERM`, so `docker stop` waits for
 //! its timeout and then kills the process without a clean shutdown. A
 //! shell-form `ENTRYPOINT` also ignores `CMD` and `docker run` arguments.
+//! A shell-form `HEALTHCHECK CMD` needs `/bin/sh` in the image: in a
+//! distroless or scratch image the check can never pass.
 //!
 //! ## Example
 //! ```dockerfile
@@ -43,19 +46,25 @@ pub(crate) static RULE: Rule = Rule {
         path: "rules/src/rules/correctness/shell_form_command.rs",
         enabled_by_default: true,
     },
-    kinds: &[InstructionKind::Cmd, InstructionKind::Entrypoint],
+    kinds: &[InstructionKind::Cmd, InstructionKind::Entrypoint, InstructionKind::Healthcheck],
     in_onbuild: true,
     check_instruction: Some(check),
     check_document: None,
 };
 
 fn check(ins: &Instruction, ctx: &mut Context<'_>) {
-    let Some(shell) = &ins.shell else { return };
+    let (command, kw, problem) = match ins.kind {
+        InstructionKind::Healthcheck => match ins.healthcheck_cmd.as_deref() {
+            Some(cmd) => (cmd, "HEALTHCHECK CMD", "which the image must provide"),
+            None => return,
+        },
+        kind => (ins, kind.keyword(), "which does not forward stop signals"),
+    };
+    let Some(shell) = &command.shell else { return };
     let text = shell.text.trim();
     if text.is_empty() {
         return;
     }
-    let kw = ins.kind.keyword();
     let fix = if text.contains(|c: char| "$`'\"\\|&;<>()*?[]{}~#!=%\n".contains(c)) {
         let exec = json_array(&["/bin/sh", "-c", text]);
         Fix::unsafe_(format!("Run through `/bin/sh -c` in exec form: {exec}"), vec![Edit::replace(shell.range, exec)])
@@ -64,8 +73,7 @@ fn check(ins: &Instruction, ctx: &mut Context<'_>) {
         let exec = json_array(&words);
         Fix::safe(format!("Use the exec form: {exec}"), vec![Edit::replace(shell.range, exec)])
     };
-    ctx.report(shell.range, format!("{kw} in shell form runs under `/bin/sh -c`, which does not forward stop signals"))
-        .with_fix(fix);
+    ctx.report(shell.range, format!("{kw} in shell form runs under `/bin/sh -c`, {problem}")).with_fix(fix);
 }
 
 fn json_array(items: &[&str]) -> String {
@@ -101,18 +109,26 @@ mod tests {
                 "FROM alpine\nCMD [\"sh\"]\n",
                 "FROM alpine\nENTRYPOINT [\"/init\"]\nCMD []\n",
                 "FROM alpine\nRUN echo\n",
+                "FROM alpine\nHEALTHCHECK CMD [\"curl\", \"-f\", \"http://localhost/\"]\n",
+                "FROM alpine\nHEALTHCHECK NONE\n",
             ],
             &[
                 "FROM alpine\nCMD ⟦node server.js⟧\n",
                 "FROM alpine\nENTRYPOINT ⟦exec \"$@\"⟧\n",
                 "FROM alpine\nONBUILD CMD ⟦make run⟧\n",
                 "FROM alpine\nCMD ⟦[ -f x ] && run⟧\n",
+                "FROM alpine\nHEALTHCHECK --interval=5s CMD ⟦curl -f http://localhost/ || exit 1⟧\n",
+                "FROM alpine\nONBUILD HEALTHCHECK CMD ⟦pg_isready⟧\n",
             ],
             &[
                 ("FROM node:22\nCMD node server.js\n", "FROM node:22\nCMD [\"node\", \"server.js\"]\n"),
                 (
                     "FROM alpine\nCMD echo \"$HOME\" | tee x\n",
                     "FROM alpine\nCMD [\"/bin/sh\", \"-c\", \"echo \\\"$HOME\\\" | tee x\"]\n",
+                ),
+                (
+                    "FROM alpine\nHEALTHCHECK --retries=3 CMD pg_isready -U app\n",
+                    "FROM alpine\nHEALTHCHECK --retries=3 CMD [\"pg_isready\", \"-U\", \"app\"]\n",
                 ),
                 (
                     "FROM alpine\nENTRYPOINT nginx \\\n  -g daemon\n",

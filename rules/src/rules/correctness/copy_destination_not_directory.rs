@@ -1,0 +1,112 @@
+//! ## What it does
+//! Checks `COPY` and `ADD` with more than one source whose destination does
+//! not end with `/`.
+//!
+//! ## Why is this bad?
+//! With several sources the destination must be a directory, and the
+//! Dockerfile reference requires it to end with a slash to say so. Docker
+//! stops the build with "When using COPY with more than one source file,
+//! the destination must be a directory and end with a /".
+//!
+//! ## Example
+//! ```dockerfile
+//! FROM node:22
+//! COPY package.json package-lock.json /app
+//! ```
+//!
+//! ## Use instead
+//! ```dockerfile
+//! FROM node:22
+//! COPY package.json package-lock.json /app/
+//! ```
+//!
+//! ## Fix safety
+//! The fix appends `/` to the destination (inside the quotes of the JSON
+//! form). It is safe: the instruction cannot build without it, and with it
+//! the sources land where the author meant them to.
+//!
+//! ## Notes
+//! hadolint checks `COPY` only; `ADD` fails the same way and is reported
+//! too. A destination given by a variable whose value is unknown here is not
+//! reported (it may end with `/`). `.` is reported, as by hadolint, and
+//! fixed to `./`. A single wildcard source (`COPY *.json /app`) is not
+//! reported, although it fails the same way when it matches several files.
+
+use super::support::known_path;
+use crate::diagnostic::{Category, Edit, Fix, Severity};
+use crate::engine::{Context, Rule};
+use crate::model::{Instruction, InstructionKind};
+use crate::registry::{FixAvailability, RuleMeta};
+
+pub(crate) static RULE: Rule = Rule {
+    meta: RuleMeta {
+        name: "copy-destination-not-directory",
+        aliases: &["DL3021"],
+        category: Category::Correctness,
+        severity: Severity::Error,
+        fix: FixAvailability::Always,
+        summary: "`COPY` with several sources needs a destination ending in `/`",
+        source: include_str!("copy_destination_not_directory.rs"),
+        path: "rules/src/rules/correctness/copy_destination_not_directory.rs",
+        enabled_by_default: true,
+    },
+    kinds: &[InstructionKind::Copy, InstructionKind::Add],
+    in_onbuild: false,
+    check_instruction: Some(check),
+    check_document: None,
+};
+
+fn check(copy: &Instruction, ctx: &mut Context<'_>) {
+    let Some((dest, sources)) = copy.args.split_last() else { return };
+    if sources.len() + copy.heredocs.len() < 2 {
+        return;
+    }
+    let Some(path) = known_path(dest, copy, ctx.doc) else { return };
+    if path.ends_with('/') || path.ends_with('\\') {
+        return;
+    }
+    // In the JSON form the slash goes inside the closing quote.
+    let at = if copy.is_exec_form() || dest.is_quoted() { dest.range.end - 1 } else { dest.range.end };
+    let kw = copy.kind.keyword();
+    ctx.report(dest.range, format!("{kw} has several sources, so its destination `{path}` must end with `/`"))
+        .with_fix(Fix::safe("Append `/` to the destination", vec![Edit::insert(at, "/")]));
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::test_support::assert_rule;
+
+    #[test]
+    fn cases() {
+        assert_rule(
+            &super::RULE,
+            &[
+                "FROM alpine\nCOPY a b /app/\n",
+                "FROM alpine\nCOPY a /app\n",
+                "FROM alpine\nCOPY [\"a\", \"b\", \"/app/\"]\n",
+                "FROM alpine\nCOPY --from=build /a /b ./\n",
+                "FROM alpine\nCOPY a b $DEST\n",
+                "FROM alpine\nCOPY [\"a\", \"b\", \"${DEST}\"]\n",
+                "FROM alpine\nARG DEST=/app/\nCOPY a b ${DEST}\n",
+                "# escape=`\nFROM mcr.microsoft.com/windows/nanoserver\nCOPY a b C:\\app\\\n",
+                "FROM alpine\nCOPY <<EOF /app/run.sh\necho hi\nEOF\n",
+                "FROM alpine\nONBUILD COPY a b /app\n",
+            ],
+            &[
+                "FROM alpine\nCOPY a b ⟦/app⟧\n",
+                "FROM alpine\nADD a.tar b.tar ⟦/app⟧\n",
+                "FROM alpine\nCOPY [\"a\", \"b\", ⟦\"/app\"⟧]\n",
+                "FROM alpine\nCOPY a b ⟦.⟧\n",
+                "FROM alpine\nCOPY --chown=app a \\\n  b \\\n  ⟦/app⟧\n",
+                "FROM alpine\nARG DEST=/app\nCOPY a b ⟦$DEST⟧\n",
+                "FROM alpine\nCOPY <<EOF <<EOT ⟦/app⟧\na\nEOF\nb\nEOT\n",
+            ],
+            &[
+                ("FROM alpine\nCOPY a b /app\n", "FROM alpine\nCOPY a b /app/\n"),
+                ("FROM alpine\nCOPY [\"a\", \"b\", \"/app\"]\n", "FROM alpine\nCOPY [\"a\", \"b\", \"/app/\"]\n"),
+                ("FROM alpine\nCOPY a b \"/my app\"\n", "FROM alpine\nCOPY a b \"/my app/\"\n"),
+                ("FROM alpine\nCOPY a \\\n  b .\n", "FROM alpine\nCOPY a \\\n  b ./\n"),
+            ],
+        );
+    }
+}

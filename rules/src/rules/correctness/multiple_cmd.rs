@@ -1,0 +1,84 @@
+//! ## What it does
+//! Checks for a stage with more than one `CMD`.
+//!
+//! ## Why is this bad?
+//! `CMD` sets one field of the image configuration; each `CMD` replaces the
+//! previous one, so only the last one of a stage takes effect. The earlier
+//! ones are dead code: whoever edits them sees no change, and a reader may
+//! believe the container runs several commands.
+//!
+//! ## Example
+//! ```dockerfile
+//! FROM python:3.12
+//! CMD ["python", "migrate.py"]
+//! CMD ["python", "app.py"]
+//! ```
+//!
+//! ## Use instead
+//! ```dockerfile
+//! FROM python:3.12
+//! CMD ["python", "app.py"]
+//! ```
+//!
+//! ## Fix safety
+//! The fix deletes each overridden `CMD` line. It is safe: the image
+//! configuration only ever holds the last `CMD` of the stage.
+//!
+//! ## Notes
+//! hadolint reports the second and later `CMD`s; dockside reports the ones
+//! that have no effect (all but the last), with the one that wins as related
+//! information. The count is the same.
+
+use super::support::report_overridden;
+use crate::diagnostic::{Category, Severity};
+use crate::engine::{Context, Rule};
+use crate::model::InstructionKind;
+use crate::registry::{FixAvailability, RuleMeta};
+
+pub(crate) static RULE: Rule = Rule {
+    meta: RuleMeta {
+        name: "multiple-cmd",
+        aliases: &["DL4003"],
+        category: Category::Correctness,
+        severity: Severity::Warning,
+        fix: FixAvailability::Always,
+        summary: "Only the last `CMD` of a stage takes effect",
+        source: include_str!("multiple_cmd.rs"),
+        path: "rules/src/rules/correctness/multiple_cmd.rs",
+        enabled_by_default: true,
+    },
+    kinds: &[],
+    in_onbuild: false,
+    check_instruction: None,
+    check_document: Some(check),
+};
+
+fn check(ctx: &mut Context<'_>) {
+    report_overridden(ctx, InstructionKind::Cmd);
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::test_support::assert_rule;
+
+    #[test]
+    fn cases() {
+        assert_rule(
+            &super::RULE,
+            &[
+                "FROM alpine\nCMD [\"sh\"]\n",
+                "FROM alpine AS build\nCMD [\"make\"]\nFROM alpine\nCMD [\"sh\"]\n",
+                "FROM alpine\nONBUILD CMD [\"a\"]\nCMD [\"b\"]\n",
+                "FROM alpine\nHEALTHCHECK CMD true\nCMD [\"b\"]\n",
+            ],
+            &["FROM alpine\n⟦CMD⟧ [\"a\"]\nCMD [\"b\"]\n", "FROM alpine\n⟦cmd⟧ a\nRUN x\nCMD b\nCMD c\n"],
+            &[
+                ("FROM alpine\nCMD [\"a\"]\nCMD [\"b\"]\n", "FROM alpine\nCMD [\"b\"]\n"),
+                ("FROM alpine\nCMD a\nRUN x\n  CMD b \\\n    c  \nCMD d\n", "FROM alpine\nRUN x\nCMD d\n"),
+                ("FROM alpine\r\nCMD a\r\nCMD b\r\n", "FROM alpine\r\nCMD b\r\n"),
+                ("FROM alpine\nCMD a\nCMD b\nCMD c\nCMD d\n", "FROM alpine\nCMD d\n"),
+                ("FROM alpine\nCMD a\nCMD b\nFROM alpine\nCMD c\nCMD d", "FROM alpine\nCMD b\nFROM alpine\nCMD d"),
+            ],
+        );
+    }
+}

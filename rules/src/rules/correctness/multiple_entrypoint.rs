@@ -1,0 +1,88 @@
+//! ## What it does
+//! Checks for a stage with more than one `ENTRYPOINT`.
+//!
+//! ## Why is this bad?
+//! Each `ENTRYPOINT` replaces the previous one in the image configuration,
+//! so only the last one of a stage runs. Two entrypoints usually mean the
+//! author expected both to run (a setup script, then the server): the first
+//! one is silently skipped when the container starts.
+//!
+//! ## Example
+//! ```dockerfile
+//! FROM debian:12
+//! ENTRYPOINT ["/docker-entrypoint.sh"]
+//! ENTRYPOINT ["/usr/sbin/nginx"]
+//! ```
+//!
+//! ## Use instead
+//! ```dockerfile
+//! FROM debian:12
+//! ENTRYPOINT ["/docker-entrypoint.sh"]
+//! CMD ["/usr/sbin/nginx"]
+//! ```
+//!
+//! ## Fix safety
+//! The fix deletes each overridden `ENTRYPOINT` line. It is safe: the image
+//! configuration only ever holds the last `ENTRYPOINT` of the stage, and the
+//! last one still resets an inherited `CMD` as before.
+//!
+//! ## Notes
+//! hadolint reports the second and later `ENTRYPOINT`s; dockside reports the
+//! ones that have no effect (all but the last), with the one that wins as
+//! related information. The count is the same.
+
+use super::support::report_overridden;
+use crate::diagnostic::{Category, Severity};
+use crate::engine::{Context, Rule};
+use crate::model::InstructionKind;
+use crate::registry::{FixAvailability, RuleMeta};
+
+pub(crate) static RULE: Rule = Rule {
+    meta: RuleMeta {
+        name: "multiple-entrypoint",
+        aliases: &["DL4004"],
+        category: Category::Correctness,
+        severity: Severity::Error,
+        fix: FixAvailability::Always,
+        summary: "Only the last `ENTRYPOINT` of a stage takes effect",
+        source: include_str!("multiple_entrypoint.rs"),
+        path: "rules/src/rules/correctness/multiple_entrypoint.rs",
+        enabled_by_default: true,
+    },
+    kinds: &[],
+    in_onbuild: false,
+    check_instruction: None,
+    check_document: Some(check),
+};
+
+fn check(ctx: &mut Context<'_>) {
+    report_overridden(ctx, InstructionKind::Entrypoint);
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::test_support::assert_rule;
+
+    #[test]
+    fn cases() {
+        assert_rule(
+            &super::RULE,
+            &[
+                "FROM alpine\nENTRYPOINT [\"/init\"]\nCMD [\"run\"]\n",
+                "FROM alpine AS base\nENTRYPOINT [\"/a\"]\nFROM base\nENTRYPOINT [\"/b\"]\n",
+                "FROM alpine\nONBUILD ENTRYPOINT [\"/a\"]\nENTRYPOINT [\"/b\"]\n",
+            ],
+            &[
+                "FROM alpine\n⟦ENTRYPOINT⟧ [\"/a\"]\nENTRYPOINT [\"/b\"]\n",
+                "FROM alpine\n⟦ENTRYPOINT⟧ /a\nENTRYPOINT\t/b\nENTRYPOINT [\"/c\"]\n",
+            ],
+            &[
+                ("FROM alpine\nENTRYPOINT [\"/a\"]\nENTRYPOINT [\"/b\"]\n", "FROM alpine\nENTRYPOINT [\"/b\"]\n"),
+                (
+                    "FROM alpine\nENTRYPOINT a\n# keep me\nENTRYPOINT b\nENTRYPOINT c\n",
+                    "FROM alpine\n# keep me\nENTRYPOINT c\n",
+                ),
+            ],
+        );
+    }
+}

@@ -1,0 +1,86 @@
+//! ## What it does
+//! Checks for a stage with more than one `HEALTHCHECK`.
+//!
+//! ## Why is this bad?
+//! An image has a single health check: each `HEALTHCHECK` (also
+//! `HEALTHCHECK NONE`) replaces the previous one, so only the last one of a
+//! stage is used. The earlier ones look like extra checks but never run,
+//! and editing them changes nothing.
+//!
+//! ## Example
+//! ```dockerfile
+//! FROM nginx:1.27
+//! HEALTHCHECK CMD curl -f http://localhost/ || exit 1
+//! HEALTHCHECK CMD curl -f http://localhost/status || exit 1
+//! ```
+//!
+//! ## Use instead
+//! ```dockerfile
+//! FROM nginx:1.27
+//! HEALTHCHECK CMD curl -f http://localhost/status || exit 1
+//! ```
+//!
+//! ## Fix safety
+//! The fix deletes each overridden `HEALTHCHECK` line. It is safe: the image
+//! configuration only ever holds the last `HEALTHCHECK` of the stage.
+//!
+//! ## Notes
+//! hadolint reports the second and later `HEALTHCHECK`s; dockside reports
+//! the ones that have no effect (all but the last), with the one that wins
+//! as related information. The count is the same.
+
+use super::support::report_overridden;
+use crate::diagnostic::{Category, Severity};
+use crate::engine::{Context, Rule};
+use crate::model::InstructionKind;
+use crate::registry::{FixAvailability, RuleMeta};
+
+pub(crate) static RULE: Rule = Rule {
+    meta: RuleMeta {
+        name: "multiple-healthcheck",
+        aliases: &["DL3012"],
+        category: Category::Correctness,
+        severity: Severity::Error,
+        fix: FixAvailability::Always,
+        summary: "Only the last `HEALTHCHECK` of a stage takes effect",
+        source: include_str!("multiple_healthcheck.rs"),
+        path: "rules/src/rules/correctness/multiple_healthcheck.rs",
+        enabled_by_default: true,
+    },
+    kinds: &[],
+    in_onbuild: false,
+    check_instruction: None,
+    check_document: Some(check),
+};
+
+fn check(ctx: &mut Context<'_>) {
+    report_overridden(ctx, InstructionKind::Healthcheck);
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::test_support::assert_rule;
+
+    #[test]
+    fn cases() {
+        assert_rule(
+            &super::RULE,
+            &[
+                "FROM alpine\nHEALTHCHECK CMD true\n",
+                "FROM alpine AS a\nHEALTHCHECK CMD true\nFROM alpine\nHEALTHCHECK NONE\n",
+                "FROM alpine\nONBUILD HEALTHCHECK CMD a\nHEALTHCHECK CMD b\n",
+            ],
+            &[
+                "FROM alpine\n⟦HEALTHCHECK⟧ NONE\nHEALTHCHECK CMD true\n",
+                "FROM alpine\n⟦HEALTHCHECK⟧ --interval=5s CMD a\nRUN x\nHEALTHCHECK CMD [\"b\"]\n",
+            ],
+            &[
+                (
+                    "FROM alpine\nHEALTHCHECK --interval=5s \\\n  CMD a\nHEALTHCHECK CMD b\n",
+                    "FROM alpine\nHEALTHCHECK CMD b\n",
+                ),
+                ("FROM alpine\nHEALTHCHECK CMD a\nHEALTHCHECK NONE", "FROM alpine\nHEALTHCHECK NONE"),
+            ],
+        );
+    }
+}

@@ -1,0 +1,100 @@
+//! ## What it does
+//! Checks for `FROM --platform=$TARGETPLATFORM`.
+//!
+//! ## Why is this bad?
+//! A stage is already built for the target platform when `FROM` has no
+//! `--platform`: the flag repeats the default. It also suggests the stage
+//! was meant to run on the build platform (`$BUILDPLATFORM`, the usual
+//! cross-compilation setup), which it does not.
+//!
+//! ## Example
+//! ```dockerfile
+//! FROM --platform=$TARGETPLATFORM alpine:3.20
+//! ```
+//!
+//! ## Use instead
+//! ```dockerfile
+//! FROM alpine:3.20
+//! ```
+//!
+//! ## Fix safety
+//! The fix deletes the flag and the blank after it. It is safe: without
+//! `--platform` BuildKit uses the target platform, the same value.
+
+use crate::diagnostic::{Category, Edit, Fix, Severity, TextRange};
+use crate::engine::{Context, Rule};
+use crate::model::{Instruction, InstructionKind, Part, Scope};
+use crate::registry::{FixAvailability, RuleMeta};
+
+pub(crate) static RULE: Rule = Rule {
+    meta: RuleMeta {
+        name: "redundant-target-platform",
+        aliases: &["DL3065", "RedundantTargetPlatform"],
+        category: Category::Correctness,
+        severity: Severity::Warning,
+        fix: FixAvailability::Always,
+        summary: "`FROM --platform=$TARGETPLATFORM` repeats the default",
+        source: include_str!("redundant_target_platform.rs"),
+        path: "rules/src/rules/correctness/redundant_target_platform.rs",
+        enabled_by_default: true,
+    },
+    kinds: &[InstructionKind::From],
+    in_onbuild: false,
+    check_instruction: Some(check),
+    check_document: None,
+};
+
+fn check(from: &Instruction, ctx: &mut Context<'_>) {
+    let Some(flag) = from.flag("platform") else { return };
+    let Some(value) = &flag.value else { return };
+    let parts = match value.parts.as_slice() {
+        [Part::Quoted { double: true, parts }] => parts.as_slice(),
+        parts => parts,
+    };
+    let [Part::Expansion(e)] = parts else { return };
+    if e.name != "TARGETPLATFORM" || e.operator.is_some() {
+        return;
+    }
+    // A global `ARG TARGETPLATFORM=…` default makes the flag mean something.
+    if Scope::global(ctx.doc).value("TARGETPLATFORM").is_some() {
+        return;
+    }
+    // The flag and the blanks after it.
+    let rest = &ctx.doc.text()[flag.range.end..];
+    let blanks = rest.len() - rest.trim_start_matches([' ', '\t']).len();
+    let delete = TextRange::new(flag.range.start, flag.range.end + blanks);
+    ctx.report(flag.range, "`--platform=$TARGETPLATFORM` is the default and can be left out")
+        .with_fix(Fix::safe("Remove `--platform=$TARGETPLATFORM`", vec![Edit::delete(delete)]));
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::test_support::assert_rule;
+
+    #[test]
+    fn cases() {
+        assert_rule(
+            &super::RULE,
+            &[
+                "FROM alpine\n",
+                "FROM --platform=$BUILDPLATFORM golang AS build\n",
+                "FROM --platform=linux/amd64 alpine\n",
+                "FROM --platform=${TARGETPLATFORM:-linux/amd64} alpine\n",
+                "FROM --platform=$TARGETOS/$TARGETARCH alpine\n",
+                "ARG TARGETPLATFORM=linux/arm64\nFROM --platform=$TARGETPLATFORM alpine\n",
+            ],
+            &[
+                "FROM ⟦--platform=$TARGETPLATFORM⟧ alpine\n",
+                "ARG TARGETPLATFORM\nFROM ⟦--platform=$TARGETPLATFORM⟧ alpine\n",
+                "FROM ⟦--platform=${TARGETPLATFORM}⟧ alpine AS base\n",
+                "FROM ⟦--platform=\"$TARGETPLATFORM\"⟧ alpine\n",
+                "from ⟦--PLATFORM=$TARGETPLATFORM⟧ alpine\n",
+            ],
+            &[
+                ("FROM --platform=$TARGETPLATFORM alpine\n", "FROM alpine\n"),
+                ("FROM --platform=${TARGETPLATFORM}  alpine AS a\n", "FROM alpine AS a\n"),
+                ("FROM --platform=$TARGETPLATFORM \\\n  alpine\n", "FROM \\\n  alpine\n"),
+            ],
+        );
+    }
+}

@@ -1,0 +1,85 @@
+//! Helpers shared by the correctness rules (not a rule).
+
+use crate::diagnostic::{Edit, Fix, TextRange};
+use crate::engine::Context;
+use crate::model::{Base, Document, Instruction, InstructionKind, Scope, Word};
+
+/// The lines of `range`, from the start of its first line to the end of its
+/// last line break: deleting it removes the instruction without leaving a
+/// blank line behind.
+pub(super) fn whole_lines(text: &str, range: TextRange) -> TextRange {
+    let bytes = text.as_bytes();
+    let mut start = range.start;
+    while start > 0 && matches!(bytes[start - 1], b' ' | b'\t') {
+        start -= 1;
+    }
+    let mut end = range.end;
+    while end < bytes.len() && matches!(bytes[end], b' ' | b'\t' | b'\r') {
+        end += 1;
+    }
+    if end < bytes.len() && bytes[end] == b'\n' {
+        end += 1;
+    } else if start > 0 && bytes[start - 1] == b'\n' {
+        // The last line of a file without a final newline: take the
+        // preceding line break instead.
+        start -= 1;
+        if start > 0 && bytes[start - 1] == b'\r' {
+            start -= 1;
+        }
+    }
+    TextRange::new(start, end)
+}
+
+/// Report every `kind` instruction of a stage but the last: only the last one
+/// takes effect. Each diagnostic carries a safe fix deleting its instruction.
+pub(super) fn report_overridden(ctx: &mut Context<'_>, kind: InstructionKind) {
+    let doc = ctx.doc;
+    let kw = kind.keyword();
+    for stage in &doc.stages {
+        let found: Vec<&Instruction> = stage.instructions(doc).iter().filter(|i| i.kind == kind).collect();
+        let Some((last, overridden)) = found.split_last() else { continue };
+        for ins in overridden {
+            let delete = whole_lines(doc.text(), ins.range);
+            ctx.report(
+                ins.keyword_range,
+                format!("this {kw} has no effect: a later {kw} in the same stage replaces it"),
+            )
+            .with_related(last.keyword_range, format!("the {kw} that takes effect"))
+            .with_fix(Fix::safe(format!("Delete the overridden {kw}"), vec![Edit::delete(delete)]));
+        }
+    }
+}
+
+/// A path that does not depend on the working directory: `/x`, or on Windows
+/// `C:\x`, `C:/x`, `\x`.
+pub(super) fn is_absolute(path: &str) -> bool {
+    let b = path.as_bytes();
+    path.starts_with('/') || path.starts_with('\\') || (b.len() >= 2 && b[0].is_ascii_alphabetic() && b[1] == b':')
+}
+
+/// The path as the build sees it, unless it starts with a variable whose value
+/// is unknown here (then nothing can be said about it).
+pub(super) fn known_path(word: &Word, ins: &Instruction, doc: &Document) -> Option<String> {
+    let text = if word.has_expansion() {
+        let scope = Scope::at(doc, ins.index);
+        word.expand(&|n| scope.value(n)).text
+    } else {
+        word.value()
+    };
+    // Unknown variables keep their `$NAME`; the exec form's strings are not
+    // split into expansions by the model, but COPY and ADD expand them too.
+    (!text.starts_with('$')).then_some(text)
+}
+
+/// Stage `index` and the stages it builds on, nearest first.
+pub(super) fn stage_and_ancestors(doc: &Document, index: usize) -> impl Iterator<Item = usize> + '_ {
+    let mut next = Some(index);
+    std::iter::from_fn(move || {
+        let current = next?;
+        next = match doc.stages[current].base {
+            Base::Stage(parent) if parent < current => Some(parent),
+            _ => None,
+        };
+        Some(current)
+    })
+}
