@@ -98,3 +98,19 @@ fn variables_resolve_through_arg_defaults_and_stages() {
     assert_eq!(scope.value("HOME_DIR").as_deref(), Some("/app"), "ENV is inherited through FROM <stage>");
     assert_eq!(scope.value("TAG"), None, "global ARGs are not visible in a stage without ARG TAG");
 }
+
+#[test]
+fn a_buildkit_check_name_can_cover_several_rules() {
+    let source = "FROM alpine:3\nCMD [\"a\"]\nCMD [\"b\"]\nENTRYPOINT [\"x\"]\nENTRYPOINT [\"y\"]\n";
+    let found = rules_found(source);
+    assert!(found.contains(&"multiple-cmd".into()) && found.contains(&"multiple-entrypoint".into()), "{found:?}");
+    let skipped = rules_found(&format!("# check=skip=MultipleInstructionsDisallowed\n{source}"));
+    assert!(!skipped.contains(&"multiple-cmd".into()) && !skipped.contains(&"multiple-entrypoint".into()));
+    let names: Vec<&str> =
+        dockside_rules::find_rules("MultipleInstructionsDisallowed").iter().map(|r| r.meta.name).collect();
+    assert_eq!(names.len(), 3, "{names:?}");
+    let mut settings = Settings::default();
+    settings.apply_overrides(&["MultipleInstructionsDisallowed".into()], &[], &[]).unwrap();
+    let only = check(source, &settings).diagnostics;
+    assert!(only.iter().all(|d| names.contains(&d.rule.name)) && only.len() == 2, "{only:?}");
+}

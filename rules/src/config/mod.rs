@@ -19,7 +19,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 use crate::diagnostic::{Category, Severity};
-use crate::registry::{RuleMeta, all_rules, find_rule};
+use crate::registry::{RuleMeta, all_rules, find_rule, find_rules};
 
 pub use hadolint::parse_hadolint_yaml;
 pub use toml_config::parse_toml;
@@ -266,8 +266,9 @@ fn resolve_selector(entry: &str) -> Option<Vec<&'static str>> {
     if entry.eq_ignore_ascii_case("all") {
         return Some(all_rules().iter().map(|r| r.meta.name).collect());
     }
-    if let Some(rule) = find_rule(entry) {
-        return Some(vec![rule.meta.name]);
+    let rules = find_rules(entry);
+    if !rules.is_empty() {
+        return Some(rules.into_iter().map(|r| r.meta.name).collect());
     }
     let category = Category::parse(entry)?;
     Some(all_rules().iter().filter(|r| r.meta.category == category).map(|r| r.meta.name).collect())

@@ -38,7 +38,7 @@ use crate::registry::{FixAvailability, RuleMeta};
 pub(crate) static RULE: Rule = Rule {
     meta: RuleMeta {
         name: "multiple-cmd",
-        aliases: &["DL4003"],
+        aliases: &["DL4003", "MultipleInstructionsDisallowed"],
         category: Category::Correctness,
         severity: Severity::Warning,
         fix: FixAvailability::Always,

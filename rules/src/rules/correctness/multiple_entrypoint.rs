@@ -40,7 +40,7 @@ use crate::registry::{FixAvailability, RuleMeta};
 pub(crate) static RULE: Rule = Rule {
     meta: RuleMeta {
         name: "multiple-entrypoint",
-        aliases: &["DL4004"],
+        aliases: &["DL4004", "MultipleInstructionsDisallowed"],
         category: Category::Correctness,
         severity: Severity::Error,
         fix: FixAvailability::Always,

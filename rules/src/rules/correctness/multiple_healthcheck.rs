@@ -38,7 +38,7 @@ use crate::registry::{FixAvailability, RuleMeta};
 pub(crate) static RULE: Rule = Rule {
     meta: RuleMeta {
         name: "multiple-healthcheck",
-        aliases: &["DL3012"],
+        aliases: &["DL3012", "MultipleInstructionsDisallowed"],
         category: Category::Correctness,
         severity: Severity::Error,
         fix: FixAvailability::Always,
