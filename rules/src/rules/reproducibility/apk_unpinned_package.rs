@@ -1,0 +1,118 @@
+//! ## What it does
+//! Checks for packages in `apk add` without a version constraint (`curl`
+//! instead of `curl=8.11.1-r0` or `curl~8.11`).
+//!
+//! ## Why is this bad?
+//! apk installs the newest package the configured repositories offer on the
+//! day of the build. Alpine updates packages within a release branch, so a
+//! rebuild can silently pick up a different version, and two images built
+//! from the same Dockerfile stop being the same.
+//!
+//! ## Example
+//! ```dockerfile
+//! FROM alpine:3.21
+//! RUN apk add --no-cache curl
+//! ```
+//!
+//! ## Use instead
+//! ```dockerfile
+//! FROM alpine:3.21
+//! RUN apk add --no-cache curl~8.11
+//! ```
+//!
+//! ## Notes
+//! Any constraint counts (`=`, `~`, `>`, `<`), as in hadolint, and `.apk`
+//! files are accepted. The values of `-t`/`--virtual` and
+//! `-X`/`--repository` (and `--root`, `--arch`, `--cache-dir`...) are not
+//! packages. Each package is reported on its own (hadolint reports the RUN
+//! once), and a variable is checked through its `ARG`/`ENV` value (one with
+//! no known value is not reported, where hadolint reports it).
+
+use crate::diagnostic::{Category, Severity};
+use crate::engine::{Context, Rule};
+use crate::model::{Instruction, InstructionKind};
+use crate::registry::{FixAvailability, RuleMeta};
+
+use super::support::{self, Cli};
+
+pub(crate) static RULE: Rule = Rule {
+    meta: RuleMeta {
+        name: "apk-unpinned-package",
+        aliases: &["DL3018"],
+        category: Category::Reproducibility,
+        severity: Severity::Warning,
+        fix: FixAvailability::None,
+        summary: "`apk add` of a package without a version constraint",
+        source: include_str!("apk_unpinned_package.rs"),
+        path: "rules/src/rules/reproducibility/apk_unpinned_package.rs",
+        enabled_by_default: true,
+    },
+    kinds: &[InstructionKind::Run],
+    in_onbuild: true,
+    check_instruction: Some(check),
+    check_document: None,
+};
+
+const APK: Cli = Cli {
+    short: &['t', 'X', 'p'],
+    long: &[
+        "virtual",
+        "repository",
+        "root",
+        "arch",
+        "cache-dir",
+        "cache-max-age",
+        "keys-dir",
+        "repositories-file",
+        "progress-fd",
+        "timeout",
+        "wait",
+    ],
+    single_word: false,
+};
+
+fn check(run: &Instruction, ctx: &mut Context<'_>) {
+    let Some(script) = &run.script else { return };
+    for cmd in script.commands_named(&["apk"]) {
+        let line = APK.read(&cmd.args);
+        let Some(packages) = line.after(&[&["add"]]) else { continue };
+        let found = support::unpinned(ctx, run, packages.iter().copied(), pinned);
+        support::report(ctx, found, "=<version>");
+    }
+}
+
+fn pinned(package: &str) -> bool {
+    package.contains(['=', '~', '<', '>']) || package.ends_with(".apk")
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::test_support::assert_rule;
+
+    #[test]
+    fn cases() {
+        assert_rule(
+            &super::RULE,
+            &[
+                "FROM alpine\nRUN apk add --no-cache curl=8.11.1-r0 git~2.47 'bash>5' 'musl<2'\n",
+                "FROM alpine\nRUN apk add --no-cache --virtual .build-deps gcc=14.2.0-r4\n",
+                "FROM alpine\nRUN apk add -t .deps -X https://dl-cdn.alpinelinux.org/alpine/edge/testing x=1\n",
+                "FROM alpine\nRUN apk add --allow-untrusted /tmp/pkg-1.0.apk\n",
+                "FROM alpine\nRUN apk update && apk upgrade && apk del curl\n",
+                "FROM alpine\nARG CURL_VERSION=8.11.1-r0\nRUN apk add curl=${CURL_VERSION}\n",
+                "FROM alpine\nRUN apk add --no-cache $DEPS\n",
+            ],
+            &[
+                "FROM alpine\nRUN apk add --no-cache ⟦curl⟧\n",
+                "FROM alpine\nRUN apk --no-cache add --virtual .build-deps ⟦gcc⟧\n",
+                "FROM alpine\nRUN apk add -U -t .deps ⟦musl-dev⟧\n",
+                "FROM alpine\nRUN apk add --no-cache \\\n    curl=8.11.1-r0 \\\n    ⟦git⟧\n",
+                "FROM alpine\nRUN <<EOF\napk add ⟦curl⟧\nEOF\n",
+                "FROM alpine\nONBUILD RUN apk add ⟦curl⟧\n",
+                "FROM alpine\nRUN [\"sh\", \"-c\", \"apk add ⟦curl⟧\"]\n",
+                "FROM alpine\nARG PKGS=\"curl git\"\nRUN apk add ⟦${PKGS}⟧\n",
+            ],
+            &[],
+        );
+    }
+}

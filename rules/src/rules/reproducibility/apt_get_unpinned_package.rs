@@ -1,0 +1,140 @@
+//! ## What it does
+//! Checks for packages in `apt-get install` without a version
+//! (`curl` instead of `curl=7.88.1-10+deb12u5`).
+//!
+//! ## Why is this bad?
+//! Without a version, apt installs whatever the package index offers on the
+//! day of the build. A rebuild months later gets newer packages with
+//! different behaviour or new bugs, and two images built from the same
+//! Dockerfile no longer match, which makes a regression hard to trace.
+//!
+//! ## Example
+//! ```dockerfile
+//! FROM debian:12
+//! RUN apt-get update && apt-get install -y --no-install-recommends curl
+//! ```
+//!
+//! ## Use instead
+//! ```dockerfile
+//! FROM debian:12
+//! RUN apt-get update && apt-get install -y --no-install-recommends curl=7.88.1-10+deb12u5
+//! ```
+//!
+//! ## Notes
+//! A release (`curl/bookworm-backports`) and a `.deb` file count as pinned,
+//! as in hadolint. Each unpinned package is reported on its own, where
+//! hadolint reports the RUN once. Values of `-t`, `-o`, `-c` and `-a` are not
+//! packages. A variable is checked through its `ARG`/`ENV` value; one whose
+//! value is unknown (set in the script, or an `ARG` without default) is not
+//! reported, while hadolint reports it. Commands behind `sudo` or with a path
+//! (`/usr/bin/apt-get`) are checked too.
+
+use crate::diagnostic::{Category, Severity};
+use crate::engine::{Context, Rule};
+use crate::model::{Instruction, InstructionKind};
+use crate::registry::{FixAvailability, RuleMeta};
+
+use super::support::{self, Cli};
+
+pub(crate) static RULE: Rule = Rule {
+    meta: RuleMeta {
+        name: "apt-get-unpinned-package",
+        aliases: &["DL3008"],
+        category: Category::Reproducibility,
+        severity: Severity::Warning,
+        fix: FixAvailability::None,
+        summary: "`apt-get install` of a package without a version",
+        source: include_str!("apt_get_unpinned_package.rs"),
+        path: "rules/src/rules/reproducibility/apt_get_unpinned_package.rs",
+        enabled_by_default: true,
+    },
+    kinds: &[InstructionKind::Run],
+    in_onbuild: true,
+    check_instruction: Some(check),
+    check_document: None,
+};
+
+const APT_GET: Cli = Cli {
+    short: &['t', 'o', 'c', 'a'],
+    long: &["target-release", "default-release", "option", "config-file", "host-architecture"],
+    single_word: false,
+};
+
+fn check(run: &Instruction, ctx: &mut Context<'_>) {
+    let Some(script) = &run.script else { return };
+    for cmd in script.commands_named(&["apt-get"]) {
+        let line = APT_GET.read(&cmd.args);
+        let Some(packages) = line.after(&[&["install"]]) else { continue };
+        let found = support::unpinned(ctx, run, packages.iter().copied(), pinned);
+        support::report(ctx, found, "=<version>");
+    }
+}
+
+/// `pkg=version`, `pkg/release`, a `.deb` file; `pkg-` removes a package.
+fn pinned(package: &str) -> bool {
+    package.contains(['=', '/']) || package.ends_with(".deb") || package.ends_with('-')
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::test_support::assert_rule;
+
+    #[test]
+    fn cases() {
+        assert_rule(
+            &super::RULE,
+            &[
+                "FROM debian\nRUN apt-get install -y curl=7.88.1-10\n",
+                "FROM debian\nRUN apt-get install -y -t bookworm-backports curl=8.0 git/bookworm-backports\n",
+                "FROM debian\nRUN apt-get install -y ./pkg.deb /tmp/other.deb\n",
+                "FROM debian\nRUN apt-get update && apt-get -o Dpkg::Options::=--force-confold upgrade -y\n",
+                "FROM debian\nRUN apt-get -y --target-release bookworm install curl=1\n",
+                "FROM debian\nRUN apt-get install -y \"$(cat packages.txt)\"\n",
+                "FROM debian\nRUN PKGS='curl git' && apt-get install -y $PKGS\n",
+                "FROM debian\nARG CURL_VERSION\nRUN apt-get install -y curl=$CURL_VERSION\n",
+                "FROM debian\nARG PKGS=\"curl=1 git=2\"\nRUN apt-get install -y $PKGS\n",
+                "FROM debian\nRUN apt-cache policy curl && apt install curl\n",
+                "FROM debian\nRUN apt-get install -y\n",
+            ],
+            &[
+                "FROM debian\nRUN apt-get update && apt-get install -y ⟦curl⟧\n",
+                "FROM debian\nRUN apt-get install -y curl=1 ⟦git⟧\n",
+                "FROM debian\nRUN apt-get install -t bookworm-backports ⟦curl⟧\n",
+                "FROM debian\nRUN apt-get -qq -o Acquire::Retries=3 install ⟦curl⟧\n",
+                "FROM debian\nRUN apt-get update \\\n  && apt-get install -y \\\n    ⟦ca-certificates⟧ \\\n    curl=1\n",
+                "FROM debian\nRUN <<EOF\napt-get update\napt-get install -y ⟦curl⟧\nEOF\n",
+                "FROM debian\nONBUILD RUN apt-get install -y ⟦curl⟧\n",
+                "FROM debian\nRUN [\"sh\", \"-c\", \"apt-get install -y ⟦curl⟧\"]\n",
+                "FROM debian\nRUN sudo /usr/bin/apt-get install -y ⟦curl⟧\n",
+                "FROM debian\nENV PKGS=\"curl=1 git\"\nRUN apt-get install -y ⟦$PKGS⟧\n",
+            ],
+            &[],
+        );
+    }
+
+    #[test]
+    fn one_diagnostic_per_package() {
+        let doc = crate::model::Document::parse("FROM debian\nRUN apt-get install -y curl git wget=1\n");
+        let found = crate::engine::check_with_rules(&doc, &Default::default(), &[&super::RULE]);
+        let messages: Vec<&str> = found.iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            [
+                "`curl` is installed without a version; pin it as `curl=<version>`",
+                "`git` is installed without a version; pin it as `git=<version>`"
+            ]
+        );
+    }
+
+    #[test]
+    fn names_the_packages_of_a_variable() {
+        let doc = crate::model::Document::parse(
+            "FROM debian\nENV PKGS=\"curl=1 git wget\"\nRUN apt-get install -y ${PKGS}\n",
+        );
+        let found = crate::engine::check_with_rules(&doc, &Default::default(), &[&super::RULE]);
+        assert_eq!(
+            found[0].message,
+            "`${PKGS}` installs `git`, `wget` without a version; pin each as `<package>=<version>`"
+        );
+    }
+}

@@ -1,0 +1,124 @@
+//! ## What it does
+//! Checks for gems in `gem install` (or `gem i`) without a version (`rails`
+//! instead of `rails:7.2.1` or `rails -v 7.2.1`).
+//!
+//! ## Why is this bad?
+//! Without a version, RubyGems installs the newest release, so each build
+//! may get a different one. A gem installed this way sits outside the
+//! `Gemfile.lock`, so nothing else keeps it at the version the image was
+//! tested with.
+//!
+//! ## Example
+//! ```dockerfile
+//! FROM ruby:3.3
+//! RUN gem install bundler
+//! ```
+//!
+//! ## Use instead
+//! ```dockerfile
+//! FROM ruby:3.3
+//! RUN gem install bundler:2.5.22
+//! ```
+//!
+//! ## Notes
+//! `-v`/`--version` pins the gems of the command, as in hadolint. `.gem`
+//! files, local paths and `-g`/`--file` (a gem dependencies file) are not
+//! reported, and neither is anything after `--` (build options for native
+//! extensions). Values of options such as `-i`/`--install-dir`, `-n`,
+//! `--source` and `--platform` are not gems. Each gem is reported on its own
+//! (hadolint reports the RUN once), and a variable is checked through its
+//! `ARG`/`ENV` value (one with no known value is not reported).
+
+use crate::diagnostic::{Category, Severity};
+use crate::engine::{Context, Rule};
+use crate::model::{Instruction, InstructionKind};
+use crate::registry::{FixAvailability, RuleMeta};
+
+use super::support::{self, Cli};
+
+pub(crate) static RULE: Rule = Rule {
+    meta: RuleMeta {
+        name: "gem-unpinned-package",
+        aliases: &["DL3028"],
+        category: Category::Reproducibility,
+        severity: Severity::Warning,
+        fix: FixAvailability::None,
+        summary: "`gem install` of a gem without a version",
+        source: include_str!("gem_unpinned_package.rs"),
+        path: "rules/src/rules/reproducibility/gem_unpinned_package.rs",
+        enabled_by_default: true,
+    },
+    kinds: &[InstructionKind::Run],
+    in_onbuild: true,
+    check_instruction: Some(check),
+    check_document: None,
+};
+
+const GEM: Cli = Cli {
+    short: &['v', 'i', 'n', 's', 'p', 'P'],
+    long: &[
+        "version",
+        "install-dir",
+        "bindir",
+        "source",
+        "platform",
+        "http-proxy",
+        "trust-policy",
+        "build-root",
+        "target-rbconfig",
+        "config-file",
+        "document",
+    ],
+    single_word: false,
+};
+
+fn check(run: &Instruction, ctx: &mut Context<'_>) {
+    let Some(script) = &run.script else { return };
+    for cmd in script.commands_named(&["gem"]) {
+        let line = GEM.read(&cmd.args);
+        let Some(gems) = line.after(&[&["install"], &["i"]]) else { continue };
+        if line.has(&["v", "version", "g", "file"]) {
+            continue;
+        }
+        let before_dashes = line.before_dashes.saturating_sub(line.operands.len() - gems.len());
+        let found = support::unpinned(ctx, run, gems[..before_dashes].iter().copied(), pinned);
+        support::report(ctx, found, ":<version>");
+    }
+}
+
+/// `name:version`, a `.gem` file or a path.
+fn pinned(gem: &str) -> bool {
+    gem.contains([':', '/']) || gem.ends_with(".gem")
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::test_support::assert_rule;
+
+    #[test]
+    fn cases() {
+        assert_rule(
+            &super::RULE,
+            &[
+                "FROM ruby\nRUN gem install bundler:2.5.22 rake:13.2.1\n",
+                "FROM ruby\nRUN gem install bundler -v 2.5.22 && gem i rails --version=7.2.1\n",
+                "FROM ruby\nRUN gem install ./vendor/pkg-1.0.gem local.gem\n",
+                "FROM ruby\nRUN gem install -g Gemfile\n",
+                "FROM ruby\nRUN gem install mysql2:0.5.6 -- --with-mysql-dir=/usr/local\n",
+                "FROM ruby\nRUN gem install --no-document -i /opt/gems -n /usr/local/bin rake:13\n",
+                "FROM ruby\nRUN gem update --system && gem cleanup\n",
+                "FROM ruby\nRUN gem install $GEMS\n",
+            ],
+            &[
+                "FROM ruby\nRUN gem install ⟦bundler⟧\n",
+                "FROM ruby\nRUN gem i --no-document ⟦rails⟧\n",
+                "FROM ruby\nRUN gem install -N --source https://rubygems.org ⟦rake⟧ -- --with-x\n",
+                "FROM ruby\nRUN gem install \\\n    rake:13 \\\n    ⟦rails⟧\n",
+                "FROM ruby\nRUN <<EOF\ngem install ⟦rails⟧\nEOF\n",
+                "FROM ruby\nONBUILD RUN gem install ⟦rails⟧\n",
+                "FROM ruby\nRUN [\"sh\", \"-c\", \"gem install ⟦rails⟧\"]\n",
+            ],
+            &[],
+        );
+    }
+}

@@ -1,0 +1,218 @@
+//! ## What it does
+//! Checks for packages in `pip install` without a version specifier
+//! (`flask` instead of `flask==3.0.3`), for `pip`, `pip3`, `pip3.12` and
+//! `python -m pip`.
+//!
+//! ## Why is this bad?
+//! pip installs the newest release on PyPI when no version is given. The
+//! next build may pull a new major version with breaking changes, and the
+//! image stops matching what was tested. A requirements or constraints file
+//! (`-r`, `-c`) keeps the versions in one reviewed place instead.
+//!
+//! ## Example
+//! ```dockerfile
+//! FROM python:3.12-slim
+//! RUN pip install --no-cache-dir flask
+//! ```
+//!
+//! ## Use instead
+//! ```dockerfile
+//! FROM python:3.12-slim
+//! RUN pip install --no-cache-dir flask==3.0.3
+//! ```
+//!
+//! ## Notes
+//! Any specifier (`==`, `>=`, `~=`, `<`...) counts, as in hadolint. Not
+//! reported: a command with `-r`/`--requirement`, `-c`/`--constraint` or a
+//! local project (`.`, `-e ./app`), whose files decide the versions; local
+//! paths and archives (`./dist/app-1.0.whl`); URLs of archives; VCS URLs
+//! with a ref (`git+https://github.com/org/repo@v1.2`); and the values of
+//! options such as `-i`, `--extra-index-url`, `-e` and `--target`. hadolint
+//! takes any `@` in a VCS URL for a ref, so `git+ssh://git@github.com/org/repo`
+//! passes there but is reported here. Each package is reported on its own
+//! (hadolint reports the RUN once), and a variable is checked through its
+//! `ARG`/`ENV` value (one with no known value is not reported).
+
+use crate::diagnostic::{Category, Severity};
+use crate::engine::{Context, Rule};
+use crate::model::{Instruction, InstructionKind, ShellArg, ShellCommand};
+use crate::registry::{FixAvailability, RuleMeta};
+
+use super::support::{self, Cli};
+
+pub(crate) static RULE: Rule = Rule {
+    meta: RuleMeta {
+        name: "pip-unpinned-package",
+        aliases: &["DL3013"],
+        category: Category::Reproducibility,
+        severity: Severity::Warning,
+        fix: FixAvailability::None,
+        summary: "`pip install` of a package without a version specifier",
+        source: include_str!("pip_unpinned_package.rs"),
+        path: "rules/src/rules/reproducibility/pip_unpinned_package.rs",
+        enabled_by_default: true,
+    },
+    kinds: &[InstructionKind::Run],
+    in_onbuild: true,
+    check_instruction: Some(check),
+    check_document: None,
+};
+
+const PIP: Cli = Cli {
+    short: &['b', 'c', 'C', 'e', 'f', 'i', 'r', 't'],
+    long: &[
+        "abi",
+        "build",
+        "cache-dir",
+        "cert",
+        "client-cert",
+        "config-settings",
+        "constraint",
+        "default-timeout",
+        "editable",
+        "exists-action",
+        "extra-index-url",
+        "find-links",
+        "global-option",
+        "group",
+        "implementation",
+        "index-url",
+        "install-option",
+        "keyring-provider",
+        "log",
+        "no-binary",
+        "only-binary",
+        "platform",
+        "prefix",
+        "progress-bar",
+        "proxy",
+        "python",
+        "python-version",
+        "report",
+        "requirement",
+        "retries",
+        "root",
+        "root-user-action",
+        "src",
+        "target",
+        "timeout",
+        "trusted-host",
+        "upgrade-strategy",
+        "use-deprecated",
+        "use-feature",
+    ],
+    single_word: false,
+};
+
+fn check(run: &Instruction, ctx: &mut Context<'_>) {
+    let Some(script) = &run.script else { return };
+    for cmd in &script.commands {
+        let Some(args) = pip_args(cmd) else { continue };
+        let line = PIP.read(args);
+        let Some(packages) = line.after(&[&["install"]]) else { continue };
+        let local_project = packages.iter().any(|p| p.text == "." || p.text == "./")
+            || line
+                .options
+                .iter()
+                .any(|o| matches!(o.name, "e" | "editable") && o.value.is_some_and(|v| v.starts_with(['.', '/'])));
+        if local_project || line.has(&["r", "requirement", "c", "constraint"]) {
+            continue;
+        }
+        let found = support::unpinned(ctx, run, packages.iter().copied(), pinned);
+        support::report(ctx, found, "==<version>");
+    }
+}
+
+/// pip's arguments: after `pip`/`pip3`/`pip3.12`, or after `-m pip` of a
+/// `python`/`python3`/`python3.12`.
+fn pip_args(cmd: &ShellCommand) -> Option<&[ShellArg]> {
+    let name = cmd.base_name();
+    if is_versioned(name, "pip") {
+        return Some(&cmd.args);
+    }
+    if is_versioned(name, "python") {
+        let m = cmd.args.iter().position(|a| a.text == "-m")?;
+        if cmd.args.get(m + 1).is_some_and(|a| a.text == "pip") {
+            return Some(&cmd.args[m + 2..]);
+        }
+    }
+    None
+}
+
+/// `pip`, `pip3`, `pip3.12` (not `pipx`, `pipenv`).
+fn is_versioned(name: &str, base: &str) -> bool {
+    name.strip_prefix(base).is_some_and(|v| v.chars().all(|c| c.is_ascii_digit() || c == '.'))
+}
+
+const VCS: &[&str] = &["git+", "hg+", "svn+", "bzr+", "git://"];
+
+fn pinned(package: &str) -> bool {
+    if VCS.iter().any(|v| package.starts_with(v)) {
+        return vcs_has_ref(package);
+    }
+    // `name @ https://…/name-1.0.tar.gz`: a direct reference.
+    if let Some((_, url)) = package.split_once('@')
+        && url.trim_start().contains("://")
+    {
+        let url = url.trim_start();
+        return !VCS.iter().any(|v| url.starts_with(v)) || vcs_has_ref(url);
+    }
+    const SPECIFIERS: &[char] = &['=', '<', '>', '~', '!'];
+    // Extras do not change what is installed: `app-1.0.whl[all]`.
+    let file = package.split('[').next().unwrap_or(package);
+    package.contains(SPECIFIERS)
+        || package.contains('/')
+        || package.starts_with('.')
+        || [".whl", ".tar.gz", ".tgz", ".zip", ".tar.bz2"].iter().any(|s| file.ends_with(s))
+}
+
+/// `git+https://host/org/repo@v1.2#egg=x`: an `@` after the host part.
+fn vcs_has_ref(url: &str) -> bool {
+    let url = url.split('#').next().unwrap_or(url);
+    let after_scheme = url.split_once("://").map_or(url, |(_, rest)| rest);
+    after_scheme.split_once('/').is_some_and(|(_, path)| path.contains('@'))
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::test_support::assert_rule;
+
+    #[test]
+    fn cases() {
+        assert_rule(
+            &super::RULE,
+            &[
+                "FROM python\nRUN pip install flask==3.0.3 'requests>=2,<3' urllib3~=2.0 six!=1.0\n",
+                "FROM python\nRUN pip install -r requirements.txt\n",
+                "FROM python\nRUN pip install --requirement=requirements.txt gunicorn\n",
+                "FROM python\nRUN pip install -c constraints.txt flask\n",
+                "FROM python\nRUN pip install . && pip install -e . && pip install -e ./app flask\n",
+                "FROM python\nRUN pip install ./dist/app-1.0-py3-none-any.whl /tmp/pkg.tar.gz app-1.0-py3-none-any.whl[all]\n",
+                "FROM python\nRUN pip install git+https://github.com/org/repo@v1.2#egg=repo\n",
+                "FROM python\nRUN pip install 'pkg @ https://example.com/pkg-1.0.tar.gz'\n",
+                "FROM python\nRUN pip install -i https://pypi.example.com/simple --extra-index-url https://x flask==1\n",
+                "FROM python\nRUN pip install --target /opt/lib --no-cache-dir flask==1\n",
+                "FROM python\nRUN pip download flask && pip uninstall -y flask && pipx install black\n",
+                "FROM python\nRUN pip install -U pip==24.0 --progress-bar off\n",
+                "FROM python\nRUN pip install $(cat pkgs.txt)\n",
+                "FROM python\nRUN pip install\n",
+            ],
+            &[
+                "FROM python\nRUN pip install --no-cache-dir ⟦flask⟧\n",
+                "FROM python\nRUN pip install ⟦'flask[async]'⟧ 'uvicorn[standard]==0.30'\n",
+                "FROM python\nRUN pip install -e git+https://github.com/org/repo#egg=repo ⟦flask⟧\n",
+                "FROM python\nRUN pip3 install --upgrade ⟦pip⟧ setuptools\n",
+                "FROM python\nRUN python3 -m pip install ⟦flask⟧\n",
+                "FROM python\nRUN /opt/venv/bin/pip3.12 install ⟦flask⟧\n",
+                "FROM python\nRUN pip install -i https://pypi.example.com/simple ⟦flask⟧\n",
+                "FROM python\nRUN pip install ⟦git+ssh://git@github.com/org/repo.git⟧\n",
+                "FROM python\nRUN pip install \\\n    flask==3.0 \\\n    ⟦gunicorn⟧\n",
+                "FROM python\nRUN <<EOF\npip install ⟦flask⟧\nEOF\n",
+                "FROM python\nONBUILD RUN pip install ⟦flask⟧\n",
+                "FROM python\nRUN [\"sh\", \"-c\", \"pip install ⟦flask⟧\"]\n",
+                "FROM python\nARG EXTRA=\"flask\"\nRUN pip install ⟦$EXTRA⟧\n",
+            ],
+            &[],
+        );
+    }
+}
