@@ -191,14 +191,57 @@ fn command_from_node(node: Node<'_>, script: &ShellScript, in_pipeline: bool) ->
         env,
         in_pipeline,
     };
-    while matches!(cmd.base_name(), "sudo" | "env" | "xargs" | "nice" | "nohup" | "time" | "exec" | "command") {
-        let Some(i) = cmd.args.iter().position(|a| !a.text.starts_with('-') && !a.text.contains('=')) else { break };
+    while let Some(takes_value) = wrapper_options(cmd.base_name()) {
+        // `timeout DURATION CMD`: the first operand is the duration.
+        let skip = usize::from(cmd.base_name() == "timeout");
+        let Some(i) = wrapped_command_index(&cmd.args, takes_value).map(|i| i + skip).filter(|i| *i < cmd.args.len())
+        else {
+            break;
+        };
         let new_name = cmd.args[i].clone();
         cmd.name = new_name.text;
         cmd.name_range = new_name.range;
         cmd.args.drain(..=i);
     }
     Some(cmd)
+}
+
+/// Commands that run another command, with their options that take a value
+/// (`sudo -u app pip …` runs `pip`, not `app`).
+fn wrapper_options(name: &str) -> Option<&'static [&'static str]> {
+    Some(match name {
+        "sudo" => &["-u", "-g", "-h", "-p", "-C", "-D", "-r", "-t", "-U", "-T", "--user", "--group", "--host"],
+        "env" => &["-u", "-C", "-S", "--unset", "--chdir", "--split-string"],
+        "xargs" => &["-n", "-I", "-i", "-L", "-l", "-P", "-s", "-d", "-E", "-e", "-a", "--max-args", "--max-procs"],
+        "nice" => &["-n", "--adjustment"],
+        "time" => &["-f", "-o", "--format", "--output"],
+        "timeout" => &["-s", "-k", "--signal", "--kill-after"],
+        "nohup" | "exec" | "command" | "stdbuf" | "ionice" | "chroot" => &[],
+        _ => return None,
+    })
+}
+
+/// The index of the wrapped command: the first argument that is neither an
+/// option, an option's value nor (for `env`) an assignment. `timeout` first
+/// takes a duration.
+fn wrapped_command_index(args: &[ShellArg], takes_value: &[&str]) -> Option<usize> {
+    let mut i = 0;
+    while i < args.len() {
+        let text = args[i].text.as_str();
+        if text == "--" {
+            return (i + 1 < args.len()).then_some(i + 1);
+        }
+        if takes_value.contains(&text) {
+            i += 2;
+            continue;
+        }
+        if text.starts_with('-') || text.contains('=') {
+            i += 1;
+            continue;
+        }
+        return Some(i);
+    }
+    None
 }
 
 /// Remove shell quoting from a word where it is plain (`"a b"` -> `a b`).
@@ -244,6 +287,16 @@ mod tests {
         assert!(install.has_flag(Some('y'), &["yes"]));
         assert!(s.commands[6].in_pipeline);
         assert_eq!(s.commands[1].name_range, TextRange::new(108, 115));
+    }
+
+    #[test]
+    fn wrappers_and_their_option_values_are_skipped() {
+        let s = script(
+            "sudo -u app pip install flask; xargs -n 1 apt-get install -y < list; env -u X A=1 npm ci; timeout 5 curl x",
+        );
+        let names: Vec<&str> = s.commands.iter().map(|c| c.base_name()).collect();
+        assert_eq!(names, ["pip", "apt-get", "npm", "curl"]);
+        assert_eq!(s.commands[0].args[0].text, "install");
     }
 
     #[test]
