@@ -1,6 +1,6 @@
 //! ## What it does
 //! Checks for `apt-get install` without `-y` (or `--yes`, `--assume-yes`,
-//! `-qq`).
+//! `-qq`, `-q -q`).
 //!
 //! ## Why is this bad?
 //! A build has no terminal to answer apt's "Do you want to continue?"
@@ -28,6 +28,8 @@ use crate::engine::{Context, Rule};
 use crate::model::{Instruction, InstructionKind};
 use crate::registry::{FixAvailability, RuleMeta};
 
+use super::support;
+
 pub(crate) static RULE: Rule = Rule {
     meta: RuleMeta {
         name: "apt-get-missing-yes",
@@ -47,14 +49,23 @@ pub(crate) static RULE: Rule = Rule {
 };
 
 fn check(run: &Instruction, ctx: &mut Context<'_>) {
-    let Some(script) = &run.script else { return };
+    let Some(script) = support::script(ctx.doc, run) else { return };
     for cmd in script.commands_named(&["apt-get"]) {
         let Some(install) = cmd.args.iter().find(|a| !a.text.starts_with('-')) else { continue };
         if install.text != "install" {
             continue;
         }
+        // `-qq` (also as `-q -q`) implies `-y`.
+        let quiet_level: usize = cmd
+            .args
+            .iter()
+            .filter_map(|a| a.text.strip_prefix('-').filter(|c| !c.starts_with('-')))
+            .filter(|c| c.chars().all(|x| x.is_ascii_alphanumeric()))
+            .map(|c| c.matches('q').count())
+            .sum();
         let assumes_yes = cmd.has_flag(Some('y'), &["yes", "assume-yes"])
-            || cmd.args.iter().any(|a| matches!(a.text.as_str(), "-qq" | "-q=2" | "--quiet=2"));
+            || quiet_level >= 2
+            || cmd.args.iter().any(|a| matches!(a.text.as_str(), "-q=2" | "--quiet=2"));
         if !assumes_yes {
             ctx.report(cmd.range, "`apt-get install` without `-y` aborts at the confirmation prompt")
                 .with_fix(Fix::safe("Add `-y`", vec![Edit::insert(install.range.end, " -y")]));
@@ -76,6 +87,7 @@ mod tests {
                 "FROM debian\nRUN apt-get install --yes curl && apt-get --assume-yes install git\n",
                 "FROM debian\nRUN apt-get update\n",
                 "FROM debian\nRUN apt-get install -qy curl\n",
+                "FROM debian\nRUN apt-get -q -q install curl\n",
                 "FROM debian\nSHELL [\"pwsh\", \"-c\"]\nRUN apt-get install curl\n",
             ],
             &[

@@ -1,0 +1,232 @@
+//! ## What it does
+//! Checks for `cd` in `RUN` instructions.
+//!
+//! ## Why is this bad?
+//! A `cd` lasts until the end of its `RUN`: the next instruction starts in
+//! the working directory again. Dockerfiles that `cd` into the same
+//! directory in several `RUN`s repeat themselves, and a forgotten `cd`
+//! makes a later command run somewhere else without any error. `WORKDIR`
+//! sets the directory once for every following instruction (`RUN`, `CMD`,
+//! `COPY` with a relative destination...) and creates it when needed.
+//!
+//! ## Example
+//! ```dockerfile
+//! FROM node:22
+//! COPY . /app
+//! RUN cd /app && npm ci
+//! ```
+//!
+//! ## Use instead
+//! ```dockerfile
+//! FROM node:22
+//! COPY . /app
+//! WORKDIR /app
+//! RUN npm ci
+//! ```
+//!
+//! ## Fix safety
+//! When a `RUN` starts with `cd <absolute path> && …` and changes directory
+//! nowhere else, the fix moves the directory into a `WORKDIR` instruction
+//! before the `RUN` (after an earlier `RUN` with the same `cd`, it waits
+//! for that one's fix). It is unsafe: unlike the `cd`, `WORKDIR` also
+//! applies to every later instruction of the stage (relative `COPY`
+//! destinations, `CMD`), and it creates a missing directory where `cd`
+//! would have failed. No fix is offered for temporary directories (`/tmp`)
+//! or a directory the same `RUN` removes, where a lasting `WORKDIR` makes
+//! no sense. When the `WORKDIR` in effect already is that directory, the
+//! fix only removes the `cd`, which is safe.
+//!
+//! ## Notes
+//! hadolint reports every `cd`. dockside does not report a `cd` inside a
+//! subshell or command substitution (`(cd sub && make)`,
+//! `$(cd dir && pwd)`): its effect ends there by design, and `WORKDIR`
+//! cannot express it. It reports the first `cd` of each `RUN` only, and
+//! skips `RUN`s of stages on Windows images without a `SHELL`, which run
+//! under `cmd`, not a POSIX shell.
+
+use crate::diagnostic::{Category, Edit, Fix, Severity, TextRange};
+use crate::engine::{Context, Rule};
+use crate::model::{Document, Instruction, InstructionKind};
+use crate::registry::{FixAvailability, RuleMeta};
+
+use super::support::{self, in_subshell, insertion_point_before, node_of, stage_chain};
+
+pub(crate) static RULE: Rule = Rule {
+    meta: RuleMeta {
+        name: "cd-instead-of-workdir",
+        aliases: &["DL3003"],
+        category: Category::Shell,
+        severity: Severity::Warning,
+        fix: FixAvailability::Sometimes,
+        summary: "`cd` in `RUN` lasts for one instruction; use `WORKDIR`",
+        source: include_str!("cd_instead_of_workdir.rs"),
+        path: "rules/src/rules/shell/cd_instead_of_workdir.rs",
+        enabled_by_default: true,
+    },
+    kinds: &[InstructionKind::Run],
+    in_onbuild: false,
+    check_instruction: Some(check),
+    check_document: None,
+};
+
+fn check(run: &Instruction, ctx: &mut Context<'_>) {
+    let Some(script) = support::script(ctx.doc, run) else { return };
+    let Some(cd) = script.commands_named(&["cd"]).find(|c| !in_subshell(script, c) && !c.has_arg("-")) else {
+        return;
+    };
+    let message = match cd.positional().next().map(|a| a.text.as_str()) {
+        Some(dir) if dir.starts_with('/') && !dir.contains(char::is_whitespace) => {
+            format!("`cd {dir}` lasts only for this `RUN`; use `WORKDIR {dir}` to change directory")
+        }
+        _ => "`cd` lasts only for this `RUN`; use `WORKDIR` with an absolute path to change directory".to_string(),
+    };
+    let fix = fix(run, ctx.doc);
+    let diagnostic = ctx.report(cd.range, message);
+    if let Some(fix) = fix {
+        diagnostic.with_fix(fix);
+    }
+}
+
+fn fix(run: &Instruction, doc: &Document) -> Option<Fix> {
+    let (dir, delete) = leading_cd(run, doc)?;
+    if workdir_at(run, doc).as_deref() == Some(dir.as_str()) {
+        return Some(Fix::safe(
+            format!("Remove the `cd`: the working directory is already `{dir}`"),
+            vec![Edit::delete(delete)],
+        ));
+    }
+    // An earlier RUN with the same `cd` gets the WORKDIR; this one follows.
+    let stage = doc.stage_of(run)?;
+    for earlier in stage.instructions(doc).iter().rev().filter(|i| i.index < run.index) {
+        match earlier.kind {
+            InstructionKind::Workdir => break,
+            InstructionKind::Run if leading_cd(earlier, doc).is_some_and(|(d, _)| d == dir) => return None,
+            _ => {}
+        }
+    }
+    let (at, indent) = insertion_point_before(doc, run);
+    Some(Fix::unsafe_(
+        format!("Move the directory into `WORKDIR {dir}`"),
+        vec![Edit::insert(at, format!("WORKDIR {dir}\n{indent}")), Edit::delete(delete)],
+    ))
+}
+
+/// For `RUN cd /abs && rest`, where the `cd` is the only change of
+/// directory and `/abs` is neither temporary nor removed by the script: the
+/// directory and the range to delete (`cd /abs && `).
+fn leading_cd(run: &Instruction, doc: &Document) -> Option<(String, TextRange)> {
+    if !run.heredocs.is_empty() || run.json.is_some() || run.shell.is_none() {
+        return None;
+    }
+    let script = support::script(doc, run)?;
+    let mut cds = script.commands_named(&["cd"]).filter(|c| !in_subshell(script, c));
+    let cd = cds.next()?;
+    if cds.next().is_some() {
+        return None;
+    }
+    let [dir] = cd.args.as_slice() else { return None };
+    let text = dir.text.trim_end_matches('/');
+    let plain = dir.text.starts_with('/')
+        && dir.text.chars().all(|c| c.is_ascii_alphanumeric() || "/._-+@".contains(c))
+        && doc.text()[dir.range.as_range()] == dir.text;
+    let temporary = ["/tmp", "/var/tmp", "/dev/shm"].iter().any(|t| text == *t || text.starts_with(&format!("{t}/")));
+    let removed = script
+        .commands_named(&["rm"])
+        .any(|rm| rm.positional().any(|a| a.text.trim_end_matches('/') == text || text.starts_with(a.text.as_str())));
+    if !plain || temporary || removed || text.is_empty() {
+        return None;
+    }
+    // The cd must be the script's first command, joined to the next by `&&`.
+    let node = node_of(script, cd)?;
+    if !script.text[..node.start_byte()].trim().is_empty() {
+        return None;
+    }
+    let list = node.parent().filter(|p| p.kind() == "list")?;
+    if list.child(0)? != node || list.child(1)?.kind() != "&&" {
+        return None;
+    }
+    let rest = list.child(2)?;
+    Some((text.to_string(), TextRange::new(cd.range.start, script.source_offset(rest.start_byte()))))
+}
+
+/// The working directory set by the `WORKDIR`s before `run`, when known.
+fn workdir_at(run: &Instruction, doc: &Document) -> Option<String> {
+    let stage = run.stage?;
+    let mut current: Option<String> = None;
+    for s in stage_chain(doc, stage).into_iter().rev() {
+        for ins in s.instructions(doc).iter().filter(|i| i.kind == InstructionKind::Workdir && i.index < run.index) {
+            let raw = ins.args.first().map(|w| w.raw.clone()).unwrap_or_default();
+            current = if raw.contains(['$', '"', '\'', '\\']) {
+                None
+            } else if raw.starts_with('/') {
+                Some(raw)
+            } else {
+                current.map(|c| format!("{}/{raw}", c.trim_end_matches('/')))
+            }
+            .map(|p| p.trim_end_matches('/').to_string());
+        }
+    }
+    current
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::test_support::assert_rule;
+
+    #[test]
+    fn cases() {
+        assert_rule(
+            &super::RULE,
+            &[
+                "FROM debian\nWORKDIR /app\nRUN make\n",
+                "FROM debian\nRUN (cd /src && make) && make install\n",
+                "FROM debian\nRUN DIR=$(cd /opt/x && pwd) && echo $DIR\n",
+                "FROM debian\nRUN echo cd /app\n",
+                "FROM debian\nONBUILD RUN cd /app && make\n",
+                "FROM debian\nSHELL [\"pwsh\", \"-c\"]\nRUN cd /app\n",
+            ],
+            &[
+                "FROM debian\nRUN ⟦cd /app⟧ && make\n",
+                "FROM debian\nRUN curl -O https://x/a.tgz && \\\n    tar xf a.tgz && \\\n    ⟦cd a⟧ && make\n",
+                "FROM debian\nRUN <<EOF\nset -e\n⟦cd /app⟧\nmake\nEOF\n",
+                "FROM debian\nRUN [\"sh\", \"-c\", \"⟦cd /app⟧ && make\"]\n",
+                "FROM debian\nRUN (cd /a && make) && ⟦cd /b⟧ && make\n",
+            ],
+            &[
+                ("FROM debian\nRUN cd /app && make\n", "FROM debian\nWORKDIR /app\nRUN make\n"),
+                (
+                    "FROM debian\nRUN --mount=type=cache,target=/root/.cache cd /app && \\\n    make && \\\n    make install\n",
+                    "FROM debian\nWORKDIR /app\nRUN --mount=type=cache,target=/root/.cache make && \\\n    make install\n",
+                ),
+                (
+                    "FROM debian\n# build it\n  RUN cd /src && make || true\n",
+                    "FROM debian\nWORKDIR /src\n# build it\n  RUN make || true\n",
+                ),
+                (
+                    "FROM debian\n# hadolint ignore=DL3008\nRUN cd /src && make\n",
+                    "FROM debian\nWORKDIR /src\n# hadolint ignore=DL3008\nRUN make\n",
+                ),
+                ("FROM debian\nWORKDIR /app/\nRUN cd /app && make\n", "FROM debian\nWORKDIR /app/\nRUN make\n"),
+                (
+                    "FROM debian\nWORKDIR /srv\nWORKDIR app\nRUN cd /srv/app/ && make\n",
+                    "FROM debian\nWORKDIR /srv\nWORKDIR app\nRUN make\n",
+                ),
+                (
+                    "FROM debian\nRUN cd /app && make\nRUN cd /app && make install\n",
+                    "FROM debian\nWORKDIR /app\nRUN make\nRUN make install\n",
+                ),
+                // No fix: not the first command, a relative path, another
+                // `cd`, a temporary or removed directory.
+                ("FROM debian\nRUN cd /opt && make && cd -\n", "FROM debian\nRUN cd /opt && make && cd -\n"),
+                ("FROM debian\nRUN cd /tmp && make\n", "FROM debian\nRUN cd /tmp && make\n"),
+                (
+                    "FROM debian\nRUN cd /build && make install && rm -rf /build\n",
+                    "FROM debian\nRUN cd /build && make install && rm -rf /build\n",
+                ),
+                ("FROM debian\nRUN make && cd /a && make\n", "FROM debian\nRUN make && cd /a && make\n"),
+                ("FROM debian\nRUN cd src && make\n", "FROM debian\nRUN cd src && make\n"),
+                ("FROM debian\nRUN cd /app\n", "FROM debian\nRUN cd /app\n"),
+            ],
+        );
+    }
+}

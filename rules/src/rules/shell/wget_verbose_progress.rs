@@ -1,0 +1,186 @@
+//! ## What it does
+//! Checks for `wget` without an option that controls its progress output:
+//! `--progress=…`, `-q` (`--quiet`), `-nv` (`--no-verbose`), or a log file
+//! with `-o` (`--output-file`) or `-a` (`--append-output`).
+//!
+//! ## Why is this bad?
+//! When its output is not a terminal, as in a build, wget falls back to the
+//! "dot" progress display: one dot per kilobyte, a line for every 50 KB. A
+//! download of a few hundred megabytes writes thousands of lines into the
+//! build log, hides the lines that matter and can hit the log size limit of
+//! CI systems and of BuildKit itself.
+//!
+//! ## Example
+//! ```dockerfile
+//! FROM debian:12
+//! RUN wget https://example.com/release.tar.gz
+//! ```
+//!
+//! ## Use instead
+//! ```dockerfile
+//! FROM debian:12
+//! RUN wget --progress=dot:giga https://example.com/release.tar.gz
+//! ```
+//!
+//! ## Fix safety
+//! The fix adds `--progress=dot:giga` (one dot per megabyte) after `wget`.
+//! GNU wget accepts it, and the fix is safe where the image uses GNU wget.
+//! BusyBox wget, the `wget` of Alpine and BusyBox images, rejects the
+//! option and the build would fail: on such a base (or one the linter
+//! cannot resolve), unless the stage installs GNU wget with `apk add wget`
+//! first, the fix is marked unsafe. `-nv` would suit both there.
+
+use crate::diagnostic::{Category, Edit, Fix, Severity};
+use crate::engine::{Context, Rule};
+use crate::model::{Instruction, InstructionKind, ShellCommand};
+use crate::registry::{FixAvailability, RuleMeta};
+
+use super::support::{self, BaseFamily, base_family, runs_before};
+
+pub(crate) static RULE: Rule = Rule {
+    meta: RuleMeta {
+        name: "wget-verbose-progress",
+        aliases: &["DL3047"],
+        category: Category::Shell,
+        severity: Severity::Info,
+        fix: FixAvailability::Always,
+        summary: "`wget` without progress control floods the build log",
+        source: include_str!("wget_verbose_progress.rs"),
+        path: "rules/src/rules/shell/wget_verbose_progress.rs",
+        enabled_by_default: true,
+    },
+    kinds: &[InstructionKind::Run],
+    in_onbuild: true,
+    check_instruction: Some(check),
+    check_document: None,
+};
+
+/// wget's short options that take a value (the rest of the cluster).
+const SHORT_WITH_VALUE: &str = "OeitTwQPUBlADIXR";
+
+fn check(run: &Instruction, ctx: &mut Context<'_>) {
+    let Some(script) = support::script(ctx.doc, run) else { return };
+    for (i, cmd) in script.commands.iter().enumerate() {
+        if cmd.base_name() != "wget" || controls_progress(cmd) {
+            continue;
+        }
+        let busybox = run.stage.is_none_or(|s| base_family(ctx.doc, s) != BaseFamily::Other)
+            && !installs_gnu_wget(ctx, run, &script.commands[..i]);
+        let edits = vec![Edit::insert(cmd.name_range.end, " --progress=dot:giga")];
+        let fix = if busybox {
+            Fix::unsafe_("Add `--progress=dot:giga` (GNU wget only)", edits)
+        } else {
+            Fix::safe("Add `--progress=dot:giga`", edits)
+        };
+        ctx.report(cmd.name_range, "`wget` without `--progress` or `-nv` writes a progress line per 50 KB")
+            .with_fix(fix);
+    }
+}
+
+/// True when an option sets, silences or redirects the progress output.
+fn controls_progress(cmd: &ShellCommand) -> bool {
+    cmd.args.iter().any(|a| {
+        let t = a.text.as_str();
+        if let Some(long) = t.strip_prefix("--") {
+            let name = long.split('=').next().unwrap_or(long);
+            return matches!(
+                name,
+                "progress" | "quiet" | "no-verbose" | "output-file" | "append-output" | "background" | "show-progress"
+            );
+        }
+        let Some(cluster) = t.strip_prefix('-') else { return false };
+        // `-nv` is wget's only two-letter switch that matters here; `-n`
+        // takes the next letter as its argument (`-nc`, `-nd`, `-nH`...).
+        let mut chars = cluster.chars();
+        while let Some(c) = chars.next() {
+            match c {
+                'q' | 'o' | 'a' | 'b' => return true,
+                'n' if chars.next() == Some('v') => return true,
+                c if SHORT_WITH_VALUE.contains(c) => return false,
+                _ => {}
+            }
+        }
+        false
+    })
+}
+
+/// True when the stage installs GNU wget with apk before `cmd` (earlier in
+/// the stage, or earlier in this RUN).
+fn installs_gnu_wget(ctx: &Context<'_>, run: &Instruction, before: &[ShellCommand]) -> bool {
+    let is_apk_wget = |c: &ShellCommand| c.base_name() == "apk" && c.positional().any(|a| a.text == "wget");
+    if before.iter().any(is_apk_wget) {
+        return true;
+    }
+    let Some(stage) = run.stage else { return false };
+    runs_before(ctx.doc, stage, run.index)
+        .iter()
+        .filter_map(|r| r.script.as_ref())
+        .any(|s| s.commands.iter().any(is_apk_wget))
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::test_support::assert_rule;
+
+    #[test]
+    fn cases() {
+        assert_rule(
+            &super::RULE,
+            &[
+                "FROM debian\nRUN wget --progress=dot:giga https://x/a.tgz\n",
+                "FROM debian\nRUN wget -q https://x/a.tgz\n",
+                "FROM debian\nRUN wget -qO- https://x/a.tgz | tar -xz\n",
+                "FROM debian\nRUN wget -nv https://x/a.tgz\n",
+                "FROM debian\nRUN wget --no-verbose -O a.tgz https://x/a.tgz\n",
+                "FROM debian\nRUN wget --quiet https://x/a.tgz\n",
+                "FROM debian\nRUN wget -o /tmp/log https://x/a.tgz\n",
+                "FROM debian\nRUN wget --append-output=/tmp/log https://x/a.tgz\n",
+                "FROM debian\nRUN wget -a log https://x/a.tgz\n",
+                "FROM debian\nRUN curl -fsSLO https://x/a.tgz\n",
+                "FROM debian\nRUN echo wget https://x\n",
+                "FROM mcr.microsoft.com/windows/servercore:ltsc2016\nRUN powershell -Command Sleep 2 ; wget -Uri https://x -OutFile x.exe\n",
+            ],
+            &[
+                "FROM debian\nRUN ⟦wget⟧ https://x/a.tgz\n",
+                "FROM debian\nRUN ⟦wget⟧ -O /tmp/a -nc https://x/a.tgz\n",
+                "FROM debian\nRUN ⟦wget⟧ -Oq https://x/a.tgz\n",
+                "FROM debian\nRUN set -e; \\\n    ⟦wget⟧ \\\n      https://x/a.tgz\n",
+                "FROM debian\nRUN <<EOF\nset -e\n⟦wget⟧ https://x/a.tgz\nEOF\n",
+                "FROM debian\nONBUILD RUN ⟦wget⟧ https://x/a.tgz\n",
+                "FROM debian\nRUN [\"sh\", \"-c\", \"⟦wget⟧ https://x/a.tgz\"]\n",
+                "FROM mcr.microsoft.com/windows/servercore:ltsc2022\nSHELL [\"bash\", \"-c\"]\nRUN ⟦wget⟧ https://x/a.tgz\n",
+            ],
+            &[
+                (
+                    "FROM debian\nRUN wget -O /a https://x/a.tgz\n",
+                    "FROM debian\nRUN wget --progress=dot:giga -O /a https://x/a.tgz\n",
+                ),
+                (
+                    "FROM debian\nRUN cd /tmp && \\\n  wget \\\n  https://x/a.tgz\n",
+                    "FROM debian\nRUN cd /tmp && \\\n  wget --progress=dot:giga \\\n  https://x/a.tgz\n",
+                ),
+                // Unsafe on Alpine: the test runs unsafe fixes too.
+                (
+                    "FROM alpine:3.20\nRUN wget https://x/a.tgz\n",
+                    "FROM alpine:3.20\nRUN wget --progress=dot:giga https://x/a.tgz\n",
+                ),
+            ],
+        );
+    }
+
+    #[test]
+    fn fix_is_unsafe_with_busybox_wget() {
+        use crate::diagnostic::Applicability;
+        let lint = |src: &str| {
+            let doc = crate::model::Document::parse(src);
+            let d = crate::engine::check_with_rules(&doc, &Default::default(), &[&super::RULE]);
+            d[0].fix.as_ref().unwrap().applicability
+        };
+        assert_eq!(lint("FROM debian:12\nRUN wget https://x\n"), Applicability::Safe);
+        assert_eq!(lint("FROM alpine:3.20\nRUN wget https://x\n"), Applicability::Unsafe);
+        assert_eq!(lint("FROM node:22-alpine\nRUN wget https://x\n"), Applicability::Unsafe);
+        assert_eq!(lint("FROM $BASE\nRUN wget https://x\n"), Applicability::Unsafe);
+        assert_eq!(lint("FROM alpine\nRUN apk add --no-cache wget && wget https://x\n"), Applicability::Safe);
+        assert_eq!(lint("FROM alpine AS a\nRUN apk add wget\nFROM a\nRUN wget https://x\n"), Applicability::Safe);
+    }
+}

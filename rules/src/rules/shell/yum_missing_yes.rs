@@ -1,0 +1,126 @@
+//! ## What it does
+//! Checks for `yum install` (and `groupinstall`, `localinstall`,
+//! `group install`) without `-y` (or `--assumeyes`).
+//!
+//! ## Why is this bad?
+//! yum asks "Is this ok [y/d/N]" before it installs anything. A build has no
+//! terminal to answer, so yum reads end-of-file, takes it as "no" and exits
+//! with "Exiting on user command": the build fails at that step.
+//!
+//! ## Example
+//! ```dockerfile
+//! FROM centos:7
+//! RUN yum install httpd
+//! ```
+//!
+//! ## Use instead
+//! ```dockerfile
+//! FROM centos:7
+//! RUN yum install -y httpd
+//! ```
+//!
+//! ## Fix safety
+//! The fix adds `-y` after the subcommand. It is safe: the build could not
+//! answer the prompt anyway.
+
+use crate::diagnostic::{Category, Edit, Fix, Severity};
+use crate::engine::{Context, Rule};
+use crate::model::{Instruction, InstructionKind};
+use crate::registry::{FixAvailability, RuleMeta};
+
+use super::support::{self, assumes_yes_rpm, prompting_subcommand};
+
+pub(crate) static RULE: Rule = Rule {
+    meta: RuleMeta {
+        name: "yum-missing-yes",
+        aliases: &["DL3030"],
+        category: Category::Shell,
+        severity: Severity::Warning,
+        fix: FixAvailability::Always,
+        summary: "`yum install` without `-y` stops at the confirmation prompt",
+        source: include_str!("yum_missing_yes.rs"),
+        path: "rules/src/rules/shell/yum_missing_yes.rs",
+        enabled_by_default: true,
+    },
+    kinds: &[InstructionKind::Run],
+    in_onbuild: true,
+    check_instruction: Some(check),
+    check_document: None,
+};
+
+/// yum's options that take a separate value.
+const VALUE_FLAGS: &[&str] = &[
+    "-c",
+    "--config",
+    "-d",
+    "--debuglevel",
+    "-e",
+    "--errorlevel",
+    "-R",
+    "--randomwait",
+    "-x",
+    "--exclude",
+    "--enablerepo",
+    "--disablerepo",
+    "--installroot",
+    "--releasever",
+    "--setopt",
+    "--disableplugin",
+    "--enableplugin",
+];
+
+fn check(run: &Instruction, ctx: &mut Context<'_>) {
+    let Some(script) = support::script(ctx.doc, run) else { return };
+    for cmd in script.commands_named(&["yum"]) {
+        let Some(sub) =
+            prompting_subcommand(cmd, VALUE_FLAGS, &["install", "groupinstall", "localinstall"], &["group", "groups"])
+        else {
+            continue;
+        };
+        if !assumes_yes_rpm(cmd) {
+            ctx.report(cmd.range, format!("`yum {}` without `-y` aborts at the confirmation prompt", sub.text))
+                .with_fix(Fix::safe("Add `-y`", vec![Edit::insert(sub.range.end, " -y")]));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::test_support::assert_rule;
+
+    #[test]
+    fn cases() {
+        assert_rule(
+            &super::RULE,
+            &[
+                "FROM centos\nRUN yum install -y httpd\n",
+                "FROM centos\nRUN yum -y install httpd && yum clean all\n",
+                "FROM centos\nRUN yum --assumeyes groupinstall 'Development Tools'\n",
+                "FROM centos\nRUN yum makecache\n",
+                "FROM centos\nRUN yum search install\n",
+                "FROM centos\nRUN yum --setopt=assumeyes=1 install httpd\n",
+                "FROM centos\nRUN yum install -qy httpd\n",
+            ],
+            &[
+                "FROM centos\nRUN ⟦yum install httpd⟧\n",
+                "FROM centos\nRUN yum makecache && \\\n    ⟦yum localinstall \\\n      /tmp/x.rpm⟧\n",
+                "FROM centos\nRUN ⟦yum group install 'Development Tools'⟧\n",
+                "FROM centos\nRUN ⟦yum --enablerepo epel install jq⟧\n",
+                "FROM centos\nRUN <<EOF\nset -e\n⟦yum install httpd⟧\nEOF\n",
+                "FROM centos\nONBUILD RUN ⟦yum install httpd⟧\n",
+                "FROM centos\nRUN [\"sh\", \"-c\", \"⟦yum install httpd⟧\"]\n",
+            ],
+            &[
+                ("FROM centos\nRUN yum install httpd\n", "FROM centos\nRUN yum install -y httpd\n"),
+                (
+                    "FROM centos\nRUN yum group install \\\n  'Development Tools'\n",
+                    "FROM centos\nRUN yum group install -y \\\n  'Development Tools'\n",
+                ),
+                (
+                    "FROM centos\nRUN yum install a && yum groupinstall b\n",
+                    "FROM centos\nRUN yum install -y a && yum groupinstall -y b\n",
+                ),
+            ],
+        );
+    }
+}

@@ -1,0 +1,105 @@
+//! ## What it does
+//! Checks for `zypper install`, `remove`, `source-install` and `patch` (and
+//! their short forms `in`, `rm`, `si`) without `-n` (`--non-interactive`)
+//! or `-y` (`--no-confirm`).
+//!
+//! ## Why is this bad?
+//! zypper asks "Continue? [y/n/v/...? shows all options] (y)" before it
+//! changes anything. A build has no terminal to answer; depending on the
+//! version zypper either aborts at the prompt or waits for input that never
+//! comes, and the build fails or hangs at that step.
+//!
+//! ## Example
+//! ```dockerfile
+//! FROM opensuse/leap:15.6
+//! RUN zypper install curl
+//! ```
+//!
+//! ## Use instead
+//! ```dockerfile
+//! FROM opensuse/leap:15.6
+//! RUN zypper -n install curl
+//! ```
+//!
+//! ## Fix safety
+//! The fix adds the global option `-n` right after `zypper`, which answers
+//! every prompt with its default. It is safe: the build could not answer
+//! the prompt anyway.
+
+use crate::diagnostic::{Category, Edit, Fix, Severity};
+use crate::engine::{Context, Rule};
+use crate::model::{Instruction, InstructionKind};
+use crate::registry::{FixAvailability, RuleMeta};
+
+use super::support::{self, ZYPPER_VALUE_FLAGS, subcommand};
+
+pub(crate) static RULE: Rule = Rule {
+    meta: RuleMeta {
+        name: "zypper-missing-non-interactive",
+        aliases: &["DL3034"],
+        category: Category::Shell,
+        severity: Severity::Warning,
+        fix: FixAvailability::Always,
+        summary: "`zypper install` without `-n` stops at the confirmation prompt",
+        source: include_str!("zypper_missing_non_interactive.rs"),
+        path: "rules/src/rules/shell/zypper_missing_non_interactive.rs",
+        enabled_by_default: true,
+    },
+    kinds: &[InstructionKind::Run],
+    in_onbuild: true,
+    check_instruction: Some(check),
+    check_document: None,
+};
+
+const PROMPTING: &[&str] = &["install", "in", "remove", "rm", "source-install", "si", "patch"];
+
+fn check(run: &Instruction, ctx: &mut Context<'_>) {
+    let Some(script) = support::script(ctx.doc, run) else { return };
+    for cmd in script.commands_named(&["zypper"]) {
+        let Some(sub) = subcommand(cmd, ZYPPER_VALUE_FLAGS).filter(|s| PROMPTING.contains(&s.text.as_str())) else {
+            continue;
+        };
+        let non_interactive = cmd.has_flag(Some('n'), &["non-interactive"]) || cmd.has_flag(Some('y'), &["no-confirm"]);
+        if !non_interactive {
+            ctx.report(cmd.range, format!("`zypper {}` without `-n` stops at the confirmation prompt", sub.text))
+                .with_fix(Fix::safe("Add `-n` (non-interactive)", vec![Edit::insert(cmd.name_range.end, " -n")]));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::test_support::assert_rule;
+
+    #[test]
+    fn cases() {
+        assert_rule(
+            &super::RULE,
+            &[
+                "FROM opensuse/leap\nRUN zypper -n install curl\n",
+                "FROM opensuse/leap\nRUN zypper --non-interactive in curl\n",
+                "FROM opensuse/leap\nRUN zypper install -y curl && zypper rm --no-confirm vim\n",
+                "FROM opensuse/leap\nRUN zypper -nq patch\n",
+                "FROM opensuse/leap\nRUN zypper refresh\n",
+                "FROM opensuse/leap\nRUN zypper search install\n",
+                "FROM opensuse/leap\nRUN zypper clean -a\n",
+            ],
+            &[
+                "FROM opensuse/leap\nRUN ⟦zypper install curl⟧\n",
+                "FROM opensuse/leap\nRUN zypper refresh && \\\n    ⟦zypper --root /target \\\n      in curl⟧\n",
+                "FROM opensuse/leap\nRUN ⟦zypper rm vim⟧\n",
+                "FROM opensuse/leap\nRUN ⟦zypper si kernel⟧\n",
+                "FROM opensuse/leap\nRUN <<EOF\nset -e\n⟦zypper patch⟧\nEOF\n",
+                "FROM opensuse/leap\nONBUILD RUN ⟦zypper install curl⟧\n",
+                "FROM opensuse/leap\nRUN [\"sh\", \"-c\", \"⟦zypper install curl⟧\"]\n",
+            ],
+            &[
+                ("FROM opensuse/leap\nRUN zypper install curl\n", "FROM opensuse/leap\nRUN zypper -n install curl\n"),
+                (
+                    "FROM opensuse/leap\nRUN zypper ref && sudo zypper \\\n  in curl\n",
+                    "FROM opensuse/leap\nRUN zypper ref && sudo zypper -n \\\n  in curl\n",
+                ),
+            ],
+        );
+    }
+}
