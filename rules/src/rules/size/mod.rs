@@ -1,3 +1,28 @@
 use crate::engine::Rule;
 
-pub(super) static RULES: &[&Rule] = &[];
+mod apk_add_keeps_cache;
+mod apt_get_installs_recommends;
+mod apt_lists_not_removed;
+mod archive_copied_then_extracted;
+mod consecutive_run_instructions;
+mod dnf_cache_not_cleaned;
+mod pip_install_keeps_cache;
+mod support;
+mod useradd_high_uid_lastlog;
+mod yarn_cache_not_cleaned;
+mod yum_cache_not_cleaned;
+mod zypper_cache_not_cleaned;
+
+pub(super) static RULES: &[&Rule] = &[
+    &apt_lists_not_removed::RULE,
+    &archive_copied_then_extracted::RULE,
+    &apt_get_installs_recommends::RULE,
+    &apk_add_keeps_cache::RULE,
+    &yum_cache_not_cleaned::RULE,
+    &zypper_cache_not_cleaned::RULE,
+    &dnf_cache_not_cleaned::RULE,
+    &pip_install_keeps_cache::RULE,
+    &useradd_high_uid_lastlog::RULE,
+    &consecutive_run_instructions::RULE,
+    &yarn_cache_not_cleaned::RULE,
+];

@@ -1,0 +1,143 @@
+//! ## What it does
+//! Checks for `dnf` or `microdnf` installs and upgrades in a RUN that does
+//! not run `dnf clean all` (or `microdnf clean all`) afterwards.
+//!
+//! ## Why is this bad?
+//! dnf keeps the repository metadata and the downloaded packages in
+//! `/var/cache/dnf` (`/var/cache/yum` on older releases, `/var/cache/libdnf5`
+//! with dnf5). The RUN's layer is committed with them, so the image carries
+//! caches it will never use; cleaning in a later RUN cannot shrink it.
+//!
+//! ## Example
+//! ```dockerfile
+//! FROM fedora:40
+//! RUN dnf install -y httpd
+//! ```
+//!
+//! ## Use instead
+//! ```dockerfile
+//! FROM fedora:40
+//! RUN dnf install -y httpd && dnf clean all
+//! ```
+//!
+//! ## Fix safety
+//! The fix appends ` && dnf clean all` (` && microdnf clean all` for
+//! microdnf) after the RUN's last command. It is safe: only caches are
+//! removed, and dnf downloads fresh metadata when it needs it. There is no
+//! fix for exec-form or heredoc RUNs.
+//!
+//! ## Notes
+//! `install`, `upgrade`, `reinstall` (and their aliases `in`, `update`,
+//! `up`, `rei`), `groupinstall`, `localinstall` and `module`/`group install`
+//! count. A `clean all` of dnf, microdnf or yum, an `rm` of the cache
+//! directory and a `--mount=type=cache` (or `type=tmpfs`) on it are
+//! accepted. The cleanup must come after the last install.
+
+use crate::diagnostic::{Category, Fix, Severity};
+use crate::engine::{Context, Rule};
+use crate::model::{Instruction, InstructionKind, ShellCommand};
+use crate::registry::{FixAvailability, RuleMeta};
+
+use super::support;
+use super::yum_cache_not_cleaned::VALUE_FLAGS;
+
+pub(crate) static RULE: Rule = Rule {
+    meta: RuleMeta {
+        name: "dnf-cache-not-cleaned",
+        aliases: &["DL3040"],
+        category: Category::Size,
+        severity: Severity::Warning,
+        fix: FixAvailability::Sometimes,
+        summary: "`dnf install` without `dnf clean all` leaves the cache in the layer",
+        source: include_str!("dnf_cache_not_cleaned.rs"),
+        path: "rules/src/rules/size/dnf_cache_not_cleaned.rs",
+        enabled_by_default: true,
+    },
+    kinds: &[InstructionKind::Run],
+    in_onbuild: true,
+    check_instruction: Some(check),
+    check_document: None,
+};
+
+const CACHE_DIRS: &[&str] = &["/var/cache/dnf", "/var/cache/yum", "/var/cache/libdnf5"];
+const INSTALLS: &[&str] =
+    &["install", "in", "upgrade", "update", "up", "reinstall", "rei", "groupinstall", "localinstall"];
+
+fn check(run: &Instruction, ctx: &mut Context<'_>) {
+    let Some(script) = &run.script else { return };
+    if support::has_cache_mount_over(run, CACHE_DIRS) {
+        return;
+    }
+    let Some(install) = support::last_uncleaned(script, installs, cleans_all, CACHE_DIRS) else { return };
+    let tool = install.base_name();
+    let diagnostic = ctx.report(
+        install.range,
+        format!("`{tool}` installs without a later `{tool} clean all`, which keeps the cache in the layer"),
+    );
+    let clean = format!("{tool} clean all");
+    if let Some(edit) = support::append_command(run, &clean) {
+        diagnostic.with_fix(Fix::safe(format!("Append `&& {clean}`"), vec![edit]));
+    }
+}
+
+fn is_dnf(c: &ShellCommand) -> bool {
+    matches!(c.base_name(), "dnf" | "dnf5" | "microdnf")
+}
+
+fn installs(c: &ShellCommand) -> bool {
+    if !is_dnf(c) {
+        return false;
+    }
+    match support::subcommand(c, VALUE_FLAGS) {
+        Some((_, sub)) if INSTALLS.contains(&sub.text.as_str()) => true,
+        Some((i, sub)) if matches!(sub.text.as_str(), "module" | "group" | "groups") => c.args[i + 1..]
+            .iter()
+            .find(|a| !a.text.starts_with('-'))
+            .is_some_and(|a| matches!(a.text.as_str(), "install" | "upgrade" | "update")),
+        _ => false,
+    }
+}
+
+/// `dnf clean all`, `microdnf clean all` or `yum clean all`.
+fn cleans_all(c: &ShellCommand) -> bool {
+    (is_dnf(c) || c.base_name() == "yum")
+        && support::subcommand(c, VALUE_FLAGS)
+            .is_some_and(|(i, sub)| sub.text == "clean" && c.args[i + 1..].iter().any(|a| a.text == "all"))
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::test_support::assert_rule;
+
+    #[test]
+    fn cases() {
+        assert_rule(
+            &super::RULE,
+            &[
+                "FROM fedora\nRUN dnf install -y httpd && dnf clean all\n",
+                "FROM fedora\nRUN microdnf install -y httpd && microdnf clean all\n",
+                "FROM fedora\nRUN dnf -y upgrade && dnf -y install httpd && rm -rf /var/cache/dnf\n",
+                "FROM fedora\nRUN --mount=type=cache,target=/var/cache/dnf dnf install -y httpd\n",
+                "FROM fedora\nRUN --mount=type=cache,target=/var/cache/libdnf5 --mount=type=cache,target=/var/cache/dnf dnf5 install -y httpd\n",
+                "FROM fedora\nRUN dnf module enable -y nodejs:20\n",
+                "FROM fedora\nRUN dnf makecache\n",
+            ],
+            &[
+                "FROM fedora\nRUN ⟦dnf install -y httpd⟧\n",
+                "FROM fedora\nRUN dnf clean all && ⟦dnf upgrade -y⟧\n",
+                "FROM fedora\nRUN ⟦microdnf --setopt install_weak_deps=0 install -y httpd⟧ && microdnf clean packages\n",
+                "FROM fedora\nRUN ⟦dnf module install -y nodejs:20⟧\n",
+                "FROM fedora\nRUN <<EOF\n⟦dnf install -y httpd⟧\nEOF\n",
+                "FROM fedora\nONBUILD RUN ⟦dnf install -y httpd⟧\n",
+                "FROM fedora\nRUN [\"sh\", \"-c\", \"⟦dnf install -y httpd⟧\"]\n",
+            ],
+            &[
+                ("FROM fedora\nRUN dnf install -y httpd\n", "FROM fedora\nRUN dnf install -y httpd && dnf clean all\n"),
+                (
+                    "FROM ubi9\nRUN microdnf install -y \\\n    httpd\n",
+                    "FROM ubi9\nRUN microdnf install -y \\\n    httpd && microdnf clean all\n",
+                ),
+            ],
+        );
+    }
+}

@@ -1,0 +1,185 @@
+//! ## What it does
+//! Checks for `pip install` (or `python -m pip install`) without
+//! `--no-cache-dir`.
+//!
+//! ## Why is this bad?
+//! pip stores every wheel it downloads or builds in `~/.cache/pip` so the
+//! next install can reuse it. In an image build there is no next install:
+//! the cache is committed with the RUN's layer and only makes the image
+//! larger, often by as much as the installed packages themselves.
+//!
+//! ## Example
+//! ```dockerfile
+//! FROM python:3.12-slim
+//! RUN pip install -r requirements.txt
+//! ```
+//!
+//! ## Use instead
+//! ```dockerfile
+//! FROM python:3.12-slim
+//! RUN pip install --no-cache-dir -r requirements.txt
+//! ```
+//!
+//! ## Fix safety
+//! The fix adds `--no-cache-dir` after `install`. It is safe: the same
+//! packages are installed, pip only skips writing its cache.
+//!
+//! ## Notes
+//! Not reported when `PIP_NO_CACHE_DIR` is set by an `ENV` or `ARG` in scope,
+//! on the command (`PIP_NO_CACHE_DIR=1 pip install …`) or in the script
+//! (`export PIP_NO_CACHE_DIR=1`), or when a cache or tmpfs is mounted on
+//! the pip cache (`--mount=type=cache,target=/root/.cache/pip`). pip turns
+//! the cache off for *any* boolean value of `PIP_NO_CACHE_DIR`, `0` and
+//! `false` included, so those are accepted too; hadolint reports them.
+//! `pipx` and `pipenv` are not pip.
+
+use crate::diagnostic::{Category, Edit, Fix, Severity};
+use crate::engine::{Context, Rule};
+use crate::model::{Instruction, InstructionKind, Scope, ShellArg, ShellCommand, ShellScript};
+use crate::registry::{FixAvailability, RuleMeta};
+
+use super::support;
+
+pub(crate) static RULE: Rule = Rule {
+    meta: RuleMeta {
+        name: "pip-install-keeps-cache",
+        aliases: &["DL3042"],
+        category: Category::Size,
+        severity: Severity::Warning,
+        fix: FixAvailability::Always,
+        summary: "`pip install` without `--no-cache-dir` leaves pip's cache in the layer",
+        source: include_str!("pip_install_keeps_cache.rs"),
+        path: "rules/src/rules/size/pip_install_keeps_cache.rs",
+        enabled_by_default: true,
+    },
+    kinds: &[InstructionKind::Run],
+    in_onbuild: true,
+    check_instruction: Some(check),
+    check_document: None,
+};
+
+/// pip's general options that take a separate value.
+const VALUE_FLAGS: &[&str] = &[
+    "--proxy",
+    "--retries",
+    "--timeout",
+    "--exists-action",
+    "--trusted-host",
+    "--cert",
+    "--client-cert",
+    "--cache-dir",
+    "--log",
+    "--python",
+    "--use-feature",
+    "--use-deprecated",
+];
+
+const VAR: &str = "PIP_NO_CACHE_DIR";
+
+fn check(run: &Instruction, ctx: &mut Context<'_>) {
+    let Some(script) = &run.script else { return };
+    let mut exempt = None;
+    for cmd in &script.commands {
+        let Some(install) = pip_install(cmd) else { continue };
+        if cmd.has_flag(None, &["no-cache-dir"]) || cmd.env.iter().any(|e| sets_no_cache(e)) {
+            continue;
+        }
+        if *exempt.get_or_insert_with(|| run_disables_cache(run, script, ctx)) {
+            return;
+        }
+        ctx.report(cmd.range, "`pip install` without `--no-cache-dir` keeps pip's cache in the layer")
+            .with_fix(Fix::safe("Add `--no-cache-dir`", vec![Edit::insert(install.range.end, " --no-cache-dir")]));
+    }
+}
+
+/// The `install` argument of `pip install`, `pip3.12 install`,
+/// `python3 -m pip install`.
+fn pip_install(cmd: &ShellCommand) -> Option<&ShellArg> {
+    let name = cmd.base_name();
+    let args = if versioned(name, "pip") {
+        &cmd.args[..]
+    } else if versioned(name, "python") {
+        let m = cmd.args.iter().position(|a| a.text == "-m")?;
+        let module = cmd.args.get(m + 1)?;
+        if !versioned(&module.text, "pip") {
+            return None;
+        }
+        &cmd.args[m + 2..]
+    } else {
+        return None;
+    };
+    support::first_positional(args, VALUE_FLAGS).map(|(_, a)| a).filter(|a| a.text == "install")
+}
+
+/// `pip`, `pip3`, `pip3.12` for `base` = `pip`.
+fn versioned(name: &str, base: &str) -> bool {
+    name.strip_prefix(base).is_some_and(|v| v.chars().all(|c| c.is_ascii_digit() || c == '.'))
+}
+
+/// `PIP_NO_CACHE_DIR=<boolean>`.
+fn sets_no_cache(assignment: &str) -> bool {
+    assignment.strip_prefix(VAR).and_then(|r| r.strip_prefix('=')).is_some_and(support::is_boolean)
+}
+
+/// The cache is off for the whole RUN: `PIP_NO_CACHE_DIR` from ENV/ARG or
+/// exported by the script, or a cache mount on pip's cache.
+fn run_disables_cache(run: &Instruction, script: &ShellScript, ctx: &Context<'_>) -> bool {
+    let scope = Scope::at(ctx.doc, run.index);
+    scope.value(VAR).is_some_and(|v| support::is_boolean(&v))
+        || script.text.match_indices(VAR).any(|(at, _)| {
+            let value = script.text[at..].split(|c: char| c.is_whitespace() || c == ';').next().unwrap_or("");
+            sets_no_cache(value)
+        })
+        || support::has_cache_mount(run, |t| t.contains(".cache/pip") || t.ends_with("/.cache"))
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::test_support::assert_rule;
+
+    #[test]
+    fn cases() {
+        assert_rule(
+            &super::RULE,
+            &[
+                "FROM python\nRUN pip install --no-cache-dir flask\n",
+                "FROM python\nRUN pip3 --no-cache-dir install flask\n",
+                "FROM python\nRUN python3 -m pip install --no-cache-dir flask\n",
+                "FROM python\nENV PIP_NO_CACHE_DIR=1\nRUN pip install flask\n",
+                "FROM python\nENV PIP_NO_CACHE_DIR=off\nRUN pip install flask\n",
+                "FROM python AS base\nENV PIP_NO_CACHE_DIR=true\nFROM base\nRUN pip install flask\n",
+                "FROM python\nARG PIP_NO_CACHE_DIR=1\nRUN pip install flask\n",
+                "FROM python\nRUN PIP_NO_CACHE_DIR=1 pip install flask\n",
+                "FROM python\nRUN export PIP_NO_CACHE_DIR=\"yes\" && pip install flask\n",
+                "FROM python\nRUN --mount=type=cache,target=/root/.cache/pip pip install flask\n",
+                "FROM python\nRUN --mount=type=cache,target=/root/.cache pip install flask\n",
+                "FROM python\nRUN pipx install black && pipenv install\n",
+                "FROM python\nRUN pip download flask && pip wheel flask\n",
+                "FROM python\nRUN python -m pipx install black\n",
+            ],
+            &[
+                "FROM python\nRUN ⟦pip install flask⟧\n",
+                "FROM python\nRUN ⟦/usr/local/bin/pip3.12 install -r requirements.txt⟧\n",
+                "FROM python\nRUN ⟦python3 -m pip install --upgrade pip⟧\n",
+                "FROM python\nRUN ⟦pip --timeout 60 install flask⟧\n",
+                "FROM python\nENV PIP_NO_CACHE_DIR=maybe\nRUN ⟦pip install flask⟧\n",
+                "FROM python\nRUN --mount=type=cache,target=/root/.npm ⟦pip install flask⟧\n",
+                "FROM python\nRUN <<EOF\n⟦pip install flask⟧\nEOF\n",
+                "FROM python\nONBUILD RUN ⟦pip install -r requirements.txt⟧\n",
+                "FROM python\nRUN [\"sh\", \"-c\", \"⟦pip install flask⟧\"]\n",
+                "FROM python\nRUN pip install --no-cache-dir a && \\\n    ⟦pip install \\\n      b⟧\n",
+            ],
+            &[
+                ("FROM python\nRUN pip install flask\n", "FROM python\nRUN pip install --no-cache-dir flask\n"),
+                (
+                    "FROM python\nRUN python -m pip install -U pip && pip3 install \\\n    flask\n",
+                    "FROM python\nRUN python -m pip install --no-cache-dir -U pip && pip3 install --no-cache-dir \\\n    flask\n",
+                ),
+                (
+                    "FROM python\nRUN <<EOF\npip install flask\nEOF\n",
+                    "FROM python\nRUN <<EOF\npip install --no-cache-dir flask\nEOF\n",
+                ),
+            ],
+        );
+    }
+}

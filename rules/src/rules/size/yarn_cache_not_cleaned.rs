@@ -1,0 +1,145 @@
+//! ## What it does
+//! Checks for `yarn install` in a RUN that does not run `yarn cache clean`
+//! afterwards.
+//!
+//! ## Why is this bad?
+//! yarn keeps a copy of every package it downloads in its global cache
+//! (`/usr/local/share/.cache/yarn` or `~/.cache/yarn`), next to the same
+//! files unpacked in `node_modules`. The RUN's layer is committed with the
+//! cache, so the image carries every dependency twice; cleaning in a later
+//! RUN cannot shrink it.
+//!
+//! ## Example
+//! ```dockerfile
+//! FROM node:22
+//! RUN yarn install --frozen-lockfile
+//! ```
+//!
+//! ## Use instead
+//! ```dockerfile
+//! FROM node:22
+//! RUN yarn install --frozen-lockfile && yarn cache clean
+//! ```
+//!
+//! ## Fix safety
+//! The fix appends ` && yarn cache clean` after the RUN's last command. It
+//! is safe: `node_modules` is complete without the cache, which only speeds
+//! up later installs. There is no fix for exec-form or heredoc RUNs.
+//!
+//! ## Notes
+//! Only stages whose files can reach an image are checked: the final stage,
+//! stages a later `FROM` builds on, stages a later `COPY --from` copies the
+//! cache (or a parent) out of, and ONBUILD triggers. An `rm` of the yarn
+//! cache and a `--mount=type=cache` (or `type=tmpfs`) on it are accepted.
+//! As in hadolint, only an explicit `yarn install` counts, not a bare
+//! `yarn`.
+
+use crate::diagnostic::{Category, Fix, Severity};
+use crate::engine::{Context, Rule};
+use crate::model::{Instruction, InstructionKind, ShellCommand};
+use crate::registry::{FixAvailability, RuleMeta};
+
+use super::support;
+
+pub(crate) static RULE: Rule = Rule {
+    meta: RuleMeta {
+        name: "yarn-cache-not-cleaned",
+        aliases: &["DL3060"],
+        category: Category::Size,
+        severity: Severity::Info,
+        fix: FixAvailability::Sometimes,
+        summary: "`yarn install` without `yarn cache clean` leaves the cache in the layer",
+        source: include_str!("yarn_cache_not_cleaned.rs"),
+        path: "rules/src/rules/size/yarn_cache_not_cleaned.rs",
+        enabled_by_default: true,
+    },
+    kinds: &[InstructionKind::Run],
+    in_onbuild: true,
+    check_instruction: Some(check),
+    check_document: None,
+};
+
+/// yarn options that take a separate value.
+const VALUE_FLAGS: &[&str] =
+    &["--cwd", "--cache-folder", "--modules-folder", "--mutex", "--network-timeout", "--registry", "--global-folder"];
+
+/// Where yarn 1 keeps its cache (as root, and as the `node` user).
+const CACHE_DIRS: &[&str] = &["/usr/local/share/.cache/yarn", "/root/.cache/yarn", "/home/node/.cache/yarn"];
+
+fn check(run: &Instruction, ctx: &mut Context<'_>) {
+    let Some(script) = &run.script else { return };
+    let yarn = |sub: &'static str| move |c: &ShellCommand| is_yarn(c, sub);
+    let Some(install) = support::last_uncleaned(script, yarn("install"), cleans, CACHE_DIRS) else { return };
+    if support::has_cache_mount(run, |t| t.contains("yarn") || t.ends_with("/.cache"))
+        || !support::reaches_an_image(ctx.doc, run, CACHE_DIRS)
+    {
+        return;
+    }
+    let diagnostic =
+        ctx.report(install.range, "`yarn install` without a later `yarn cache clean` keeps the cache in the layer");
+    if let Some(edit) = support::append_command(run, "yarn cache clean") {
+        diagnostic.with_fix(Fix::safe("Append `&& yarn cache clean`", vec![edit]));
+    }
+}
+
+fn is_yarn(c: &ShellCommand, sub: &str) -> bool {
+    c.base_name() == "yarn" && support::subcommand_in(c, VALUE_FLAGS, &[sub]).is_some()
+}
+
+/// `yarn cache clean`, or an `rm` of `$(yarn cache dir)` or a yarn cache folder.
+fn cleans(c: &ShellCommand) -> bool {
+    match c.base_name() {
+        "yarn" => support::subcommand(c, VALUE_FLAGS).is_some_and(|(i, sub)| {
+            sub.text == "cache"
+                && c.args[i + 1..].iter().find(|a| !a.text.starts_with('-')).is_some_and(|a| a.text == "clean")
+        }),
+        "rm" => c.positional().any(|a| {
+            let t = a.text.as_str();
+            t.contains("yarn cache dir")
+                || t.contains(".cache/yarn")
+                || t.contains("yarn-cache")
+                || t.contains(".yarn/cache")
+        }),
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::test_support::assert_rule;
+
+    #[test]
+    fn cases() {
+        assert_rule(
+            &super::RULE,
+            &[
+                "FROM node\nRUN yarn install && yarn cache clean\n",
+                "FROM node\nRUN yarn --cwd app install --frozen-lockfile && yarn cache clean --force\n",
+                "FROM node\nRUN yarn install && rm -rf \"$(yarn cache dir)\"\n",
+                "FROM node\nRUN yarn install && rm -rf /usr/local/share/.cache/yarn\n",
+                "FROM node\nRUN --mount=type=cache,target=/usr/local/share/.cache/yarn yarn install\n",
+                "FROM node\nRUN yarn build\n",
+                "FROM node\nRUN yarn\n",
+                // A build stage whose files do not reach the image.
+                "FROM node AS build\nRUN yarn install && yarn build\nFROM nginx\nCOPY --from=build /app/dist /usr/share/nginx/html\n",
+            ],
+            &[
+                "FROM node\nRUN ⟦yarn install⟧\n",
+                "FROM node\nRUN yarn cache clean && ⟦yarn install --production⟧\n",
+                "FROM node\nRUN ⟦yarn --cwd /app install⟧ && yarn build\n",
+                "FROM node AS deps\nRUN ⟦yarn install⟧\nFROM deps\nCMD [\"node\"]\n",
+                "FROM node AS deps\nRUN ⟦yarn install⟧\nFROM node\nCOPY --from=deps / /\n",
+                "FROM node\nRUN <<EOF\n⟦yarn install⟧\nEOF\n",
+                "FROM node AS build\nONBUILD RUN ⟦yarn install⟧\nFROM nginx\n",
+                "FROM node\nRUN [\"sh\", \"-c\", \"⟦yarn install⟧\"]\n",
+            ],
+            &[
+                ("FROM node\nRUN yarn install\n", "FROM node\nRUN yarn install && yarn cache clean\n"),
+                (
+                    "FROM node\nRUN yarn install \\\n      --frozen-lockfile \\\n && yarn build\n",
+                    "FROM node\nRUN yarn install \\\n      --frozen-lockfile \\\n && yarn build && yarn cache clean\n",
+                ),
+            ],
+        );
+    }
+}

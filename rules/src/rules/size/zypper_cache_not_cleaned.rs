@@ -1,0 +1,131 @@
+//! ## What it does
+//! Checks for `zypper install` in a RUN that does not run `zypper clean`
+//! afterwards.
+//!
+//! ## Why is this bad?
+//! zypper keeps the repository metadata and the downloaded packages in
+//! `/var/cache/zypp`. The RUN's layer is committed with them, so the image
+//! carries caches it will never use, and cleaning in a later RUN cannot
+//! shrink it.
+//!
+//! ## Example
+//! ```dockerfile
+//! FROM opensuse/leap:15.6
+//! RUN zypper --non-interactive install curl
+//! ```
+//!
+//! ## Use instead
+//! ```dockerfile
+//! FROM opensuse/leap:15.6
+//! RUN zypper --non-interactive install curl && zypper clean --all
+//! ```
+//!
+//! ## Fix safety
+//! The fix appends ` && zypper clean` after the RUN's last command. It is
+//! safe: only caches are removed, and zypper downloads them again when it
+//! needs them. There is no fix for exec-form or heredoc RUNs.
+//!
+//! ## Notes
+//! `zypper clean` and its alias `zypper cc` are accepted, as are an `rm` of
+//! `/var/cache/zypp` and a `--mount=type=cache` (or `type=tmpfs`) on it (or
+//! a parent). The cleanup must come after the last install.
+
+use crate::diagnostic::{Category, Fix, Severity};
+use crate::engine::{Context, Rule};
+use crate::model::{Instruction, InstructionKind, ShellCommand};
+use crate::registry::{FixAvailability, RuleMeta};
+
+use super::support;
+
+pub(crate) static RULE: Rule = Rule {
+    meta: RuleMeta {
+        name: "zypper-cache-not-cleaned",
+        aliases: &["DL3036"],
+        category: Category::Size,
+        severity: Severity::Warning,
+        fix: FixAvailability::Sometimes,
+        summary: "`zypper install` without `zypper clean` leaves the cache in the layer",
+        source: include_str!("zypper_cache_not_cleaned.rs"),
+        path: "rules/src/rules/size/zypper_cache_not_cleaned.rs",
+        enabled_by_default: true,
+    },
+    kinds: &[InstructionKind::Run],
+    in_onbuild: true,
+    check_instruction: Some(check),
+    check_document: None,
+};
+
+/// zypper global options that take a separate value.
+const VALUE_FLAGS: &[&str] = &[
+    "-c",
+    "--config",
+    "-R",
+    "--root",
+    "--installroot",
+    "-D",
+    "--reposd-dir",
+    "-C",
+    "--cache-dir",
+    "--raw-cache-dir",
+    "--solv-cache-dir",
+    "--pkg-cache-dir",
+];
+
+const CACHE_DIRS: &[&str] = &["/var/cache/zypp"];
+
+fn check(run: &Instruction, ctx: &mut Context<'_>) {
+    let Some(script) = &run.script else { return };
+    if support::has_cache_mount_over(run, CACHE_DIRS) {
+        return;
+    }
+    let zypper = |names: &'static [&'static str]| {
+        move |c: &ShellCommand| c.base_name() == "zypper" && support::subcommand_in(c, VALUE_FLAGS, names).is_some()
+    };
+    let Some(install) =
+        support::last_uncleaned(script, zypper(&["install", "in"]), zypper(&["clean", "cc"]), CACHE_DIRS)
+    else {
+        return;
+    };
+    let diagnostic =
+        ctx.report(install.range, "`zypper install` without a later `zypper clean` keeps the cache in the layer");
+    if let Some(edit) = support::append_command(run, "zypper clean") {
+        diagnostic.with_fix(Fix::safe("Append `&& zypper clean`", vec![edit]));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::test_support::assert_rule;
+
+    #[test]
+    fn cases() {
+        assert_rule(
+            &super::RULE,
+            &[
+                "FROM opensuse/leap\nRUN zypper install -y curl && zypper clean\n",
+                "FROM opensuse/leap\nRUN zypper -n in curl && zypper cc -a\n",
+                "FROM opensuse/leap\nRUN zypper --non-interactive install curl; rm -rf /var/cache/zypp/*\n",
+                "FROM opensuse/leap\nRUN --mount=type=cache,target=/var/cache/zypp zypper -n in curl\n",
+                "FROM opensuse/leap\nRUN zypper refresh\n",
+            ],
+            &[
+                "FROM opensuse/leap\nRUN ⟦zypper install -y curl⟧\n",
+                "FROM opensuse/leap\nRUN zypper clean && ⟦zypper -n in curl⟧\n",
+                "FROM opensuse/leap\nRUN ⟦zypper --root /mnt install -y curl⟧\n",
+                "FROM opensuse/leap\nRUN <<EOF\n⟦zypper -n install curl⟧\nEOF\n",
+                "FROM opensuse/leap\nONBUILD RUN ⟦zypper -n install curl⟧\n",
+                "FROM opensuse/leap\nRUN [\"sh\", \"-c\", \"⟦zypper -n install curl⟧\"]\n",
+            ],
+            &[
+                (
+                    "FROM opensuse/leap\nRUN zypper -n install curl\n",
+                    "FROM opensuse/leap\nRUN zypper -n install curl && zypper clean\n",
+                ),
+                (
+                    "FROM opensuse/leap\nRUN zypper -n install \\\n      curl \\\n      git\n",
+                    "FROM opensuse/leap\nRUN zypper -n install \\\n      curl \\\n      git && zypper clean\n",
+                ),
+            ],
+        );
+    }
+}
