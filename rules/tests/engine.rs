@@ -114,3 +114,13 @@ fn a_buildkit_check_name_can_cover_several_rules() {
     let only = check(source, &settings).diagnostics;
     assert!(only.iter().all(|d| names.contains(&d.rule.name)) && only.len() == 2, "{only:?}");
 }
+
+#[test]
+fn windows_images_run_cmd_not_sh() {
+    let doc = Document::parse("FROM mcr.microsoft.com/windows/servercore:ltsc2022\nRUN echo %PATH% | findstr x\n");
+    assert!(doc.instructions[1].script.is_none(), "cmd scripts are not parsed as POSIX shell");
+    let doc = Document::parse(
+        "FROM mcr.microsoft.com/windows/servercore:ltsc2022\nSHELL [\"bash\", \"-c\"]\nRUN echo $PATH\n",
+    );
+    assert!(doc.instructions[2].script.is_some(), "an explicit POSIX SHELL wins");
+}

@@ -45,6 +45,16 @@ impl ImageRef {
         )
     }
 
+    /// A Windows base image (Nano Server, Server Core, Windows, .NET
+    /// Framework), whose default shell is `cmd`, not `/bin/sh`.
+    pub fn is_windows(&self) -> bool {
+        let path = self.path.to_ascii_lowercase();
+        let tag = self.tag.as_deref().unwrap_or("").to_ascii_lowercase();
+        ["windows", "nanoserver", "servercore"].iter().any(|w| path.contains(w) || tag.contains(w))
+            || path.contains("dotnet/framework")
+            || (tag.starts_with("ltsc") && self.registry.as_deref() == Some("mcr.microsoft.com"))
+    }
+
     pub fn is_scratch(&self) -> bool {
         self.registry.is_none() && self.path.eq_ignore_ascii_case("scratch")
     }
@@ -75,6 +85,12 @@ mod tests {
         assert_eq!(ImageRef::parse("localhost/app:1"), r(Some("localhost"), "app", Some("1"), None));
         assert_eq!(ImageRef::parse("library/ubuntu@sha256:1"), r(None, "library/ubuntu", None, Some("sha256:1")));
         assert!(ImageRef::parse("scratch").is_scratch());
+        assert!(ImageRef::parse("mcr.microsoft.com/windows/servercore:ltsc2022").is_windows());
+        assert!(ImageRef::parse("mcr.microsoft.com/powershell:lts-nanoserver-1809").is_windows());
+        assert!(ImageRef::parse("mcr.microsoft.com/dotnet/framework/sdk:4.8").is_windows());
+        assert!(ImageRef::parse("stefanscherer/node-windows:10").is_windows());
+        assert!(!ImageRef::parse("mcr.microsoft.com/dotnet/sdk:8.0").is_windows());
+        assert!(!ImageRef::parse("debian:12").is_windows());
         assert_eq!(ImageRef::parse("mcr.microsoft.com/windows/servercore:ltsc2022").short_name(), "servercore");
     }
 }

@@ -647,9 +647,13 @@ impl Document {
             let stage = self.instructions[i].stage;
             if stage != current_stage {
                 current_stage = stage;
-                // A stage built FROM another stage inherits its SHELL.
+                // A stage built FROM another stage inherits its SHELL; Windows
+                // images run RUN through cmd.
                 shell = match stage.map(|s| &self.stages[s].base) {
                     Some(Base::Stage(parent)) => shell_by_stage[*parent].clone(),
+                    Some(Base::Image { reference, .. }) if reference.is_windows() => {
+                        vec!["cmd".to_string(), "/S".to_string(), "/C".to_string()]
+                    }
                     _ => default_shell(),
                 };
             }
