@@ -1,0 +1,177 @@
+//! ## What it does
+//! Checks for `ADD` of local files and directories, which `COPY` does with
+//! fewer surprises. `ADD` of URLs, git repositories and local tar archives
+//! (`.tar`, `.tar.gz`/`.tgz`, `.tar.bz2`, `.tar.xz`, `.tar.zst`) is not
+//! reported: that is what it is for.
+//!
+//! ## Why is this bad?
+//! `ADD` does more than copy: a local file that is a tar archive (detected
+//! by content, not name) is unpacked into the destination, and a source
+//! that looks like a URL is downloaded. With `ADD`, a reader cannot tell
+//! whether the file lands as is, and renaming a file to something
+//! archive-like silently changes the result. `COPY` always copies.
+//!
+//! ## Example
+//! ```dockerfile
+//! FROM python:3.12
+//! ADD requirements.txt /app/
+//! ```
+//!
+//! ## Use instead
+//! ```dockerfile
+//! FROM python:3.12
+//! COPY requirements.txt /app/
+//! ADD https://example.com/data.tar.gz /data/
+//! ```
+//!
+//! ## Fix safety
+//! When every source is a local file or directory (inline heredocs
+//! included) and `ADD` has no option that `COPY` lacks (`--checksum`,
+//! `--keep-git-dir`, `--unpack`), the fix replaces `ADD` with `COPY`. It is
+//! safe except for a tar archive whose name does not look like one, which
+//! `ADD` unpacked and `COPY` copies as a file.
+//!
+//! ## Notes
+//! A `.zip` (or `.jar`, `.whl`) is reported like any local file: `ADD`
+//! never unpacks zip files. hadolint also accepts `.Z`, `.lz`, `.lzma`,
+//! `.tZ`, `.tlz` and `.tpz` as archives, but `ADD` cannot unpack those
+//! formats and copies them as they are, so dockside reports them. A plain
+//! `.gz`, `.bz2`, `.xz` or `.zst` may be a compressed tar and is accepted.
+//! Any `scheme://` URL and `git@host:repo` count as remote (hadolint knows
+//! only `http://` and `https://`). Sources are resolved through ARG and
+//! ENV; one that depends on a variable without a known value is not
+//! classified (hadolint reports it).
+
+use crate::diagnostic::{Category, Edit, Fix, Severity};
+use crate::engine::{Context, Rule};
+use crate::model::{Instruction, InstructionKind, Scope};
+use crate::registry::{FixAvailability, RuleMeta};
+
+pub(crate) static RULE: Rule = Rule {
+    meta: RuleMeta {
+        name: "add-instead-of-copy",
+        aliases: &["DL3020"],
+        category: Category::Maintainability,
+        severity: Severity::Error,
+        fix: FixAvailability::Sometimes,
+        summary: "`ADD` of local files: use `COPY`",
+        source: include_str!("add_instead_of_copy.rs"),
+        path: "rules/src/rules/maintainability/add_instead_of_copy.rs",
+        enabled_by_default: true,
+    },
+    kinds: &[InstructionKind::Add],
+    in_onbuild: false,
+    check_instruction: Some(check),
+    check_document: None,
+};
+
+/// Extensions of files `ADD` may unpack: tar, possibly compressed with
+/// gzip, bzip2, xz or zstd.
+const ARCHIVE_EXTENSIONS: &[&str] =
+    &[".tar", ".gz", ".tgz", ".bz2", ".tbz", ".tbz2", ".tb2", ".xz", ".txz", ".zst", ".tzst"];
+
+/// Flags `COPY` accepts too.
+const COPY_FLAGS: &[&str] = &["chown", "chmod", "link", "exclude", "parents"];
+
+#[derive(PartialEq)]
+enum Source {
+    Local,
+    Archive,
+    Remote,
+    Unknown,
+}
+
+fn classify(path: &str) -> Source {
+    let lower = path.to_ascii_lowercase();
+    let scheme = lower.split_once("://").is_some_and(|(s, _)| {
+        !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+    });
+    if scheme || lower.starts_with("git@") {
+        Source::Remote
+    } else if ARCHIVE_EXTENSIONS.iter().any(|e| lower.ends_with(e)) {
+        Source::Archive
+    } else {
+        Source::Local
+    }
+}
+
+fn check(add: &Instruction, ctx: &mut Context<'_>) {
+    let scope = Scope::at(ctx.doc, add.index);
+    // (text, class) of every source; heredocs are inline local files.
+    let mut sources: Vec<(String, Source)> = Vec::new();
+    match &add.json {
+        Some(json) => {
+            let n = json.items.len().saturating_sub(1);
+            sources.extend(json.items[..n].iter().map(|(s, _)| (s.clone(), classify(s))));
+        }
+        None => {
+            let n = add.args.len().saturating_sub(1);
+            for word in &add.args[..n] {
+                let expanded = word.expand(&|name| scope.value(name));
+                let class = if expanded.complete { classify(&expanded.text) } else { Source::Unknown };
+                sources.push((expanded.text, class));
+            }
+            sources.extend(add.heredocs.iter().map(|h| (format!("<<{}", h.delimiter), Source::Local)));
+        }
+    }
+    let Some((local, _)) = sources.iter().find(|(_, class)| *class == Source::Local) else { return };
+    let message = format!("`{local}` is a local file: use COPY; ADD is for URLs and archives to unpack");
+    let diagnostic = ctx.report(add.keyword_range, message);
+    let all_local = sources.iter().all(|(_, class)| *class == Source::Local);
+    let copy_flags_only = add.flags.iter().all(|f| COPY_FLAGS.iter().any(|c| f.name.eq_ignore_ascii_case(c)));
+    if all_local && copy_flags_only {
+        let keyword = if add.keyword.chars().all(|c| c.is_ascii_lowercase()) { "copy" } else { "COPY" };
+        diagnostic.with_fix(Fix::safe("Replace `ADD` with `COPY`", vec![Edit::replace(add.keyword_range, keyword)]));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::test_support::assert_rule;
+
+    #[test]
+    fn cases() {
+        assert_rule(
+            &super::RULE,
+            &[
+                "FROM alpine\nADD https://example.com/a.txt /a.txt\n",
+                "FROM alpine\nADD rootfs.tar.gz /\n",
+                "FROM alpine\nADD app.tgz dist.TAR.XZ /opt/\n",
+                "FROM alpine\nADD --checksum=sha256:abc https://example.com/x /x\n",
+                "FROM alpine\nADD git@github.com:acme/app.git /src\n",
+                "FROM alpine\nADD --keep-git-dir=true https://github.com/acme/app.git#v1 /src\n",
+                "FROM alpine\nADD [\"https://example.com/a b\", \"/x\"]\n",
+                "FROM alpine\nADD ${SRC} /x\n",
+                "FROM alpine\nARG URL=https://example.com/x\nADD $URL /x\n",
+                "FROM alpine\nCOPY a /a\n",
+                "FROM alpine\nONBUILD ADD . /app\n",
+            ],
+            &[
+                "FROM alpine\n⟦ADD⟧ requirements.txt /app/\n",
+                "FROM alpine\n⟦add⟧ . /app\n",
+                "FROM alpine\n⟦ADD⟧ app.zip /opt/\n",
+                "FROM alpine\n⟦ADD⟧ https://example.com/x notes.md /opt/\n",
+                "FROM alpine\n⟦ADD⟧ [\"a b.txt\", \"/x/\"]\n",
+                "FROM alpine\n⟦ADD⟧ --chown=app <<EOF /etc/app.conf\nkey=value\nEOF\n",
+                "FROM alpine\n⟦ADD⟧ a \\\n  b \\\n  /x/\n",
+                "FROM alpine\nARG F=conf.ini\n⟦ADD⟧ $F /etc/\n",
+            ],
+            &[
+                ("FROM alpine\nADD requirements.txt /app/\n", "FROM alpine\nCOPY requirements.txt /app/\n"),
+                ("FROM alpine\nadd --chown=app:app . /app\n", "FROM alpine\ncopy --chown=app:app . /app\n"),
+                ("FROM alpine\nADD [\"a\", \"b\", \"/x/\"]\n", "FROM alpine\nCOPY [\"a\", \"b\", \"/x/\"]\n"),
+                (
+                    "FROM alpine\nADD <<EOF /etc/app.conf\nkey=value\nEOF\n",
+                    "FROM alpine\nCOPY <<EOF /etc/app.conf\nkey=value\nEOF\n",
+                ),
+                // Mixed with a URL or an archive: reported, not fixed.
+                (
+                    "FROM alpine\nADD https://example.com/x notes.md /opt/\n",
+                    "FROM alpine\nADD https://example.com/x notes.md /opt/\n",
+                ),
+                ("FROM alpine\nADD app.tar notes.md /opt/\n", "FROM alpine\nADD app.tar notes.md /opt/\n"),
+                ("FROM alpine\nADD --unpack=false a.txt /opt/\n", "FROM alpine\nADD --unpack=false a.txt /opt/\n"),
+            ],
+        );
+    }
+}
