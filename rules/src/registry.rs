@@ -68,18 +68,24 @@ impl RuleMeta {
         Some(body.join("\n").trim().to_string())
     }
 
-    /// The fenced ```dockerfile blocks of a docs section.
-    pub fn docs_code_blocks(&self, heading: &str) -> Vec<String> {
+    /// The fenced code blocks of a docs section whose language is `lang`
+    /// (`dockerfile`, or `toml` for the config an example needs).
+    pub fn docs_code_blocks(&self, heading: &str, lang: &str) -> Vec<String> {
         let Some(section) = self.docs_section(heading) else { return Vec::new() };
         let mut blocks = Vec::new();
-        let mut current: Option<String> = None;
+        let mut current: Option<(String, String)> = None;
         for line in section.lines() {
-            if line.trim_start().starts_with("```") {
+            let trimmed = line.trim_start();
+            if let Some(info) = trimmed.strip_prefix("```") {
                 match current.take() {
-                    Some(block) => blocks.push(block),
-                    None => current = Some(String::new()),
+                    Some((block_lang, block)) => {
+                        if block_lang == lang {
+                            blocks.push(block);
+                        }
+                    }
+                    None => current = Some((info.trim().to_string(), String::new())),
                 }
-            } else if let Some(block) = current.as_mut() {
+            } else if let Some((_, block)) = current.as_mut() {
                 block.push_str(line);
                 block.push('\n');
             }

@@ -26,12 +26,24 @@ fn every_rule_is_documented_and_its_examples_hold() {
             }
         }
         for (heading, should_fire) in [("Example", true), ("Use instead", false)] {
-            let blocks = meta.docs_code_blocks(heading);
+            let blocks = meta.docs_code_blocks(heading, "dockerfile");
             if blocks.is_empty() {
                 problems.push(format!("{}: `## {heading}` has no dockerfile block", meta.name));
             }
+            // A ```toml block in the section is the config the example needs
+            // (trusted registries, a label schema...).
+            let settings = match meta.docs_code_blocks(heading, "toml").first() {
+                Some(config) => match dockside_rules::config::parse_toml(config, Path::new("dockside.toml")) {
+                    Ok(settings) => settings,
+                    Err(e) => {
+                        problems.push(format!("{}: `## {heading}` config does not load: {e}", meta.name));
+                        continue;
+                    }
+                },
+                None => Settings::default(),
+            };
             for block in blocks {
-                let found = check_with_rules(&Document::parse(&block), &Settings::default(), &[rule]);
+                let found = check_with_rules(&Document::parse(&block), &settings, &[rule]);
                 let fired = found.iter().any(|d| d.rule.name == meta.name);
                 if fired != should_fire {
                     problems.push(format!(

@@ -124,3 +124,20 @@ fn windows_images_run_cmd_not_sh() {
     );
     assert!(doc.instructions[2].script.is_some(), "an explicit POSIX SHELL wins");
 }
+
+#[test]
+fn pair_keys_and_values_are_unquoted_and_complete() {
+    let doc = Document::parse(
+        "FROM a\nLABEL \"com.example.vendor\"=ACME legacy=1\nLABEL maintainer Jane Doe\nARG EMPTY=\nENV K=\"v w\"\n",
+    );
+    let label = &doc.instructions[1].pairs;
+    assert_eq!(label[0].key.value(), "com.example.vendor");
+    assert_eq!(label[0].value.as_ref().unwrap().value(), "ACME");
+    let legacy = &doc.instructions[2].pairs[0];
+    assert!(legacy.legacy);
+    assert_eq!(legacy.key.value(), "maintainer");
+    assert_eq!(legacy.value.as_ref().unwrap().value(), "Jane Doe");
+    let empty = &doc.instructions[3].pairs[0];
+    assert_eq!(empty.value.as_ref().map(|v| v.value()).as_deref(), Some(""), "`ARG EMPTY=` has an empty value");
+    assert_eq!(doc.instructions[4].pairs[0].value.as_ref().unwrap().value(), "v w");
+}

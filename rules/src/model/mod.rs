@@ -863,18 +863,12 @@ fn read_pair(node: Node<'_>, text: &str, escape: char) -> Pair {
     let legacy = value_node.is_some_and(|v| v.kind() == "legacy_value")
         || (node.kind() == "env_pair" && !text[node.byte_range()].contains('='));
     let value = match value_node {
-        Some(v) if v.kind() == "legacy_value" => {
-            let mut c = v.walk();
-            let words: Vec<Node<'_>> =
-                v.children(&mut c).filter(|n| !matches!(n.kind(), "line_continuation" | "comment")).collect();
-            // A legacy value is the rest of the line, spaces included.
-            let mut w = word::word_from_node(v, text, escape);
-            if words.is_empty() {
-                w.parts.clear();
-            }
-            Some(w)
-        }
+        // A legacy value is the rest of the line, spaces included.
         Some(v) => Some(word::word_from_node(v, text, escape)),
+        // `ARG NAME=` and `ENV NAME=`: an empty value, not a missing one.
+        None if key_node.is_some_and(|k| text[k.end_byte()..node.end_byte()].starts_with('=')) => {
+            Some(Word { range: TextRange::empty(node.end_byte()), raw: String::new(), parts: Vec::new() })
+        }
         None => None,
     };
     let key = key_node.map_or_else(

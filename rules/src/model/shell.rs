@@ -40,6 +40,9 @@ pub struct ShellCommand {
     pub env: Vec<String>,
     /// Part of a pipeline (`a | b`).
     pub in_pipeline: bool,
+    /// Commands that ran this one and were stripped (`sudo`, `env`, `xargs`),
+    /// outermost first.
+    pub wrappers: Vec<ShellArg>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -190,6 +193,7 @@ fn command_from_node(node: Node<'_>, script: &ShellScript, in_pipeline: bool) ->
         range: script.source_range(node.start_byte(), node.end_byte()),
         env,
         in_pipeline,
+        wrappers: Vec::new(),
     };
     while let Some(takes_value) = wrapper_options(cmd.base_name()) {
         // `timeout DURATION CMD`: the first operand is the duration.
@@ -199,8 +203,11 @@ fn command_from_node(node: Node<'_>, script: &ShellScript, in_pipeline: bool) ->
             break;
         };
         let new_name = cmd.args[i].clone();
-        cmd.name = new_name.text;
-        cmd.name_range = new_name.range;
+        let wrapper = ShellArg {
+            text: std::mem::replace(&mut cmd.name, new_name.text),
+            range: std::mem::replace(&mut cmd.name_range, new_name.range),
+        };
+        cmd.wrappers.push(wrapper);
         cmd.args.drain(..=i);
     }
     Some(cmd)
@@ -297,6 +304,7 @@ mod tests {
         let names: Vec<&str> = s.commands.iter().map(|c| c.base_name()).collect();
         assert_eq!(names, ["pip", "apt-get", "npm", "curl"]);
         assert_eq!(s.commands[0].args[0].text, "install");
+        assert_eq!(s.commands[0].wrappers.iter().map(|w| w.text.as_str()).collect::<Vec<_>>(), ["sudo"]);
     }
 
     #[test]

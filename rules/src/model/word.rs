@@ -208,7 +208,21 @@ fn is_trivia(kind: &str) -> bool {
 /// Build a [`Word`] from a word-like node (`path`, `value`, `key`, ...).
 pub(crate) fn word_from_node(node: Node<'_>, text: &str, escape: char) -> Word {
     let range = TextRange::new(node.start_byte(), node.end_byte());
-    Word { range, raw: logical_text(node, text), parts: parts_of(node, text, escape, range) }
+    // A quoted string aliased to another kind (a quoted `key`) is still quoted.
+    let first = node.child(0).map(|c| c.kind());
+    let parts = match first {
+        Some("\"") if node.kind() != "double_quoted_string" => {
+            vec![Part::Quoted { double: true, parts: dq_parts(node, text, escape) }]
+        }
+        Some("'") if node.kind() != "single_quoted_string" => {
+            let inner = &text[range.as_range()];
+            let inner = inner.strip_prefix('\'').unwrap_or(inner);
+            let inner = inner.strip_suffix('\'').unwrap_or(inner);
+            vec![Part::Quoted { double: false, parts: vec![Part::Literal(inner.to_string())] }]
+        }
+        _ => parts_of(node, text, escape, range),
+    };
+    Word { range, raw: logical_text(node, text), parts }
 }
 
 /// The node's text without continuations and the comment lines inside them.
