@@ -11,8 +11,10 @@ Findings are matched by file, code (a dockside diagnostic matches through its
 aliases, and ShellCheck findings by their SC code) and line. hadolint reports
 the first line of an instruction while dockside points at the exact word, so
 a dockside finding also matches when it lies further down the same
-instruction (continuation lines, heredoc bodies). Files hadolint cannot parse
-(DL1000) are left out of the match rate.
+instruction (continuation lines, heredoc bodies). Counting is per
+instruction and code: hadolint reports a RUN once where dockside reports each
+unpinned package, so several dockside findings on one instruction count as one.
+Files hadolint cannot parse (DL1000) are left out of the match rate.
 """
 
 import argparse
@@ -117,9 +119,9 @@ def main():
             spans[name] = instruction_spans(by_name[name])
         return spans[name].get(line, line)
 
-    # Multisets keyed by (file, instruction start line, code).
-    their_keys = collections.Counter((f, start_line(f, l), c) for f, l, c in theirs if f not in unparsable)
-    our_keys = collections.Counter((f, start_line(f, l), c) for f, l, c in ours if f not in unparsable)
+    # Sets keyed by (file, instruction start line, code).
+    their_keys = collections.Counter({(f, start_line(f, l), c): 1 for f, l, c in theirs if f not in unparsable})
+    our_keys = collections.Counter({(f, start_line(f, l), c): 1 for f, l, c in ours if f not in unparsable})
     stats = collections.defaultdict(lambda: [0, 0, 0])  # matched, hadolint-only, dockside-only
     unmatched = collections.defaultdict(lambda: ([], []))
     for key in their_keys.keys() | our_keys.keys():
