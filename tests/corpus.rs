@@ -167,3 +167,44 @@ fn every_file_lints_and_fixes_converge_to_parsable_text() {
     assert!(total > 500, "suspiciously few diagnostics on the corpus: {total}");
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
+
+/// Broken input never panics: random cuts, insertions and byte soups over
+/// real files go through parse, lint and the fix loop.
+#[test]
+fn mutated_files_never_panic() {
+    let files = corpus_files();
+    let settings = Settings::default();
+    let junk =
+        ["\\\n", "<<EOF\n", "\"", "'", "${", "}", "[", "]", "--mount=", "\r\n", "\t", "é中😀", "#", "\n\n", "RUN", "`"];
+    let mut seed: u64 = 0xd0c5_1de;
+    let mut next = |n: usize| {
+        seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        ((seed >> 33) as usize) % n.max(1)
+    };
+    for round in 0..300 {
+        let (_, original) = &files[next(files.len())];
+        let mut text = original.clone();
+        for _ in 0..1 + next(6) {
+            let mut at = next(text.len() + 1);
+            while !text.is_char_boundary(at) {
+                at -= 1;
+            }
+            if next(2) == 0 {
+                text.insert_str(at, junk[next(junk.len())]);
+            } else {
+                let mut end = (at + next(40)).min(text.len());
+                while !text.is_char_boundary(end) {
+                    end += 1;
+                }
+                text.replace_range(at..end, "");
+            }
+        }
+        let doc = Document::parse(&text);
+        let _ = check_document(&doc, &settings);
+        let fixed = fix(&text, &settings, true);
+        assert!(
+            Document::parse(&fixed.text).syntax_errors.len() <= doc.syntax_errors.len(),
+            "round {round}: fixes broke the syntax of:\n{text}"
+        );
+    }
+}
