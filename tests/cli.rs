@@ -12,7 +12,7 @@ use tempfile::TempDir;
 const UNTAGGED: &str = "FROM ubuntu\n";
 const CLEAN: &str = "FROM alpine:3.19\n";
 /// One warning with a safe fix (apt-get-missing-yes) and nothing else.
-const APT: &str = "FROM alpine:3.19\nRUN apt-get install curl\n";
+const APT: &str = "FROM alpine:3.19\nRUN apt-get install --no-install-recommends curl=8.5.0\n";
 
 struct Run {
     code: i32,
@@ -162,7 +162,7 @@ fn config_errors_name_the_position_and_exit_2() {
 
 #[test]
 fn select_extend_select_and_ignore() {
-    let dir = project(&[("Dockerfile", "FROM ubuntu\nRUN apt-get install curl\n")]);
+    let dir = project(&[("Dockerfile", "FROM ubuntu\nRUN apt-get install --no-install-recommends curl=8.5.0\n")]);
     let d = dir.path();
     let rules = |args: &[&str]| {
         let mut all = vec!["check", "--format", "json"];
@@ -292,7 +292,10 @@ fn bad_inputs_exit_2_and_the_rest_is_still_linted() {
 
 #[test]
 fn concise_counts_columns_in_characters() {
-    let dir = project(&[("Dockerfile", "FROM alpine:3.19\nRUN echo 😀 && apt-get install curl\n")]);
+    let dir = project(&[(
+        "Dockerfile",
+        "FROM alpine:3.19\nRUN echo 😀 && apt-get install --no-install-recommends curl=8.5.0\n",
+    )]);
     let out = run(dir.path(), &["check", "--format", "concise", "Dockerfile"]);
     assert_eq!(out.code, 1);
     let first = out.stdout.lines().next().unwrap();
@@ -342,15 +345,18 @@ fn pretty_shows_the_source_and_the_fix() {
     let text = &out.stdout;
     assert!(text.contains("warning[apt-get-missing-yes]"), "{text}");
     assert!(text.contains("Dockerfile:2:5"), "{text}");
-    assert!(text.contains("RUN apt-get install curl"), "{text}");
-    assert!(text.contains(&"^".repeat("apt-get install curl".len())), "{text}");
+    assert!(text.contains("RUN apt-get install --no-install-recommends curl=8.5.0"), "{text}");
+    assert!(text.contains(&"^".repeat("apt-get install --no-install-recommends curl=8.5.0".len())), "{text}");
     assert!(text.contains("help: Add `-y`"), "{text}");
     assert!(!text.contains('\x1b'), "--no-color output has escape codes: {text}");
 }
 
 #[test]
 fn json_follows_the_contract() {
-    let dir = project(&[("Dockerfile", "FROM ubuntu\nRUN echo é && apt-get install curl\n"), ("ok/Dockerfile", CLEAN)]);
+    let dir = project(&[
+        ("Dockerfile", "FROM ubuntu\nRUN echo é && apt-get install --no-install-recommends curl=8.5.0\n"),
+        ("ok/Dockerfile", CLEAN),
+    ]);
     let out = run(dir.path(), &["check", "--format", "json", "Dockerfile", "ok/Dockerfile"]);
     assert_eq!(out.code, 1);
     let report = out.json();
@@ -412,7 +418,10 @@ fn syntax_errors_are_diagnostics() {
 
 #[test]
 fn sarif_has_rules_regions_in_utf16_and_fixes() {
-    let dir = project(&[("Dockerfile", "FROM alpine:3.19\nRUN echo 😀 && apt-get install curl\n")]);
+    let dir = project(&[(
+        "Dockerfile",
+        "FROM alpine:3.19\nRUN echo 😀 && apt-get install --no-install-recommends curl=8.5.0\n",
+    )]);
     let out = run(dir.path(), &["check", "--format", "sarif", "Dockerfile"]);
     assert_eq!(out.code, 1);
     let sarif = out.json();
@@ -440,7 +449,7 @@ fn sarif_has_rules_regions_in_utf16_and_fixes() {
     // The emoji is one character but two UTF-16 code units.
     assert_eq!(
         location["region"],
-        serde_json::json!({"startLine": 2, "startColumn": 16, "endLine": 2, "endColumn": 36})
+        serde_json::json!({"startLine": 2, "startColumn": 16, "endLine": 2, "endColumn": 66})
     );
     let replacement = &result["fixes"][0]["artifactChanges"][0]["replacements"][0];
     assert_eq!(replacement["insertedContent"]["text"], " -y");
@@ -524,7 +533,10 @@ fn checkstyle_xml() {
 
 #[test]
 fn junit_xml() {
-    let dir = project(&[("Dockerfile", "FROM ubuntu\nRUN apt-get install curl\n"), ("ok/Dockerfile", CLEAN)]);
+    let dir = project(&[
+        ("Dockerfile", "FROM ubuntu\nRUN apt-get install --no-install-recommends curl=8.5.0\n"),
+        ("ok/Dockerfile", CLEAN),
+    ]);
     let out = run(dir.path(), &["check", "--format", "junit", "Dockerfile", "ok/Dockerfile"]);
     assert_eq!(out.code, 1);
     let xml = &out.stdout;
@@ -545,13 +557,13 @@ fn gnu_error_format() {
     assert_eq!(out.code, 1);
     assert_eq!(
         out.stdout,
-        "Dockerfile:2.5-2.25: warning: `apt-get install` without `-y` aborts at the confirmation prompt [apt-get-missing-yes]\n"
+        "Dockerfile:2.5-2.55: warning: `apt-get install` without `-y` aborts at the confirmation prompt [apt-get-missing-yes]\n"
     );
 }
 
 #[test]
 fn machine_formats_keep_stdout_parseable_when_fixing() {
-    let dir = project(&[("Dockerfile", "FROM ubuntu\nRUN apt-get install curl\n")]);
+    let dir = project(&[("Dockerfile", "FROM ubuntu\nRUN apt-get install --no-install-recommends curl=8.5.0\n")]);
     let out = run(dir.path(), &["check", "--fix", "--format", "json", "Dockerfile"]);
     assert_eq!(out.code, 1, "untagged-base-image has no fix and remains");
     assert_eq!(rules_of(&out.json()), ["untagged-base-image"]);
@@ -567,7 +579,11 @@ fn fix_keeps_crlf_bom_and_permissions_and_leaves_no_temp_files() {
 
     let dir = project(&[]);
     let path = dir.path().join("Dockerfile");
-    fs::write(&path, "\u{feff}FROM alpine:3.19\r\nMAINTAINER me\r\nRUN apt-get install curl\r\n").unwrap();
+    fs::write(
+        &path,
+        "\u{feff}FROM alpine:3.19\r\nMAINTAINER me\r\nRUN apt-get install --no-install-recommends curl=8.5.0\r\n",
+    )
+    .unwrap();
     fs::set_permissions(&path, fs::Permissions::from_mode(0o750)).unwrap();
 
     let out = run(dir.path(), &["check", "--fix", "Dockerfile"]);
@@ -577,7 +593,7 @@ fn fix_keeps_crlf_bom_and_permissions_and_leaves_no_temp_files() {
     let fixed = fs::read_to_string(&path).unwrap();
     assert_eq!(
         fixed,
-        "\u{feff}FROM alpine:3.19\r\nLABEL org.opencontainers.image.authors=\"me\"\r\nRUN apt-get install -y curl\r\n"
+        "\u{feff}FROM alpine:3.19\r\nLABEL org.opencontainers.image.authors=\"me\"\r\nRUN apt-get install -y --no-install-recommends curl=8.5.0\r\n"
     );
     assert_eq!(fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o750);
     let names: Vec<_> = fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
@@ -592,14 +608,17 @@ fn fix_keeps_crlf_bom_and_permissions_and_leaves_no_temp_files() {
 
 #[test]
 fn fix_reports_what_remains_with_positions_in_the_new_text() {
-    let dir = project(&[("Dockerfile", "MAINTAINER me\nFROM ubuntu\nRUN apt-get install curl\n")]);
+    let dir = project(&[(
+        "Dockerfile",
+        "MAINTAINER me\nFROM ubuntu\nRUN apt-get install --no-install-recommends curl=8.5.0\n",
+    )]);
     let out = run(dir.path(), &["check", "--fix", "--format", "concise", "Dockerfile"]);
     assert_eq!(out.code, 1);
     assert!(out.stdout.contains("Dockerfile:2:6: warning[untagged-base-image]"), "{}", out.stdout);
     assert!(!out.stdout.contains("apt-get-missing-yes"), "{}", out.stdout);
     assert!(out.stdout.contains("Fixed 2 issues"), "{}", out.stdout);
     let fixed = fs::read_to_string(dir.path().join("Dockerfile")).unwrap();
-    assert!(fixed.ends_with("FROM ubuntu\nRUN apt-get install -y curl\n"), "{fixed}");
+    assert!(fixed.ends_with("FROM ubuntu\nRUN apt-get install -y --no-install-recommends curl=8.5.0\n"), "{fixed}");
     assert!(!fixed.contains('\r'));
 }
 
@@ -609,7 +628,7 @@ fn diff_prints_the_fixes_and_writes_nothing() {
     let out = run(dir.path(), &["check", "--diff", "Dockerfile"]);
     assert_eq!(out.code, 1, "the file still has the finding");
     assert!(out.stdout.contains("--- a/Dockerfile\n+++ b/Dockerfile\n"), "{}", out.stdout);
-    assert!(out.stdout.contains("\n-RUN apt-get install curl\n+RUN apt-get install -y curl\n"), "{}", out.stdout);
+    assert!(out.stdout.contains("\n-RUN apt-get install --no-install-recommends curl=8.5.0\n+RUN apt-get install -y --no-install-recommends curl=8.5.0\n"), "{}", out.stdout);
     assert!(out.stderr.contains("Would fix 1 issue"), "{}", out.stderr);
     assert_eq!(fs::read_to_string(dir.path().join("Dockerfile")).unwrap(), APT);
     assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
@@ -620,16 +639,18 @@ fn unsafe_fixes_implies_fix() {
     let dir = project(&[("Dockerfile", APT)]);
     let out = run(dir.path(), &["check", "--unsafe-fixes", "Dockerfile"]);
     assert_eq!(out.code, 0, "{}", out.stdout);
-    assert!(fs::read_to_string(dir.path().join("Dockerfile")).unwrap().contains("install -y curl"));
+    assert!(
+        fs::read_to_string(dir.path().join("Dockerfile")).unwrap().contains("install -y --no-install-recommends curl")
+    );
 }
 
 #[test]
 fn stdin_fix_prints_the_fixed_text() {
     let dir = project(&[]);
-    let input = "FROM alpine:3.19\r\nRUN apt-get install curl\r\n";
+    let input = "FROM alpine:3.19\r\nRUN apt-get install --no-install-recommends curl=8.5.0\r\n";
     let out = dockside(dir.path(), &["check", "--fix", "-"], Some(input.as_bytes()));
     assert_eq!(out.code, 0);
-    assert_eq!(out.stdout, "FROM alpine:3.19\r\nRUN apt-get install -y curl\r\n");
+    assert_eq!(out.stdout, "FROM alpine:3.19\r\nRUN apt-get install -y --no-install-recommends curl=8.5.0\r\n");
     assert!(out.stderr.contains("Fixed 1 issue"), "{}", out.stderr);
 }
 
@@ -641,7 +662,11 @@ fn fix_writes_through_symlinks() {
     let out = run(dir.path(), &["check", "--fix", "Dockerfile"]);
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert!(fs::symlink_metadata(dir.path().join("Dockerfile")).unwrap().file_type().is_symlink());
-    assert!(fs::read_to_string(dir.path().join("real/Dockerfile")).unwrap().contains("install -y curl"));
+    assert!(
+        fs::read_to_string(dir.path().join("real/Dockerfile"))
+            .unwrap()
+            .contains("install -y --no-install-recommends curl")
+    );
 }
 
 // ---- rule catalogue ----
