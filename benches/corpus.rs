@@ -31,7 +31,9 @@
 //!   this bench, else `target/release/dockside`);
 //! - `HADOLINT`: the hadolint binary (default: `hadolint` on PATH; a pyenv
 //!   shim is resolved to the real binary so its start-up is not counted);
-//! - `DOCKSIDE_BENCH_SKIP_HADOLINT=1`: leave hadolint out.
+//! - `DOCKSIDE_BENCH_SKIP_HADOLINT=1`, `DOCKSIDE_BENCH_SKIP_CLI=1`: leave
+//!   hadolint or the CLI out (the in-process phases take seconds; hadolint
+//!   and the CLI with ShellCheck take minutes).
 //!
 //! Peak RSS of child processes comes from `/usr/bin/time -f`, when present.
 
@@ -340,72 +342,77 @@ fn main() {
     let sample: Vec<&PathBuf> = corpus.paths.iter().step_by(SAMPLE_STEP).collect();
     let no_shellcheck = env::temp_dir().join(format!("dockside-bench-{}.toml", std::process::id()));
     fs::write(&no_shellcheck, "shellcheck = false\n").expect("write temporary config");
-    match find_dockside() {
-        Some(bin) => {
-            println!("dockside CLI: {}", bin.display());
-            match find_on_path("shellcheck") {
-                Some(sc) => println!("shellcheck (used by the CLI by default): {}", sc.display()),
-                None => println!("shellcheck: not on PATH, so the default CLI rows run without it"),
-            }
-            let cfg = no_shellcheck.as_os_str();
-            let base: [&OsStr; 3] = ["check".as_ref(), "--format".as_ref(), "json".as_ref()];
-            let with_sc: Vec<&OsStr> = base.to_vec();
-            let without_sc: Vec<&OsStr> = base.iter().copied().chain(["--config".as_ref(), cfg]).collect();
-            let variants: [CliVariant<'_>; 3] = [
-                ("CLI `check --format json <dir>` (with ShellCheck)", &with_sc, &[], slow_runs),
-                ("CLI, `shellcheck = false`", &without_sc, &[], runs),
-                ("CLI, `shellcheck = false`, RAYON_NUM_THREADS=1", &without_sc, &[("RAYON_NUM_THREADS", "1")], runs),
-            ];
-            for (label, args, envs, times) in variants {
-                let args: Vec<&OsStr> = args.iter().copied().chain([corpus.dir.as_os_str()]).collect();
-                let mut best: Option<(Proc, Option<i32>, Vec<u8>)> = None;
-                for _ in 0..times.max(1) {
-                    let r = run_process(&bin, &args, &corpus.dir, envs);
-                    if best.as_ref().is_none_or(|b| r.0.wall < b.0.wall) {
-                        best = Some(r);
-                    }
-                }
-                let (p, code, out) = best.expect("at least one run");
-                let findings = match json_findings(&out) {
-                    Some((k, Some(files))) => format!("{k} findings in {files} files reported"),
-                    Some((k, None)) => format!("{k} findings"),
-                    None => "output not the expected JSON".to_string(),
-                };
-                rows.push(Row {
-                    phase: label.into(),
-                    wall: p.wall,
-                    files: n,
-                    proc: Some(p),
-                    cpu: None,
-                    vs: 1,
-                    note: format!("best of {times}; exit {code:?}; {} bytes of JSON, {findings}", out.len()),
-                });
-            }
-            for (label, args) in [("with ShellCheck", &with_sc), ("`shellcheck = false`", &without_sc)] {
-                let mut total = Proc::default();
-                for path in &sample {
-                    let args: Vec<&OsStr> = args.iter().copied().chain([path.as_os_str()]).collect();
-                    let (p, _, _) = run_process(&bin, &args, &corpus.dir, &[]);
-                    total = total.add(p);
-                }
-                let scale = n as f64 / sample.len() as f64;
-                rows.push(Row {
-                    phase: format!("CLI, one process per file, {label} (extrapolated from {})", sample.len()),
-                    wall: total.wall.mul_f64(scale),
-                    files: n,
-                    proc: Some(Proc {
-                        wall: total.wall.mul_f64(scale),
-                        cpu: total.cpu.mul_f64(scale),
-                        max_rss: total.max_rss,
-                    }),
-                    cpu: None,
-                    vs: 2,
-                    note: format!("measured {:.0} ms for {} files", ms(total.wall), sample.len()),
-                });
-            }
-        }
-        None => {
+    let dockside = if env::var_os("DOCKSIDE_BENCH_SKIP_CLI").is_some() {
+        println!("dockside CLI: skipped (DOCKSIDE_BENCH_SKIP_CLI)");
+        None
+    } else {
+        let found = find_dockside();
+        if found.is_none() {
             println!("dockside CLI: not found; build it with `cargo build --release` (or set DOCKSIDE_BIN) to time it");
+        }
+        found
+    };
+    if let Some(bin) = dockside {
+        println!("dockside CLI: {}", bin.display());
+        match find_on_path("shellcheck") {
+            Some(sc) => println!("shellcheck (used by the CLI by default): {}", sc.display()),
+            None => println!("shellcheck: not on PATH, so the default CLI rows run without it"),
+        }
+        let cfg = no_shellcheck.as_os_str();
+        let base: [&OsStr; 3] = ["check".as_ref(), "--format".as_ref(), "json".as_ref()];
+        let with_sc: Vec<&OsStr> = base.to_vec();
+        let without_sc: Vec<&OsStr> = base.iter().copied().chain(["--config".as_ref(), cfg]).collect();
+        let variants: [CliVariant<'_>; 3] = [
+            ("CLI `check --format json <dir>` (with ShellCheck)", &with_sc, &[], slow_runs),
+            ("CLI, `shellcheck = false`", &without_sc, &[], runs),
+            ("CLI, `shellcheck = false`, RAYON_NUM_THREADS=1", &without_sc, &[("RAYON_NUM_THREADS", "1")], runs),
+        ];
+        for (label, args, envs, times) in variants {
+            let args: Vec<&OsStr> = args.iter().copied().chain([corpus.dir.as_os_str()]).collect();
+            let mut best: Option<(Proc, Option<i32>, Vec<u8>)> = None;
+            for _ in 0..times.max(1) {
+                let r = run_process(&bin, &args, &corpus.dir, envs);
+                if best.as_ref().is_none_or(|b| r.0.wall < b.0.wall) {
+                    best = Some(r);
+                }
+            }
+            let (p, code, out) = best.expect("at least one run");
+            let findings = match json_findings(&out) {
+                Some((k, Some(files))) => format!("{k} findings in {files} files reported"),
+                Some((k, None)) => format!("{k} findings"),
+                None => "output not the expected JSON".to_string(),
+            };
+            rows.push(Row {
+                phase: label.into(),
+                wall: p.wall,
+                files: n,
+                proc: Some(p),
+                cpu: None,
+                vs: 1,
+                note: format!("best of {times}; exit {code:?}; {} bytes of JSON, {findings}", out.len()),
+            });
+        }
+        for (label, args) in [("with ShellCheck", &with_sc), ("`shellcheck = false`", &without_sc)] {
+            let mut total = Proc::default();
+            for path in &sample {
+                let args: Vec<&OsStr> = args.iter().copied().chain([path.as_os_str()]).collect();
+                let (p, _, _) = run_process(&bin, &args, &corpus.dir, &[]);
+                total = total.add(p);
+            }
+            let scale = n as f64 / sample.len() as f64;
+            rows.push(Row {
+                phase: format!("CLI, one process per file, {label} (extrapolated from {})", sample.len()),
+                wall: total.wall.mul_f64(scale),
+                files: n,
+                proc: Some(Proc {
+                    wall: total.wall.mul_f64(scale),
+                    cpu: total.cpu.mul_f64(scale),
+                    max_rss: total.max_rss,
+                }),
+                cpu: None,
+                vs: 2,
+                note: format!("measured {:.0} ms for {} files", ms(total.wall), sample.len()),
+            });
         }
     }
     let _ = fs::remove_file(&no_shellcheck);
@@ -513,7 +520,7 @@ fn main() {
     println!();
     println!("¹ against hadolint run one process per file (same sample).");
     println!(
-        "In-process rows: best wall time, one thread; CPU = least on-CPU time of the thread (schedstat), insensitive to other load."
+        "In-process rows: best wall time, one thread; CPU = least on-CPU time of the thread (schedstat), less sensitive to other load than wall time."
     );
     println!(
         "Process rows: wall time of the spawned processes (summed over batches); CPU = user + sys of the children; peak RSS = largest single process."
