@@ -11,6 +11,7 @@ use rayon::prelude::*;
 
 use crate::args::{CheckArgs, FixMode, OutputFormat};
 use crate::discover::{Input, collect_inputs};
+use dockside_rules::shellcheck::ShellCheck;
 use dockside_rules::{Document, Settings};
 
 use crate::lint::{Configs, LintOptions, Linted, Loaded, Outcome, Overrides, Problem, finish, load};
@@ -55,21 +56,20 @@ pub fn run(args: CheckArgs) -> ExitCode {
         stdin_filename: args.stdin_filename.as_deref(),
     };
     let loaded: Vec<Result<Loaded, Problem>> = inputs.par_iter().map(|input| load(input, &options)).collect();
-    // Parse once up front so ShellCheck sees every script in a few large runs
-    // (fixing re-parses anyway, so it checks as it goes).
-    let docs: Vec<Option<Document>> = loaded
-        .par_iter()
-        .map(|l| match l {
-            Ok(l) if fix_mode.is_none() => Some(Document::parse(&l.text)),
-            _ => None,
-        })
-        .collect();
-    let primed: Vec<(&Settings, &Document)> =
-        loaded.iter().zip(&docs).filter_map(|(l, d)| Some((l.as_ref().ok()?.settings.as_ref(), d.as_ref()?))).collect();
-    shellchecks.prime(&primed);
-    drop(primed);
+    // ShellCheck costs a process start per batch: collect every file's
+    // scripts first and check them in a few large batches. Only the script
+    // texts are kept, not the documents, so memory stays flat.
+    if fix_mode.is_none() {
+        let scripts: Vec<(&Settings, Vec<String>)> = loaded
+            .par_iter()
+            .filter_map(|l| l.as_ref().ok())
+            .filter(|l| shellchecks.wanted(&l.settings))
+            .map(|l| (l.settings.as_ref(), ShellCheck::script_texts(&Document::parse(&l.text))))
+            .collect();
+        shellchecks.prime(scripts);
+    }
     let results: Vec<Result<Linted, Problem>> =
-        loaded.into_par_iter().zip(docs).map(|(l, doc)| l.map(|l| finish(l, doc, &options))).collect();
+        loaded.into_par_iter().map(|l| l.map(|l| finish(l, &options))).collect();
     if args.verbose {
         for note in shellchecks.notes() {
             eprintln!("{note}");

@@ -160,13 +160,12 @@ pub fn load(input: &Input, options: &LintOptions<'_>) -> Result<Loaded, Problem>
     Ok(Loaded { input: input.clone(), path, bom, text, settings, outcome })
 }
 
-/// Lint (or fix) a loaded input. `doc` is its parsed text when the caller
-/// already has it (to prime ShellCheck), so it is not parsed twice.
-pub fn finish(loaded: Loaded, doc: Option<Document>, options: &LintOptions<'_>) -> Linted {
+/// Lint (or fix) a loaded input.
+pub fn finish(loaded: Loaded, options: &LintOptions<'_>) -> Linted {
     let Loaded { input, path, bom, text, settings, mut outcome } = loaded;
     let lint = Lint { settings: &settings, shellchecks: options.shellchecks };
     let report = match options.fix {
-        None => lint.report(path, doc.unwrap_or_else(|| Document::parse(&text))),
+        None => lint.report(path, Document::parse(&text)),
         Some(mode) => fix_input(&input, mode, path, bom, text, &lint, &mut outcome),
     };
     Linted { report, outcome }

@@ -39,16 +39,22 @@ impl ShellChecks {
         }
     }
 
-    /// Check the scripts of all `files` in a few large ShellCheck runs.
-    pub fn prime(&self, files: &[(&Settings, &Document)]) {
-        let mut groups: HashMap<*const ShellCheck, (Arc<ShellCheck>, Vec<&Document>)> = HashMap::new();
-        for (settings, doc) in files {
+    /// True when any of these settings wants ShellCheck and it can run.
+    pub fn wanted(&self, settings: &Settings) -> bool {
+        self.runner(settings).is_some()
+    }
+
+    /// Check the scripts of all files in a few large ShellCheck runs:
+    /// `files` pairs each file's settings with its script texts.
+    pub fn prime(&self, files: Vec<(&Settings, Vec<String>)>) {
+        let mut groups: HashMap<*const ShellCheck, (Arc<ShellCheck>, Vec<String>)> = HashMap::new();
+        for (settings, texts) in files {
             if let Some(runner) = self.runner(settings) {
-                groups.entry(Arc::as_ptr(&runner)).or_insert_with(|| (runner, Vec::new())).1.push(doc);
+                groups.entry(Arc::as_ptr(&runner)).or_insert_with(|| (runner, Vec::new())).1.extend(texts);
             }
         }
-        for (runner, docs) in groups.into_values() {
-            if let Err(err) = runner.prime(&docs) {
+        for (runner, texts) in groups.into_values() {
+            if let Err(err) = runner.prime_texts(texts) {
                 self.note(err.to_string());
             }
         }

@@ -105,32 +105,46 @@ impl ShellCheck {
         &self.program
     }
 
-    /// Check every not yet cached script of `docs`, spreading the work over
-    /// the available CPUs.
+    /// The texts ShellCheck is run on for `doc` (the keys of the cache), so
+    /// a front-end can prime the cache without keeping documents around.
+    pub fn script_texts(doc: &Document) -> Vec<String> {
+        prepared_scripts(doc).into_iter().map(|p| p.text).collect()
+    }
+
+    /// Check every script of `docs` that is not cached yet.
     pub fn prime(&self, docs: &[&Document]) -> Result<(), ShellCheckError> {
-        let mut texts: BTreeSet<String> = BTreeSet::new();
-        {
+        self.prime_texts(docs.iter().flat_map(|doc| Self::script_texts(doc)))
+    }
+
+    /// Check every text not cached yet, in batches of many scripts per
+    /// process, with one worker per CPU.
+    pub fn prime_texts(&self, texts: impl IntoIterator<Item = String>) -> Result<(), ShellCheckError> {
+        let texts: Vec<String> = {
             let cache = self.lock();
-            for doc in docs {
-                for p in prepared_scripts(doc) {
-                    if !cache.contains_key(&p.text) {
-                        texts.insert(p.text);
-                    }
-                }
-            }
-        }
-        let texts: Vec<String> = texts.into_iter().collect();
+            let unique: BTreeSet<String> = texts.into_iter().filter(|t| !cache.contains_key(t)).collect();
+            unique.into_iter().collect()
+        };
         if texts.is_empty() {
             return Ok(());
         }
-        let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).max(1);
-        let per_batch = texts.len().div_ceil(threads).clamp(1, MAX_FILES_PER_PROCESS);
+        let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).max(1);
+        let per_batch = texts.len().div_ceil(workers).clamp(1, MAX_FILES_PER_PROCESS);
+        let batches: Vec<&[String]> = texts.chunks(per_batch).collect();
+        let next = std::sync::atomic::AtomicUsize::new(0);
         let results: Vec<Result<(), ShellCheckError>> = std::thread::scope(|scope| {
-            let handles: Vec<_> =
-                texts.chunks(per_batch).map(|batch| scope.spawn(move || self.run_batch(batch))).collect();
+            let handles: Vec<_> = (0..workers.min(batches.len()))
+                .map(|_| {
+                    scope.spawn(|| {
+                        while let Some(batch) = batches.get(next.fetch_add(1, std::sync::atomic::Ordering::Relaxed)) {
+                            self.run_batch(batch)?;
+                        }
+                        Ok(())
+                    })
+                })
+                .collect();
             handles
                 .into_iter()
-                .map(|h| h.join().unwrap_or_else(|_| Err(ShellCheckError::Failed("panic".into()))))
+                .map(|h| h.join().unwrap_or_else(|_| Err(ShellCheckError::Failed("a worker panicked".into()))))
                 .collect()
         });
         results.into_iter().collect()
