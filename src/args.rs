@@ -20,6 +20,8 @@ pub enum Command {
     Rules(RulesArgs),
     /// Show the documentation of a rule.
     Explain(ExplainArgs),
+    /// Run the language server (LSP over standard input and output).
+    Lsp(LspArgs),
 }
 
 #[derive(Debug, Args)]
@@ -181,4 +183,12 @@ pub enum RulesFormat {
 pub struct ExplainArgs {
     /// A rule name or alias (`untagged-base-image`, `DL3006`).
     pub rule: String,
+}
+
+#[derive(Debug, Args)]
+pub struct LspArgs {
+    /// Talk LSP over standard input and output (the only transport; accepted
+    /// because editors pass it).
+    #[arg(long)]
+    pub stdio: bool,
 }

@@ -1,4 +1,5 @@
-//! `dockside`: lint Dockerfiles from the command line.
+//! `dockside`: lint Dockerfiles from the command line, or serve them to an
+//! editor (`dockside lsp`, in the `dockside-server` crate).
 
 mod args;
 mod catalog;
@@ -25,5 +26,6 @@ fn main() -> ExitCode {
         Command::Check(args) => check::run(args),
         Command::Rules(args) => catalog::rules(&args),
         Command::Explain(args) => catalog::explain(&args),
+        Command::Lsp(_) => dockside_server::run_stdio(),
     }
 }

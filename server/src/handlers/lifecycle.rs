@@ -1,0 +1,61 @@
+//! `initialize`: negotiate the position encoding, remember what the client
+//! supports and announce what we do.
+
+use tower_lsp_server::ls_types::*;
+
+use crate::convert;
+use crate::handlers::code_action::FIX_ALL_KIND;
+use crate::server::Backend;
+use crate::state::ClientFeatures;
+
+pub fn initialize(backend: &Backend, params: InitializeParams) -> InitializeResult {
+    let caps = &params.capabilities;
+    let offered = caps.general.as_ref().and_then(|g| g.position_encodings.as_deref());
+    let text = caps.text_document.as_ref();
+    let features = ClientFeatures {
+        unit: convert::negotiate_unit(offered),
+        pull_diagnostics: text.is_some_and(|t| t.diagnostic.is_some()),
+        hierarchical_symbols: text
+            .and_then(|t| t.document_symbol.as_ref())
+            .and_then(|s| s.hierarchical_document_symbol_support)
+            .unwrap_or(false),
+        document_changes: caps
+            .workspace
+            .as_ref()
+            .and_then(|w| w.workspace_edit.as_ref())
+            .and_then(|e| e.document_changes)
+            .unwrap_or(false),
+    };
+    backend.state.set_features(features);
+
+    InitializeResult {
+        capabilities: ServerCapabilities {
+            position_encoding: Some(convert::encoding_kind(features.unit)),
+            text_document_sync: Some(TextDocumentSyncCapability::Options(TextDocumentSyncOptions {
+                open_close: Some(true),
+                change: Some(TextDocumentSyncKind::INCREMENTAL),
+                ..TextDocumentSyncOptions::default()
+            })),
+            diagnostic_provider: Some(DiagnosticServerCapabilities::Options(DiagnosticOptions {
+                identifier: Some(convert::SOURCE.to_string()),
+                inter_file_dependencies: false,
+                workspace_diagnostics: false,
+                work_done_progress_options: WorkDoneProgressOptions::default(),
+            })),
+            code_action_provider: Some(CodeActionProviderCapability::Options(CodeActionOptions {
+                code_action_kinds: Some(vec![CodeActionKind::QUICKFIX, FIX_ALL_KIND]),
+                resolve_provider: Some(false),
+                work_done_progress_options: WorkDoneProgressOptions::default(),
+            })),
+            hover_provider: Some(HoverProviderCapability::Simple(true)),
+            document_symbol_provider: Some(OneOf::Left(true)),
+            folding_range_provider: Some(FoldingRangeProviderCapability::Simple(true)),
+            ..ServerCapabilities::default()
+        },
+        server_info: Some(ServerInfo {
+            name: "dockside".to_string(),
+            version: Some(env!("CARGO_PKG_VERSION").to_string()),
+        }),
+        offset_encoding: None,
+    }
+}

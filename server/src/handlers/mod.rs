@@ -1,0 +1,11 @@
+//! One module per LSP method area. Each handler takes a snapshot of the
+//! document, does its engine work on a blocking thread and converts the
+//! answer with [`crate::convert`].
+
+pub mod code_action;
+pub mod diagnostics;
+pub mod folding;
+pub mod hover;
+pub mod lifecycle;
+pub mod symbols;
+pub mod sync;

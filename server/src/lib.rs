@@ -1,0 +1,56 @@
+//! The dockside language server: LSP over stdio, on top of the engine in
+//! `dockside-rules`.
+//!
+//! This is the only crate that speaks the Language Server Protocol. It keeps
+//! one incrementally re-parsed tree per open document ([`state`]), lints in a
+//! background worker ([`lint`]) and answers requests from the current
+//! `Document`; everything Dockerfile-specific comes from the engine, and
+//! [`convert`] turns engine types (byte ranges, diagnostics, fixes) into LSP
+//! types.
+//!
+//! Ordering: tower-lsp-server runs handlers concurrently, so every
+//! `didOpen`/`didChange`/`didClose` mutates the document store synchronously
+//! at the top of its handler, before any `.await`; the store therefore sees
+//! changes in arrival order.
+
+mod convert;
+mod handlers;
+mod hover;
+mod lint;
+mod server;
+mod state;
+
+use std::process::ExitCode;
+use std::time::Duration;
+
+use tower_lsp_server::{LspService, Server};
+
+/// Serve LSP on standard input and output until the client sends `exit` or
+/// closes the stream. Exits with 0 after a `shutdown` request, 1 otherwise
+/// (as the protocol asks).
+pub fn run_stdio() -> ExitCode {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .max_blocking_threads(16)
+        // The engine recurses over syntax trees; very long RUN scripts (thousands
+        // of continuation lines) need more than tokio's default 2 MiB.
+        .thread_stack_size(64 * 1024 * 1024)
+        .enable_all()
+        .build();
+    let runtime = match runtime {
+        Ok(runtime) => runtime,
+        Err(err) => {
+            eprintln!("dockside lsp: cannot start the async runtime: {err}");
+            return ExitCode::from(2);
+        }
+    };
+    let clean = runtime.block_on(async {
+        let (service, socket) = LspService::new(server::Backend::new);
+        let state = service.inner().state();
+        Server::new(tokio::io::stdin(), tokio::io::stdout(), socket).serve(service).await;
+        state.is_shut_down()
+    });
+    // Do not wait for a lint or a blocked stdin read still in flight.
+    runtime.shutdown_timeout(Duration::from_millis(200));
+    if clean { ExitCode::SUCCESS } else { ExitCode::FAILURE }
+}

@@ -1,0 +1,250 @@
+//! Linting open documents: settings per document (the CLI's config
+//! discovery), the rules plus ShellCheck, and the worker that pushes
+//! diagnostics after a short quiet period, for the latest version only.
+
+use std::collections::{BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, SystemTime};
+
+use dockside_rules::shellcheck::ShellCheck;
+use dockside_rules::{Diagnostic, Document, Settings, check_document, config};
+use tokio::sync::Semaphore;
+use tokio::sync::mpsc::UnboundedReceiver;
+use tokio::time::{Instant, timeout_at};
+use tower_lsp_server::Client;
+use tower_lsp_server::ls_types::{MessageType, Uri};
+
+use crate::convert;
+use crate::state::{Linted, Snapshot, State};
+
+/// How long the document must stay unchanged before it is linted: a burst of
+/// keystrokes gives one lint, of the last version.
+pub const QUIET_PERIOD: Duration = Duration::from_millis(30);
+
+/// How long a lint waits for ShellCheck (which is slow on some scripts:
+/// minutes for a RUN of thousands of `&&`-joined lines).
+pub const SHELLCHECK_BUDGET: Duration = Duration::from_secs(10);
+
+/// A loaded config file: its modification time when read, and its settings
+/// or why they could not be read.
+type LoadedConfig = (Option<SystemTime>, Result<Arc<Settings>, String>);
+
+/// A located ShellCheck binary, or why there is none.
+type Runner = Result<Arc<ShellCheck>, String>;
+
+/// Settings per config file, reloaded when the file changes on disk.
+#[derive(Default)]
+pub struct Configs {
+    loaded: Mutex<HashMap<PathBuf, LoadedConfig>>,
+    defaults: Arc<Settings>,
+}
+
+impl Configs {
+    /// The settings for a document at `path` (defaults without a path or a
+    /// config), and the reason the config could not be used, if any.
+    pub fn for_path(&self, path: Option<&Path>) -> (Arc<Settings>, Option<String>) {
+        let Some(path) = path else { return (Arc::clone(&self.defaults), None) };
+        let config_path = match config::discover(path) {
+            Ok(Some(found)) => found,
+            Ok(None) => return (Arc::clone(&self.defaults), None),
+            Err(err) => return (Arc::clone(&self.defaults), Some(err.to_string())),
+        };
+        let modified = std::fs::metadata(&config_path).and_then(|m| m.modified()).ok();
+        let mut loaded = self.loaded.lock().unwrap_or_else(|e| e.into_inner());
+        let entry = loaded.entry(config_path.clone()).or_insert_with(|| (None, Err(String::new())));
+        if entry.0.is_none() || entry.0 != modified {
+            *entry = (modified, config::load(&config_path).map(Arc::new).map_err(|e| e.to_string()));
+        }
+        match &entry.1 {
+            Ok(settings) => (Arc::clone(settings), None),
+            Err(err) => (Arc::clone(&self.defaults), Some(err.clone())),
+        }
+    }
+}
+
+/// ShellCheck runners by configured binary (`None`: from PATH).
+#[derive(Default)]
+pub struct ShellChecks {
+    runners: Mutex<HashMap<Option<PathBuf>, Runner>>,
+}
+
+impl ShellChecks {
+    fn runner(&self, settings: &Settings) -> Result<Option<Arc<ShellCheck>>, String> {
+        let config = settings.shellcheck();
+        if !config.enabled {
+            return Ok(None);
+        }
+        let mut runners = self.runners.lock().unwrap_or_else(|e| e.into_inner());
+        let runner = runners
+            .entry(config.path.clone())
+            .or_insert_with(|| ShellCheck::locate(config.path.as_deref()).map(Arc::new).map_err(|e| e.to_string()));
+        runner.clone().map(Some)
+    }
+}
+
+/// Shared by every lint of the session.
+pub struct Linter {
+    pub configs: Configs,
+    shellchecks: ShellChecks,
+    /// One ShellCheck run at a time: a slow one is not joined by another
+    /// for every keystroke.
+    shellcheck_slot: Arc<Semaphore>,
+    /// Problems already logged (ShellCheck missing...), each said once.
+    noted: Mutex<BTreeSet<String>>,
+}
+
+impl Default for Linter {
+    fn default() -> Self {
+        Linter {
+            configs: Configs::default(),
+            shellchecks: ShellChecks::default(),
+            shellcheck_slot: Arc::new(Semaphore::new(1)),
+            noted: Mutex::new(BTreeSet::new()),
+        }
+    }
+}
+
+/// What the rules found, before ShellCheck.
+struct RulesPass {
+    settings: Arc<Settings>,
+    config_error: Option<String>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl Linter {
+    /// The document's settings and the rules' diagnostics (blocking: config I/O).
+    fn rules(&self, doc: &Document, path: Option<&Path>) -> RulesPass {
+        let (settings, config_error) = self.configs.for_path(path);
+        let diagnostics = check_document(doc, &settings);
+        RulesPass { settings, config_error, diagnostics }
+    }
+
+    /// ShellCheck's diagnostics (blocking: runs the `shellcheck` process).
+    fn shellcheck(&self, doc: &Document, settings: &Settings) -> Result<Vec<Diagnostic>, String> {
+        match self.shellchecks.runner(settings)? {
+            Some(runner) => runner.diagnostics(doc, settings).map_err(|e| e.to_string()),
+            None => Ok(Vec::new()),
+        }
+    }
+
+    /// Keep the notes not said before.
+    fn first_time(&self, mut notes: Vec<String>) -> Vec<String> {
+        let mut noted = self.noted.lock().unwrap_or_else(|e| e.into_inner());
+        notes.retain(|n| noted.insert(n.clone()));
+        notes
+    }
+}
+
+/// Lint a snapshot like the CLI does: its config, the rules, then
+/// ShellCheck, each on a blocking thread. ShellCheck gets [`SHELLCHECK_BUDGET`];
+/// when it takes longer its findings are left out of this result (the run
+/// goes on and fills the engine's cache for the next lint).
+async fn lint(linter: &Arc<Linter>, client: &Client, snap: &Snapshot) -> Option<Linted> {
+    let (doc, path, lint) = (Arc::clone(&snap.doc), snap.path.clone(), Arc::clone(linter));
+    let pass = crate::server::blocking("lint", move || lint.rules(&doc, path.as_deref())).await.ok()?;
+    let RulesPass { settings, config_error, mut diagnostics } = pass;
+    let mut notes: Vec<String> = config_error.iter().cloned().collect();
+    if settings.shellcheck().enabled {
+        let deadline = Instant::now() + SHELLCHECK_BUDGET;
+        let too_slow = || {
+            format!(
+                "ShellCheck took longer than {} s on {}; its findings are left out until it finishes",
+                SHELLCHECK_BUDGET.as_secs(),
+                snap.uri.as_str()
+            )
+        };
+        match timeout_at(deadline, Arc::clone(&linter.shellcheck_slot).acquire_owned()).await {
+            Ok(Ok(permit)) => {
+                let (doc, lint, sc_settings) = (Arc::clone(&snap.doc), Arc::clone(linter), Arc::clone(&settings));
+                let run = crate::server::blocking("shellcheck", move || {
+                    let _slot = permit;
+                    lint.shellcheck(&doc, &sc_settings)
+                });
+                match timeout_at(deadline, run).await {
+                    Ok(Ok(Ok(found))) => diagnostics.extend(found),
+                    Ok(Ok(Err(err))) => notes.push(err),
+                    Ok(Err(_panicked)) => {}
+                    Err(_elapsed) => notes.push(too_slow()),
+                }
+            }
+            Ok(Err(_closed)) => {}
+            Err(_elapsed) => notes.push(too_slow()),
+        }
+    }
+    diagnostics
+        .sort_by(|a, b| (a.range.start, a.range.end, a.rule.name).cmp(&(b.range.start, b.range.end, b.rule.name)));
+    for note in linter.first_time(notes) {
+        client.log_message(MessageType::WARNING, format!("dockside: {note}")).await;
+    }
+    Some(Linted { diagnostics, settings, config_error })
+}
+
+/// The lint result for a snapshot: the cached one when it is for this
+/// version, else a new lint (stored when the document has not moved on).
+pub async fn linted(state: &State, linter: &Arc<Linter>, client: &Client, snap: &Snapshot) -> Option<Arc<Linted>> {
+    {
+        let docs = state.docs();
+        let doc = docs.get(&snap.uri)?;
+        if let Some((version, linted)) = &doc.linted
+            && *version == snap.version
+        {
+            return Some(Arc::clone(linted));
+        }
+    }
+    let linted = Arc::new(lint(linter, client, snap).await?);
+    let mut docs = state.docs();
+    if let Some(doc) = docs.get_mut(&snap.uri)
+        && doc.version == snap.version
+    {
+        doc.linted = Some((snap.version, Arc::clone(&linted)));
+    }
+    Some(linted)
+}
+
+/// The push worker: waits for changed documents, lets a burst settle, lints
+/// the latest version and publishes it unless the document changed meanwhile.
+pub async fn push_worker(state: Arc<State>, linter: Arc<Linter>, client: Client, mut changed: UnboundedReceiver<Uri>) {
+    let mut pending: BTreeSet<Uri> = BTreeSet::new();
+    loop {
+        if pending.is_empty() {
+            match changed.recv().await {
+                Some(uri) => {
+                    pending.insert(uri);
+                }
+                None => return,
+            }
+        }
+        // Coalesce: wait until no change came for a quiet period.
+        loop {
+            match tokio::time::timeout(QUIET_PERIOD, changed.recv()).await {
+                Ok(Some(uri)) => {
+                    pending.insert(uri);
+                }
+                Ok(None) => return,
+                Err(_elapsed) => break,
+            }
+        }
+        for uri in std::mem::take(&mut pending) {
+            publish(&state, &linter, &client, &uri).await;
+        }
+    }
+}
+
+/// Lint `uri` and push its diagnostics, if it is still open and unchanged.
+async fn publish(state: &State, linter: &Arc<Linter>, client: &Client, uri: &Uri) {
+    let Some(snap) = state.snapshot(uri).await else { return };
+    let Some(linted) = linted(state, linter, client, &snap).await else { return };
+    let unit = state.features().unit;
+    let diagnostics = convert::diagnostics(&snap, &linted, unit);
+    {
+        let mut docs = state.docs();
+        let Some(doc) = docs.get_mut(uri) else { return };
+        // A newer version is on its way through the worker: this one is stale.
+        if doc.version != snap.version || doc.published == Some(snap.version) {
+            return;
+        }
+        doc.published = Some(snap.version);
+    }
+    client.publish_diagnostics(uri.clone(), diagnostics, Some(snap.version)).await;
+}

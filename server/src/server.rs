@@ -1,0 +1,103 @@
+//! The `LanguageServer` implementation: every method delegates to its
+//! handler module in [`crate::handlers`].
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::Arc;
+
+use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
+use tower_lsp_server::jsonrpc::{Error, Result};
+use tower_lsp_server::ls_types::*;
+use tower_lsp_server::{Client, LanguageServer};
+
+use crate::handlers;
+use crate::lint::{self, Linter};
+use crate::state::State;
+
+pub struct Backend {
+    pub client: Client,
+    pub state: Arc<State>,
+    pub linter: Arc<Linter>,
+    /// Documents to lint and push diagnostics for (the push worker).
+    pub changed: UnboundedSender<Uri>,
+}
+
+impl Backend {
+    /// Must run inside the tokio runtime: it starts the push worker.
+    pub fn new(client: Client) -> Backend {
+        let state = Arc::new(State::new());
+        let linter = Arc::new(Linter::default());
+        let (changed, receiver) = unbounded_channel();
+        tokio::spawn(lint::push_worker(Arc::clone(&state), Arc::clone(&linter), client.clone(), receiver));
+        Backend { client, state, linter, changed }
+    }
+
+    pub fn state(&self) -> Arc<State> {
+        Arc::clone(&self.state)
+    }
+}
+
+/// Run engine work on a blocking thread. A panic is logged (stderr) and
+/// answered with an internal error; the server keeps serving.
+pub async fn blocking<T: Send + 'static>(what: &'static str, work: impl FnOnce() -> T + Send + 'static) -> Result<T> {
+    match tokio::task::spawn_blocking(work).await {
+        Ok(value) => Ok(value),
+        Err(err) => {
+            eprintln!("dockside lsp: {what} failed: {err}");
+            Err(Error::internal_error())
+        }
+    }
+}
+
+/// Run `work` here, catching a panic (logged on stderr) as `None`.
+pub fn guarded<T>(what: &str, work: impl FnOnce() -> T) -> Option<T> {
+    match catch_unwind(AssertUnwindSafe(work)) {
+        Ok(value) => Some(value),
+        Err(_) => {
+            eprintln!("dockside lsp: {what} panicked");
+            None
+        }
+    }
+}
+
+impl LanguageServer for Backend {
+    async fn initialize(&self, params: InitializeParams) -> Result<InitializeResult> {
+        Ok(handlers::lifecycle::initialize(self, params))
+    }
+
+    async fn shutdown(&self) -> Result<()> {
+        self.state.set_shut_down();
+        Ok(())
+    }
+
+    async fn did_open(&self, params: DidOpenTextDocumentParams) {
+        handlers::sync::did_open(self, params).await;
+    }
+
+    async fn did_change(&self, params: DidChangeTextDocumentParams) {
+        handlers::sync::did_change(self, params).await;
+    }
+
+    async fn did_close(&self, params: DidCloseTextDocumentParams) {
+        handlers::sync::did_close(self, params).await;
+    }
+
+    async fn diagnostic(&self, params: DocumentDiagnosticParams) -> Result<DocumentDiagnosticReportResult> {
+        handlers::diagnostics::pull(self, params).await
+    }
+
+    async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
+        handlers::code_action::code_action(self, params).await
+    }
+
+    async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
+        handlers::hover::hover(self, params).await
+    }
+
+    async fn document_symbol(&self, params: DocumentSymbolParams) -> Result<Option<DocumentSymbolResponse>> {
+        handlers::symbols::document_symbol(self, params).await
+    }
+
+    async fn folding_range(&self, params: FoldingRangeParams) -> Result<Option<Vec<FoldingRange>>> {
+        handlers::folding::folding_range(self, params).await
+    }
+}

@@ -1,0 +1,183 @@
+//! The document store: the text and syntax tree of every open document, the
+//! `Document` model built from it, and the last lint result.
+//!
+//! Edits are applied synchronously, in arrival order, to the text and the
+//! tree (`SyntaxTree::edit`, an incremental re-parse). The model is rebuilt
+//! lazily (`Document::build`), off the notification path, the first time
+//! someone needs it for the current version.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use dockside_rules::{ColumnUnit, Diagnostic, Document, LineIndex, Settings, SyntaxTree, TextRange};
+use tower_lsp_server::ls_types::{TextDocumentContentChangeEvent, Uri};
+
+use crate::convert;
+
+/// What the client told us in `initialize` that changes our answers.
+#[derive(Clone, Copy, Debug)]
+pub struct ClientFeatures {
+    /// Columns are counted in this unit (negotiated position encoding).
+    pub unit: ColumnUnit,
+    /// The client asks for diagnostics (`textDocument/diagnostic`), so we do
+    /// not push them.
+    pub pull_diagnostics: bool,
+    pub hierarchical_symbols: bool,
+    /// `WorkspaceEdit.documentChanges` (versioned edits).
+    pub document_changes: bool,
+}
+
+impl Default for ClientFeatures {
+    fn default() -> Self {
+        ClientFeatures {
+            unit: ColumnUnit::Utf16,
+            pull_diagnostics: false,
+            hierarchical_symbols: true,
+            document_changes: false,
+        }
+    }
+}
+
+/// One open document.
+pub struct Doc {
+    pub version: i32,
+    /// The file, for config discovery (`None` for untitled or non-file URIs).
+    pub path: Option<PathBuf>,
+    /// The latest text and tree, when edited since the model was built.
+    syntax: Option<SyntaxTree>,
+    /// The model; current when `syntax` is `None`.
+    built: Option<Arc<Document>>,
+    /// The last lint result and the version it is for.
+    pub linted: Option<(i32, Arc<Linted>)>,
+    /// The last version whose diagnostics were pushed.
+    pub published: Option<i32>,
+}
+
+impl Doc {
+    pub fn new(version: i32, path: Option<PathBuf>, text: String) -> Doc {
+        Doc { version, path, syntax: Some(SyntaxTree::parse(text)), built: None, linted: None, published: None }
+    }
+
+    /// Apply the changes of one `didChange`, in order, to the text and the tree.
+    pub fn apply_changes(&mut self, version: i32, changes: Vec<TextDocumentContentChangeEvent>, unit: ColumnUnit) {
+        let mut tree = self.take_syntax();
+        for change in changes {
+            match change.range {
+                None => tree = SyntaxTree::parse(change.text),
+                Some(range) => {
+                    let text = tree.text();
+                    let index = LineIndex::new(text);
+                    let start = convert::offset(&index, text, range.start, unit);
+                    let end = convert::offset(&index, text, range.end, unit).max(start);
+                    tree.edit(TextRange::new(start, end), &change.text);
+                }
+            }
+        }
+        self.syntax = Some(tree);
+        self.built = None;
+        self.version = version;
+    }
+
+    /// The current tree, taken out of the model when nobody else holds it.
+    fn take_syntax(&mut self) -> SyntaxTree {
+        if let Some(tree) = self.syntax.take() {
+            return tree;
+        }
+        match self.built.take().map(Arc::try_unwrap) {
+            Some(Ok(doc)) => doc.into_syntax(),
+            Some(Err(shared)) => shared.syntax().clone(),
+            None => SyntaxTree::parse(""),
+        }
+    }
+}
+
+/// What one lint of one version produced.
+pub struct Linted {
+    /// Rule and ShellCheck diagnostics, in position order.
+    pub diagnostics: Vec<Diagnostic>,
+    pub settings: Arc<Settings>,
+    /// The config file could not be used (the defaults were).
+    pub config_error: Option<String>,
+}
+
+/// A document at one version, for reading.
+#[derive(Clone)]
+pub struct Snapshot {
+    pub uri: Uri,
+    pub version: i32,
+    pub path: Option<PathBuf>,
+    pub doc: Arc<Document>,
+}
+
+/// Everything the handlers share.
+pub struct State {
+    docs: Mutex<HashMap<Uri, Doc>>,
+    features: Mutex<ClientFeatures>,
+    shut_down: AtomicBool,
+}
+
+impl State {
+    pub fn new() -> State {
+        State {
+            docs: Mutex::new(HashMap::new()),
+            features: Mutex::new(ClientFeatures::default()),
+            shut_down: AtomicBool::new(false),
+        }
+    }
+
+    /// The document store. A panic while it was held does not make it unusable.
+    pub fn docs(&self) -> MutexGuard<'_, HashMap<Uri, Doc>> {
+        self.docs.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub fn features(&self) -> ClientFeatures {
+        *self.features.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub fn set_features(&self, features: ClientFeatures) {
+        *self.features.lock().unwrap_or_else(|e| e.into_inner()) = features;
+    }
+
+    pub fn set_shut_down(&self) {
+        self.shut_down.store(true, Ordering::SeqCst);
+    }
+
+    pub fn is_shut_down(&self) -> bool {
+        self.shut_down.load(Ordering::SeqCst)
+    }
+
+    /// The model of `uri` at its current version, built now if needed (in a
+    /// blocking task). `None` when the document is not open.
+    pub async fn snapshot(&self, uri: &Uri) -> Option<Snapshot> {
+        let (version, path, tree) = {
+            let docs = self.docs();
+            let doc = docs.get(uri)?;
+            match (&doc.syntax, &doc.built) {
+                (None, Some(built)) => {
+                    return Some(Snapshot {
+                        uri: uri.clone(),
+                        version: doc.version,
+                        path: doc.path.clone(),
+                        doc: Arc::clone(built),
+                    });
+                }
+                (Some(tree), _) => (doc.version, doc.path.clone(), tree.clone()),
+                (None, None) => (doc.version, doc.path.clone(), SyntaxTree::parse("")),
+            }
+        };
+        let built = crate::server::blocking("build the document model", move || Document::build(tree)).await.ok()?;
+        let built = Arc::new(built);
+        let mut docs = self.docs();
+        if let Some(doc) = docs.get_mut(uri)
+            && doc.version == version
+            && doc.syntax.is_some()
+        {
+            // The model holds the same tree: keep one copy.
+            doc.syntax = None;
+            doc.built = Some(Arc::clone(&built));
+        }
+        Some(Snapshot { uri: uri.clone(), version, path, doc: built })
+    }
+}

@@ -1,0 +1,888 @@
+//! End-to-end tests of `dockside lsp`: the real binary, JSON-RPC over stdio
+//! with Content-Length framing, driven by a small client. Every read has a
+//! deadline, so a server that stops answering fails the test instead of
+//! hanging it.
+
+use std::collections::VecDeque;
+use std::fs;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::path::Path;
+use std::process::{Child, ChildStdin, Command, ExitStatus, Stdio};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
+use std::sync::{Arc, Mutex};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use dockside_rules::{ColumnUnit, LineIndex, Settings};
+use serde_json::{Value, json};
+
+/// Generous: debug builds on a shared 2-core machine, ShellCheck processes.
+const TIMEOUT: Duration = Duration::from_secs(30);
+
+// ------------------------------------------------------------------ client
+
+struct Client {
+    child: Child,
+    stdin: ChildStdin,
+    messages: Receiver<Value>,
+    /// Messages read while waiting for something else.
+    backlog: VecDeque<Value>,
+    stderr: Arc<Mutex<String>>,
+    next_id: i64,
+    /// The column unit the server agreed to.
+    unit: ColumnUnit,
+}
+
+impl Client {
+    fn start() -> Client {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_dockside"))
+            .arg("lsp")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("the binary starts");
+        let stdin = child.stdin.take().expect("stdin is piped");
+        let stdout = child.stdout.take().expect("stdout is piped");
+        let mut err_pipe = child.stderr.take().expect("stderr is piped");
+        let (tx, messages) = mpsc::channel();
+        thread::spawn(move || {
+            let mut reader = BufReader::new(stdout);
+            while let Some(message) = read_message(&mut reader) {
+                if tx.send(message).is_err() {
+                    return;
+                }
+            }
+        });
+        let stderr = Arc::new(Mutex::new(String::new()));
+        let sink = Arc::clone(&stderr);
+        thread::spawn(move || {
+            let mut buf = [0u8; 4096];
+            while let Ok(n) = err_pipe.read(&mut buf) {
+                if n == 0 {
+                    return;
+                }
+                sink.lock().unwrap().push_str(&String::from_utf8_lossy(&buf[..n]));
+            }
+        });
+        Client { child, stdin, messages, backlog: VecDeque::new(), stderr, next_id: 1, unit: ColumnUnit::Utf16 }
+    }
+
+    /// Start and initialize with these client capabilities.
+    fn with_capabilities(capabilities: Value) -> Client {
+        let mut client = Client::start();
+        let result = client
+            .request_ok("initialize", json!({ "processId": null, "rootUri": null, "capabilities": capabilities }));
+        client.unit = match result["capabilities"]["positionEncoding"].as_str() {
+            Some("utf-8") => ColumnUnit::Utf8,
+            _ => ColumnUnit::Utf16,
+        };
+        client.notify("initialized", json!({}));
+        client
+    }
+
+    /// A client that wants pushed diagnostics.
+    fn push() -> Client {
+        Client::with_capabilities(json!({}))
+    }
+
+    /// A client that pulls diagnostics (so none are pushed).
+    fn pull() -> Client {
+        Client::with_capabilities(json!({ "textDocument": { "diagnostic": { "dynamicRegistration": false } } }))
+    }
+
+    fn send(&mut self, message: &Value) {
+        let body = serde_json::to_string(message).unwrap();
+        write!(self.stdin, "Content-Length: {}\r\n\r\n{body}", body.len()).expect("the server reads its input");
+        self.stdin.flush().unwrap();
+    }
+
+    fn notify(&mut self, method: &str, params: Value) {
+        self.send(&json!({ "jsonrpc": "2.0", "method": method, "params": params }));
+    }
+
+    /// Send a request and return the whole response (`result` or `error`).
+    fn request(&mut self, method: &str, params: Value) -> Value {
+        let id = self.next_id;
+        self.next_id += 1;
+        self.send(&json!({ "jsonrpc": "2.0", "id": id, "method": method, "params": params }));
+        self.wait_for(&format!("the response to {method}"), |m| m["id"] == json!(id) && m.get("method").is_none())
+    }
+
+    fn request_ok(&mut self, method: &str, params: Value) -> Value {
+        let response = self.request(method, params);
+        assert!(response.get("error").is_none(), "{method} failed: {response}");
+        response["result"].clone()
+    }
+
+    /// The next message, answering requests from the server on the way.
+    fn next(&mut self, deadline: Instant) -> Option<Value> {
+        loop {
+            let left = deadline.checked_duration_since(Instant::now())?;
+            match self.messages.recv_timeout(left) {
+                Ok(m) if m.get("id").is_some() && m.get("method").is_some() => {
+                    self.send(&json!({ "jsonrpc": "2.0", "id": m["id"], "result": null }));
+                }
+                Ok(m) => return Some(m),
+                Err(RecvTimeoutError::Timeout | RecvTimeoutError::Disconnected) => return None,
+            }
+        }
+    }
+
+    /// The first message (backlog first) matching `pred`; others are kept.
+    fn wait_for(&mut self, what: &str, pred: impl Fn(&Value) -> bool) -> Value {
+        if let Some(i) = self.backlog.iter().position(&pred) {
+            return self.backlog.remove(i).unwrap();
+        }
+        let deadline = Instant::now() + TIMEOUT;
+        while let Some(m) = self.next(deadline) {
+            if pred(&m) {
+                return m;
+            }
+            self.backlog.push_back(m);
+        }
+        panic!("timed out waiting for {what}; seen: {:?}\nstderr: {}", self.backlog, self.stderr());
+    }
+
+    /// Every message that arrives within `window`.
+    fn collect_for(&mut self, window: Duration) -> Vec<Value> {
+        let deadline = Instant::now() + window;
+        let mut out: Vec<Value> = self.backlog.drain(..).collect();
+        while let Some(m) = self.next(deadline) {
+            out.push(m);
+        }
+        out
+    }
+
+    /// The next `publishDiagnostics` for `uri` at `version`.
+    fn published(&mut self, uri: &str, version: i64) -> Vec<Value> {
+        let m = self.wait_for(&format!("diagnostics of {uri} v{version}"), |m| {
+            m["method"] == "textDocument/publishDiagnostics"
+                && m["params"]["uri"] == uri
+                && m["params"]["version"] == json!(version)
+        });
+        m["params"]["diagnostics"].as_array().unwrap().clone()
+    }
+
+    fn open(&mut self, uri: &str, text: &str) {
+        let item = json!({ "uri": uri, "languageId": "dockerfile", "version": 1, "text": text });
+        self.notify("textDocument/didOpen", json!({ "textDocument": item }));
+    }
+
+    fn change(&mut self, uri: &str, version: i64, changes: Value) {
+        let params = json!({ "textDocument": { "uri": uri, "version": version }, "contentChanges": changes });
+        self.notify("textDocument/didChange", params);
+    }
+
+    fn pull_diagnostics(&mut self, uri: &str) -> Vec<Value> {
+        let report = self.request_ok("textDocument/diagnostic", json!({ "textDocument": { "uri": uri } }));
+        assert_eq!(report["kind"], "full", "{report}");
+        report["items"].as_array().unwrap().clone()
+    }
+
+    fn hover(&mut self, uri: &str, position: Value) -> Value {
+        self.request_ok("textDocument/hover", json!({ "textDocument": { "uri": uri }, "position": position }))
+    }
+
+    fn code_actions(&mut self, uri: &str, range: Value, only: Option<Value>) -> Vec<Value> {
+        let mut context = json!({ "diagnostics": [] });
+        if let Some(only) = only {
+            context["only"] = only;
+        }
+        let params = json!({ "textDocument": { "uri": uri }, "range": range, "context": context });
+        self.request_ok("textDocument/codeAction", params).as_array().cloned().unwrap_or_default()
+    }
+
+    /// The LSP position of byte `offset` of `text`, in the negotiated unit.
+    fn pos(&self, text: &str, offset: usize) -> Value {
+        let p = LineIndex::new(text).position(text, offset, self.unit);
+        json!({ "line": p.line, "character": p.column })
+    }
+
+    fn range(&self, text: &str, start: usize, end: usize) -> Value {
+        json!({ "start": self.pos(text, start), "end": self.pos(text, end) })
+    }
+
+    fn offset(&self, text: &str, position: &Value) -> usize {
+        let p = dockside_rules::Position {
+            line: position["line"].as_u64().unwrap() as u32,
+            column: position["character"].as_u64().unwrap() as u32,
+        };
+        LineIndex::new(text).offset(text, p, self.unit).unwrap_or(text.len())
+    }
+
+    /// Apply LSP text edits to `text` (as the editor would).
+    fn apply(&self, text: &str, edits: &[Value]) -> String {
+        let mut spans: Vec<(usize, usize, String)> = edits
+            .iter()
+            .map(|e| {
+                let start = self.offset(text, &e["range"]["start"]);
+                let end = self.offset(text, &e["range"]["end"]);
+                (start, end, e["newText"].as_str().unwrap().to_string())
+            })
+            .collect();
+        spans.sort_by_key(|s| std::cmp::Reverse((s.0, s.1)));
+        let mut out = text.to_string();
+        for (start, end, new_text) in spans {
+            out.replace_range(start..end, &new_text);
+        }
+        out
+    }
+
+    /// Apply a code action's workspace edit for `uri` to `text`.
+    fn apply_action(&self, text: &str, uri: &str, action: &Value) -> String {
+        let edit = &action["edit"];
+        let edits: Vec<Value> = if let Some(changes) = edit.get("changes") {
+            changes[uri].as_array().unwrap().clone()
+        } else {
+            let doc_edit = &edit["documentChanges"][0];
+            assert_eq!(doc_edit["textDocument"]["uri"], uri);
+            doc_edit["edits"].as_array().unwrap().clone()
+        };
+        self.apply(text, &edits)
+    }
+
+    fn stderr(&self) -> String {
+        self.stderr.lock().unwrap().clone()
+    }
+
+    /// `shutdown` (with `params: null`) and `exit`; the exit status.
+    fn shutdown(mut self) -> (ExitStatus, String) {
+        let id = self.next_id;
+        self.next_id += 1;
+        self.send(&json!({ "jsonrpc": "2.0", "id": id, "method": "shutdown", "params": null }));
+        let response = self.wait_for("the shutdown response", |m| m["id"] == json!(id));
+        assert!(response.get("error").is_none() && response["result"].is_null(), "{response}");
+        self.exit()
+    }
+
+    fn exit(mut self) -> (ExitStatus, String) {
+        self.notify("exit", json!(null));
+        let deadline = Instant::now() + TIMEOUT;
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                // Let the stderr reader drain.
+                thread::sleep(Duration::from_millis(50));
+                return (status, self.stderr());
+            }
+            assert!(Instant::now() < deadline, "the server did not exit; stderr: {}", self.stderr());
+            thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+impl Drop for Client {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// One Content-Length framed message; `None` at end of stream.
+fn read_message(reader: &mut impl BufRead) -> Option<Value> {
+    let mut length = None;
+    loop {
+        let mut line = String::new();
+        if reader.read_line(&mut line).ok()? == 0 {
+            return None;
+        }
+        let line = line.trim_end();
+        if line.is_empty() {
+            break;
+        }
+        if let Some((name, value)) = line.split_once(':')
+            && name.eq_ignore_ascii_case("content-length")
+        {
+            length = value.trim().parse::<usize>().ok();
+        }
+    }
+    let mut body = vec![0; length?];
+    reader.read_exact(&mut body).ok()?;
+    serde_json::from_slice(&body).ok()
+}
+
+// ------------------------------------------------------------------ helpers
+
+fn codes(diagnostics: &[Value]) -> Vec<String> {
+    diagnostics.iter().map(|d| d["code"].as_str().unwrap_or_default().to_string()).collect()
+}
+
+fn find<'a>(diagnostics: &'a [Value], code: &str) -> &'a Value {
+    diagnostics.iter().find(|d| d["code"] == code).unwrap_or_else(|| panic!("no {code} in {:?}", codes(diagnostics)))
+}
+
+fn file_uri(path: &Path) -> String {
+    format!("file://{}", path.display())
+}
+
+/// `(code, range)` of what the engine itself reports for `text` with default
+/// settings, in `unit` (ShellCheck findings are not included).
+fn engine_diagnostics(text: &str, unit: ColumnUnit) -> Vec<(String, Value)> {
+    let index = LineIndex::new(text);
+    let pos = |o: usize| {
+        let p = index.position(text, o, unit);
+        json!({ "line": p.line, "character": p.column })
+    };
+    dockside_rules::check(text, &Settings::default())
+        .diagnostics
+        .iter()
+        .map(|d| (d.rule.name.to_string(), json!({ "start": pos(d.range.start), "end": pos(d.range.end) })))
+        .collect()
+}
+
+fn rule_diagnostics(diagnostics: &[Value]) -> Vec<(String, Value)> {
+    diagnostics
+        .iter()
+        .filter(|d| !d["code"].as_str().unwrap().starts_with("SC"))
+        .map(|d| (d["code"].as_str().unwrap().to_string(), d["range"].clone()))
+        .collect()
+}
+
+/// The edit that replaces `len` bytes `delta` bytes into the first `needle`.
+fn at_and_after(text: &str, needle: &str, delta: usize, len: usize, new_text: &str) -> (usize, usize, String) {
+    let at = text.find(needle).unwrap_or_else(|| panic!("{needle:?} in {text:?}")) + delta;
+    (at, at + len, new_text.to_string())
+}
+
+fn hover_text(hover: &Value) -> String {
+    hover["contents"]["value"].as_str().unwrap_or_else(|| panic!("no Markdown hover: {hover}")).to_string()
+}
+
+// ------------------------------------------------------------------ tests
+
+#[test]
+fn initialize_negotiates_the_position_encoding() {
+    let offered = json!({ "general": { "positionEncodings": ["utf-32", "utf-8", "utf-16"] } });
+    let mut client = Client::start();
+    let result = client.request_ok("initialize", json!({ "processId": null, "capabilities": offered }));
+    let caps = &result["capabilities"];
+    assert_eq!(caps["positionEncoding"], "utf-8");
+    assert_eq!(caps["textDocumentSync"]["change"], 2, "incremental sync: {caps}");
+    assert_eq!(caps["textDocumentSync"]["openClose"], true);
+    assert_eq!(caps["diagnosticProvider"]["identifier"], "dockside");
+    assert_eq!(caps["hoverProvider"], true);
+    assert_eq!(caps["documentSymbolProvider"], true);
+    assert_eq!(caps["foldingRangeProvider"], true);
+    let kinds = caps["codeActionProvider"]["codeActionKinds"].as_array().unwrap();
+    assert!(kinds.contains(&json!("quickfix")) && kinds.contains(&json!("source.fixAll.dockside")), "{kinds:?}");
+    assert_eq!(result["serverInfo"]["name"], "dockside");
+
+    let mut plain = Client::start();
+    let result = plain.request_ok("initialize", json!({ "processId": null, "capabilities": {} }));
+    assert_eq!(result["capabilities"]["positionEncoding"], "utf-16");
+    let only16 = json!({ "general": { "positionEncodings": ["utf-16"] } });
+    let mut other = Client::start();
+    let result = other.request_ok("initialize", json!({ "processId": null, "capabilities": only16 }));
+    assert_eq!(result["capabilities"]["positionEncoding"], "utf-16");
+}
+
+/// 50 single-character edits sent back to back, with non-ASCII text and
+/// deletions: the server ends with exactly the client's text, and publishes
+/// for the last version only.
+#[test]
+fn a_burst_of_edits_yields_the_final_text_and_one_result() {
+    for encodings in [json!(["utf-16"]), json!(["utf-8", "utf-16"])] {
+        let mut client = Client::with_capabilities(json!({ "general": { "positionEncodings": encodings } }));
+        let uri = "untitled:burst-Dockerfile";
+        let mut text = String::from("FROM alpine:3.19\n");
+        client.open(uri, &text);
+        client.published(uri, 1);
+
+        // Type this at the end, one character per edit; then change the tag
+        // (delete "19", type "20") and delete the emoji of the label.
+        type Step = Box<dyn Fn(&str) -> (usize, usize, String)>;
+        let typed = "# é中😀\nRUN apt-get install curl\nLABEL x=\"ü😀\"\n# end\n";
+        let mut steps: Vec<Step> = Vec::new();
+        for c in typed.chars() {
+            steps.push(Box::new(move |t: &str| (t.len(), t.len(), c.to_string())));
+        }
+        steps.push(Box::new(|t: &str| at_and_after(t, "3.19", 2, 1, "")));
+        steps.push(Box::new(|t: &str| at_and_after(t, "3.9", 2, 1, "")));
+        steps.push(Box::new(|t: &str| at_and_after(t, "3.\n", 2, 0, "2")));
+        steps.push(Box::new(|t: &str| at_and_after(t, "3.2\n", 3, 0, "0")));
+        steps.push(Box::new(|t: &str| at_and_after(t, "ü😀", 'ü'.len_utf8(), '😀'.len_utf8(), "")));
+        let mut version = 1;
+        for step in &steps {
+            let (start, end, new_text) = step(&text);
+            let range = client.range(&text, start, end);
+            text.replace_range(start..end, &new_text);
+            version += 1;
+            client.change(uri, version, json!([{ "range": range, "text": new_text }]));
+        }
+        assert!(version > 50, "{version}");
+        assert_eq!(text, "FROM alpine:3.20\n# é中😀\nRUN apt-get install curl\nLABEL x=\"ü\"\n# end\n");
+
+        let diagnostics = client.published(uri, version);
+        assert_eq!(rule_diagnostics(&diagnostics), engine_diagnostics(&text, client.unit));
+        assert!(codes(&diagnostics).contains(&"apt-get-missing-yes".to_string()));
+
+        // Coalesced: no result for an older version after (or instead of) the last one.
+        let later = client.collect_for(Duration::from_millis(300));
+        let stale: Vec<&Value> = later
+            .iter()
+            .chain(client.backlog.iter())
+            .filter(|m| m["method"] == "textDocument/publishDiagnostics")
+            .filter(|m| m["params"]["version"].as_i64().unwrap_or(0) < version)
+            .collect();
+        assert!(stale.len() <= 2, "the burst was not coalesced: {} early results", stale.len());
+
+        // The server's text is the client's: the fix-all edit applies cleanly.
+        let actions = client.code_actions(uri, client.range(&text, 0, 0), Some(json!(["source.fixAll"])));
+        assert_eq!(actions.len(), 1, "{actions:?}");
+        let fixed = client.apply_action(&text, uri, &actions[0]);
+        assert_eq!(fixed, dockside_rules::fix(&text, &Settings::default(), false).text);
+    }
+}
+
+/// Positions of diagnostics, edits and hovers after é, 中 and an emoji, in
+/// both encodings.
+#[test]
+fn non_ascii_text_maps_to_the_right_columns_in_both_encodings() {
+    let text = "# é 中 😀 comment\nARG VERSION=1.2\nFROM alpine:3.19\nARG VERSION\n\
+                LABEL note=\"é中😀\" version=\"${VERSION}\"\nRUN echo \"é中😀\" && apt-get install curl\n";
+    for (offered, unit) in [(json!(["utf-8"]), ColumnUnit::Utf8), (json!([]), ColumnUnit::Utf16)] {
+        let mut client = Client::with_capabilities(json!({ "general": { "positionEncodings": offered } }));
+        assert_eq!(client.unit, unit);
+        let uri = "untitled:non-ascii";
+        client.open(uri, text);
+        let diagnostics = client.published(uri, 1);
+        let missing_yes = find(&diagnostics, "apt-get-missing-yes");
+        let apt = text.find("apt-get").unwrap();
+        assert_eq!(missing_yes["range"]["start"], client.pos(text, apt), "{unit:?}");
+        let expected_column = match unit {
+            ColumnUnit::Utf8 => "RUN echo \"é中😀\" && ".len(),
+            _ => "RUN echo \"é中😀\" && ".encode_utf16().count(),
+        };
+        assert_eq!(missing_yes["range"]["start"]["character"], expected_column);
+        assert_eq!(rule_diagnostics(&diagnostics), engine_diagnostics(text, unit));
+
+        // The variable after the emoji.
+        let var = text.find("${VERSION}").unwrap();
+        let hover = client.hover(uri, client.pos(text, var + 3));
+        assert!(hover_text(&hover).contains("`1.2`"), "{hover}");
+        assert_eq!(hover["range"], client.range(text, var, var + "${VERSION}".len()));
+
+        // An edit after the emoji: `-y ` before `curl`.
+        let curl = text.find("curl").unwrap();
+        client.change(uri, 2, json!([{ "range": client.range(text, curl, curl), "text": "-y " }]));
+        let after = client.published(uri, 2);
+        assert!(!codes(&after).contains(&"apt-get-missing-yes".to_string()), "{:?}", codes(&after));
+        let mut edited = text.to_string();
+        edited.insert_str(curl, "-y ");
+        assert_eq!(rule_diagnostics(&after), engine_diagnostics(&edited, unit));
+    }
+}
+
+#[test]
+fn pushed_diagnostics_carry_codes_links_severities_tags_and_related_information() {
+    let mut client = Client::push();
+    let uri = "untitled:push";
+    let text = "FROM alpine:3.19 AS base\nFROM alpine:3.19 AS base\nMAINTAINER me\nLABEL Foo=1\n\
+                RUN apt-get install curl && echo $1\n";
+    client.open(uri, text);
+    let diagnostics = client.published(uri, 1);
+
+    let maintainer = find(&diagnostics, "maintainer-deprecated");
+    assert_eq!(maintainer["source"], "dockside");
+    assert_eq!(maintainer["severity"], 1);
+    assert_eq!(maintainer["tags"], json!([2]), "DEPRECATED");
+    let href = maintainer["codeDescription"]["href"].as_str().unwrap();
+    assert!(href.ends_with("/docs/rules/maintainer-deprecated.md"), "{href}");
+    assert_eq!(find(&diagnostics, "apt-get-missing-yes")["severity"], 2);
+    assert_eq!(find(&diagnostics, "apt-get-installs-recommends")["severity"], 3);
+    assert_eq!(find(&diagnostics, "invalid-label-key")["severity"], 4);
+    assert!(find(&diagnostics, "apt-get-missing-yes").get("tags").is_none());
+
+    let duplicate = find(&diagnostics, "duplicate-stage-name");
+    let related = duplicate["relatedInformation"].as_array().expect("related information");
+    assert_eq!(related[0]["location"]["uri"], uri);
+    let first = text.find("base").unwrap();
+    assert_eq!(related[0]["location"]["range"], client.range(text, first, first + 4));
+
+    // ShellCheck findings are merged in, as in the CLI.
+    let sc = find(&diagnostics, "SC2086");
+    assert_eq!(sc["source"], "dockside");
+    let dollar = text.find("$1").unwrap();
+    assert_eq!(sc["range"]["start"], client.pos(text, dollar));
+    assert!(sc["codeDescription"]["href"].as_str().unwrap().contains("shellcheck.net/wiki/SC2086"));
+
+    // Closing clears them.
+    client.notify("textDocument/didClose", json!({ "textDocument": { "uri": uri } }));
+    let cleared = client.wait_for("cleared diagnostics", |m| {
+        m["method"] == "textDocument/publishDiagnostics" && m["params"]["diagnostics"] == json!([])
+    });
+    assert_eq!(cleared["params"]["uri"], uri);
+    let (status, stderr) = client.shutdown();
+    assert!(status.success(), "{stderr}");
+}
+
+#[test]
+fn pulled_diagnostics_are_reported_and_none_are_pushed() {
+    let mut client = Client::pull();
+    let uri = "untitled:pull";
+    let text = "FROM alpine:3.19\nMAINTAINER me\n";
+    client.open(uri, text);
+    let report = client.request_ok("textDocument/diagnostic", json!({ "textDocument": { "uri": uri } }));
+    assert_eq!(report["kind"], "full");
+    let items = report["items"].as_array().unwrap();
+    assert_eq!(codes(items), ["maintainer-deprecated"]);
+    let result_id = report["resultId"].as_str().unwrap().to_string();
+
+    let again = client.request_ok(
+        "textDocument/diagnostic",
+        json!({ "textDocument": { "uri": uri }, "previousResultId": result_id }),
+    );
+    assert_eq!(again["kind"], "unchanged", "{again}");
+
+    let end = text.len();
+    client.change(uri, 2, json!([{ "range": client.range(text, end, end), "text": "RUN apt-get install -y curl\n" }]));
+    let items = client.pull_diagnostics(uri);
+    assert!(codes(&items).contains(&"apt-get-unpinned-package".to_string()), "{:?}", codes(&items));
+
+    let pushed: Vec<Value> = client
+        .collect_for(Duration::from_millis(300))
+        .into_iter()
+        .filter(|m| m["method"] == "textDocument/publishDiagnostics")
+        .collect();
+    assert!(pushed.is_empty(), "a pull client got pushed diagnostics: {pushed:?}");
+}
+
+#[test]
+fn config_is_discovered_per_document_like_the_cli() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = "FROM alpine:3.19\nRUN apt-get install curl\n";
+    let configured = dir.path().join("configured");
+    let hadolint = dir.path().join("hadolint");
+    let plain = dir.path().join("plain");
+    let broken = dir.path().join("broken");
+    for d in [&configured, &hadolint, &plain, &broken] {
+        fs::create_dir_all(d.join("sub")).unwrap();
+    }
+    fs::write(configured.join("dockside.toml"), "ignore = [\"apt-get-missing-yes\"]\n").unwrap();
+    fs::write(hadolint.join(".hadolint.yaml"), "ignored:\n  - DL3008\n").unwrap();
+    fs::write(broken.join("dockside.toml"), "ignore = [\"no-such-rule\"]\n").unwrap();
+
+    let mut client = Client::pull();
+    let mut diagnostics_of = |root: &Path| {
+        let file = root.join("sub").join("Dockerfile");
+        let uri = file_uri(&file);
+        client.open(&uri, text);
+        client.pull_diagnostics(&uri)
+    };
+    let plain_codes = codes(&diagnostics_of(&plain));
+    assert!(
+        plain_codes.contains(&"apt-get-missing-yes".to_string())
+            && plain_codes.contains(&"apt-get-unpinned-package".to_string())
+    );
+    let configured_codes = codes(&diagnostics_of(&configured));
+    assert!(!configured_codes.contains(&"apt-get-missing-yes".to_string()), "{configured_codes:?}");
+    assert!(configured_codes.contains(&"apt-get-unpinned-package".to_string()));
+    let hadolint_codes = codes(&diagnostics_of(&hadolint));
+    assert!(!hadolint_codes.contains(&"apt-get-unpinned-package".to_string()), "{hadolint_codes:?}");
+    assert!(hadolint_codes.contains(&"apt-get-missing-yes".to_string()));
+    let broken_diagnostics = diagnostics_of(&broken);
+    let error = find(&broken_diagnostics, "config-error");
+    assert!(error["message"].as_str().unwrap().contains("no-such-rule"), "{error}");
+    assert!(codes(&broken_diagnostics).contains(&"apt-get-missing-yes".to_string()), "the defaults apply");
+}
+
+#[test]
+fn code_actions_fix_ignore_and_fix_all() {
+    let mut client =
+        Client::with_capabilities(json!({ "workspace": { "workspaceEdit": { "documentChanges": true } } }));
+    let uri = "untitled:actions";
+    let text = "# syntax=docker/dockerfile:1\nFROM alpine:3.19 AS build\n  RUN apt-get install curl\n";
+    client.open(uri, text);
+    client.published(uri, 1);
+    let apt = text.find("apt-get").unwrap();
+    let actions = client.code_actions(uri, client.range(text, apt, apt), None);
+    let titles: Vec<&str> = actions.iter().map(|a| a["title"].as_str().unwrap()).collect();
+    let by_title = |prefix: &str| {
+        actions
+            .iter()
+            .find(|a| a["title"].as_str().unwrap().starts_with(prefix))
+            .unwrap_or_else(|| panic!("no action `{prefix}…` in {titles:?}"))
+    };
+
+    // The safe fix of apt-get-missing-yes: preferred, versioned edit.
+    let safe = actions
+        .iter()
+        .find(|a| {
+            a["kind"] == "quickfix"
+                && a["diagnostics"][0]["code"] == "apt-get-missing-yes"
+                && a.get("isPreferred") == Some(&json!(true))
+        })
+        .unwrap_or_else(|| panic!("no preferred fix in {titles:?}"));
+    assert_eq!(safe["edit"]["documentChanges"][0]["textDocument"]["version"], 1);
+    let fixed = client.apply_action(text, uri, safe);
+    assert!(fixed.contains("apt-get install -y curl") || fixed.contains("apt-get -y install curl"), "{fixed}");
+
+    // The unsafe fix of apt-get-installs-recommends: marked, not preferred.
+    let unsafe_fix = actions
+        .iter()
+        .find(|a| {
+            a["diagnostics"][0]["code"] == "apt-get-installs-recommends"
+                && !a["title"].as_str().unwrap().starts_with("Ignore")
+        })
+        .unwrap_or_else(|| panic!("no unsafe fix in {titles:?}"));
+    assert!(unsafe_fix["title"].as_str().unwrap().ends_with("(unsafe)"), "{unsafe_fix}");
+    assert_eq!(unsafe_fix["isPreferred"], false);
+
+    // Ignore for this instruction: a pragma above it, indented like it.
+    let ignore = by_title("Ignore apt-get-missing-yes for this instruction");
+    let ignored = client.apply_action(text, uri, ignore);
+    assert_eq!(
+        ignored,
+        "# syntax=docker/dockerfile:1\nFROM alpine:3.19 AS build\n  # dockside ignore=apt-get-missing-yes\n  RUN apt-get install curl\n"
+    );
+    // ...and it works: the server no longer reports it.
+    client.change(uri, 2, json!([{ "text": ignored }]));
+    let after = client.published(uri, 2);
+    assert!(!codes(&after).contains(&"apt-get-missing-yes".to_string()), "{:?}", codes(&after));
+    // A second rule joins the same pragma.
+    let apt = ignored.find("apt-get install").unwrap();
+    let actions = client.code_actions(uri, client.range(&ignored, apt, apt), Some(json!(["quickfix"])));
+    let second = actions
+        .iter()
+        .find(|a| {
+            a["title"] == "Ignore apt-get-unpinned-package for this instruction"
+                || a["title"] == "Ignore apt-get-installs-recommends for this instruction"
+        })
+        .expect("an ignore action");
+    let both = client.apply_action(&ignored, uri, second);
+    assert!(both.contains("  # dockside ignore=apt-get-missing-yes,apt-get-"), "{both}");
+    assert!(actions.iter().all(|a| a["kind"] == "quickfix"), "only quick fixes were asked for");
+
+    // Ignore in this file: after the parser directives.
+    let file_wide = by_title("Ignore apt-get-missing-yes in this file");
+    let global = client.apply_action(text, uri, file_wide);
+    assert_eq!(
+        global,
+        "# syntax=docker/dockerfile:1\n# dockside global ignore=apt-get-missing-yes\nFROM alpine:3.19 AS build\n  RUN apt-get install curl\n"
+    );
+
+    // Fix all: the engine's safe fixes, as one edit.
+    client.change(uri, 3, json!([{ "text": text }]));
+    client.published(uri, 3);
+    let fix_all = client.code_actions(uri, client.range(text, 0, 0), Some(json!(["source.fixAll.dockside"])));
+    assert_eq!(fix_all.len(), 1, "{fix_all:?}");
+    assert_eq!(fix_all[0]["kind"], "source.fixAll.dockside");
+    let all = client.apply_action(text, uri, &fix_all[0]);
+    assert_eq!(all, dockside_rules::fix(text, &Settings::default(), false).text);
+    assert_ne!(all, text);
+    // Asking for `source` includes it; a clean file has none.
+    assert_eq!(client.code_actions(uri, client.range(text, 0, 0), Some(json!(["source"]))).len(), 1);
+    let clean = "FROM alpine:3.19\n";
+    client.change(uri, 4, json!([{ "text": clean }]));
+    assert!(client.code_actions(uri, client.range(clean, 0, 0), Some(json!(["source.fixAll"]))).is_empty());
+}
+
+#[test]
+fn hover_explains_keywords_pragmas_diagnostics_and_variables() {
+    let mut client = Client::pull();
+    let uri = "untitled:hover";
+    let text = "ARG BASE=alpine\nARG TAG=3.19\nFROM ${BASE}:${TAG} AS build\nENV APP_HOME=/srv/app\n\
+                # hadolint ignore=DL3008\nRUN apt-get install -y curl && cd $APP_HOME\n\
+                # dockside ignore=apt-get-installs-recommends\nRUN apt-get install -y --no-install-recommends wget=1 \\\n    && echo \"${HOME}\"\n\
+                MAINTAINER me\n";
+    client.open(uri, text);
+    let at = |needle: &str, delta: usize| text.find(needle).unwrap_or_else(|| panic!("{needle}")) + delta;
+
+    let run = hover_text(&client.hover(uri, client.pos(text, at("RUN", 1))));
+    assert!(run.contains("**RUN**") && run.contains("```dockerfile\nRUN [--mount="), "{run}");
+    let from = client.hover(uri, client.pos(text, at("FROM", 0)));
+    assert_eq!(from["range"], client.range(text, at("FROM", 0), at("FROM", 4)));
+
+    let pragma = hover_text(&client.hover(uri, client.pos(text, at("DL3008", 2))));
+    assert!(pragma.contains("apt-get-unpinned-package") && pragma.contains("## What it does"), "{pragma}");
+    let dockside_pragma = hover_text(&client.hover(uri, client.pos(text, at("=apt-get-installs-recommends", 3))));
+    assert!(dockside_pragma.contains("**apt-get-installs-recommends** (DL3015)"), "{dockside_pragma}");
+
+    // A diagnostic's range: the message and the rule's docs.
+    let maintainer = hover_text(&client.hover(uri, client.pos(text, at("MAINTAINER", 2))));
+    assert!(maintainer.contains("**MAINTAINER**"), "{maintainer}");
+    assert!(maintainer.contains("**maintainer-deprecated**") && maintainer.contains("Fix safety"), "{maintainer}");
+    let curl = hover_text(&client.hover(uri, client.pos(text, at("cd $APP_HOME", 0))));
+    assert!(curl.contains("cd-instead-of-workdir"), "{curl}");
+
+    // Variables: global ARGs in FROM, ENV in the stage, undeclared ones.
+    let base = hover_text(&client.hover(uri, client.pos(text, at("${BASE}", 2))));
+    assert!(base.contains("`alpine`") && base.contains("Declared on line 1: `ARG BASE=alpine`"), "{base}");
+    let home = hover_text(&client.hover(uri, client.pos(text, at("$APP_HOME", 1))));
+    assert!(home.contains("`/srv/app`") && home.contains("line 4"), "{home}");
+    // A shell variable no ARG or ENV declares is the shell's business.
+    let shell_var = client.hover(uri, client.pos(text, at("${HOME}", 3)));
+    assert!(shell_var.is_null() || !hover_text(&shell_var).contains("`HOME`"), "{shell_var}");
+
+    // Nothing to say: null, not an error.
+    assert!(client.hover(uri, client.pos(text, at("alpine\n", 2))).is_null());
+}
+
+#[test]
+fn document_symbols_and_folding_ranges() {
+    let mut client = Client::with_capabilities(json!({
+        "textDocument": { "documentSymbol": { "hierarchicalDocumentSymbolSupport": true } }
+    }));
+    let uri = "untitled:outline";
+    let text = "# Build the app.\n# Two stages.\nARG GO=1.22\nFROM golang:${GO} AS build\nRUN go build \\\n    -o /app \\\n    ./...\n\
+                COPY <<EOF /etc/app.conf\nkey=value\nother=1\nEOF\n\nFROM alpine:3.19\nCOPY --from=build /app /app\nCMD [\"/app\"]\n";
+    client.open(uri, text);
+    let line_of = |needle: &str| text[..text.find(needle).unwrap()].matches('\n').count() as u64;
+
+    let symbols = client.request_ok("textDocument/documentSymbol", json!({ "textDocument": { "uri": uri } }));
+    let symbols = symbols.as_array().unwrap();
+    let names: Vec<&str> = symbols.iter().map(|s| s["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["ARG", "build", "alpine:3.19"]);
+    let build = &symbols[1];
+    assert_eq!(build["detail"], "FROM golang:${GO} AS build");
+    assert_eq!(build["range"]["start"]["line"], line_of("FROM golang"));
+    assert_eq!(build["range"]["end"]["line"], line_of("EOF\n\n"));
+    let children: Vec<&str> =
+        build["children"].as_array().unwrap().iter().map(|c| c["name"].as_str().unwrap()).collect();
+    assert_eq!(children, ["RUN", "COPY"]);
+    assert_eq!(build["children"][0]["detail"], "go build");
+    let second: Vec<&str> =
+        symbols[2]["children"].as_array().unwrap().iter().map(|c| c["name"].as_str().unwrap()).collect();
+    assert_eq!(second, ["COPY", "CMD"]);
+
+    let folds = client.request_ok("textDocument/foldingRange", json!({ "textDocument": { "uri": uri } }));
+    let folds: Vec<(u64, u64, String)> = folds
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["startLine"].as_u64().unwrap(),
+                f["endLine"].as_u64().unwrap(),
+                f["kind"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect();
+    let expect = [
+        (0, 1, "comment"),                                      // the comment block
+        (line_of("FROM golang"), line_of("EOF\n\n"), "region"), // the first stage
+        (line_of("RUN go"), line_of("./..."), ""),              // a multi-line instruction
+        (line_of("COPY <<EOF"), line_of("EOF\n\n"), ""),        // the heredoc
+        (line_of("FROM alpine"), line_of("CMD"), "region"),     // the second stage
+    ];
+    for (start, end, kind) in expect {
+        assert!(folds.contains(&(start, end, kind.to_string())), "missing {start}-{end} {kind}: {folds:?}");
+    }
+    assert_eq!(folds.len(), expect.len(), "{folds:?}");
+
+    // Without hierarchical support: flat symbols with their container.
+    let mut flat = Client::push();
+    flat.open(uri, text);
+    let symbols = flat.request_ok("textDocument/documentSymbol", json!({ "textDocument": { "uri": uri } }));
+    let run = symbols.as_array().unwrap().iter().find(|s| s["name"] == "RUN").unwrap();
+    assert_eq!(run["containerName"], "build");
+    assert_eq!(run["location"]["uri"], uri);
+}
+
+#[test]
+fn unknown_documents_bad_positions_and_unknown_methods_get_answers() {
+    let mut client = Client::pull();
+    let missing = "untitled:never-opened";
+    let origin = json!({ "line": 0, "character": 0 });
+    assert!(client.hover(missing, origin.clone()).is_null());
+    assert!(client.code_actions(missing, json!({ "start": origin, "end": origin }), None).is_empty());
+    for method in ["textDocument/documentSymbol", "textDocument/foldingRange"] {
+        assert!(client.request_ok(method, json!({ "textDocument": { "uri": missing } })).is_null(), "{method}");
+    }
+    assert!(client.pull_diagnostics(missing).is_empty());
+    // Changes to and closes of unknown documents are ignored.
+    client.change(missing, 2, json!([{ "text": "FROM x\n" }]));
+    client.notify("textDocument/didClose", json!({ "textDocument": { "uri": missing } }));
+
+    let uri = "untitled:bounds";
+    let text = "FROM alpine:3.19\nRUN echo hi\n";
+    client.open(uri, text);
+    for position in [
+        json!({ "line": 999, "character": 0 }),
+        json!({ "line": 1, "character": 999 }),
+        json!({ "line": 2, "character": 5 }),
+    ] {
+        let response =
+            client.request("textDocument/hover", json!({ "textDocument": { "uri": uri }, "position": position }));
+        assert!(response.get("error").is_none(), "{response}");
+        let range = json!({ "start": position, "end": { "line": 5000, "character": 5000 } });
+        client.code_actions(uri, range, None);
+    }
+    // An edit with a range past the end appends.
+    client.change(uri, 2, json!([{ "range": { "start": { "line": 50, "character": 0 }, "end": { "line": 60, "character": 3 } }, "text": "MAINTAINER me\n" }]));
+    assert!(codes(&client.pull_diagnostics(uri)).contains(&"maintainer-deprecated".to_string()));
+
+    let unknown = client.request("dockside/noSuchMethod", json!({}));
+    assert_eq!(unknown["error"]["code"], -32601, "{unknown}");
+    let invalid = client.request("textDocument/hover", json!({ "textDocument": 5 }));
+    assert_eq!(invalid["error"]["code"], -32602, "{invalid}");
+    client.notify("dockside/noSuchNotification", json!({}));
+    client.notify("$/cancelRequest", json!({ "id": 12345 }));
+
+    // A document of garbage still gets diagnostics, and the server goes on.
+    let mut seed: u32 = 7;
+    let garbage: String = (0..20_000)
+        .map(|_| {
+            seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+            char::from_u32((seed >> 16) % 0x2FF).filter(|c| *c != '\r').unwrap_or('?')
+        })
+        .collect();
+    client.open("untitled:garbage", &garbage);
+    client.pull_diagnostics("untitled:garbage");
+    // A RUN of 20,000 continuation lines (ShellCheck off: it needs minutes
+    // and gigabytes for such a script, which is its own problem).
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("dockside.toml"), "shellcheck = false\n").unwrap();
+    let long_uri = file_uri(&dir.path().join("Dockerfile"));
+    let long_run = format!("FROM alpine:3.19\nRUN echo start{}\n", " \\\n  && echo more".repeat(20_000));
+    client.open(&long_uri, &long_run);
+    assert!(codes(&client.pull_diagnostics(&long_uri)).is_empty());
+    let symbols = client.request_ok("textDocument/documentSymbol", json!({ "textDocument": { "uri": long_uri } }));
+    assert!(symbols.as_array().unwrap().iter().any(|s| s["name"] == "RUN"), "{symbols}");
+
+    // shutdown with `params: null`, then requests are refused, then exit 0.
+    let id = client.next_id;
+    client.next_id += 1;
+    client.send(&json!({ "jsonrpc": "2.0", "id": id, "method": "shutdown", "params": null }));
+    let response = client.wait_for("the shutdown response", |m| m["id"] == json!(id));
+    assert!(response.get("error").is_none(), "{response}");
+    let refused = client.request("textDocument/hover", json!({ "textDocument": { "uri": uri }, "position": origin }));
+    assert_eq!(refused["error"]["code"], -32600, "{refused}");
+    let (status, stderr) = client.exit();
+    assert!(status.success(), "exit after shutdown is clean: {status:?}\n{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+#[test]
+fn exit_without_shutdown_is_an_error_exit() {
+    let client = Client::push();
+    let (status, _) = client.exit();
+    assert_eq!(status.code(), Some(1));
+}
+
+/// A ShellCheck that never finishes in time costs its findings, not the
+/// diagnostics: the rules' answer comes after the time budget, and the
+/// editor is told why ShellCheck's part is missing.
+#[test]
+fn a_slow_shellcheck_does_not_hold_up_diagnostics() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let fake = dir.path().join("slow-shellcheck");
+    fs::write(&fake, "#!/bin/sh\nsleep 20\n").unwrap();
+    fs::set_permissions(&fake, fs::Permissions::from_mode(0o755)).unwrap();
+    fs::write(dir.path().join("dockside.toml"), format!("shellcheck-path = {:?}\n", fake.display().to_string()))
+        .unwrap();
+    let uri = file_uri(&dir.path().join("Dockerfile"));
+    let mut client = Client::pull();
+    client.open(&uri, "FROM alpine:3.19\nRUN apt-get install curl && echo $1\n");
+    let started = Instant::now();
+    let items = client.pull_diagnostics(&uri);
+    assert!(started.elapsed() < Duration::from_secs(19), "waited for ShellCheck: {:?}", started.elapsed());
+    assert!(codes(&items).contains(&"apt-get-missing-yes".to_string()), "{:?}", codes(&items));
+    assert!(!codes(&items).iter().any(|c| c.starts_with("SC")), "{:?}", codes(&items));
+    let note = client.wait_for("a note about ShellCheck", |m| {
+        m["method"] == "window/logMessage"
+            && m["params"]["message"].as_str().unwrap_or("").contains("ShellCheck took longer")
+    });
+    assert_eq!(note["params"]["type"], 2, "a warning");
+}
