@@ -78,6 +78,15 @@ impl ShellChecks {
     }
 
     pub fn notes(&self) -> Vec<String> {
-        self.notes.lock().unwrap_or_else(|e| e.into_inner()).clone()
+        let mut notes = self.notes.lock().unwrap_or_else(|e| e.into_inner()).clone();
+        let runners = self.runners.lock().unwrap_or_else(|e| e.into_inner());
+        let skipped: usize = runners.values().filter_map(|r| r.as_ref().ok()).map(|r| r.skipped()).sum();
+        if skipped > 0 {
+            notes.push(format!(
+                "{skipped} RUN script(s) of more than {} commands were not checked by shellcheck",
+                dockside_rules::shellcheck::MAX_SCRIPT_STATEMENTS
+            ));
+        }
+        notes
     }
 }

@@ -141,3 +141,23 @@ fn pair_keys_and_values_are_unquoted_and_complete() {
     assert_eq!(empty.value.as_ref().map(|v| v.value()).as_deref(), Some(""), "`ARG EMPTY=` has an empty value");
     assert_eq!(doc.instructions[4].pairs[0].value.as_ref().unwrap().value(), "v w");
 }
+
+#[test]
+fn a_run_chaining_thousands_of_commands_does_not_overflow_the_stack() {
+    // Run on a thread with a small stack: recursion over the bash tree
+    // (one level per `&&`) would overflow it.
+    let handle = std::thread::Builder::new()
+        .stack_size(256 * 1024)
+        .spawn(|| {
+            let mut source = String::from("FROM debian:12\nRUN true");
+            for i in 0..20_000 {
+                source.push_str(&format!(" \\\n && echo {i}"));
+            }
+            source.push('\n');
+            let doc = Document::parse(&source);
+            assert_eq!(doc.instructions[1].script.as_ref().unwrap().commands.len(), 20_001);
+            check(&source, &Settings::default()).diagnostics.len()
+        })
+        .unwrap();
+    handle.join().expect("no stack overflow");
+}

@@ -15,7 +15,7 @@ use crate::syntax::{LineIndex, SyntaxError, SyntaxTree};
 
 pub use image::ImageRef;
 pub use scope::{PREDEFINED_ARGS, Scope};
-pub use shell::{Segment, ShellArg, ShellCommand, ShellScript};
+pub use shell::{Segment, ShellArg, ShellCommand, ShellScript, for_each_node};
 pub use suppress::{Pragma, Suppressions};
 pub use word::{Expanded, Expansion, Part, Word};
 

@@ -36,6 +36,8 @@ pub struct ShellCommand {
     pub args: Vec<ShellArg>,
     /// The whole command, in Dockerfile coordinates.
     pub range: TextRange,
+    /// The whole command in the script's own text (what `tree` indexes).
+    pub logical: std::ops::Range<usize>,
     /// Leading `VAR=value` assignments.
     pub env: Vec<String>,
     /// Part of a pipeline (`a | b`).
@@ -111,7 +113,7 @@ impl ShellScript {
             shell: vec!["/bin/sh".to_string(), "-c".to_string()],
         };
         let mut commands = Vec::new();
-        collect_commands(script.tree.root_node(), &script, false, &mut commands);
+        collect_commands(script.tree.root_node(), &script, &mut commands);
         script.commands = commands;
         script
     }
@@ -125,6 +127,18 @@ impl ShellScript {
     pub fn shell_name(&self) -> &str {
         let program = self.shell.first().map_or("sh", String::as_str);
         program.rsplit(['/', '\\']).next().unwrap_or(program)
+    }
+
+    /// The bash `command` node of one of this script's commands, found from
+    /// its logical range without walking the tree.
+    pub fn node_of(&self, cmd: &ShellCommand) -> Option<tree_sitter::Node<'_>> {
+        let mut node = self.tree.root_node().descendant_for_byte_range(cmd.logical.start, cmd.logical.end)?;
+        loop {
+            if node.kind() == "command" && node.byte_range() == cmd.logical {
+                return Some(node);
+            }
+            node = node.parent()?;
+        }
     }
 
     /// Map a logical offset to the Dockerfile.
@@ -154,16 +168,53 @@ fn node_text<'a>(node: Node<'_>, script: &'a ShellScript) -> &'a str {
     &script.text[node.byte_range()]
 }
 
-fn collect_commands(node: Node<'_>, script: &ShellScript, in_pipeline: bool, out: &mut Vec<ShellCommand>) {
-    let in_pipeline = in_pipeline || node.kind() == "pipeline";
-    if node.kind() == "command"
-        && let Some(cmd) = command_from_node(node, script, in_pipeline)
-    {
-        out.push(cmd);
+fn collect_commands(root: Node<'_>, script: &ShellScript, out: &mut Vec<ShellCommand>) {
+    // An explicit stack, not recursion: `a && b && …` nests one level per
+    // command, and a RUN can chain thousands of them.
+    let mut stack = vec![(root, false)];
+    let mut cursor = root.walk();
+    while let Some((node, in_pipeline)) = stack.pop() {
+        let in_pipeline = in_pipeline || node.kind() == "pipeline";
+        if node.kind() == "command"
+            && let Some(cmd) = command_from_node(node, script, in_pipeline)
+        {
+            out.push(cmd);
+        }
+        let first = stack.len();
+        cursor.reset(node);
+        if cursor.goto_first_child() {
+            loop {
+                stack.push((cursor.node(), in_pipeline));
+                if !cursor.goto_next_sibling() {
+                    break;
+                }
+            }
+        }
+        // Children were pushed in order; pop them in order too.
+        stack[first..].reverse();
     }
-    let mut cursor = node.walk();
-    for child in node.children(&mut cursor) {
-        collect_commands(child, script, in_pipeline, out);
+}
+
+/// Visit `root` and every node below it in document order, without
+/// recursion (bash trees can be thousands of levels deep).
+pub fn for_each_node<'t>(root: Node<'t>, mut f: impl FnMut(Node<'t>)) {
+    let mut cursor = root.walk();
+    loop {
+        f(cursor.node());
+        if cursor.goto_first_child() {
+            continue;
+        }
+        loop {
+            if cursor.node() == root {
+                return;
+            }
+            if cursor.goto_next_sibling() {
+                break;
+            }
+            if !cursor.goto_parent() {
+                return;
+            }
+        }
     }
 }
 
@@ -191,6 +242,7 @@ fn command_from_node(node: Node<'_>, script: &ShellScript, in_pipeline: bool) ->
         name_range: script.source_range(name_node.start_byte(), name_node.end_byte()),
         args,
         range: script.source_range(node.start_byte(), node.end_byte()),
+        logical: node.byte_range(),
         env,
         in_pipeline,
         wrappers: Vec::new(),

@@ -5,7 +5,9 @@
 use tree_sitter::Node;
 
 use crate::diagnostic::TextRange;
-use crate::model::{Base, Document, Instruction, InstructionKind, ShellArg, ShellCommand, ShellScript, Stage};
+use crate::model::{
+    Base, Document, Instruction, InstructionKind, ShellArg, ShellCommand, ShellScript, Stage, for_each_node,
+};
 
 /// zypper's global options that take a separate value.
 pub(super) const ZYPPER_VALUE_FLAGS: &[&str] = &[
@@ -122,13 +124,7 @@ pub(super) fn assumes_yes_rpm(cmd: &ShellCommand) -> bool {
 
 /// The `command` node of `cmd` in the script's bash tree.
 pub(super) fn node_of<'t>(script: &'t ShellScript, cmd: &ShellCommand) -> Option<Node<'t>> {
-    let mut found = None;
-    walk(script.tree.root_node(), &mut |n| {
-        if found.is_none() && n.kind() == "command" && script.source_range(n.start_byte(), n.end_byte()) == cmd.range {
-            found = Some(n);
-        }
-    });
-    found
+    script.node_of(cmd)
 }
 
 /// True when `cmd` only looks a program up (`command -v ps`): the model
@@ -210,19 +206,23 @@ pub(super) fn pipes(script: &ShellScript) -> Vec<Pipe> {
 }
 
 fn collect_names(script: &ShellScript, node: Node<'_>, out: &mut Vec<String>) {
-    if matches!(node.kind(), "command_substitution" | "process_substitution") {
-        return;
-    }
-    if node.kind() == "command" {
-        let range = script.source_range(node.start_byte(), node.end_byte());
-        if let Some(cmd) = script.commands.iter().find(|c| c.range == range) {
-            out.push(cmd.base_name().to_string());
+    // Substitutions run their own commands: skip their subtrees.
+    let mut skip_until = 0;
+    for_each_node(node, |n| {
+        if n.start_byte() < skip_until {
+            return;
         }
-    }
-    let mut cursor = node.walk();
-    for child in node.children(&mut cursor) {
-        collect_names(script, child, out);
-    }
+        if matches!(n.kind(), "command_substitution" | "process_substitution") {
+            skip_until = n.end_byte();
+            return;
+        }
+        if n.kind() == "command" {
+            let range = script.source_range(n.start_byte(), n.end_byte());
+            if let Some(cmd) = script.commands.iter().find(|c| c.range == range) {
+                out.push(cmd.base_name().to_string());
+            }
+        }
+    });
 }
 
 /// The logical offset of `cmd` in its script.
@@ -232,11 +232,7 @@ pub(super) fn logical_start(script: &ShellScript, cmd: &ShellCommand) -> Option<
 
 /// Visit `node` and everything below it, parents first.
 fn walk<'t>(node: Node<'t>, f: &mut impl FnMut(Node<'t>)) {
-    f(node);
-    let mut cursor = node.walk();
-    for child in node.children(&mut cursor) {
-        walk(child, f);
-    }
+    for_each_node(node, f);
 }
 
 /// True when the RUN is a heredoc script with its own interpreter line
