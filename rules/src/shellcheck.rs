@@ -295,9 +295,13 @@ fn prepare<'a>(doc: &Document, ins: &'a Instruction) -> Option<Prepared<'a>> {
         return Some(Prepared { text: format!("{}\n", script.text), prefix_lines: 0, script });
     }
     let scope = Scope::at(doc, ins.index);
+    // Declared ARG/ENV names (and the proxy variables every build gets) are
+    // set, as hadolint does, so ShellCheck neither calls them unassigned nor
+    // asks to quote them. Platform args such as TARGETARCH are only visible
+    // after an `ARG TARGETARCH`, so they come from the scope like any other.
     let mut names: BTreeSet<&str> = scope.names().collect();
-    names.extend(PREDEFINED_ARGS.iter().copied());
-    let exports = names.into_iter().collect::<Vec<_>>().join(" ");
+    names.extend(PREDEFINED_ARGS.iter().copied().filter(|n| n.to_ascii_lowercase().contains("proxy")));
+    let exports = names.into_iter().map(|n| format!("{n}=1")).collect::<Vec<_>>().join(" ");
     Some(Prepared { text: format!("#!/bin/{dialect}\nexport {exports}\n{}\n", script.text), prefix_lines: 2, script })
 }
 

@@ -327,11 +327,6 @@ CASES = [
         # hadolint ignore=DL3014, DL3015
         RUN apt-get update && apt-get install curl=7.81.0-1 && rm -rf /var/lib/apt/lists/*
         """,
-        # hadolint allows blanks around the commas; dockside stops reading
-        # the list at the first blank, so only DL3014 is ignored.
-        dockside_only={(3, "DL3015", "info")},
-        exit=(0, 0),
-        bug="blanks after the commas of a pragma's code list end the list",
     ),
     Case(
         "pragma-no-space-and-trailing-comment",
@@ -420,7 +415,7 @@ CASES = [
         dockside_only=set(),
         hadolint_only={(4, "DL4000", "error")},
         exit=(1, 0),
-        bug="undocumented divergence: a pragma applies through other comment lines (hadolint: next line only)",
+        # Deliberate, documented in README.md (Suppressions).
     ),
     Case(
         "pragma-trailing-text",
@@ -433,7 +428,7 @@ CASES = [
         # (a `# comment` is fine); dockside accepts a trailing note.
         hadolint_only={(3, "DL4000", "error")},
         exit=(1, 0),
-        bug="undocumented divergence: a pragma followed by words is honoured (hadolint drops it)",
+        # Deliberate, documented in README.md (Suppressions).
     ),
     Case(
         "pragma-upper-case",
@@ -445,7 +440,7 @@ CASES = [
         # hadolint's pragma keyword is case-sensitive; dockside's is not.
         hadolint_only={(3, "DL4000", "error")},
         exit=(1, 0),
-        bug="undocumented divergence: `# HADOLINT ignore=` is honoured (hadolint is case-sensitive)",
+        # Deliberate, documented in README.md (Suppressions).
     ),
     Case(
         "pragma-shell",

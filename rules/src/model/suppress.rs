@@ -69,15 +69,34 @@ pub(crate) fn parse_pragma(comment: &str, start: usize) -> Option<Pragma> {
     let _ = (lead, rest_offset);
     let mut rules = Vec::new();
     let mut pos = list_offset;
-    // The list ends at the first blank after a name (a trailing note is allowed).
     let list = after.trim_start();
     pos += after.len() - list.len();
-    let list_end = list.find(|c: char| c.is_whitespace()).unwrap_or(list.len());
-    for name in list[..list_end].split(',') {
-        if !name.is_empty() {
-            rules.push((name.to_string(), TextRange::new(start + pos, start + pos + name.len())));
+    // Names are separated by commas, with optional blanks around them
+    // (`DL3008, DL3015`); the list ends at a blank not next to a comma, so a
+    // trailing note is allowed.
+    let bytes = list.as_bytes();
+    let mut i = 0;
+    loop {
+        let name_start = i;
+        while i < bytes.len() && !bytes[i].is_ascii_whitespace() && bytes[i] != b',' {
+            i += 1;
         }
-        pos += name.len() + 1;
+        if i > name_start {
+            let name = &list[name_start..i];
+            rules.push((name.to_string(), TextRange::new(start + pos + name_start, start + pos + i)));
+        }
+        let mut j = i;
+        while j < bytes.len() && bytes[j].is_ascii_whitespace() && bytes[j] != b'\n' {
+            j += 1;
+        }
+        if j < bytes.len() && bytes[j] == b',' {
+            i = j + 1;
+            while i < bytes.len() && bytes[i].is_ascii_whitespace() && bytes[i] != b'\n' {
+                i += 1;
+            }
+            continue;
+        }
+        break;
     }
     if rules.is_empty() {
         return None;
@@ -99,6 +118,9 @@ mod tests {
         assert!(p.global);
         assert_eq!(p.rules.len(), 1);
         assert!(parse_pragma("# just a comment", 0).is_none());
+        let p = parse_pragma("# hadolint ignore=DL3014, DL3015 ,DL3008 because", 0).unwrap();
+        assert_eq!(p.rules.iter().map(|r| r.0.as_str()).collect::<Vec<_>>(), ["DL3014", "DL3015", "DL3008"]);
+        assert_eq!(p.rules[1].1, TextRange::new(26, 32));
         assert!(parse_pragma("# hadolint ignore=", 0).is_none());
     }
 }
