@@ -91,7 +91,7 @@ const HADOLINT_DL1000: &[(&str, Option<&str>)] = &[
     ("1063", None),
     ("1067", Some("buildkit negative fixture `env_no_value`: `ENV PATH` without a value")),
     ("1078", Some("unbalanced quote")),
-    ("1084", None),
+    ("1084", Some("buildkit parser fixture `flags`: `COPY --user=me` fails at build time")),
     ("1085", Some("HEALTHCHECK CONNECT")),
     ("1100", None),
     ("1318", Some("a missing `\\` before `about.tags=…` makes it an unknown instruction")),

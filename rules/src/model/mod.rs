@@ -692,9 +692,27 @@ impl Document {
     }
 }
 
+/// The flags BuildKit accepts per instruction; any other fails the build.
+fn known_flags(kind: InstructionKind) -> &'static [&'static str] {
+    use InstructionKind as K;
+    match kind {
+        K::From => &["platform"],
+        K::Run => &["mount", "network", "security", "device"],
+        K::Copy => &["from", "chown", "chmod", "link", "parents", "exclude"],
+        K::Add => &["chown", "chmod", "link", "checksum", "keep-git-dir", "exclude", "unpack"],
+        K::Healthcheck => &["interval", "timeout", "start-period", "start-interval", "retries"],
+        _ => &[],
+    }
+}
+
 fn check_instruction_arguments(ins: &Instruction, errors: &mut Vec<SyntaxError>) {
     use InstructionKind as K;
     let kw = ins.kind.keyword();
+    for flag in &ins.flags {
+        if !known_flags(ins.kind).iter().any(|k| k.eq_ignore_ascii_case(&flag.name)) {
+            errors.push(SyntaxError { range: flag.range, message: format!("unknown flag `--{}` for {kw}", flag.name) });
+        }
+    }
     let at = ins.keyword_range;
     let mut error = |message: String| errors.push(SyntaxError { range: at, message });
     match ins.kind {

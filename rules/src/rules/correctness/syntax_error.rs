@@ -73,6 +73,7 @@ mod tests {
                 "⟦FROM⟧\n",
                 "FROM alpine\nENV A=\"unterminated\n",
                 "⟦FROM alpine AS⟧\n",
+                "FROM alpine\nCOPY ⟦--user=me⟧ a /b\n",
             ],
             &[],
         );
