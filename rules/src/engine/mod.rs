@@ -56,11 +56,6 @@ impl<'a> Context<'a> {
     pub fn options(&self) -> Option<&toml::Table> {
         self.settings.rule_options(self.rule.meta.name)
     }
-
-    /// The source text of `range`.
-    pub fn text(&self, range: TextRange) -> &'a str {
-        &self.doc.text()[range.as_range()]
-    }
 }
 
 impl Diagnostic {

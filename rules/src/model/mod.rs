@@ -171,17 +171,6 @@ pub struct Heredoc {
     pub end_range: Option<TextRange>,
 }
 
-impl Heredoc {
-    /// The body as the build sees it (`<<-` strips leading tabs).
-    pub fn content(&self) -> String {
-        if self.strip_tabs {
-            self.body.split_inclusive('\n').map(|l| l.trim_start_matches('\t')).collect()
-        } else {
-            self.body.clone()
-        }
-    }
-}
-
 /// One instruction, with everything parsed that any instruction may carry.
 #[derive(Clone, Debug)]
 pub struct Instruction {
@@ -352,10 +341,6 @@ impl Document {
     /// Give the tree back (the language server re-parses it incrementally).
     pub fn into_syntax(self) -> SyntaxTree {
         self.syntax
-    }
-
-    pub fn directive(&self, name: &str) -> Option<&Directive> {
-        self.directives.iter().find(|d| d.name.eq_ignore_ascii_case(name))
     }
 
     /// The innermost top-level instruction containing `offset`.

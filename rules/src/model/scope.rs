@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use super::{Base, Document, InstructionKind};
+use super::{Base, Document, Expanded, InstructionKind, Word};
 
 /// Build args BuildKit defines without a declaration (values unknown here).
 pub const PREDEFINED_ARGS: &[&str] = &[
@@ -46,7 +46,7 @@ impl Scope {
         for ins in doc.instructions.iter().take_while(|i| i.kind != InstructionKind::From) {
             if ins.kind == InstructionKind::Arg {
                 for pair in &ins.pairs {
-                    let value = pair.value.as_ref().map(|v| v.expand(&|n| scope.value(n)));
+                    let value = pair.value.as_ref().map(|v| scope.expand(v));
                     let value = value.filter(|v| v.complete).map(|v| v.text);
                     scope.vars.insert(pair.key.value(), value);
                 }
@@ -80,7 +80,7 @@ impl Scope {
                         let name = pair.key.value();
                         let value = match &pair.value {
                             Some(v) => {
-                                let e = v.expand(&|n| scope.value(n));
+                                let e = scope.expand(v);
                                 e.complete.then_some(e.text)
                             }
                             None => globals.value(&name),
@@ -94,7 +94,7 @@ impl Scope {
                             if pair.legacy {
                                 Some(v.raw.trim().to_string())
                             } else {
-                                let e = v.expand(&|n| scope.value(n));
+                                let e = scope.expand(v);
                                 e.complete.then_some(e.text)
                             }
                         });
@@ -125,6 +125,11 @@ impl Scope {
         }
         self.vars.retain(|k, _| env_names.contains(k));
         self
+    }
+
+    /// `word` with the variables of this scope expanded.
+    pub fn expand(&self, word: &Word) -> Expanded {
+        word.expand(&|n| self.value(n))
     }
 
     /// The value of `name`, when declared with a known value.

@@ -70,10 +70,6 @@ impl LineIndex {
         Some(line_start + byte_col)
     }
 
-    pub fn line_count(&self) -> u32 {
-        self.inner.len().into()
-    }
-
     /// The byte range of line `line` (0-based), without its line terminator.
     pub fn line_range(&self, text: &str, line: u32) -> Option<std::ops::Range<usize>> {
         let start = usize::from(self.inner.offset(LineCol { line, col: 0 })?);

@@ -68,7 +68,7 @@ fn check(copy: &Instruction, ctx: &mut Context<'_>) {
     let doc = ctx.doc;
     let Some(current) = copy.stage else { return };
     let scope = Scope::at(doc, copy.index);
-    let name = from.expand(&|n| scope.value(n));
+    let name = scope.expand(from);
     if !name.complete {
         return;
     }

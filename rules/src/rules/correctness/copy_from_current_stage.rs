@@ -53,7 +53,7 @@ fn check(copy: &Instruction, ctx: &mut Context<'_>) {
     let Some(value) = copy.flag("from").and_then(|f| f.value.as_ref()) else { return };
     let Some(stage) = ctx.doc.stage_of(copy) else { return };
     let scope = Scope::at(ctx.doc, copy.index);
-    let expanded = value.expand(&|n| scope.value(n));
+    let expanded = scope.expand(value);
     if !expanded.complete {
         return;
     }

@@ -57,7 +57,7 @@ pub(crate) static RULE: Rule = Rule {
 fn check(copy: &Instruction, ctx: &mut Context<'_>) {
     let Some(value) = copy.flag("from").and_then(|f| f.value.as_ref()) else { return };
     let scope = Scope::at(ctx.doc, copy.index);
-    let expanded = value.expand(&|n| scope.value(n));
+    let expanded = scope.expand(value);
     if !expanded.complete {
         return;
     }

@@ -53,7 +53,7 @@ fn check(expose: &Instruction, ctx: &mut Context<'_>) {
     for word in &expose.args {
         let text = if word.has_expansion() {
             let scope = scope.get_or_insert_with(|| Scope::at(ctx.doc, expose.index));
-            let expanded = word.expand(&|n| scope.value(n));
+            let expanded = scope.expand(word);
             if !expanded.complete {
                 continue;
             }

@@ -62,7 +62,7 @@ pub(super) fn is_absolute(path: &str) -> bool {
 pub(super) fn known_path(word: &Word, ins: &Instruction, doc: &Document) -> Option<String> {
     let text = if word.has_expansion() {
         let scope = Scope::at(doc, ins.index);
-        word.expand(&|n| scope.value(n)).text
+        scope.expand(word).text
     } else {
         word.value()
     };

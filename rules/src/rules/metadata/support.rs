@@ -40,7 +40,7 @@ pub(crate) fn labels(ins: &Instruction, doc: &Document) -> Vec<Label> {
                 Some(word) if pair.legacy && word.parts.is_empty() => (Some(word.raw.trim().to_string()), word.range),
                 Some(word) if !pair.legacy && swallows_pairs(&word.raw, escape) => (None, word.range),
                 Some(word) => {
-                    let expanded = word.expand(&|n| scope.value(n));
+                    let expanded = scope.expand(word);
                     let text = if pair.legacy { expanded.text.trim().to_string() } else { expanded.text };
                     (expanded.complete.then_some(text), word.range)
                 }

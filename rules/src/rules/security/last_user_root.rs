@@ -58,7 +58,7 @@ fn check(ctx: &mut Context<'_>) {
     };
     let Some(word) = user.args.first() else { return };
     let scope = Scope::at(ctx.doc, user.index);
-    let expanded = word.expand(&|n| scope.value(n));
+    let expanded = scope.expand(word);
     if !expanded.complete {
         return;
     }

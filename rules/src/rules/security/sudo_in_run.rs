@@ -133,7 +133,7 @@ fn runs_as_root(run: &Instruction, ctx: &Context<'_>) -> bool {
         if let Some(user) = before.iter().rev().find(|i| i.kind == InstructionKind::User) {
             let Some(word) = user.args.first() else { return false };
             let scope = Scope::at(ctx.doc, user.index);
-            let expanded = word.expand(&|n| scope.value(n));
+            let expanded = scope.expand(word);
             let name = expanded.text.split(':').next().unwrap_or("");
             return expanded.complete && (name == "root" || name == "0");
         }

@@ -94,7 +94,7 @@ fn check(ins: &Instruction, ctx: &mut Context<'_>) {
 /// A `--from` / `from=` value: a stage, or an image to pull.
 fn check_source(ctx: &mut Context<'_>, ins: &Instruction, value: &Word) {
     let scope = Scope::at(ctx.doc, ins.index);
-    let expanded = value.expand(&|n| scope.value(n));
+    let expanded = scope.expand(value);
     if !expanded.complete || ctx.doc.stage_named(&expanded.text).is_some() {
         return;
     }

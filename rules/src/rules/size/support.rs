@@ -109,7 +109,7 @@ pub(super) fn reaches_an_image(doc: &Document, run: &Instruction, dirs: &[&str])
     doc.instructions[doc.stages[stage].end..].iter().filter(|i| i.kind == InstructionKind::Copy).any(|copy| {
         let Some(from) = copy.flag("from").and_then(|f| f.value.as_ref()) else { return false };
         let scope = Scope::at(doc, copy.index);
-        let from = from.expand(&|n| scope.value(n));
+        let from = scope.expand(from);
         if !from.complete || doc.stage_named(&from.text).is_none_or(|s| s.index != stage) {
             return false;
         }
