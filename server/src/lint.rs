@@ -18,9 +18,10 @@ use tower_lsp_server::ls_types::{MessageType, Uri};
 use crate::convert;
 use crate::state::{Linted, Snapshot, State};
 
-/// How long the document must stay unchanged before it is linted: a burst of
-/// keystrokes gives one lint, of the last version.
-pub const QUIET_PERIOD: Duration = Duration::from_millis(30);
+/// When changes arrive faster than we lint (a burst), how long they must
+/// stop before the next lint: the burst gives one result, for its last
+/// version. A change after an idle spell is linted at once.
+pub const QUIET_PERIOD: Duration = Duration::from_millis(50);
 
 /// How long a lint waits for ShellCheck (which is slow on some scripts:
 /// minutes for a RUN of thousands of `&&`-joined lines).
@@ -136,48 +137,76 @@ impl Linter {
     }
 }
 
-/// Lint a snapshot like the CLI does: its config, the rules, then
-/// ShellCheck, each on a blocking thread. ShellCheck gets [`SHELLCHECK_BUDGET`];
-/// when it takes longer its findings are left out of this result (the run
-/// goes on and fills the engine's cache for the next lint).
-async fn lint(linter: &Arc<Linter>, client: &Client, snap: &Snapshot) -> Option<Linted> {
+/// The rules' pass over a snapshot (on a blocking thread: config I/O).
+async fn rules_pass(linter: &Arc<Linter>, snap: &Snapshot) -> Option<RulesPass> {
     let (doc, path, lint) = (Arc::clone(&snap.doc), snap.path.clone(), Arc::clone(linter));
-    let pass = crate::server::blocking("lint", move || lint.rules(&doc, path.as_deref())).await.ok()?;
-    let RulesPass { settings, config_error, mut diagnostics } = pass;
-    let mut notes: Vec<String> = config_error.iter().cloned().collect();
-    if settings.shellcheck().enabled {
-        let deadline = Instant::now() + SHELLCHECK_BUDGET;
-        let too_slow = || {
-            format!(
-                "ShellCheck took longer than {} s on {}; its findings are left out until it finishes",
-                SHELLCHECK_BUDGET.as_secs(),
-                snap.uri.as_str()
-            )
-        };
-        match timeout_at(deadline, Arc::clone(&linter.shellcheck_slot).acquire_owned()).await {
-            Ok(Ok(permit)) => {
-                let (doc, lint, sc_settings) = (Arc::clone(&snap.doc), Arc::clone(linter), Arc::clone(&settings));
-                let run = crate::server::blocking("shellcheck", move || {
-                    let _slot = permit;
-                    lint.shellcheck(&doc, &sc_settings)
-                });
-                match timeout_at(deadline, run).await {
-                    Ok(Ok(Ok(found))) => diagnostics.extend(found),
-                    Ok(Ok(Err(err))) => notes.push(err),
-                    Ok(Err(_panicked)) => {}
-                    Err(_elapsed) => notes.push(too_slow()),
-                }
-            }
-            Ok(Err(_closed)) => {}
-            Err(_elapsed) => notes.push(too_slow()),
-        }
+    crate::server::blocking("lint", move || lint.rules(&doc, path.as_deref())).await.ok()
+}
+
+/// ShellCheck's findings for a snapshot, or the note that explains their
+/// absence. ShellCheck gets [`SHELLCHECK_BUDGET`]; when it takes longer its
+/// findings are left out (the run goes on and fills the engine's cache for
+/// the next lint).
+async fn shellcheck_pass(
+    linter: &Arc<Linter>,
+    snap: &Snapshot,
+    settings: &Arc<Settings>,
+) -> Result<Vec<Diagnostic>, Option<String>> {
+    let deadline = Instant::now() + SHELLCHECK_BUDGET;
+    let too_slow = || {
+        format!(
+            "ShellCheck took longer than {} s on {}; its findings are left out until it finishes",
+            SHELLCHECK_BUDGET.as_secs(),
+            snap.uri.as_str()
+        )
+    };
+    let permit = match timeout_at(deadline, Arc::clone(&linter.shellcheck_slot).acquire_owned()).await {
+        Ok(Ok(permit)) => permit,
+        Ok(Err(_closed)) => return Err(None),
+        Err(_elapsed) => return Err(Some(too_slow())),
+    };
+    let (doc, lint, settings) = (Arc::clone(&snap.doc), Arc::clone(linter), Arc::clone(settings));
+    let run = crate::server::blocking("shellcheck", move || {
+        let _slot = permit;
+        lint.shellcheck(&doc, &settings)
+    });
+    match timeout_at(deadline, run).await {
+        Ok(Ok(Ok(found))) => Ok(found),
+        Ok(Ok(Err(err))) => Err(Some(err)),
+        Ok(Err(_panicked)) => Err(None),
+        Err(_elapsed) => Err(Some(too_slow())),
     }
+}
+
+/// Put ShellCheck's findings (if any) with the rules' and sort them.
+fn combine(pass: &RulesPass, shellcheck: Vec<Diagnostic>) -> Linted {
+    let mut diagnostics = pass.diagnostics.clone();
+    diagnostics.extend(shellcheck);
     diagnostics
         .sort_by(|a, b| (a.range.start, a.range.end, a.rule.name).cmp(&(b.range.start, b.range.end, b.rule.name)));
+    Linted { diagnostics, settings: Arc::clone(&pass.settings), config_error: pass.config_error.clone() }
+}
+
+/// Log the notes not said before.
+async fn note(linter: &Linter, client: &Client, notes: Vec<String>) {
     for note in linter.first_time(notes) {
         client.log_message(MessageType::WARNING, format!("dockside: {note}")).await;
     }
-    Some(Linted { diagnostics, settings, config_error })
+}
+
+/// Lint a snapshot like the CLI does: its config, the rules, then ShellCheck.
+async fn lint(linter: &Arc<Linter>, client: &Client, snap: &Snapshot) -> Option<Linted> {
+    let pass = rules_pass(linter, snap).await?;
+    let mut notes: Vec<String> = pass.config_error.iter().cloned().collect();
+    let mut found = Vec::new();
+    if pass.settings.shellcheck().enabled {
+        match shellcheck_pass(linter, snap, &pass.settings).await {
+            Ok(diagnostics) => found = diagnostics,
+            Err(why) => notes.extend(why),
+        }
+    }
+    note(linter, client, notes).await;
+    Some(combine(&pass, found))
 }
 
 /// The lint result for a snapshot: the cached one when it is for this
@@ -202,10 +231,13 @@ pub async fn linted(state: &State, linter: &Arc<Linter>, client: &Client, snap: 
     Some(linted)
 }
 
-/// The push worker: waits for changed documents, lets a burst settle, lints
-/// the latest version and publishes it unless the document changed meanwhile.
+/// The push worker: lints the latest version of each changed document as
+/// soon as it is idle. Changes that arrive while it is busy are coalesced:
+/// it then waits for a quiet period, so a burst of keystrokes gives one
+/// result, for the last version.
 pub async fn push_worker(state: Arc<State>, linter: Arc<Linter>, client: Client, mut changed: UnboundedReceiver<Uri>) {
     let mut pending: BTreeSet<Uri> = BTreeSet::new();
+    let mut typing_fast = false;
     loop {
         if pending.is_empty() {
             match changed.recv().await {
@@ -215,36 +247,103 @@ pub async fn push_worker(state: Arc<State>, linter: Arc<Linter>, client: Client,
                 None => return,
             }
         }
-        // Coalesce: wait until no change came for a quiet period.
-        loop {
-            match tokio::time::timeout(QUIET_PERIOD, changed.recv()).await {
-                Ok(Some(uri)) => {
-                    pending.insert(uri);
+        while let Ok(uri) = changed.try_recv() {
+            pending.insert(uri);
+        }
+        if typing_fast {
+            loop {
+                match tokio::time::timeout(QUIET_PERIOD, changed.recv()).await {
+                    Ok(Some(uri)) => {
+                        pending.insert(uri);
+                    }
+                    Ok(None) => return,
+                    Err(_elapsed) => break,
                 }
-                Ok(None) => return,
-                Err(_elapsed) => break,
             }
         }
         for uri in std::mem::take(&mut pending) {
             publish(&state, &linter, &client, &uri).await;
         }
+        // Changes that came while we linted: the user is typing faster than
+        // we lint, so let the next burst settle first.
+        while let Ok(uri) = changed.try_recv() {
+            pending.insert(uri);
+        }
+        typing_fast = !pending.is_empty();
     }
 }
 
-/// Lint `uri` and push its diagnostics, if it is still open and unchanged.
-async fn publish(state: &State, linter: &Arc<Linter>, client: &Client, uri: &Uri) {
+/// Lint `uri` and push its diagnostics, if it is still open and unchanged:
+/// the rules' findings at once, and ShellCheck's (slower, a process) in a
+/// second publication of the same version, from a task of its own so the
+/// next edit is not held up.
+async fn publish(state: &Arc<State>, linter: &Arc<Linter>, client: &Client, uri: &Uri) {
     let Some(snap) = state.snapshot(uri).await else { return };
-    let Some(linted) = linted(state, linter, client, &snap).await else { return };
-    let unit = state.features().unit;
-    let diagnostics = convert::diagnostics(&snap, &linted, unit);
-    {
-        let mut docs = state.docs();
-        let Some(doc) = docs.get_mut(uri) else { return };
-        // A newer version is on its way through the worker: this one is stale.
-        if doc.version != snap.version || doc.published == Some(snap.version) {
+    let cached = {
+        let docs = state.docs();
+        docs.get(uri).and_then(|d| d.linted.as_ref()).filter(|(v, _)| *v == snap.version).map(|(_, l)| Arc::clone(l))
+    };
+    if let Some(linted) = cached {
+        send(state, client, &snap, &linted, true).await;
+        return;
+    }
+    let Some(pass) = rules_pass(linter, &snap).await else { return };
+    note(linter, client, pass.config_error.iter().cloned().collect()).await;
+    let shellcheck = pass.settings.shellcheck().enabled;
+    if !shellcheck {
+        let linted = Arc::new(combine(&pass, Vec::new()));
+        store(state, &snap, &linted);
+        send(state, client, &snap, &linted, true).await;
+        return;
+    }
+    send(state, client, &snap, &combine(&pass, Vec::new()), false).await;
+    let (state, linter, client) = (Arc::clone(state), Arc::clone(linter), client.clone());
+    tokio::spawn(async move {
+        if !is_current(&state, &snap) {
             return;
         }
-        doc.published = Some(snap.version);
+        let found = match shellcheck_pass(&linter, &snap, &pass.settings).await {
+            Ok(found) => found,
+            Err(why) => {
+                note(&linter, &client, why.into_iter().collect()).await;
+                Vec::new()
+            }
+        };
+        let linted = Arc::new(combine(&pass, found));
+        store(&state, &snap, &linted);
+        send(&state, &client, &snap, &linted, true).await;
+    });
+}
+
+fn is_current(state: &State, snap: &Snapshot) -> bool {
+    state.docs().get(&snap.uri).is_some_and(|d| d.version == snap.version)
+}
+
+/// Keep a complete result for the handlers, if the document has not moved on.
+fn store(state: &State, snap: &Snapshot, linted: &Arc<Linted>) {
+    let mut docs = state.docs();
+    if let Some(doc) = docs.get_mut(&snap.uri)
+        && doc.version == snap.version
+    {
+        doc.linted = Some((snap.version, Arc::clone(linted)));
     }
-    client.publish_diagnostics(uri.clone(), diagnostics, Some(snap.version)).await;
+}
+
+/// Push `linted` for the snapshot's version unless the document changed
+/// meanwhile (a newer version is on its way) or this result was pushed
+/// already.
+async fn send(state: &State, client: &Client, snap: &Snapshot, linted: &Linted, complete: bool) {
+    let unit = state.features().unit;
+    let diagnostics = convert::diagnostics(snap, linted, unit);
+    {
+        let mut docs = state.docs();
+        let Some(doc) = docs.get_mut(&snap.uri) else { return };
+        if doc.version != snap.version
+            || doc.published.is_some_and(|(v, done)| v == snap.version && (done || !complete))
+        {
+            return;
+        }
+        doc.published = Some((snap.version, complete));
+    }
+    client.publish_diagnostics(snap.uri.clone(), diagnostics, Some(snap.version)).await;
 }

@@ -51,8 +51,9 @@ pub struct Doc {
     built: Option<Arc<Document>>,
     /// The last lint result and the version it is for.
     pub linted: Option<(i32, Arc<Linted>)>,
-    /// The last version whose diagnostics were pushed.
-    pub published: Option<i32>,
+    /// The last version whose diagnostics were pushed, and whether that
+    /// result was complete (ShellCheck's findings included).
+    pub published: Option<(i32, bool)>,
 }
 
 impl Doc {

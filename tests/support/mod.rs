@@ -99,6 +99,18 @@ impl Client {
         self.stdin.flush().unwrap();
     }
 
+    /// Send notifications in one write, so they reach the server together
+    /// (a burst faster than any lint).
+    pub fn notify_all(&mut self, notifications: &[(&str, Value)]) {
+        let mut framed = String::new();
+        for (method, params) in notifications {
+            let body = json!({ "jsonrpc": "2.0", "method": method, "params": params }).to_string();
+            framed.push_str(&format!("Content-Length: {}\r\n\r\n{body}", body.len()));
+        }
+        self.stdin.write_all(framed.as_bytes()).expect("the server reads its input");
+        self.stdin.flush().unwrap();
+    }
+
     pub fn notify(&mut self, method: &str, params: Value) {
         self.send(&json!({ "jsonrpc": "2.0", "method": method, "params": params }));
     }
