@@ -11,6 +11,7 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
+use dockside_rules::model::ScriptCache;
 use dockside_rules::{ColumnUnit, Diagnostic, Document, LineIndex, Settings, SyntaxTree, TextRange};
 use tower_lsp_server::ls_types::{TextDocumentContentChangeEvent, Uri};
 
@@ -49,6 +50,8 @@ pub struct Doc {
     syntax: Option<SyntaxTree>,
     /// The model; current when `syntax` is `None`.
     built: Option<Arc<Document>>,
+    /// RUN scripts parsed by the last model build, reused by the next.
+    scripts: Arc<Mutex<ScriptCache>>,
     /// The last lint result and the version it is for.
     pub linted: Option<(i32, Arc<Linted>)>,
     /// The last version whose diagnostics were pushed, and whether that
@@ -58,7 +61,15 @@ pub struct Doc {
 
 impl Doc {
     pub fn new(version: i32, path: Option<PathBuf>, text: String) -> Doc {
-        Doc { version, path, syntax: Some(SyntaxTree::parse(text)), built: None, linted: None, published: None }
+        Doc {
+            version,
+            path,
+            syntax: Some(SyntaxTree::parse(text)),
+            built: None,
+            scripts: Arc::default(),
+            linted: None,
+            published: None,
+        }
     }
 
     /// Apply the changes of one `didChange`, in order, to the text and the tree.
@@ -152,7 +163,7 @@ impl State {
     /// The model of `uri` at its current version, built now if needed (in a
     /// blocking task). `None` when the document is not open.
     pub async fn snapshot(&self, uri: &Uri) -> Option<Snapshot> {
-        let (version, path, tree) = {
+        let (version, path, tree, scripts) = {
             let docs = self.docs();
             let doc = docs.get(uri)?;
             match (&doc.syntax, &doc.built) {
@@ -164,11 +175,16 @@ impl State {
                         doc: Arc::clone(built),
                     });
                 }
-                (Some(tree), _) => (doc.version, doc.path.clone(), tree.clone()),
-                (None, None) => (doc.version, doc.path.clone(), SyntaxTree::parse("")),
+                (Some(tree), _) => (doc.version, doc.path.clone(), tree.clone(), Arc::clone(&doc.scripts)),
+                (None, None) => (doc.version, doc.path.clone(), SyntaxTree::parse(""), Arc::clone(&doc.scripts)),
             }
         };
-        let built = crate::server::blocking("build the document model", move || Document::build(tree)).await.ok()?;
+        let built = crate::server::blocking("build the document model", move || {
+            let mut scripts = scripts.lock().unwrap_or_else(|e| e.into_inner());
+            Document::build_reusing(tree, &mut scripts)
+        })
+        .await
+        .ok()?;
         let built = Arc::new(built);
         let mut docs = self.docs();
         if let Some(doc) = docs.get_mut(uri)

@@ -15,7 +15,7 @@ use crate::syntax::{LineIndex, SyntaxError, SyntaxTree};
 
 pub use image::ImageRef;
 pub use scope::{PREDEFINED_ARGS, Scope};
-pub use shell::{Segment, ShellArg, ShellCommand, ShellScript, for_each_node};
+pub use shell::{ScriptCache, Segment, ShellArg, ShellCommand, ShellScript, for_each_node};
 pub use suppress::{Pragma, Suppressions};
 pub use word::{Expanded, Expansion, Part, Word};
 
@@ -311,6 +311,12 @@ impl Document {
 
     /// Build the model from a (possibly incrementally re-parsed) tree.
     pub fn build(syntax: SyntaxTree) -> Document {
+        Document::build_reusing(syntax, &mut ScriptCache::default())
+    }
+
+    /// Build the model, reusing the RUN scripts `cache` kept from the
+    /// previous build (those whose text did not change).
+    pub fn build_reusing(syntax: SyntaxTree, cache: &mut ScriptCache) -> Document {
         let line_index = LineIndex::new(syntax.text());
         let mut doc = Document {
             line_index,
@@ -325,7 +331,8 @@ impl Document {
         };
         doc.read_top_level();
         doc.build_stages();
-        doc.parse_scripts();
+        doc.parse_scripts(cache);
+        cache.finish_build();
         doc.check_arguments();
         doc
     }
@@ -623,7 +630,7 @@ impl Document {
     }
 
     /// Parse every RUN script with bash, unless a non-POSIX SHELL is in effect.
-    fn parse_scripts(&mut self) {
+    fn parse_scripts(&mut self, cache: &mut ScriptCache) {
         let default_shell = || vec!["/bin/sh".to_string(), "-c".to_string()];
         let mut shell_by_stage: Vec<Vec<String>> = vec![default_shell(); self.stages.len()];
         let mut shell = default_shell();
@@ -650,9 +657,9 @@ impl Document {
             }
             if shell.first().is_some_and(|program| is_posix_shell(program)) {
                 let ins = &mut self.instructions[i];
-                ins.script = build_script(ins).map(|script| script.with_shell(shell.clone()));
+                ins.script = build_script(ins, cache).map(|script| script.with_shell(shell.clone()));
                 if let Some(inner) = ins.onbuild.as_deref_mut() {
-                    inner.script = build_script(inner).map(|script| script.with_shell(shell.clone()));
+                    inner.script = build_script(inner, cache).map(|script| script.with_shell(shell.clone()));
                 }
             }
         }
@@ -892,7 +899,7 @@ fn read_image_spec(node: Node<'_>, text: &str, escape: char) -> ImageSpec {
 }
 
 /// The script bash should see for a RUN (or RUN inside ONBUILD).
-fn build_script(ins: &Instruction) -> Option<ShellScript> {
+fn build_script(ins: &Instruction, cache: &mut ScriptCache) -> Option<ShellScript> {
     if ins.kind != InstructionKind::Run {
         return None;
     }
@@ -904,7 +911,7 @@ fn build_script(ins: &Instruction) -> Option<ShellScript> {
             let (script, range) = &items[2];
             let seg =
                 Segment { logical: 0, source: range.start + 1, len: script.len().min(range.len().saturating_sub(2)) };
-            return Some(ShellScript::parse(script.clone(), vec![seg]));
+            return Some(cache.parse(script.clone(), vec![seg]));
         }
         return None;
     }
@@ -925,7 +932,7 @@ fn build_script(ins: &Instruction) -> Option<ShellScript> {
             return None;
         }
         let seg = Segment { logical: 0, source: h.body_range.start, len: h.body_range.len() };
-        return Some(ShellScript::parse(h.body.clone(), vec![seg]));
+        return Some(cache.parse(h.body.clone(), vec![seg]));
     }
     let shell = shell?;
     let mut text = shell.text.clone();
@@ -941,5 +948,5 @@ fn build_script(ins: &Instruction) -> Option<ShellScript> {
         }
         text.push_str(&h.delimiter);
     }
-    Some(ShellScript::parse(text, segments))
+    Some(cache.parse(text, segments))
 }

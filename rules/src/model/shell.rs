@@ -5,6 +5,7 @@
 //! a segment table that maps every byte of it back to the Dockerfile.
 
 use std::cell::RefCell;
+use std::collections::HashMap;
 
 use tree_sitter::{Node, Parser, Tree};
 
@@ -88,6 +89,54 @@ impl ShellCommand {
     }
 }
 
+/// Parsed scripts kept from one build of a document to the next (the
+/// language server re-builds the model on every edit, and an edit changes
+/// at most a few of its RUN scripts). A script is reused when its text and
+/// the shape of its segments are the same, wherever it moved in the file.
+#[derive(Default)]
+pub struct ScriptCache {
+    previous: HashMap<ScriptKey, ShellScript>,
+    current: HashMap<ScriptKey, ShellScript>,
+}
+
+/// A script's text and its segments relative to the first one's source.
+#[derive(Hash, PartialEq, Eq)]
+struct ScriptKey {
+    text: String,
+    segments: Vec<(usize, usize, usize)>,
+}
+
+impl ScriptKey {
+    fn new(text: &str, segments: &[Segment]) -> ScriptKey {
+        let base = segments.first().map_or(0, |s| s.source);
+        let segments = segments.iter().map(|s| (s.logical, s.source - base, s.len)).collect();
+        ScriptKey { text: text.to_string(), segments }
+    }
+}
+
+impl ScriptCache {
+    /// The script for `text`, reused (moved to its new place) when the last
+    /// build had it.
+    pub(crate) fn parse(&mut self, text: String, segments: Vec<Segment>) -> ShellScript {
+        let key = ScriptKey::new(&text, &segments);
+        if let Some(script) = self.current.get(&key).or_else(|| self.previous.get(&key)) {
+            let from = script.segments.first().map_or(0, |s| s.source);
+            let to = segments.first().map_or(0, |s| s.source);
+            let script = script.moved(from, to);
+            self.current.insert(key, script.clone());
+            return script;
+        }
+        let script = ShellScript::parse(text, segments);
+        self.current.insert(key, script.clone());
+        script
+    }
+
+    /// Forget the scripts the last build did not use.
+    pub(crate) fn finish_build(&mut self) {
+        self.previous = std::mem::take(&mut self.current);
+    }
+}
+
 /// A parsed shell script.
 #[derive(Clone, Debug)]
 pub struct ShellScript {
@@ -115,6 +164,27 @@ impl ShellScript {
         let mut commands = Vec::new();
         collect_commands(script.tree.root_node(), &script, &mut commands);
         script.commands = commands;
+        script
+    }
+
+    /// The same script with its Dockerfile positions moved from `from` to `to`.
+    fn moved(&self, from: usize, to: usize) -> ShellScript {
+        let shift = |offset: usize| (offset + to).wrapping_sub(from);
+        let range = |r: TextRange| TextRange::new(shift(r.start), shift(r.end));
+        let mut script = self.clone();
+        if from == to {
+            return script;
+        }
+        for segment in &mut script.segments {
+            segment.source = shift(segment.source);
+        }
+        for command in &mut script.commands {
+            command.name_range = range(command.name_range);
+            command.range = range(command.range);
+            for arg in command.args.iter_mut().chain(command.wrappers.iter_mut()) {
+                arg.range = range(arg.range);
+            }
+        }
         script
     }
 
@@ -332,6 +402,59 @@ mod tests {
 
     fn script(text: &str) -> ShellScript {
         ShellScript::parse(text.to_string(), vec![Segment { logical: 0, source: 100, len: text.len() }])
+    }
+
+    /// What the rules read of a document's scripts.
+    fn scripts_of(doc: &crate::Document) -> Vec<(String, Vec<Segment>, Vec<ShellCommand>, Vec<String>)> {
+        let all = doc.instructions.iter().flat_map(|i| [Some(i), i.onbuild.as_deref()]).flatten();
+        all.filter_map(|i| i.script.as_ref())
+            .map(|s| (s.text.clone(), s.segments.clone(), s.commands.clone(), s.shell.clone()))
+            .collect()
+    }
+
+    #[test]
+    fn reused_scripts_equal_fresh_ones_after_edits() {
+        let sample = "FROM debian:12\nRUN apt-get update \\\n  && apt-get install -y curl\nRUN echo a | tee /x\n\
+                      RUN <<EOF\nset -e\npip install x\nEOF\nONBUILD RUN make \\\n  install\nSHELL [\"/bin/bash\", \"-c\"]\n\
+                      RUN echo $HOME && cd /y\n";
+        let inserts = ["x", "\n", " ", "\\\n", "RUN a && b\n", "#", "\"", "é", ""];
+        let mut seed: u64 = 0xcafe;
+        let mut next = move |n: usize| {
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            ((seed >> 33) as usize) % n.max(1)
+        };
+        let mut cache = ScriptCache::default();
+        let mut text = sample.to_string();
+        for step in 0..300 {
+            let mut start = next(text.len() + 1);
+            while !text.is_char_boundary(start) {
+                start -= 1;
+            }
+            let mut end = (start + next(4)).min(text.len());
+            while !text.is_char_boundary(end) {
+                end += 1;
+            }
+            text.replace_range(start..end, inserts[next(inserts.len())]);
+            let doc = crate::Document::build_reusing(crate::SyntaxTree::parse(text.as_str()), &mut cache);
+            assert_eq!(scripts_of(&doc), scripts_of(&crate::Document::parse(&text)), "step {step}: {text:?}");
+            if step % 60 == 59 {
+                text = sample.to_string();
+            }
+        }
+        // An edit before the scripts moves them; they are not parsed again.
+        let first = crate::Document::build_reusing(crate::SyntaxTree::parse(sample), &mut cache);
+        let moved = crate::Document::build_reusing(crate::SyntaxTree::parse(format!("# c\n{sample}")), &mut cache);
+        let ids = |doc: &crate::Document| -> Vec<usize> {
+            doc.instructions
+                .iter()
+                .filter_map(|i| i.script.as_ref())
+                .filter_map(|s| s.tree.root_node().child(0))
+                .map(|n| n.id())
+                .collect()
+        };
+        assert_eq!(ids(&first).len(), 4);
+        assert_eq!(ids(&first), ids(&moved));
+        assert_eq!(scripts_of(&moved), scripts_of(&crate::Document::parse(&format!("# c\n{sample}"))));
     }
 
     #[test]

@@ -40,26 +40,30 @@ pub(super) fn script<'a>(doc: &Document, run: &'a Instruction) -> Option<&'a She
     }
     let Some(stage) = run.stage else { return Some(script) };
     let chain = stage_chain(doc, stage);
+    if !chain.last().is_some_and(|root| is_windows_image(doc, root)) {
+        return Some(script);
+    }
     let shell_set = chain
         .iter()
         .any(|s| s.instructions(doc).iter().any(|i| i.kind == InstructionKind::Shell && i.index < run.index));
-    if !shell_set && chain.last().is_some_and(|root| is_windows_image(doc, root)) {
-        return None;
-    }
-    Some(script)
+    shell_set.then_some(script)
 }
 
 /// True when a stage's image looks like a Windows image (`cmd` is then the
 /// default shell).
 fn is_windows_image(doc: &Document, stage: &Stage) -> bool {
-    let mut texts: Vec<String> = Vec::new();
-    if let Base::Image { text, .. } = &stage.base {
-        texts.push(text.to_ascii_lowercase());
+    // Rules ask for every RUN: no allocation here.
+    let windowsy = |text: &str| {
+        ["windows", "nanoserver", "servercore"]
+            .iter()
+            .any(|w| text.as_bytes().windows(w.len()).any(|b| b.eq_ignore_ascii_case(w.as_bytes())))
+    };
+    if let Base::Image { text, .. } = &stage.base
+        && windowsy(text)
+    {
+        return true;
     }
-    if let Some(spec) = doc.instructions.get(stage.from).and_then(|i| i.image.as_ref()) {
-        texts.push(spec.word.raw.to_ascii_lowercase());
-    }
-    texts.iter().any(|t| ["windows", "nanoserver", "servercore"].iter().any(|w| t.contains(w)))
+    doc.instructions.get(stage.from).and_then(|i| i.image.as_ref()).is_some_and(|spec| windowsy(&spec.word.raw))
 }
 
 /// The subcommand of `cmd`: its first argument that is neither a flag nor
