@@ -155,3 +155,267 @@ fn completion_in_run_offers_package_flags_and_flag_values() {
     assert_eq!(labels(&items), ["--platform"]);
     assert_eq!(accept(&client, text, &items[0]), text.replace("--pl\n", "--platform=\n"));
 }
+
+// ------------------------------------------------------------------ semantic tokens
+
+/// Decode the relative encoding into `(text, type, modifiers)` triples.
+fn decode(client: &Client, text: &str, data: &Value, legend: &[String]) -> Vec<(String, String, u64)> {
+    let data: Vec<u64> = data.as_array().unwrap().iter().map(|v| v.as_u64().unwrap()).collect();
+    assert_eq!(data.len() % 5, 0);
+    let (mut line, mut col) = (0u64, 0u64);
+    let mut out = Vec::new();
+    for t in data.chunks(5) {
+        line += t[0];
+        col = if t[0] == 0 { col + t[1] } else { t[1] };
+        let start = client.offset(text, &json!({ "line": line, "character": col }));
+        let end = client.offset(text, &json!({ "line": line, "character": col + t[2] }));
+        out.push((text[start..end].to_string(), legend[t[3] as usize].clone(), t[4]));
+    }
+    out
+}
+
+#[test]
+fn semantic_tokens_cover_dockerfile_and_bash_with_a_range_subset() {
+    for utf16 in [false, true] {
+        let mut client = client(utf16);
+        let init_legend = {
+            // The legend as announced (a second initialize is not allowed, so
+            // start one more client just to read it).
+            let mut probe = Client::start();
+            let result = probe.request_ok("initialize", json!({ "processId": null, "capabilities": {} }));
+            let provider = &result["capabilities"]["semanticTokensProvider"];
+            assert_eq!(provider["range"], true, "{provider}");
+            assert_eq!(provider["full"], true, "{provider}");
+            provider["legend"]["tokenTypes"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|t| t.as_str().unwrap().to_string())
+                .collect::<Vec<_>>()
+        };
+        let text = "# syntax=docker/dockerfile:1\n\
+                    ARG PY=3.12\n\
+                    FROM python:${PY}-slim AS build\n\
+                    # a comment é😀\n\
+                    RUN --mount=type=cache,target=/root/.cache \\\n    \
+                    pip install \"flask\" && rm -rf /tmp/x\n\
+                    RUN <<EOF\n\
+                    set -eu\n\
+                    echo \"é😀 $HOME\" | tee /log\n\
+                    EOF\n\
+                    COPY --from=build /a /b\n";
+        client.open(URI, text);
+        let full = client.request_ok("textDocument/semanticTokens/full", json!({ "textDocument": { "uri": URI } }));
+        let tokens = decode(&client, text, &full["data"], &init_legend);
+        let has = |s: &str, ty: &str| tokens.iter().any(|(t, k, _)| t == s && k == ty);
+        for (s, ty) in [
+            ("# syntax=", "macro"),
+            ("docker/dockerfile:1", "string"),
+            ("ARG", "keyword"),
+            ("PY", "variable"),
+            ("python:", "type"),
+            ("${PY}", "variable"),
+            ("-slim", "type"),
+            ("AS", "keyword"),
+            ("# a comment é😀", "comment"),
+            ("--mount", "parameter"),
+            ("type", "property"),
+            ("target", "property"),
+            // Bash on the continuation line.
+            ("pip", "function"),
+            ("\"flask\"", "string"),
+            ("&&", "operator"),
+            ("rm", "function"),
+            ("-rf", "parameter"),
+            ("<<EOF", "operator"),
+            // Bash inside the heredoc body.
+            ("set", "function"),
+            ("echo", "function"),
+            ("$HOME", "variable"),
+            ("|", "operator"),
+            ("--from", "parameter"),
+        ] {
+            assert!(has(s, ty), "no {ty} token {s:?} in {tokens:?}");
+        }
+        // `AS build` declares the stage; `--from=build` uses it.
+        let stages: Vec<&(String, String, u64)> =
+            tokens.iter().filter(|(t, k, _)| t == "build" && k == "class").collect();
+        assert_eq!(stages.len(), 2, "{tokens:?}");
+        assert_eq!(stages[0].2, 1, "the declaration modifier");
+        assert_eq!(stages[1].2, 0);
+        // The `\` of the continuation is in no token; no token spans lines.
+        assert!(tokens.iter().all(|(t, _, _)| !t.contains('\n') && !t.ends_with('\\')), "{tokens:?}");
+
+        // A range: lines 6-8 (the heredoc), a subset of the full answer.
+        let range = json!({ "start": { "line": 6, "character": 0 }, "end": { "line": 9, "character": 0 } });
+        let part = client
+            .request_ok("textDocument/semanticTokens/range", json!({ "textDocument": { "uri": URI }, "range": range }));
+        let part = decode(&client, text, &part["data"], &init_legend);
+        assert!(!part.is_empty() && part.len() < tokens.len(), "{part:?}");
+        assert!(part.iter().all(|t| tokens.contains(t)), "{part:?}");
+        assert!(part.iter().any(|(t, k, _)| t == "$HOME" && k == "variable"), "{part:?}");
+        assert!(!part.iter().any(|(t, _, _)| t == "ARG" || t == "COPY"), "{part:?}");
+    }
+}
+
+// ------------------------------------------------------------------ hover
+
+#[test]
+fn hovers_explain_flags_mounts_stages_images_and_check_names() {
+    let mut client = client(true);
+    let text = "# check=skip=JSONArgsRecommended\n\
+                ARG PY=3.12\n\
+                FROM python:${PY}-slim AS build\n\
+                RUN --mount=type=secret,id=npm,env=TOKEN true\n\
+                FROM build\n\
+                COPY --link --chmod=644 --from=build /a /b\n\
+                HEALTHCHECK --start-interval=2s CMD true\n";
+    client.open(URI, text);
+    let hover = |client: &mut Client, needle: &str, delta: usize| {
+        let pos = client.pos(text, at(text, needle, 0, delta));
+        hover_text(&client.hover(URI, pos))
+    };
+    assert!(hover(&mut client, "--mount", 3).contains("`--mount=type="), "mount flag");
+    assert!(hover(&mut client, "secret,", 2).contains("`docker build --secret`"));
+    assert!(hover(&mut client, "env=", 1).contains("environment variable"));
+    assert!(hover(&mut client, "--link", 3).contains("independent layer"));
+    assert!(hover(&mut client, "--chmod", 3).contains("permissions"));
+    assert!(hover(&mut client, "--start-interval", 3).contains("start period"));
+    let stage = hover(&mut client, "--from=build", 9);
+    assert!(stage.contains("stage `build`") && stage.contains("FROM python:${PY}-slim AS build"), "{stage}");
+    assert!(hover(&mut client, "FROM build", 7).contains("line 3"));
+    let image = hover(&mut client, "python:", 2);
+    assert!(
+        image.contains("`docker.io`") && image.contains("`library/python`") && image.contains("`3.12-slim`"),
+        "{image}"
+    );
+    let check = hover(&mut client, "JSONArgs", 3);
+    assert!(check.contains("shell-form-command") && check.contains("[Documentation]("), "{check}");
+}
+
+// ------------------------------------------------------------------ selection ranges
+
+#[test]
+fn selection_ranges_grow_from_a_bash_word_to_the_document() {
+    let mut client = client(true);
+    let text = "FROM debian:12 AS base\n\
+                RUN apt-get update && \\\n    apt-get install -y curl | tee log\n\
+                ENV A=1\n\
+                FROM base\n";
+    client.open(URI, text);
+    let position = client.pos(text, at(text, "curl", 0, 2));
+    let result = client
+        .request_ok("textDocument/selectionRange", json!({ "textDocument": { "uri": URI }, "positions": [position] }));
+    let mut chain = Vec::new();
+    let mut node = &result[0];
+    while !node.is_null() {
+        let start = client.offset(text, &node["range"]["start"]);
+        let end = client.offset(text, &node["range"]["end"]);
+        chain.push(&text[start..end]);
+        node = &node["parent"];
+    }
+    assert_eq!(chain[0], "curl");
+    let expect = [
+        "apt-get install -y curl",
+        "apt-get install -y curl | tee log",
+        "apt-get update && \\\n    apt-get install -y curl | tee log",
+        "RUN apt-get update && \\\n    apt-get install -y curl | tee log",
+        "FROM debian:12 AS base\nRUN apt-get update && \\\n    apt-get install -y curl | tee log\nENV A=1",
+        text,
+    ];
+    let positions: Vec<usize> = expect
+        .iter()
+        .map(|e| chain.iter().position(|c| c == e).unwrap_or_else(|| panic!("{e:?} not in {chain:?}")))
+        .collect();
+    assert!(positions.windows(2).all(|w| w[0] < w[1]), "{chain:?}");
+}
+
+// ------------------------------------------------------------------ signature help
+
+#[test]
+fn signature_help_marks_the_parameter_under_the_cursor() {
+    let mut client = client(false);
+    let text = "FROM alpine:3.20\nCOPY --chown=app:app src/ /srv/\nRUN --network=none make\n";
+    client.open(URI, text);
+    let help = |client: &mut Client, offset: usize| {
+        let params = json!({ "textDocument": { "uri": URI }, "position": client.pos(text, offset) });
+        let h = client.request_ok("textDocument/signatureHelp", params);
+        let sig = &h["signatures"][0];
+        let label = sig["label"].as_str().unwrap().to_string();
+        let active = h["activeParameter"].as_u64().unwrap() as usize;
+        let offsets = &sig["parameters"][active]["label"];
+        let (s, e) = (offsets[0].as_u64().unwrap() as usize, offsets[1].as_u64().unwrap() as usize);
+        (label.clone(), label[s..e].to_string())
+    };
+    let (label, param) = help(&mut client, at(text, "--chown", 0, 4));
+    assert!(label.starts_with("COPY [--from=<stage|image>] [--chown=<user>:<group>]"), "{label}");
+    assert_eq!(param, "[--chown=<user>:<group>]");
+    assert_eq!(help(&mut client, at(text, "src/", 0, 2)).1, "<src>...");
+    assert_eq!(help(&mut client, at(text, "/srv/", 0, 2)).1, "<dest>");
+    assert_eq!(help(&mut client, at(text, "none", 0, 2)).1, "[--network=default|none|host]");
+    assert_eq!(help(&mut client, at(text, "make", 0, 2)).1, "<command>");
+}
+
+// ------------------------------------------------------------------ inlay hints and links
+
+#[test]
+fn inlay_hints_show_resolved_values_and_links_open_registries() {
+    let mut client = client(true);
+    let text = "# syntax=docker/dockerfile:1\n\
+                ARG PY=3.12\nARG UNSET\n\
+                FROM python:${PY}-slim AS build\n\
+                FROM ghcr.io/acme/tool:${UNSET} AS tool\n\
+                FROM quay.io/prometheus/busybox:latest\n\
+                ARG CACHE=pip-é\n\
+                RUN --mount=type=cache,id=${CACHE},target=/c true\n\
+                COPY --from=build /a /b\n\
+                COPY --from=nginx:1.27 /etc/nginx /n\n";
+    client.open(URI, text);
+    let whole = json!({ "start": { "line": 0, "character": 0 }, "end": { "line": 99, "character": 0 } });
+    let hints = client.request_ok("textDocument/inlayHint", json!({ "textDocument": { "uri": URI }, "range": whole }));
+    let hints: Vec<(usize, String)> = hints
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| (client.offset(text, &h["position"]), h["label"].as_str().unwrap().to_string()))
+        .collect();
+    assert_eq!(
+        hints,
+        [(at(text, "${PY}", 0, 5), "= 3.12".to_string()), (at(text, "${CACHE}", 0, 8), "= pip-é".to_string())]
+    );
+
+    let links = client.request_ok("textDocument/documentLink", json!({ "textDocument": { "uri": URI } }));
+    let links: Vec<(&str, &str)> = links
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| {
+            let start = client.offset(text, &l["range"]["start"]);
+            let end = client.offset(text, &l["range"]["end"]);
+            (&text[start..end], l["target"].as_str().unwrap())
+        })
+        .collect();
+    assert_eq!(
+        links,
+        [
+            ("docker/dockerfile:1", "https://hub.docker.com/r/docker/dockerfile"),
+            ("python:${PY}-slim", "https://hub.docker.com/_/python"),
+            ("quay.io/prometheus/busybox:latest", "https://quay.io/repository/prometheus/busybox"),
+            ("nginx:1.27", "https://hub.docker.com/_/nginx"),
+        ]
+    );
+}
+
+#[test]
+fn initialize_announces_the_editing_features() {
+    let mut client = Client::start();
+    let result = client.request_ok("initialize", json!({ "processId": null, "capabilities": {} }));
+    let caps = &result["capabilities"];
+    let triggers = caps["completionProvider"]["triggerCharacters"].as_array().unwrap();
+    assert!(triggers.contains(&json!("$")) && triggers.contains(&json!("-")), "{caps}");
+    assert_eq!(caps["selectionRangeProvider"], true);
+    assert_eq!(caps["inlayHintProvider"], true);
+    assert!(caps["signatureHelpProvider"]["triggerCharacters"].is_array(), "{caps}");
+    assert!(caps["documentLinkProvider"].is_object(), "{caps}");
+    assert!(caps["semanticTokensProvider"]["legend"]["tokenTypes"].is_array(), "{caps}");
+}
