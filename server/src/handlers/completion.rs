@@ -7,6 +7,7 @@
 //! scope, its flags, the RUN script's commands); only the word being typed
 //! is read from the text, to know what it replaces.
 
+use dockside_rules::engine::is_buildkit_check_name;
 use dockside_rules::model::{Instruction, InstructionKind, PREDEFINED_ARGS, Scope};
 use dockside_rules::{Document, TextRange, all_rules};
 use tower_lsp_server::jsonrpc::Result;
@@ -224,19 +225,18 @@ fn comment(doc: &Document, line_start: usize, offset: usize) -> Vec<Candidate> {
     let text = doc.text();
     let before = &text[line_start..offset];
     let body = before.trim_start().trim_start_matches('#');
-    let body_start = offset - body.len();
     // Parser directives: only while every line above is one.
     let lines_above = text[..line_start].lines().count();
     let directives_above = doc.directives.iter().filter(|d| d.range.start < line_start).count();
     let in_directives =
         lines_above == directives_above && doc.instructions.first().is_none_or(|i| i.range.start >= offset);
-    if in_directives && let Some(found) = directive(body, body_start, offset) {
+    if in_directives && let Some(found) = directive(body, offset) {
         return found;
     }
-    pragma(body, body_start, offset)
+    pragma(body, offset)
 }
 
-fn directive(body: &str, body_start: usize, offset: usize) -> Option<Vec<Candidate>> {
+fn directive(body: &str, offset: usize) -> Option<Vec<Candidate>> {
     let trimmed = body.trim_start();
     let Some(eq) = trimmed.find('=') else {
         // The directive's name.
@@ -259,7 +259,6 @@ fn directive(body: &str, body_start: usize, offset: usize) -> Option<Vec<Candida
     let name = trimmed[..eq].trim().to_ascii_lowercase();
     let value = &trimmed[eq + 1..];
     let value_start = offset - value.len();
-    let _ = body_start;
     let values = |list: &[&str], from: usize, kind: CompletionItemKind| -> Vec<Candidate> {
         list.iter().map(|v| Candidate::new(*v, kind, TextRange::new(from, offset))).collect()
     };
@@ -301,7 +300,7 @@ fn directive(body: &str, body_start: usize, offset: usize) -> Option<Vec<Candida
 fn check_names(replace: TextRange) -> Vec<Candidate> {
     let mut out: Vec<Candidate> = Vec::new();
     for rule in all_rules() {
-        for alias in rule.meta.aliases.iter().filter(|a| is_check_name(a)) {
+        for alias in rule.meta.aliases.iter().filter(|a| is_buildkit_check_name(a)) {
             if out.iter().any(|c| c.label == *alias) {
                 continue;
             }
@@ -315,13 +314,8 @@ fn check_names(replace: TextRange) -> Vec<Candidate> {
     out
 }
 
-/// BuildKit check names are CamelCase; hadolint codes are `DL`/`SC` + digits.
-pub fn is_check_name(alias: &str) -> bool {
-    alias.chars().next().is_some_and(|c| c.is_ascii_uppercase()) && !alias.starts_with("DL") && !alias.starts_with("SC")
-}
-
 /// `# dockside [global] ignore=…` and `# hadolint [global] ignore=…`.
-fn pragma(body: &str, _body_start: usize, offset: usize) -> Vec<Candidate> {
+fn pragma(body: &str, offset: usize) -> Vec<Candidate> {
     let trimmed = body.trim_start();
     let Some((tool, rest)) = trimmed.split_once(char::is_whitespace) else { return Vec::new() };
     if !tool.eq_ignore_ascii_case("dockside") && !tool.eq_ignore_ascii_case("hadolint") {
@@ -481,7 +475,7 @@ fn flag(doc: &Document, ins: &Instruction, rest: &str, name_start: usize, offset
     };
     let value_start = name_start + name.len() + 1;
     if name.eq_ignore_ascii_case("mount") && ins.kind == InstructionKind::Run {
-        return mount(doc, ins, value, value_start, offset);
+        return mount(doc, ins, value, offset);
     }
     if name.eq_ignore_ascii_case("from") && ins.kind == InstructionKind::Copy {
         return stage_names(doc, ins, TextRange::new(value_start, offset));
@@ -494,7 +488,7 @@ fn flag(doc: &Document, ins: &Instruction, rest: &str, name_start: usize, offset
         .collect()
 }
 
-fn mount(doc: &Document, ins: &Instruction, value: &str, value_start: usize, offset: usize) -> Vec<Candidate> {
+fn mount(doc: &Document, ins: &Instruction, value: &str, offset: usize) -> Vec<Candidate> {
     let options: Vec<&str> = value.split(',').collect();
     let (last, earlier) = options.split_last().unwrap_or((&"", &[]));
     let last_start = offset - last.len();
@@ -503,7 +497,6 @@ fn mount(doc: &Document, ins: &Instruction, value: &str, value_start: usize, off
         .filter_map(|o| o.split_once('='))
         .find(|(k, _)| k.eq_ignore_ascii_case("type"))
         .map_or("bind".to_string(), |(_, v)| v.to_ascii_lowercase());
-    let _ = value_start;
     if let Some((key, typed)) = last.split_once('=') {
         let replace = TextRange::new(offset - typed.len(), offset);
         if key.eq_ignore_ascii_case("type") {
