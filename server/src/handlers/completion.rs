@@ -429,10 +429,22 @@ fn variable(doc: &Document, ins: &Instruction, token: &str, offset: usize) -> Op
     let scope = if from_line { Scope::global(doc) } else { Scope::at(doc, ins.index) };
     let mut names: Vec<(String, Option<String>, &str)> =
         scope.names().map(|n| (n.to_string(), scope.value(n), "ARG/ENV")).collect();
+    if ins.stage.is_none() {
+        // Before the first FROM: only the global ARGs declared above.
+        let above: Vec<String> = doc.instructions[..ins.index.min(doc.instructions.len())]
+            .iter()
+            .filter(|i| i.kind == InstructionKind::Arg)
+            .flat_map(|i| i.pairs.iter().map(|p| p.key.value()))
+            .collect();
+        names.retain(|(n, _, _)| above.contains(n));
+    }
     if from_line {
         // Platform args are predefined for FROM lines; inside a stage they
         // need an `ARG` first.
-        for n in PREDEFINED_ARGS.iter().filter(|n| n.starts_with("TARGET") || n.starts_with("BUILD")) {
+        for n in PREDEFINED_ARGS
+            .iter()
+            .filter(|n| (n.starts_with("TARGET") || n.starts_with("BUILD")) && !n.starts_with("BUILDKIT"))
+        {
             if !names.iter().any(|(m, _, _)| m == n) {
                 names.push((n.to_string(), None, "predefined by BuildKit"));
             }
@@ -644,6 +656,8 @@ mod tests {
         assert!(!l.contains(&"IN_BUILD".to_string()) && !l.contains(&"V".to_string()), "{l:?}");
         let l = labels("ARG V=1\nFROM a AS build\nARG IN_BUILD=2\nRUN echo ${|\n");
         assert_eq!(l, ["IN_BUILD"]);
+        let l = labels("ARG A=1\nARG B=$|\nARG C=3\nFROM a\n");
+        assert!(l.contains(&"A".to_string()) && !l.contains(&"C".to_string()), "{l:?}");
         let l = labels("ARG V=1\nFROM a:${|\n");
         assert!(l.contains(&"V".to_string()) && l.contains(&"TARGETARCH".to_string()), "{l:?}");
     }
