@@ -102,6 +102,37 @@ fn stage_text(doc: &Document, stage: &Stage) -> String {
 }
 
 fn image(doc: &Document, ins: &Instruction, offset: usize) -> Option<(TextRange, String)> {
+    if let Some(alias) = ins.alias.as_ref().filter(|a| touches(a.range, offset)) {
+        let stage = doc.stage_of(ins)?;
+        let users = doc
+            .instructions
+            .iter()
+            .filter(|i| i.stage.is_some_and(|s| s > stage.index))
+            .filter(|i| {
+                let by_flag = i.flags.iter().any(|f| {
+                    f.value.as_ref().is_some_and(|v| {
+                        f.mount.is_empty()
+                            && f.name.eq_ignore_ascii_case("from")
+                            && doc.stage_named(&v.value()).is_some_and(|s| s.index == stage.index)
+                    }) || f.mount.iter().any(|m| {
+                        m.key.eq_ignore_ascii_case("from")
+                            && m.value
+                                .as_ref()
+                                .is_some_and(|v| doc.stage_named(&v.value()).is_some_and(|s| s.index == stage.index))
+                    })
+                });
+                let by_from = i.kind == InstructionKind::From
+                    && doc.stage_of(i).is_some_and(|s| s.base == Base::Stage(stage.index));
+                by_flag || by_from
+            })
+            .count();
+        let used = match users {
+            0 => "Not used by a later stage.".to_string(),
+            1 => "Used by 1 later instruction.".to_string(),
+            n => format!("Used by {n} later instructions."),
+        };
+        return Some((alias.range, format!("{}\n\n{used}", stage_text(doc, stage))));
+    }
     let spec = ins.image.as_ref().filter(|i| touches(i.word.range, offset))?;
     // An expansion inside has a hover of its own.
     if spec.word.expansions().iter().any(|e| e.range.contains(offset)) {
@@ -197,6 +228,8 @@ mod tests {
         assert!(image.contains("variables expanded"), "{image}");
         let other = hover_at(text, "ghcr.io", 1).unwrap();
         assert!(other.contains("`ghcr.io`") && other.contains("`o/tool`") && other.contains("sha256:ab"), "{other}");
+        let alias = hover_at(text, "build\n", 1).unwrap();
+        assert!(alias.contains("stage `build`") && alias.contains("Used by 2 later instructions"), "{alias}");
         assert!(hover_at(text, "JSONArgs", 2).unwrap().contains("shell-form-command"));
     }
 }
