@@ -154,6 +154,16 @@ fn completion_in_run_offers_package_flags_and_flag_values() {
     let items = complete(&mut client, text, at(text, "--pl", 0, 4));
     assert_eq!(labels(&items), ["--platform"]);
     assert_eq!(accept(&client, text, &items[0]), text.replace("--pl\n", "--platform=\n"));
+
+    // No keywords on a continuation line or inside a heredoc body; the
+    // escape directive offers its two characters.
+    let text = "# escape=\nFROM alpine\nRUN apk add \\\n    cu\nRUN <<EOF\nap\nEOF\n";
+    client.change(URI, 2, json!([{ "text": text }]));
+    assert!(complete(&mut client, text, at(text, "cu\n", 0, 2)).is_empty());
+    assert!(complete(&mut client, text, at(text, "ap\n", 0, 2)).is_empty());
+    assert_eq!(labels(&complete(&mut client, text, at(text, "escape=", 0, 7))), ["\\", "`"]);
+    let items = complete(&mut client, text, at(text, "apk add ", 0, 8));
+    assert!(items.is_empty(), "{items:?}");
 }
 
 // ------------------------------------------------------------------ semantic tokens
