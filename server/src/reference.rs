@@ -323,6 +323,22 @@ pub fn mount_key(name: &str) -> Option<&'static MountKey> {
         .find(|k| k.name.eq_ignore_ascii_case(name) || k.aliases.iter().any(|a| a.eq_ignore_ascii_case(name)))
 }
 
+/// Common `target=` directories of cache mounts: (path, what caches there).
+pub const CACHE_TARGETS: &[(&str, &str)] = &[
+    ("/var/cache/apt", "apt's downloaded packages (with `/var/lib/apt` and `sharing=locked`)"),
+    ("/var/lib/apt", "apt's package lists"),
+    ("/var/cache/apk", "apk's downloaded packages"),
+    ("/root/.cache/pip", "pip's wheel and HTTP cache (root)"),
+    ("/root/.cache/uv", "uv's cache (root)"),
+    ("/root/.npm", "npm's cache (root)"),
+    ("/usr/local/share/.cache/yarn", "yarn's cache (root)"),
+    ("/go/pkg/mod", "Go modules (official golang images)"),
+    ("/root/.cache/go-build", "Go's build cache (root)"),
+    ("/usr/local/cargo/registry", "Cargo's registry (official rust images)"),
+    ("/root/.m2", "Maven's repository (root)"),
+    ("/root/.gradle", "Gradle's caches (root)"),
+];
+
 /// Parser directives, with what they do.
 pub const DIRECTIVES: &[(&str, &str)] = &[
     (

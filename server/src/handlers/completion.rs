@@ -520,6 +520,12 @@ fn mount(doc: &Document, ins: &Instruction, value: &str, offset: usize) -> Vec<C
         if key.eq_ignore_ascii_case("from") {
             return stage_names(doc, ins, replace);
         }
+        if mount_type == "cache" && reference::mount_key(key).is_some_and(|k| k.name == "target") {
+            return reference::CACHE_TARGETS
+                .iter()
+                .map(|(path, what)| Candidate::new(*path, CompletionItemKind::FOLDER, replace).detail(*what))
+                .collect();
+        }
         return reference::mount_key(key)
             .map(|k| k.values.iter().map(|v| Candidate::new(*v, CompletionItemKind::VALUE, replace)).collect())
             .unwrap_or_default();
@@ -644,6 +650,8 @@ mod tests {
         assert_eq!(l, ["bind", "cache", "tmpfs", "secret", "ssh"]);
         let l = labels("FROM a\nRUN --mount=type=cache,|\n");
         assert!(l.contains(&"sharing".to_string()) && !l.contains(&"type".to_string()), "{l:?}");
+        let l = labels("FROM a\nRUN --mount=type=cache,target=|\n");
+        assert!(l.contains(&"/root/.cache/pip".to_string()), "{l:?}");
         let l = labels("FROM a\nRUN --mount=type=secret,|\n");
         assert!(l.contains(&"env".to_string()) && !l.contains(&"sharing".to_string()), "{l:?}");
     }

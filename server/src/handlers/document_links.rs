@@ -1,7 +1,8 @@
 //! `textDocument/documentLink`: image references (FROM, `COPY --from=<image>`,
 //! `--mount=…,from=<image>`, the `# syntax=` frontend) link to their
 //! registry's web page, for registries with a stable URL scheme. Stage
-//! names and references with unresolved variables get no link.
+//! names and references with unresolved variables get no link. URLs given
+//! as ADD sources and LABEL values link to themselves.
 
 use dockside_rules::model::{Base, ImageRef, InstructionKind, Scope, Word};
 use dockside_rules::{Document, TextRange};
@@ -47,6 +48,26 @@ pub fn links(doc: &Document) -> Vec<(TextRange, String)> {
             && let Some(url) = image_url(reference)
         {
             out.push((spec.word.range, url));
+        }
+        // URLs: ADD sources and LABEL values.
+        let mut urls: Vec<&Word> = Vec::new();
+        match ins.kind {
+            InstructionKind::Add if ins.json.is_none() => urls.extend(ins.args.iter()),
+            InstructionKind::Label => urls.extend(ins.pairs.iter().filter_map(|p| p.value.as_ref())),
+            _ => {}
+        }
+        for word in urls {
+            let value = word.value();
+            let is_url = value.starts_with("https://") || value.starts_with("http://");
+            if is_url && !word.has_expansion() && !value.contains(char::is_whitespace) {
+                // The link covers the URL without quotes.
+                let range = if word.is_quoted() {
+                    TextRange::new(word.range.start + 1, word.range.end - 1)
+                } else {
+                    word.range
+                };
+                out.push((range, value));
+            }
         }
         let mut refs: Vec<&Word> = Vec::new();
         for flag in &ins.flags {
@@ -126,7 +147,8 @@ mod tests {
     fn links_skip_stages_and_unresolved_images() {
         let text = "# syntax=docker/dockerfile:1\nARG V\nFROM golang:1.22 AS build\nFROM app:${V}\n\
                     COPY --from=build /a /b\nCOPY --from=nginx:1.27 /etc/nginx /n\n\
-                    RUN --mount=from=ghcr.io/o/tools,target=/t true\n";
+                    RUN --mount=from=ghcr.io/o/tools,target=/t true\n\
+                    ADD https://example.com/a.tgz /a\nLABEL org.opencontainers.image.source=\"https://github.com/o/r\"\n";
         let doc = Document::parse(text);
         let got: Vec<(&str, String)> = links(&doc).into_iter().map(|(r, u)| (&text[r.as_range()], u)).collect();
         assert_eq!(
@@ -136,6 +158,8 @@ mod tests {
                 ("golang:1.22", "https://hub.docker.com/_/golang".to_string()),
                 ("nginx:1.27", "https://hub.docker.com/_/nginx".to_string()),
                 ("ghcr.io/o/tools", "https://ghcr.io/o/tools".to_string()),
+                ("https://example.com/a.tgz", "https://example.com/a.tgz".to_string()),
+                ("https://github.com/o/r", "https://github.com/o/r".to_string()),
             ]
         );
     }
