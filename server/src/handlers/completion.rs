@@ -112,6 +112,9 @@ pub fn complete(doc: &Document, offset: usize, snippets: bool) -> Vec<Candidate>
     let offset = offset.min(text.len());
     let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
     let before = &text[line_start..offset];
+    let line_end = text[offset..].find('\n').map_or(text.len(), |i| offset + i);
+    // Arguments after the cursor: complete the keyword alone, no snippet.
+    let snippets = snippets && text[offset..line_end].trim().is_empty();
     let top = instruction_on_line(doc, offset);
     let in_body = top.is_some_and(|i| offset > i.keyword_range.end);
 
@@ -183,8 +186,6 @@ fn keyword_position(before: &str, offset: usize, in_onbuild: bool, snippets: boo
         if snippets {
             c.insert = keyword_snippet(kind).to_string();
             c.snippet = true;
-        } else {
-            c.insert = format!("{kw} ");
         }
         c.deprecated = kind == InstructionKind::Maintainer;
         out.push(c);
@@ -636,6 +637,10 @@ mod tests {
         let (_, c) = at("FROM a\nRU|\n");
         let run = c.iter().find(|c| c.label == "RUN").unwrap();
         assert_eq!(run.replace, TextRange::new(7, 9));
+        // With arguments after the cursor: the keyword alone.
+        let (_, c) = at("FROM a\nRU| make\n");
+        let run = c.iter().find(|c| c.label == "RUN").unwrap();
+        assert_eq!((run.insert.as_str(), run.snippet), ("RUN", false));
         let l = labels("FROM a\nONBUILD |\n");
         assert!(l.contains(&"RUN".to_string()) && !l.contains(&"FROM".to_string()), "{l:?}");
         assert!(labels("FROM a\nRUN echo |\n").is_empty());
