@@ -429,3 +429,47 @@ fn initialize_announces_the_editing_features() {
     assert!(caps["documentLinkProvider"].is_object(), "{caps}");
     assert!(caps["semanticTokensProvider"]["legend"]["tokenTypes"].is_array(), "{caps}");
 }
+
+/// Broken and unusual input: every request at every position answers
+/// without an error, and the server keeps serving.
+#[test]
+fn every_feature_answers_everywhere_on_broken_input() {
+    let mut client = client(true);
+    let texts = [
+        "# escape=`\r\nFROM  --platform= é😀:${ AS\r\nRUN --mount=type=,from=,=x `\r\n  echo \"$ ${\r\nCOPY --from= --chmod\r\n",
+        "ONBUILD\nHEALTHCHECK --interval= CMD\nRUN <<EOF\nif then\nSTOPSIGNAL\nFROM a AS\nARG =\nENV ${X:-\n# check=skip=,;error\n",
+    ];
+    for (version, text) in texts.iter().enumerate() {
+        if version == 0 {
+            client.open(URI, text);
+        } else {
+            client.change(URI, version as i64 + 1, json!([{ "text": text }]));
+        }
+        let doc = json!({ "uri": URI });
+        let whole = json!({ "start": { "line": 0, "character": 0 }, "end": { "line": 99, "character": 0 } });
+        for (method, params) in [
+            ("textDocument/semanticTokens/full", json!({ "textDocument": doc })),
+            ("textDocument/semanticTokens/range", json!({ "textDocument": doc, "range": whole })),
+            ("textDocument/inlayHint", json!({ "textDocument": doc, "range": whole })),
+            ("textDocument/documentLink", json!({ "textDocument": doc })),
+        ] {
+            client.request_ok(method, params);
+        }
+        let mut positions = Vec::new();
+        for (offset, _) in text.char_indices().chain([(text.len(), ' ')]) {
+            positions.push(client.pos(text, offset));
+        }
+        for position in &positions {
+            let at = json!({ "textDocument": doc, "position": position });
+            client.request_ok("textDocument/completion", at.clone());
+            client.request_ok("textDocument/hover", at.clone());
+            client.request_ok("textDocument/signatureHelp", at);
+        }
+        let ranges =
+            client.request_ok("textDocument/selectionRange", json!({ "textDocument": doc, "positions": positions }));
+        assert_eq!(ranges.as_array().unwrap().len(), positions.len());
+    }
+    assert!(!client.stderr().contains("panicked"), "{}", client.stderr());
+    let (status, _) = client.shutdown();
+    assert!(status.success());
+}
