@@ -1,6 +1,6 @@
 //! `textDocument/semanticTokens/full` and `/range`: Dockerfile tokens from
 //! the model (keywords, flags, keys, variables, stage names, images,
-//! strings, comments, directives) and bash tokens of RUN scripts from the
+//! strings, comments, directives, rule names in ignore pragmas) and bash tokens of RUN scripts from the
 //! bash tree each `ShellScript` holds, mapped back to the Dockerfile through
 //! its segment table (so a token never swallows a line continuation).
 //!
@@ -96,6 +96,12 @@ pub fn tokens(doc: &Document, within: Option<TextRange>) -> Vec<Token> {
     }
     for c in &doc.comments {
         raw.push(c.range, COMMENT);
+    }
+    // Rule names in ignore pragmas stand out of their comment.
+    for p in &doc.suppressions.pragmas {
+        for (_, range) in &p.rules {
+            raw.push(*range, DIRECTIVE);
+        }
     }
     for ins in &doc.instructions {
         if within.is_some_and(|w| ins.range.end < w.start || w.end < ins.range.start) {
@@ -367,7 +373,9 @@ mod tests {
 
     #[test]
     fn nested_tokens_cut_the_outer_one() {
-        let t = named("ARG V=1\nFROM python:${V}-slim AS build\n");
+        let t = named("ARG V=1\nFROM python:${V}-slim AS build\n# hadolint ignore=DL3008\nRUN x\n");
+        assert!(t.contains(&("# hadolint ignore=".into(), "comment")), "{t:?}");
+        assert!(t.contains(&("DL3008".into(), "macro")), "{t:?}");
         assert!(t.contains(&("python:".into(), "type")), "{t:?}");
         assert!(t.contains(&("${V}".into(), "variable")), "{t:?}");
         assert!(t.contains(&("-slim".into(), "type")), "{t:?}");
