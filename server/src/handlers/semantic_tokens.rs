@@ -1,8 +1,9 @@
 //! `textDocument/semanticTokens/full` and `/range`: Dockerfile tokens from
 //! the model (keywords, flags, keys, variables, stage names, images,
-//! strings, comments, directives, rule names in ignore pragmas) and bash tokens of RUN scripts from the
-//! bash tree each `ShellScript` holds, mapped back to the Dockerfile through
-//! its segment table (so a token never swallows a line continuation).
+//! strings, comments, directives, rule names in ignore pragmas) and bash
+//! tokens of RUN scripts from the bash tree each `ShellScript` holds, mapped
+//! back to the Dockerfile through its segment table (so a token never
+//! swallows a line continuation).
 //!
 //! Tokens are collected as byte ranges, outer ones first; nested tokens win
 //! over the token around them (an expansion inside an image reference), and
