@@ -10,7 +10,7 @@ use super::{rule_docs, touches};
 use crate::reference;
 
 pub fn hover(doc: &Document, offset: usize) -> Option<(TextRange, String)> {
-    check_skip(doc, offset).or_else(|| {
+    check_skip(doc, offset).or_else(|| directive(doc, offset)).or_else(|| {
         let top = doc.instruction_at(offset)?;
         let nested = [Some(top), top.onbuild.as_deref(), top.healthcheck_cmd.as_deref()];
         nested.into_iter().flatten().find_map(|ins| flag(doc, ins, offset).or_else(|| image(doc, ins, offset)))
@@ -175,6 +175,19 @@ fn image_text(reference: &ImageRef, written: &str, resolved_text: &str, resolved
     out
 }
 
+/// A parser directive's name (`# syntax`, `# escape`, `# check`).
+fn directive(doc: &Document, offset: usize) -> Option<(TextRange, String)> {
+    let d = doc.directives.iter().find(|d| d.range.start <= offset && offset < d.value_range.start)?;
+    let (name, docs) = reference::DIRECTIVES.iter().find(|(n, _)| *n == d.name)?;
+    let range = TextRange::new(d.range.start, d.value_range.start);
+    Some((
+        range,
+        format!(
+            "**`# {name}=`** parser directive\n\n{docs}\n\n[Dockerfile reference]({REFERENCE_URL}#parser-directives)"
+        ),
+    ))
+}
+
 /// A check name inside `# check=skip=…`.
 fn check_skip(doc: &Document, offset: usize) -> Option<(TextRange, String)> {
     let d = doc.directives.iter().find(|d| d.name == "check" && touches(d.value_range, offset))?;
@@ -228,6 +241,7 @@ mod tests {
         assert!(image.contains("variables expanded"), "{image}");
         let other = hover_at(text, "ghcr.io", 1).unwrap();
         assert!(other.contains("`ghcr.io`") && other.contains("`o/tool`") && other.contains("sha256:ab"), "{other}");
+        assert!(hover_at(text, "check", 1).unwrap().contains("build checks"));
         let alias = hover_at(text, "build\n", 1).unwrap();
         assert!(alias.contains("stage `build`") && alias.contains("Used by 2 later instructions"), "{alias}");
         assert!(hover_at(text, "JSONArgs", 2).unwrap().contains("shell-form-command"));
