@@ -104,8 +104,13 @@ fn active_param(label: &str, params: &[(usize, usize)], ins: &Instruction, offse
     let text = |p: &(usize, usize)| &label[p.0..p.1];
     // On a flag: that flag's parameter.
     if let Some(flag) = ins.flags.iter().find(|f| f.range.start <= offset && offset <= f.range.end) {
-        let wanted = format!("[--{}", flag.name.to_ascii_lowercase());
-        return params.iter().position(|p| text(p).starts_with(&wanted));
+        // The exact flag, else the first one it is the start of (`--ch`).
+        let name = flag.name.to_ascii_lowercase();
+        let exact = [format!("[--{name}="), format!("[--{name}]")];
+        return params
+            .iter()
+            .position(|p| exact.iter().any(|e| text(p).starts_with(e.as_str())))
+            .or_else(|| params.iter().position(|p| text(p).starts_with(&format!("[--{name}"))));
     }
     let positional: Vec<usize> = (0..params.len()).filter(|i| !text(&params[*i]).starts_with("[--")).collect();
     if positional.is_empty() {
@@ -162,6 +167,8 @@ mod tests {
     fn the_active_parameter_follows_the_cursor() {
         assert_eq!(active("FROM a\nCOPY --chown=a:b| x y\n"), "[--chown=<user>:<group>]");
         assert_eq!(active("FROM a\nCOPY x| y\n"), "<src>...");
+        assert_eq!(active("FROM a\nADD --link| x y\n"), "[--link]");
+        assert_eq!(active("FROM a\nCOPY --ch| x y\n"), "[--chown=<user>:<group>]");
         assert_eq!(active("FROM a\nCOPY x y|\n"), "<dest>");
         assert_eq!(active("FROM a\nCOPY x |\n"), "<dest>");
         assert_eq!(active("FROM a AS |\n"), "[AS <name>]");
