@@ -17,6 +17,7 @@ mod convert;
 mod handlers;
 mod hover;
 mod lint;
+mod reference;
 mod server;
 mod state;
 

@@ -28,6 +28,8 @@ pub struct ClientFeatures {
     pub hierarchical_symbols: bool,
     /// `WorkspaceEdit.documentChanges` (versioned edits).
     pub document_changes: bool,
+    /// Completion items may be snippets.
+    pub snippets: bool,
 }
 
 impl Default for ClientFeatures {
@@ -37,6 +39,7 @@ impl Default for ClientFeatures {
             pull_diagnostics: false,
             hierarchical_symbols: true,
             document_changes: false,
+            snippets: false,
         }
     }
 }

@@ -149,6 +149,6 @@ pub fn check_with_rules(doc: &Document, settings: &Settings, rules: &[&'static R
 }
 
 /// BuildKit check names are CamelCase words; hadolint codes are `DL`/`SC` + digits.
-pub(crate) fn is_buildkit_check_name(alias: &str) -> bool {
+pub fn is_buildkit_check_name(alias: &str) -> bool {
     alias.chars().next().is_some_and(|c| c.is_ascii_uppercase()) && !alias.starts_with("DL") && !alias.starts_with("SC")
 }

@@ -5,6 +5,7 @@ use tower_lsp_server::ls_types::*;
 
 use crate::convert;
 use crate::handlers::code_action::FIX_ALL_KIND;
+use crate::handlers::{completion, semantic_tokens, signature_help};
 use crate::server::Backend;
 use crate::state::ClientFeatures;
 
@@ -24,6 +25,11 @@ pub fn initialize(backend: &Backend, params: InitializeParams) -> InitializeResu
             .as_ref()
             .and_then(|w| w.workspace_edit.as_ref())
             .and_then(|e| e.document_changes)
+            .unwrap_or(false),
+        snippets: text
+            .and_then(|t| t.completion.as_ref())
+            .and_then(|c| c.completion_item.as_ref())
+            .and_then(|i| i.snippet_support)
             .unwrap_or(false),
     };
     backend.state.set_features(features);
@@ -50,6 +56,29 @@ pub fn initialize(backend: &Backend, params: InitializeParams) -> InitializeResu
             hover_provider: Some(HoverProviderCapability::Simple(true)),
             document_symbol_provider: Some(OneOf::Left(true)),
             folding_range_provider: Some(FoldingRangeProviderCapability::Simple(true)),
+            semantic_tokens_provider: Some(SemanticTokensServerCapabilities::SemanticTokensOptions(
+                SemanticTokensOptions {
+                    legend: semantic_tokens::legend(),
+                    range: Some(true),
+                    full: Some(SemanticTokensFullOptions::Bool(true)),
+                    work_done_progress_options: WorkDoneProgressOptions::default(),
+                },
+            )),
+            selection_range_provider: Some(SelectionRangeProviderCapability::Simple(true)),
+            signature_help_provider: Some(SignatureHelpOptions {
+                trigger_characters: Some(signature_help::TRIGGERS.iter().map(|s| s.to_string()).collect()),
+                retrigger_characters: None,
+                work_done_progress_options: WorkDoneProgressOptions::default(),
+            }),
+            inlay_hint_provider: Some(OneOf::Left(true)),
+            document_link_provider: Some(DocumentLinkOptions {
+                resolve_provider: Some(false),
+                work_done_progress_options: WorkDoneProgressOptions::default(),
+            }),
+            completion_provider: Some(CompletionOptions {
+                trigger_characters: Some(completion::TRIGGERS.iter().map(|s| s.to_string()).collect()),
+                ..CompletionOptions::default()
+            }),
             ..ServerCapabilities::default()
         },
         server_info: Some(ServerInfo {

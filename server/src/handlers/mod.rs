@@ -3,9 +3,15 @@
 //! answer with [`crate::convert`].
 
 pub mod code_action;
+pub mod completion;
 pub mod diagnostics;
+pub mod document_links;
 pub mod folding;
 pub mod hover;
+pub mod inlay_hints;
 pub mod lifecycle;
+pub mod selection_range;
+pub mod semantic_tokens;
+pub mod signature_help;
 pub mod symbols;
 pub mod sync;

@@ -1,15 +1,20 @@
 //! What a hover shows: the instruction under the cursor, a rule named in an
 //! ignore pragma, a variable's value and declaration, and the docs of the
-//! rules whose diagnostics cover the position. Pure functions of the model.
+//! rules whose diagnostics cover the position; flags, stages, images and
+//! check names (`syntax`). Pure functions of the model.
 
 pub mod keywords;
+mod syntax;
 
 use dockside_rules::model::{Base, Instruction, InstructionKind, PREDEFINED_ARGS, Scope, ShellScript, Word};
 use dockside_rules::{Diagnostic, Document, RuleMeta, TextRange, find_rule};
 
 /// The Markdown to show at `offset`, and the range it is about.
 pub fn hover(doc: &Document, offset: usize, diagnostics: &[Diagnostic]) -> Option<(TextRange, String)> {
-    let primary = pragma_rule(doc, offset).or_else(|| keyword(doc, offset)).or_else(|| variable(doc, offset));
+    let primary = pragma_rule(doc, offset)
+        .or_else(|| keyword(doc, offset))
+        .or_else(|| variable(doc, offset))
+        .or_else(|| syntax::hover(doc, offset));
     let mut sections = Vec::new();
     let mut range = None;
     if let Some((r, text)) = primary {
