@@ -84,6 +84,14 @@ pub(super) fn stage_and_ancestors(doc: &Document, index: usize) -> impl Iterator
     })
 }
 
+/// True for `$NAME` and `${NAME}` as written: expansions Docker always
+/// evaluates. Forms with an operator (`${NAME:-x}`) and text Docker does
+/// not accept (template placeholders such as `${option:name}`) are not.
+pub(super) fn is_plain_expansion(e: &crate::model::Expansion, text: &str) -> bool {
+    let Some(src) = text.get(e.range.as_range()) else { return false };
+    e.operator.is_none() && (src.strip_prefix('$') == Some(e.name.as_str()) || src == format!("${{{}}}", e.name))
+}
+
 /// The candidate closest to `name` when it looks like a misspelling of it:
 /// same letters in another case, or at most two edits away (one for short
 /// names).

@@ -30,7 +30,7 @@ use crate::engine::{Context, Rule};
 use crate::model::{Instruction, InstructionKind, PREDEFINED_ARGS, Scope, Word};
 use crate::registry::{FixAvailability, RuleMeta};
 
-use super::support::did_you_mean;
+use super::support::{did_you_mean, is_plain_expansion};
 
 pub(crate) static RULE: Rule = Rule {
     meta: RuleMeta {
@@ -56,7 +56,7 @@ fn check(ins: &Instruction, ctx: &mut Context<'_>) {
         ins.image.iter().map(|i| &i.word).chain(ins.flag("platform").and_then(|f| f.value.as_ref())).collect();
     for word in words {
         for e in word.expansions() {
-            if e.operator.is_some() || globals.is_defined(&e.name) {
+            if !is_plain_expansion(e, ctx.doc.text()) || globals.is_defined(&e.name) {
                 continue;
             }
             let candidates = globals.names().chain(PREDEFINED_ARGS.iter().copied());
@@ -86,6 +86,7 @@ mod tests {
                 "FROM --platform=$BUILDPLATFORM alpine\n",
                 "FROM alpine:${V:-3}\n",
                 "FROM alpine\n",
+                "FROM example.com/x:${templateOption:variant}\n",
             ],
             &[
                 "FROM alpine:⟦$V⟧\n",

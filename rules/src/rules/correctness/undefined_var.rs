@@ -54,7 +54,7 @@ use crate::engine::{Context, Rule};
 use crate::model::{Base, Document, Expansion, Instruction, InstructionKind, Part, Scope, Word};
 use crate::registry::{FixAvailability, RuleMeta};
 
-use super::support::{did_you_mean, stage_and_ancestors};
+use super::support::{did_you_mean, is_plain_expansion, stage_and_ancestors};
 
 pub(crate) static RULE: Rule = Rule {
     meta: RuleMeta {
@@ -267,20 +267,20 @@ fn base_env(doc: &Document, stage: usize) -> BaseEnv {
     }
 }
 
-/// Expansions Docker evaluates unconditionally: operator-less ones, not
+/// Expansions Docker evaluates unconditionally: `$NAME` and `${NAME}`, not
 /// nested in another expansion's default.
-fn plain_expansions(word: &Word) -> Vec<&Expansion> {
-    fn walk<'a>(parts: &'a [Part], out: &mut Vec<&'a Expansion>) {
+fn plain_expansions<'a>(word: &'a Word, text: &str) -> Vec<&'a Expansion> {
+    fn walk<'a>(parts: &'a [Part], text: &str, out: &mut Vec<&'a Expansion>) {
         for p in parts {
             match p {
-                Part::Expansion(e) if e.operator.is_none() => out.push(e),
-                Part::Quoted { parts, .. } => walk(parts, out),
+                Part::Expansion(e) if is_plain_expansion(e, text) => out.push(e),
+                Part::Quoted { parts, .. } => walk(parts, text, out),
                 _ => {}
             }
         }
     }
     let mut out = Vec::new();
-    walk(&word.parts, &mut out);
+    walk(&word.parts, text, &mut out);
     out
 }
 
@@ -324,7 +324,7 @@ fn check(ins: &Instruction, ctx: &mut Context<'_>) {
     let globals = Scope::global(doc);
     let mut declared: Option<BTreeSet<String>> = None;
     for (word, key, pair_index) in words {
-        for e in plain_expansions(word) {
+        for e in plain_expansions(word, doc.text()) {
             let name = e.name.as_str();
             if scope.is_defined(name) || ALWAYS_DEFINED.contains(&name) {
                 continue;
@@ -388,6 +388,8 @@ mod tests {
                 "FROM alpine\nLABEL a='$literal' b=\\$x\n",
                 "FROM alpine\nCOPY [\"$X\", \"/y\"]\n",
                 "FROM alpine\nONBUILD COPY $X /y\n",
+                // A template placeholder, not a Docker expansion.
+                "FROM alpine\nARG A=\"${templateOption:a}\"\n",
             ],
             &[
                 "ARG VERSION=1\nFROM alpine\nCOPY app-⟦${VERSION}⟧ /app\n",

@@ -11,7 +11,7 @@
 //!
 //! ## Example
 //! ```dockerfile
-//! FROM node:22 AS assets
+//! FROM node:22
 //! RUN npm ci && npm run build
 //! FROM golang:1.22 AS build
 //! RUN go build -o /app .
@@ -27,11 +27,20 @@
 //! COPY --from=build /app /app
 //! ```
 //!
+//! ## Options
+//! A named stage is often built on its own with `docker build --target
+//! <name>` (a `test`, `lint` or `dev` stage), and is then not dead. So by
+//! default only stages without a name are reported: `--target` cannot
+//! select those. To report named stages as well:
+//!
+//! ```toml
+//! [rules.unused-stage]
+//! named-stages = true
+//! ```
+//!
 //! ## Notes
-//! A named stage built on its own with `docker build --target <name>` is
-//! not dead; ignore the finding on its `FROM` line
-//! (`# dockside ignore=unused-stage`). When a stage reference holds a
-//! variable, any stage could be meant and nothing is reported.
+//! When a stage reference holds a variable (`COPY --from=${STAGE}`), any
+//! stage could be meant and nothing is reported.
 
 use crate::diagnostic::{Category, Severity};
 use crate::engine::{Context, Rule};
@@ -109,8 +118,9 @@ fn used_stages(doc: &Document) -> Option<Vec<bool>> {
 fn check(ctx: &mut Context<'_>) {
     let doc = ctx.doc;
     let Some(used) = used_stages(doc) else { return };
+    let named = ctx.options().and_then(|o| o.get("named-stages")).and_then(toml::Value::as_bool).unwrap_or(false);
     let last = doc.stages.len().saturating_sub(1);
-    for stage in doc.stages.iter().filter(|s| s.index != last && !used[s.index]) {
+    for stage in doc.stages.iter().filter(|s| s.index != last && !used[s.index] && (named || s.name.is_none())) {
         let ins = &doc.instructions[stage.from];
         let message = match &stage.name {
             Some(name) => format!(
@@ -133,6 +143,7 @@ mod tests {
             &super::RULE,
             &[
                 "FROM alpine\n",
+                "FROM alpine AS a\nFROM debian\n",
                 "FROM alpine AS a\nFROM a\n",
                 "FROM alpine AS a\nFROM debian\nCOPY --from=a /x /x\n",
                 "FROM alpine\nFROM debian\nCOPY --from=0 /x /x\n",
@@ -141,12 +152,20 @@ mod tests {
                 "ARG S=a\nFROM alpine AS a\nFROM debian\nCOPY --from=$S /x /x\n",
                 "FROM alpine AS a\nFROM debian AS b\nCOPY --from=a /x /x\nFROM b\n",
             ],
-            &[
-                "FROM alpine AS ⟦a⟧\nFROM debian\n",
-                "⟦FROM⟧ alpine\nFROM debian\n",
-                "FROM alpine AS a\nFROM alpine AS ⟦b⟧\nFROM a\n",
-            ],
+            &["⟦FROM⟧ alpine\nFROM debian\n", "FROM alpine AS a\n⟦FROM⟧ alpine\nFROM a\n"],
             &[],
         );
+    }
+
+    #[test]
+    fn named_stages_only_on_request() {
+        let src = "FROM alpine AS a\nFROM alpine AS b\nFROM a\n";
+        let doc = crate::model::Document::parse(src);
+        assert!(crate::engine::check_with_rules(&doc, &Default::default(), &[&super::RULE]).is_empty());
+        let config = "[rules.unused-stage]\nnamed-stages = true\n";
+        let settings = crate::config::parse_toml(config, std::path::Path::new("dockside.toml")).expect("config");
+        let found = crate::engine::check_with_rules(&doc, &settings, &[&super::RULE]);
+        assert_eq!(found.len(), 1);
+        assert_eq!(&src[found[0].range.as_range()], "b");
     }
 }
