@@ -112,4 +112,15 @@ mod tests {
             ],
         );
     }
+
+    #[test]
+    fn buildkit_check_directives_apply() {
+        let lint = |src: &str| {
+            crate::engine::check_with_rules(&crate::model::Document::parse(src), &Default::default(), &[&super::RULE])
+        };
+        assert!(lint("# check=skip=ConsistentInstructionCasing\nFROM alpine\nrun x\nCOPY a b\n").is_empty());
+        let found = lint("# check=error=true\nFROM alpine\nrun x\nCOPY a b\n");
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].severity, crate::diagnostic::Severity::Error);
+    }
 }
