@@ -147,7 +147,7 @@ pub fn load(input: &Input, options: &LintOptions<'_>) -> Result<Loaded, Problem>
     // Rules about the build context read the file's `.dockerignore`;
     // standard input has no context.
     let settings = match input {
-        Input::File(file) => Arc::new(settings.with_build_context(config::BuildContext::load(file))),
+        Input::File(file) => Arc::new(settings.for_dockerfile(file)),
         Input::Stdin => settings,
     };
     let outcome = Outcome {

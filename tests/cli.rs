@@ -777,6 +777,14 @@ fn the_build_context_is_the_dockerfiles_directory() {
     write(dir.path(), "app/Dockerfile.dockerignore", "other\n");
     let out = run(dir.path(), &["check", "--select", selected, "--format", "json", "app/Dockerfile"]);
     assert_eq!(rules_of(&out.json()), ["copy-all-without-dockerignore"], "{}", out.stdout);
+    // `build-context` in the config names another context directory.
+    let configured = project(&[
+        ("dockside.toml", "build-context = \".\"\n"),
+        (".dockerignore", "*.md\n"),
+        ("docker/Dockerfile", dockerfile),
+    ]);
+    let out = run(configured.path(), &["check", "--select", selected, "--format", "json", "docker/Dockerfile"]);
+    assert_eq!(rules_of(&out.json()), ["copy-ignored-file"], "{}", out.stdout);
     // Standard input has no context: the context rules stay silent.
     let out =
         dockside(bare.path(), &["check", "--select", selected, "--format", "json", "-"], Some(dockerfile.as_bytes()));

@@ -118,7 +118,7 @@ impl Linter {
         let (settings, config_error) = self.configs.for_path(path);
         // The build context (`.dockerignore`) is read on each lint, so edits to it show up.
         let settings = match path {
-            Some(path) => Arc::new(settings.with_build_context(config::BuildContext::load(path))),
+            Some(path) => Arc::new(settings.for_dockerfile(path)),
             None => settings,
         };
         let diagnostics = check_document(doc, &settings);

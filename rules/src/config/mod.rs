@@ -52,6 +52,9 @@ pub struct Settings {
     extra_severities: BTreeMap<String, Severity>,
     /// The file's build context (its `.dockerignore`), when the front-end knows it.
     build_context: Option<Arc<BuildContext>>,
+    /// `build-context`: the context directory for every Dockerfile under this
+    /// config (default: each Dockerfile's own directory).
+    build_context_dir: Option<PathBuf>,
 }
 
 impl Default for Settings {
@@ -70,6 +73,7 @@ impl Default for Settings {
             ignored_extra: Vec::new(),
             extra_severities: BTreeMap::new(),
             build_context: None,
+            build_context_dir: None,
         }
     }
 }
@@ -239,6 +243,24 @@ impl Settings {
     /// (standard input), and rules about the context stay silent.
     pub fn build_context(&self) -> Option<&BuildContext> {
         self.build_context.as_deref()
+    }
+
+    /// The configured context directory (`build-context`), if any.
+    pub fn build_context_dir(&self) -> Option<&Path> {
+        self.build_context_dir.as_deref()
+    }
+
+    /// These settings with the build context of the Dockerfile at `file`
+    /// loaded from disk: the configured `build-context` directory, or the
+    /// Dockerfile's own directory.
+    pub fn for_dockerfile(&self, file: &Path) -> Settings {
+        let context = match &self.build_context_dir {
+            Some(dir) => {
+                BuildContext::load_with_dir(&std::path::absolute(file).unwrap_or_else(|_| file.to_path_buf()), dir)
+            }
+            None => BuildContext::load(file),
+        };
+        self.with_build_context(context)
     }
 
     pub fn set_build_context(&mut self, context: Option<Arc<BuildContext>>) {

@@ -27,7 +27,8 @@
 //! or re-include the file in `.dockerignore` with `!README.md`.
 //!
 //! ## How the context is found
-//! The build context is the Dockerfile's directory. Like BuildKit,
+//! The build context is the Dockerfile's directory, or the directory
+//! `build-context` names in `dockside.toml` (relative to that file). Like BuildKit,
 //! `<Dockerfile name>.dockerignore` next to the Dockerfile
 //! (`app.Dockerfile.dockerignore`) wins over the context's `.dockerignore`.
 //! Sources are matched as written, with variables expanded where their

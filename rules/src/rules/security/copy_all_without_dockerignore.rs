@@ -35,7 +35,8 @@
 //! ```
 //!
 //! ## How the context is found
-//! The build context is the Dockerfile's directory; its `.dockerignore`,
+//! The build context is the Dockerfile's directory, or the directory
+//! `build-context` names in `dockside.toml`; its `.dockerignore`,
 //! or `<Dockerfile name>.dockerignore` next to the Dockerfile, is read.
 //! With an ignore file, only entries that exist in the context are
 //! required (`node_modules` also when a `package.json` is there). Only the
