@@ -80,6 +80,8 @@ mod tests {
                 "FROM alpine\nRUN a \\\n  && b\n\nRUN c\n",
                 "FROM alpine\nRUN a \\\n# comment\n  && b\n",
                 "FROM alpine\n\n\nRUN a\n",
+                "FROM alpine\nRUN a\n# c\n\nRUN b\n",
+                "FROM alpine\nRUN a \\\n  b\n\n# c\n\nRUN b\n",
                 "FROM alpine\nRUN <<EOF\na\n\nb\nEOF\n",
             ],
             &[

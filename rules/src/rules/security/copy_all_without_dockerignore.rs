@@ -85,7 +85,9 @@ fn check(ctx: &mut Context<'_>) {
     if context.dockerignore.is_none() {
         ctx.report(
             word.range,
-            format!("{copied} copies the whole build context, which has no .dockerignore: `.git`, `node_modules` and `.env` files would end up in the image"),
+            format!(
+                "{copied} copies the whole build context, which has no .dockerignore: everything in it, such as `.git`, `node_modules` or `.env` files, ends up in the image"
+            ),
         );
         return;
     }
