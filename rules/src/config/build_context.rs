@@ -424,4 +424,18 @@ mod tests {
         let empty = tempfile::tempdir().expect("tempdir");
         assert_eq!(BuildContext::load(&empty.path().join("Dockerfile")).dockerignore, None);
     }
+
+    #[test]
+    fn the_config_names_the_context_relative_to_itself() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::create_dir_all(dir.path().join("ctx")).expect("mkdir");
+        std::fs::create_dir_all(dir.path().join("conf")).expect("mkdir");
+        std::fs::write(dir.path().join("ctx/.dockerignore"), "secret\n").expect("write");
+        let config = dir.path().join("conf/dockside.toml");
+        let settings = crate::config::parse_toml("build-context = \"../ctx\"\n", &config).expect("config");
+        assert_eq!(settings.build_context_dir(), Some(dir.path().join("conf/../ctx").as_path()));
+        let settings = settings.for_dockerfile(&dir.path().join("docker/Dockerfile"));
+        assert!(settings.build_context().is_some_and(|c| c.is_ignored("secret/key")));
+        assert!(crate::config::parse_toml("build-context = 1\n", &config).is_err());
+    }
 }
