@@ -124,6 +124,19 @@ impl Dockerignore {
     }
 }
 
+impl Dockerignore {
+    /// True when a `!` pattern may re-include something below `path`, so
+    /// that copying the directory `path` still copies files (`dir` then
+    /// `!dir/keep`). Patterns with wildcards count, as they might.
+    pub fn may_reinclude_below(&self, path: &str) -> bool {
+        let prefix = format!("{}/", clean(path));
+        self.patterns
+            .iter()
+            .filter(|p| p.exclusion)
+            .any(|p| p.text.starts_with(&prefix) || p.text.contains(['*', '?', '[']))
+    }
+}
+
 impl IgnorePattern {
     /// One line; `None` for blank lines and comments.
     pub fn parse(line: &str) -> Option<IgnorePattern> {
@@ -437,5 +450,16 @@ mod tests {
         let settings = settings.for_dockerfile(&dir.path().join("docker/Dockerfile"));
         assert!(settings.build_context().is_some_and(|c| c.is_ignored("secret/key")));
         assert!(crate::config::parse_toml("build-context = 1\n", &config).is_err());
+    }
+
+    #[test]
+    fn exceptions_below_a_directory() {
+        let d = ignore("docs\n!docs/keep.md\n");
+        assert!(d.matches("docs"));
+        assert!(d.may_reinclude_below("docs"));
+        assert!(d.may_reinclude_below("./docs/"));
+        assert!(!d.may_reinclude_below("docs/other.md"));
+        assert!(ignore("build\n!**/*.keep\n").may_reinclude_below("build"));
+        assert!(!ignore("build\n").may_reinclude_below("build"));
     }
 }

@@ -28,12 +28,16 @@
 //!
 //! ## How the context is found
 //! The build context is the Dockerfile's directory, or the directory
-//! `build-context` names in `dockside.toml` (relative to that file). Like BuildKit,
-//! `<Dockerfile name>.dockerignore` next to the Dockerfile
+//! `build-context` names in `dockside.toml` (relative to that file). Like
+//! BuildKit, `<Dockerfile name>.dockerignore` next to the Dockerfile
 //! (`app.Dockerfile.dockerignore`) wins over the context's `.dockerignore`.
 //! Sources are matched as written, with variables expanded where their
 //! values are known; sources from `--from`, URLs and the whole context (`.`)
-//! are not checked. Without a context (standard input) nothing is reported.
+//! are not checked. A source is not reported when a `!` exception in the
+//! ignore file may re-include files below it (`dir` with `!dir/keep`, or an
+//! exception with wildcards): copying the directory then still copies them.
+//! BuildKit skips the whole check when the file has any exception. Without
+//! a context (standard input) nothing is reported.
 
 use crate::diagnostic::{Category, Severity};
 use crate::engine::{Context, Rule};
@@ -68,9 +72,7 @@ pub(crate) fn local_sources(ins: &Instruction) -> &[Word] {
 
 fn check(ins: &Instruction, ctx: &mut Context<'_>) {
     let Some(context) = ctx.settings.build_context() else { return };
-    if context.dockerignore.is_none() {
-        return;
-    }
+    let Some(dockerignore) = &context.dockerignore else { return };
     let mut scope = None;
     for word in local_sources(ins) {
         let text = if word.has_expansion() {
@@ -90,7 +92,8 @@ fn check(ins: &Instruction, ctx: &mut Context<'_>) {
         if path == "." || path.starts_with("..") {
             continue;
         }
-        if context.is_ignored(&path) {
+        // An excluded directory may still hold re-included files (`!dir/keep`).
+        if dockerignore.matches(&path) && !dockerignore.may_reinclude_below(&path) {
             ctx.report(word.range, format!("`{text}` is excluded by .dockerignore, so the build cannot copy it"));
         }
     }
@@ -126,6 +129,10 @@ mod tests {
         assert!(lint(ignore, "FROM alpine\nADD https://example.com/a.md /x\n").is_empty());
         assert!(lint(ignore, "FROM alpine\nCOPY $UNKNOWN /x\n").is_empty());
         assert!(lint(ignore, "FROM alpine\nCOPY <<EOF /x.md\nhi\nEOF\n").is_empty());
+        // A directory with a re-included file inside still copies that file.
+        let ignore = Some("docs\n!docs/keep.md\n");
+        assert!(lint(ignore, "FROM alpine\nCOPY docs /docs\n").is_empty());
+        assert_eq!(lint(ignore, "FROM alpine\nCOPY docs/other.md /docs/\n"), ["docs/other.md"]);
     }
 
     #[test]
