@@ -26,11 +26,17 @@
 //! FROM golang:${GO_VERSION}
 //! ```
 //!
+//! ## Fix safety
+//! The fix inserts a blank line between the comment and the definition, so
+//! the comment no longer reads as its description. It is safe: comments do
+//! not change the build. To keep the comment as a description, rewrite it to
+//! start with the name instead.
+//!
 //! ## Notes
 //! Suppression comments (`# dockside ignore=…`, `# hadolint ignore=…`) are
 //! not descriptions and are skipped; BuildKit would report them.
 
-use crate::diagnostic::{Category, Severity, TextRange};
+use crate::diagnostic::{Category, Edit, Fix, Severity, TextRange};
 use crate::engine::{Context, Rule};
 use crate::model::{Comment, Document, Instruction, InstructionKind};
 use crate::registry::{FixAvailability, RuleMeta};
@@ -41,7 +47,7 @@ pub(crate) static RULE: Rule = Rule {
         aliases: &["InvalidDefinitionDescription"],
         category: Category::Maintainability,
         severity: Severity::Style,
-        fix: FixAvailability::None,
+        fix: FixAvailability::Always,
         summary: "A comment above a stage or `ARG` does not start with its name",
         source: include_str!("invalid_definition_description.rs"),
         path: "rules/src/rules/maintainability/invalid_definition_description.rs",
@@ -79,10 +85,13 @@ fn check(ins: &Instruction, ctx: &mut Context<'_>) {
         return;
     }
     let what = if ins.kind == InstructionKind::From { "stage" } else { "ARG" };
+    let range = TextRange::new(comment.range.start, comment.range.start + comment.text.len());
+    let newline = if ctx.doc.text()[range.end..].starts_with("\r\n") { "\r\n" } else { "\n" };
     ctx.report(
-        TextRange::new(comment.range.start, comment.range.start + comment.text.len()),
+        range,
         format!("a comment describing the {what} `{first}` should start with `{first}`; separate other comments with a blank line"),
-    );
+    )
+    .with_fix(Fix::safe("Separate the comment with a blank line", vec![Edit::insert(range.end, newline)]));
 }
 
 #[cfg(test)]
@@ -102,7 +111,10 @@ mod tests {
                 "FROM alpine\n# B and A\nARG A B\n",
             ],
             &["⟦# The version⟧\nARG V=1\nFROM alpine\n", "FROM alpine\n⟦# compiles things⟧\nFROM alpine AS build\n"],
-            &[],
+            &[
+                ("# The version\nARG V=1\nFROM alpine\n", "# The version\n\nARG V=1\nFROM alpine\n"),
+                ("# The version\r\nARG V=1\r\nFROM alpine\r\n", "# The version\r\n\r\nARG V=1\r\nFROM alpine\r\n"),
+            ],
         );
     }
 }
