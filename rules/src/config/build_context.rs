@@ -28,6 +28,10 @@ pub struct BuildContext {
     pub dockerignore: Option<Dockerignore>,
     /// Which of [`WATCHED_ENTRIES`] exist in the context directory.
     pub present: BTreeSet<String>,
+    /// A `.dockerignore` exists in a parent directory (up to the repository
+    /// root): the real context may be that directory (`docker build -f
+    /// sub/Dockerfile .`), so rules should not assume there is none.
+    pub ignore_file_above: bool,
 }
 
 impl BuildContext {
@@ -37,7 +41,11 @@ impl BuildContext {
     pub fn load(dockerfile: &Path) -> BuildContext {
         let absolute = std::path::absolute(dockerfile).unwrap_or_else(|_| dockerfile.to_path_buf());
         let dir = absolute.parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf);
-        BuildContext::load_with_dir(&absolute, &dir)
+        let mut context = BuildContext::load_with_dir(&absolute, &dir);
+        if context.dockerignore.is_none() {
+            context.ignore_file_above = ignore_file_above(&dir);
+        }
+        context
     }
 
     /// The context `dir` for the Dockerfile at `dockerfile`.
@@ -52,7 +60,7 @@ impl BuildContext {
             .filter(|p| p.is_file())
             .find_map(|p| std::fs::read_to_string(&p).ok().map(|text| Dockerignore::parse(&text, Some(p))));
         let present = WATCHED_ENTRIES.iter().filter(|e| dir.join(e).exists()).map(|e| e.to_string()).collect();
-        BuildContext { dir: dir.to_path_buf(), dockerignore, present }
+        BuildContext { dir: dir.to_path_buf(), dockerignore, present, ignore_file_above: false }
     }
 
     /// True when the ignore file excludes `path` (relative to the context).
@@ -63,6 +71,23 @@ impl BuildContext {
     pub fn has_entry(&self, name: &str) -> bool {
         self.present.contains(name)
     }
+}
+
+/// Is there a `.dockerignore` in a parent of `dir`, up to the repository
+/// root (the first directory holding `.git`)?
+fn ignore_file_above(dir: &Path) -> bool {
+    if dir.join(".git").exists() {
+        return false;
+    }
+    for parent in dir.ancestors().skip(1) {
+        if parent.join(".dockerignore").is_file() {
+            return true;
+        }
+        if parent.join(".git").exists() {
+            return false;
+        }
+    }
+    false
 }
 
 /// A parsed `.dockerignore`.
@@ -436,6 +461,12 @@ mod tests {
         assert!(ctx.is_ignored("general"));
         let empty = tempfile::tempdir().expect("tempdir");
         assert_eq!(BuildContext::load(&empty.path().join("Dockerfile")).dockerignore, None);
+        // A subdirectory of a repository whose root has the ignore file.
+        std::fs::create_dir_all(dir.path().join("docker/app")).expect("mkdir");
+        let sub = BuildContext::load(&dir.path().join("docker/app/Dockerfile"));
+        assert_eq!(sub.dockerignore, None);
+        assert!(sub.ignore_file_above);
+        assert!(!BuildContext::load(&empty.path().join("Dockerfile")).ignore_file_above);
     }
 
     #[test]

@@ -39,9 +39,12 @@
 //! `build-context` names in `dockside.toml`; its `.dockerignore`,
 //! or `<Dockerfile name>.dockerignore` next to the Dockerfile, is read.
 //! With an ignore file, only entries that exist in the context are
-//! required (`node_modules` also when a `package.json` is there). Only the
-//! first `COPY .` of a file is reported. Without a context (standard
-//! input) nothing is reported.
+//! required (`node_modules` also when a `package.json` is there). Without
+//! an ignore file in the context but with one in a parent directory (up to
+//! the repository root), the real context is probably that directory
+//! (`docker build -f sub/Dockerfile .`) and nothing is reported; set
+//! `build-context` to check it. Only the first `COPY .` of a file is
+//! reported. Without a context (standard input) nothing is reported.
 
 use crate::diagnostic::{Category, Severity};
 use crate::engine::{Context, Rule};
@@ -83,6 +86,10 @@ fn check(ctx: &mut Context<'_>) {
     let Some(word) = whole_context else { return };
     let copied = format!("`{}`", doc.text().get(word.range.as_range()).unwrap_or("."));
     if context.dockerignore.is_none() {
+        // `docker build -f sub/Dockerfile .` from a directory that has one.
+        if context.ignore_file_above {
+            return;
+        }
         ctx.report(
             word.range,
             format!(
@@ -147,6 +154,14 @@ mod tests {
         assert!(lint(Some("build/\n"), &[], "FROM alpine\nCOPY . /app\n").is_empty());
         let found = lint(Some("build/\n"), &["package.json"], "FROM alpine\nCOPY . /app\n");
         assert!(found[0].contains("`node_modules`"), "{found:?}");
+    }
+
+    #[test]
+    fn silent_when_a_parent_directory_has_an_ignore_file() {
+        let context = BuildContext { ignore_file_above: true, ..BuildContext::default() };
+        let settings = Settings::default().with_build_context(context);
+        let doc = Document::parse("FROM alpine\nCOPY . /app\n");
+        assert!(check_with_rules(&doc, &settings, &[&super::RULE]).is_empty());
     }
 
     #[test]
