@@ -144,6 +144,12 @@ pub fn load(input: &Input, options: &LintOptions<'_>) -> Result<Loaded, Problem>
     let (path, bytes, config_anchor) = read_input(input, options.stdin_filename)?;
     let text = decode(bytes).map_err(|message| Problem::input(&path, message))?;
     let (settings, config_path) = options.configs.for_file(&config_anchor).map_err(Problem::Config)?;
+    // Rules about the build context read the file's `.dockerignore`;
+    // standard input has no context.
+    let settings = match input {
+        Input::File(file) => Arc::new(settings.for_dockerfile(file)),
+        Input::Stdin => settings,
+    };
     let outcome = Outcome {
         fail_level: settings.fail_level(),
         notes: vec![match &config_path {

@@ -753,3 +753,40 @@ fn shellcheck_can_be_turned_off_and_its_absence_is_noted() {
     assert_eq!(stderr.matches("shellcheck not found").count(), 1, "{stderr}");
     assert!(!String::from_utf8_lossy(&out.stdout).contains("[SC"));
 }
+
+// ---- the build context ----
+
+#[test]
+fn the_build_context_is_the_dockerfiles_directory() {
+    let dockerfile = "FROM alpine:3.19\nCOPY notes.md /srv/\nCOPY . /app\n";
+    let selected = "copy-ignored-file,copy-all-without-dockerignore";
+    // No .dockerignore: `COPY .` is reported, nothing is excluded.
+    let bare = project(&[("Dockerfile", dockerfile)]);
+    let out = run(bare.path(), &["check", "--select", selected, "--format", "json", "Dockerfile"]);
+    assert_eq!(rules_of(&out.json()), ["copy-all-without-dockerignore"], "{}", out.stdout);
+    // The context's .dockerignore excludes the COPY source and the entries it holds.
+    let dir = project(&[
+        ("app/Dockerfile", dockerfile),
+        ("app/.dockerignore", "*.md\n.git\n"),
+        ("app/.git/HEAD", "ref: refs/heads/main\n"),
+    ]);
+    let out = run(dir.path(), &["check", "--select", selected, "--format", "json", "app/Dockerfile"]);
+    assert_eq!(rules_of(&out.json()), ["copy-ignored-file"], "{}", out.stdout);
+    // `<name>.dockerignore` next to the Dockerfile wins over the context's:
+    // `notes.md` is copied again, and `.git` is no longer excluded.
+    write(dir.path(), "app/Dockerfile.dockerignore", "other\n");
+    let out = run(dir.path(), &["check", "--select", selected, "--format", "json", "app/Dockerfile"]);
+    assert_eq!(rules_of(&out.json()), ["copy-all-without-dockerignore"], "{}", out.stdout);
+    // `build-context` in the config names another context directory.
+    let configured = project(&[
+        ("dockside.toml", "build-context = \".\"\n"),
+        (".dockerignore", "*.md\n"),
+        ("docker/Dockerfile", dockerfile),
+    ]);
+    let out = run(configured.path(), &["check", "--select", selected, "--format", "json", "docker/Dockerfile"]);
+    assert_eq!(rules_of(&out.json()), ["copy-ignored-file"], "{}", out.stdout);
+    // Standard input has no context: the context rules stay silent.
+    let out =
+        dockside(bare.path(), &["check", "--select", selected, "--format", "json", "-"], Some(dockerfile.as_bytes()));
+    assert!(rules_of(&out.json()).is_empty(), "{}", out.stdout);
+}

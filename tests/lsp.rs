@@ -262,6 +262,24 @@ fn config_is_discovered_per_document_like_the_cli() {
 }
 
 #[test]
+fn the_build_context_is_read_and_unused_stages_are_tagged_unnecessary() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join(".dockerignore"), "*.md\n").unwrap();
+    let uri = file_uri(&dir.path().join("Dockerfile"));
+    let text = "FROM alpine:3.19\nRUN true\nFROM alpine:3.19\nCOPY notes.md /srv/\n";
+    let mut client = Client::pull();
+    client.open(&uri, text);
+    let items = client.pull_diagnostics(&uri);
+    let start = text.find("notes.md").unwrap();
+    assert_eq!(find(&items, "copy-ignored-file")["range"], client.range(text, start, start + 8));
+    assert_eq!(find(&items, "unused-stage")["tags"], json!([1]), "UNNECESSARY");
+    // A document without a file has no build context.
+    client.open("untitled:context", text);
+    let untitled = codes(&client.pull_diagnostics("untitled:context"));
+    assert!(!untitled.contains(&"copy-ignored-file".to_string()), "{untitled:?}");
+}
+
+#[test]
 fn code_actions_fix_ignore_and_fix_all() {
     let mut client =
         Client::with_capabilities(json!({ "workspace": { "workspaceEdit": { "documentChanges": true } } }));

@@ -5,6 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
+use dockside_rules::config::{BuildContext, Dockerignore};
 use dockside_rules::{Document, FixAvailability, Settings, all_rules, check_with_rules};
 
 fn repo_root() -> PathBuf {
@@ -41,6 +42,15 @@ fn every_rule_is_documented_and_its_examples_hold() {
                     }
                 },
                 None => Settings::default(),
+            };
+            // Rules about the build context get one: an empty directory, with
+            // the section's ```dockerignore block as its ignore file.
+            let settings = if meta.docs_section("How the context is found").is_some() {
+                let dockerignore =
+                    meta.docs_code_blocks(heading, "dockerignore").first().map(|t| Dockerignore::parse(t, None));
+                settings.with_build_context(BuildContext { dockerignore, ..BuildContext::default() })
+            } else {
+                settings
             };
             for block in blocks {
                 let found = check_with_rules(&Document::parse(&block), &settings, &[rule]);

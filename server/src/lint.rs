@@ -117,6 +117,11 @@ impl Linter {
     /// The document's settings and the rules' diagnostics (blocking: config I/O).
     fn rules(&self, doc: &Document, path: Option<&Path>) -> RulesPass {
         let (settings, config_error) = self.configs.for_path(path);
+        // The build context (`.dockerignore`) is read on each lint, so edits to it show up.
+        let settings = match path {
+            Some(path) => Arc::new(settings.for_dockerfile(path)),
+            None => settings,
+        };
         let diagnostics = check_document(doc, &settings);
         RulesPass { settings, config_error, diagnostics }
     }

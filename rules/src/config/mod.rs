@@ -11,16 +11,19 @@
 //! name, an alias (`DL3006`, a BuildKit check name), a category name
 //! (`security`) or `ALL`.
 
+mod build_context;
 mod hadolint;
 mod toml_config;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use crate::diagnostic::{Category, Severity};
 use crate::registry::{RuleMeta, all_rules, find_rule, find_rules};
 
+pub use build_context::{BuildContext, Dockerignore, IgnorePattern, build_context_path};
 pub use hadolint::parse_hadolint_yaml;
 pub use toml_config::parse_toml;
 
@@ -47,6 +50,11 @@ pub struct Settings {
     shellcheck_path: Option<PathBuf>,
     ignored_extra: Vec<String>,
     extra_severities: BTreeMap<String, Severity>,
+    /// The file's build context (its `.dockerignore`), when the front-end knows it.
+    build_context: Option<Arc<BuildContext>>,
+    /// `build-context`: the context directory for every Dockerfile under this
+    /// config (default: each Dockerfile's own directory).
+    build_context_dir: Option<PathBuf>,
 }
 
 impl Default for Settings {
@@ -64,6 +72,8 @@ impl Default for Settings {
             shellcheck_path: None,
             ignored_extra: Vec::new(),
             extra_severities: BTreeMap::new(),
+            build_context: None,
+            build_context_dir: None,
         }
     }
 }
@@ -227,6 +237,41 @@ impl Settings {
     /// Severity overrides for codes that name no dockside rule (`SCxxxx`).
     pub fn extra_severities(&self) -> &BTreeMap<String, Severity> {
         &self.extra_severities
+    }
+
+    /// The build context of the file being linted; `None` when unknown
+    /// (standard input), and rules about the context stay silent.
+    pub fn build_context(&self) -> Option<&BuildContext> {
+        self.build_context.as_deref()
+    }
+
+    /// The configured context directory (`build-context`), if any.
+    pub fn build_context_dir(&self) -> Option<&Path> {
+        self.build_context_dir.as_deref()
+    }
+
+    /// These settings with the build context of the Dockerfile at `file`
+    /// loaded from disk: the configured `build-context` directory, or the
+    /// Dockerfile's own directory.
+    pub fn for_dockerfile(&self, file: &Path) -> Settings {
+        let context = match &self.build_context_dir {
+            Some(dir) => {
+                BuildContext::load_with_dir(&std::path::absolute(file).unwrap_or_else(|_| file.to_path_buf()), dir)
+            }
+            None => BuildContext::load(file),
+        };
+        self.with_build_context(context)
+    }
+
+    pub fn set_build_context(&mut self, context: Option<Arc<BuildContext>>) {
+        self.build_context = context;
+    }
+
+    /// These settings with `context` as the build context.
+    pub fn with_build_context(&self, context: BuildContext) -> Settings {
+        let mut settings = self.clone();
+        settings.build_context = Some(Arc::new(context));
+        settings
     }
 
     /// One selection layer: (`select` or the current set) + `extend` - `ignore`.

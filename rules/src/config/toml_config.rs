@@ -12,7 +12,7 @@ use crate::diagnostic::Severity;
 use crate::registry::find_rule;
 
 /// Every top-level key, in documentation order.
-const KEYS: [&str; 11] = [
+const KEYS: [&str; 12] = [
     "select",
     "extend-select",
     "ignore",
@@ -21,6 +21,7 @@ const KEYS: [&str; 11] = [
     "strict-labels",
     "shellcheck",
     "shellcheck-path",
+    "build-context",
     "required-labels",
     "severity",
     "rules",
@@ -68,6 +69,10 @@ pub fn parse_toml(text: &str, path: &Path) -> Result<Settings, ConfigError> {
             "strict-labels" => settings.strict_labels = cx.boolean(name, value)?,
             "shellcheck" => settings.shellcheck_enabled = cx.boolean(name, value)?,
             "shellcheck-path" => settings.shellcheck_path = Some(shellcheck_path(path, cx.string(name, value)?)),
+            "build-context" => {
+                let dir = PathBuf::from(cx.string(name, value)?);
+                settings.build_context_dir = Some(path.parent().unwrap_or(Path::new("")).join(dir));
+            }
             "required-labels" => settings.required_labels = cx.label_schema(name, value)?,
             "severity" => settings.severities = cx.severities(name, value)?,
             "rules" => has_rules_table = true,

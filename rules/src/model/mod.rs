@@ -205,6 +205,11 @@ pub struct Instruction {
     pub healthcheck_none: bool,
     /// FROM has the `AS` keyword (with or without a name after it).
     pub has_as_keyword: bool,
+    /// FROM: the `AS` keyword as written (its range; the text is in the source).
+    pub as_keyword_range: Option<TextRange>,
+    /// Blank lines inside the instruction's line continuations, each from
+    /// the line's start to just after its newline (BuildKit warns about them).
+    pub empty_continuation_lines: Vec<TextRange>,
     /// Free text (MAINTAINER, unknown instructions).
     pub text: Option<Word>,
     /// The stage this instruction belongs to (`None` before the first FROM).
@@ -505,6 +510,8 @@ impl Document {
             healthcheck_cmd: None,
             healthcheck_none: false,
             has_as_keyword: false,
+            as_keyword_range: None,
+            empty_continuation_lines: Vec::new(),
             text: None,
             stage: None,
         };
@@ -546,7 +553,10 @@ impl Document {
                 "text" => ins.text = Some(word::word_from_node(child, text, escape)),
                 "instruction_name" => {}
                 "NONE" => ins.healthcheck_none = true,
-                "AS" => ins.has_as_keyword = true,
+                "AS" => {
+                    ins.has_as_keyword = true;
+                    ins.as_keyword_range = Some(range_of(child));
+                }
                 "cmd_instruction" if kind == InstructionKind::Healthcheck => {
                     ins.healthcheck_cmd = Some(Box::new(self.read_instruction(child, text, index)))
                 }
@@ -575,6 +585,7 @@ impl Document {
         if kind == InstructionKind::Unknown {
             ins.keyword = text[keyword_range.as_range()].to_string();
         }
+        word::for_each_trivia(node, &mut |t| ins.empty_continuation_lines.extend(blank_lines_after_first(t, text)));
         ins
     }
 
@@ -742,6 +753,23 @@ fn is_posix_shell(program: &str) -> bool {
     let base = program.rsplit(['/', '\\']).next().unwrap_or(program).to_ascii_lowercase();
     let base = base.strip_suffix(".exe").unwrap_or(&base);
     matches!(base, "sh" | "bash" | "ash" | "dash" | "zsh" | "ksh" | "mksh" | "busybox")
+}
+
+/// The blank lines a continuation (or a comment inside one) absorbed: every
+/// complete line after the token's first line that holds only blanks.
+fn blank_lines_after_first(node: Node<'_>, text: &str) -> Vec<TextRange> {
+    let token = &text[node.byte_range()];
+    let mut out = Vec::new();
+    let Some(first_newline) = token.find('\n') else { return out };
+    let mut start = first_newline + 1;
+    while let Some(len) = token[start..].find('\n') {
+        let line = &token[start..start + len];
+        if line.trim_matches([' ', '\t', '\r']).is_empty() {
+            out.push(TextRange::new(node.start_byte() + start, node.start_byte() + start + len + 1));
+        }
+        start += len + 1;
+    }
+    out
 }
 
 /// The end of a node without trailing blanks or line breaks.

@@ -28,6 +28,12 @@
 //! map one-to-one onto the exec form: the fix is safe. With shell syntax,
 //! the fix wraps the command in `["/bin/sh", "-c", "…"]`, which keeps the
 //! behaviour but not the signal problem; it is marked unsafe.
+//!
+//! ## Notes
+//! BuildKit's `JSONArgsRecommended` check covers `CMD` and `ENTRYPOINT`
+//! only, and stays silent when the image's shell was changed (a `SHELL`
+//! instruction, or a base image that sets one). dockside also reports
+//! `HEALTHCHECK CMD`, and reports the shell form whatever the `SHELL`.
 
 use crate::diagnostic::{Category, Edit, Fix, Severity};
 use crate::engine::{Context, Rule};

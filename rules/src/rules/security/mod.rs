@@ -1,5 +1,6 @@
 use crate::engine::Rule;
 
+mod copy_all_without_dockerignore;
 mod last_user_root;
 mod non_numeric_user;
 mod secret_in_arg_or_env;
@@ -12,4 +13,5 @@ pub(super) static RULES: &[&Rule] = &[
     &untrusted_registry::RULE,
     &secret_in_arg_or_env::RULE,
     &non_numeric_user::RULE,
+    &copy_all_without_dockerignore::RULE,
 ];

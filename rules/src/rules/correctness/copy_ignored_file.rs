@@ -1,0 +1,150 @@
+//! ## What it does
+//! Checks for `COPY` and `ADD` sources that the build context's
+//! `.dockerignore` excludes.
+//!
+//! ## Why is this bad?
+//! Files matched by `.dockerignore` are never sent to the builder, so a
+//! `COPY` of one fails with "not found", or, for a pattern that matches
+//! only some files, silently copies less than expected. Either the
+//! `.dockerignore` is too broad or the `COPY` is stale. BuildKit warns
+//! about it.
+//!
+//! ## Example
+//! With this `.dockerignore`:
+//! ```dockerignore
+//! *.md
+//! ```
+//! ```dockerfile
+//! FROM nginx:1.27
+//! COPY README.md /usr/share/nginx/html/
+//! ```
+//!
+//! ## Use instead
+//! ```dockerfile
+//! FROM nginx:1.27
+//! COPY index.html /usr/share/nginx/html/
+//! ```
+//! or re-include the file in `.dockerignore` with `!README.md`.
+//!
+//! ## How the context is found
+//! The build context is the Dockerfile's directory, or the directory
+//! `build-context` names in `dockside.toml` (relative to that file). Like
+//! BuildKit, `<Dockerfile name>.dockerignore` next to the Dockerfile
+//! (`app.Dockerfile.dockerignore`) wins over the context's `.dockerignore`.
+//! Sources are matched as written, with variables expanded where their
+//! values are known; sources from `--from`, URLs and the whole context (`.`)
+//! are not checked. A source is not reported when a `!` exception in the
+//! ignore file may re-include files below it (`dir` with `!dir/keep`, or an
+//! exception with wildcards): copying the directory then still copies them.
+//! BuildKit skips the whole check when the file has any exception. Without
+//! a context (standard input) nothing is reported.
+
+use crate::diagnostic::{Category, Severity};
+use crate::engine::{Context, Rule};
+use crate::model::{Instruction, InstructionKind, Scope, Word};
+use crate::registry::{FixAvailability, RuleMeta};
+
+pub(crate) static RULE: Rule = Rule {
+    meta: RuleMeta {
+        name: "copy-ignored-file",
+        aliases: &["CopyIgnoredFile"],
+        category: Category::Correctness,
+        severity: Severity::Warning,
+        fix: FixAvailability::None,
+        summary: "`COPY`/`ADD` of a file `.dockerignore` excludes",
+        source: include_str!("copy_ignored_file.rs"),
+        path: "rules/src/rules/correctness/copy_ignored_file.rs",
+        enabled_by_default: true,
+    },
+    kinds: &[InstructionKind::Copy, InstructionKind::Add],
+    in_onbuild: false,
+    check_instruction: Some(check),
+    check_document: None,
+};
+
+/// The local sources of a COPY/ADD: every path argument but the last.
+pub(crate) fn local_sources(ins: &Instruction) -> &[Word] {
+    if ins.flag("from").is_some() {
+        return &[];
+    }
+    ins.args.split_last().map_or(&[], |(_, sources)| sources)
+}
+
+fn check(ins: &Instruction, ctx: &mut Context<'_>) {
+    let Some(context) = ctx.settings.build_context() else { return };
+    let Some(dockerignore) = &context.dockerignore else { return };
+    let mut scope = None;
+    for word in local_sources(ins) {
+        let text = if word.has_expansion() {
+            let scope = scope.get_or_insert_with(|| Scope::at(ctx.doc, ins.index));
+            let e = scope.expand(word);
+            if !e.complete {
+                continue;
+            }
+            e.text
+        } else {
+            word.value()
+        };
+        if text.contains("://") || text.starts_with("git@") {
+            continue;
+        }
+        let path = crate::config::build_context_path(&text);
+        if path == "." || path.starts_with("..") {
+            continue;
+        }
+        // An excluded directory may still hold re-included files (`!dir/keep`).
+        if dockerignore.matches(&path) && !dockerignore.may_reinclude_below(&path) {
+            ctx.report(word.range, format!("`{text}` is excluded by .dockerignore, so the build cannot copy it"));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::config::{BuildContext, Dockerignore, Settings};
+    use crate::engine::check_with_rules;
+    use crate::model::Document;
+
+    fn lint(dockerignore: Option<&str>, source: &str) -> Vec<String> {
+        let context = BuildContext {
+            dockerignore: dockerignore.map(|t| Dockerignore::parse(t, None)),
+            ..BuildContext::default()
+        };
+        let settings = Settings::default().with_build_context(context);
+        check_with_rules(&Document::parse(source), &settings, &[&super::RULE])
+            .iter()
+            .map(|d| source[d.range.as_range()].to_string())
+            .collect()
+    }
+
+    #[test]
+    fn reports_ignored_sources() {
+        let ignore = Some("*.md\n!KEEP.md\nsecrets/\n");
+        assert_eq!(lint(ignore, "FROM alpine\nCOPY README.md app /x/\n"), ["README.md"]);
+        assert_eq!(lint(ignore, "FROM alpine\nADD ./secrets/key.pem /k\n"), ["./secrets/key.pem"]);
+        assert_eq!(lint(ignore, "FROM alpine\nARG F=NOTES.md\nCOPY $F /x\n"), ["$F"]);
+        assert!(lint(ignore, "FROM alpine\nCOPY KEEP.md docs/a.md /x/\n").is_empty());
+        assert!(lint(ignore, "FROM alpine AS a\nFROM alpine\nCOPY --from=a README.md /x\n").is_empty());
+        assert!(lint(ignore, "FROM alpine\nCOPY . /x\n").is_empty());
+        assert!(lint(ignore, "FROM alpine\nADD https://example.com/a.md /x\n").is_empty());
+        assert!(lint(ignore, "FROM alpine\nCOPY $UNKNOWN /x\n").is_empty());
+        assert!(lint(ignore, "FROM alpine\nCOPY <<EOF /x.md\nhi\nEOF\n").is_empty());
+        // A directory with a re-included file inside still copies that file.
+        let ignore = Some("docs\n!docs/keep.md\n");
+        assert!(lint(ignore, "FROM alpine\nCOPY docs /docs\n").is_empty());
+        assert_eq!(lint(ignore, "FROM alpine\nCOPY docs/other.md /docs/\n"), ["docs/other.md"]);
+    }
+
+    #[test]
+    fn silent_without_a_context_or_ignore_file() {
+        assert!(lint(None, "FROM alpine\nCOPY README.md /x\n").is_empty());
+        let doc = Document::parse("FROM alpine\nCOPY README.md /x\n");
+        assert!(check_with_rules(&doc, &Settings::default(), &[&super::RULE]).is_empty());
+    }
+
+    #[test]
+    fn example_fires() {
+        // The docs' example needs a context; the docs test cannot give one.
+        assert_eq!(lint(Some("*.md\n"), "FROM nginx:1.27\nCOPY README.md /usr/share/nginx/html/\n"), ["README.md"]);
+    }
+}

@@ -1,0 +1,89 @@
+//! ## What it does
+//! Checks for `EXPOSE` with an IP address or a host port
+//! (`EXPOSE 8080:80`, `EXPOSE 127.0.0.1:8080:80`).
+//!
+//! ## Why is this bad?
+//! `EXPOSE` only documents which container ports the image listens on; it
+//! cannot publish them. Host ports and addresses belong to `docker run -p`
+//! or a compose file. Docker ignores the host part with a deprecation
+//! warning and a future release will reject it, so the line does not do
+//! what it seems to. BuildKit warns about it.
+//!
+//! ## Example
+//! ```dockerfile
+//! FROM nginx:1.27
+//! EXPOSE 8080:80
+//! ```
+//!
+//! ## Use instead
+//! ```dockerfile
+//! FROM nginx:1.27
+//! EXPOSE 80
+//! ```
+
+use crate::diagnostic::{Category, Severity};
+use crate::engine::{Context, Rule};
+use crate::model::{Instruction, InstructionKind, Scope};
+use crate::registry::{FixAvailability, RuleMeta};
+
+pub(crate) static RULE: Rule = Rule {
+    meta: RuleMeta {
+        name: "expose-invalid-format",
+        aliases: &["ExposeInvalidFormat"],
+        category: Category::Correctness,
+        severity: Severity::Warning,
+        fix: FixAvailability::None,
+        summary: "`EXPOSE` with an IP address or a host port",
+        source: include_str!("expose_invalid_format.rs"),
+        path: "rules/src/rules/correctness/expose_invalid_format.rs",
+        enabled_by_default: true,
+    },
+    kinds: &[InstructionKind::Expose],
+    in_onbuild: true,
+    check_instruction: Some(check),
+    check_document: None,
+};
+
+fn check(ins: &Instruction, ctx: &mut Context<'_>) {
+    let mut scope = None;
+    for word in &ins.args {
+        let text = if word.has_expansion() {
+            let scope = scope.get_or_insert_with(|| Scope::at(ctx.doc, ins.index));
+            let expanded = scope.expand(word);
+            if !expanded.complete {
+                continue;
+            }
+            expanded.text
+        } else {
+            word.value()
+        };
+        for port in text.split_whitespace() {
+            let ports = port.split_once('/').map_or(port, |(p, _)| p);
+            if ports.contains(':') {
+                ctx.report(
+                    word.range,
+                    format!("`EXPOSE {port}` names a host address or port; EXPOSE takes container ports only"),
+                );
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::test_support::assert_rule;
+
+    #[test]
+    fn cases() {
+        assert_rule(
+            &super::RULE,
+            &["FROM alpine\nEXPOSE 80 443/tcp 8000-8010\n", "FROM alpine\nEXPOSE $PORTS\n"],
+            &[
+                "FROM alpine\nEXPOSE 80 ⟦8080:80⟧\n",
+                "FROM alpine\nEXPOSE ⟦127.0.0.1:8080:80/tcp⟧\n",
+                "FROM alpine\nARG P=1:2\nEXPOSE ⟦$P⟧\n",
+            ],
+            &[],
+        );
+    }
+}

@@ -1,0 +1,82 @@
+//! ## What it does
+//! Checks for a protocol in `EXPOSE` that is not lower case (`80/TCP`).
+//!
+//! ## Why is this bad?
+//! The protocol of an exposed port is `tcp`, `udp` or `sctp`, in lower
+//! case. Docker accepts other spellings, but the image metadata then
+//! carries a key like `80/TCP` that tools comparing ports literally do not
+//! recognise. BuildKit warns about it.
+//!
+//! ## Example
+//! ```dockerfile
+//! FROM nginx:1.27
+//! EXPOSE 80/TCP 53/Udp
+//! ```
+//!
+//! ## Use instead
+//! ```dockerfile
+//! FROM nginx:1.27
+//! EXPOSE 80/tcp 53/udp
+//! ```
+//!
+//! ## Fix safety
+//! The fix lower-cases the protocol. It is safe: the image then records the
+//! port the way Docker itself writes it.
+
+use crate::diagnostic::{Category, Edit, Fix, Severity, TextRange};
+use crate::engine::{Context, Rule};
+use crate::model::{Instruction, InstructionKind, Part};
+use crate::registry::{FixAvailability, RuleMeta};
+
+pub(crate) static RULE: Rule = Rule {
+    meta: RuleMeta {
+        name: "expose-proto-casing",
+        aliases: &["ExposeProtoCasing"],
+        category: Category::Maintainability,
+        severity: Severity::Style,
+        fix: FixAvailability::Sometimes,
+        summary: "The protocol of an exposed port is not lower case",
+        source: include_str!("expose_proto_casing.rs"),
+        path: "rules/src/rules/maintainability/expose_proto_casing.rs",
+        enabled_by_default: true,
+    },
+    kinds: &[InstructionKind::Expose],
+    in_onbuild: true,
+    check_instruction: Some(check),
+    check_document: None,
+};
+
+fn check(ins: &Instruction, ctx: &mut Context<'_>) {
+    for word in &ins.args {
+        let value = word.value();
+        let Some((_, proto)) = value.rsplit_once('/') else { continue };
+        if proto == proto.to_ascii_lowercase() || proto.contains('$') {
+            continue;
+        }
+        let lower = proto.to_ascii_lowercase();
+        // A plain word: the protocol is the end of the source text.
+        let plain = matches!(word.parts.as_slice(), [Part::Literal(_)]) && word.raw == value;
+        let doc = ctx.doc;
+        let source = doc.text().get(word.range.as_range()).unwrap_or("");
+        let d = ctx.report(word.range, format!("the protocol `{proto}` in `{value}` should be lower case"));
+        if plain && source.ends_with(proto) {
+            let range = TextRange::new(word.range.end - proto.len(), word.range.end);
+            d.with_fix(Fix::safe(format!("Write `{lower}`"), vec![Edit::replace(range, lower)]));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::test_support::assert_rule;
+
+    #[test]
+    fn cases() {
+        assert_rule(
+            &super::RULE,
+            &["FROM alpine\nEXPOSE 80 443/tcp 53/udp\n", "FROM alpine\nEXPOSE $P/$PROTO\n"],
+            &["FROM alpine\nEXPOSE 80 ⟦443/TCP⟧\n", "FROM alpine\nONBUILD EXPOSE ⟦53/Udp⟧\n"],
+            &[("FROM alpine\nEXPOSE 80/TCP 53/uDp\n", "FROM alpine\nEXPOSE 80/tcp 53/udp\n")],
+        );
+    }
+}
