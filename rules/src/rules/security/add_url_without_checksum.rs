@@ -25,8 +25,11 @@
 //!
 //! ## Notes
 //! Git sources (`https://github.com/o/r.git#v1`, `git@…`) are not
-//! reported: pin them with a commit in the reference instead. The rule has
-//! no fix: only the author can know the right checksum.
+//! reported: pin them with a commit in the reference instead. Neither is a
+//! download that a later `RUN` of the stage verifies: one that runs a
+//! checksum or signature tool (`sha256sum`, `gpg`, `cosign`, `minisign`…)
+//! and names the downloaded file. The rule has no fix: only the author can
+//! know the right checksum.
 
 use crate::diagnostic::{Category, Severity};
 use crate::engine::{Context, Rule};
@@ -51,19 +54,62 @@ pub(crate) static RULE: Rule = Rule {
     check_document: None,
 };
 
+/// Programs that check a file against a checksum or signature.
+const VERIFIERS: &[&str] = &[
+    "sha1sum",
+    "sha224sum",
+    "sha256sum",
+    "sha384sum",
+    "sha512sum",
+    "shasum",
+    "b2sum",
+    "md5sum",
+    "gpg",
+    "gpgv",
+    "cosign",
+    "minisign",
+    "signify",
+    "openssl",
+];
+
 fn check(add: &Instruction, ctx: &mut Context<'_>) {
-    if add.flag("checksum").is_some() || add.args.len() < 2 {
+    let Some((dest, sources)) = add.args.split_last() else { return };
+    if add.flag("checksum").is_some() || sources.is_empty() {
         return;
     }
-    for source in &add.args[..add.args.len() - 1] {
+    let dest = dest.value();
+    for source in sources {
         let url = source.value();
-        if is_http_url(&url) && !is_git_url(&url) {
+        if is_http_url(&url) && !is_git_url(&url) && !verified_later(ctx, add, &url, &dest) {
             ctx.report(
                 source.range,
                 "`ADD` downloads this URL without verifying it; add `--checksum=sha256:<digest>` so the build fails when the file changes",
             );
         }
     }
+}
+
+/// True when a later `RUN` of the stage runs a checksum or signature tool
+/// and names the downloaded file (`sha256sum -c`, `gpg --verify`,
+/// `cosign verify-blob`).
+fn verified_later(ctx: &Context<'_>, add: &Instruction, url: &str, dest: &str) -> bool {
+    let name = if dest.ends_with('/') || dest == "." {
+        let path = url.split(['?', '#']).next().unwrap_or(url);
+        path.rsplit('/').next().unwrap_or(path)
+    } else {
+        dest.rsplit('/').next().unwrap_or(dest)
+    };
+    let Some(stage) = ctx.doc.stage_of(add) else { return false };
+    // (An `ONBUILD ADD` runs in another build.)
+    if name.is_empty() || ctx.doc.instructions.get(add.index).is_some_and(|i| i.kind != add.kind) {
+        return false;
+    }
+    stage.instructions(ctx.doc).iter().filter(|i| i.index > add.index && i.kind == InstructionKind::Run).any(|run| {
+        run.script.as_ref().is_some_and(|s| {
+            s.commands.iter().any(|c| VERIFIERS.contains(&c.base_name()))
+                && s.commands.iter().any(|c| c.args.iter().any(|a| a.text.contains(name)))
+        })
+    })
 }
 
 fn is_http_url(s: &str) -> bool {
@@ -93,6 +139,9 @@ mod tests {
                 "FROM debian\nADD https://github.com/o/r.git#v1.0 /src\n",
                 "FROM debian\nADD \"https://github.com/jemalloc/jemalloc.git#${V}\" /usr/src/jemalloc\n",
                 "FROM debian\nADD git@github.com:o/r.git /src\n",
+                "FROM debian\nADD https://github.com/o/r.git?ref=v1&keep-git-dir=1 .\n",
+                "FROM debian\nWORKDIR /tmp\nADD https://x/py.tar.xz /tmp/python.tar.xz\nADD https://x/py.tar.xz.sigstore /tmp/python.tar.xz.sigstore\nRUN cosign verify-blob --bundle python.tar.xz.sigstore python.tar.xz\n",
+                "FROM debian\nADD https://x/tool-1.2.tgz /tmp/\nRUN echo \"$SHA  /tmp/tool-1.2.tgz\" | sha256sum -c -\n",
             ],
             &[
                 "FROM debian\nADD ⟦https://example.com/tool.tar.gz⟧ /tmp/\n",
@@ -100,6 +149,8 @@ mod tests {
                 "FROM debian\nADD --unpack=true ⟦\"https://github.com/${R}/releases/download/v1/s6.tar.xz\"⟧ /\n",
                 "FROM debian\nADD [⟦\"https://x/a.tgz\"⟧, \"/tmp/\"]\n",
                 "FROM debian\nONBUILD ADD ⟦https://x/a.tgz⟧ /tmp/\n",
+                "FROM debian\nADD ⟦https://x/a.tgz⟧ /tmp/\nRUN sha256sum /tmp/other.tgz\n",
+                "FROM debian\nADD ⟦https://x/a.tgz⟧ /tmp/\nRUN tar -xzf /tmp/a.tgz\n",
             ],
             &[],
         );

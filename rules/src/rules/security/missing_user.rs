@@ -27,15 +27,22 @@
 //! ```
 //!
 //! ## Notes
-//! The rule is informational: offline, dockside cannot see the `USER` of
-//! the base image. It stays quiet when the base is known to run as a
+//! The rule is informational and off by default (enable it with
+//! `--extend-select missing-user` or in `dockside.toml`): offline,
+//! dockside cannot see the `USER` of the base image, and many good images
+//! start as root on purpose (base and toolchain images, services whose
+//! entrypoint prepares volumes and then drops privileges). It only looks
+//! at images that say what they run (a `CMD` or `ENTRYPOINT` in the final
+//! stage or the stages it is built on), and it stays quiet when the base is known to run as a
 //! non-root user (a tag with `nonroot`, such as distroless's `:nonroot`,
 //! and Chainguard images from `cgr.dev`), when the base image is a
 //! variable without a default, for Windows images, and when the image
 //! drops privileges at run time itself: it installs, copies or calls
 //! `gosu`, `su-exec`, `setpriv`, `s6-setuidgid`, `chpst` or `runuser`
 //! (the pattern of official images whose entrypoint starts as root to
-//! prepare volumes, then switches user). A final `USER root` is
+//! prepare volumes, then switches user), and when its `CMD` (exec form) is a
+//! shell or a REPL (`bash`, `jshell`, `python3`, `node`…), the mark of a
+//! toolchain image. A final `USER root` is
 //! `last-user-root`'s finding.
 
 use crate::diagnostic::{Category, Severity};
@@ -55,7 +62,7 @@ pub(crate) static RULE: Rule = Rule {
         summary: "The final stage never sets `USER`: the container may run as root",
         source: include_str!("missing_user.rs"),
         path: "rules/src/rules/security/missing_user.rs",
-        enabled_by_default: true,
+        enabled_by_default: false,
     },
     kinds: &[],
     in_onbuild: false,
@@ -80,12 +87,59 @@ fn check(ctx: &mut Context<'_>) {
     if instructions().any(|i| i.kind == InstructionKind::User) || instructions().any(drops_privileges) {
         return;
     }
+    // Without `CMD` or `ENTRYPOINT` the image is a base for others, which
+    // set the user along with what runs.
+    if !instructions().any(|i| matches!(i.kind, InstructionKind::Cmd | InstructionKind::Entrypoint)) {
+        return;
+    }
+    // A toolchain image whose command is a shell or a REPL (`jshell`,
+    // `python3`, `node`) is a workbench, not a service.
+    let last_cmd = chain.iter().find_map(|s| s.instructions(doc).iter().rev().find(|i| i.kind == InstructionKind::Cmd));
+    if last_cmd.and_then(command_program).is_some_and(|p| INTERACTIVE.contains(&p.as_str())) {
+        return;
+    }
     let Some(from) = chain.first().and_then(|s| doc.instructions.get(s.from)) else { return };
     let range = from.image.as_ref().map_or(from.keyword_range, |i| i.word.range);
     ctx.report(
         range,
         "no `USER` in the final stage: the container runs as the base image's user, usually root; add `USER <non-root user>` at the end",
     );
+}
+
+/// Shells and REPLs: the command of a toolchain image.
+const INTERACTIVE: &[&str] = &[
+    "sh",
+    "bash",
+    "zsh",
+    "ash",
+    "fish",
+    "pwsh",
+    "powershell",
+    "cmd",
+    "jshell",
+    "python",
+    "python2",
+    "python3",
+    "node",
+    "irb",
+    "php",
+    "ghci",
+    "iex",
+    "erl",
+    "julia",
+    "R",
+    "lua",
+    "scala",
+    "groovysh",
+    "swift",
+    "clojure",
+];
+
+/// The program an exec-form CMD runs (`python3` for `["python3", "-i"]`).
+fn command_program(cmd: &Instruction) -> Option<String> {
+    let first = cmd.json.as_ref()?.items.first().map(|(s, _)| s.clone())?;
+    let base = first.rsplit(['/', '\\']).next().unwrap_or(&first);
+    Some(base.strip_suffix(".exe").unwrap_or(base).to_string())
 }
 
 /// Base images known to set a non-root user.
@@ -130,13 +184,16 @@ mod tests {
                 "FROM alpine\nRUN apk add --no-cache su-exec\n",
                 "FROM debian\nCOPY --from=tianon/gosu /gosu /usr/local/bin/\n",
                 "FROM debian AS build\nRUN make\nFROM debian\nUSER 1000\n",
+                "FROM debian\nRUN apt-get update && apt-get install -y curl\n",
+                "FROM eclipse-temurin:21\nCMD [\"jshell\"]\n",
+                "FROM debian\nENTRYPOINT [\"docker-entrypoint.sh\"]\nCMD [\"python3\"]\n",
             ],
             &[
                 "FROM ⟦debian:12⟧\nCOPY app /usr/local/bin/app\nCMD [\"app\"]\n",
-                "FROM debian AS build\nUSER app\nFROM ⟦debian⟧\nCOPY --from=build /app /app\n",
-                "FROM ⟦scratch⟧\nCOPY app /\n",
-                "FROM debian AS base\nFROM ⟦base⟧\nCOPY app /\n",
-                "FROM ⟦debian⟧\nONBUILD USER app\n",
+                "FROM debian AS build\nUSER app\nFROM ⟦debian⟧\nCOPY --from=build /app /app\nCMD [\"/app\"]\n",
+                "FROM ⟦scratch⟧\nCOPY app /\nENTRYPOINT [\"/app\"]\n",
+                "FROM debian AS base\nCMD [\"app\"]\nFROM ⟦base⟧\nCOPY app /\n",
+                "FROM ⟦debian⟧\nONBUILD USER app\nCMD [\"app\"]\n",
             ],
             &[],
         );

@@ -23,6 +23,10 @@
 //! ```
 //!
 //! ## Notes
+//! A `chmod` of folders that the same `RUN` removes later (a scratch
+//! folder opened to a build tool's own user, as in
+//! `tempDir="$(mktemp -d)" && chmod 777 "$tempDir" … && rm -rf "$tempDir"`)
+//! is not reported: nothing of it ships.
 //! Modes with the sticky bit (`1777`, `3777`, `a+rwxt`), the usual and
 //! safe mode of shared temporary folders like `/tmp`, are not reported:
 //! there users cannot remove or rename each other's files. `+w` without a
@@ -56,10 +60,23 @@ fn check(ins: &Instruction, ctx: &mut Context<'_>) {
     let mut found: Vec<(TextRange, String)> = Vec::new();
     if ins.kind == InstructionKind::Run {
         let Some(script) = &ins.script else { return };
-        for cmd in script.commands_named(&["chmod"]) {
+        for (i, cmd) in script.commands.iter().enumerate() {
+            if cmd.base_name() != "chmod" {
+                continue;
+            }
             // The mode is the first argument that is not an option.
-            let Some(mode) = cmd.args.iter().find(|a| !is_option(&a.text)) else { continue };
-            if world_writable(&mode.text) {
+            let Some(mode) = cmd.args.iter().position(|a| !is_option(&a.text)) else { continue };
+            let targets: Vec<&str> =
+                cmd.args[mode + 1..].iter().map(|a| a.text.as_str()).filter(|t| !is_option(t)).collect();
+            let removed_later = !targets.is_empty()
+                && targets.iter().all(|t| {
+                    script.commands[i + 1..]
+                        .iter()
+                        .filter(|c| c.base_name() == "rm")
+                        .any(|rm| rm.args.iter().any(|a| a.text == *t))
+                });
+            let mode = &cmd.args[mode];
+            if world_writable(&mode.text) && !removed_later {
                 found.push((mode.range, format!("`chmod {}`", mode.text)));
             }
         }
@@ -138,6 +155,7 @@ mod tests {
                 "FROM debian\nRUN mkdir -p \"$PGDATA\" && chmod 3777 /var/run/postgresql\n",
                 "FROM debian\nCOPY --chmod=755 entry.sh /\n",
                 "FROM debian\nRUN echo chmod 777 x\n",
+                "FROM debian\nRUN d=\"$(mktemp -d)\" && chmod 777 \"$d\" && make -C \"$d\" && rm -rf \"$d\"\n",
             ],
             &[
                 "FROM debian\nRUN chmod ⟦777⟧ /app\n",
@@ -146,6 +164,7 @@ mod tests {
                 "FROM debian\nRUN chmod --recursive ⟦o+w⟧ /d\n",
                 "FROM debian\nCOPY --chmod=⟦777⟧ entry.sh /\n",
                 "FROM debian\nONBUILD RUN chmod ⟦666⟧ /x\n",
+                "FROM debian\nRUN chmod ⟦777⟧ /a /b && rm -rf /a\n",
             ],
             &[],
         );
