@@ -45,7 +45,7 @@ use crate::engine::{Context, Rule};
 use crate::model::{Instruction, InstructionKind};
 use crate::registry::{FixAvailability, RuleMeta};
 
-use super::support::redact;
+use super::support::{pair_value, redact};
 
 pub(crate) static RULE: Rule = Rule {
     meta: RuleMeta {
@@ -85,8 +85,7 @@ fn check(ins: &Instruction, ctx: &mut Context<'_>) {
         InstructionKind::Env | InstructionKind::Arg | InstructionKind::Label => {
             for pair in &ins.pairs {
                 let Some(v) = &pair.value else { continue };
-                let text = if pair.legacy && v.parts.is_empty() { v.raw.clone() } else { v.value() };
-                found.extend(scan(&text).into_iter().map(|s| (v.range, s)));
+                found.extend(scan(&pair_value(pair)).into_iter().map(|s| (v.range, s)));
             }
         }
         InstructionKind::Run => {

@@ -35,7 +35,9 @@
 //! over, though a secret mount is still the better habit. `COPY --from`
 //! is not checked, nor are wildcards (`*.env`), template files
 //! (`.env.example`, `.env.sample`, `.env.template`, `.env.dist`…), public
-//! keys (`id_rsa.pub`) and PEM certificates (`ca.pem`, `cert.pem`).
+//! keys (`id_rsa.pub`) and PEM certificates (`ca.pem`, `cert.pem`). A
+//! `COPY . .` copies such files too when they sit in the build context;
+//! the rule cannot see that, so list them in `.dockerignore`.
 
 use crate::diagnostic::{Category, Severity};
 use crate::engine::{Context, Rule};

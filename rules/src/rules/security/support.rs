@@ -3,7 +3,7 @@
 //! layers end up in the final image.
 
 use crate::diagnostic::{Edit, Fix, TextRange};
-use crate::model::{Base, Document, Instruction, ShellArg, ShellCommand, ShellScript, Stage, for_each_node};
+use crate::model::{Base, Document, Instruction, Pair, ShellArg, ShellCommand, ShellScript, Stage, for_each_node};
 
 /// A `NAME=value` that a RUN script sets.
 pub(super) struct Assignment {
@@ -64,6 +64,31 @@ pub(super) fn delete_arg_fix(doc: &Document, run: &Instruction, arg: &ShellArg, 
         return None;
     }
     Some(Fix::unsafe_(title, vec![Edit::delete(TextRange::new(arg.range.start - blank, arg.range.end))]))
+}
+
+/// An unsafe fix that rewrites an argument, under the same conditions as
+/// [`delete_arg_fix`].
+pub(super) fn replace_arg_fix(
+    doc: &Document,
+    run: &Instruction,
+    arg: &ShellArg,
+    new_text: &str,
+    title: String,
+) -> Option<Fix> {
+    if run.json.is_some() || doc.text().get(arg.range.as_range())? != arg.text {
+        return None;
+    }
+    Some(Fix::unsafe_(title, vec![Edit::replace(arg.range, new_text)]))
+}
+
+/// The value of an `ENV`/`ARG`/`LABEL` pair as written, quotes removed
+/// (the model keeps a legacy `ENV KEY value` without variables as raw text).
+pub(super) fn pair_value(pair: &Pair) -> String {
+    match &pair.value {
+        Some(v) if pair.legacy && v.parts.is_empty() => v.raw.clone(),
+        Some(v) => v.value(),
+        None => String::new(),
+    }
 }
 
 /// True when a package argument names a local file (`./x.rpm`,

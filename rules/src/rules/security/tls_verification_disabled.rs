@@ -33,7 +33,8 @@
 //!
 //! ## Fix safety
 //! When the switch is a flag standing alone (`-k`, `--insecure`,
-//! `--no-check-certificate`), the fix deletes it. It is unsafe: the
+//! `--no-check-certificate`), the fix deletes it; in a cluster of curl
+//! options (`-fsSLk`), it deletes the `k`. It is unsafe: the
 //! download then fails if the server's certificate is not trusted by the
 //! image, which the Dockerfile must then fix properly.
 
@@ -42,7 +43,7 @@ use crate::engine::{Context, Rule};
 use crate::model::{Instruction, InstructionKind, ShellArg, ShellCommand};
 use crate::registry::{FixAvailability, RuleMeta};
 
-use super::support::{assignments, declarations, delete_arg_fix};
+use super::support::{assignments, declarations, delete_arg_fix, pair_value, replace_arg_fix};
 
 pub(crate) static RULE: Rule = Rule {
     meta: RuleMeta {
@@ -71,7 +72,7 @@ fn check(ins: &Instruction, ctx: &mut Context<'_>) {
             if pair.key.has_expansion() {
                 continue;
             }
-            let value = pair.value.as_ref().map(|v| v.value()).unwrap_or_default();
+            let value = pair_value(pair);
             if let Some(what) = variable_disables(&pair.key.value(), &value) {
                 ctx.report(pair.range, format!("{what} turns off TLS certificate verification: {ADVICE}"));
             }
@@ -90,8 +91,16 @@ fn check(ins: &Instruction, ctx: &mut Context<'_>) {
                 ctx.report(a.range, format!("{what} turns off TLS certificate verification: {ADVICE}"));
             }
         }
-        let Some((arg, what, fixable)) = insecure_option(cmd) else { continue };
-        let fix = fixable.then(|| delete_arg_fix(ctx.doc, ins, arg, format!("Remove `{}`", arg.text))).flatten();
+        let Some((arg, what, removal)) = insecure_option(cmd) else { continue };
+        let fix = match removal {
+            Removal::Argument => delete_arg_fix(ctx.doc, ins, arg, format!("Remove `{}`", arg.text)),
+            Removal::Letter(i) => {
+                let mut rest = arg.text.clone();
+                rest.remove(i);
+                replace_arg_fix(ctx.doc, ins, arg, &rest, format!("Remove `k` from `{}`", arg.text))
+            }
+            Removal::None => None,
+        };
         let d = ctx.report(arg.range, format!("{what} turns off TLS certificate verification: {ADVICE}"));
         if let Some(fix) = fix {
             d.with_fix(fix);
@@ -118,28 +127,55 @@ fn variable_disables(name: &str, value: &str) -> Option<String> {
     off.then(|| format!("`{name}={value}`"))
 }
 
+/// How to undo a switch by editing its argument.
+enum Removal {
+    /// Delete the argument (`-k`, `--insecure`).
+    Argument,
+    /// Delete the letter at this byte offset from a cluster (`-fsSLk`).
+    Letter(usize),
+    None,
+}
+
+/// curl's short options that take a value: in a cluster, what follows one
+/// of them is its value (`-ok` writes to a file named `k`).
+const CURL_VALUE_OPTIONS: &str = "oHduxXAebcCDEFKmPQrTtUwyYz";
+
+/// The offset of `k` in a cluster of curl short options, if it is an option.
+fn curl_k(arg: &str) -> Option<usize> {
+    let cluster = arg.strip_prefix('-').filter(|c| !c.starts_with('-'))?;
+    for (i, c) in cluster.char_indices() {
+        if c == 'k' {
+            return Some(i + 1);
+        }
+        if !c.is_ascii_alphanumeric() || CURL_VALUE_OPTIONS.contains(c) {
+            return None;
+        }
+    }
+    None
+}
+
 /// The argument of `cmd` that turns verification off, a description, and
-/// whether deleting that argument alone undoes it.
-fn insecure_option(cmd: &ShellCommand) -> Option<(&ShellArg, String, bool)> {
+/// how to undo it.
+fn insecure_option(cmd: &ShellCommand) -> Option<(&ShellArg, String, Removal)> {
     let name = cmd.base_name();
     let args = &cmd.args;
     let lower = |a: &ShellArg| a.text.to_ascii_lowercase();
     let next_is_false = |i: usize| args.get(i + 1).is_some_and(|n| is_false(&n.text));
     // Flags any tool spells the same way.
     if let Some(a) = args.iter().find(|a| a.text == "--no-check-certificate") {
-        return Some((a, format!("`{name} --no-check-certificate`"), true));
+        return Some((a, format!("`{name} --no-check-certificate`"), Removal::Argument));
     }
     match name {
         "curl" => {
-            let a = args.iter().find(|a| {
-                a.text == "--insecure"
-                    || a.text == "--proxy-insecure"
-                    || a.text.strip_prefix('-').is_some_and(|c| {
-                        !c.starts_with('-') && c.chars().all(|x| x.is_ascii_alphanumeric()) && c.contains('k')
-                    })
-            })?;
-            let standalone = matches!(a.text.as_str(), "-k" | "--insecure" | "--proxy-insecure");
-            Some((a, format!("`curl {}`", a.text), standalone))
+            let a = args
+                .iter()
+                .find(|a| a.text == "--insecure" || a.text == "--proxy-insecure" || curl_k(&a.text).is_some())?;
+            let removal = match (a.text.as_str(), curl_k(&a.text)) {
+                ("-k" | "--insecure" | "--proxy-insecure", _) => Removal::Argument,
+                (_, Some(i)) => Removal::Letter(i),
+                _ => Removal::None,
+            };
+            Some((a, format!("`curl {}`", a.text), removal))
         }
         "git" => {
             for (i, a) in args.iter().enumerate() {
@@ -148,7 +184,7 @@ fn insecure_option(cmd: &ShellCommand) -> Option<(&ShellArg, String, bool)> {
                 let inline_off = l.starts_with("http.")
                     && l.split_once('=').is_some_and(|(k, v)| k.ends_with(".sslverify") && is_false(v));
                 if key_off || inline_off {
-                    return Some((a, format!("`git {}`", a.text), false));
+                    return Some((a, format!("`git {}`", a.text), Removal::None));
                 }
             }
             None
@@ -160,14 +196,14 @@ fn insecure_option(cmd: &ShellCommand) -> Option<(&ShellArg, String, bool)> {
                 let inline_off =
                     l.trim_start_matches('-').split_once('=').is_some_and(|(k, v)| k == "strict-ssl" && is_false(v));
                 if key_off || inline_off || l == "--no-strict-ssl" {
-                    return Some((a, format!("`{name}` with `strict-ssl` off"), false));
+                    return Some((a, format!("`{name}` with `strict-ssl` off"), Removal::None));
                 }
             }
             None
         }
         "conda" | "mamba" | "micromamba" => {
             let (i, a) = args.iter().enumerate().find(|(_, a)| a.text == "ssl_verify")?;
-            next_is_false(i).then(|| (a, format!("`{name}` with `ssl_verify` off"), false))
+            next_is_false(i).then(|| (a, format!("`{name}` with `ssl_verify` off"), Removal::None))
         }
         "yum" | "dnf" | "microdnf" | "tdnf" => {
             let a = args.iter().find(|a| {
@@ -176,7 +212,7 @@ fn insecure_option(cmd: &ShellCommand) -> Option<(&ShellArg, String, bool)> {
                     .and_then(|o| o.split_once('='))
                     .is_some_and(|(k, v)| (k == "sslverify" || k.ends_with(".sslverify")) && is_false(v))
             })?;
-            Some((a, format!("`{name} {}`", a.text), false))
+            Some((a, format!("`{name} {}`", a.text), Removal::None))
         }
         _ => {
             let pip = name.starts_with("pip")
@@ -193,7 +229,7 @@ fn insecure_option(cmd: &ShellCommand) -> Option<(&ShellArg, String, bool)> {
                     || l.starts_with("--allow-insecure-host")
                     || l.ends_with(".trusted-host")
             })?;
-            Some((a, format!("`{name} {}`", a.text), false))
+            Some((a, format!("`{name} {}`", a.text), Removal::None))
         }
     }
 }
@@ -216,6 +252,8 @@ mod tests {
                 "FROM debian\nENV GIT_SSL_NO_VERIFY=false PIP_TRUSTED_HOST=\n",
                 "FROM debian\nRUN dnf --setopt=sslverify=1 install -y x\n",
                 "FROM debian\nRUN ssh-keygen -t rsa -k\n",
+                "FROM debian\nRUN curl -sok https://x\n",
+                "FROM debian\nENV NODE_TLS_REJECT_UNAUTHORIZED 1\n",
             ],
             &[
                 "FROM debian\nRUN curl -fsSL ⟦-k⟧ -o /x https://x\n",
@@ -234,6 +272,7 @@ mod tests {
                 "FROM fedora\nRUN dnf ⟦--setopt=sslverify=false⟧ install -y x\n",
                 "FROM debian\nRUN conda config --set ⟦ssl_verify⟧ false\n",
                 "FROM node\nENV ⟦NODE_TLS_REJECT_UNAUTHORIZED=0⟧\n",
+                "FROM node\nENV ⟦NODE_TLS_REJECT_UNAUTHORIZED 0⟧\n",
                 "FROM python\nENV ⟦PYTHONHTTPSVERIFY=0⟧\n",
                 "FROM debian\nARG ⟦GIT_SSL_NO_VERIFY=1⟧\n",
                 "FROM debian\nENV ⟦PIP_TRUSTED_HOST=pypi.org⟧\n",
@@ -245,7 +284,8 @@ mod tests {
             &[
                 ("FROM debian\nRUN curl -fsSL -k -o /x https://x\n", "FROM debian\nRUN curl -fsSL -o /x https://x\n"),
                 ("FROM debian\nRUN wget --no-check-certificate https://x\n", "FROM debian\nRUN wget https://x\n"),
-                ("FROM debian\nRUN curl -fsSLk https://x\n", "FROM debian\nRUN curl -fsSLk https://x\n"),
+                ("FROM debian\nRUN curl -fsSLk https://x\n", "FROM debian\nRUN curl -fsSL https://x\n"),
+                ("FROM debian\nRUN curl -kfsSL https://x\n", "FROM debian\nRUN curl -fsSL https://x\n"),
                 (
                     "FROM debian\nRUN [\"curl\", \"-k\", \"https://x\"]\n",
                     "FROM debian\nRUN [\"curl\", \"-k\", \"https://x\"]\n",
