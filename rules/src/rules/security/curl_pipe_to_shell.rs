@@ -145,7 +145,12 @@ fn command_at<'a>(script: &'a ShellScript, node: Node<'_>) -> Option<&'a ShellCo
     if node.kind() != "command" {
         return None;
     }
-    script.commands.iter().find(|c| c.logical == node.byte_range())
+    // Commands are collected in document order: search by start first.
+    let i = script.commands.partition_point(|c| c.logical.start < node.start_byte());
+    match script.commands.get(i) {
+        Some(c) if c.logical == node.byte_range() => Some(c),
+        _ => script.commands.iter().find(|c| c.logical == node.byte_range()),
+    }
 }
 
 /// The first `curl`/`wget` run anywhere below `node`.

@@ -184,7 +184,7 @@ fn insecure_option(cmd: &ShellCommand) -> Option<(&ShellArg, String, Removal)> {
                 let inline_off = l.starts_with("http.")
                     && l.split_once('=').is_some_and(|(k, v)| k.ends_with(".sslverify") && is_false(v));
                 if key_off || inline_off {
-                    return Some((a, format!("`git {}`", a.text), Removal::None));
+                    return Some((a, "`git` with `http.sslVerify` off".to_string(), Removal::None));
                 }
             }
             None
