@@ -1,7 +1,9 @@
 //! ## What it does
 //! Checks for `RUN` commands that run a script straight from the network:
 //! `curl … | sh`, `wget -O- … | bash`, `curl … | python -`,
-//! `sh -c "$(curl …)"`, `bash <(curl …)` and `eval "$(curl …)"`.
+//! `sh -c "$(curl …)"`, `bash <(curl …)` and `eval "$(curl …)"`, and in
+//! PowerShell `iex ((New-Object Net.WebClient).DownloadString('…'))` or
+//! `iwr … | iex`.
 //!
 //! ## Why is this bad?
 //! The build executes whatever the server sends at that moment, as the
@@ -33,13 +35,16 @@
 //! shell's `-s`) and no inline program (`-c`, `-e`, `-m`…). So
 //! `curl … | python3 -c 'import json,sys; …'`, which only parses the
 //! download as data, is not reported. `sudo`, `env` and other wrappers in
-//! front of the interpreter are seen through.
+//! front of the interpreter are seen through. PowerShell is recognised by
+//! its words (`iex`/`Invoke-Expression` with `DownloadString`,
+//! `Invoke-WebRequest`, `iwr`, `Invoke-RestMethod` or `irm`) in `RUN`s
+//! that PowerShell runs.
 
 use tree_sitter::Node;
 
 use crate::diagnostic::{Category, Severity, TextRange};
 use crate::engine::{Context, Rule};
-use crate::model::{Instruction, InstructionKind, ShellCommand, ShellScript, for_each_node};
+use crate::model::{Instruction, InstructionKind, Segment, ShellCommand, ShellScript, for_each_node};
 use crate::registry::{FixAvailability, RuleMeta};
 
 pub(crate) static RULE: Rule = Rule {
@@ -63,6 +68,9 @@ pub(crate) static RULE: Rule = Rule {
 const DOWNLOADERS: &[&str] = &["curl", "wget"];
 
 fn check(run: &Instruction, ctx: &mut Context<'_>) {
+    if let Some((range, message)) = powershell_download_executed(run) {
+        ctx.report(range, message);
+    }
     let Some(script) = &run.script else { return };
     let mut findings: Vec<(TextRange, String)> = Vec::new();
     for_each_node(script.tree.root_node(), |n| {
@@ -135,6 +143,57 @@ fn substituted(script: &ShellScript, node: Node<'_>) -> Option<(TextRange, Strin
         "`{name}` runs a script fetched by `{downloader}` without verifying it; download it to a file and check its checksum before running it"
     );
     Some((script.source_range(node.start_byte(), node.end_byte()), message))
+}
+
+/// Words that download in PowerShell (cmdlets, their aliases, .NET calls).
+const PS_DOWNLOADERS: &[&str] =
+    &["downloadstring", "downloadfile", "invoke-webrequest", "iwr", "invoke-restmethod", "irm"];
+
+/// `iex ((New-Object Net.WebClient).DownloadString('https://…'))`,
+/// `iwr https://… | iex`: PowerShell's `curl | sh`. PowerShell scripts have
+/// no parse tree in the model, so this looks for the words in the RUN's
+/// text, in RUNs that PowerShell runs (a non-POSIX `SHELL`, or a
+/// `powershell`/`pwsh` command).
+fn powershell_download_executed(run: &Instruction) -> Option<(TextRange, String)> {
+    let shell = run.shell.as_ref()?;
+    let lower = shell.text.to_ascii_lowercase();
+    let words = words(&lower);
+    let powershell = run.script.is_none() || words.iter().any(|(_, w)| matches!(*w, "powershell" | "pwsh"));
+    if !powershell || !words.iter().any(|(_, w)| PS_DOWNLOADERS.contains(w)) {
+        return None;
+    }
+    let (at, word) = words.iter().find(|(_, w)| matches!(*w, "iex" | "invoke-expression"))?;
+    let start = source_offset(&shell.segments, *at);
+    let range = TextRange::new(start, start + word.len());
+    let message = format!(
+        "`{}` runs a script downloaded by PowerShell without verifying it; save it to a file and check its hash (`Get-FileHash`) before running it",
+        &shell.text[*at..*at + word.len()]
+    );
+    Some((range, message))
+}
+
+/// The words of `text` (letters, digits, `-`, `_`) with their offsets.
+fn words(text: &str) -> Vec<(usize, &str)> {
+    let mut out = Vec::new();
+    let mut start = None;
+    for (i, c) in text.char_indices().chain(std::iter::once((text.len(), ' '))) {
+        let in_word = c.is_ascii_alphanumeric() || c == '-' || c == '_';
+        match (in_word, start) {
+            (true, None) => start = Some(i),
+            (false, Some(s)) => {
+                out.push((s, &text[s..i]));
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Map an offset in a shell form's text to the Dockerfile.
+fn source_offset(segments: &[Segment], logical: usize) -> usize {
+    let i = segments.partition_point(|s| s.logical <= logical).saturating_sub(1);
+    segments.get(i).map_or(0, |s| s.source + (logical - s.logical).min(s.len))
 }
 
 fn cmd_name_start(node: Node<'_>) -> usize {
@@ -252,6 +311,8 @@ mod tests {
                 "FROM debian\nRUN curl -s https://x | perl -ne 'print if /v/'\n",
                 "FROM debian\nRUN eval \"$(ssh-agent)\"\n",
                 "FROM debian\nRUN [\"sh\", \"-c\", \"curl -o /x https://x\"]\n",
+                "FROM mcr.microsoft.com/windows/servercore:ltsc2022\nSHELL [\"powershell\", \"-Command\"]\nRUN Invoke-WebRequest https://x/a.msi -OutFile a.msi; Start-Process msiexec.exe -ArgumentList '/i', 'a.msi' -Wait\n",
+                "FROM elixir\nRUN curl -fsSLo x https://x && iex -S mix run x\n",
             ],
             &[
                 "FROM debian\nRUN ⟦curl -fsSL https://example.com/install.sh | sh⟧\n",
@@ -271,6 +332,9 @@ mod tests {
                 "FROM debian\nONBUILD RUN ⟦curl -fsSL https://x/i.sh | sh⟧\n",
                 "FROM debian\nRUN ⟦curl -fsSL https://x/i.sh | tee /tmp/log | sh⟧\n",
                 "FROM debian\nRUN [\"sh\", \"-c\", \"curl -fsSL https://x/i.sh | sh\"]\n",
+                "FROM mcr.microsoft.com/windows/servercore:ltsc2022\nRUN powershell -Command ⟦iex⟧ ((new-object net.webclient).DownloadString('https://chocolatey.org/install.ps1'))\n",
+                "FROM mcr.microsoft.com/windows/servercore:ltsc2022\nSHELL [\"powershell\", \"-Command\"]\nRUN iwr https://x/i.ps1 -UseBasicParsing | ⟦Invoke-Expression⟧\n",
+                "FROM mcr.microsoft.com/windows/servercore:ltsc2022\nSHELL [\"pwsh\", \"-Command\"]\nRUN Set-ExecutionPolicy Bypass; \\\n    ⟦iex⟧ (irm https://x/i.ps1)\n",
             ],
             &[],
         );
