@@ -4,6 +4,9 @@
 //! `apk`), `pip --trusted-host`, `npm`/`yarn config set strict-ssl false`,
 //! `git config http.sslVerify false` (or `git -c http.sslVerify=false`),
 //! `yum`/`dnf --setopt=sslverify=0`, `conda config --set ssl_verify false`,
+//! APT's `Acquire::https::Verify-Peer "false"` (as `-o` or written to a
+//! configuration file), `insecure` written to `.curlrc`,
+//! `check_certificate = off` written to `.wgetrc`,
 //! and the variables `NODE_TLS_REJECT_UNAUTHORIZED=0`,
 //! `PYTHONHTTPSVERIFY=0`, `GIT_SSL_NO_VERIFY`, `PIP_TRUSTED_HOST` and
 //! `NPM_CONFIG_STRICT_SSL=false`, whether set by `ENV`, `ARG` or in a
@@ -40,7 +43,7 @@
 
 use crate::diagnostic::{Category, Severity};
 use crate::engine::{Context, Rule};
-use crate::model::{Instruction, InstructionKind, ShellArg, ShellCommand};
+use crate::model::{Instruction, InstructionKind, ShellArg, ShellCommand, ShellScript};
 use crate::registry::{FixAvailability, RuleMeta};
 
 use super::support::{assignments, declarations, delete_arg_fix, pair_value, replace_arg_fix};
@@ -86,6 +89,9 @@ fn check(ins: &Instruction, ctx: &mut Context<'_>) {
         }
     }
     for cmd in &script.commands {
+        if let Some((arg, what)) = written_setting(script, cmd) {
+            ctx.report(arg.range, format!("{what} turns off TLS certificate verification: {ADVICE}"));
+        }
         for a in assignments(cmd) {
             if let Some(what) = variable_disables(&a.name, &a.value) {
                 ctx.report(a.range, format!("{what} turns off TLS certificate verification: {ADVICE}"));
@@ -125,6 +131,44 @@ fn variable_disables(name: &str, value: &str) -> Option<String> {
         _ => false,
     };
     off.then(|| format!("`{name}={value}`"))
+}
+
+/// `echo insecure >> ~/.curlrc`, `echo 'check_certificate = off' >>
+/// ~/.wgetrc`, `echo 'Acquire::https::Verify-Peer "false";' > /etc/apt/…`:
+/// a configuration line written by `echo`/`printf`.
+fn written_setting<'a>(script: &ShellScript, cmd: &'a ShellCommand) -> Option<(&'a ShellArg, String)> {
+    if !matches!(cmd.base_name(), "echo" | "printf") {
+        return None;
+    }
+    let target = redirect_target(script, cmd).unwrap_or_default();
+    cmd.args.iter().find_map(|a| {
+        let l = a.text.to_ascii_lowercase();
+        let compact: String = l.chars().filter(|c| !c.is_whitespace() && !matches!(c, '"' | '\'' | ';')).collect();
+        let what = if target.ends_with(".curlrc") && matches!(l.trim(), "insecure" | "-k" | "--insecure") {
+            "`insecure` in `.curlrc`"
+        } else if target.ends_with(".wgetrc")
+            && matches!(compact.as_str(), "check_certificate=off" | "check-certificate=off")
+        {
+            "`check_certificate = off` in `.wgetrc`"
+        } else if compact.starts_with("acquire::https")
+            && (compact.contains("verify-peerfalse") || compact.contains("verify-hostfalse"))
+        {
+            "APT's `Acquire::https::Verify-Peer \"false\"`"
+        } else {
+            return None;
+        };
+        Some((a, what.to_string()))
+    })
+}
+
+/// The file a command's output is written to (`> file`, `>> file`).
+fn redirect_target(script: &ShellScript, cmd: &ShellCommand) -> Option<String> {
+    let node = script.node_of(cmd)?;
+    let parent = node.parent().filter(|p| p.kind() == "redirected_statement")?;
+    let mut cursor = parent.walk();
+    let redirect = parent.children(&mut cursor).find(|c| c.kind() == "file_redirect")?;
+    let destination = redirect.child_by_field_name("destination")?;
+    Some(script.text[destination.byte_range()].trim_matches(['"', '\'']).to_string())
 }
 
 /// How to undo a switch by editing its argument.
@@ -205,6 +249,19 @@ fn insecure_option(cmd: &ShellCommand) -> Option<(&ShellArg, String, Removal)> {
             let (i, a) = args.iter().enumerate().find(|(_, a)| a.text == "ssl_verify")?;
             next_is_false(i).then(|| (a, format!("`{name}` with `ssl_verify` off"), Removal::None))
         }
+        "apt-get" | "apt" => {
+            let a = args.iter().enumerate().find_map(|(i, a)| {
+                let option = if a.text == "-o" { args.get(i + 1)? } else { a };
+                let l = lower(option);
+                let setting = l.strip_prefix("-o").unwrap_or(&l).to_string();
+                let (key, value) = setting.split_once('=')?;
+                (key.starts_with("acquire::https")
+                    && (key.ends_with("verify-peer") || key.ends_with("verify-host"))
+                    && is_false(value))
+                .then_some(option)
+            })?;
+            Some((a, format!("`{name} -o {}`", a.text.trim_start_matches("-o")), Removal::None))
+        }
         "yum" | "dnf" | "microdnf" | "tdnf" => {
             let a = args.iter().find(|a| {
                 lower(a)
@@ -253,6 +310,8 @@ mod tests {
                 "FROM debian\nRUN dnf --setopt=sslverify=1 install -y x\n",
                 "FROM debian\nRUN ssh-keygen -t rsa -k\n",
                 "FROM debian\nRUN curl -sok https://x\n",
+                "FROM debian\nRUN echo insecure > /tmp/notes.txt\n",
+                "FROM debian\nRUN echo 'Acquire::https::Verify-Peer \"true\";' > /etc/apt/apt.conf.d/x\n",
                 "FROM debian\nENV NODE_TLS_REJECT_UNAUTHORIZED 1\n",
             ],
             &[
@@ -279,6 +338,10 @@ mod tests {
                 "FROM debian\nRUN ⟦GIT_SSL_NO_VERIFY=true git clone https://x⟧\n",
                 "FROM debian\nRUN export ⟦NODE_TLS_REJECT_UNAUTHORIZED=0⟧ && npm ci\n",
                 "FROM debian\nRUN ⟦GIT_SSL_NO_VERIFY=1⟧; git clone https://x\n",
+                "FROM debian\nRUN echo ⟦insecure⟧ >> ~/.curlrc\n",
+                "FROM debian\nRUN echo ⟦'check_certificate = off'⟧ >> /root/.wgetrc\n",
+                "FROM debian\nRUN echo ⟦'Acquire::https::Verify-Peer \"false\";'⟧ > /etc/apt/apt.conf.d/99insecure\n",
+                "FROM debian\nRUN apt-get -o ⟦Acquire::https::Verify-Peer=false⟧ update\n",
                 "FROM debian\nONBUILD RUN curl ⟦-k⟧ https://x\n",
             ],
             &[
