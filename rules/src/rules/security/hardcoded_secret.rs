@@ -1,6 +1,6 @@
 //! ## What it does
-//! Checks `ENV`, `ARG` and `LABEL` values, `RUN` command lines and the
-//! heredoc files of `COPY`/`ADD` for values that look like real
+//! Checks `ENV`, `ARG` and `LABEL` values, `RUN`, `CMD` and `ENTRYPOINT`
+//! command lines and the heredoc files of `COPY`/`ADD` for values that look like real
 //! credentials, whatever their variable is called:
 //! - tokens with a recognisable format: AWS access key IDs (`AKIA…`),
 //!   GitHub (`ghp_…`, `github_pat_…`), GitLab (`glpat-…`), npm (`npm_…`),
@@ -12,8 +12,8 @@
 //!   `_password=`, and `--password`/`--token` options with a literal value.
 //!
 //! ## Why is this bad?
-//! Everything written in a Dockerfile ships with the image: `ENV` and
-//! `LABEL` values sit in its configuration, build arguments and every
+//! Everything written in a Dockerfile ships with the image: `ENV`,
+//! `LABEL`, `CMD` and `ENTRYPOINT` values sit in its configuration, build arguments and every
 //! `RUN` command line in its history (`docker history`), heredoc files in
 //! its layers. Anyone who can pull the image, or read the Dockerfile, has
 //! the credential. Pass secrets to the build with a secret mount, which
@@ -66,6 +66,8 @@ pub(crate) static RULE: Rule = Rule {
         InstructionKind::Run,
         InstructionKind::Copy,
         InstructionKind::Add,
+        InstructionKind::Cmd,
+        InstructionKind::Entrypoint,
     ],
     in_onbuild: true,
     check_instruction: Some(check),
@@ -113,6 +115,15 @@ fn check(ins: &Instruction, ctx: &mut Context<'_>) {
                 }
             }
         }
+        InstructionKind::Cmd | InstructionKind::Entrypoint => {
+            if let Some(json) = &ins.json {
+                for (item, range) in &json.items {
+                    found.extend(scan(item).into_iter().map(|s| (*range, s)));
+                }
+            } else if let Some(shell) = &ins.shell {
+                found.extend(scan(&shell.text).into_iter().map(|s| (shell.range, s)));
+            }
+        }
         _ => {
             for heredoc in &ins.heredocs {
                 found.extend(scan(&heredoc.body).into_iter().map(|s| (heredoc.body_range, s)));
@@ -124,6 +135,7 @@ fn check(ins: &Instruction, ctx: &mut Context<'_>) {
         InstructionKind::Arg => "build arguments are recorded in the image history",
         InstructionKind::Label => "labels are stored in the image configuration",
         InstructionKind::Run => "RUN command lines are kept in the image history",
+        InstructionKind::Cmd | InstructionKind::Entrypoint => "the command is stored in the image configuration",
         _ => "the file becomes part of the image",
     };
     // A secret inside `$(…)` is also part of the outer command's argument.
@@ -325,6 +337,7 @@ mod tests {
                 "FROM alpine\nRUN docker login --password-stdin < /run/secrets/p\n",
                 "FROM alpine\nRUN mysql --password=\"$MYSQL_ROOT_PASSWORD\" -e 'select 1'\n",
                 "FROM alpine\nLABEL org.opencontainers.image.source=https://github.com/o/r\n",
+                "FROM alpine\nCMD [\"app\", \"--db=postgres://app:${DB_PASSWORD}@db/app\"]\n",
             ],
             &[
                 "FROM alpine\nENV GH=⟦ghp_aB3dE5gH7jK9mN1pQ3sT5vW7yZ9bC1dE3fG5⟧\n",
@@ -339,6 +352,8 @@ mod tests {
                 "FROM alpine\nONBUILD ENV T=⟦ghp_aB3dE5gH7jK9mN1pQ3sT5vW7yZ9bC1dE3fG5⟧\n",
                 "FROM alpine\nCOPY <<EOF /root/.ssh/id_rsa\n-----BEGIN RSA PRIVATE KEY-----\nMIIE\n-----END RSA PRIVATE KEY-----\nEOF\n",
                 "FROM alpine\nRUN [\"curl\", \"-H\", ⟦\"Authorization: Bearer 9f8e7d6c5b4a3928\"⟧, \"https://x\"]\n",
+                "FROM alpine\nCMD [\"app\", ⟦\"--db=postgres://app:s3cr3tP4ss@db/app\"⟧]\n",
+                "FROM alpine\nENTRYPOINT ⟦app --token=ghp_aB3dE5gH7jK9mN1pQ3sT5vW7yZ9bC1dE3fG5⟧\n",
             ],
             &[],
         );
