@@ -1,0 +1,158 @@
+//! ## What it does
+//! Checks for `ADD` instructions that download an `http://` or `https://`
+//! URL without a `--checksum=sha256:…` flag.
+//!
+//! ## Why is this bad?
+//! `ADD <url>` puts whatever the server returns into the image, and the
+//! result can change from one build to the next: a re-released file, a
+//! compromised server or a man-in-the-middle on a plain `http://` URL all
+//! go unnoticed. With `--checksum`, BuildKit verifies the download and
+//! fails the build when it differs.
+//!
+//! ## Example
+//! ```dockerfile
+//! FROM debian:12
+//! ADD https://example.com/tool-1.2.tar.gz /tmp/
+//! ```
+//!
+//! ## Use instead
+//! ```dockerfile
+//! # syntax=docker/dockerfile:1
+//! FROM debian:12
+//! ADD --checksum=sha256:24454f830cdb571e2c4ad15481119c43b3cafd48dd869a9b2945d1036d1dc68d \
+//!     https://example.com/tool-1.2.tar.gz /tmp/
+//! ```
+//!
+//! ## Notes
+//! Git sources (`https://github.com/o/r.git#v1`, `git@…`) are not
+//! reported: pin them with a commit in the reference instead. Neither is a
+//! download that a later `RUN` of the stage verifies: one that runs a
+//! checksum or signature tool (`sha256sum`, `gpg`, `cosign`, `minisign`…)
+//! and names the downloaded file. The rule has no fix: only the author can
+//! know the right checksum.
+
+use crate::diagnostic::{Category, Severity};
+use crate::engine::{Context, Rule};
+use crate::model::{Instruction, InstructionKind};
+use crate::registry::{FixAvailability, RuleMeta};
+
+pub(crate) static RULE: Rule = Rule {
+    meta: RuleMeta {
+        name: "add-url-without-checksum",
+        aliases: &[],
+        category: Category::Security,
+        severity: Severity::Warning,
+        fix: FixAvailability::None,
+        summary: "`ADD <url>` without `--checksum` puts an unverified download in the image",
+        source: include_str!("add_url_without_checksum.rs"),
+        path: "rules/src/rules/security/add_url_without_checksum.rs",
+        enabled_by_default: true,
+    },
+    kinds: &[InstructionKind::Add],
+    in_onbuild: true,
+    check_instruction: Some(check),
+    check_document: None,
+};
+
+/// Programs that check a file against a checksum or signature.
+const VERIFIERS: &[&str] = &[
+    "sha1sum",
+    "sha224sum",
+    "sha256sum",
+    "sha384sum",
+    "sha512sum",
+    "shasum",
+    "b2sum",
+    "md5sum",
+    "gpg",
+    "gpgv",
+    "cosign",
+    "minisign",
+    "signify",
+    "openssl",
+];
+
+fn check(add: &Instruction, ctx: &mut Context<'_>) {
+    let Some((dest, sources)) = add.args.split_last() else { return };
+    if add.flag("checksum").is_some() || sources.is_empty() {
+        return;
+    }
+    let dest = dest.value();
+    for source in sources {
+        let url = source.value();
+        if is_http_url(&url) && !is_git_url(&url) && !verified_later(ctx, add, &url, &dest) {
+            ctx.report(
+                source.range,
+                "`ADD` downloads this URL without verifying it; add `--checksum=sha256:<digest>` so the build fails when the file changes",
+            );
+        }
+    }
+}
+
+/// True when a later `RUN` of the stage runs a checksum or signature tool
+/// and names the downloaded file (`sha256sum -c`, `gpg --verify`,
+/// `cosign verify-blob`).
+fn verified_later(ctx: &Context<'_>, add: &Instruction, url: &str, dest: &str) -> bool {
+    let name = if dest.ends_with('/') || dest == "." {
+        let path = url.split(['?', '#']).next().unwrap_or(url);
+        path.rsplit('/').next().unwrap_or(path)
+    } else {
+        dest.rsplit('/').next().unwrap_or(dest)
+    };
+    let Some(stage) = ctx.doc.stage_of(add) else { return false };
+    // (An `ONBUILD ADD` runs in another build.)
+    if name.is_empty() || ctx.doc.instructions.get(add.index).is_some_and(|i| i.kind != add.kind) {
+        return false;
+    }
+    stage.instructions(ctx.doc).iter().filter(|i| i.index > add.index && i.kind == InstructionKind::Run).any(|run| {
+        run.script.as_ref().is_some_and(|s| {
+            s.commands.iter().any(|c| VERIFIERS.contains(&c.base_name()))
+                && s.commands.iter().any(|c| c.args.iter().any(|a| a.text.contains(name)))
+        })
+    })
+}
+
+fn is_http_url(s: &str) -> bool {
+    let lower = s.to_ascii_lowercase();
+    lower.starts_with("http://") || lower.starts_with("https://")
+}
+
+/// BuildKit treats a URL whose path ends in `.git` (before any `#ref`) as
+/// a Git repository.
+fn is_git_url(s: &str) -> bool {
+    let path = s.split('#').next().unwrap_or(s);
+    let path = path.split('?').next().unwrap_or(path);
+    path.trim_end_matches('/').ends_with(".git")
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::test_support::assert_rule;
+
+    #[test]
+    fn cases() {
+        assert_rule(
+            &super::RULE,
+            &[
+                "FROM debian\nADD --checksum=sha256:24454f830cdb571e2c4ad15481119c43b3cafd48dd869a9b2945d1036d1dc68d https://x/a.tgz /tmp/\n",
+                "FROM debian\nADD app.tar.gz /opt/\n",
+                "FROM debian\nADD https://github.com/o/r.git#v1.0 /src\n",
+                "FROM debian\nADD \"https://github.com/jemalloc/jemalloc.git#${V}\" /usr/src/jemalloc\n",
+                "FROM debian\nADD git@github.com:o/r.git /src\n",
+                "FROM debian\nADD https://github.com/o/r.git?ref=v1&keep-git-dir=1 .\n",
+                "FROM debian\nWORKDIR /tmp\nADD https://x/py.tar.xz /tmp/python.tar.xz\nADD https://x/py.tar.xz.sigstore /tmp/python.tar.xz.sigstore\nRUN cosign verify-blob --bundle python.tar.xz.sigstore python.tar.xz\n",
+                "FROM debian\nADD https://x/tool-1.2.tgz /tmp/\nRUN echo \"$SHA  /tmp/tool-1.2.tgz\" | sha256sum -c -\n",
+            ],
+            &[
+                "FROM debian\nADD ⟦https://example.com/tool.tar.gz⟧ /tmp/\n",
+                "FROM debian\nADD --chmod=0644 ⟦http://x/key.asc⟧ /etc/apt/trusted.gpg.d/\n",
+                "FROM debian\nADD --unpack=true ⟦\"https://github.com/${R}/releases/download/v1/s6.tar.xz\"⟧ /\n",
+                "FROM debian\nADD [⟦\"https://x/a.tgz\"⟧, \"/tmp/\"]\n",
+                "FROM debian\nONBUILD ADD ⟦https://x/a.tgz⟧ /tmp/\n",
+                "FROM debian\nADD ⟦https://x/a.tgz⟧ /tmp/\nRUN sha256sum /tmp/other.tgz\n",
+                "FROM debian\nADD ⟦https://x/a.tgz⟧ /tmp/\nRUN tar -xzf /tmp/a.tgz\n",
+            ],
+            &[],
+        );
+    }
+}

@@ -1,0 +1,201 @@
+//! ## What it does
+//! Checks for a final stage that never sets a `USER` (neither it nor the
+//! stages of the file it is built `FROM`), so the container runs as the
+//! base image's user: root, unless that image says otherwise.
+//!
+//! ## Why is this bad?
+//! A process running as root in a container is root on the files of
+//! every volume it mounts, can install software and change the image's
+//! programs, and is one kernel or runtime bug away from root on the host.
+//! Most applications need none of that: create an unprivileged user and
+//! switch to it at the end of the Dockerfile.
+//!
+//! ## Example
+//! ```dockerfile
+//! FROM debian:12
+//! COPY app /usr/local/bin/app
+//! CMD ["app"]
+//! ```
+//!
+//! ## Use instead
+//! ```dockerfile
+//! FROM debian:12
+//! RUN useradd --system --no-create-home app
+//! COPY app /usr/local/bin/app
+//! USER app
+//! CMD ["app"]
+//! ```
+//!
+//! ## Notes
+//! The rule is informational and off by default (enable it with
+//! `--extend-select missing-user` or in `dockside.toml`): offline,
+//! dockside cannot see the `USER` of the base image, and many good images
+//! start as root on purpose (base and toolchain images, services whose
+//! entrypoint prepares volumes and then drops privileges). It only looks
+//! at images that say what they run (a `CMD` or `ENTRYPOINT` in the final
+//! stage or the stages it is built on), and it stays quiet when the base is known to run as a
+//! non-root user (a tag with `nonroot`, such as distroless's `:nonroot`,
+//! and Chainguard images from `cgr.dev`), when the base image is a
+//! variable without a default, for Windows images, and when the image
+//! drops privileges at run time itself: it installs, copies or calls
+//! `gosu`, `su-exec`, `setpriv`, `s6-setuidgid`, `chpst` or `runuser`
+//! (the pattern of official images whose entrypoint starts as root to
+//! prepare volumes, then switches user), and when its `CMD` (exec form) is a
+//! shell or a REPL (`bash`, `jshell`, `python3`, `node`…), the mark of a
+//! toolchain image. A final `USER root` is
+//! `last-user-root`'s finding.
+
+use crate::diagnostic::{Category, Severity};
+use crate::engine::{Context, Rule};
+use crate::model::{Base, ImageRef, Instruction, InstructionKind};
+use crate::registry::{FixAvailability, RuleMeta};
+
+use super::support::final_chain;
+
+pub(crate) static RULE: Rule = Rule {
+    meta: RuleMeta {
+        name: "missing-user",
+        aliases: &[],
+        category: Category::Security,
+        severity: Severity::Info,
+        fix: FixAvailability::None,
+        summary: "The final stage never sets `USER`: the container may run as root",
+        source: include_str!("missing_user.rs"),
+        path: "rules/src/rules/security/missing_user.rs",
+        enabled_by_default: false,
+    },
+    kinds: &[],
+    in_onbuild: false,
+    check_instruction: None,
+    check_document: Some(check),
+};
+
+/// Programs that switch to another user: an image that uses them drops
+/// root at run time.
+const PRIVILEGE_DROPPERS: &[&str] = &["gosu", "su-exec", "setpriv", "s6-setuidgid", "chpst", "runuser"];
+
+fn check(ctx: &mut Context<'_>) {
+    let doc = ctx.doc;
+    let chain = final_chain(doc);
+    let Some(root) = chain.last() else { return };
+    match &root.base {
+        Base::Image { reference, resolved: true, .. } if !runs_as_non_root(reference) && !reference.is_windows() => {}
+        Base::Scratch => {}
+        _ => return,
+    }
+    let instructions = || chain.iter().flat_map(|s| s.instructions(doc));
+    if instructions().any(|i| i.kind == InstructionKind::User) || instructions().any(drops_privileges) {
+        return;
+    }
+    // Without `CMD` or `ENTRYPOINT` the image is a base for others, which
+    // set the user along with what runs.
+    if !instructions().any(|i| matches!(i.kind, InstructionKind::Cmd | InstructionKind::Entrypoint)) {
+        return;
+    }
+    // A toolchain image whose command is a shell or a REPL (`jshell`,
+    // `python3`, `node`) is a workbench, not a service.
+    let last_cmd = chain.iter().find_map(|s| s.instructions(doc).iter().rev().find(|i| i.kind == InstructionKind::Cmd));
+    if last_cmd.and_then(command_program).is_some_and(|p| INTERACTIVE.contains(&p.as_str())) {
+        return;
+    }
+    let Some(from) = chain.first().and_then(|s| doc.instructions.get(s.from)) else { return };
+    let range = from.image.as_ref().map_or(from.keyword_range, |i| i.word.range);
+    ctx.report(
+        range,
+        "no `USER` in the final stage: the container runs as the base image's user, usually root; add `USER <non-root user>` at the end",
+    );
+}
+
+/// Shells and REPLs: the command of a toolchain image.
+const INTERACTIVE: &[&str] = &[
+    "sh",
+    "bash",
+    "zsh",
+    "ash",
+    "fish",
+    "pwsh",
+    "powershell",
+    "cmd",
+    "jshell",
+    "python",
+    "python2",
+    "python3",
+    "node",
+    "irb",
+    "php",
+    "ghci",
+    "iex",
+    "erl",
+    "julia",
+    "R",
+    "lua",
+    "scala",
+    "groovysh",
+    "swift",
+    "clojure",
+];
+
+/// The program an exec-form CMD runs (`python3` for `["python3", "-i"]`).
+fn command_program(cmd: &Instruction) -> Option<String> {
+    let first = cmd.json.as_ref()?.items.first().map(|(s, _)| s.clone())?;
+    let base = first.rsplit(['/', '\\']).next().unwrap_or(&first);
+    Some(base.strip_suffix(".exe").unwrap_or(base).to_string())
+}
+
+/// Base images known to set a non-root user.
+fn runs_as_non_root(image: &ImageRef) -> bool {
+    image.tag.as_deref().is_some_and(|t| t.to_ascii_lowercase().contains("nonroot"))
+        || image.registry.as_deref().is_some_and(|r| r.eq_ignore_ascii_case("cgr.dev"))
+}
+
+/// True when the instruction installs, copies or runs a privilege dropper.
+fn drops_privileges(ins: &Instruction) -> bool {
+    let mentions = |s: &str| {
+        let lower = s.to_ascii_lowercase();
+        PRIVILEGE_DROPPERS.iter().any(|p| lower.contains(p))
+    };
+    let in_words = ins.args.iter().any(|w| mentions(&w.raw))
+        || ins.flags.iter().any(|f| f.value.as_ref().is_some_and(|v| mentions(&v.raw)));
+    let in_json = ins.json.as_ref().is_some_and(|j| j.items.iter().any(|(s, _)| mentions(s)));
+    let in_script = ins
+        .script
+        .as_ref()
+        .is_some_and(|s| s.commands.iter().any(|c| mentions(&c.name) || c.args.iter().any(|a| mentions(&a.text))));
+    in_words || in_json || in_script
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::test_support::assert_rule;
+
+    #[test]
+    fn cases() {
+        assert_rule(
+            &super::RULE,
+            &[
+                "FROM debian\nUSER app\n",
+                "FROM debian AS base\nRUN useradd app\nUSER app\nFROM base\nCMD [\"app\"]\n",
+                "FROM debian\nUSER root\n",
+                "FROM gcr.io/distroless/static-debian12:nonroot\nCOPY app /\n",
+                "FROM cgr.dev/chainguard/python:latest\nCOPY app /\n",
+                "FROM $BASE\nCOPY app /\n",
+                "FROM mcr.microsoft.com/windows/servercore:ltsc2022\nCOPY app /\n",
+                "FROM debian\nRUN apt-get update && apt-get install -y gosu\nENTRYPOINT [\"docker-entrypoint.sh\"]\n",
+                "FROM alpine\nRUN apk add --no-cache su-exec\n",
+                "FROM debian\nCOPY --from=tianon/gosu /gosu /usr/local/bin/\n",
+                "FROM debian AS build\nRUN make\nFROM debian\nUSER 1000\n",
+                "FROM debian\nRUN apt-get update && apt-get install -y curl\n",
+                "FROM eclipse-temurin:21\nCMD [\"jshell\"]\n",
+                "FROM debian\nENTRYPOINT [\"docker-entrypoint.sh\"]\nCMD [\"python3\"]\n",
+            ],
+            &[
+                "FROM ⟦debian:12⟧\nCOPY app /usr/local/bin/app\nCMD [\"app\"]\n",
+                "FROM debian AS build\nUSER app\nFROM ⟦debian⟧\nCOPY --from=build /app /app\nCMD [\"/app\"]\n",
+                "FROM ⟦scratch⟧\nCOPY app /\nENTRYPOINT [\"/app\"]\n",
+                "FROM debian AS base\nCMD [\"app\"]\nFROM ⟦base⟧\nCOPY app /\n",
+                "FROM ⟦debian⟧\nONBUILD USER app\nCMD [\"app\"]\n",
+            ],
+            &[],
+        );
+    }
+}
