@@ -329,7 +329,7 @@ impl Builder {
             let from = &doc.instructions[stage.from];
             let mut words: Vec<&Word> = from.image.iter().map(|i| &i.word).collect();
             words.extend(from.flags.iter().filter_map(|f| f.value.as_ref()));
-            self.words(words.into_iter(), &globals);
+            self.words(words, &globals);
             let mut scope: Scope = match stage.base {
                 Base::Stage(parent) if parent < finals.len() => {
                     finals[parent].iter().filter(|(_, (_, env))| *env).map(|(k, v)| (k.clone(), *v)).collect()
@@ -372,7 +372,7 @@ impl Builder {
                     words.extend(ins.args.iter());
                 }
                 words.extend(ins.pairs.iter().flat_map(|p| std::iter::once(&p.key).chain(p.value.as_ref())));
-                self.words(words.into_iter(), &scope);
+                self.words(words, &scope);
                 if let Some(script) = &ins.script {
                     self.script(script, &scope);
                 }
