@@ -7,5 +7,7 @@ pub mod diagnostics;
 pub mod folding;
 pub mod hover;
 pub mod lifecycle;
+pub mod navigation;
+pub mod rename;
 pub mod symbols;
 pub mod sync;
