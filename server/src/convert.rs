@@ -71,6 +71,9 @@ pub fn severity(severity: Severity) -> lsp::DiagnosticSeverity {
 /// Rules whose findings are about deprecated syntax (rendered struck through).
 const DEPRECATED_RULES: &[&str] = &["maintainer-deprecated"];
 
+/// Rules whose findings are about code that does nothing (rendered faded).
+const UNNECESSARY_RULES: &[&str] = &["unused-stage"];
+
 pub fn diagnostic(doc: &Document, uri: &lsp::Uri, d: &Diagnostic, unit: ColumnUnit) -> lsp::Diagnostic {
     let related: Vec<lsp::DiagnosticRelatedInformation> = d
         .related
@@ -80,7 +83,13 @@ pub fn diagnostic(doc: &Document, uri: &lsp::Uri, d: &Diagnostic, unit: ColumnUn
             message: r.message.clone(),
         })
         .collect();
-    let tags = DEPRECATED_RULES.contains(&d.rule.name).then(|| vec![lsp::DiagnosticTag::DEPRECATED]);
+    let tags = if DEPRECATED_RULES.contains(&d.rule.name) {
+        Some(vec![lsp::DiagnosticTag::DEPRECATED])
+    } else if UNNECESSARY_RULES.contains(&d.rule.name) {
+        Some(vec![lsp::DiagnosticTag::UNNECESSARY])
+    } else {
+        None
+    };
     lsp::Diagnostic {
         range: range(doc, d.range, unit),
         severity: Some(severity(d.severity)),

@@ -18,6 +18,7 @@ mod handlers;
 mod hover;
 mod lint;
 mod server;
+mod settings;
 mod state;
 
 use std::process::ExitCode;

@@ -4,6 +4,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
@@ -16,6 +17,7 @@ use tower_lsp_server::Client;
 use tower_lsp_server::ls_types::{MessageType, Uri};
 
 use crate::convert;
+use crate::settings::EditorSettings;
 use crate::state::{Linted, Snapshot, State};
 
 /// How long the document must stay unchanged before it is linted: a burst of
@@ -61,6 +63,11 @@ impl Configs {
             Err(err) => (Arc::clone(&self.defaults), Some(err.clone())),
         }
     }
+
+    /// Forget every loaded file: the next lint reads them again.
+    pub fn clear(&self) {
+        self.loaded.lock().unwrap_or_else(|e| e.into_inner()).clear();
+    }
 }
 
 /// ShellCheck runners by configured binary (`None`: from PATH).
@@ -92,6 +99,11 @@ pub struct Linter {
     shellcheck_slot: Arc<Semaphore>,
     /// Problems already logged (ShellCheck missing...), each said once.
     noted: Mutex<BTreeSet<String>>,
+    /// The editor's settings, on top of each config file.
+    editor: Mutex<Arc<EditorSettings>>,
+    /// Bumped when settings or config files change: lint results of an
+    /// older generation are stale even for the same document version.
+    generation: AtomicU64,
 }
 
 impl Default for Linter {
@@ -101,6 +113,8 @@ impl Default for Linter {
             shellchecks: ShellChecks::default(),
             shellcheck_slot: Arc::new(Semaphore::new(1)),
             noted: Mutex::new(BTreeSet::new()),
+            editor: Mutex::new(Arc::new(EditorSettings::default())),
+            generation: AtomicU64::new(0),
         }
     }
 }
@@ -116,6 +130,8 @@ impl Linter {
     /// The document's settings and the rules' diagnostics (blocking: config I/O).
     fn rules(&self, doc: &Document, path: Option<&Path>) -> RulesPass {
         let (settings, config_error) = self.configs.for_path(path);
+        let editor = self.editor();
+        let settings = if editor.is_empty() { settings } else { Arc::new(editor.apply(&settings)) };
         let diagnostics = check_document(doc, &settings);
         RulesPass { settings, config_error, diagnostics }
     }
@@ -126,6 +142,32 @@ impl Linter {
             Some(runner) => runner.diagnostics(doc, settings).map_err(|e| e.to_string()),
             None => Ok(Vec::new()),
         }
+    }
+
+    pub fn editor(&self) -> Arc<EditorSettings> {
+        Arc::clone(&self.editor.lock().unwrap_or_else(|e| e.into_inner()))
+    }
+
+    /// Use these editor settings from now on; false when nothing changed.
+    pub fn set_editor(&self, settings: EditorSettings) -> bool {
+        let mut editor = self.editor.lock().unwrap_or_else(|e| e.into_inner());
+        if **editor == settings {
+            return false;
+        }
+        *editor = Arc::new(settings);
+        drop(editor);
+        self.generation.fetch_add(1, Ordering::SeqCst);
+        true
+    }
+
+    /// Config files changed on disk: read them again.
+    pub fn reload_configs(&self) {
+        self.configs.clear();
+        self.generation.fetch_add(1, Ordering::SeqCst);
+    }
+
+    pub fn generation(&self) -> u64 {
+        self.generation.load(Ordering::SeqCst)
     }
 
     /// Keep the notes not said before.
@@ -141,6 +183,7 @@ impl Linter {
 /// when it takes longer its findings are left out of this result (the run
 /// goes on and fills the engine's cache for the next lint).
 async fn lint(linter: &Arc<Linter>, client: &Client, snap: &Snapshot) -> Option<Linted> {
+    let generation = linter.generation();
     let (doc, path, lint) = (Arc::clone(&snap.doc), snap.path.clone(), Arc::clone(linter));
     let pass = crate::server::blocking("lint", move || lint.rules(&doc, path.as_deref())).await.ok()?;
     let RulesPass { settings, config_error, mut diagnostics } = pass;
@@ -177,7 +220,7 @@ async fn lint(linter: &Arc<Linter>, client: &Client, snap: &Snapshot) -> Option<
     for note in linter.first_time(notes) {
         client.log_message(MessageType::WARNING, format!("dockside: {note}")).await;
     }
-    Some(Linted { diagnostics, settings, config_error })
+    Some(Linted { diagnostics, settings, config_error, generation })
 }
 
 /// The lint result for a snapshot: the cached one when it is for this
@@ -188,6 +231,7 @@ pub async fn linted(state: &State, linter: &Arc<Linter>, client: &Client, snap: 
         let doc = docs.get(&snap.uri)?;
         if let Some((version, linted)) = &doc.linted
             && *version == snap.version
+            && linted.generation == linter.generation()
         {
             return Some(Arc::clone(linted));
         }
@@ -200,6 +244,12 @@ pub async fn linted(state: &State, linter: &Arc<Linter>, client: &Client, snap: 
         doc.linted = Some((snap.version, Arc::clone(&linted)));
     }
     Some(linted)
+}
+
+/// The result id of a pulled report: changes with the document and with
+/// the settings.
+pub fn result_id(linted: &Linted, version: i32) -> String {
+    format!("{}:{version}", linted.generation)
 }
 
 /// The push worker: waits for changed documents, lets a burst settle, lints

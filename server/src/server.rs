@@ -120,4 +120,20 @@ impl LanguageServer for Backend {
     async fn rename(&self, params: RenameParams) -> Result<Option<WorkspaceEdit>> {
         handlers::rename::rename(self, params).await
     }
+
+    async fn initialized(&self, _params: InitializedParams) {
+        handlers::workspace::initialized(self).await;
+    }
+
+    async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
+        handlers::workspace::did_change_configuration(self, params).await;
+    }
+
+    async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {
+        handlers::workspace::did_change_watched_files(self, params).await;
+    }
+
+    async fn workspace_diagnostic(&self, params: WorkspaceDiagnosticParams) -> Result<WorkspaceDiagnosticReportResult> {
+        handlers::workspace::workspace_diagnostic(self, params).await
+    }
 }

@@ -27,6 +27,12 @@ pub struct ClientFeatures {
     pub hierarchical_symbols: bool,
     /// `WorkspaceEdit.documentChanges` (versioned edits).
     pub document_changes: bool,
+    /// `workspace/configuration` requests are answered.
+    pub configuration: bool,
+    /// `workspace/didChangeWatchedFiles` can be registered dynamically.
+    pub watch_files: bool,
+    /// `workspace/diagnostic/refresh` is understood.
+    pub diagnostic_refresh: bool,
 }
 
 impl Default for ClientFeatures {
@@ -36,6 +42,9 @@ impl Default for ClientFeatures {
             pull_diagnostics: false,
             hierarchical_symbols: true,
             document_changes: false,
+            configuration: false,
+            watch_files: false,
+            diagnostic_refresh: false,
         }
     }
 }
@@ -100,6 +109,8 @@ pub struct Linted {
     pub settings: Arc<Settings>,
     /// The config file could not be used (the defaults were).
     pub config_error: Option<String>,
+    /// The linter's settings generation this result was made with.
+    pub generation: u64,
 }
 
 /// A document at one version, for reading.

@@ -11,3 +11,4 @@ pub mod navigation;
 pub mod rename;
 pub mod symbols;
 pub mod sync;
+pub mod workspace;
