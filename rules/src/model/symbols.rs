@@ -433,23 +433,35 @@ impl Builder {
         // Where the script first assigns each name itself.
         let mut assigned: HashMap<&str, usize> = HashMap::new();
         let mut uses: Vec<(usize, usize)> = Vec::new();
+        // Assignments that prefix a command (`X=1 cmd`) only set X for it.
+        let mut prefixes: std::collections::HashSet<usize> = std::collections::HashSet::new();
+        // No `node.parent()`: it walks down from the root, and `a && b && …`
+        // nests one level per command.
         for_each_node(script.tree.root_node(), |node| {
-            if node.kind() != "variable_name" {
-                return;
-            }
-            let Some(parent) = node.parent() else { return };
-            match parent.kind() {
-                "simple_expansion" | "expansion" => uses.push((node.start_byte(), node.end_byte())),
-                "variable_assignment" if parent.parent().is_some_and(|p| p.kind() != "command") => {
-                    let name = &script.text[node.byte_range()];
-                    let first = assigned.entry(name).or_insert(node.start_byte());
-                    *first = (*first).min(node.start_byte());
+            let mut cursor = node.walk();
+            let mut assign = |name: Option<tree_sitter::Node<'_>>| {
+                if let Some(name) = name.filter(|n| n.kind() == "variable_name") {
+                    let first = assigned.entry(&script.text[name.byte_range()]).or_insert(name.start_byte());
+                    *first = (*first).min(name.start_byte());
                 }
-                "for_statement" => {
-                    let name = &script.text[node.byte_range()];
-                    let first = assigned.entry(name).or_insert(node.start_byte());
-                    *first = (*first).min(node.start_byte());
+            };
+            match node.kind() {
+                "simple_expansion" | "expansion" => {
+                    for child in node.children(&mut cursor).filter(|c| c.kind() == "variable_name") {
+                        uses.push((child.start_byte(), child.end_byte()));
+                    }
                 }
+                "command" => {
+                    prefixes.extend(
+                        node.children(&mut cursor)
+                            .filter(|c| c.kind() == "variable_assignment")
+                            .map(|c| c.start_byte()),
+                    );
+                }
+                "variable_assignment" if !prefixes.contains(&node.start_byte()) => {
+                    assign(node.child_by_field_name("name"));
+                }
+                "for_statement" => assign(node.child_by_field_name("variable")),
                 _ => {}
             }
         });
