@@ -90,6 +90,10 @@ async fn fetch_settings(backend: &Backend) {
             return;
         }
     };
+    // No `dockside` section: keep what `initializationOptions` said.
+    if value.is_null() {
+        return;
+    }
     let editor = EditorSettings::from_json(&value);
     report_problems(backend, &editor).await;
     if backend.linter.set_editor(editor) {
