@@ -22,7 +22,7 @@
 
 use std::collections::HashMap;
 
-use super::{Base, Document, InstructionKind, ShellScript, Word, for_each_node};
+use super::{Base, Document, InstructionKind, PREDEFINED_ARGS, ShellScript, Word, for_each_node};
 use crate::diagnostic::{Edit, TextRange};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -140,6 +140,9 @@ impl Symbols {
                     && self.symbols.iter().any(|s| s.kind == SymbolKind::Variable && s.name == new_name)
                 {
                     return Err(RenameError(format!("a variable named `{new_name}` is already declared")));
+                }
+                if PREDEFINED_ARGS.contains(&new_name) {
+                    return Err(RenameError(format!("`{new_name}` is a build argument BuildKit sets itself")));
                 }
             }
         }
@@ -602,6 +605,17 @@ mod tests {
     }
 
     #[test]
+    fn env_wins_over_a_later_arg_and_command_prefixes_are_not_assignments() {
+        let text = "FROM alpine\nENV X=1\nARG X\nRUN X=2 env; echo $X\nONBUILD RUN echo $X\n";
+        assert_eq!(definition(text, "$X", 1), text.find("X=1").unwrap());
+        let got = occurrences(text, "X=1", 0);
+        let want = offsets(text, &[("X=1", 0), ("X\nRUN", 0), ("$X", 0)]);
+        let want: Vec<usize> = want.iter().enumerate().map(|(i, o)| if i == 2 { o + 1 } else { *o }).collect();
+        // ONBUILD runs in another build: not a use here.
+        assert_eq!(got, want.into_iter().zip([D, D, R]).collect::<Vec<_>>());
+    }
+
+    #[test]
     fn renames_check_names_and_edit_every_occurrence() {
         let text = "ARG V=1\nFROM alpine AS build\nARG V\nRUN echo $V\nFROM alpine AS other\nCOPY --from=build /a /b\nFROM debian\n";
         let doc = Document::parse(text);
@@ -626,7 +640,7 @@ mod tests {
         for bad in ["Builder", "1x", "", "a b", "other", "debian", "scratch"] {
             assert!(symbols.rename(&doc, at, bad).is_err(), "{bad}");
         }
-        for bad in ["1V", "A-B", "", "V W"] {
+        for bad in ["1V", "A-B", "", "V W", "TARGETARCH"] {
             assert!(symbols.rename(&doc, 4, bad).is_err(), "{bad}");
         }
         assert!(symbols.rename(&doc, text.find("alpine").unwrap(), "x").is_err());
