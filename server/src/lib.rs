@@ -19,6 +19,7 @@ mod hover;
 mod lint;
 mod reference;
 mod server;
+mod settings;
 mod state;
 
 use std::process::ExitCode;

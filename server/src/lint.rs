@@ -4,6 +4,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
@@ -16,6 +17,7 @@ use tower_lsp_server::Client;
 use tower_lsp_server::ls_types::{MessageType, Uri};
 
 use crate::convert;
+use crate::settings::EditorSettings;
 use crate::state::{Linted, Snapshot, State};
 
 /// When changes arrive faster than we lint (a burst), how long they must
@@ -62,6 +64,11 @@ impl Configs {
             Err(err) => (Arc::clone(&self.defaults), Some(err.clone())),
         }
     }
+
+    /// Forget every loaded file: the next lint reads them again.
+    pub fn clear(&self) {
+        self.loaded.lock().unwrap_or_else(|e| e.into_inner()).clear();
+    }
 }
 
 /// ShellCheck runners by configured binary (`None`: from PATH).
@@ -93,6 +100,11 @@ pub struct Linter {
     shellcheck_slot: Arc<Semaphore>,
     /// Problems already logged (ShellCheck missing...), each said once.
     noted: Mutex<BTreeSet<String>>,
+    /// The editor's settings, on top of each config file.
+    editor: Mutex<Arc<EditorSettings>>,
+    /// Bumped when settings or config files change: lint results of an
+    /// older generation are stale even for the same document version.
+    generation: AtomicU64,
 }
 
 impl Default for Linter {
@@ -102,12 +114,16 @@ impl Default for Linter {
             shellchecks: ShellChecks::default(),
             shellcheck_slot: Arc::new(Semaphore::new(1)),
             noted: Mutex::new(BTreeSet::new()),
+            editor: Mutex::new(Arc::new(EditorSettings::default())),
+            generation: AtomicU64::new(0),
         }
     }
 }
 
 /// What the rules found, before ShellCheck.
 struct RulesPass {
+    /// The linter's settings generation the pass started with.
+    generation: u64,
     settings: Arc<Settings>,
     config_error: Option<String>,
     diagnostics: Vec<Diagnostic>,
@@ -122,8 +138,10 @@ impl Linter {
             Some(path) => Arc::new(settings.for_dockerfile(path)),
             None => settings,
         };
+        let editor = self.editor();
+        let settings = if editor.is_empty() { settings } else { Arc::new(editor.apply(&settings)) };
         let diagnostics = check_document(doc, &settings);
-        RulesPass { settings, config_error, diagnostics }
+        RulesPass { generation: 0, settings, config_error, diagnostics }
     }
 
     /// ShellCheck's diagnostics (blocking: runs the `shellcheck` process).
@@ -132,6 +150,32 @@ impl Linter {
             Some(runner) => runner.diagnostics(doc, settings).map_err(|e| e.to_string()),
             None => Ok(Vec::new()),
         }
+    }
+
+    pub fn editor(&self) -> Arc<EditorSettings> {
+        Arc::clone(&self.editor.lock().unwrap_or_else(|e| e.into_inner()))
+    }
+
+    /// Use these editor settings from now on; false when nothing changed.
+    pub fn set_editor(&self, settings: EditorSettings) -> bool {
+        let mut editor = self.editor.lock().unwrap_or_else(|e| e.into_inner());
+        if **editor == settings {
+            return false;
+        }
+        *editor = Arc::new(settings);
+        drop(editor);
+        self.generation.fetch_add(1, Ordering::SeqCst);
+        true
+    }
+
+    /// Config files changed on disk: read them again.
+    pub fn reload_configs(&self) {
+        self.configs.clear();
+        self.generation.fetch_add(1, Ordering::SeqCst);
+    }
+
+    pub fn generation(&self) -> u64 {
+        self.generation.load(Ordering::SeqCst)
     }
 
     /// Keep the notes not said before.
@@ -144,8 +188,10 @@ impl Linter {
 
 /// The rules' pass over a snapshot (on a blocking thread: config I/O).
 async fn rules_pass(linter: &Arc<Linter>, snap: &Snapshot) -> Option<RulesPass> {
+    let generation = linter.generation();
     let (doc, path, lint) = (Arc::clone(&snap.doc), snap.path.clone(), Arc::clone(linter));
-    crate::server::blocking("lint", move || lint.rules(&doc, path.as_deref())).await.ok()
+    let pass = crate::server::blocking("lint", move || lint.rules(&doc, path.as_deref())).await.ok()?;
+    Some(RulesPass { generation, ..pass })
 }
 
 /// ShellCheck's findings for a snapshot, or the note that explains their
@@ -189,7 +235,12 @@ fn combine(pass: &RulesPass, shellcheck: Vec<Diagnostic>) -> Linted {
     diagnostics.extend(shellcheck);
     diagnostics
         .sort_by(|a, b| (a.range.start, a.range.end, a.rule.name).cmp(&(b.range.start, b.range.end, b.rule.name)));
-    Linted { diagnostics, settings: Arc::clone(&pass.settings), config_error: pass.config_error.clone() }
+    Linted {
+        diagnostics,
+        settings: Arc::clone(&pass.settings),
+        config_error: pass.config_error.clone(),
+        generation: pass.generation,
+    }
 }
 
 /// Log the notes not said before.
@@ -222,6 +273,7 @@ pub async fn linted(state: &State, linter: &Arc<Linter>, client: &Client, snap: 
         let doc = docs.get(&snap.uri)?;
         if let Some((version, linted)) = &doc.linted
             && *version == snap.version
+            && linted.generation == linter.generation()
         {
             return Some(Arc::clone(linted));
         }
@@ -234,6 +286,12 @@ pub async fn linted(state: &State, linter: &Arc<Linter>, client: &Client, snap: 
         doc.linted = Some((snap.version, Arc::clone(&linted)));
     }
     Some(linted)
+}
+
+/// The result id of a pulled report: changes with the document and with
+/// the settings.
+pub fn result_id(linted: &Linted, version: i32) -> String {
+    format!("{}:{version}", linted.generation)
 }
 
 /// The push worker: lints the latest version of each changed document as
@@ -286,7 +344,8 @@ async fn publish(state: &Arc<State>, linter: &Arc<Linter>, client: &Client, uri:
     let Some(snap) = state.snapshot(uri).await else { return };
     let cached = {
         let docs = state.docs();
-        docs.get(uri).and_then(|d| d.linted.as_ref()).filter(|(v, _)| *v == snap.version).map(|(_, l)| Arc::clone(l))
+        let current = |(v, l): &&(i32, Arc<Linted>)| *v == snap.version && l.generation == linter.generation();
+        docs.get(uri).and_then(|d| d.linted.as_ref()).filter(current).map(|(_, l)| Arc::clone(l))
     };
     if let Some(linted) = cached {
         send(state, client, &snap, &linted, true).await;

@@ -30,6 +30,12 @@ pub struct ClientFeatures {
     pub document_changes: bool,
     /// Completion items may be snippets.
     pub snippets: bool,
+    /// `workspace/configuration` requests are answered.
+    pub configuration: bool,
+    /// `workspace/didChangeWatchedFiles` can be registered dynamically.
+    pub watch_files: bool,
+    /// `workspace/diagnostic/refresh` is understood.
+    pub diagnostic_refresh: bool,
 }
 
 impl Default for ClientFeatures {
@@ -40,6 +46,9 @@ impl Default for ClientFeatures {
             hierarchical_symbols: true,
             document_changes: false,
             snippets: false,
+            configuration: false,
+            watch_files: false,
+            diagnostic_refresh: false,
         }
     }
 }
@@ -115,6 +124,8 @@ pub struct Linted {
     pub settings: Arc<Settings>,
     /// The config file could not be used (the defaults were).
     pub config_error: Option<String>,
+    /// The linter's settings generation this result was made with.
+    pub generation: u64,
 }
 
 /// A document at one version, for reading.

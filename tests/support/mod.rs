@@ -361,3 +361,37 @@ pub fn at_and_after(text: &str, needle: &str, delta: usize, len: usize, new_text
 pub fn hover_text(hover: &Value) -> String {
     hover["contents"]["value"].as_str().unwrap_or_else(|| panic!("no Markdown hover: {hover}")).to_string()
 }
+
+impl Client {
+    /// Read messages until `until` matches a request from the server,
+    /// answering each server request with `answer` (`null` when it gives
+    /// `None`); other messages are kept. Returns the server requests seen.
+    pub fn serve_until(
+        &mut self,
+        answer: impl Fn(&Value) -> Option<Value>,
+        until: impl Fn(&[Value]) -> bool,
+    ) -> Vec<Value> {
+        let deadline = Instant::now() + TIMEOUT;
+        let mut requests = Vec::new();
+        while !until(&requests) {
+            let left = deadline
+                .checked_duration_since(Instant::now())
+                .unwrap_or_else(|| panic!("timed out serving requests; seen {requests:?}\nstderr: {}", self.stderr()));
+            match self.messages.recv_timeout(left) {
+                Ok(m) if m.get("id").is_some() && m.get("method").is_some() => {
+                    let result = answer(&m).unwrap_or(Value::Null);
+                    self.send(&json!({ "jsonrpc": "2.0", "id": m["id"], "result": result }));
+                    requests.push(m);
+                }
+                Ok(m) => self.backlog.push_back(m),
+                Err(_) => panic!("timed out serving requests; seen {requests:?}\nstderr: {}", self.stderr()),
+            }
+        }
+        requests
+    }
+}
+
+/// True when one of `requests` is for `method`.
+pub fn has_request(requests: &[Value], method: &str) -> bool {
+    requests.iter().any(|r| r["method"] == method)
+}

@@ -209,6 +209,33 @@ impl Settings {
         Ok(())
     }
 
+    /// Set the severity of the rules an entry names (a rule name, alias,
+    /// category or `ALL`; an `SCxxxx` code sets ShellCheck's). False when the
+    /// entry names nothing.
+    pub fn set_severity(&mut self, entry: &str, severity: Severity) -> bool {
+        if is_shellcheck_code(entry) {
+            self.extra_severities.insert(entry.trim().to_ascii_uppercase(), severity);
+            return true;
+        }
+        match resolve_selector(entry) {
+            Some(names) => {
+                self.severities.extend(names.into_iter().map(|name| (name, severity)));
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Turn ShellCheck on or off, and choose its binary (`None`: `PATH`).
+    pub fn set_shellcheck(&mut self, enabled: Option<bool>, path: Option<Option<PathBuf>>) {
+        if let Some(enabled) = enabled {
+            self.shellcheck_enabled = enabled;
+        }
+        if let Some(path) = path {
+            self.shellcheck_path = path;
+        }
+    }
+
     /// Trusted registries for base images; empty means no restriction.
     pub fn trusted_registries(&self) -> &[String] {
         &self.trusted_registries
@@ -296,6 +323,12 @@ impl Settings {
             None => all_rules().iter().filter(|r| r.meta.enabled_by_default).map(|r| r.meta.name).collect(),
         }
     }
+}
+
+/// True when `entry` may appear in `select` / `extend-select` / `ignore`:
+/// `ALL`, a rule name or alias, a category, or a ShellCheck code.
+pub fn is_selector(entry: &str) -> bool {
+    is_shellcheck_code(entry) || resolve_selector(entry).is_some()
 }
 
 /// `SC` followed by digits: a ShellCheck code.

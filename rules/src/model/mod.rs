@@ -6,6 +6,7 @@ mod image;
 mod scope;
 mod shell;
 mod suppress;
+mod symbols;
 mod word;
 
 use tree_sitter::Node;
@@ -17,6 +18,9 @@ pub use image::ImageRef;
 pub use scope::{PREDEFINED_ARGS, Scope};
 pub use shell::{ScriptCache, Segment, ShellArg, ShellCommand, ShellScript, for_each_node};
 pub use suppress::{Pragma, Suppressions};
+pub use symbols::{
+    Occurrence, OccurrenceKind, RenameError, Symbol, SymbolKind, Symbols, is_stage_name, is_variable_name,
+};
 pub use word::{Expanded, Expansion, Part, Word};
 
 /// Instruction keywords, plus `Unknown` for anything else.

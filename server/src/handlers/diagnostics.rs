@@ -15,7 +15,7 @@ pub async fn pull(backend: &Backend, params: DocumentDiagnosticParams) -> Result
     let Some(linted) = lint::linted(&backend.state, &backend.linter, &backend.client, &snap).await else {
         return Ok(full(None, Vec::new()));
     };
-    let result_id = format!("{}", snap.version);
+    let result_id = lint::result_id(&linted, snap.version);
     if params.previous_result_id.as_deref() == Some(result_id.as_str()) {
         let unchanged = RelatedUnchangedDocumentDiagnosticReport {
             related_documents: None,

@@ -31,8 +31,22 @@ pub fn initialize(backend: &Backend, params: InitializeParams) -> InitializeResu
             .and_then(|c| c.completion_item.as_ref())
             .and_then(|i| i.snippet_support)
             .unwrap_or(false),
+        configuration: caps.workspace.as_ref().and_then(|w| w.configuration).unwrap_or(false),
+        watch_files: caps
+            .workspace
+            .as_ref()
+            .and_then(|w| w.did_change_watched_files.as_ref())
+            .and_then(|d| d.dynamic_registration)
+            .unwrap_or(false),
+        diagnostic_refresh: caps
+            .workspace
+            .as_ref()
+            .and_then(|w| w.diagnostics.as_ref())
+            .and_then(|d| d.refresh_support)
+            .unwrap_or(false),
     };
     backend.state.set_features(features);
+    crate::handlers::workspace::initialization_options(backend, params.initialization_options.as_ref());
 
     InitializeResult {
         capabilities: ServerCapabilities {
@@ -45,7 +59,7 @@ pub fn initialize(backend: &Backend, params: InitializeParams) -> InitializeResu
             diagnostic_provider: Some(DiagnosticServerCapabilities::Options(DiagnosticOptions {
                 identifier: Some(convert::SOURCE.to_string()),
                 inter_file_dependencies: false,
-                workspace_diagnostics: false,
+                workspace_diagnostics: true,
                 work_done_progress_options: WorkDoneProgressOptions::default(),
             })),
             code_action_provider: Some(CodeActionProviderCapability::Options(CodeActionOptions {
@@ -79,6 +93,13 @@ pub fn initialize(backend: &Backend, params: InitializeParams) -> InitializeResu
                 trigger_characters: Some(completion::TRIGGERS.iter().map(|s| s.to_string()).collect()),
                 ..CompletionOptions::default()
             }),
+            definition_provider: Some(OneOf::Left(true)),
+            references_provider: Some(OneOf::Left(true)),
+            document_highlight_provider: Some(OneOf::Left(true)),
+            rename_provider: Some(OneOf::Right(RenameOptions {
+                prepare_provider: Some(true),
+                work_done_progress_options: WorkDoneProgressOptions::default(),
+            })),
             ..ServerCapabilities::default()
         },
         server_info: Some(ServerInfo {
