@@ -140,6 +140,15 @@ fn written_setting<'a>(script: &ShellScript, cmd: &'a ShellCommand) -> Option<(&
     if !matches!(cmd.base_name(), "echo" | "printf") {
         return None;
     }
+    // Finding the redirection walks the bash tree (costly in a RUN of
+    // thousands of commands): only for arguments that could be a setting.
+    let candidate = |a: &ShellArg| {
+        let l = a.text.to_ascii_lowercase();
+        ["insecure", "-k", "check", "acquire"].iter().any(|w| l.contains(w))
+    };
+    if !cmd.args.iter().any(candidate) {
+        return None;
+    }
     let target = redirect_target(script, cmd).unwrap_or_default();
     cmd.args.iter().find_map(|a| {
         let l = a.text.to_ascii_lowercase();
