@@ -18,6 +18,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+use crate::base_images::Date;
 use crate::diagnostic::{Category, Severity};
 use crate::registry::{RuleMeta, all_rules, find_rule, find_rules};
 
@@ -47,6 +48,8 @@ pub struct Settings {
     shellcheck_path: Option<PathBuf>,
     ignored_extra: Vec<String>,
     extra_severities: BTreeMap<String, Severity>,
+    /// The date end-of-life checks compare against; `None` means today.
+    lint_date: Option<Date>,
 }
 
 impl Default for Settings {
@@ -64,6 +67,7 @@ impl Default for Settings {
             shellcheck_path: None,
             ignored_extra: Vec::new(),
             extra_severities: BTreeMap::new(),
+            lint_date: None,
         }
     }
 }
@@ -158,6 +162,17 @@ impl Settings {
         self.rule_options
             .get(rule_name)
             .or_else(|| find_rule(rule_name).and_then(|rule| self.rule_options.get(rule.meta.name)))
+    }
+
+    /// The date end-of-life checks compare against: the one set with
+    /// [`Settings::set_lint_date`], else today (UTC, from the system clock).
+    pub fn lint_date(&self) -> Date {
+        self.lint_date.unwrap_or_else(Date::today)
+    }
+
+    /// Fix the lint date (tests; reproducible runs). `None` means today.
+    pub fn set_lint_date(&mut self, date: Option<Date>) {
+        self.lint_date = date;
     }
 
     /// The least severe finding that makes the run fail; `None` never fails.
