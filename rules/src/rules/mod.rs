@@ -6,7 +6,7 @@ use std::sync::LazyLock;
 
 use crate::engine::Rule;
 
-mod cache;
+pub(crate) mod cache;
 mod correctness;
 mod maintainability;
 mod metadata;

@@ -1,3 +1,7 @@
 use crate::engine::Rule;
 
-pub(super) static RULES: &[&Rule] = &[];
+mod broad_copy_before_install;
+mod package_index_update_alone;
+pub(crate) mod support;
+
+pub(super) static RULES: &[&Rule] = &[&package_index_update_alone::RULE, &broad_copy_before_install::RULE];

@@ -12,6 +12,7 @@ mod invalid_onbuild_trigger;
 mod multiple_cmd;
 mod multiple_entrypoint;
 mod multiple_healthcheck;
+mod package_manager_mismatch;
 mod redundant_target_platform;
 mod relative_copy_destination;
 mod relative_workdir;
@@ -22,6 +23,7 @@ mod syntax_error;
 
 pub(super) static RULES: &[&Rule] = &[
     &syntax_error::RULE,
+    &package_manager_mismatch::RULE,
     &relative_workdir::RULE,
     &expose_port_out_of_range::RULE,
     &multiple_healthcheck::RULE,
