@@ -712,7 +712,14 @@ fn explain_prints_the_docs() {
 fn version() {
     let out = run(Path::new("."), &["--version"]);
     assert_eq!(out.code, 0);
-    assert_eq!(out.stdout.trim(), format!("dockside {}", env!("CARGO_PKG_VERSION")));
+    assert_eq!(
+        out.stdout.trim(),
+        format!(
+            "dockside {} (end-of-life table of {})",
+            env!("CARGO_PKG_VERSION"),
+            dockside_rules::base_images::TABLE_DATE
+        )
+    );
 }
 
 // ---------------------------------------------------------------- ShellCheck
