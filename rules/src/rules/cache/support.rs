@@ -3,7 +3,7 @@
 //! languages'), the stage chain, and broad copies of the build context.
 
 use crate::base_images::{Distro, PackageManager, distro_of};
-use crate::model::{Base, Document, Instruction, InstructionKind, ShellArg, ShellCommand, Stage};
+use crate::model::{Base, Document, Instruction, InstructionKind, Scope, ShellArg, ShellCommand, Stage};
 
 /// The stage and the stages it builds on, nearest first.
 pub(crate) fn stage_chain(doc: &Document, stage: usize) -> Vec<&Stage> {
@@ -295,6 +295,84 @@ pub(crate) fn copy_sources(ins: &Instruction) -> Vec<String> {
     ins.args[..ins.args.len().saturating_sub(1)].iter().map(|w| w.value()).collect()
 }
 
+/// The working directory before instruction `index` of stage `stage`
+/// (WORKDIRs of the stage and the stages it builds on, variables expanded),
+/// or `None` when a WORKDIR has an unknown value. `/` without a WORKDIR.
+pub(crate) fn workdir_at(doc: &Document, stage: usize, index: usize) -> Option<String> {
+    let mut current = String::from("/");
+    for s in stage_chain(doc, stage).into_iter().rev() {
+        for ins in s.instructions(doc).iter().filter(|i| i.kind == InstructionKind::Workdir && i.index < index) {
+            let word = ins.args.first()?;
+            let expanded = Scope::at(doc, ins.index).expand(word);
+            if !expanded.complete {
+                return None;
+            }
+            current = join_path(&current, &expanded.text);
+        }
+    }
+    Some(current)
+}
+
+/// `path` resolved against `dir`, without `.` components and trailing `/`.
+pub(crate) fn join_path(dir: &str, path: &str) -> String {
+    let full = if path.starts_with('/') { path.to_string() } else { format!("{dir}/{path}") };
+    let mut parts: Vec<&str> = Vec::new();
+    for part in full.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            p => parts.push(p),
+        }
+    }
+    format!("/{}", parts.join("/"))
+}
+
+/// True when `path` is `parent` or lies inside it (both normalised).
+pub(crate) fn is_within(path: &str, parent: &str) -> bool {
+    path == parent || parent == "/" || path.strip_prefix(parent).is_some_and(|rest| rest.starts_with('/'))
+}
+
+/// A shell word with `$VAR`/`${VAR}` replaced by the values `scope` knows;
+/// `None` when it has another expansion or an unknown variable.
+pub(crate) fn expand_shell_word(text: &str, scope: &Scope) -> Option<String> {
+    if !text.contains('$') {
+        return (!text.contains(['`', '*', '?', '['])).then(|| text.to_string());
+    }
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(at) = rest.find('$') {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + 1..];
+        let (name, len) = if let Some(braced) = after.strip_prefix('{') {
+            let end = braced.find('}')?;
+            (&braced[..end], end + 2)
+        } else {
+            let end = after.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).unwrap_or(after.len());
+            (&after[..end], end)
+        };
+        if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+            return None;
+        }
+        out.push_str(&scope.value(name)?);
+        rest = &after[len..];
+    }
+    out.push_str(rest);
+    Some(out)
+}
+
+/// Where a COPY/ADD puts its files, resolved against the WORKDIR.
+pub(crate) fn copy_destination(doc: &Document, copy: &Instruction) -> Option<String> {
+    let dest = copy.args.last()?;
+    let expanded = Scope::at(doc, copy.index).expand(dest);
+    if !expanded.complete || copy.args.len() < 2 {
+        return None;
+    }
+    let dir = workdir_at(doc, copy.stage?, copy.index)?;
+    Some(join_path(&dir, &expanded.text))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -337,5 +415,23 @@ mod tests {
         assert!(Ecosystem::Pip.is_manifest("requirements/prod.txt"));
         assert!(Ecosystem::Go.is_manifest("./go.mod"));
         assert!(!Ecosystem::Go.is_manifest("main.go"));
+    }
+
+    #[test]
+    fn resolves_paths() {
+        assert_eq!(join_path("/app", "./src/"), "/app/src");
+        assert_eq!(join_path("/app", "/opt/../srv"), "/srv");
+        assert_eq!(join_path("/", "."), "/");
+        assert!(is_within("/app/src", "/app"));
+        assert!(!is_within("/application", "/app"));
+        let doc =
+            Document::parse("FROM x AS a\nENV D=/srv\nWORKDIR $D\nFROM a\nWORKDIR app\nCOPY . ./\nCOPY x ${D}/y\n");
+        assert_eq!(workdir_at(&doc, 1, 5).as_deref(), Some("/srv/app"));
+        assert_eq!(copy_destination(&doc, &doc.instructions[5]).as_deref(), Some("/srv/app"));
+        assert_eq!(copy_destination(&doc, &doc.instructions[6]).as_deref(), Some("/srv/y"));
+        let scope = Scope::at(&doc, 5);
+        assert_eq!(expand_shell_word("${D}/x", &scope).as_deref(), Some("/srv/x"));
+        assert_eq!(expand_shell_word("$NOPE/x", &scope), None);
+        assert_eq!(expand_shell_word("/app/*", &scope), None);
     }
 }
