@@ -27,7 +27,9 @@
 //!
 //! ## Notes
 //! Only the final stage (and the stages it builds on) is checked: a build
-//! stage on the full image is the intended use. Untagged references are
+//! stage on the full image is the intended use, and so is a development
+//! environment: an image without a CMD or ENTRYPOINT (in its stages) that
+//! starts something other than a shell is not reported. Untagged references are
 //! left to `untagged-base-image`. The slim variant lacks compilers, so a
 //! final stage that builds native extensions needs them moved to a build
 //! stage first (see `toolchain-in-final-stage`).
@@ -37,7 +39,7 @@ use crate::diagnostic::{Category, Severity};
 use crate::engine::{Context, Rule};
 use crate::model::{Base, Instruction, InstructionKind};
 use crate::registry::{FixAvailability, RuleMeta};
-use crate::rules::cache::support::stage_chain;
+use crate::rules::cache::support::{stage_chain, starts_program};
 
 pub(crate) static RULE: Rule = Rule {
     meta: RuleMeta {
@@ -64,7 +66,7 @@ const FULL_BY_DEFAULT: &[&str] = &["python", "node", "ruby", "perl"];
 fn check(from: &Instruction, ctx: &mut Context<'_>) {
     let doc = ctx.doc;
     let (Some(stage), Some(last)) = (from.stage, doc.stages.len().checked_sub(1)) else { return };
-    if !stage_chain(doc, last).iter().any(|s| s.index == stage) {
+    if !stage_chain(doc, last).iter().any(|s| s.index == stage) || !starts_program(doc, last) {
         return;
     }
     let Base::Image { reference, text, resolved: true } = &doc.stages[stage].base else { return };
@@ -112,18 +114,21 @@ mod tests {
                 "FROM golang:1.23\n",
                 "FROM python:3.12-windowsservercore\n",
                 "FROM python:3.12 AS build\nRUN pip wheel -r r.txt\nFROM python:3.12-slim\n",
+                // Development environments.
+                "FROM python:3.12\nRUN pip install black\n",
+                "FROM node:22\nCMD [\"bash\"]\n",
             ],
             &[
-                "FROM ⟦python:3.12⟧\n",
-                "FROM ⟦node:22-bookworm⟧\n",
-                "FROM ⟦ruby:latest⟧\n",
-                "ARG V=3.12\nFROM ⟦python:${V}⟧\n",
-                "FROM ⟦node:lts⟧ AS base\nFROM base\n",
-                "FROM golang AS build\nFROM ⟦docker.io/library/perl:5.40⟧\n",
+                "FROM ⟦python:3.12⟧\nCMD [\"app\"]\n",
+                "FROM ⟦node:22-bookworm⟧\nCMD [\"app\"]\n",
+                "FROM ⟦ruby:latest⟧\nCMD [\"app\"]\n",
+                "ARG V=3.12\nFROM ⟦python:${V}⟧\nCMD [\"app\"]\n",
+                "FROM ⟦node:lts⟧ AS base\nFROM base\nCMD [\"app\"]\n",
+                "FROM golang AS build\nFROM ⟦docker.io/library/perl:5.40⟧\nCMD [\"app\"]\n",
             ],
             &[],
         );
-        let doc = crate::model::Document::parse("FROM python:3-bullseye\n");
+        let doc = crate::model::Document::parse("FROM python:3-bullseye\nCMD [\"python\"]\n");
         let found = crate::engine::check_with_rules(&doc, &crate::config::Settings::default(), &[&super::RULE]);
         assert!(found[0].message.ends_with("can use `python:3-slim-bullseye`"), "{}", found[0].message);
     }

@@ -295,6 +295,26 @@ pub(crate) fn copy_sources(ins: &Instruction) -> Vec<String> {
     ins.args[..ins.args.len().saturating_sub(1)].iter().map(|w| w.value()).collect()
 }
 
+/// True when the image of stage `stage` starts a program of its own: a CMD
+/// or ENTRYPOINT in the stage or the stages it builds on whose program is
+/// not a shell. Development and build environments usually start none.
+pub(crate) fn starts_program(doc: &Document, stage: usize) -> bool {
+    stage_chain(doc, stage).iter().flat_map(|s| s.instructions(doc)).any(|i| {
+        if !matches!(i.kind, InstructionKind::Cmd | InstructionKind::Entrypoint) {
+            return false;
+        }
+        let program = match (&i.json, &i.shell) {
+            (Some(json), _) => json.items.first().map(|(s, _)| s.clone()),
+            (None, Some(shell)) => shell.text.split_whitespace().next().map(str::to_string),
+            _ => None,
+        };
+        program.is_some_and(|p| {
+            let name = p.rsplit('/').next().unwrap_or(&p);
+            !matches!(name, "bash" | "sh" | "zsh" | "ash" | "fish")
+        })
+    })
+}
+
 /// The working directory before instruction `index` of stage `stage`
 /// (WORKDIRs of the stage and the stages it builds on, variables expanded),
 /// or `None` when a WORKDIR has an unknown value. `/` without a WORKDIR.

@@ -193,21 +193,7 @@ fn is_build_environment(doc: &Document, last: usize) -> bool {
         }
         _ => false,
     });
-    let runs_program = chain.iter().flat_map(|s| s.instructions(doc)).any(|i| {
-        if !matches!(i.kind, InstructionKind::Cmd | InstructionKind::Entrypoint) {
-            return false;
-        }
-        let program = match (&i.json, &i.shell) {
-            (Some(json), _) => json.items.first().map(|(s, _)| s.clone()),
-            (None, Some(shell)) => shell.text.split_whitespace().next().map(str::to_string),
-            _ => None,
-        };
-        program.is_some_and(|p| {
-            let name = p.rsplit('/').next().unwrap_or(&p);
-            !matches!(name, "bash" | "sh" | "zsh" | "ash" | "fish")
-        })
-    });
-    toolchain_base || !runs_program
+    toolchain_base || !pkg::starts_program(doc, last)
 }
 
 /// True when some RUN compiles code.
