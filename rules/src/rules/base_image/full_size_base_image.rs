@@ -83,14 +83,20 @@ fn check(from: &Instruction, ctx: &mut Context<'_>) {
         return;
     }
     let Some(spec) = &from.image else { return };
-    let version = words.first().filter(|w| w.chars().next().is_some_and(|c| c.is_ascii_digit()));
+    // node puts `-slim` last (`20-bookworm-slim`); the others put the
+    // code name last (`3.12-slim-bookworm`).
     let codename = words.iter().find(|w| DEBIAN_CODENAMES.contains(w));
-    let slim = match (version, codename) {
-        (Some(v), Some(c)) => format!("{name}:{v}-slim-{c}"),
-        (Some(v), None) => format!("{name}:{v}-slim"),
-        (None, Some(c)) => format!("{name}:slim-{c}"),
-        (None, None) => format!("{name}:slim"),
+    let first = words.first().filter(|w| **w != "latest" && !DEBIAN_CODENAMES.contains(w));
+    let slim_tag = if *name == "node" {
+        if tag == "latest" { "slim".to_string() } else { format!("{tag}-slim") }
+    } else {
+        let mut t = first.map_or("slim".to_string(), |v| format!("{v}-slim"));
+        if let Some(c) = codename {
+            t = format!("{t}-{c}");
+        }
+        t
     };
+    let slim = format!("{name}:{slim_tag}");
     ctx.report(
         spec.word.range,
         format!("`{text}` is the full-size variant with compilers and build tools; the final image can use `{slim}`"),
@@ -131,5 +137,10 @@ mod tests {
         let doc = crate::model::Document::parse("FROM python:3-bullseye\nCMD [\"python\"]\n");
         let found = crate::engine::check_with_rules(&doc, &crate::config::Settings::default(), &[&super::RULE]);
         assert!(found[0].message.ends_with("can use `python:3-slim-bullseye`"), "{}", found[0].message);
+        for (image, slim) in [("node:lts-bookworm", "node:lts-bookworm-slim"), ("ruby:latest", "ruby:slim")] {
+            let doc = crate::model::Document::parse(&format!("FROM {image}\nCMD [\"x\"]\n"));
+            let found = crate::engine::check_with_rules(&doc, &crate::config::Settings::default(), &[&super::RULE]);
+            assert!(found[0].message.ends_with(&format!("can use `{slim}`")), "{}", found[0].message);
+        }
     }
 }
