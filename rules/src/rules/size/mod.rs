@@ -7,6 +7,7 @@ mod archive_copied_then_extracted;
 mod chown_after_copy;
 mod consecutive_run_instructions;
 mod dnf_cache_not_cleaned;
+mod package_cache_left_behind;
 mod pip_install_keeps_cache;
 mod removed_in_later_layer;
 mod support;
@@ -31,4 +32,5 @@ pub(super) static RULES: &[&Rule] = &[
     &chown_after_copy::RULE,
     &removed_in_later_layer::RULE,
     &toolchain_in_final_stage::RULE,
+    &package_cache_left_behind::RULE,
 ];
