@@ -39,6 +39,8 @@ impl Client {
     pub fn start() -> Client {
         let mut child = Command::new(env!("CARGO_BIN_EXE_dockside"))
             .arg("lsp")
+            // End-of-life findings depend on the date; the fixtures are linted on a fixed one.
+            .env("DOCKSIDE_LINT_DATE", "2024-06-01")
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())

@@ -30,6 +30,9 @@ pub const DOCKSIDE_CONFIG_NAMES: [&str; 2] = ["dockside.toml", ".dockside.toml"]
 /// hadolint's config names, used only when no dockside config exists.
 pub const HADOLINT_CONFIG_NAMES: [&str; 2] = [".hadolint.yaml", ".hadolint.yml"];
 
+/// The environment variable that fixes the lint date when the config does not.
+pub const LINT_DATE_VAR: &str = "DOCKSIDE_LINT_DATE";
+
 /// The pseudo-path of errors in command-line flags.
 const COMMAND_LINE: &str = "<command line>";
 
@@ -165,9 +168,13 @@ impl Settings {
     }
 
     /// The date end-of-life checks compare against: the one set with
-    /// [`Settings::set_lint_date`], else today (UTC, from the system clock).
+    /// [`Settings::set_lint_date`] (or `lint-date` in the config), else the
+    /// `DOCKSIDE_LINT_DATE` environment variable (`YYYY-MM-DD`), else today
+    /// (UTC, from the system clock).
     pub fn lint_date(&self) -> Date {
-        self.lint_date.unwrap_or_else(Date::today)
+        self.lint_date
+            .or_else(|| std::env::var(LINT_DATE_VAR).ok().and_then(|v| Date::parse(&v)))
+            .unwrap_or_else(Date::today)
     }
 
     /// Fix the lint date (tests; reproducible runs). `None` means today.
