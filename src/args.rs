@@ -5,8 +5,13 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use dockside_rules::Severity;
 
+/// The version line: the crate version and the age of the end-of-life table.
+static VERSION: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    format!("{} (end-of-life table of {})", env!("CARGO_PKG_VERSION"), dockside_rules::base_images::TABLE_DATE)
+});
+
 #[derive(Debug, Parser)]
-#[command(name = "dockside", version, about, propagate_version = true, arg_required_else_help = true)]
+#[command(name = "dockside", version = VERSION.as_str(), about, propagate_version = true, arg_required_else_help = true)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,

@@ -12,7 +12,7 @@ use tempfile::TempDir;
 const UNTAGGED: &str = "FROM ubuntu\n";
 const CLEAN: &str = "FROM alpine:3.19\n";
 /// One warning with a safe fix (apt-get-missing-yes) and nothing else.
-const APT: &str = "FROM alpine:3.19\nRUN apt-get install --no-install-recommends curl=8.5.0\n";
+const APT: &str = "FROM debian:12\nRUN apt-get install --no-install-recommends curl=8.5.0\n";
 
 struct Run {
     code: i32,
@@ -31,6 +31,8 @@ fn dockside(dir: &Path, args: &[&str], stdin: Option<&[u8]>) -> Run {
         .args(args)
         .current_dir(dir)
         .env_remove("NO_COLOR")
+        // End-of-life findings depend on the date; the fixtures are linted on a fixed one.
+        .env("DOCKSIDE_LINT_DATE", "2024-06-01")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -294,7 +296,7 @@ fn bad_inputs_exit_2_and_the_rest_is_still_linted() {
 fn concise_counts_columns_in_characters() {
     let dir = project(&[(
         "Dockerfile",
-        "FROM alpine:3.19\nRUN echo 😀 && apt-get install --no-install-recommends curl=8.5.0\n",
+        "FROM debian:12\nRUN echo 😀 && apt-get install --no-install-recommends curl=8.5.0\n",
     )]);
     let out = run(dir.path(), &["check", "--format", "concise", "Dockerfile"]);
     assert_eq!(out.code, 1);
@@ -420,7 +422,7 @@ fn syntax_errors_are_diagnostics() {
 fn sarif_has_rules_regions_in_utf16_and_fixes() {
     let dir = project(&[(
         "Dockerfile",
-        "FROM alpine:3.19\nRUN echo 😀 && apt-get install --no-install-recommends curl=8.5.0\n",
+        "FROM debian:12\nRUN echo 😀 && apt-get install --no-install-recommends curl=8.5.0\n",
     )]);
     let out = run(dir.path(), &["check", "--format", "sarif", "Dockerfile"]);
     assert_eq!(out.code, 1);
@@ -581,7 +583,7 @@ fn fix_keeps_crlf_bom_and_permissions_and_leaves_no_temp_files() {
     let path = dir.path().join("Dockerfile");
     fs::write(
         &path,
-        "\u{feff}FROM alpine:3.19\r\nMAINTAINER me\r\nRUN apt-get install --no-install-recommends curl=8.5.0\r\n",
+        "\u{feff}FROM debian:12\r\nMAINTAINER me\r\nRUN apt-get install --no-install-recommends curl=8.5.0\r\n",
     )
     .unwrap();
     fs::set_permissions(&path, fs::Permissions::from_mode(0o750)).unwrap();
@@ -593,7 +595,7 @@ fn fix_keeps_crlf_bom_and_permissions_and_leaves_no_temp_files() {
     let fixed = fs::read_to_string(&path).unwrap();
     assert_eq!(
         fixed,
-        "\u{feff}FROM alpine:3.19\r\nLABEL org.opencontainers.image.authors=\"me\"\r\nRUN apt-get install -y --no-install-recommends curl=8.5.0\r\n"
+        "\u{feff}FROM debian:12\r\nLABEL org.opencontainers.image.authors=\"me\"\r\nRUN apt-get install -y --no-install-recommends curl=8.5.0\r\n"
     );
     assert_eq!(fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o750);
     let names: Vec<_> = fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
@@ -647,10 +649,10 @@ fn unsafe_fixes_implies_fix() {
 #[test]
 fn stdin_fix_prints_the_fixed_text() {
     let dir = project(&[]);
-    let input = "FROM alpine:3.19\r\nRUN apt-get install --no-install-recommends curl=8.5.0\r\n";
+    let input = "FROM debian:12\r\nRUN apt-get install --no-install-recommends curl=8.5.0\r\n";
     let out = dockside(dir.path(), &["check", "--fix", "-"], Some(input.as_bytes()));
     assert_eq!(out.code, 0);
-    assert_eq!(out.stdout, "FROM alpine:3.19\r\nRUN apt-get install -y --no-install-recommends curl=8.5.0\r\n");
+    assert_eq!(out.stdout, "FROM debian:12\r\nRUN apt-get install -y --no-install-recommends curl=8.5.0\r\n");
     assert!(out.stderr.contains("Fixed 1 issue"), "{}", out.stderr);
 }
 
@@ -712,7 +714,14 @@ fn explain_prints_the_docs() {
 fn version() {
     let out = run(Path::new("."), &["--version"]);
     assert_eq!(out.code, 0);
-    assert_eq!(out.stdout.trim(), format!("dockside {}", env!("CARGO_PKG_VERSION")));
+    assert_eq!(
+        out.stdout.trim(),
+        format!(
+            "dockside {} (end-of-life table of {})",
+            env!("CARGO_PKG_VERSION"),
+            dockside_rules::base_images::TABLE_DATE
+        )
+    );
 }
 
 // ---------------------------------------------------------------- ShellCheck
@@ -747,6 +756,7 @@ fn shellcheck_can_be_turned_off_and_its_absence_is_noted() {
         .args(["check", "--verbose", "--format", "concise", "Dockerfile"])
         .current_dir(dir.path())
         .env("PATH", empty.path())
+        .env("DOCKSIDE_LINT_DATE", "2024-06-01")
         .output()
         .unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);

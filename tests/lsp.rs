@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use std::path::Path;
 
-use dockside_rules::{ColumnUnit, Settings};
+use dockside_rules::ColumnUnit;
 use serde_json::{Value, json};
 use support::*;
 
@@ -101,7 +101,7 @@ fn a_burst_of_edits_yields_the_final_text_and_one_result() {
         let actions = client.code_actions(uri, client.range(&text, 0, 0), Some(json!(["source.fixAll"])));
         assert_eq!(actions.len(), 1, "{actions:?}");
         let fixed = client.apply_action(&text, uri, &actions[0]);
-        assert_eq!(fixed, dockside_rules::fix(&text, &Settings::default(), false).text);
+        assert_eq!(fixed, dockside_rules::fix(&text, &support::settings(), false).text);
     }
 }
 
@@ -361,7 +361,7 @@ fn code_actions_fix_ignore_and_fix_all() {
     assert_eq!(fix_all.len(), 1, "{fix_all:?}");
     assert_eq!(fix_all[0]["kind"], "source.fixAll.dockside");
     let all = client.apply_action(text, uri, &fix_all[0]);
-    assert_eq!(all, dockside_rules::fix(text, &Settings::default(), false).text);
+    assert_eq!(all, dockside_rules::fix(text, &support::settings(), false).text);
     assert_ne!(all, text);
     // Asking for `source` includes it; a clean file has none.
     assert_eq!(client.code_actions(uri, client.range(text, 0, 0), Some(json!(["source"]))).len(), 1);

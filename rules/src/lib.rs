@@ -5,6 +5,7 @@
 //! knows about terminals or the Language Server Protocol; front-ends call
 //! [`check`] and [`fix`] and render the results themselves.
 
+pub mod base_images;
 pub mod config;
 pub mod diagnostic;
 pub mod engine;

@@ -39,6 +39,8 @@ impl Client {
     pub fn start() -> Client {
         let mut child = Command::new(env!("CARGO_BIN_EXE_dockside"))
             .arg("lsp")
+            // End-of-life findings depend on the date; the fixtures are linted on a fixed one.
+            .env("DOCKSIDE_LINT_DATE", LINT_DATE)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -329,6 +331,17 @@ pub fn file_uri(path: &Path) -> String {
     format!("file://{}", path.display())
 }
 
+/// The date the server lints on in these tests (end-of-life findings
+/// depend on it).
+pub const LINT_DATE: &str = "2024-06-01";
+
+/// Default settings on [`LINT_DATE`]: what the server under test uses.
+pub fn settings() -> Settings {
+    let mut settings = Settings::default();
+    settings.set_lint_date(dockside_rules::base_images::Date::parse(LINT_DATE));
+    settings
+}
+
 /// `(code, range)` of what the engine itself reports for `text` with default
 /// settings, in `unit` (ShellCheck findings are not included).
 pub fn engine_diagnostics(text: &str, unit: ColumnUnit) -> Vec<(String, Value)> {
@@ -337,7 +350,7 @@ pub fn engine_diagnostics(text: &str, unit: ColumnUnit) -> Vec<(String, Value)> 
         let p = index.position(text, o, unit);
         json!({ "line": p.line, "character": p.column })
     };
-    dockside_rules::check(text, &Settings::default())
+    dockside_rules::check(text, &settings())
         .diagnostics
         .iter()
         .map(|d| (d.rule.name.to_string(), json!({ "start": pos(d.range.start), "end": pos(d.range.end) })))

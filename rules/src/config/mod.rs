@@ -20,6 +20,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use crate::base_images::Date;
 use crate::diagnostic::{Category, Severity};
 use crate::registry::{RuleMeta, all_rules, find_rule, find_rules};
 
@@ -31,6 +32,9 @@ pub use toml_config::parse_toml;
 pub const DOCKSIDE_CONFIG_NAMES: [&str; 2] = ["dockside.toml", ".dockside.toml"];
 /// hadolint's config names, used only when no dockside config exists.
 pub const HADOLINT_CONFIG_NAMES: [&str; 2] = [".hadolint.yaml", ".hadolint.yml"];
+
+/// The environment variable that fixes the lint date when the config does not.
+pub const LINT_DATE_VAR: &str = "DOCKSIDE_LINT_DATE";
 
 /// The pseudo-path of errors in command-line flags.
 const COMMAND_LINE: &str = "<command line>";
@@ -55,6 +59,8 @@ pub struct Settings {
     /// `build-context`: the context directory for every Dockerfile under this
     /// config (default: each Dockerfile's own directory).
     build_context_dir: Option<PathBuf>,
+    /// The date end-of-life checks compare against; `None` means today.
+    lint_date: Option<Date>,
 }
 
 impl Default for Settings {
@@ -74,6 +80,7 @@ impl Default for Settings {
             extra_severities: BTreeMap::new(),
             build_context: None,
             build_context_dir: None,
+            lint_date: None,
         }
     }
 }
@@ -168,6 +175,21 @@ impl Settings {
         self.rule_options
             .get(rule_name)
             .or_else(|| find_rule(rule_name).and_then(|rule| self.rule_options.get(rule.meta.name)))
+    }
+
+    /// The date end-of-life checks compare against: the one set with
+    /// [`Settings::set_lint_date`] (or `lint-date` in the config), else the
+    /// `DOCKSIDE_LINT_DATE` environment variable (`YYYY-MM-DD`), else today
+    /// (UTC, from the system clock).
+    pub fn lint_date(&self) -> Date {
+        self.lint_date
+            .or_else(|| std::env::var(LINT_DATE_VAR).ok().and_then(|v| Date::parse(&v)))
+            .unwrap_or_else(Date::today)
+    }
+
+    /// Fix the lint date (tests; reproducible runs). `None` means today.
+    pub fn set_lint_date(&mut self, date: Option<Date>) {
+        self.lint_date = date;
     }
 
     /// The least severe finding that makes the run fail; `None` never fails.

@@ -12,7 +12,7 @@ use crate::diagnostic::Severity;
 use crate::registry::find_rule;
 
 /// Every top-level key, in documentation order.
-const KEYS: [&str; 12] = [
+const KEYS: [&str; 13] = [
     "select",
     "extend-select",
     "ignore",
@@ -25,6 +25,7 @@ const KEYS: [&str; 12] = [
     "required-labels",
     "severity",
     "rules",
+    "lint-date",
 ];
 
 /// Parse the text of a `dockside.toml`; `path` names it in errors and
@@ -76,6 +77,17 @@ pub fn parse_toml(text: &str, path: &Path) -> Result<Settings, ConfigError> {
             "required-labels" => settings.required_labels = cx.label_schema(name, value)?,
             "severity" => settings.severities = cx.severities(name, value)?,
             "rules" => has_rules_table = true,
+            "lint-date" => {
+                let text = match value.get_ref() {
+                    DeValue::Datetime(d) => d.to_string(),
+                    DeValue::String(s) => s.to_string(),
+                    _ => return Err(cx.wrong_type(name, "a date", value)),
+                };
+                let date = crate::base_images::Date::parse(&text).ok_or_else(|| {
+                    cx.error(value.span(), format!("invalid date `{text}` for `lint-date`; expected YYYY-MM-DD"))
+                })?;
+                settings.lint_date = Some(date);
+            }
             _ => {
                 return Err(cx.error(key.span(), format!("unknown key `{name}`; expected one of {}", backticked(KEYS))));
             }
@@ -464,6 +476,16 @@ users = ["app"]
             error("fail-level = \"loud\""),
             "1:14: invalid value `loud` for `fail-level`; expected one of `error`, `warning`, `info`, `style`, `none`"
         );
+    }
+
+    #[test]
+    fn lint_date() {
+        use crate::base_images::Date;
+        assert_eq!(parse("lint-date = 2025-09-01").unwrap().lint_date(), Date::parse("2025-09-01").unwrap());
+        assert_eq!(parse("lint-date = \"2024-02-29\"").unwrap().lint_date(), Date::parse("2024-02-29").unwrap());
+        assert!(parse("").unwrap().lint_date() >= Date::parse("2025-01-01").unwrap());
+        assert_eq!(error("lint-date = \"soon\""), "1:13: invalid date `soon` for `lint-date`; expected YYYY-MM-DD");
+        assert!(error("lint-date = 3").contains("expected a date"));
     }
 
     #[test]

@@ -6,7 +6,8 @@ use std::sync::LazyLock;
 
 use crate::engine::Rule;
 
-mod cache;
+mod base_image;
+pub(crate) mod cache;
 mod correctness;
 mod maintainability;
 mod metadata;
@@ -24,6 +25,7 @@ pub(crate) static ALL: LazyLock<Vec<&'static Rule>> = LazyLock::new(|| {
         security::RULES,
         cache::RULES,
         size::RULES,
+        base_image::RULES,
         reproducibility::RULES,
         shell::RULES,
         maintainability::RULES,

@@ -1,3 +1,9 @@
 use crate::engine::Rule;
 
-pub(super) static RULES: &[&Rule] = &[];
+mod broad_copy_before_install;
+mod package_index_update_alone;
+pub(crate) mod support;
+mod volatile_value_before_expensive_step;
+
+pub(super) static RULES: &[&Rule] =
+    &[&package_index_update_alone::RULE, &broad_copy_before_install::RULE, &volatile_value_before_expensive_step::RULE];

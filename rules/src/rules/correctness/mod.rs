@@ -16,6 +16,7 @@ mod multiple_cmd;
 mod multiple_entrypoint;
 mod multiple_healthcheck;
 mod no_empty_continuation;
+mod package_manager_mismatch;
 mod redundant_target_platform;
 mod relative_copy_destination;
 mod relative_workdir;
@@ -28,6 +29,7 @@ mod undefined_var;
 
 pub(super) static RULES: &[&Rule] = &[
     &syntax_error::RULE,
+    &package_manager_mismatch::RULE,
     &relative_workdir::RULE,
     &expose_port_out_of_range::RULE,
     &multiple_healthcheck::RULE,

@@ -1,0 +1,109 @@
+//! ## What it does
+//! Checks for a base image whose version is past its end of life: the
+//! image's own product (`python:3.8`, `node:16`, `golang:1.20`,
+//! `postgres:12`) or the distribution its tag names
+//! (`python:3.12-slim-buster` is built on Debian 10, `alpine3.16`).
+//!
+//! ## Why is this bad?
+//! Once a version reaches its end of life, its project stops publishing
+//! security fixes, and the official image stops being rebuilt: every
+//! vulnerability found afterwards stays in every image built on it. The
+//! layers are cached and the tag still pulls, so nothing in the build
+//! says so.
+//!
+//! ## Example
+//! ```dockerfile
+//! FROM python:3.8-slim
+//! ```
+//!
+//! ## Use instead
+//! ```dockerfile
+//! FROM python:3.13-slim
+//! ```
+//!
+//! ## Notes
+//! The dates come from an offline table built from each project's
+//! published schedule (Python, Node.js, Go, Ruby, PHP, Eclipse Temurin and
+//! OpenJDK feature releases, Debian, Ubuntu, Alpine, CentOS, Fedora, nginx,
+//! PostgreSQL, MySQL, MongoDB); `dockside --version` shows when it was last
+//! updated. Only official Docker Hub images (or mirrors of `library/…`)
+//! are looked up, tags are resolved through ARG defaults, and moving tags
+//! without a version (`python:3`, `latest`) are not reported. The lint
+//! date is today, or `lint-date` in `dockside.toml`; a version within 90 days of its end is reported by
+//! `base-image-near-end-of-life`.
+
+use crate::base_images::EolState;
+use crate::diagnostic::{Category, Severity};
+use crate::engine::{Context, Rule};
+use crate::model::{Instruction, InstructionKind};
+use crate::registry::{FixAvailability, RuleMeta};
+
+use super::support;
+
+pub(crate) static RULE: Rule = Rule {
+    meta: RuleMeta {
+        name: "base-image-end-of-life",
+        aliases: &[],
+        category: Category::BaseImage,
+        severity: Severity::Warning,
+        fix: FixAvailability::None,
+        summary: "The base image's version is past its end of life",
+        source: include_str!("end_of_life_base_image.rs"),
+        path: "rules/src/rules/base_image/end_of_life_base_image.rs",
+        enabled_by_default: true,
+    },
+    kinds: &[InstructionKind::From],
+    in_onbuild: false,
+    check_instruction: Some(check),
+    check_document: None,
+};
+
+fn check(from: &Instruction, ctx: &mut Context<'_>) {
+    let Some((status, image)) = support::from_eol(from, ctx, EolState::Past) else { return };
+    let Some(range) = support::image_range(from) else { return };
+    ctx.report(
+        range,
+        format!(
+            "`{image}` is on {} {}, which reached its end of life on {}: it no longer gets security fixes",
+            status.product, status.version, status.eol
+        ),
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::base_images::Date;
+    use crate::config::Settings;
+    use crate::engine::check_with_rules;
+    use crate::model::Document;
+
+    fn lint_on(date: &str, source: &str) -> Vec<String> {
+        let mut settings = Settings::default();
+        settings.set_lint_date(Date::parse(date));
+        check_with_rules(&Document::parse(source), &settings, &[&super::RULE])
+            .into_iter()
+            .map(|d| format!("{}: {}", &source[d.range.as_range()], d.message))
+            .collect()
+    }
+
+    #[test]
+    fn reports_versions_past_their_end_of_life_on_the_lint_date() {
+        let on = "2025-01-01";
+        assert_eq!(
+            lint_on(on, "FROM python:3.8-slim-bullseye\n"),
+            [
+                "python:3.8-slim-bullseye: `python:3.8-slim-bullseye` is on Python 3.8, which reached its end of life on 2024-10-07: it no longer gets security fixes"
+            ]
+        );
+        assert!(lint_on("2024-10-01", "FROM python:3.8\n").is_empty());
+        assert_eq!(lint_on(on, "ARG V=16\nFROM node:${V}-alpine AS web\n").len(), 1);
+        assert!(lint_on(on, "ARG V\nFROM node:${V}-alpine\n").is_empty());
+        assert!(lint_on(on, "FROM node:22\n").is_empty());
+        assert!(lint_on(on, "FROM python:3\n").is_empty());
+        assert!(lint_on(on, "FROM myorg/python:3.8\n").is_empty());
+        assert_eq!(lint_on(on, "FROM centos:7 AS a\nFROM a\n").len(), 1, "reported once, at the image");
+        assert!(lint_on("2024-01-01", "FROM centos:7 AS a\nFROM a\n").is_empty());
+        assert_eq!(lint_on(on, "FROM golang:1.23-bullseye\nFROM debian:buster-slim\n").len(), 1);
+        assert_eq!(lint_on(on, "FROM ruby:3.3-slim-buster\n").len(), 1);
+    }
+}

@@ -1,0 +1,94 @@
+//! ## What it does
+//! Checks for a base image whose version reaches its end of life within
+//! the next 90 days (see `base-image-end-of-life` for the versions past
+//! it).
+//!
+//! ## Why is this bad?
+//! After the end of life the image gets no more security fixes. Moving to
+//! a supported version is easier before that date, while the upgrade can
+//! still be planned and tested rather than rushed after a vulnerability.
+//!
+//! ## Example
+//! ```toml
+//! lint-date = 2026-10-01
+//! ```
+//! ```dockerfile
+//! FROM eclipse-temurin:8-jre
+//! ```
+//!
+//! ## Use instead
+//! ```toml
+//! lint-date = 2026-10-01
+//! ```
+//! ```dockerfile
+//! FROM eclipse-temurin:21-jre
+//! ```
+//!
+//! ## Notes
+//! Uses the same offline table and lookups as `base-image-end-of-life`.
+//! Whether a version counts as near depends on the lint date: today, or
+//! `lint-date` in `dockside.toml` (as in the example).
+
+use crate::base_images::EolState;
+use crate::diagnostic::{Category, Severity};
+use crate::engine::{Context, Rule};
+use crate::model::{Instruction, InstructionKind};
+use crate::registry::{FixAvailability, RuleMeta};
+
+use super::support;
+
+pub(crate) static RULE: Rule = Rule {
+    meta: RuleMeta {
+        name: "base-image-near-end-of-life",
+        aliases: &[],
+        category: Category::BaseImage,
+        severity: Severity::Info,
+        fix: FixAvailability::None,
+        summary: "The base image's version reaches its end of life within 90 days",
+        source: include_str!("near_end_of_life_base_image.rs"),
+        path: "rules/src/rules/base_image/near_end_of_life_base_image.rs",
+        enabled_by_default: true,
+    },
+    kinds: &[InstructionKind::From],
+    in_onbuild: false,
+    check_instruction: Some(check),
+    check_document: None,
+};
+
+fn check(from: &Instruction, ctx: &mut Context<'_>) {
+    let Some((status, image)) = support::from_eol(from, ctx, EolState::Near) else { return };
+    let Some(range) = support::image_range(from) else { return };
+    let days = ctx.settings.lint_date().days_until(status.eol);
+    ctx.report(
+        range,
+        format!(
+            "`{image}` is on {} {}, which reaches its end of life on {} (in {days} days)",
+            status.product, status.version, status.eol
+        ),
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::base_images::Date;
+    use crate::config::Settings;
+    use crate::engine::check_with_rules;
+    use crate::model::Document;
+
+    fn lint_on(date: &str, source: &str) -> Vec<String> {
+        let mut settings = Settings::default();
+        settings.set_lint_date(Date::parse(date));
+        check_with_rules(&Document::parse(source), &settings, &[&super::RULE]).into_iter().map(|d| d.message).collect()
+    }
+
+    #[test]
+    fn reports_versions_near_their_end_of_life() {
+        assert_eq!(
+            lint_on("2025-09-01", "FROM python:3.9-alpine\n"),
+            ["`python:3.9-alpine` is on Python 3.9, which reaches its end of life on 2025-10-31 (in 60 days)"]
+        );
+        assert!(lint_on("2025-11-01", "FROM python:3.9\n").is_empty(), "past, not near");
+        assert!(lint_on("2025-06-01", "FROM python:3.9\n").is_empty(), "not near yet");
+        assert!(lint_on("2025-09-01", "FROM python:3.12\n").is_empty());
+    }
+}

@@ -1,0 +1,457 @@
+//! Helpers shared by the cache, size and base-image rules: what a RUN's
+//! commands do with package managers (the distribution's and the
+//! languages'), the stage chain, and broad copies of the build context.
+
+use crate::base_images::{Distro, PackageManager, distro_of};
+use crate::model::{Base, Document, Instruction, InstructionKind, Scope, ShellArg, ShellCommand, Stage};
+
+/// The stage and the stages it builds on, nearest first.
+pub(crate) fn stage_chain(doc: &Document, stage: usize) -> Vec<&Stage> {
+    let mut chain = Vec::new();
+    let mut current = doc.stages.get(stage);
+    while let Some(s) = current {
+        chain.push(s);
+        current = match s.base {
+            Base::Stage(parent) if parent < s.index => doc.stages.get(parent),
+            _ => None,
+        };
+    }
+    chain
+}
+
+/// The distribution a stage builds on, through the stages it builds on,
+/// when its image reference says so.
+pub(crate) fn stage_distro(doc: &Document, stage: usize) -> Option<Distro> {
+    match &stage_chain(doc, stage).last()?.base {
+        Base::Image { reference, resolved: true, .. } => distro_of(reference),
+        _ => None,
+    }
+}
+
+/// The first argument that is neither a flag nor the value of one of
+/// `value_flags`, with its index.
+pub(crate) fn subcommand<'a>(args: &'a [ShellArg], value_flags: &[&str]) -> Option<(usize, &'a ShellArg)> {
+    let mut skip = false;
+    for (i, arg) in args.iter().enumerate() {
+        if std::mem::take(&mut skip) {
+            continue;
+        }
+        let t = arg.text.as_str();
+        if t == "--" {
+            continue;
+        }
+        if t.len() > 1 && t.starts_with('-') {
+            skip = value_flags.contains(&t);
+            continue;
+        }
+        return Some((i, arg));
+    }
+    None
+}
+
+/// What a distribution package-manager command does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum OsStep {
+    /// Refreshes the package index only (`apt-get update`, `apk update`,
+    /// `dnf makecache`, `zypper refresh`).
+    IndexUpdate,
+    /// Installs or upgrades packages.
+    Install,
+    Other,
+}
+
+/// Options of apt, apk, yum/dnf and zypper that take a separate value.
+const OS_VALUE_FLAGS: &[&str] = &[
+    "-o",
+    "--option",
+    "-c",
+    "--config-file",
+    "-t",
+    "--target-release",
+    "-X",
+    "--repository",
+    "-p",
+    "--root",
+    "--arch",
+    "--cache-dir",
+    "--installroot",
+    "--setopt",
+    "--enablerepo",
+    "--disablerepo",
+    "--releasever",
+    "-R",
+    "-C",
+    "-D",
+];
+
+/// The package manager a command runs and what it does.
+pub(crate) fn os_step(cmd: &ShellCommand) -> Option<(PackageManager, OsStep)> {
+    let pm = PackageManager::of_command(cmd.base_name())?;
+    let Some((_, sub)) = subcommand(&cmd.args, OS_VALUE_FLAGS) else {
+        // `pacman -Syu …` works by flags.
+        return Some((pm, if pm == PackageManager::Pacman { OsStep::Install } else { OsStep::Other }));
+    };
+    let sub = sub.text.as_str();
+    let step = match pm {
+        PackageManager::Apt => match sub {
+            "update" => OsStep::IndexUpdate,
+            "install" | "upgrade" | "dist-upgrade" | "full-upgrade" | "build-dep" | "reinstall" | "satisfy"
+            | "source" | "download" | "safe-upgrade" => OsStep::Install,
+            _ => OsStep::Other,
+        },
+        PackageManager::Apk => match sub {
+            "update" => OsStep::IndexUpdate,
+            "add" | "upgrade" | "fix" | "fetch" => OsStep::Install,
+            _ => OsStep::Other,
+        },
+        PackageManager::Rpm => match sub {
+            "makecache" => OsStep::IndexUpdate,
+            "install" | "update" | "upgrade" | "groupinstall" | "groupupdate" | "reinstall" | "localinstall"
+            | "distro-sync" | "builddep" | "group" | "module" | "download" | "swap" => OsStep::Install,
+            _ => OsStep::Other,
+        },
+        PackageManager::Zypper => match sub {
+            "refresh" | "ref" => OsStep::IndexUpdate,
+            "install" | "in" | "update" | "up" | "dist-upgrade" | "dup" | "patch" | "source-install" | "si" => {
+                OsStep::Install
+            }
+            _ => OsStep::Other,
+        },
+        PackageManager::Pacman => OsStep::Install,
+    };
+    Some((pm, step))
+}
+
+/// A language ecosystem whose dependencies a RUN installs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Ecosystem {
+    Npm,
+    Yarn,
+    Pnpm,
+    Bun,
+    Pip,
+    Poetry,
+    Uv,
+    Pipenv,
+    Go,
+    Cargo,
+    Bundler,
+    Composer,
+    Maven,
+    Gradle,
+}
+
+impl Ecosystem {
+    /// The files that say which dependencies to install, as COPY sources
+    /// (a wildcard where a file may be missing).
+    pub(crate) fn manifests(self) -> &'static [&'static str] {
+        match self {
+            Ecosystem::Npm => &["package*.json"],
+            Ecosystem::Yarn => &["package.json", "yarn.lock"],
+            Ecosystem::Pnpm => &["package.json", "pnpm-lock.yaml"],
+            Ecosystem::Bun => &["package.json", "bun.lock*"],
+            Ecosystem::Pip => &["requirements*.txt"],
+            Ecosystem::Poetry => &["pyproject.toml", "poetry.lock"],
+            Ecosystem::Uv => &["pyproject.toml", "uv.lock"],
+            Ecosystem::Pipenv => &["Pipfile", "Pipfile.lock"],
+            Ecosystem::Go => &["go.mod", "go.sum"],
+            Ecosystem::Cargo => &["Cargo.toml", "Cargo.lock"],
+            Ecosystem::Bundler => &["Gemfile", "Gemfile.lock"],
+            Ecosystem::Composer => &["composer.json", "composer.lock"],
+            Ecosystem::Maven => &["pom.xml"],
+            Ecosystem::Gradle => &["build.gradle", "settings.gradle"],
+        }
+    }
+
+    /// True when a COPY source names one of this ecosystem's manifests
+    /// (or a pattern that covers one: `package*.json`, `requirements/`).
+    pub(crate) fn is_manifest(self, source: &str) -> bool {
+        let file = source.trim_end_matches('/').rsplit('/').next().unwrap_or(source);
+        let stems: &[&str] = match self {
+            Ecosystem::Npm | Ecosystem::Yarn | Ecosystem::Pnpm | Ecosystem::Bun => {
+                &["package", "yarn", "pnpm", "bun.lock", "npm-shrinkwrap", ".npmrc", ".yarnrc"]
+            }
+            Ecosystem::Pip => &["requirements", "constraints"],
+            Ecosystem::Poetry | Ecosystem::Uv => &["pyproject", "poetry.lock", "uv.lock"],
+            Ecosystem::Pipenv => &["Pipfile"],
+            Ecosystem::Go => &["go.mod", "go.sum", "go.work"],
+            Ecosystem::Cargo => &["Cargo.toml", "Cargo.lock"],
+            Ecosystem::Bundler => &["Gemfile", "gems.rb", ".gemspec"],
+            Ecosystem::Composer => &["composer"],
+            Ecosystem::Maven => &["pom.xml"],
+            Ecosystem::Gradle => &["build.gradle", "settings.gradle", "gradle"],
+        };
+        stems.iter().any(|s| file.starts_with(s) || (s.starts_with('.') && file.ends_with(s)))
+            || (self == Ecosystem::Pip && file.ends_with(".txt") && source.contains("requirements"))
+    }
+
+    /// What the docs and messages call the install.
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            Ecosystem::Npm => "npm",
+            Ecosystem::Yarn => "yarn",
+            Ecosystem::Pnpm => "pnpm",
+            Ecosystem::Bun => "bun",
+            Ecosystem::Pip => "pip",
+            Ecosystem::Poetry => "poetry",
+            Ecosystem::Uv => "uv",
+            Ecosystem::Pipenv => "pipenv",
+            Ecosystem::Go => "go",
+            Ecosystem::Cargo => "cargo",
+            Ecosystem::Bundler => "bundler",
+            Ecosystem::Composer => "composer",
+            Ecosystem::Maven => "maven",
+            Ecosystem::Gradle => "gradle",
+        }
+    }
+}
+
+/// `pip`, `pip3`, `pip3.12` for `base` = `pip`.
+pub(crate) fn versioned(name: &str, base: &str) -> bool {
+    name.strip_prefix(base).is_some_and(|v| v.chars().all(|c| c.is_ascii_digit() || c == '.'))
+}
+
+/// The words after the program (`python -m pip install x` → `install x`).
+fn program_args(cmd: &ShellCommand) -> Option<(&str, &[ShellArg])> {
+    let name = cmd.base_name();
+    if versioned(name, "python") {
+        let m = cmd.args.iter().position(|a| a.text == "-m")?;
+        let module = cmd.args.get(m + 1)?;
+        let module = if versioned(&module.text, "pip") { "pip" } else { module.text.as_str() };
+        return Some((module, &cmd.args[m + 2..]));
+    }
+    if versioned(name, "pip") {
+        return Some(("pip", &cmd.args));
+    }
+    Some((name, &cmd.args))
+}
+
+/// The ecosystem whose dependencies `cmd` downloads or installs, with the
+/// subcommand word: `npm ci`, `yarn install` (or bare `yarn`), `pnpm
+/// install`, `bun install`, `pip install -r …`, `poetry install`, `uv
+/// sync`, `uv pip install -r …`, `pipenv install`/`sync`, `go mod
+/// download`, `go build`, `cargo build`/`fetch`, `bundle install`,
+/// `composer install`, `mvn` goals, `gradle` tasks.
+pub(crate) fn dependency_install(cmd: &ShellCommand) -> Option<Ecosystem> {
+    let (program, args) = program_args(cmd)?;
+    let first = subcommand(args, &["--prefix", "--cwd", "-C", "--dir", "--filter", "-f", "--file"]);
+    let sub = first.map_or("", |(_, a)| a.text.as_str());
+    let rest = first.map_or(&args[..0], |(i, _)| &args[i + 1..]);
+    let has = |flag: &str| args.iter().any(|a| a.text == flag || a.text.starts_with(&format!("{flag}=")));
+    match program {
+        "npm"
+            if matches!(sub, "ci" | "install" | "i" | "clean-install")
+                && rest.iter().all(|a| a.text.starts_with('-')) =>
+        {
+            Some(Ecosystem::Npm)
+        }
+        "yarn" if (sub.is_empty() || sub == "install") => Some(Ecosystem::Yarn),
+        "pnpm" if matches!(sub, "install" | "i") && rest.iter().all(|a| a.text.starts_with('-')) => {
+            Some(Ecosystem::Pnpm)
+        }
+        "bun" if matches!(sub, "install" | "i") && rest.iter().all(|a| a.text.starts_with('-')) => Some(Ecosystem::Bun),
+        "pip" if sub == "install" && (has("-r") || has("--requirement")) => Some(Ecosystem::Pip),
+        "poetry" if sub == "install" || sub == "sync" => Some(Ecosystem::Poetry),
+        "uv" if sub == "sync" => Some(Ecosystem::Uv),
+        "uv" if sub == "pip"
+            && rest.first().is_some_and(|a| a.text == "install")
+            && (has("-r") || has("--requirement")) =>
+        {
+            Some(Ecosystem::Pip)
+        }
+        "pipenv" if matches!(sub, "install" | "sync") => Some(Ecosystem::Pipenv),
+        "go" if sub == "mod" && rest.first().is_some_and(|a| a.text == "download") => Some(Ecosystem::Go),
+        "go" if matches!(sub, "build" | "install") && !rest.iter().any(|a| a.text.contains('@')) => Some(Ecosystem::Go),
+        // `go get` of the project's own dependencies, not of a tool.
+        "go" if sub == "get"
+            && rest.iter().filter(|a| !a.text.starts_with('-')).all(|a| matches!(a.text.as_str(), "." | "./...")) =>
+        {
+            Some(Ecosystem::Go)
+        }
+        "cargo" if matches!(sub, "build" | "fetch") => Some(Ecosystem::Cargo),
+        "bundle" | "bundler" if sub == "install" || sub.is_empty() => Some(Ecosystem::Bundler),
+        "composer" if sub == "install" => Some(Ecosystem::Composer),
+        "mvn" | "mvnw" if !sub.is_empty() => Some(Ecosystem::Maven),
+        "gradle" | "gradlew" if !sub.is_empty() => Some(Ecosystem::Gradle),
+        _ => None,
+    }
+}
+
+/// True for a COPY or ADD of the whole build context (`COPY . .`,
+/// `ADD ./ /app`): not from another stage or a URL.
+pub(crate) fn is_broad_copy(ins: &Instruction) -> bool {
+    if !matches!(ins.kind, InstructionKind::Copy | InstructionKind::Add) || ins.flag("from").is_some() {
+        return false;
+    }
+    let sources = &ins.args[..ins.args.len().saturating_sub(1)];
+    sources.iter().any(|s| matches!(s.value().as_str(), "." | "./"))
+}
+
+/// The sources of a COPY/ADD (every argument but the destination).
+pub(crate) fn copy_sources(ins: &Instruction) -> Vec<String> {
+    if !ins.heredocs.is_empty() {
+        return Vec::new();
+    }
+    ins.args[..ins.args.len().saturating_sub(1)].iter().map(|w| w.value()).collect()
+}
+
+/// True when the image of stage `stage` starts a program of its own: a CMD
+/// or ENTRYPOINT in the stage or the stages it builds on whose program is
+/// not a shell. Development and build environments usually start none.
+pub(crate) fn starts_program(doc: &Document, stage: usize) -> bool {
+    stage_chain(doc, stage).iter().flat_map(|s| s.instructions(doc)).any(|i| {
+        if !matches!(i.kind, InstructionKind::Cmd | InstructionKind::Entrypoint) {
+            return false;
+        }
+        let program = match (&i.json, &i.shell) {
+            (Some(json), _) => json.items.first().map(|(s, _)| s.clone()),
+            (None, Some(shell)) => shell.text.split_whitespace().next().map(str::to_string),
+            _ => None,
+        };
+        program.is_some_and(|p| {
+            let name = p.rsplit('/').next().unwrap_or(&p);
+            !matches!(name, "bash" | "sh" | "zsh" | "ash" | "fish")
+        })
+    })
+}
+
+/// The working directory before instruction `index` of stage `stage`
+/// (WORKDIRs of the stage and the stages it builds on, variables expanded),
+/// or `None` when a WORKDIR has an unknown value. `/` without a WORKDIR.
+pub(crate) fn workdir_at(doc: &Document, stage: usize, index: usize) -> Option<String> {
+    let mut current = String::from("/");
+    for s in stage_chain(doc, stage).into_iter().rev() {
+        for ins in s.instructions(doc).iter().filter(|i| i.kind == InstructionKind::Workdir && i.index < index) {
+            let word = ins.args.first()?;
+            let expanded = Scope::at(doc, ins.index).expand(word);
+            if !expanded.complete {
+                return None;
+            }
+            current = join_path(&current, &expanded.text);
+        }
+    }
+    Some(current)
+}
+
+/// `path` resolved against `dir`, without `.` components and trailing `/`.
+pub(crate) fn join_path(dir: &str, path: &str) -> String {
+    let full = if path.starts_with('/') { path.to_string() } else { format!("{dir}/{path}") };
+    let mut parts: Vec<&str> = Vec::new();
+    for part in full.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            p => parts.push(p),
+        }
+    }
+    format!("/{}", parts.join("/"))
+}
+
+/// True when `path` is `parent` or lies inside it (both normalised).
+pub(crate) fn is_within(path: &str, parent: &str) -> bool {
+    path == parent || parent == "/" || path.strip_prefix(parent).is_some_and(|rest| rest.starts_with('/'))
+}
+
+/// A shell word with `$VAR`/`${VAR}` replaced by the values `scope` knows;
+/// `None` when it has another expansion or an unknown variable.
+pub(crate) fn expand_shell_word(text: &str, scope: &Scope) -> Option<String> {
+    if !text.contains('$') {
+        return (!text.contains(['`', '*', '?', '['])).then(|| text.to_string());
+    }
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(at) = rest.find('$') {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + 1..];
+        let (name, len) = if let Some(braced) = after.strip_prefix('{') {
+            let end = braced.find('}')?;
+            (&braced[..end], end + 2)
+        } else {
+            let end = after.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).unwrap_or(after.len());
+            (&after[..end], end)
+        };
+        if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+            return None;
+        }
+        out.push_str(&scope.value(name)?);
+        rest = &after[len..];
+    }
+    out.push_str(rest);
+    Some(out)
+}
+
+/// Where a COPY/ADD puts its files, resolved against the WORKDIR.
+pub(crate) fn copy_destination(doc: &Document, copy: &Instruction) -> Option<String> {
+    let dest = copy.args.last()?;
+    let expanded = Scope::at(doc, copy.index).expand(dest);
+    if !expanded.complete || copy.args.len() < 2 {
+        return None;
+    }
+    let dir = workdir_at(doc, copy.stage?, copy.index)?;
+    Some(join_path(&dir, &expanded.text))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Document;
+
+    fn first_command(text: &str) -> ShellCommand {
+        let doc = Document::parse(&format!("FROM x\nRUN {text}\n"));
+        doc.instructions[1].script.as_ref().expect("a script").commands[0].clone()
+    }
+
+    #[test]
+    fn reads_package_manager_steps() {
+        let step = |t: &str| os_step(&first_command(t)).map(|(_, s)| s);
+        assert_eq!(step("apt-get -o Acquire::Retries=3 update"), Some(OsStep::IndexUpdate));
+        assert_eq!(step("apt-get install -y curl"), Some(OsStep::Install));
+        assert_eq!(step("apk update"), Some(OsStep::IndexUpdate));
+        assert_eq!(step("dnf -y makecache"), Some(OsStep::IndexUpdate));
+        assert_eq!(step("zypper --non-interactive ref"), Some(OsStep::IndexUpdate));
+        assert_eq!(step("yum clean all"), Some(OsStep::Other));
+        assert_eq!(step("curl x"), None);
+    }
+
+    #[test]
+    fn reads_dependency_installs() {
+        let eco = |t: &str| dependency_install(&first_command(t));
+        assert_eq!(eco("npm ci --omit=dev"), Some(Ecosystem::Npm));
+        assert_eq!(eco("npm install -g typescript"), None);
+        assert_eq!(eco("npm run build"), None);
+        assert_eq!(eco("yarn --frozen-lockfile"), Some(Ecosystem::Yarn));
+        assert_eq!(eco("yarn build"), None);
+        assert_eq!(eco("python3 -m pip install --no-cache-dir -r requirements.txt"), Some(Ecosystem::Pip));
+        assert_eq!(eco("pip install flask"), None);
+        assert_eq!(eco("go mod download"), Some(Ecosystem::Go));
+        assert_eq!(eco("go install golang.org/x/tools/gopls@latest"), None);
+        assert_eq!(eco("go get -d -v ./..."), Some(Ecosystem::Go));
+        assert_eq!(eco("go get -u github.com/golang/dep/cmd/dep"), None);
+        assert_eq!(eco("bundle install --jobs 4"), Some(Ecosystem::Bundler));
+        assert_eq!(eco("./mvnw -B package"), Some(Ecosystem::Maven));
+        assert!(Ecosystem::Npm.is_manifest("package*.json"));
+        assert!(Ecosystem::Pip.is_manifest("requirements/prod.txt"));
+        assert!(Ecosystem::Go.is_manifest("./go.mod"));
+        assert!(!Ecosystem::Go.is_manifest("main.go"));
+    }
+
+    #[test]
+    fn resolves_paths() {
+        assert_eq!(join_path("/app", "./src/"), "/app/src");
+        assert_eq!(join_path("/app", "/opt/../srv"), "/srv");
+        assert_eq!(join_path("/", "."), "/");
+        assert!(is_within("/app/src", "/app"));
+        assert!(!is_within("/application", "/app"));
+        let doc =
+            Document::parse("FROM x AS a\nENV D=/srv\nWORKDIR $D\nFROM a\nWORKDIR app\nCOPY . ./\nCOPY x ${D}/y\n");
+        assert_eq!(workdir_at(&doc, 1, 5).as_deref(), Some("/srv/app"));
+        assert_eq!(copy_destination(&doc, &doc.instructions[5]).as_deref(), Some("/srv/app"));
+        assert_eq!(copy_destination(&doc, &doc.instructions[6]).as_deref(), Some("/srv/y"));
+        let scope = Scope::at(&doc, 5);
+        assert_eq!(expand_shell_word("${D}/x", &scope).as_deref(), Some("/srv/x"));
+        assert_eq!(expand_shell_word("$NOPE/x", &scope), None);
+        assert_eq!(expand_shell_word("/app/*", &scope), None);
+    }
+}

@@ -1,0 +1,213 @@
+//! ## What it does
+//! Checks for `RUN chown -R` or `chmod -R` on files that an earlier COPY
+//! or ADD put into the image.
+//!
+//! ## Why is this bad?
+//! Layers are immutable: changing the owner or mode of a file from a lower
+//! layer copies the whole file into the new layer with its new metadata.
+//! After `COPY . /app` and `RUN chown -R app /app`, every copied byte is
+//! stored twice and the image grows by the size of the copy. `COPY
+//! --chown=…` (and `--chmod=…`) set the owner and mode as the files are
+//! written, in one layer.
+//!
+//! ## Example
+//! ```dockerfile
+//! FROM node:22-slim
+//! COPY . /app
+//! RUN chown -R node:node /app
+//! ```
+//!
+//! ## Use instead
+//! ```dockerfile
+//! FROM node:22-slim
+//! COPY --chown=node:node . /app
+//! ```
+//!
+//! ## Fix safety
+//! When the RUN is only the `chown -R` (or a `chmod -R` with an octal
+//! mode) of exactly the directory the COPY right before it wrote to, the
+//! fix moves the owner (or mode) onto the COPY as `--chown=` (`--chmod=`)
+//! and removes the RUN. It is unsafe: unlike `chown -R`, `COPY --chown`
+//! leaves a destination directory that already existed (one `WORKDIR`
+//! created, say) owned by root, and `--chmod` needs BuildKit.
+//!
+//! ## Notes
+//! The paths are compared after resolving WORKDIR and ENV/ARG values; a
+//! target that contains the COPY's destination counts (`chown -R app
+//! /home/app` after `COPY x /home/app/x`), the root directory does not.
+//! Stages whose files never reach an image are not checked.
+
+use crate::diagnostic::{Category, Edit, Fix, Severity, TextRange};
+use crate::engine::{Context, Rule};
+use crate::model::{Document, Instruction, InstructionKind, Scope, ShellCommand};
+use crate::registry::{FixAvailability, RuleMeta};
+use crate::rules::cache::support as paths;
+
+use super::support;
+
+pub(crate) static RULE: Rule = Rule {
+    meta: RuleMeta {
+        name: "chown-after-copy",
+        aliases: &[],
+        category: Category::Size,
+        severity: Severity::Warning,
+        fix: FixAvailability::Sometimes,
+        summary: "`RUN chown -R`/`chmod -R` on copied files stores them twice; use `COPY --chown`/`--chmod`",
+        source: include_str!("chown_after_copy.rs"),
+        path: "rules/src/rules/size/chown_after_copy.rs",
+        enabled_by_default: true,
+    },
+    kinds: &[InstructionKind::Run],
+    in_onbuild: false,
+    check_instruction: Some(check),
+    check_document: None,
+};
+
+fn check(run: &Instruction, ctx: &mut Context<'_>) {
+    let doc = ctx.doc;
+    let Some(script) = &run.script else { return };
+    let Some(stage) = run.stage else { return };
+    let Some(workdir) = paths::workdir_at(doc, stage, run.index) else { return };
+    let scope = Scope::at(doc, run.index);
+    for cmd in script.commands.iter().filter(|c| matches!(c.base_name(), "chown" | "chmod")) {
+        if !cmd.has_flag(Some('R'), &["recursive"]) || cmd.args.iter().any(|a| a.text.starts_with("--reference")) {
+            continue;
+        }
+        let mut operands = cmd.positional();
+        let Some(setting) = operands.next() else { continue };
+        for target in operands {
+            let Some(target_path) = paths::expand_shell_word(&target.text, &scope) else { continue };
+            let target_path = paths::join_path(&workdir, &target_path);
+            if target_path == "/" {
+                continue;
+            }
+            let Some((copy, dest)) = copied_into(doc, run, &target_path) else { continue };
+            if !support::reaches_an_image(doc, run, &[&target_path]) {
+                return;
+            }
+            let verb = cmd.base_name();
+            let flag = if verb == "chown" { "--chown" } else { "--chmod" };
+            let fix = move_fix(doc, run, cmd, copy, &dest, &target_path, &setting.text);
+            let diagnostic = ctx
+                .report(
+                    cmd.range,
+                    format!(
+                        "`{verb} -R` rewrites files an earlier {} wrote, storing them twice; use `{} {flag}=…` instead",
+                        copy.kind.keyword(),
+                        copy.kind.keyword()
+                    ),
+                )
+                .with_related(copy.range, "the files were copied here");
+            if let Some(fix) = fix {
+                diagnostic.with_fix(fix);
+            }
+            return;
+        }
+    }
+}
+
+/// The last COPY/ADD before `run` (in its stage or a stage it builds on)
+/// whose destination lies within `target`, with the destination.
+fn copied_into<'a>(doc: &'a Document, run: &Instruction, target: &str) -> Option<(&'a Instruction, String)> {
+    let stage = run.stage?;
+    let chain = paths::stage_chain(doc, stage);
+    chain.iter().flat_map(|s| s.instructions(doc).iter().rev()).filter(|i| i.index < run.index).find_map(|i| {
+        if !matches!(i.kind, InstructionKind::Copy | InstructionKind::Add) {
+            return None;
+        }
+        let dest = paths::copy_destination(doc, i)?;
+        paths::is_within(&dest, target).then_some((i, dest))
+    })
+}
+
+/// Move the owner or mode onto the COPY right before the RUN when the RUN
+/// is only this command on exactly the COPY's destination.
+fn move_fix(
+    doc: &Document,
+    run: &Instruction,
+    cmd: &ShellCommand,
+    copy: &Instruction,
+    dest: &str,
+    target: &str,
+    setting: &str,
+) -> Option<Fix> {
+    let script = run.script.as_ref()?;
+    let verb = cmd.base_name();
+    let flag = if verb == "chown" { "chown" } else { "chmod" };
+    let octal = setting.len() >= 3 && setting.len() <= 4 && setting.chars().all(|c| ('0'..='7').contains(&c));
+    let plain = !setting.is_empty() && setting.chars().all(|c| c.is_ascii_alphanumeric() || "_.:-".contains(c));
+    let simple_args = cmd.args.len() == 3 && matches!(cmd.args[0].text.as_str(), "-R" | "--recursive");
+    if run.index != copy.index + 1
+        || doc.instructions.get(run.index)?.kind != InstructionKind::Run
+        || script.commands.len() != 1
+        || !run.heredocs.is_empty()
+        || !run.flags.is_empty()
+        || !simple_args
+        || dest != target
+        || copy.flag(flag).is_some()
+        || !copy.heredocs.is_empty()
+        || (verb == "chmod" && !octal)
+        || !plain
+        || !doc.text().get(copy.range.end..run.range.start)?.trim().is_empty()
+    {
+        return None;
+    }
+    Some(Fix::unsafe_(
+        format!("Use `{} --{flag}={setting}` and drop the RUN", copy.kind.keyword()),
+        vec![
+            Edit::insert(copy.keyword_range.end, format!(" --{flag}={setting}")),
+            Edit::delete(TextRange::new(copy.range.end, run.range.end)),
+        ],
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::test_support::assert_rule;
+
+    #[test]
+    fn cases() {
+        assert_rule(
+            &super::RULE,
+            &[
+                "FROM node\nCOPY --chown=node:node . /app\n",
+                "FROM node\nRUN mkdir /data && chown -R node /data\n",
+                "FROM node\nCOPY . /app\nRUN chown node /app\n",
+                "FROM node\nCOPY . /app\nRUN chown -R node /data\n",
+                "FROM node\nCOPY . /application\nRUN chown -R node /app\n",
+                "FROM node\nCOPY x /etc/x\nRUN chown -R node /\n",
+                "FROM node\nCOPY . /app\nRUN chown -R --reference=/tmp /app\n",
+                // A build stage: the copy never reaches an image.
+                "FROM node AS build\nCOPY . /app\nRUN chown -R node /app && npm run build\nFROM nginx\nCOPY --from=build /app/dist /usr/share/nginx/html\n",
+                "FROM node\nWORKDIR $UNKNOWN\nCOPY . .\nRUN chown -R node .\n",
+            ],
+            &[
+                "FROM node\nCOPY . /app\nRUN ⟦chown -R node:node /app⟧\n",
+                "FROM node\nWORKDIR /app\nCOPY . .\nRUN npm ci && ⟦chown -R node .⟧\n",
+                "FROM node\nENV HOME=/home/app\nCOPY conf.json $HOME/.config/\nRUN ⟦chown --recursive app:app ${HOME}⟧\n",
+                "FROM node AS base\nADD app.tar.gz /srv/\nFROM base\nRUN ⟦chmod -R 755 /srv⟧\n",
+                "FROM node\nCOPY --from=build /out /app\nRUN set -x && ⟦chmod -R g+w /app⟧\n",
+            ],
+            &[
+                (
+                    "FROM node\nCOPY . /app\nRUN chown -R node:node /app\nCMD [\"node\"]\n",
+                    "FROM node\nCOPY --chown=node:node . /app\nCMD [\"node\"]\n",
+                ),
+                (
+                    "FROM node\nWORKDIR /app\ncopy --from=build /out ./\nRUN chmod -R 0755 /app\n",
+                    "FROM node\nWORKDIR /app\ncopy --chmod=0755 --from=build /out ./\n",
+                ),
+                // No fix: another command in the RUN, a symbolic mode, a parent directory.
+                (
+                    "FROM node\nCOPY . /app\nRUN chown -R node /app && npm ci\n",
+                    "FROM node\nCOPY . /app\nRUN chown -R node /app && npm ci\n",
+                ),
+                ("FROM node\nCOPY . /app\nRUN chmod -R +x /app\n", "FROM node\nCOPY . /app\nRUN chmod -R +x /app\n"),
+                (
+                    "FROM node\nCOPY x /app/x\nRUN chown -R node /app\n",
+                    "FROM node\nCOPY x /app/x\nRUN chown -R node /app\n",
+                ),
+            ],
+        );
+    }
+}

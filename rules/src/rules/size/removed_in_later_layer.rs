@@ -1,0 +1,353 @@
+//! ## What it does
+//! Checks for `rm` of files that an earlier instruction created: an archive
+//! or directory an earlier COPY or ADD put into the image, a file an
+//! earlier RUN downloaded (`curl -o`, `wget`), or a repository it cloned.
+//!
+//! ## Why is this bad?
+//! Each instruction commits its own layer, and a later layer can only hide
+//! a file, not take its bytes out of the layer that added it. Deleting a
+//! copied archive or a downloaded installer in a later RUN makes it
+//! invisible in the container, yet every pull still downloads it. Creating
+//! and deleting in the same RUN (or reading the file through a
+//! `RUN --mount=type=bind` or `type=cache`) keeps it out of the image.
+//!
+//! ## Example
+//! ```dockerfile
+//! FROM debian:12
+//! RUN curl -fsSLo /tmp/tool.tar.gz https://example.com/tool.tar.gz
+//! RUN tar -xzf /tmp/tool.tar.gz -C /opt
+//! RUN rm /tmp/tool.tar.gz
+//! ```
+//!
+//! ## Use instead
+//! ```dockerfile
+//! FROM debian:12
+//! RUN curl -fsSLo /tmp/tool.tar.gz https://example.com/tool.tar.gz \
+//!  && tar -xzf /tmp/tool.tar.gz -C /opt \
+//!  && rm /tmp/tool.tar.gz
+//! ```
+//!
+//! ## Notes
+//! Copied files count when they are archives or packages (`.tar.gz`,
+//! `.zip`, `.whl`, `.deb`, `.jar` …) or when `rm -r` removes a copied
+//! directory: deleting a small copied config file wastes little. A copied
+//! tar archive that the same RUN extracts is left to
+//! `archive-copied-then-extracted`. Paths are compared after resolving
+//! WORKDIR and ENV/ARG values; relative paths after a `cd` in the same RUN
+//! are skipped. Stages whose files never reach an image are not checked.
+
+use crate::diagnostic::{Category, Severity};
+use crate::engine::{Context, Rule};
+use crate::model::{Document, Instruction, InstructionKind, Scope, ShellCommand, ShellScript};
+use crate::registry::{FixAvailability, RuleMeta};
+use crate::rules::cache::support as paths;
+
+use super::support;
+
+pub(crate) static RULE: Rule = Rule {
+    meta: RuleMeta {
+        name: "removed-in-later-layer",
+        aliases: &[],
+        category: Category::Size,
+        severity: Severity::Warning,
+        fix: FixAvailability::None,
+        summary: "Deleting files an earlier layer created leaves their bytes in the image",
+        source: include_str!("removed_in_later_layer.rs"),
+        path: "rules/src/rules/size/removed_in_later_layer.rs",
+        enabled_by_default: true,
+    },
+    kinds: &[InstructionKind::Run],
+    in_onbuild: false,
+    check_instruction: Some(check),
+    check_document: None,
+};
+
+/// Archive and package suffixes: copied files worth reporting.
+const BULKY: &[&str] = &[
+    ".tar",
+    ".gz",
+    ".tgz",
+    ".bz2",
+    ".tbz",
+    ".xz",
+    ".txz",
+    ".zst",
+    ".zip",
+    ".7z",
+    ".rar",
+    ".whl",
+    ".egg",
+    ".deb",
+    ".rpm",
+    ".apk",
+    ".jar",
+    ".war",
+    ".ear",
+    ".iso",
+    ".run",
+    ".bin",
+    ".msi",
+    ".exe",
+    ".dmg",
+    ".AppImage",
+];
+
+/// A file or directory an earlier instruction created.
+struct Created<'a> {
+    path: String,
+    by: &'a Instruction,
+    /// Created by COPY/ADD (else: downloaded or cloned by a RUN).
+    copied: bool,
+}
+
+fn check(run: &Instruction, ctx: &mut Context<'_>) {
+    let doc = ctx.doc;
+    let Some(script) = &run.script else { return };
+    let Some(stage) = run.stage else { return };
+    let Some(workdir) = paths::workdir_at(doc, stage, run.index) else { return };
+    let scope = Scope::at(doc, run.index);
+    let mut created: Option<Vec<Created<'_>>> = None;
+    for (i, rm) in script.commands.iter().enumerate().filter(|(_, c)| c.base_name() == "rm") {
+        let recursive = rm.has_flag(Some('r'), &["recursive"]) || rm.has_flag(Some('R'), &[]);
+        let cd_before = script.commands[..i].iter().any(|c| c.base_name() == "cd");
+        for target in rm.positional() {
+            let Some(target) = resolve(&target.text, &workdir, cd_before, &scope) else { continue };
+            let created = created.get_or_insert_with(|| created_before(doc, run));
+            let Some(hit) = created.iter().find(|c| removes(&target, &c.path)) else { continue };
+            if hit.copied && !(recursive && !is_file_like(&hit.path) || BULKY.iter().any(|s| hit.path.ends_with(s))) {
+                continue;
+            }
+            if hit.copied && is_tar(&hit.path) && script.commands.iter().any(|c| c.base_name() == "tar") {
+                continue;
+            }
+            if !support::reaches_an_image(doc, run, &[&hit.path]) {
+                return;
+            }
+            let what = if hit.copied { hit.by.kind.keyword() } else { "RUN" };
+            let shown = if hit.path.contains('*') { target.trim_end_matches("/*") } else { hit.path.as_str() };
+            ctx.report(
+                rm.range,
+                format!(
+                    "`{}` was created by an earlier {what}; removing it in a later layer leaves its bytes in the image",
+                    shown
+                ),
+            )
+            .with_related(hit.by.range, "created here");
+            return;
+        }
+    }
+}
+
+/// An `rm` operand as an absolute path (a trailing `/*` kept as `/*`).
+fn resolve(text: &str, workdir: &str, cd_before: bool, scope: &Scope) -> Option<String> {
+    if text.starts_with('~') {
+        return None;
+    }
+    let (base, glob) = match text.strip_suffix("/*") {
+        Some(dir) => (dir, true),
+        None => (text, false),
+    };
+    let expanded = paths::expand_shell_word(base, scope).or_else(|| {
+        // `*.whl` in the last component: keep it, compare as a pattern.
+        let (dir, file) = base.rsplit_once('/').unwrap_or(("", base));
+        let dir = paths::expand_shell_word(dir, scope)?;
+        (file.contains('*') && !file.contains(['$', '`'])).then(|| format!("{dir}/{file}"))
+    })?;
+    if cd_before && !expanded.starts_with('/') {
+        return None;
+    }
+    let path = paths::join_path(workdir, &expanded);
+    if path == "/" {
+        return None;
+    }
+    Some(if glob { format!("{}/*", path.trim_end_matches('/')) } else { path })
+}
+
+/// True when removing `target` removes `created`.
+fn removes(target: &str, created: &str) -> bool {
+    if let Some(dir) = target.strip_suffix("/*") {
+        return created.strip_prefix(dir).is_some_and(|r| r.starts_with('/') && r.len() > 1);
+    }
+    if target.contains('*') {
+        let (t_dir, t_file) = target.rsplit_once('/').unwrap_or(("", target));
+        let (c_dir, c_file) = created.rsplit_once('/').unwrap_or(("", created));
+        return t_dir == c_dir && (t_file == c_file || glob_match(t_file, c_file));
+    }
+    paths::is_within(created, target)
+}
+
+/// `*` wildcard match of a single path component.
+fn glob_match(pattern: &str, name: &str) -> bool {
+    match pattern.split_once('*') {
+        None => pattern == name,
+        Some((head, tail)) => {
+            let Some(rest) = name.strip_prefix(head) else { return false };
+            (0..=rest.len()).filter(|i| rest.is_char_boundary(*i)).any(|i| glob_match(tail, &rest[i..]))
+        }
+    }
+}
+
+fn is_file_like(path: &str) -> bool {
+    path.rsplit('/').next().is_some_and(|f| f.contains('.') && !f.starts_with('.'))
+}
+
+fn is_tar(path: &str) -> bool {
+    [".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz", ".tar.xz", ".txz"].iter().any(|s| path.ends_with(s))
+}
+
+/// What earlier instructions of the stage (and the stages it builds on)
+/// created and did not remove in the same instruction.
+fn created_before<'a>(doc: &'a Document, run: &Instruction) -> Vec<Created<'a>> {
+    let Some(stage) = run.stage else { return Vec::new() };
+    let mut out = Vec::new();
+    for s in paths::stage_chain(doc, stage) {
+        for ins in s.instructions(doc).iter().filter(|i| i.index < run.index) {
+            match ins.kind {
+                InstructionKind::Copy | InstructionKind::Add => out.extend(copied_paths(doc, ins)),
+                InstructionKind::Run => out.extend(downloaded_paths(doc, ins)),
+                _ => {}
+            }
+        }
+    }
+    out
+}
+
+/// The paths a COPY/ADD writes: `dest/<name>` per source for a directory
+/// destination, else the destination itself.
+fn copied_paths<'a>(doc: &Document, copy: &'a Instruction) -> Vec<Created<'a>> {
+    let Some(dest) = paths::copy_destination(doc, copy) else { return Vec::new() };
+    let sources = paths::copy_sources(copy);
+    let into_dir = copy.args.last().is_some_and(|d| d.value().ends_with('/')) || sources.len() > 1;
+    let made = |path: String| Created { path, by: copy, copied: true };
+    if !into_dir {
+        return vec![made(dest)];
+    }
+    sources
+        .iter()
+        .filter(|s| !s.contains("://") && !s.contains('$'))
+        .filter_map(|s| s.trim_end_matches('/').rsplit('/').next().map(str::to_string))
+        .filter(|name| !name.is_empty() && name != ".")
+        .map(|name| made(paths::join_path(&dest, &name)))
+        .collect()
+}
+
+/// Files an earlier RUN downloaded (`curl -o`, `wget -O`, `wget URL`) or
+/// cloned (`git clone`), unless the same RUN removed them.
+fn downloaded_paths<'a>(doc: &Document, run: &'a Instruction) -> Vec<Created<'a>> {
+    let (Some(script), Some(stage)) = (&run.script, run.stage) else { return Vec::new() };
+    let Some(workdir) = paths::workdir_at(doc, stage, run.index) else { return Vec::new() };
+    let scope = Scope::at(doc, run.index);
+    let mut out = Vec::new();
+    for (i, cmd) in script.commands.iter().enumerate() {
+        let Some(file) = download_target(cmd) else { continue };
+        let cd_before = script.commands[..i].iter().any(|c| c.base_name() == "cd");
+        let Some(path) = resolve(&file, &workdir, cd_before, &scope) else { continue };
+        if removed_later_in(script, i, &path, &workdir, &scope) {
+            continue;
+        }
+        out.push(Created { path, by: run, copied: false });
+    }
+    out
+}
+
+/// True when a command after `after` in the script removes `path`.
+fn removed_later_in(script: &ShellScript, after: usize, path: &str, workdir: &str, scope: &Scope) -> bool {
+    script.commands[after + 1..]
+        .iter()
+        .filter(|c| c.base_name() == "rm")
+        .any(|rm| rm.positional().any(|t| resolve(&t.text, workdir, false, scope).is_some_and(|t| removes(&t, path))))
+        || script.commands[after + 1..].iter().any(|c| c.base_name() == "cd")
+}
+
+/// Where a download or clone command writes.
+fn download_target(cmd: &ShellCommand) -> Option<String> {
+    let args = &cmd.args;
+    let value_of = |names: &[&str]| {
+        args.iter().enumerate().find_map(|(i, a)| {
+            let t = a.text.as_str();
+            if names.contains(&t) {
+                return args.get(i + 1).map(|v| v.text.clone());
+            }
+            names.iter().find_map(|n| {
+                if n.starts_with("--") {
+                    t.strip_prefix(&format!("{n}=")).map(str::to_string)
+                } else {
+                    // A cluster ending in the option: `-fsSLo file`.
+                    let letter = n.strip_prefix('-')?;
+                    (t.starts_with('-') && !t.starts_with("--") && t.ends_with(letter) && t.len() > 2)
+                        .then(|| args.get(i + 1).map(|v| v.text.clone()))
+                        .flatten()
+                }
+            })
+        })
+    };
+    match cmd.base_name() {
+        "curl" => value_of(&["-o", "--output"]).filter(|f| f != "-" && f != "/dev/null"),
+        "wget" => {
+            if let Some(file) = value_of(&["-O", "--output-document"]) {
+                return (file != "-" && file != "/dev/null").then_some(file);
+            }
+            if value_of(&["-P", "--directory-prefix"]).is_some() || cmd.in_pipeline {
+                return None;
+            }
+            let url = cmd.positional().find(|a| a.text.contains("://"))?;
+            let name = url.text.split(['?', '#']).next()?.rsplit('/').next()?;
+            (!name.is_empty() && name.contains('.') && !name.contains('$')).then(|| name.to_string())
+        }
+        "git" => {
+            let sub = cmd.positional().next()?;
+            if sub.text != "clone" {
+                return None;
+            }
+            let operands: Vec<&str> = cmd.positional().skip(1).map(|a| a.text.as_str()).collect();
+            let has_value_flag = args.iter().any(|a| matches!(a.text.as_str(), "-b" | "--branch" | "--depth" | "-c"));
+            if has_value_flag && operands.len() > 2 || operands.is_empty() {
+                return None;
+            }
+            match operands.as_slice() {
+                [url] if !has_value_flag => {
+                    url.trim_end_matches('/').rsplit('/').next().map(|n| n.trim_end_matches(".git").to_string())
+                }
+                [_, dir] if !has_value_flag => Some(dir.to_string()),
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::test_support::assert_rule;
+
+    #[test]
+    fn cases() {
+        assert_rule(
+            &super::RULE,
+            &[
+                "FROM debian\nRUN curl -fsSLo /tmp/t.tgz https://x/t.tgz && tar -xzf /tmp/t.tgz && rm /tmp/t.tgz\n",
+                "FROM debian\nCOPY requirements.txt /tmp/\nRUN pip install -r /tmp/requirements.txt && rm /tmp/requirements.txt\n",
+                "FROM debian\nCOPY app.tar.gz /tmp/\nRUN tar -xzf /tmp/app.tar.gz -C /opt && rm /tmp/app.tar.gz\n",
+                "FROM debian\nRUN rm -rf /var/lib/apt/lists/*\n",
+                "FROM debian\nCOPY x.deb /tmp/\nRUN rm -rf /\n",
+                "FROM debian\nCOPY x.deb /tmp/\nRUN cd /opt && rm x.deb\n",
+                "FROM debian\nRUN git clone https://x/repo.git /src && make -C /src && rm -rf /src\n",
+                "FROM debian\nRUN wget -q https://x/a.zip\nRUN rm b.zip\n",
+                "FROM debian\nRUN wget -qO ~/a.zip https://x/a.zip\nRUN rm ~/a.zip\n",
+                // A build stage.
+                "FROM debian AS build\nCOPY x.deb /tmp/\nRUN dpkg -i /tmp/x.deb && rm /tmp/x.deb\nFROM scratch\nCOPY --from=build /bin/x /x\n",
+            ],
+            &[
+                "FROM debian\nRUN curl -fsSLo /tmp/t.tgz https://x/t.tgz\nRUN tar -xzf /tmp/t.tgz -C /opt\nRUN ⟦rm /tmp/t.tgz⟧\n",
+                "FROM debian\nCOPY x.deb /tmp/\nRUN dpkg -i /tmp/x.deb && ⟦rm /tmp/x.deb⟧\n",
+                "FROM debian\nWORKDIR /tmp\nCOPY pkgs/*.whl ./\nRUN pip install *.whl && ⟦rm -f /tmp/*.whl⟧\n",
+                "FROM debian\nCOPY src/ /build/src/\nRUN make -C /build && ⟦rm -rf /build⟧\n",
+                "FROM debian\nRUN git clone https://github.com/x/tool.git\nRUN make -C tool install && ⟦rm -rf tool⟧\n",
+                "FROM debian\nWORKDIR /opt\nRUN wget https://x/y/installer.run?dl=1\nRUN sh installer.run && ⟦rm installer.run⟧\n",
+                "FROM debian\nENV T=/tmp/x\nRUN wget -O $T/a.zip https://x/a.zip\nRUN ⟦rm -rf ${T}/*⟧\n",
+                "FROM debian AS base\nADD https://x/a.jar /opt/a.jar\nFROM base\nRUN ⟦rm /opt/a.jar⟧\n",
+            ],
+            &[],
+        );
+    }
+}

@@ -1,0 +1,248 @@
+//! ## What it does
+//! Checks for build toolchains (`build-essential`, `build-base`, `gcc`,
+//! `g++`, `make`, `cmake`, `clang`, `*-dev` and `*-devel` headers …)
+//! installed into the final image: in the final stage of a multi-stage
+//! build (or a stage it builds on), or in a single-stage build that
+//! compiles code.
+//!
+//! ## Why is this bad?
+//! Compilers, headers and build tools are only needed to produce the
+//! binaries; at run time they add hundreds of megabytes and a large
+//! attack surface. A build stage can install them, compile, and hand only
+//! the results to a small final stage with `COPY --from`, so the final
+//! image never contains them.
+//!
+//! ## Example
+//! ```dockerfile
+//! FROM golang:1.23 AS build
+//! WORKDIR /src
+//! COPY . .
+//! RUN go build -o /out/app .
+//! FROM debian:12-slim
+//! RUN apt-get update && apt-get install -y --no-install-recommends build-essential
+//! COPY --from=build /out/app /usr/local/bin/app
+//! CMD ["app"]
+//! ```
+//!
+//! ## Use instead
+//! ```dockerfile
+//! FROM golang:1.23 AS build
+//! WORKDIR /src
+//! COPY . .
+//! RUN go build -o /out/app .
+//! FROM debian:12-slim
+//! COPY --from=build /out/app /usr/local/bin/app
+//! CMD ["app"]
+//! ```
+//!
+//! ## Notes
+//! Not reported when the RUN (or a later RUN of the stage) removes packages
+//! again (`apk del`, `apt-get purge`/`remove`/`autoremove`, `dnf remove`):
+//! the official images build from source that way. In a single-stage
+//! build only compilers (`gcc`, `g++`, `clang`, `build-essential`,
+//! `build-base`) count, and only when a RUN compiles: it calls `go build`,
+//! `cargo build`, a C compiler, `make`, `cmake`, `mvn`, `gradle` or
+//! `javac`. ONBUILD triggers
+//! are not checked, and neither are build and development environments:
+//! a final image on a toolchain image (`golang`, `buildpack-deps`, a
+//! `-devel` tag) or one without a CMD or ENTRYPOINT that starts something
+//! other than a shell.
+
+use crate::base_images::PackageManager;
+use crate::diagnostic::{Category, Severity};
+use crate::engine::{Context, Rule};
+use crate::model::{Base, Document, Instruction, InstructionKind, ShellArg, ShellCommand};
+use crate::registry::{FixAvailability, RuleMeta};
+use crate::rules::cache::support::{self as pkg, OsStep};
+
+pub(crate) static RULE: Rule = Rule {
+    meta: RuleMeta {
+        name: "toolchain-in-final-stage",
+        aliases: &[],
+        category: Category::Size,
+        severity: Severity::Info,
+        fix: FixAvailability::None,
+        summary: "A build toolchain installed in the final image; compile in a build stage",
+        source: include_str!("toolchain_in_final_stage.rs"),
+        path: "rules/src/rules/size/toolchain_in_final_stage.rs",
+        enabled_by_default: true,
+    },
+    kinds: &[InstructionKind::Run],
+    in_onbuild: false,
+    check_instruction: Some(check),
+    check_document: None,
+};
+
+/// Packages that are compilers or build tools.
+const TOOLCHAIN: &[&str] = &[
+    "build-essential",
+    "build-base",
+    "gcc",
+    "g++",
+    "gcc-c++",
+    "clang",
+    "make",
+    "cmake",
+    "autoconf",
+    "automake",
+    "libtool",
+    "golang",
+    "rustc",
+    "cargo",
+];
+
+fn check(run: &Instruction, ctx: &mut Context<'_>) {
+    let doc = ctx.doc;
+    let Some(script) = &run.script else { return };
+    let Some(stage) = run.stage else { return };
+    let single = doc.stages.len() == 1;
+    let Some(last) = doc.stages.len().checked_sub(1) else { return };
+    let in_final = pkg::stage_chain(doc, last).iter().any(|s| s.index == stage);
+    if !in_final || single && !compiles(doc) || is_build_environment(doc, last) {
+        return;
+    }
+    for (i, cmd) in script.commands.iter().enumerate() {
+        if !matches!(pkg::os_step(cmd), Some((_, OsStep::Install))) {
+            continue;
+        }
+        let Some(package) = toolchain_package(cmd, single) else { continue };
+        if removes_packages(&script.commands[i + 1..]) || removed_by_later_run(doc, run) {
+            return;
+        }
+        let name = package.text.split(['=', '>', '<', ':']).next().unwrap_or(&package.text);
+        let where_ = if single { "a single-stage build" } else { "the final stage" };
+        ctx.report(
+            package.range,
+            format!(
+                "`{name}` is a build toolchain installed in {where_}; compile in a build stage and copy the results"
+            ),
+        );
+        return;
+    }
+}
+
+/// Compiler packages: what a single-stage build must install to be reported.
+const COMPILERS: &[&str] = &["build-essential", "build-base", "gcc", "g++", "gcc-c++", "clang"];
+
+/// The first package operand of an install that is a toolchain or headers
+/// (only a compiler when `compilers_only`).
+fn toolchain_package(cmd: &ShellCommand, compilers_only: bool) -> Option<&ShellArg> {
+    let (_, sub) = pkg::subcommand(&cmd.args, &["-o", "-t", "--virtual", "-X", "--repository", "--setopt"])?;
+    let after = cmd.args.iter().position(|a| a.range == sub.range)? + 1;
+    let mut skip = false;
+    cmd.args[after..].iter().find(|a| {
+        if std::mem::take(&mut skip) {
+            return false;
+        }
+        if a.text.starts_with('-') {
+            skip = matches!(a.text.as_str(), "--virtual" | "-t" | "-o" | "-X" | "--repository");
+            return false;
+        }
+        let name = a.text.split(['=', '>', '<']).next().unwrap_or(&a.text);
+        let name = name.split(':').next().unwrap_or(name);
+        if compilers_only {
+            return COMPILERS.contains(&name);
+        }
+        TOOLCHAIN.contains(&name)
+            || name.ends_with("-dev")
+            || name.ends_with("-devel")
+            || name.starts_with("gcc-")
+            || name.starts_with("g++-")
+    })
+}
+
+/// True when one of `commands` removes packages.
+fn removes_packages(commands: &[ShellCommand]) -> bool {
+    commands.iter().any(|c| {
+        let Some(pm) = PackageManager::of_command(c.base_name()) else { return false };
+        let Some((_, sub)) = pkg::subcommand(&c.args, &["-o"]) else { return false };
+        match pm {
+            PackageManager::Apk => sub.text == "del",
+            PackageManager::Apt => matches!(sub.text.as_str(), "purge" | "remove" | "autoremove"),
+            PackageManager::Rpm => matches!(sub.text.as_str(), "remove" | "erase" | "autoremove" | "history"),
+            PackageManager::Zypper => matches!(sub.text.as_str(), "remove" | "rm"),
+            PackageManager::Pacman => false,
+        }
+    })
+}
+
+/// True when a later RUN of the same stage removes packages.
+fn removed_by_later_run(doc: &Document, run: &Instruction) -> bool {
+    let Some(stage) = doc.stage_of(run) else { return false };
+    doc.instructions[run.index + 1..stage.end]
+        .iter()
+        .filter_map(|i| i.script.as_ref())
+        .any(|s| removes_packages(&s.commands))
+}
+
+/// Images whose purpose is building: their final stage keeps toolchains on purpose.
+const TOOLCHAIN_IMAGES: &[&str] =
+    &["buildpack-deps", "golang", "rust", "gcc", "maven", "gradle", "sdk", "devcontainers", "base", "universal"];
+
+/// True when the final image is a build or development environment rather
+/// than an application: it builds on a toolchain image (`golang`,
+/// `buildpack-deps`, a `-devel` tag), or it starts no program of its own
+/// (no CMD or ENTRYPOINT other than a shell).
+fn is_build_environment(doc: &Document, last: usize) -> bool {
+    let chain = pkg::stage_chain(doc, last);
+    let toolchain_base = chain.last().is_some_and(|root| match &root.base {
+        Base::Image { reference, .. } => {
+            let name = reference.short_name().to_ascii_lowercase();
+            let tag = reference.tag.as_deref().unwrap_or("").to_ascii_lowercase();
+            TOOLCHAIN_IMAGES.contains(&name.as_str()) || tag.contains("devel") || name.contains("devcontainer")
+        }
+        _ => false,
+    });
+    toolchain_base || !pkg::starts_program(doc, last)
+}
+
+/// True when some RUN compiles code.
+fn compiles(doc: &Document) -> bool {
+    doc.instructions.iter().filter_map(|i| i.script.as_ref()).flat_map(|s| &s.commands).any(|c| {
+        let sub = c.args.first().map_or("", |a| a.text.as_str());
+        match c.base_name() {
+            "go" | "cargo" => matches!(sub, "build" | "install"),
+            "gcc" | "g++" | "cc" | "c++" | "clang" | "make" | "cmake" | "mvn" | "gradle" | "javac" => true,
+            _ => false,
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::test_support::assert_rule;
+
+    #[test]
+    fn cases() {
+        assert_rule(
+            &super::RULE,
+            &[
+                // A build stage.
+                "FROM debian AS build\nRUN apt-get install -y gcc && make\nFROM debian\nCOPY --from=build /a /a\n",
+                // Removed again.
+                "FROM golang AS b\nFROM alpine\nRUN apk add --virtual .deps gcc musl-dev && make && apk del .deps\n",
+                "FROM golang AS b\nFROM debian\nRUN apt-get install -y gcc && make && apt-get purge -y --auto-remove gcc\n",
+                "FROM golang AS b\nFROM alpine\nRUN apk add --virtual .deps gcc\nRUN make\nRUN apk del .deps\n",
+                // Single stage without compiling.
+                "FROM python:3.12\nRUN apt-get install -y gcc libpq-dev && pip install psycopg2\n",
+                "FROM golang AS b\nFROM debian\nRUN apt-get install -y curl libpq5\n",
+                "FROM golang AS b\nFROM debian\nRUN apt-get install -y devscripts\n",
+                "FROM debian\nRUN apt-get install -y make python3-pip\nRUN make docs\nCMD [\"mkdocs\", \"serve\"]\n",
+                // Build environments.
+                "FROM golang AS b\nFROM debian\nRUN apt-get install -y gcc\nCMD [\"bash\"]\n",
+                "FROM golang AS b\nFROM debian\nRUN apt-get install -y gcc\n",
+                "FROM golang AS b\nFROM buildpack-deps:bookworm-scm\nRUN apt-get install -y gcc\nCMD [\"go\"]\n",
+                "FROM nvidia/cuda:12.2-devel-ubuntu22.04\nRUN apt-get install -y cmake && cmake .\nCMD [\"app\"]\n",
+            ],
+            &[
+                "FROM golang AS b\nFROM debian\nRUN apt-get install -y --no-install-recommends ⟦build-essential⟧ curl\nCMD [\"app\"]\n",
+                "FROM golang AS b\nFROM alpine\nRUN apk add --no-cache --virtual .x curl ⟦musl-dev⟧\nCMD [\"app\"]\n",
+                "FROM golang AS b\nFROM rockylinux:9\nRUN dnf install -y ⟦gcc-c++⟧\nCMD [\"app\"]\n",
+                "FROM golang AS b\nFROM debian AS base\nRUN apt-get install -y ⟦libssl-dev=3.0⟧\nFROM base\nCMD [\"app\"]\n",
+                "FROM debian\nRUN apt-get install -y ⟦gcc⟧ && gcc -o /x x.c\nCMD [\"app\"]\n",
+                "FROM debian\nRUN apt-get install -y make ⟦g++⟧\nRUN make install\nCMD [\"app\"]\n",
+            ],
+            &[],
+        );
+    }
+}
