@@ -299,8 +299,17 @@ fn hovers_explain_flags_mounts_stages_images_and_check_names() {
         image.contains("`docker.io`") && image.contains("`library/python`") && image.contains("`3.12-slim`"),
         "{image}"
     );
+    // End of life from the offline table, on the test client's lint date (2024-06-01).
+    assert!(image.contains("| end of life | Python 3.12: ends 2028-"), "{image}");
     let check = hover(&mut client, "JSONArgs", 3);
     assert!(check.contains("shell-form-command") && check.contains("[Documentation]("), "{check}");
+
+    let old = "FROM python:3.7-slim-buster\n";
+    client.open("untitled:old", old);
+    let pos = client.pos(old, at(old, "python", 0, 2));
+    let image = hover_text(&client.hover("untitled:old", pos));
+    assert!(image.contains("Python 3.7: **ended 2023-06-27**"), "{image}");
+    assert!(image.contains("Debian 10: **ended"), "{image}");
 }
 
 // ------------------------------------------------------------------ selection ranges

@@ -2,6 +2,7 @@
 //! types, stage names used in `--from=`, `from=` and `FROM <stage>`, image
 //! references, and check names in `# check=skip=…`.
 
+use dockside_rules::base_images::{EolState, eol_statuses};
 use dockside_rules::model::{Base, ImageRef, Instruction, InstructionKind, Scope, Stage, Word};
 use dockside_rules::{ColumnUnit, Document, TextRange, find_rules};
 
@@ -164,6 +165,17 @@ fn image_text(reference: &ImageRef, written: &str, resolved_text: &str, resolved
     }
     if let Some(digest) = &reference.digest {
         rows.push(format!("| digest | `{digest}` |"));
+    }
+    // The lint date of the engine's default settings: today, or
+    // `DOCKSIDE_LINT_DATE` (hover has no document settings at hand).
+    let today = dockside_rules::Settings::default().lint_date();
+    for status in eol_statuses(reference, today) {
+        let when = match status.state {
+            EolState::Past => format!("**ended {}**", status.eol),
+            EolState::Near => format!("**ends {}**, soon", status.eol),
+            EolState::Supported => format!("ends {}", status.eol),
+        };
+        rows.push(format!("| end of life | {} {}: {when} |", status.product, status.version));
     }
     let mut out = format!("**image** `{resolved_text}`\n\n| | |\n|---|---|\n{}", rows.join("\n"));
     if written != resolved_text {
