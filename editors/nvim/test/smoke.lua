@@ -118,6 +118,20 @@ check(vim.wait(TIMEOUT_MS, function()
   return find_diag('apt-get-missing-yes') == nil
 end, 50), 'the diagnostic goes away after the edit')
 
+-- Fix all (the fix-on-save helper): a deprecated MAINTAINER is rewritten.
+vim.api.nvim_buf_set_lines(buf, 1, 1, false, { 'MAINTAINER someone@example.com' })
+check(vim.wait(TIMEOUT_MS, function()
+  return find_diag('maintainer-deprecated') ~= nil
+end, 50), 'diagnostic maintainer-deprecated arrives after an edit')
+local applied = require('dockside').fix_all(buf, TIMEOUT_MS)
+check(applied == 1, 'fix_all applies one source.fixAll.dockside action')
+local text_after = table.concat(vim.api.nvim_buf_get_lines(buf, 0, -1, false), '\n')
+check(text_after:find('MAINTAINER') == nil and text_after:find('someone@example.com', 1, true) ~= nil,
+  'fix_all replaced MAINTAINER, keeping the author')
+check(vim.wait(TIMEOUT_MS, function()
+  return find_diag('maintainer-deprecated') == nil
+end, 50), 'the maintainer diagnostic goes away')
+
 -- Hover on the FROM keyword.
 local hover = client:request_sync('textDocument/hover', {
   textDocument = { uri = vim.uri_from_bufnr(buf) },
