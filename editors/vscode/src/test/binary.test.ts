@@ -77,7 +77,7 @@ describe('resolveBinary', () => {
     const result = resolveBinary({ configuredPath: null, extensionPath: ext, env });
     assert.deepEqual(result, { searched: [`${ext}/bundled/dockside`, '/a/dockside', '/b/dockside'] });
     const message = missingBinaryMessage(result as { searched: string[] });
-    assert.match(message, /pip install dockside/);
+    assert.match(message, /pipx? install dockside-lint/);
     assert.match(message, /cargo install/);
     assert.match(message, /dockside\.path/);
   });
