@@ -13,7 +13,7 @@ import {
 
 import { bundledBinaryPath, isResolved, missingBinaryMessage, processEnvironment, resolveBinary } from './binary';
 import { FILE_GLOB } from './files';
-import { needsRestart, type SettingReader, toServerSettings } from './settings';
+import { answerConfiguration, needsRestart, type SettingReader, toServerSettings } from './settings';
 
 let client: LanguageClient | undefined;
 let output: vscode.OutputChannel;
@@ -87,9 +87,7 @@ async function startClient(context: vscode.ExtensionContext): Promise<void> {
           if (!Array.isArray(answer)) {
             return answer;
           }
-          return params.items.map((item, i) =>
-            item.section === 'dockside' ? serverSettings(item.scopeUri) : answer[i],
-          );
+          return answerConfiguration(params.items, answer, serverSettings);
         },
       },
     },

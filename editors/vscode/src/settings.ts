@@ -83,3 +83,16 @@ export function toServerSettings(read: SettingReader): ServerSettings {
 export function needsRestart(affects: (section: string) => boolean): boolean {
   return CLIENT_SETTING_KEYS.filter((key) => key !== 'trace.server').some((key) => affects(`dockside.${key}`));
 }
+
+/**
+ * The answer to a `workspace/configuration` request: the `dockside` section
+ * is this extension's translation (for the item's scope), every other
+ * section keeps what VS Code answered.
+ */
+export function answerConfiguration<T>(
+  items: readonly { section?: string | undefined; scopeUri?: string | undefined }[],
+  defaultAnswer: readonly T[],
+  settingsFor: (scopeUri: string | undefined) => ServerSettings,
+): (T | ServerSettings)[] {
+  return items.map((item, i) => (item.section === 'dockside' ? settingsFor(item.scopeUri) : defaultAnswer[i]) as T | ServerSettings);
+}

@@ -4,7 +4,13 @@ import * as path from 'node:path';
 import { describe, it } from 'node:test';
 
 import { FILE_GLOB, FILE_NAME_PATTERNS, FILE_NAMES, isDockerfileName } from '../files';
-import { CLIENT_SETTING_KEYS, SERVER_SETTING_KEYS, needsRestart, toServerSettings } from '../settings';
+import {
+  CLIENT_SETTING_KEYS,
+  SERVER_SETTING_KEYS,
+  answerConfiguration,
+  needsRestart,
+  toServerSettings,
+} from '../settings';
 
 /** A reader over a flat map of `dockside.`-relative keys, as VS Code's `get` sees them. */
 function read(values: Record<string, unknown>) {
@@ -92,6 +98,24 @@ describe('toServerSettings', () => {
   it('round-trips through JSON unchanged (it is sent over the wire)', () => {
     const settings = toServerSettings(read({ select: ['x'], severity: { y: 'warning' } }));
     assert.deepEqual(JSON.parse(JSON.stringify(settings)), settings);
+  });
+});
+
+describe('answerConfiguration', () => {
+  it('answers the dockside section per scope and keeps the others', () => {
+    const scopes: (string | undefined)[] = [];
+    const answer = answerConfiguration(
+      [{ section: 'editor' }, { section: 'dockside', scopeUri: 'file:///w/a' }, { section: 'dockside' }],
+      [{ tabSize: 4 }, { raw: true }, null],
+      (scopeUri) => {
+        scopes.push(scopeUri);
+        return toServerSettings(read({ ignore: [scopeUri ?? 'none'] }));
+      },
+    );
+    assert.deepEqual(scopes, ['file:///w/a', undefined]);
+    assert.deepEqual(answer[0], { tabSize: 4 });
+    assert.deepEqual((answer[1] as { ignore: string[] }).ignore, ['file:///w/a']);
+    assert.deepEqual((answer[2] as { ignore: string[] }).ignore, ['none']);
   });
 });
 
