@@ -146,21 +146,25 @@ check(text:find('FROM') ~= nil and #text > 20, 'hover on FROM describes it')
 -- instruction keywords are candidates.
 if client.server_capabilities.completionProvider then
   vim.api.nvim_buf_set_lines(buf, 3, 3, false, { 'WOR' })
-  local completion
-  local found = vim.wait(TIMEOUT_MS, function()
-    completion = client:request_sync('textDocument/completion', {
+  -- Retried for a while: the server may answer before it has the edit.
+  local found = false
+  local deadline = vim.uv.now() + TIMEOUT_MS
+  while not found and vim.uv.now() < deadline do
+    local completion = client:request_sync('textDocument/completion', {
       textDocument = { uri = vim.uri_from_bufnr(buf) },
       position = { line = 3, character = 3 },
     }, TIMEOUT_MS, buf)
     local result = completion and completion.result
-    local items = result and (result.items or result) or {}
+    local items = type(result) == 'table' and (result.items or result) or {}
     for _, item in ipairs(items) do
-      if item.label == 'WORKDIR' or (item.label or ''):find('^WORKDIR') then
-        return true
+      if type(item.label) == 'string' and item.label:find('^WORKDIR') then
+        found = true
       end
     end
-    return false
-  end, 200)
+    if not found then
+      vim.wait(200)
+    end
+  end
   check(found, 'completion offers WORKDIR after "WOR"')
 else
   log('note: the server does not advertise completionProvider; completion not checked')
