@@ -309,7 +309,7 @@ fn hovers_explain_flags_mounts_stages_images_and_check_names() {
     let pos = client.pos(old, at(old, "python", 0, 2));
     let image = hover_text(&client.hover("untitled:old", pos));
     assert!(image.contains("Python 3.7: **ended 2023-06-27**"), "{image}");
-    assert!(image.contains("Debian 10: **ended"), "{image}");
+    assert!(image.contains("Debian 10: **ends 2024-06-30**, soon"), "{image}");
 }
 
 // ------------------------------------------------------------------ selection ranges
