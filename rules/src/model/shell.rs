@@ -404,8 +404,10 @@ mod tests {
         ShellScript::parse(text.to_string(), vec![Segment { logical: 0, source: 100, len: text.len() }])
     }
 
-    /// What the rules read of a document's scripts.
-    fn scripts_of(doc: &crate::Document) -> Vec<(String, Vec<Segment>, Vec<ShellCommand>, Vec<String>)> {
+    /// What the rules read of one script: text, segments, commands, shell.
+    type ScriptView = (String, Vec<Segment>, Vec<ShellCommand>, Vec<String>);
+
+    fn scripts_of(doc: &crate::Document) -> Vec<ScriptView> {
         let all = doc.instructions.iter().flat_map(|i| [Some(i), i.onbuild.as_deref()]).flatten();
         all.filter_map(|i| i.script.as_ref())
             .map(|s| (s.text.clone(), s.segments.clone(), s.commands.clone(), s.shell.clone()))
