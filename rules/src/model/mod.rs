@@ -367,6 +367,22 @@ impl Document {
     }
 
     /// Stage by `AS` name (case-insensitive) or by number.
+    /// Stage `stage` and the stages it builds on (`FROM <earlier stage>`),
+    /// nearest first.
+    pub fn stage_chain(&self, stage: usize) -> Vec<&Stage> {
+        let mut chain = Vec::new();
+        let mut current = self.stages.get(stage);
+        while let Some(s) = current {
+            chain.push(s);
+            current = match s.base {
+                // Only earlier stages: a stage cannot build on itself or a later one.
+                Base::Stage(parent) if parent < s.index => self.stages.get(parent),
+                _ => None,
+            };
+        }
+        chain
+    }
+
     pub fn stage_named(&self, name: &str) -> Option<&Stage> {
         let lower = name.to_ascii_lowercase();
         self.stages

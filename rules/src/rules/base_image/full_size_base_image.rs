@@ -39,7 +39,7 @@ use crate::diagnostic::{Category, Severity};
 use crate::engine::{Context, Rule};
 use crate::model::{Base, Instruction, InstructionKind};
 use crate::registry::{FixAvailability, RuleMeta};
-use crate::rules::cache::support::{stage_chain, starts_program};
+use crate::rules::cache::support::starts_program;
 
 pub(crate) static RULE: Rule = Rule {
     meta: RuleMeta {
@@ -66,7 +66,7 @@ const FULL_BY_DEFAULT: &[&str] = &["python", "node", "ruby", "perl"];
 fn check(from: &Instruction, ctx: &mut Context<'_>) {
     let doc = ctx.doc;
     let (Some(stage), Some(last)) = (from.stage, doc.stages.len().checked_sub(1)) else { return };
-    if !stage_chain(doc, last).iter().any(|s| s.index == stage) || !starts_program(doc, last) {
+    if !doc.stage_chain(last).iter().any(|s| s.index == stage) || !starts_program(doc, last) {
         return;
     }
     let Base::Image { reference, text, resolved: true } = &doc.stages[stage].base else { return };

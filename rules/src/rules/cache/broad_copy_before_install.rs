@@ -143,7 +143,7 @@ fn has_cache_mount(run: &Instruction) -> bool {
 /// copies one of the ecosystem's manifests.
 fn manifest_copied_before(doc: &Document, copy: &Instruction, eco: Ecosystem) -> bool {
     let Some(stage) = copy.stage else { return false };
-    support::stage_chain(doc, stage).iter().any(|s| {
+    doc.stage_chain(stage).iter().any(|s| {
         doc.instructions[s.from..s.end.min(copy.index)]
             .iter()
             .filter(|i| matches!(i.kind, InstructionKind::Copy | InstructionKind::Add))

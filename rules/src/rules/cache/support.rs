@@ -3,26 +3,12 @@
 //! languages'), the stage chain, and broad copies of the build context.
 
 use crate::base_images::{Distro, PackageManager, distro_of};
-use crate::model::{Base, Document, Instruction, InstructionKind, Scope, ShellArg, ShellCommand, Stage};
-
-/// The stage and the stages it builds on, nearest first.
-pub(crate) fn stage_chain(doc: &Document, stage: usize) -> Vec<&Stage> {
-    let mut chain = Vec::new();
-    let mut current = doc.stages.get(stage);
-    while let Some(s) = current {
-        chain.push(s);
-        current = match s.base {
-            Base::Stage(parent) if parent < s.index => doc.stages.get(parent),
-            _ => None,
-        };
-    }
-    chain
-}
+use crate::model::{Base, Document, Instruction, InstructionKind, Scope, ShellArg, ShellCommand};
 
 /// The distribution a stage builds on, through the stages it builds on,
 /// when its image reference says so.
 pub(crate) fn stage_distro(doc: &Document, stage: usize) -> Option<Distro> {
-    match &stage_chain(doc, stage).last()?.base {
+    match &doc.stage_chain(stage).last()?.base {
         Base::Image { reference, resolved: true, .. } => distro_of(reference),
         _ => None,
     }
@@ -299,7 +285,7 @@ pub(crate) fn copy_sources(ins: &Instruction) -> Vec<String> {
 /// or ENTRYPOINT in the stage or the stages it builds on whose program is
 /// not a shell. Development and build environments usually start none.
 pub(crate) fn starts_program(doc: &Document, stage: usize) -> bool {
-    stage_chain(doc, stage).iter().flat_map(|s| s.instructions(doc)).any(|i| {
+    doc.stage_chain(stage).iter().flat_map(|s| s.instructions(doc)).any(|i| {
         if !matches!(i.kind, InstructionKind::Cmd | InstructionKind::Entrypoint) {
             return false;
         }
@@ -320,7 +306,7 @@ pub(crate) fn starts_program(doc: &Document, stage: usize) -> bool {
 /// or `None` when a WORKDIR has an unknown value. `/` without a WORKDIR.
 pub(crate) fn workdir_at(doc: &Document, stage: usize, index: usize) -> Option<String> {
     let mut current = String::from("/");
-    for s in stage_chain(doc, stage).into_iter().rev() {
+    for s in doc.stage_chain(stage).into_iter().rev() {
         for ins in s.instructions(doc).iter().filter(|i| i.kind == InstructionKind::Workdir && i.index < index) {
             let word = ins.args.first()?;
             let expanded = Scope::at(doc, ins.index).expand(word);

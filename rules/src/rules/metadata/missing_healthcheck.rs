@@ -39,8 +39,6 @@ use crate::engine::{Context, Rule};
 use crate::model::InstructionKind;
 use crate::registry::{FixAvailability, RuleMeta};
 
-use super::support::stage_chain;
-
 pub(crate) static RULE: Rule = Rule {
     meta: RuleMeta {
         name: "missing-healthcheck",
@@ -61,7 +59,9 @@ pub(crate) static RULE: Rule = Rule {
 
 fn check(ctx: &mut Context<'_>) {
     let Some(stage) = ctx.doc.final_stage() else { return };
-    let has_healthcheck = stage_chain(ctx.doc, stage)
+    let has_healthcheck = ctx
+        .doc
+        .stage_chain(stage.index)
         .iter()
         .any(|s| s.instructions(ctx.doc).iter().any(|i| i.kind == InstructionKind::Healthcheck));
     if !has_healthcheck {

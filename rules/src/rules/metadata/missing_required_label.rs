@@ -38,7 +38,7 @@ use crate::engine::{Context, Rule};
 use crate::model::InstructionKind;
 use crate::registry::{FixAvailability, RuleMeta};
 
-use super::support::{labels, stage_chain};
+use super::support::labels;
 
 pub(crate) static RULE: Rule = Rule {
     meta: RuleMeta {
@@ -64,7 +64,7 @@ fn check(ctx: &mut Context<'_>) {
     }
     let Some(stage) = ctx.doc.final_stage() else { return };
     let mut present = Vec::new();
-    for s in stage_chain(ctx.doc, stage) {
+    for s in ctx.doc.stage_chain(stage.index) {
         for ins in s.instructions(ctx.doc).iter().filter(|i| i.kind == InstructionKind::Label) {
             for label in labels(ins, ctx.doc) {
                 if label.merged {

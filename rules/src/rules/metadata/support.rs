@@ -5,7 +5,7 @@
 use crate::config::LabelType;
 use crate::diagnostic::TextRange;
 use crate::engine::Context;
-use crate::model::{Document, Instruction, Scope, Stage};
+use crate::model::{Document, Instruction, Scope};
 
 /// One `key=value` of a `LABEL`.
 pub(crate) struct Label {
@@ -108,21 +108,6 @@ pub(crate) fn check_label_format(
         }
         ctx.report(label.value_range, format!("label `{key}` should be {expected}, not `{value}`"));
     }
-}
-
-/// `stage` and the stages it builds on (`FROM <earlier stage>`), nearest first.
-pub(crate) fn stage_chain<'a>(doc: &'a Document, stage: &'a Stage) -> Vec<&'a Stage> {
-    let mut chain = vec![stage];
-    let mut current = stage;
-    while let crate::model::Base::Stage(parent) = current.base {
-        let Some(p) = doc.stages.get(parent) else { break };
-        if chain.iter().any(|s| s.index == p.index) {
-            break;
-        }
-        chain.push(p);
-        current = p;
-    }
-    chain
 }
 
 #[cfg(test)]

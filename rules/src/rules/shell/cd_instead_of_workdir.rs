@@ -49,7 +49,7 @@ use crate::engine::{Context, Rule};
 use crate::model::{Document, Instruction, InstructionKind};
 use crate::registry::{FixAvailability, RuleMeta};
 
-use super::support::{self, in_subshell, insertion_point_before, node_of, stage_chain};
+use super::support::{self, in_subshell, insertion_point_before, node_of};
 
 pub(crate) static RULE: Rule = Rule {
     meta: RuleMeta {
@@ -153,7 +153,7 @@ fn leading_cd(run: &Instruction, doc: &Document) -> Option<(String, TextRange)> 
 fn workdir_at(run: &Instruction, doc: &Document) -> Option<String> {
     let stage = run.stage?;
     let mut current: Option<String> = None;
-    for s in stage_chain(doc, stage).into_iter().rev() {
+    for s in doc.stage_chain(stage).into_iter().rev() {
         for ins in s.instructions(doc).iter().filter(|i| i.kind == InstructionKind::Workdir && i.index < run.index) {
             let raw = ins.args.first().map(|w| w.raw.clone()).unwrap_or_default();
             current = if raw.contains(['$', '"', '\'', '\\']) {

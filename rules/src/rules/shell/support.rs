@@ -39,7 +39,7 @@ pub(super) fn script<'a>(doc: &Document, run: &'a Instruction) -> Option<&'a She
         return Some(script);
     }
     let Some(stage) = run.stage else { return Some(script) };
-    let chain = stage_chain(doc, stage);
+    let chain = doc.stage_chain(stage);
     if !chain.last().is_some_and(|root| is_windows_image(doc, root)) {
         return Some(script);
     }
@@ -279,20 +279,6 @@ pub(super) fn insertion_point_before(doc: &Document, ins: &Instruction) -> (usiz
     if indent.trim().is_empty() { (at, indent.to_string()) } else { (ins.range.start, String::new()) }
 }
 
-/// The stage and the stages it builds on, nearest first.
-pub(super) fn stage_chain(doc: &Document, stage: usize) -> Vec<&Stage> {
-    let mut chain = Vec::new();
-    let mut current = doc.stages.get(stage);
-    while let Some(s) = current {
-        chain.push(s);
-        current = match s.base {
-            Base::Stage(parent) if parent < s.index => doc.stages.get(parent),
-            _ => None,
-        };
-    }
-    chain
-}
-
 /// What the image a stage finally builds on looks like.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) enum BaseFamily {
@@ -305,7 +291,7 @@ pub(super) enum BaseFamily {
 }
 
 pub(super) fn base_family(doc: &Document, stage: usize) -> BaseFamily {
-    let chain = stage_chain(doc, stage);
+    let chain = doc.stage_chain(stage);
     match chain.last().map(|s| &s.base) {
         Some(Base::Image { reference, resolved: true, .. }) => {
             let name = reference.short_name().to_ascii_lowercase();
@@ -325,7 +311,7 @@ pub(super) fn base_family(doc: &Document, stage: usize) -> BaseFamily {
 /// before instruction `index`, oldest first.
 pub(super) fn runs_before(doc: &Document, stage: usize, index: usize) -> Vec<&Instruction> {
     let mut runs: Vec<&Instruction> = Vec::new();
-    for s in stage_chain(doc, stage).into_iter().rev() {
+    for s in doc.stage_chain(stage).into_iter().rev() {
         runs.extend(s.instructions(doc).iter().filter(|i| i.kind == InstructionKind::Run && i.index < index));
     }
     runs

@@ -110,7 +110,7 @@ fn check(run: &Instruction, ctx: &mut Context<'_>) {
 /// whose destination lies within `target`, with the destination.
 fn copied_into<'a>(doc: &'a Document, run: &Instruction, target: &str) -> Option<(&'a Instruction, String)> {
     let stage = run.stage?;
-    let chain = paths::stage_chain(doc, stage);
+    let chain = doc.stage_chain(stage);
     chain.iter().flat_map(|s| s.instructions(doc).iter().rev()).filter(|i| i.index < run.index).find_map(|i| {
         if !matches!(i.kind, InstructionKind::Copy | InstructionKind::Add) {
             return None;

@@ -200,7 +200,7 @@ fn is_tar(path: &str) -> bool {
 fn created_before<'a>(doc: &'a Document, run: &Instruction) -> Vec<Created<'a>> {
     let Some(stage) = run.stage else { return Vec::new() };
     let mut out = Vec::new();
-    for s in paths::stage_chain(doc, stage) {
+    for s in doc.stage_chain(stage) {
         for ins in s.instructions(doc).iter().filter(|i| i.index < run.index) {
             match ins.kind {
                 InstructionKind::Copy | InstructionKind::Add => out.extend(copied_paths(doc, ins)),

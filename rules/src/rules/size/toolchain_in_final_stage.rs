@@ -97,7 +97,7 @@ fn check(run: &Instruction, ctx: &mut Context<'_>) {
     let Some(stage) = run.stage else { return };
     let single = doc.stages.len() == 1;
     let Some(last) = doc.stages.len().checked_sub(1) else { return };
-    let in_final = pkg::stage_chain(doc, last).iter().any(|s| s.index == stage);
+    let in_final = doc.stage_chain(last).iter().any(|s| s.index == stage);
     if !in_final || single && !compiles(doc) || is_build_environment(doc, last) {
         return;
     }
@@ -184,7 +184,7 @@ const TOOLCHAIN_IMAGES: &[&str] =
 /// `buildpack-deps`, a `-devel` tag), or it starts no program of its own
 /// (no CMD or ENTRYPOINT other than a shell).
 fn is_build_environment(doc: &Document, last: usize) -> bool {
-    let chain = pkg::stage_chain(doc, last);
+    let chain = doc.stage_chain(last);
     let toolchain_base = chain.last().is_some_and(|root| match &root.base {
         Base::Image { reference, .. } => {
             let name = reference.short_name().to_ascii_lowercase();
