@@ -3,8 +3,10 @@
 //! download or build cache in the layer: `npm install`/`npm ci` (npm's
 //! cache in `~/.npm`), `go build`/`go install`/`go mod download` (the
 //! module cache and `~/.cache/go-build`), `cargo build`/`cargo install`
-//! (the crate registry in `$CARGO_HOME/registry`) and `composer install`
-//! (`~/.cache/composer`).
+//! (the crate registry in `$CARGO_HOME/registry`), `composer install`
+//! (`~/.cache/composer`) and `gem install`/`bundle install` (the downloaded
+//! `.gem` files in `$GEM_HOME/cache`, `/usr/local/bundle/cache` in the
+//! official Ruby images).
 //!
 //! ## Why is this bad?
 //! These tools keep every package they download (and Go every compiled
@@ -116,6 +118,14 @@ const COMPOSER: Tool = Tool {
     cleanup: Some("composer clear-cache"),
 };
 
+const GEM: Tool = Tool {
+    name: "gem",
+    cache_words: &["bundle/cache", "gems/cache", ".gem", "gem/cache"],
+    cache_dirs: &["/usr/local/bundle/cache", "/root/.gem", "/root/.local/share/gem"],
+    env: &[],
+    cleanup: None,
+};
+
 /// The tool whose cache `cmd` fills.
 fn tool_of(cmd: &ShellCommand) -> Option<&'static Tool> {
     let sub = support::first_positional(&cmd.args, &["--prefix", "-C", "--cache", "--working-dir", "-d"])
@@ -126,6 +136,9 @@ fn tool_of(cmd: &ShellCommand) -> Option<&'static Tool> {
         ("go", Some("mod")) if cmd.args.iter().any(|a| a.text == "download") => Some(&GO),
         ("cargo", Some("build" | "install" | "fetch")) => Some(&CARGO),
         ("composer" | "composer.phar", Some("install" | "require" | "update")) => Some(&COMPOSER),
+        ("gem", Some("install")) | ("bundle" | "bundler", Some("install")) => Some(&GEM),
+        // A bare `bundle` installs; `bundle --version` does not.
+        ("bundle" | "bundler", None) if cmd.args.is_empty() => Some(&GEM),
         _ => None,
     }
 }
@@ -216,6 +229,10 @@ mod tests {
                 "FROM rust\nRUN cargo install ripgrep && rm -rf /usr/local/cargo/registry\nCMD [\"x\"]\n",
                 "FROM composer\nRUN composer install && composer clear-cache\nCMD [\"x\"]\n",
                 "FROM composer\nENV COMPOSER_CACHE_DIR=/dev/null\nRUN composer install\nCMD [\"x\"]\n",
+                "FROM ruby\nRUN bundle install && rm -rf /usr/local/bundle/cache\nCMD [\"x\"]\n",
+                "FROM ruby\nRUN --mount=type=cache,target=/usr/local/bundle/cache gem install rails\nCMD [\"x\"]\n",
+                "FROM ruby\nRUN bundle exec rake assets:precompile\nCMD [\"x\"]\n",
+                "FROM ruby\nRUN bundle --version\nCMD [\"x\"]\n",
             ],
             &[
                 "FROM node\nRUN ⟦npm ci --omit=dev⟧\nCMD [\"x\"]\n",
@@ -225,6 +242,8 @@ mod tests {
                 "FROM rust\nRUN ⟦cargo install ripgrep⟧\nCMD [\"x\"]\n",
                 "FROM php\nRUN ⟦composer install --no-dev⟧\nCMD [\"x\"]\n",
                 "FROM node\nRUN --mount=type=cache,target=/root/.cache/pip ⟦npm ci⟧\nCMD [\"x\"]\n",
+                "FROM ruby:3.3\nRUN ⟦gem install rails -v 7.1.0⟧\nCMD [\"x\"]\n",
+                "FROM ruby:3.3\nRUN ⟦bundle install --jobs 4⟧\nCMD [\"x\"]\n",
             ],
             &[
                 (
