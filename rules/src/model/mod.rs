@@ -367,6 +367,23 @@ impl Document {
     }
 
     /// Stage by `AS` name (case-insensitive) or by number.
+    /// Each argument of `ins` with its value once the variables in scope
+    /// are expanded; arguments whose variables have no known value are left
+    /// out.
+    pub fn expanded_args<'a>(&self, ins: &'a Instruction) -> Vec<(&'a Word, String)> {
+        let mut scope = None;
+        ins.args
+            .iter()
+            .filter_map(|word| {
+                if !word.has_expansion() {
+                    return Some((word, word.value()));
+                }
+                let expanded = scope.get_or_insert_with(|| Scope::at(self, ins.index)).expand(word);
+                expanded.complete.then_some((word, expanded.text))
+            })
+            .collect()
+    }
+
     /// Stage `stage` and the stages it builds on (`FROM <earlier stage>`),
     /// nearest first.
     pub fn stage_chain(&self, stage: usize) -> Vec<&Stage> {

@@ -23,7 +23,7 @@
 
 use crate::diagnostic::{Category, Severity};
 use crate::engine::{Context, Rule};
-use crate::model::{Instruction, InstructionKind, Scope};
+use crate::model::{Instruction, InstructionKind};
 use crate::registry::{FixAvailability, RuleMeta};
 
 pub(crate) static RULE: Rule = Rule {
@@ -45,18 +45,7 @@ pub(crate) static RULE: Rule = Rule {
 };
 
 fn check(ins: &Instruction, ctx: &mut Context<'_>) {
-    let mut scope = None;
-    for word in &ins.args {
-        let text = if word.has_expansion() {
-            let scope = scope.get_or_insert_with(|| Scope::at(ctx.doc, ins.index));
-            let expanded = scope.expand(word);
-            if !expanded.complete {
-                continue;
-            }
-            expanded.text
-        } else {
-            word.value()
-        };
+    for (word, text) in ctx.doc.expanded_args(ins) {
         for port in text.split_whitespace() {
             let ports = port.split_once('/').map_or(port, |(p, _)| p);
             if ports.contains(':') {

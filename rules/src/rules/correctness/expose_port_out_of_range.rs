@@ -25,7 +25,7 @@
 
 use crate::diagnostic::{Category, Severity};
 use crate::engine::{Context, Rule};
-use crate::model::{Instruction, InstructionKind, Scope};
+use crate::model::{Instruction, InstructionKind};
 use crate::registry::{FixAvailability, RuleMeta};
 
 pub(crate) static RULE: Rule = Rule {
@@ -49,18 +49,7 @@ pub(crate) static RULE: Rule = Rule {
 const MAX_PORT: u64 = 65535;
 
 fn check(expose: &Instruction, ctx: &mut Context<'_>) {
-    let mut scope = None;
-    for word in &expose.args {
-        let text = if word.has_expansion() {
-            let scope = scope.get_or_insert_with(|| Scope::at(ctx.doc, expose.index));
-            let expanded = scope.expand(word);
-            if !expanded.complete {
-                continue;
-            }
-            expanded.text
-        } else {
-            word.value()
-        };
+    for (word, text) in ctx.doc.expanded_args(expose) {
         // One word may hold several ports after expansion (`ENV PORTS="80 443"`).
         for port in text.split_whitespace() {
             let numbers = port.split_once('/').map_or(port, |(n, _)| n);

@@ -29,7 +29,7 @@
 
 use crate::diagnostic::{Category, Severity};
 use crate::engine::{Context, Rule};
-use crate::model::{Instruction, InstructionKind, Scope};
+use crate::model::{Instruction, InstructionKind};
 use crate::registry::{FixAvailability, RuleMeta};
 
 pub(crate) static RULE: Rule = Rule {
@@ -51,16 +51,7 @@ pub(crate) static RULE: Rule = Rule {
 };
 
 fn check(expose: &Instruction, ctx: &mut Context<'_>) {
-    for word in &expose.args {
-        let text = if word.has_expansion() {
-            let expanded = Scope::at(ctx.doc, expose.index).expand(word);
-            if !expanded.complete {
-                continue;
-            }
-            expanded.text
-        } else {
-            word.value()
-        };
+    for (word, text) in ctx.doc.expanded_args(expose) {
         if text.split_whitespace().any(includes_ssh) {
             ctx.report(
                 word.range,
