@@ -295,6 +295,14 @@ const PRODUCTS: &[Product] = &[
             ("stream9", "stream9"),
         ],
     },
+    // https://wiki.rockylinux.org/rocky/version/ (each major follows RHEL's
+    // ten-year life).
+    Product {
+        name: "Rocky Linux",
+        images: &["rockylinux", "rockylinux/rockylinux"],
+        releases: &[("8", "2029-05-31"), ("9", "2032-05-31")],
+        codenames: &[],
+    },
     // https://docs.fedoraproject.org/en-US/releases/eol/
     Product {
         name: "Fedora",
@@ -530,6 +538,11 @@ mod tests {
         assert_eq!(status("centos", "7", "2025-01-01"), Some(("CentOS 7".into(), past)));
         assert_eq!(status("centos", "centos7", "2025-01-01"), Some(("CentOS 7".into(), past)));
         assert_eq!(status("centos", "stream8", "2025-01-01"), Some(("CentOS stream8".into(), past)));
+        assert_eq!(status("rockylinux", "8.9", "2029-06-01"), Some(("Rocky Linux 8".into(), past)));
+        assert_eq!(
+            status("rockylinux/rockylinux", "9-minimal", "2026-01-01"),
+            Some(("Rocky Linux 9".into(), EolState::Supported))
+        );
         assert_eq!(status("quay.io/centos/centos", "stream8", "2025-01-01"), None);
         assert_eq!(status("eclipse-temurin", "8u372-b07-jdk", "2027-01-01"), Some(("Eclipse Temurin 8".into(), past)));
         assert_eq!(status("postgres", "9.6.24", "2022-01-01"), Some(("PostgreSQL 9.6".into(), past)));
