@@ -79,11 +79,19 @@ impl EditorSettings {
             return;
         };
         for (rule, level) in object {
+            // `"off"` turns the rule off, like listing it under `ignore`.
+            if level.as_str().is_some_and(|l| l.eq_ignore_ascii_case("off")) {
+                match is_selector(rule) {
+                    true => self.ignore.push(rule.clone()),
+                    false => self.problems.push(format!("unknown rule or category `{rule}` in `severity`")),
+                }
+                continue;
+            }
             match level.as_str().and_then(Severity::parse) {
                 Some(severity) if is_selector(rule) => self.severity.push((rule.clone(), severity)),
                 Some(_) => self.problems.push(format!("unknown rule or category `{rule}` in `severity`")),
                 None => self.problems.push(format!(
-                    "invalid severity `{level}` for `{rule}`; expected \"error\", \"warning\", \"info\" or \"style\""
+                    "invalid severity `{level}` for `{rule}`; expected \"error\", \"warning\", \"info\", \"style\" or \"off\""
                 )),
             }
         }
@@ -149,7 +157,7 @@ mod tests {
         let editor = EditorSettings::from_json(&json!({ "dockside": {
             "extendSelect": ["DL3057"],
             "ignore": ["latest-base-image", "SC2086", "nope"],
-            "severity": { "DL3008": "error", "x": "info", "untagged-base-image": "fatal" },
+            "severity": { "DL3008": "error", "x": "info", "untagged-base-image": "fatal", "DL3020": "off" },
             "shellcheck": { "enabled": false, "path": "" },
             "trace": "verbose"
         }}));
@@ -159,6 +167,7 @@ mod tests {
         assert!(!settings.is_enabled(meta("latest-base-image")));
         assert!(settings.is_enabled(meta("DL3057")));
         assert_eq!(settings.severity_of(meta("DL3008")), Severity::Error);
+        assert!(!settings.is_enabled(meta("DL3020")), "\"off\" turns a rule off");
         assert_eq!(settings.ignored_extra(), ["SC2086"]);
         assert!(!settings.shellcheck().enabled);
         assert_eq!(settings.shellcheck().path, None);
