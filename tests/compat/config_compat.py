@@ -363,7 +363,7 @@ CASES = [
         "pragma-global",
         """
         # hadolint global ignore=DL3006,DL3059
-        FROM ubuntu
+        FROM ubuntu AS one
         RUN echo one
         RUN echo two
         FROM debian AS two
@@ -391,7 +391,7 @@ CASES = [
         "pragma-stage-ignore",
         """
         # hadolint stage ignore=DL4000
-        FROM ubuntu:22.04
+        FROM ubuntu:22.04 AS one
         MAINTAINER someone@example.com
         FROM ubuntu:22.04 AS two
         MAINTAINER someone@example.com
