@@ -12,6 +12,9 @@
 # dependencies. try-repo clones anew on every call, so it is called once;
 # the configured repository is cloned and built once for all other runs.
 set -euo pipefail
+# The end-of-life rules compare base images with the lint date: pin it, so
+# the fixtures' images (alpine:3.19) stay supported whatever today is.
+export DOCKSIDE_LINT_DATE=2024-06-01
 pre_commit=$(realpath "$1")
 root=$(cd "$(dirname "$0")/../.." && pwd)
 export PRE_COMMIT_HOME="$root/.tools/pre-commit-home"

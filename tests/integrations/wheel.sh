@@ -4,6 +4,9 @@
 # `dockside check` from there; then runs the steps of action.yml with that
 # install. usage: wheel.sh TOOLS_VENV (a virtualenv with maturin and PyYAML)
 set -euo pipefail
+# The end-of-life rules compare base images with the lint date: pin it, so
+# the fixtures' images (alpine:3.19) stay supported whatever today is.
+export DOCKSIDE_LINT_DATE=2024-06-01
 tools=$(realpath "$1")
 maturin="$tools/bin/maturin"
 root=$(cd "$(dirname "$0")/../.." && pwd)
