@@ -221,6 +221,14 @@ pub struct Instruction {
 }
 
 impl Instruction {
+    /// True when a `--mount=type=cache` is among the flags.
+    pub fn has_cache_mount(&self) -> bool {
+        self.flags.iter().any(|f| {
+            f.name.eq_ignore_ascii_case("mount")
+                && f.mount_value("type").is_some_and(|t| t.eq_ignore_ascii_case("cache"))
+        })
+    }
+
     pub fn flag(&self, name: &str) -> Option<&Flag> {
         self.flags.iter().find(|f| f.name.eq_ignore_ascii_case(name))
     }

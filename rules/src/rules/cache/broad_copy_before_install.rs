@@ -93,7 +93,7 @@ fn check(copy: &Instruction, ctx: &mut Context<'_>) {
     }) else {
         return;
     };
-    if offline(cmd, eco) || has_cache_mount(run) || manifest_copied_before(doc, copy, eco) || gopath(copy, eco) {
+    if offline(cmd, eco) || run.has_cache_mount() || manifest_copied_before(doc, copy, eco) || gopath(copy, eco) {
         return;
     }
     let shown = doc.text().get(copy.range.as_range()).unwrap_or("COPY . .").lines().next().unwrap_or("");
@@ -130,12 +130,6 @@ fn offline(cmd: &ShellCommand, eco: Ecosystem) -> bool {
     cmd.args.iter().any(|a| {
         matches!(a.text.as_str(), "-mod=vendor" | "--offline" | "--no-index")
             || (eco == Ecosystem::Maven && a.text == "-o")
-    })
-}
-
-fn has_cache_mount(run: &Instruction) -> bool {
-    run.flags.iter().any(|f| {
-        f.name.eq_ignore_ascii_case("mount") && f.mount_value("type").is_some_and(|t| t.eq_ignore_ascii_case("cache"))
     })
 }
 

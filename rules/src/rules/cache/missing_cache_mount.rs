@@ -69,7 +69,7 @@ pub(crate) static RULE: Rule = Rule {
 };
 
 fn check(run: &Instruction, ctx: &mut Context<'_>) {
-    if has_cache_mount(run) || !uses_buildkit(ctx.doc) {
+    if run.has_cache_mount() || !uses_buildkit(ctx.doc) {
         return;
     }
     let Some(script) = &run.script else { return };
@@ -85,12 +85,6 @@ fn check(run: &Instruction, ctx: &mut Context<'_>) {
             cache_dir(ecosystem)
         ),
     );
-}
-
-fn has_cache_mount(run: &Instruction) -> bool {
-    run.flags.iter().any(|f| {
-        f.name.eq_ignore_ascii_case("mount") && f.mount_value("type").is_some_and(|t| t.eq_ignore_ascii_case("cache"))
-    })
 }
 
 /// A `# syntax=` directive, or a `RUN --mount` anywhere in the file.

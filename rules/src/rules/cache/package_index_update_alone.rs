@@ -75,7 +75,7 @@ fn check(run: &Instruction, ctx: &mut Context<'_>) {
         return;
     };
     let installs = script.commands.iter().any(|c| support::os_step(c).is_some_and(|(_, s)| s == OsStep::Install));
-    if installs || script.commands.iter().any(may_install) || has_cache_mount(run) {
+    if installs || script.commands.iter().any(may_install) || run.has_cache_mount() {
         return;
     }
     let Some(stale) = later_stale_install(ctx.doc, run, pm) else { return };
@@ -133,12 +133,6 @@ fn may_install(cmd: &ShellCommand) -> bool {
         || name.ends_with(".sh")
         || cmd.name.starts_with("./")
         || matches!(name, "sh" | "bash" | "dash" | "ash" | "zsh" | "source" | "." | "eval" | "make" | "xargs")
-}
-
-fn has_cache_mount(run: &Instruction) -> bool {
-    run.flags.iter().any(|f| {
-        f.name.eq_ignore_ascii_case("mount") && f.mount_value("type").is_some_and(|t| t.eq_ignore_ascii_case("cache"))
-    })
 }
 
 /// Move the refresh into the next RUN when it is the whole RUN and the next
