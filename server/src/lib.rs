@@ -31,6 +31,7 @@ use tower_lsp_server::{LspService, Server};
 /// closes the stream. Exits with 0 after a `shutdown` request, 1 otherwise
 /// (as the protocol asks).
 pub fn run_stdio() -> ExitCode {
+    use_one_malloc_arena();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .max_blocking_threads(16)
@@ -55,4 +56,17 @@ pub fn run_stdio() -> ExitCode {
     // Do not wait for a lint or a blocked stdin read still in flight.
     runtime.shutdown_timeout(Duration::from_millis(200));
     if clean { ExitCode::SUCCESS } else { ExitCode::FAILURE }
+}
+
+/// glibc gives each thread that allocates its own arena and keeps freed
+/// memory in it; with the runtime's workers and blocking threads all
+/// building documents, that retention was a third of the server's peak RSS
+/// (34 MiB against 19 MiB with one arena, on the 1,233-line benchmark file,
+/// at the same latency). Called before any thread starts.
+fn use_one_malloc_arena() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: mallopt only sets an allocator parameter; no other thread exists yet.
+    unsafe {
+        libc::mallopt(libc::M_ARENA_MAX, 1);
+    }
 }

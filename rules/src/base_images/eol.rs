@@ -363,6 +363,15 @@ const PRODUCTS: &[Product] = &[
         releases: &[("5.5", "2018-12-31"), ("5.6", "2021-02-28"), ("5.7", "2023-10-31"), ("8.0", "2026-04-30")],
         codenames: &[],
     },
+    // https://github.com/redis/redis/security (supported versions), with the
+    // dates endoflife.date records from it. 6.2, 7.2 and 7.4 are still
+    // maintained there without an announced end, so they are not listed.
+    Product {
+        name: "Redis",
+        images: &["redis"],
+        releases: &[("5.0", "2022-04-27"), ("6.0", "2022-05-31"), ("7.0", "2024-07-29"), ("8.0", "2026-02-11")],
+        codenames: &[],
+    },
     // https://www.mongodb.com/legal/support-policy/lifecycles
     Product {
         name: "MongoDB",
@@ -547,6 +556,10 @@ mod tests {
         assert_eq!(status("eclipse-temurin", "8u372-b07-jdk", "2027-01-01"), Some(("Eclipse Temurin 8".into(), past)));
         assert_eq!(status("postgres", "9.6.24", "2022-01-01"), Some(("PostgreSQL 9.6".into(), past)));
         assert_eq!(status("postgres", "9", "2030-01-01"), None);
+        assert_eq!(status("redis", "6.0.20-alpine", "2023-01-01"), Some(("Redis 6.0".into(), past)));
+        assert_eq!(status("redis", "7.0", "2024-06-01"), Some(("Redis 7.0".into(), EolState::Near)));
+        assert_eq!(status("redis", "6.2.14", "2030-01-01"), None);
+        assert_eq!(status("redis", "7", "2030-01-01"), None);
         // The distribution in another image's tag.
         assert_eq!(status("python", "3.12-slim-buster", "2025-01-01"), Some(("Debian 10".into(), past)));
         assert_eq!(status("golang", "1.22-alpine3.12", "2024-01-01"), Some(("Alpine 3.12".into(), past)));

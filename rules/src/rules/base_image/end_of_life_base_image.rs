@@ -25,7 +25,7 @@
 //! The dates come from an offline table built from each project's
 //! published schedule (Python, Node.js, Go, Ruby, PHP, Eclipse Temurin and
 //! OpenJDK feature releases, Debian, Ubuntu, Alpine, CentOS, Rocky Linux, Fedora, nginx,
-//! PostgreSQL, MySQL, MongoDB; not Redis yet); `dockside --version` shows when it was last
+//! PostgreSQL, MySQL, MongoDB, Redis); `dockside --version` shows when it was last
 //! updated. Only official Docker Hub images (or mirrors of `library/…`)
 //! are looked up, tags are resolved through ARG defaults, and moving tags
 //! without a version (`python:3`, `latest`) are not reported. The lint
