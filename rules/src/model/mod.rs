@@ -15,7 +15,7 @@ use crate::diagnostic::TextRange;
 use crate::syntax::{LineIndex, SyntaxError, SyntaxTree};
 
 pub use image::ImageRef;
-pub use scope::{PREDEFINED_ARGS, Scope};
+pub use scope::{PREDEFINED_ARGS, Scope, Scopes};
 pub use shell::{ScriptCache, Segment, ShellArg, ShellCommand, ShellScript, for_each_node};
 pub use suppress::{Pragma, Suppressions};
 pub use symbols::{
@@ -313,6 +313,8 @@ pub struct Document {
     pub comments: Vec<Comment>,
     pub suppressions: Suppressions,
     pub syntax_errors: Vec<SyntaxError>,
+    /// Every instruction's ARG/ENV scope, on first use (after the build).
+    scopes: std::sync::OnceLock<Scopes>,
 }
 
 impl std::fmt::Debug for Document {
@@ -345,6 +347,7 @@ impl Document {
             suppressions: Suppressions::default(),
             syntax_errors: syntax.syntax_errors(),
             syntax,
+            scopes: std::sync::OnceLock::new(),
         };
         doc.read_top_level();
         doc.build_stages();
@@ -352,6 +355,11 @@ impl Document {
         cache.finish_build();
         doc.check_arguments();
         doc
+    }
+
+    /// The scopes of all instructions ([`Scope::at`] reads them).
+    pub fn scopes(&self) -> &Scopes {
+        self.scopes.get_or_init(|| Scopes::compute(self))
     }
 
     pub fn text(&self) -> &str {
@@ -661,7 +669,7 @@ impl Document {
         }
         // Resolve bases now that all names are known (a stage can only build
         // on an earlier one).
-        let globals = Scope::global(self);
+        let globals = Scope::compute_global(self);
         for s in 0..stages.len() {
             let ins = &self.instructions[stages[s].from];
             let base = match &ins.image {

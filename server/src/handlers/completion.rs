@@ -10,6 +10,7 @@
 use dockside_rules::engine::is_buildkit_check_name;
 use dockside_rules::model::{Instruction, InstructionKind, PREDEFINED_ARGS, Scope};
 use dockside_rules::{Document, TextRange, all_rules};
+use std::borrow::Cow;
 use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::*;
 
@@ -427,7 +428,7 @@ fn variable(doc: &Document, ins: &Instruction, token: &str, offset: usize) -> Op
     let replace = TextRange::new(offset - name.len(), offset);
     let close = braced && !doc.text()[offset..].starts_with('}');
     let from_line = ins.kind == InstructionKind::From || ins.stage.is_none();
-    let scope = if from_line { Scope::global(doc) } else { Scope::at(doc, ins.index) };
+    let scope = if from_line { Cow::Borrowed(Scope::global(doc)) } else { Scope::at(doc, ins.index) };
     let mut names: Vec<(String, Option<String>, &str)> =
         scope.names().map(|n| (n.to_string(), scope.value(n), "ARG/ENV")).collect();
     if ins.stage.is_none() {

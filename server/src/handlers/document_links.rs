@@ -6,6 +6,7 @@
 
 use dockside_rules::model::{Base, ImageRef, InstructionKind, Scope, Word};
 use dockside_rules::{Document, TextRange};
+use std::borrow::Cow;
 use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::*;
 
@@ -82,7 +83,7 @@ pub fn links(doc: &Document) -> Vec<(TextRange, String)> {
             if doc.stage_named(&word.value()).is_some() {
                 continue;
             }
-            let scope = if word.has_expansion() { Scope::at(doc, ins.index) } else { globals.clone() };
+            let scope = if word.has_expansion() { Scope::at(doc, ins.index) } else { Cow::Borrowed(globals) };
             let expanded = scope.expand(word);
             if expanded.complete
                 && let Some(url) = image_url(&ImageRef::parse(&expanded.text))

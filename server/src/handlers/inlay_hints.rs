@@ -4,6 +4,7 @@
 
 use dockside_rules::model::{Expansion, Instruction, InstructionKind, Part, Scope, Word};
 use dockside_rules::{Document, TextRange};
+use std::borrow::Cow;
 use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::*;
 
@@ -37,7 +38,6 @@ pub async fn inlay_hint(backend: &Backend, params: InlayHintParams) -> Result<Op
 /// `(offset, label)` for every resolved expansion in FROM lines and flags.
 pub fn hints(doc: &Document, within: TextRange) -> Vec<(usize, String)> {
     let mut out = Vec::new();
-    let mut globals: Option<Scope> = None;
     for top in &doc.instructions {
         if top.range.end < within.start || top.range.start > within.end {
             continue;
@@ -54,7 +54,7 @@ pub fn hints(doc: &Document, within: TextRange) -> Vec<(usize, String)> {
             if words.iter().all(|w| !w.has_expansion()) {
                 continue;
             }
-            let scope = scope_for(doc, ins, &mut globals);
+            let scope = scope_for(doc, ins);
             for w in words {
                 let all = w.expansions();
                 // Only outermost expansions (not those in a default value).
@@ -71,9 +71,9 @@ pub fn hints(doc: &Document, within: TextRange) -> Vec<(usize, String)> {
     out
 }
 
-fn scope_for(doc: &Document, ins: &Instruction, globals: &mut Option<Scope>) -> Scope {
+fn scope_for<'d>(doc: &'d Document, ins: &Instruction) -> Cow<'d, Scope> {
     if ins.kind == InstructionKind::From || ins.stage.is_none() {
-        globals.get_or_insert_with(|| Scope::global(doc)).clone()
+        Cow::Borrowed(Scope::global(doc))
     } else {
         Scope::at(doc, ins.index)
     }

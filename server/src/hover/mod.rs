@@ -8,6 +8,7 @@ mod syntax;
 
 use dockside_rules::model::{Base, Instruction, InstructionKind, PREDEFINED_ARGS, Scope, ShellScript, Word};
 use dockside_rules::{Diagnostic, Document, RuleMeta, TextRange, find_rule};
+use std::borrow::Cow;
 
 /// The Markdown to show at `offset`, and the range it is about.
 pub fn hover(doc: &Document, offset: usize, diagnostics: &[Diagnostic]) -> Option<(TextRange, String)> {
@@ -140,7 +141,7 @@ fn script_variable(script: &ShellScript, offset: usize) -> Option<(String, TextR
 /// variables that are no ARG or ENV are the shell's business: `None`.
 fn describe_variable(doc: &Document, ins: &Instruction, name: &str, in_script: bool) -> Option<String> {
     let from_line = ins.kind == InstructionKind::From || ins.stage.is_none();
-    let scope = if from_line { Scope::global(doc) } else { Scope::at(doc, ins.index) };
+    let scope = if from_line { Cow::Borrowed(Scope::global(doc)) } else { Scope::at(doc, ins.index) };
     let declared_by = declaration(doc, ins, name, from_line);
     let mut text = match scope.value(name) {
         Some(value) => format!("**`{name}`** = `{}`", shorten(&value, 200)),

@@ -138,7 +138,7 @@ pub(super) fn unpinned<'a>(
     operands: impl IntoIterator<Item = &'a ShellArg>,
     pinned: impl Fn(&str) -> bool,
 ) -> Vec<Unpinned<'a>> {
-    let mut scope: Option<Scope> = None;
+    let mut scope = None;
     let mut out = Vec::new();
     for arg in operands {
         let text = arg.text.as_str();

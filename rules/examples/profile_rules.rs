@@ -1,0 +1,48 @@
+//! Where the time goes on one file: model build (with reused scripts) and
+//! each rule, repeated. `cargo run --release -p dockside-rules --example profile_rules -- FILE`
+use std::time::Instant;
+
+use dockside_rules::model::{Document, ScriptCache};
+use dockside_rules::registry::all_rules;
+use dockside_rules::syntax::SyntaxTree;
+use dockside_rules::{Settings, check_document, check_with_rules};
+
+fn main() {
+    let path = std::env::args().nth(1).expect("a Dockerfile");
+    let text = std::fs::read_to_string(path).unwrap();
+    let reps = 50;
+    let settings = Settings::default();
+    let mut cache = ScriptCache::default();
+    let _ = Document::build_reusing(SyntaxTree::parse(text.clone()), &mut cache);
+    let t = Instant::now();
+    for _ in 0..reps {
+        let _ = SyntaxTree::parse(text.clone());
+    }
+    println!("parse (full)       {:8.3} ms", t.elapsed().as_secs_f64() * 1e3 / reps as f64);
+    let trees: Vec<_> = (0..reps).map(|_| SyntaxTree::parse(text.clone())).collect();
+    let t = Instant::now();
+    let mut doc = None;
+    for tree in trees {
+        doc = Some(Document::build_reusing(tree, &mut cache));
+    }
+    println!("model (reusing)    {:8.3} ms", t.elapsed().as_secs_f64() * 1e3 / reps as f64);
+    let doc = doc.unwrap();
+    let t = Instant::now();
+    let mut n = 0;
+    for _ in 0..reps {
+        n = check_document(&doc, &settings).len();
+    }
+    println!("all rules          {:8.3} ms  ({n} diagnostics)", t.elapsed().as_secs_f64() * 1e3 / reps as f64);
+    let mut rows = Vec::new();
+    for rule in all_rules() {
+        let t = Instant::now();
+        for _ in 0..reps {
+            let _ = check_with_rules(&doc, &settings, &[rule]);
+        }
+        rows.push((t.elapsed().as_secs_f64() * 1e3 / reps as f64, rule.meta.name));
+    }
+    rows.sort_by(|a, b| b.0.total_cmp(&a.0));
+    for (ms, name) in rows.iter().take(25) {
+        println!("  {ms:8.3} ms  {name}");
+    }
+}
