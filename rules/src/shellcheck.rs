@@ -211,7 +211,7 @@ impl ShellCheck {
                 let severity = settings.extra_severities().get(&name).copied().unwrap_or_else(|| level(&f.level));
                 let d =
                     Diagnostic { rule, severity, message: f.message.clone(), range, fix: None, related: Vec::new() };
-                if !doc.suppressions.suppresses(doc, &d) {
+                if !doc.suppressions.suppresses(doc, &d, settings.ignore_pragmas()) {
                     out.push(d);
                 }
             }

@@ -126,6 +126,71 @@ fn windows_images_run_cmd_not_sh() {
 }
 
 #[test]
+fn shell_pragmas_set_the_shell_of_the_runs_below() {
+    let shells = |source: &str| -> Vec<Option<String>> {
+        let doc = Document::parse(source);
+        let runs = doc.instructions.iter().filter(|i| i.keyword.eq_ignore_ascii_case("run"));
+        runs.map(|i| i.script.as_ref().map(|s| s.shell_name().to_string())).collect()
+    };
+    // In a stage: from the pragma to the end of the stage; SHELL still wins.
+    let source = "FROM ubuntu AS a\nRUN x\n# hadolint shell=powershell\nRUN y\n\nRUN z\nFROM a\nRUN w\n\
+                  SHELL [\"/bin/bash\", \"-c\"]\nRUN v\nFROM ubuntu\nRUN u\n";
+    assert_eq!(shells(source), [Some("sh".into()), None, None, None, Some("bash".into()), Some("sh".into())]);
+    // Above every instruction: the shell of every stage (Windows ones too).
+    let source =
+        "# dockside shell=bash\nFROM ubuntu\nRUN x\nFROM mcr.microsoft.com/windows/servercore:ltsc2022\nRUN y\n";
+    assert_eq!(shells(source), [Some("bash".into()), Some("bash".into())]);
+    // Right above a later FROM it ends with the stage it stands in.
+    assert_eq!(shells("FROM ubuntu\n# hadolint shell=cmd\nFROM ubuntu\nRUN x\n"), [Some("sh".into())]);
+    // After a global ARG it is no default either, as in hadolint.
+    assert_eq!(shells("ARG V=1\n# hadolint shell=cmd\nFROM ubuntu\nRUN x\n"), [Some("sh".into())]);
+    // Non-POSIX scripts are not parsed, so shell-command rules skip them.
+    let found = rules_found("FROM ubuntu:24.04\n# hadolint shell=pwsh\nRUN apt-get install curl\n");
+    assert!(!found.contains(&"apt-get-missing-yes".into()), "{found:?}");
+}
+
+#[test]
+fn stage_pragmas_cover_the_rest_of_their_stage() {
+    let source = "FROM alpine:3 AS a\nMAINTAINER x\n# hadolint stage ignore=DL4000,DL3006\nFROM ubuntu AS b\n\
+                  MAINTAINER y\nRUN true\nMAINTAINER z\nFROM ubuntu AS c\nMAINTAINER w\n";
+    let found = check(source, &Settings::default()).diagnostics;
+    let lines = |rule: &str| -> Vec<usize> {
+        found
+            .iter()
+            .filter(|d| d.rule.name == rule)
+            .map(|d| source[..d.range.start].matches('\n').count() + 1)
+            .collect()
+    };
+    assert_eq!(lines("maintainer-deprecated"), [2, 9], "{found:?}");
+    assert_eq!(lines("untagged-base-image"), [8], "{found:?}");
+    // Mid-stage: from the instruction below to the end of the stage.
+    let source =
+        "FROM alpine:3\nMAINTAINER x\n# dockside stage ignore=maintainer-deprecated\nMAINTAINER y\nMAINTAINER z\n";
+    let found: Vec<_> = check(source, &Settings::default()).diagnostics;
+    assert_eq!(found.iter().filter(|d| d.rule.name == "maintainer-deprecated").count(), 1, "{found:?}");
+    // A blank line detaches it; above a global ARG it covers no stage.
+    assert!(rules_found("# hadolint stage ignore=DL3006\n\nFROM ubuntu\n").contains(&"untagged-base-image".into()));
+    assert!(
+        rules_found("# hadolint stage ignore=DL3006\nARG V=1\nFROM ubuntu\n").contains(&"untagged-base-image".into())
+    );
+}
+
+#[test]
+fn disable_ignore_pragma_turns_ignore_pragmas_off() {
+    let source = "# hadolint global ignore=DL3006\nFROM ubuntu AS a\n# dockside ignore=DL4000\nMAINTAINER x\n\
+                  # hadolint stage ignore=DL4000\nFROM alpine:3\nMAINTAINER y\n";
+    assert!(!rules_found(source).iter().any(|r| r == "untagged-base-image" || r == "maintainer-deprecated"));
+    let mut settings = Settings::default();
+    settings.set_ignore_pragmas(false);
+    let found: Vec<String> = check(source, &settings).diagnostics.iter().map(|d| d.rule.name.to_string()).collect();
+    assert_eq!(found.iter().filter(|r| *r == "maintainer-deprecated").count(), 2, "{found:?}");
+    assert!(found.contains(&"untagged-base-image".into()), "{found:?}");
+    // BuildKit's directive is no ignore pragma: it still applies.
+    let source = "# check=skip=MaintainerDeprecated\nFROM alpine:3\nMAINTAINER y\n";
+    assert!(!check(source, &settings).diagnostics.iter().any(|d| d.rule.name == "maintainer-deprecated"));
+}
+
+#[test]
 fn pair_keys_and_values_are_unquoted_and_complete() {
     let doc = Document::parse(
         "FROM a\nLABEL \"com.example.vendor\"=ACME legacy=1\nLABEL maintainer Jane Doe\nARG EMPTY=\nENV K=\"v w\"\n",

@@ -397,10 +397,33 @@ CASES = [
         MAINTAINER someone@example.com
         """,
         # hadolint's `stage ignore` above a FROM covers that stage (it is
-        # tested upstream, though not in its README); dockside does not
-        # know this form.
-        dockside_only={(3, "DL4000", "error")},
-        bug="`# hadolint stage ignore=…` pragma is not supported",
+        # tested upstream, though not in its README), not the next one.
+    ),
+    Case(
+        "pragma-stage-ignore-from-line",
+        """
+        FROM ubuntu:22.04 AS one
+        # hadolint stage ignore=DL3006
+        FROM ubuntu AS two
+        RUN true
+        FROM ubuntu AS three
+        """,
+        # hadolint's stage pragma starts on the line after the FROM and
+        # reaches the next stage's FROM line; dockside's covers the FROM
+        # below it and ends with the stage.
+        hadolint_only={(3, "DL3006", "warning")},
+        dockside_only={(5, "DL3006", "warning")},
+        # Deliberate, documented in README.md (Suppressions).
+    ),
+    Case(
+        "pragma-stage-ignore-detached",
+        """
+        # hadolint stage ignore=DL4000
+
+        FROM ubuntu:22.04 AS one
+        MAINTAINER someone@example.com
+        """,
+        # A blank line detaches a stage pragma, as it does any other.
     ),
     Case(
         "pragma-not-directly-above",
@@ -450,8 +473,53 @@ CASES = [
         RUN echo 'hello $HOME'
         """,
         # hadolint skips ShellCheck after `# hadolint shell=<non-POSIX>`.
-        dockside_only={(3, "SC2016", "info")},
-        bug="`# hadolint shell=…` pragma is not supported",
+    ),
+    Case(
+        "pragma-shell-scope",
+        """
+        # hadolint shell=pwsh
+        FROM ubuntu:22.04 AS one
+        RUN echo 'one $HOME'
+        FROM ubuntu:22.04 AS two
+        # hadolint shell=bash
+        RUN echo 'two $HOME'
+        FROM ubuntu:22.04 AS three
+        RUN echo 'three $HOME'
+        # hadolint shell=cmd
+        WORKDIR /tmp
+        RUN echo 'three again $HOME'
+        FROM three AS four
+        RUN echo 'four $HOME'
+        """,
+        # Above every instruction the pragma sets each stage's shell; in a
+        # stage it lasts to the stage's end; a stage built on another
+        # stage keeps that stage's shell.
+        exit=(1, 0),  # SC2016 is info: hadolint's threshold, not dockside's
+    ),
+    Case(
+        "pragma-shell-ends-with-stage",
+        """
+        FROM ubuntu:22.04 AS one
+        # hadolint shell=powershell
+        RUN echo 'one $HOME'
+        # hadolint shell=powershell
+        FROM ubuntu:22.04 AS two
+        RUN echo 'two $HOME'
+        """,
+        # Below the first instruction, a pragma ends with its stage (even
+        # one right above the next FROM).
+        exit=(1, 0),  # SC2016 is info: hadolint's threshold, not dockside's
+    ),
+    Case(
+        "pragma-shell-then-shell-instruction",
+        """
+        FROM ubuntu:22.04
+        # hadolint shell=powershell
+        RUN echo 'hello $HOME'
+        SHELL ["/bin/bash", "-c"]
+        RUN echo 'again $HOME'
+        """,
+        exit=(1, 0),  # SC2016 is info: hadolint's threshold, not dockside's
     ),
     Case(
         "disable-ignore-pragma",
@@ -461,9 +529,20 @@ CASES = [
         MAINTAINER someone@example.com
         """,
         yaml="disable-ignore-pragma: true\n",
-        hadolint_only={(3, "DL4000", "error")},
-        exit=(1, 0),
-        bug="`disable-ignore-pragma` in .hadolint.yaml is accepted but has no effect",
+    ),
+    Case(
+        "disable-ignore-pragma-every-form",
+        """
+        # hadolint global ignore=DL3006
+        FROM ubuntu AS one
+        # hadolint shell=powershell
+        RUN echo 'hello $HOME'
+        # hadolint stage ignore=DL4000
+        FROM ubuntu:22.04 AS two
+        MAINTAINER someone@example.com
+        """,
+        yaml="disable-ignore-pragma: true\n",
+        # global and stage ignores are off too; the shell pragma still applies.
     ),
 ]
 

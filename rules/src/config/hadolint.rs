@@ -38,8 +38,10 @@ const OVERRIDE_KEYS: [&str; 4] = ["error", "warning", "info", "style"];
 /// * As in hadolint, an `override` also turns on a rule that is off by default.
 /// * `failure-threshold: ignore` / `none` keep hadolint's meaning: any
 ///   finding fails (fail level `style`). `no-fail: true` never fails.
-/// * `format`, `formats`, `no-color`, `verbose` and `disable-ignore-pragma`
-///   are accepted and have no effect.
+/// * `disable-ignore-pragma: true` turns inline ignore pragmas off (as
+///   `disable-ignore-pragma = true` does in `dockside.toml`).
+/// * `format`, `formats`, `no-color` and `verbose` are accepted and have no
+///   effect.
 pub fn parse_hadolint_yaml(text: &str, path: &Path) -> Result<Settings, ConfigError> {
     let doc: Spanned<Node> = serde_saphyr::from_str(text).map_err(|e| {
         let (line, column) = e.location().map_or((1, 1), |l| position(l.line(), l.column()));
@@ -142,7 +144,8 @@ pub fn parse_hadolint_yaml(text: &str, path: &Path) -> Result<Settings, ConfigEr
                 };
             }
             "no-fail" => no_fail = cx.boolean(&name, value)?,
-            "disable-ignore-pragma" | "no-color" | "verbose" => {
+            "disable-ignore-pragma" => settings.ignore_pragmas = !cx.boolean(&name, value)?,
+            "no-color" | "verbose" => {
                 cx.boolean(&name, value)?;
             }
             "format" => {
@@ -447,6 +450,14 @@ disable-ignore-pragma: false
         assert_eq!(s.required_labels().get("website"), Some(&LabelType::Url));
         assert!(s.strict_labels());
         assert_eq!(s.fail_level(), Some(Severity::Error));
+        assert!(s.ignore_pragmas());
+    }
+
+    #[test]
+    fn disable_ignore_pragma() {
+        assert!(!parse("disable-ignore-pragma: true").unwrap().ignore_pragmas());
+        assert!(parse("disable-ignore-pragma: false").unwrap().ignore_pragmas());
+        assert!(parse("ignored: [DL3008]").unwrap().ignore_pragmas());
     }
 
     #[test]

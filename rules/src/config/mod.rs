@@ -50,6 +50,8 @@ pub struct Settings {
     trusted_registries: Vec<String>,
     required_labels: BTreeMap<String, LabelType>,
     strict_labels: bool,
+    /// False under `disable-ignore-pragma`: inline ignore pragmas suppress nothing.
+    ignore_pragmas: bool,
     shellcheck_enabled: bool,
     shellcheck_path: Option<PathBuf>,
     ignored_extra: Vec<String>,
@@ -74,6 +76,7 @@ impl Default for Settings {
             trusted_registries: Vec::new(),
             required_labels: BTreeMap::new(),
             strict_labels: false,
+            ignore_pragmas: true,
             shellcheck_enabled: true,
             shellcheck_path: None,
             ignored_extra: Vec::new(),
@@ -271,6 +274,17 @@ impl Settings {
     /// Whether labels outside the schema are reported.
     pub fn strict_labels(&self) -> bool {
         self.strict_labels
+    }
+
+    /// Whether inline ignore pragmas (`# hadolint ignore=…`, `# dockside
+    /// stage ignore=…`, `# … global ignore=…`) are honoured; false under
+    /// `disable-ignore-pragma`. BuildKit's `# check=skip=…` always is.
+    pub fn ignore_pragmas(&self) -> bool {
+        self.ignore_pragmas
+    }
+
+    pub fn set_ignore_pragmas(&mut self, honour: bool) {
+        self.ignore_pragmas = honour;
     }
 
     pub fn shellcheck(&self) -> ShellcheckSettings {

@@ -12,13 +12,14 @@ use crate::diagnostic::Severity;
 use crate::registry::find_rule;
 
 /// Every top-level key, in documentation order.
-const KEYS: [&str; 13] = [
+const KEYS: [&str; 14] = [
     "select",
     "extend-select",
     "ignore",
     "fail-level",
     "trusted-registries",
     "strict-labels",
+    "disable-ignore-pragma",
     "shellcheck",
     "shellcheck-path",
     "build-context",
@@ -68,6 +69,7 @@ pub fn parse_toml(text: &str, path: &Path) -> Result<Settings, ConfigError> {
                     cx.strings(name, value)?.into_iter().map(|(s, _)| s.to_string()).collect();
             }
             "strict-labels" => settings.strict_labels = cx.boolean(name, value)?,
+            "disable-ignore-pragma" => settings.ignore_pragmas = !cx.boolean(name, value)?,
             "shellcheck" => settings.shellcheck_enabled = cx.boolean(name, value)?,
             "shellcheck-path" => settings.shellcheck_path = Some(shellcheck_path(path, cx.string(name, value)?)),
             "build-context" => {
@@ -332,6 +334,7 @@ mod tests {
         assert!(s.is_enabled(meta("untagged-base-image")));
         assert_eq!(s.fail_level(), Some(Severity::Warning));
         assert!(s.shellcheck().enabled);
+        assert!(s.ignore_pragmas());
     }
 
     #[test]
@@ -343,6 +346,7 @@ ignore = ["DL3014", "correctness"]
 fail-level = "info"
 trusted-registries = ["docker.io", "ghcr.io"]
 strict-labels = true
+disable-ignore-pragma = true
 shellcheck = false
 shellcheck-path = "/usr/bin/shellcheck"
 
@@ -370,6 +374,7 @@ users = ["app"]
         assert_eq!(s.fail_level(), Some(Severity::Info));
         assert_eq!(s.trusted_registries(), ["docker.io", "ghcr.io"]);
         assert!(s.strict_labels());
+        assert!(!s.ignore_pragmas());
         assert_eq!(
             s.shellcheck(),
             ShellcheckSettings { enabled: false, path: Some(PathBuf::from("/usr/bin/shellcheck")) }

@@ -99,8 +99,9 @@ pub fn check_document(doc: &Document, settings: &Settings) -> Vec<Diagnostic> {
 
 /// Lint with exactly `rules` (the rule tests run one rule at a time).
 pub fn check_with_rules(doc: &Document, settings: &Settings, rules: &[&'static Rule]) -> Vec<Diagnostic> {
+    let pragmas = settings.ignore_pragmas();
     let rules: Vec<&'static Rule> =
-        rules.iter().copied().filter(|rule| !doc.suppressions.skips_file(&rule.meta)).collect();
+        rules.iter().copied().filter(|rule| !doc.suppressions.skips_file(&rule.meta, pragmas)).collect();
 
     // Kind-indexed dispatch: one walk over the instructions.
     let mut by_kind: Vec<Vec<&'static Rule>> = vec![Vec::new(); InstructionKind::COUNT];
@@ -136,7 +137,7 @@ pub fn check_with_rules(doc: &Document, settings: &Settings, rules: &[&'static R
         }
     }
 
-    diagnostics.retain(|d| !doc.suppressions.suppresses(doc, d));
+    diagnostics.retain(|d| !doc.suppressions.suppresses(doc, d, pragmas));
     for d in &mut diagnostics {
         d.severity = settings.severity_of(d.rule);
         if doc.suppressions.checks_are_errors && d.rule.aliases.iter().any(|a| is_buildkit_check_name(a)) {

@@ -17,7 +17,7 @@ use crate::syntax::{LineIndex, SyntaxError, SyntaxTree};
 pub use image::ImageRef;
 pub use scope::{PREDEFINED_ARGS, Scope, Scopes};
 pub use shell::{ScriptCache, Segment, ShellArg, ShellCommand, ShellScript, for_each_node};
-pub use suppress::{Pragma, Suppressions};
+pub use suppress::{Pragma, PragmaScope, Suppressions};
 pub use symbols::{
     Occurrence, OccurrenceKind, RenameError, Symbol, SymbolKind, Symbols, is_stage_name, is_variable_name,
 };
@@ -472,7 +472,7 @@ impl Document {
                     let ins = self.read_instruction(node, &text, index);
                     for c in pending_comments.drain(..) {
                         if let Some(mut p) = suppress::parse_pragma(&c.text, c.range.start) {
-                            if !p.global {
+                            if p.scope != PragmaScope::Global {
                                 if !adjacent {
                                     continue;
                                 }
@@ -494,7 +494,7 @@ impl Document {
         // Global pragmas may sit anywhere, also after the last instruction.
         for c in pending_comments {
             if let Some(p) = suppress::parse_pragma(&c.text, c.range.start)
-                && p.global
+                && p.scope == PragmaScope::Global
             {
                 pragmas.push(p);
             }
@@ -693,24 +693,49 @@ impl Document {
         self.stages = stages;
     }
 
-    /// Parse every RUN script with bash, unless a non-POSIX SHELL is in effect.
+    /// Parse every RUN script with bash, unless a non-POSIX shell is in
+    /// effect: set by SHELL, or by a shell pragma (`# hadolint shell=pwsh`)
+    /// for the rest of its stage. As in hadolint, a shell pragma above every
+    /// instruction sets the shell of each stage, and a stage built FROM
+    /// another stage starts with that stage's shell.
     fn parse_scripts(&mut self, cache: &mut ScriptCache) {
-        let default_shell = || vec!["/bin/sh".to_string(), "-c".to_string()];
-        let mut shell_by_stage: Vec<Vec<String>> = vec![default_shell(); self.stages.len()];
-        let mut shell = default_shell();
+        let shell_pragmas: Vec<(usize, Vec<String>)> = self
+            .comments
+            .iter()
+            .filter_map(|c| suppress::parse_shell_pragma(&c.text).map(|name| (c.range.start, pragma_shell(name))))
+            .collect();
+        let mut pragmas = shell_pragmas.iter().peekable();
+        let posix_default = || vec!["/bin/sh".to_string(), "-c".to_string()];
+        let mut default_shell = None;
+        while let Some((_, shell)) =
+            pragmas.next_if(|(at, _)| self.instructions.first().is_none_or(|first| *at < first.range.start))
+        {
+            default_shell = Some(shell.clone());
+        }
+        let stage_default = default_shell.clone().unwrap_or_else(posix_default);
+        let mut shell_by_stage: Vec<Vec<String>> = vec![stage_default.clone(); self.stages.len()];
+        let mut shell = stage_default;
         let mut current_stage = None;
         for i in 0..self.instructions.len() {
             let stage = self.instructions[i].stage;
+            // Shell pragmas between the previous instruction and this one.
+            while let Some((_, pragma)) = pragmas.next_if(|(at, _)| *at < self.instructions[i].range.start) {
+                shell = pragma.clone();
+                if let Some(s) = current_stage {
+                    shell_by_stage[s] = shell.clone();
+                }
+            }
             if stage != current_stage {
                 current_stage = stage;
-                // A stage built FROM another stage inherits its SHELL; Windows
-                // images run RUN through cmd.
-                shell = match stage.map(|s| &self.stages[s].base) {
-                    Some(Base::Stage(parent)) => shell_by_stage[*parent].clone(),
-                    Some(Base::Image { reference, .. }) if reference.is_windows() => {
+                // A stage built FROM another stage inherits its shell; Windows
+                // images run RUN through cmd (unless a pragma said otherwise).
+                shell = match (stage.map(|s| &self.stages[s].base), &default_shell) {
+                    (Some(Base::Stage(parent)), _) => shell_by_stage[*parent].clone(),
+                    (_, Some(default)) => default.clone(),
+                    (Some(Base::Image { reference, .. }), None) if reference.is_windows() => {
                         vec!["cmd".to_string(), "/S".to_string(), "/C".to_string()]
                     }
-                    _ => default_shell(),
+                    _ => posix_default(),
                 };
             }
             if let (InstructionKind::Shell, Some(json)) = (self.instructions[i].kind, &self.instructions[i].json) {
@@ -800,6 +825,11 @@ fn check_instruction_arguments(ins: &Instruction, errors: &mut Vec<SyntaxError>)
         }
         _ => {}
     }
+}
+
+/// The SHELL a shell pragma stands for: a POSIX shell runs with `-c`.
+fn pragma_shell(name: String) -> Vec<String> {
+    if is_posix_shell(&name) { vec![name, "-c".to_string()] } else { vec![name] }
 }
 
 fn is_posix_shell(program: &str) -> bool {

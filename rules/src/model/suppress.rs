@@ -1,5 +1,7 @@
-//! Suppression comments: `# dockside ignore=…`, `# dockside global ignore=…`,
-//! hadolint's `# hadolint [global] ignore=…` and BuildKit's `# check=skip=…`.
+//! Pragma comments: `# dockside ignore=…`, `# dockside stage ignore=…`,
+//! `# dockside global ignore=…`, hadolint's `# hadolint [stage|global]
+//! ignore=…`, BuildKit's `# check=skip=…`, and the shell pragma
+//! `# hadolint shell=…` (`# dockside shell=…`).
 
 use crate::diagnostic::{Diagnostic, TextRange};
 use crate::registry::RuleMeta;
@@ -13,9 +15,21 @@ pub struct Pragma {
     pub range: TextRange,
     /// Rule names or aliases, as written.
     pub rules: Vec<(String, TextRange)>,
-    pub global: bool,
-    /// The instruction it applies to (for non-global pragmas).
+    pub scope: PragmaScope,
+    /// The instruction it stands above (for instruction and stage pragmas).
     pub instruction: Option<TextRange>,
+}
+
+/// What an ignore pragma covers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PragmaScope {
+    /// `ignore=…`: the instruction right below.
+    Instruction,
+    /// `stage ignore=…`: the instruction below and the rest of its stage
+    /// (above a FROM: the whole stage).
+    Stage,
+    /// `global ignore=…`: the whole file, wherever it stands.
+    Global,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -28,23 +42,43 @@ pub struct Suppressions {
 }
 
 impl Suppressions {
-    /// True when the whole file opts out of `rule`.
-    pub fn skips_file(&self, rule: &RuleMeta) -> bool {
+    /// True when the whole file opts out of `rule`. With `ignore_pragmas`
+    /// false (hadolint's `disable-ignore-pragma`) only BuildKit's
+    /// `# check=skip=…` counts.
+    pub fn skips_file(&self, rule: &RuleMeta, ignore_pragmas: bool) -> bool {
         let buildkit_names: Vec<&str> =
             rule.aliases.iter().copied().filter(|a| crate::engine::is_buildkit_check_name(a)).collect();
         let skipped_by_check = !buildkit_names.is_empty()
             && self.check_skip.iter().any(|s| s.eq_ignore_ascii_case("all") || rule.answers_to(s));
-        skipped_by_check || self.pragmas.iter().any(|p| p.global && p.rules.iter().any(|(n, _)| rule.answers_to(n)))
+        skipped_by_check
+            || (ignore_pragmas
+                && self
+                    .pragmas
+                    .iter()
+                    .any(|p| p.scope == PragmaScope::Global && p.rules.iter().any(|(n, _)| rule.answers_to(n))))
     }
 
-    /// True when a pragma on the diagnostic's instruction names its rule.
-    pub fn suppresses(&self, doc: &Document, d: &Diagnostic) -> bool {
-        if self.skips_file(d.rule) {
+    /// True when the file skips the diagnostic's rule or a pragma covering
+    /// its instruction names it. With `ignore_pragmas` false (hadolint's
+    /// `disable-ignore-pragma`) no ignore pragma counts.
+    pub fn suppresses(&self, doc: &Document, d: &Diagnostic, ignore_pragmas: bool) -> bool {
+        if self.skips_file(d.rule, ignore_pragmas) {
             return true;
+        }
+        if !ignore_pragmas {
+            return false;
         }
         let Some(instruction) = doc.instruction_at(d.range.start) else { return false };
         self.pragmas.iter().any(|p| {
-            !p.global && p.instruction == Some(instruction.range) && p.rules.iter().any(|(n, _)| d.rule.answers_to(n))
+            let covers = match p.scope {
+                PragmaScope::Global => false,
+                PragmaScope::Instruction => p.instruction == Some(instruction.range),
+                // From the instruction below the pragma to the end of its stage.
+                PragmaScope::Stage => p.instruction.and_then(|r| doc.instruction_at(r.start)).is_some_and(|first| {
+                    first.stage.is_some() && first.stage == instruction.stage && first.index <= instruction.index
+                }),
+            };
+            covers && p.rules.iter().any(|(n, _)| d.rule.answers_to(n))
         })
     }
 }
@@ -60,9 +94,10 @@ pub(crate) fn parse_pragma(comment: &str, start: usize) -> Option<Pragma> {
     }
     let rest_offset = comment.len() - rest.len();
     let trimmed = rest.trim_start();
-    let (global, after) = match trimmed.strip_prefix("global") {
-        Some(a) if a.starts_with(char::is_whitespace) => (true, a.trim_start()),
-        _ => (false, trimmed),
+    let (scope, after) = match ["global", "stage"].map(|w| trimmed.strip_prefix(w)) {
+        [Some(a), _] if a.starts_with(char::is_whitespace) => (PragmaScope::Global, a.trim_start()),
+        [_, Some(a)] if a.starts_with(char::is_whitespace) => (PragmaScope::Stage, a.trim_start()),
+        _ => (PragmaScope::Instruction, trimmed),
     };
     let after = after.strip_prefix("ignore")?.trim_start().strip_prefix('=')?;
     let list_offset = comment.len() - after.len();
@@ -101,7 +136,22 @@ pub(crate) fn parse_pragma(comment: &str, start: usize) -> Option<Pragma> {
     if rules.is_empty() {
         return None;
     }
-    Some(Pragma { range: TextRange::new(start, start + comment.trim_end().len()), rules, global, instruction: None })
+    Some(Pragma { range: TextRange::new(start, start + comment.trim_end().len()), rules, scope, instruction: None })
+}
+
+/// Parse a shell pragma (`# hadolint shell=powershell`, `# dockside
+/// shell=bash`): the shell the following RUN instructions run in. `None`
+/// if the comment is no shell pragma. Blanks may surround `=`, the name may
+/// be quoted, and a note may follow it.
+pub(crate) fn parse_shell_pragma(comment: &str) -> Option<String> {
+    let body = comment.strip_prefix('#')?.trim_start();
+    let (tool, rest) = body.split_once(char::is_whitespace)?;
+    if !tool.eq_ignore_ascii_case("dockside") && !tool.eq_ignore_ascii_case("hadolint") {
+        return None;
+    }
+    let value = rest.trim_start().strip_prefix("shell")?.trim_start().strip_prefix('=')?.trim_start();
+    let name = value.split(char::is_whitespace).next()?.trim_matches(['"', '\'']);
+    (!name.is_empty()).then(|| name.to_string())
 }
 
 #[cfg(test)]
@@ -111,16 +161,42 @@ mod tests {
     #[test]
     fn parses_pragmas() {
         let p = parse_pragma("# hadolint ignore=DL3008,DL3009", 10).unwrap();
-        assert!(!p.global);
+        assert_eq!(p.scope, PragmaScope::Instruction);
         assert_eq!(p.rules.iter().map(|r| r.0.as_str()).collect::<Vec<_>>(), ["DL3008", "DL3009"]);
         assert_eq!(p.rules[1].1, TextRange::new(10 + 25, 10 + 31));
         let p = parse_pragma("#dockside global ignore=untagged-base-image because reasons", 0).unwrap();
-        assert!(p.global);
+        assert_eq!(p.scope, PragmaScope::Global);
         assert_eq!(p.rules.len(), 1);
         assert!(parse_pragma("# just a comment", 0).is_none());
         let p = parse_pragma("# hadolint ignore=DL3014, DL3015 ,DL3008 because", 0).unwrap();
         assert_eq!(p.rules.iter().map(|r| r.0.as_str()).collect::<Vec<_>>(), ["DL3014", "DL3015", "DL3008"]);
         assert_eq!(p.rules[1].1, TextRange::new(26, 32));
         assert!(parse_pragma("# hadolint ignore=", 0).is_none());
+    }
+
+    #[test]
+    fn parses_stage_pragmas() {
+        let p = parse_pragma("# hadolint stage ignore=DL3008, DL3015", 0).unwrap();
+        assert_eq!(p.scope, PragmaScope::Stage);
+        assert_eq!(p.rules.iter().map(|r| r.0.as_str()).collect::<Vec<_>>(), ["DL3008", "DL3015"]);
+        assert_eq!(p.rules[0].1, TextRange::new(24, 30));
+        let p = parse_pragma("#dockside stage  ignore = apt-get-missing-yes", 0).unwrap();
+        assert_eq!(p.scope, PragmaScope::Stage);
+        assert_eq!(p.rules[0].0, "apt-get-missing-yes");
+        // `stage` must be a word of its own.
+        assert!(parse_pragma("# hadolint stageignore=DL3008", 0).is_none());
+        assert!(parse_pragma("# hadolint stage=DL3008", 0).is_none());
+    }
+
+    #[test]
+    fn parses_shell_pragmas() {
+        assert_eq!(parse_shell_pragma("# hadolint shell=powershell").as_deref(), Some("powershell"));
+        assert_eq!(parse_shell_pragma("#hadolint shell = pwsh").as_deref(), Some("pwsh"));
+        assert_eq!(parse_shell_pragma("# dockside shell=\"cmd\" (Windows)").as_deref(), Some("cmd"));
+        assert_eq!(parse_shell_pragma("# Hadolint shell=/bin/bash").as_deref(), Some("/bin/bash"));
+        assert!(parse_shell_pragma("# hadolint shell=").is_none());
+        assert!(parse_shell_pragma("# hadolint ignore=DL3008").is_none());
+        assert!(parse_shell_pragma("# the shell=bash").is_none());
+        assert!(parse_pragma("# hadolint shell=powershell", 0).is_none());
     }
 }

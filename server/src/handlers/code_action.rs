@@ -4,7 +4,7 @@
 
 use std::collections::BTreeSet;
 
-use dockside_rules::model::Pragma;
+use dockside_rules::model::{Pragma, PragmaScope};
 use dockside_rules::{Applicability, Document, Edit, fix};
 use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::*;
@@ -122,7 +122,11 @@ fn wanted(only: Option<&[CodeActionKind]>, kind: &CodeActionKind) -> bool {
 /// it; added to an existing dockside pragma of that instruction instead.
 fn ignore_for_instruction(doc: &Document, rule: &str, at: usize) -> Option<Edit> {
     let ins = doc.instruction_at(at)?;
-    let existing = doc.suppressions.pragmas.iter().find(|p| !p.global && p.instruction == Some(ins.range));
+    let existing = doc
+        .suppressions
+        .pragmas
+        .iter()
+        .find(|p| p.scope == PragmaScope::Instruction && p.instruction == Some(ins.range));
     if let Some(edit) = existing.and_then(|p| extend_pragma(doc, p, rule)) {
         return Some(edit);
     }
@@ -136,7 +140,7 @@ fn ignore_for_instruction(doc: &Document, rule: &str, at: usize) -> Option<Edit>
 /// `# dockside global ignore=<rule>` at the top, after the parser
 /// directives; added to an existing global dockside pragma instead.
 fn ignore_in_file(doc: &Document, rule: &str) -> Edit {
-    let existing = doc.suppressions.pragmas.iter().find(|p| p.global);
+    let existing = doc.suppressions.pragmas.iter().find(|p| p.scope == PragmaScope::Global);
     if let Some(edit) = existing.and_then(|p| extend_pragma(doc, p, rule)) {
         return edit;
     }

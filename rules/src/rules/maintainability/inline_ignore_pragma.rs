@@ -24,14 +24,16 @@
 //! ```
 //!
 //! ## Notes
-//! File-wide `# … global ignore=…` comments and BuildKit's `# check=skip=…`
-//! directive are not reported, as in hadolint, which flags only the
-//! per-instruction form. An ignore comment separated from the next
+//! File-wide `# … global ignore=…` comments, stage-wide `# … stage
+//! ignore=…` comments and BuildKit's `# check=skip=…` directive are not
+//! reported, as in hadolint, which flags only the per-instruction form
+//! (also under `disable-ignore-pragma`). An ignore comment separated from the next
 //! instruction by a blank line applies to nothing and is not reported
 //! either.
 
 use crate::diagnostic::{Category, Severity};
 use crate::engine::{Context, Rule};
+use crate::model::PragmaScope;
 use crate::registry::{FixAvailability, RuleMeta};
 
 pub(crate) static RULE: Rule = Rule {
@@ -53,7 +55,7 @@ pub(crate) static RULE: Rule = Rule {
 };
 
 fn check(ctx: &mut Context<'_>) {
-    for pragma in ctx.doc.suppressions.pragmas.iter().filter(|p| !p.global) {
+    for pragma in ctx.doc.suppressions.pragmas.iter().filter(|p| p.scope == PragmaScope::Instruction) {
         let names: Vec<String> = pragma.rules.iter().map(|(name, _)| format!("`{name}`")).collect();
         ctx.report(
             pragma.range,
@@ -76,6 +78,7 @@ mod tests {
                 "# check=skip=JSONArgsRecommended\nFROM debian\n",
                 "FROM debian\n# just a comment about hadolint\nRUN x\n",
                 "FROM debian\n# hadolint ignore=DL3008\n\nRUN x\n",
+                "# hadolint stage ignore=DL3008\nFROM debian\nRUN x\n",
             ],
             &[
                 "FROM debian\n⟦# hadolint ignore=DL3008⟧\nRUN x\n",
