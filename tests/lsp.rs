@@ -223,6 +223,24 @@ fn pulled_diagnostics_are_reported_and_none_are_pushed() {
 }
 
 #[test]
+fn no_ignore_actions_when_pragmas_are_disabled() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join(".hadolint.yaml"), "disable-ignore-pragma: true\n").unwrap();
+    let text = "FROM alpine:3.19\n# hadolint ignore=DL3014\nRUN apt-get install curl\n";
+    let uri = file_uri(&dir.path().join("Dockerfile"));
+    let mut client = Client::pull();
+    client.open(&uri, text);
+    // The pragma is not honoured...
+    assert!(codes(&client.pull_diagnostics(&uri)).contains(&"apt-get-missing-yes".to_string()));
+    // ...so no action offers to add one; the fixes are still there.
+    let apt = text.find("apt-get").unwrap();
+    let actions = client.code_actions(&uri, client.range(text, apt, apt), Some(json!(["quickfix"])));
+    let titles: Vec<&str> = actions.iter().map(|a| a["title"].as_str().unwrap()).collect();
+    assert!(titles.iter().all(|t| !t.starts_with("Ignore")), "{titles:?}");
+    assert!(titles.iter().any(|t| t.contains("-y")), "{titles:?}");
+}
+
+#[test]
 fn config_is_discovered_per_document_like_the_cli() {
     let dir = tempfile::tempdir().unwrap();
     let text = "FROM alpine:3.19\nRUN apt-get install curl\n";

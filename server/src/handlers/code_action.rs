@@ -67,7 +67,8 @@ fn actions(
                 }));
             }
             let rule = d.rule.name;
-            if NOT_IGNORABLE.contains(&rule) || !ignored_rules.insert(rule) {
+            // With `disable-ignore-pragma` a pragma would change nothing.
+            if !linted.settings.ignore_pragmas() || NOT_IGNORABLE.contains(&rule) || !ignored_rules.insert(rule) {
                 continue;
             }
             if let Some(e) = ignore_for_instruction(doc, rule, d.range.start) {
