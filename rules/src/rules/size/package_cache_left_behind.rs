@@ -6,7 +6,11 @@
 //! (the crate registry in `$CARGO_HOME/registry`), `composer install`
 //! (`~/.cache/composer`) and `gem install`/`bundle install` (the downloaded
 //! `.gem` files in `$GEM_HOME/cache`, `/usr/local/bundle/cache` in the
-//! official Ruby images).
+//! official Ruby images). For pnpm, whose store is hard-linked into
+//! `node_modules`, it checks the cases where the store holds packages that
+//! `node_modules` no longer links: `pnpm prune` (or a production install)
+//! after a full install in the same RUN, and `pnpm fetch` of every
+//! dependency followed by a production-only install in the stage.
 //!
 //! ## Why is this bad?
 //! These tools keep every package they download (and Go every compiled
@@ -35,9 +39,10 @@
 //! ```
 //!
 //! ## Fix safety
-//! For npm, Go and composer the fix appends the tool's own cleanup
+//! For npm, Go, composer and pnpm the fix appends the tool's own cleanup
 //! (`npm cache clean --force`, `go clean -cache -modcache`, `composer
-//! clear-cache`) to a shell-form RUN. It is safe: only caches are deleted.
+//! clear-cache`, `pnpm store prune`) to a shell-form RUN. It is safe: only
+//! caches (for pnpm, store entries nothing links any more) are deleted.
 //!
 //! ## Notes
 //! Only stages whose files reach an image are checked: a build stage whose
@@ -48,8 +53,11 @@
 //! directory), a `--mount=type=cache` or `type=tmpfs` over it, or a cache
 //! location moved by `npm_config_cache`, `GOCACHE`/`GOMODCACHE`,
 //! `CARGO_HOME` or `COMPOSER_CACHE_DIR` (in ENV, ARG or the script) is
-//! accepted. pnpm is not checked: its store is hard-linked into
-//! `node_modules`, so the layer holds each file once. yarn has its own rule
+//! accepted. A plain `pnpm install` is not reported: its store is
+//! hard-linked into `node_modules`, so the layer holds each file once; only
+//! packages the store keeps after `node_modules` dropped them cost space
+//! (`pnpm store prune`, a cache mount over the store or a store moved by
+//! `npm_config_store_dir` is accepted). yarn has its own rule
 //! (`yarn-cache-not-cleaned`) and pip too (`pip-install-keeps-cache`).
 
 use crate::diagnostic::{Category, Fix, Severity};
@@ -66,7 +74,7 @@ pub(crate) static RULE: Rule = Rule {
         category: Category::Size,
         severity: Severity::Info,
         fix: FixAvailability::Sometimes,
-        summary: "npm, Go, cargo or composer leave their download cache in the layer",
+        summary: "npm, Go, cargo, composer, gem or pnpm leave their download cache in the layer",
         source: include_str!("package_cache_left_behind.rs"),
         path: "rules/src/rules/size/package_cache_left_behind.rs",
         enabled_by_default: true,
@@ -126,6 +134,14 @@ const GEM: Tool = Tool {
     cleanup: None,
 };
 
+const PNPM: Tool = Tool {
+    name: "pnpm",
+    cache_words: &["pnpm/store", "pnpm-store"],
+    cache_dirs: &["/root/.local/share/pnpm/store", "/root/.pnpm-store", "/pnpm/store"],
+    env: &["npm_config_store_dir", "NPM_CONFIG_STORE_DIR"],
+    cleanup: Some("pnpm store prune"),
+};
+
 /// The tool whose cache `cmd` fills.
 fn tool_of(cmd: &ShellCommand) -> Option<&'static Tool> {
     let sub = support::first_positional(&cmd.args, &["--prefix", "-C", "--cache", "--working-dir", "-d"])
@@ -175,6 +191,7 @@ fn check(run: &Instruction, ctx: &mut Context<'_>) {
     if !crate::rules::cache::support::starts_program(ctx.doc, last) {
         return;
     }
+    check_pnpm(run, script, ctx);
     for (i, cmd) in script.commands.iter().enumerate() {
         let Some(tool) = tool_of(cmd) else { continue };
         let rest = &script.commands[i + 1..];
@@ -206,6 +223,113 @@ fn check(run: &Instruction, ctx: &mut Context<'_>) {
     }
 }
 
+/// What a pnpm command does to the store and to `node_modules`.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum PnpmStep {
+    /// Fills the store and links all of it (`pnpm install`, `pnpm add`).
+    FullInstall,
+    /// Fills the store with every dependency, links nothing (`pnpm fetch`).
+    FetchAll,
+    /// Links only production dependencies (`pnpm install --prod`).
+    ProductionInstall,
+    /// Unlinks packages from `node_modules` (`pnpm prune`).
+    Prune,
+    /// Deletes unlinked store entries (`pnpm store prune`).
+    StorePrune,
+}
+
+fn pnpm_step(cmd: &ShellCommand, scope: &Scope) -> Option<PnpmStep> {
+    if cmd.base_name() != "pnpm" {
+        return None;
+    }
+    let sub = support::first_positional(&cmd.args, &["-C", "--dir", "--filter", "-F", "--store-dir"])?;
+    let has = |flags: &[&str]| {
+        cmd.args.iter().any(|a| flags.iter().any(|f| a.text == *f || a.text.starts_with(&format!("{f}="))))
+    };
+    let production = has(&["--prod", "-P", "--production"])
+        || cmd.env.iter().any(|e| e == "NODE_ENV=production")
+        || scope.value("NODE_ENV").as_deref() == Some("production");
+    match sub.1.text.as_str() {
+        "install" | "i" | "add" | "update" | "up" => {
+            Some(if production { PnpmStep::ProductionInstall } else { PnpmStep::FullInstall })
+        }
+        "fetch" if !has(&["--prod", "-P", "--production"]) => Some(PnpmStep::FetchAll),
+        "prune" => Some(PnpmStep::Prune),
+        "store" if cmd.args.get(sub.0 + 1).is_some_and(|a| a.text == "prune") => Some(PnpmStep::StorePrune),
+        _ => None,
+    }
+}
+
+/// pnpm's store holds what `node_modules` no longer links when a full
+/// install or fetch is followed by a prune or a production-only install:
+/// in the same RUN (reported at the later command), or a `pnpm fetch`
+/// whose stage later installs for production only (reported at the fetch).
+fn check_pnpm(run: &Instruction, script: &ShellScript, ctx: &mut Context<'_>) {
+    if !script.commands.iter().any(|c| c.base_name() == "pnpm") {
+        return;
+    }
+    let scope = Scope::at(ctx.doc, run.index);
+    if cache_elsewhere(&PNPM, run, script, &scope) || !support::reaches_an_image(ctx.doc, run, PNPM.cache_dirs) {
+        return;
+    }
+    let steps: Vec<Option<PnpmStep>> = script.commands.iter().map(|c| pnpm_step(c, &scope)).collect();
+    let cleaned_after = |i: usize| {
+        steps[i + 1..].contains(&Some(PnpmStep::StorePrune))
+            || script.commands[i + 1..].iter().any(|c| cleans(&PNPM, c))
+    };
+    let mut filled = None;
+    let mut reported = None;
+    for (i, step) in steps.iter().enumerate() {
+        match step {
+            Some(PnpmStep::FullInstall | PnpmStep::FetchAll) => filled = Some(i),
+            Some(PnpmStep::Prune | PnpmStep::ProductionInstall) if filled.is_some() && !cleaned_after(i) => {
+                reported = Some((i, true));
+            }
+            _ => {}
+        }
+    }
+    // `pnpm fetch` here, a production-only install in a later RUN of the stage.
+    if reported.is_none()
+        && let Some(fetch) = steps.iter().rposition(|s| *s == Some(PnpmStep::FetchAll))
+        && !cleaned_after(fetch)
+        && !steps[fetch + 1..].iter().any(|s| s.is_some())
+    {
+        let stage_end = ctx.doc.stage_of(run).map_or(ctx.doc.instructions.len(), |s| s.end);
+        let later_production = ctx.doc.instructions[run.index + 1..stage_end].iter().any(|ins| {
+            let Some(later) = &ins.script else { return false };
+            let scope = Scope::at(ctx.doc, ins.index);
+            later.commands.iter().any(|c| pnpm_step(c, &scope) == Some(PnpmStep::ProductionInstall))
+        });
+        if later_production {
+            reported = Some((fetch, false));
+        }
+    }
+    let Some((i, same_run)) = reported else { return };
+    let cmd = &script.commands[i];
+    let shown = ctx.doc.text().get(cmd.range.as_range()).unwrap_or("pnpm");
+    let shown = shown.lines().next().unwrap_or("").trim_end_matches('\\').trim_end();
+    if same_run {
+        let diagnostic = ctx.report(
+            cmd.range,
+            format!(
+                "pnpm's store keeps the packages `{shown}` drops from `node_modules`; run `pnpm store prune` after it or mount a cache over the store"
+            ),
+        );
+        if let Some(edit) = support::append_command(run, "pnpm store prune") {
+            diagnostic.with_fix(Fix::safe("Append `&& pnpm store prune`", vec![edit]));
+        }
+    } else {
+        // No fix: pruning the store right after a fetch would empty it
+        // before the offline install that needs it.
+        ctx.report(
+            cmd.range,
+            format!(
+                "`{shown}` stores dev dependencies too, but the stage installs only production ones; use `pnpm fetch --prod` or mount a cache over the store"
+            ),
+        );
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use crate::rules::test_support::assert_rule;
@@ -223,6 +347,12 @@ mod tests {
                 // A development environment.
                 "FROM node\nRUN npm install -g typescript\nCMD [\"bash\"]\n",
                 "FROM node\nRUN pnpm install\nCMD [\"x\"]\n",
+                "FROM node\nRUN pnpm install --prod\nCMD [\"x\"]\n",
+                "FROM node\nRUN pnpm install && pnpm build && pnpm prune --prod && pnpm store prune\nCMD [\"x\"]\n",
+                "FROM node\nRUN --mount=type=cache,id=pnpm,target=/pnpm/store pnpm install && pnpm prune --prod\nCMD [\"x\"]\n",
+                "FROM node\nRUN pnpm fetch --prod\nRUN pnpm install --offline --prod\nCMD [\"x\"]\n",
+                "FROM node\nRUN pnpm fetch\nRUN pnpm install --offline && pnpm build\nCMD [\"x\"]\n",
+                "FROM node AS build\nRUN pnpm install && pnpm prune --prod\nFROM node\nCOPY --from=build /app /app\nCMD [\"x\"]\n",
                 "FROM golang AS build\nRUN go build -o /app .\nFROM scratch\nCOPY --from=build /app /app\nCMD [\"/app\"]\n",
                 "FROM golang\nRUN go build -o /app . && go clean -cache -modcache\nCMD [\"x\"]\n",
                 "FROM golang\nRUN --mount=type=cache,target=/root/.cache/go-build --mount=type=cache,target=/go/pkg/mod go build .\nCMD [\"x\"]\n",
@@ -244,6 +374,9 @@ mod tests {
                 "FROM node\nRUN --mount=type=cache,target=/root/.cache/pip ⟦npm ci⟧\nCMD [\"x\"]\n",
                 "FROM ruby:3.3\nRUN ⟦gem install rails -v 7.1.0⟧\nCMD [\"x\"]\n",
                 "FROM ruby:3.3\nRUN ⟦bundle install --jobs 4⟧\nCMD [\"x\"]\n",
+                "FROM node\nRUN pnpm install && pnpm build && ⟦pnpm prune --prod⟧\nCMD [\"x\"]\n",
+                "FROM node\nRUN pnpm install -r && ⟦NODE_ENV=production pnpm install --offline⟧\nCMD [\"x\"]\n",
+                "FROM node\nRUN ⟦pnpm fetch⟧\nCOPY . .\nRUN pnpm install --offline --prod\nCMD [\"x\"]\n",
             ],
             &[
                 (
@@ -255,6 +388,10 @@ mod tests {
                     "FROM golang\nRUN go build -o /app \\\n    ./cmd/app && go clean -cache -modcache\nCMD [\"/app\"]\n",
                 ),
                 ("FROM rust\nRUN cargo build\nCMD [\"x\"]\n", "FROM rust\nRUN cargo build\nCMD [\"x\"]\n"),
+                (
+                    "FROM node\nRUN pnpm i && pnpm prune --prod\nCMD [\"x\"]\n",
+                    "FROM node\nRUN pnpm i && pnpm prune --prod && pnpm store prune\nCMD [\"x\"]\n",
+                ),
             ],
         );
     }
