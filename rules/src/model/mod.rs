@@ -16,7 +16,7 @@ use crate::syntax::{LineIndex, SyntaxError, SyntaxTree};
 
 pub use image::ImageRef;
 pub use scope::{PREDEFINED_ARGS, Scope};
-pub use shell::{ScriptCache, Segment, ShellArg, ShellCommand, ShellScript, for_each_node};
+pub use shell::{LocalValue, ScriptCache, Segment, ShellArg, ShellCommand, ShellScript, for_each_node};
 pub use suppress::{Pragma, Suppressions};
 pub use symbols::{
     Occurrence, OccurrenceKind, RenameError, Symbol, SymbolKind, Symbols, is_stage_name, is_variable_name,

@@ -26,8 +26,12 @@
 //! reported, and neither is anything after `--` (build options for native
 //! extensions). Values of options such as `-i`/`--install-dir`, `-n`,
 //! `--source` and `--platform` are not gems. Each gem is reported on its own
-//! (hadolint reports the RUN once), and a variable is checked through its
-//! `ARG`/`ENV` value (one with no known value is not reported).
+//! (hadolint reports the RUN once), and a variable is checked through the
+//! literal value the same `RUN` gave it earlier (`PKGS='gcc make' && … $PKGS`;
+//! `export` and multi-line quoted values too) or else its `ARG`/`ENV` value,
+//! and reported at its use (`$PKGS`) with the packages it names; one with no
+//! known value (a command substitution, a loop variable, an `ARG` without
+//! default) is not reported.
 
 use crate::diagnostic::{Category, Severity};
 use crate::engine::{Context, Rule};

@@ -22,16 +22,20 @@
 //! ```
 //!
 //! ## Notes
-//! `@latest`, `@upgrade` and `@patch` are not versions; a branch (`@main`)
-//! is accepted, as in hadolint. Local packages are not reported: paths
-//! (`.`, `./cmd/app`, `/go/src/app`), `.go` files (`go run build.go`, which
-//! hadolint reports) and import paths without a dot in their first element
+//! `@latest`, `@upgrade` and `@patch` are not versions; a branch (`@main`) is
+//! accepted, as in hadolint. Local packages are not reported: paths (`.`,
+//! `./cmd/app`, `/go/src/app`), `.go` files (`go run build.go`, which hadolint
+//! reports) and import paths without a dot in their first element
 //! (`myapp/cmd/server`, `std`, `all`, `tool`): only paths with a domain can be
-//! downloaded. `go get pkg@none` removes a dependency and is not reported.
-//! For `go run`, only the package is checked, not the program's arguments.
-//! The `xx-go` cross-compilation wrapper is checked too. Each package is
-//! reported on its own, and a variable is checked through its `ARG`/`ENV`
-//! value (one with no known value is not reported).
+//! downloaded. `go get pkg@none` removes a dependency and is not reported. For
+//! `go run`, only the package is checked, not the program's arguments. The
+//! `xx-go` cross-compilation wrapper is checked too. Each package is reported
+//! on its own, and a variable is checked through the literal value the same
+//! `RUN` gave it earlier (`PKGS='gcc make' && … $PKGS`; `export` and
+//! multi-line quoted values too) or else its `ARG`/`ENV` value, and reported
+//! at its use (`$PKGS`) with the packages it names; one with no known value (a
+//! command substitution, a loop variable, an `ARG` without default) is not
+//! reported.
 
 use crate::diagnostic::{Category, Severity};
 use crate::engine::{Context, Rule};

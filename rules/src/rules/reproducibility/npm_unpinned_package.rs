@@ -23,13 +23,17 @@
 //!
 //! ## Notes
 //! `npm install` and `npm ci` without packages (they follow
-//! `package-lock.json`), local folders and tarballs are not reported; git
-//! URLs and GitHub shorthands (`user/repo`) need a `#<ref>`. Unlike hadolint,
+//! `package-lock.json`), local folders and tarballs are not reported; git URLs
+//! and GitHub shorthands (`user/repo`) need a `#<ref>`. Unlike hadolint,
 //! `@latest` is reported (it names the moving tag, not a version), and the
 //! aliases `npm i` and `npm add` are checked too. Values of options such as
 //! `--prefix`, `--registry` and `--loglevel` are not packages. Each package is
-//! reported on its own, and a variable is checked through its `ARG`/`ENV`
-//! value (one with no known value is not reported).
+//! reported on its own, and a variable is checked through the literal value
+//! the same `RUN` gave it earlier (`PKGS='gcc make' && … $PKGS`; `export` and
+//! multi-line quoted values too) or else its `ARG`/`ENV` value, and reported
+//! at its use (`$PKGS`) with the packages it names; one with no known value (a
+//! command substitution, a loop variable, an `ARG` without default) is not
+//! reported.
 
 use crate::diagnostic::{Category, Severity};
 use crate::engine::{Context, Rule};

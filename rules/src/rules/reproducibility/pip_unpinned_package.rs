@@ -25,13 +25,17 @@
 //! Any specifier (`==`, `>=`, `~=`, `<`...) counts, as in hadolint. Not
 //! reported: a command with `-r`/`--requirement`, `-c`/`--constraint` or a
 //! local project (`.`, `-e ./app`), whose files decide the versions; local
-//! paths and archives (`./dist/app-1.0.whl`); URLs of archives; VCS URLs
-//! with a ref (`git+https://github.com/org/repo@v1.2`); and the values of
-//! options such as `-i`, `--extra-index-url`, `-e` and `--target`. hadolint
-//! takes any `@` in a VCS URL for a ref, so `git+ssh://git@github.com/org/repo`
-//! passes there but is reported here. Each package is reported on its own
-//! (hadolint reports the RUN once), and a variable is checked through its
-//! `ARG`/`ENV` value (one with no known value is not reported).
+//! paths and archives (`./dist/app-1.0.whl`); URLs of archives; VCS URLs with
+//! a ref (`git+https://github.com/org/repo@v1.2`); and the values of options
+//! such as `-i`, `--extra-index-url`, `-e` and `--target`. hadolint takes any
+//! `@` in a VCS URL for a ref, so `git+ssh://git@github.com/org/repo` passes
+//! there but is reported here. Each package is reported on its own (hadolint
+//! reports the RUN once), and a variable is checked through the literal value
+//! the same `RUN` gave it earlier (`PKGS='gcc make' && … $PKGS`; `export` and
+//! multi-line quoted values too) or else its `ARG`/`ENV` value, and reported
+//! at its use (`$PKGS`) with the packages it names; one with no known value (a
+//! command substitution, a loop variable, an `ARG` without default) is not
+//! reported.
 
 use crate::diagnostic::{Category, Severity};
 use crate::engine::{Context, Rule};
