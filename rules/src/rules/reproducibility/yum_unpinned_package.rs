@@ -79,7 +79,7 @@ mod tests {
                 "FROM centos\nRUN yum module install -y nodejs:18 && yum module enable php\n",
                 "FROM centos\nRUN yum update -y && yum remove -y httpd\n",
                 "FROM centos\nARG PKG\nRUN yum install -y $PKG\n",
-                "FROM centos\nRUN PKG=httpd && yum install -y \"$PKG\"\n",
+                "FROM centos\nRUN PKG=$(cat pkgs) && yum install -y \"$PKG\"\n",
                 "FROM centos\nENV JQ=jq-1.6\nRUN yum install -y ${JQ}\n",
             ],
             &[
@@ -92,6 +92,7 @@ mod tests {
                 "FROM centos\nONBUILD RUN yum install -y ⟦httpd⟧\n",
                 "FROM centos\nRUN [\"sh\", \"-c\", \"yum install -y ⟦httpd⟧\"]\n",
                 "FROM centos\nENV PKG=httpd\nRUN yum install -y ⟦$PKG⟧\n",
+                "FROM centos\nRUN PKG=httpd && yum install -y ⟦\"$PKG\"⟧\n",
             ],
             &[],
         );
