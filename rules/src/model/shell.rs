@@ -241,25 +241,35 @@ impl ShellScript {
 
     /// Map a logical offset to the Dockerfile.
     pub fn source_offset(&self, logical: usize) -> usize {
-        let i = self.segments.partition_point(|s| s.logical <= logical).saturating_sub(1);
-        match self.segments.get(i) {
-            Some(s) => s.source + (logical - s.logical).min(s.len),
-            None => 0,
-        }
+        map_offset(&self.segments, logical)
     }
 
     /// Map a logical range to the Dockerfile. The end maps to the end of the
     /// last byte, so a range never swallows the continuation after it.
     pub fn source_range(&self, start: usize, end: usize) -> TextRange {
-        let s = self.source_offset(start);
-        let e = if end > start { self.source_offset(end - 1) + 1 } else { s };
-        TextRange::new(s, e.max(s))
+        map_range(&self.segments, start, end)
     }
 
     /// Commands with this base name (`apt-get`), in order.
     pub fn commands_named<'a>(&'a self, names: &'a [&'a str]) -> impl Iterator<Item = &'a ShellCommand> + 'a {
         self.commands.iter().filter(move |c| names.contains(&c.base_name()))
     }
+}
+
+/// Map a logical offset of a script with these segments to the Dockerfile.
+pub(crate) fn map_offset(segments: &[Segment], logical: usize) -> usize {
+    let i = segments.partition_point(|s| s.logical <= logical).saturating_sub(1);
+    match segments.get(i) {
+        Some(s) => s.source + (logical - s.logical).min(s.len),
+        None => 0,
+    }
+}
+
+/// Map a logical range to the Dockerfile (see [`ShellScript::source_range`]).
+pub(crate) fn map_range(segments: &[Segment], start: usize, end: usize) -> TextRange {
+    let s = map_offset(segments, start);
+    let e = if end > start { map_offset(segments, end - 1) + 1 } else { s };
+    TextRange::new(s, e.max(s))
 }
 
 fn node_text<'a>(node: Node<'_>, script: &'a ShellScript) -> &'a str {

@@ -35,7 +35,10 @@
 //! multi-line quoted values too) or else its `ARG`/`ENV` value, and reported
 //! at its use (`$PKGS`) with the packages it names; one with no known value (a
 //! command substitution, a loop variable, an `ARG` without default) is not
-//! reported.
+//! reported. `RUN`s under PowerShell or cmd (a Windows `SHELL`, or a Windows
+//! image without one) are checked too, as in hadolint: their commands are
+//! split on `;`, `&&`, `||`, `|` and (cmd) `&`, and a command inside a block
+//! (`if (…) { … }`) is not seen.
 
 use crate::diagnostic::{Category, Severity};
 use crate::engine::{Context, Rule};
@@ -109,8 +112,7 @@ const PIP: Cli = Cli {
 };
 
 fn check(run: &Instruction, ctx: &mut Context<'_>) {
-    let Some(script) = &run.script else { return };
-    for cmd in &script.commands {
+    for cmd in run.commands() {
         let Some(args) = pip_args(cmd) else { continue };
         let line = PIP.read(args);
         let Some(packages) = line.after(&[&["install"]]) else { continue };
@@ -200,6 +202,9 @@ mod tests {
                 "FROM python\nRUN pip install -U pip==24.0 --progress-bar off\n",
                 "FROM python\nRUN pip install $(cat pkgs.txt)\n",
                 "FROM python\nRUN pip install\n",
+                "FROM mcr.microsoft.com/windows/servercore:ltsc2016\nSHELL [\"powershell\", \"-Command\", \"$ErrorActionPreference = 'Stop';\"]\nRUN pip install flask==3.0 # latest\n",
+                "FROM mcr.microsoft.com/windows/servercore:ltsc2016\nSHELL [\"powershell\", \"-Command\", \"$ErrorActionPreference = 'Stop';\"]\nRUN if (Test-Path x) { pip install flask }\n",
+                "FROM mcr.microsoft.com/windows/servercore:ltsc2016\nSHELL [\"powershell\", \"-Command\", \"$ErrorActionPreference = 'Stop';\"]\nRUN pip install -r requirements.txt ; npm install\n",
             ],
             &[
                 "FROM python\nRUN pip install --no-cache-dir ⟦flask⟧\n",
@@ -215,6 +220,10 @@ mod tests {
                 "FROM python\nONBUILD RUN pip install ⟦flask⟧\n",
                 "FROM python\nRUN [\"sh\", \"-c\", \"pip install ⟦flask⟧\"]\n",
                 "FROM python\nARG EXTRA=\"flask\"\nRUN pip install ⟦$EXTRA⟧\n",
+                "FROM mcr.microsoft.com/windows/servercore:ltsc2016\nRUN pip install ⟦docker-compose⟧\n",
+                "FROM mcr.microsoft.com/windows/servercore:ltsc2016\nSHELL [\"powershell\", \"-Command\", \"$ErrorActionPreference = 'Stop';\"]\nRUN pip install ⟦flask⟧ ; python -V\n",
+                "FROM mcr.microsoft.com/windows/servercore:ltsc2016\nSHELL [\"powershell\", \"-Command\", \"$ErrorActionPreference = 'Stop';\"]\nRUN $d = 'x'; python -m pip install --upgrade ⟦pip⟧ 2>&1 | Out-Null\n",
+                "FROM python\nRUN PKGS='flask gunicorn==22' && pip install ⟦\"$PKGS\"⟧\n",
             ],
             &[],
         );
