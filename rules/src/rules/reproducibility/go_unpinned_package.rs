@@ -35,7 +35,10 @@
 //! multi-line quoted values too) or else its `ARG`/`ENV` value, and reported
 //! at its use (`$PKGS`) with the packages it names; one with no known value (a
 //! command substitution, a loop variable, an `ARG` without default) is not
-//! reported.
+//! reported. `RUN`s under PowerShell or cmd (a Windows `SHELL`, or a Windows
+//! image without one) are checked too, as in hadolint: their commands are
+//! split on `;`, `&&`, `||`, `|` and (cmd) `&`, and a command inside a block
+//! (`if (…) { … }`) is not seen.
 
 use crate::diagnostic::{Category, Severity};
 use crate::engine::{Context, Rule};
@@ -92,8 +95,7 @@ const GO: Cli = Cli {
 };
 
 fn check(run: &Instruction, ctx: &mut Context<'_>) {
-    let Some(script) = &run.script else { return };
-    for cmd in script.commands_named(&["go", "xx-go"]) {
+    for cmd in run.commands().iter().filter(|c| matches!(c.base_name(), "go" | "xx-go")) {
         let line = GO.read(&cmd.args);
         let packages = if let Some(packages) = line.after(&[&["install"], &["get"]]) {
             packages
@@ -153,6 +155,7 @@ mod tests {
                 "FROM golang\nRUN <<EOF\ngo install ⟦example.com/b⟧\nEOF\n",
                 "FROM golang\nONBUILD RUN go install ⟦example.com/b⟧\n",
                 "FROM golang\nRUN [\"sh\", \"-c\", \"go install ⟦example.com/b⟧\"]\n",
+                "FROM mcr.microsoft.com/windows/servercore:ltsc2022\nSHELL [\"powershell\", \"-Command\"]\nRUN go install ⟦github.com/x/tool@latest⟧ ; go version\n",
             ],
             &[],
         );
