@@ -65,8 +65,9 @@ impl ShellArg {
 }
 
 /// An argument seen through the variables its script assigned before it.
-/// Only plain assignments count (`A=…`, `export A=…`, in the script's main
-/// line: not in a subshell, a pipeline, a condition, a loop or a function);
+/// Only plain assignments count (`A=…`, `export A=…`, and `A=… set -x`,
+/// which sh keeps before a special built-in; in the script's main line: not
+/// in a subshell, a pipeline, a condition, a loop or a function);
 /// any other way of setting the variable (`A=$(…)`, `for A in`, `read A`,
 /// `unset A`) makes its value unknown.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -319,8 +320,19 @@ fn record_assignments(node: Node<'_>, script: &ShellScript, out: &mut Vec<Assign
     let mut unknown = |name: Node<'_>, from: usize| {
         out.push(Assignment { name: node_text(name, script).to_string(), value: None, from });
     };
+    // Before a POSIX special built-in (`A=1 set -x`), an assignment stays
+    // set in sh (dash, ash): a missing `;` that the shell forgives.
+    let persists = |parent: Node<'_>| {
+        parent.kind() != "command"
+            || parent.child_by_field_name("name").is_some_and(|n| {
+                matches!(
+                    node_text(n, script),
+                    "set" | ":" | "export" | "readonly" | "eval" | "shift" | "trap" | "times"
+                )
+            })
+    };
     match node.kind() {
-        "variable_assignment" if node.parent().is_some_and(|p| p.kind() != "command") => {
+        "variable_assignment" if node.parent().is_some_and(persists) => {
             let Some(name) = node.child_by_field_name("name").filter(|n| n.kind() == "variable_name") else {
                 return;
             };
@@ -331,11 +343,12 @@ fn record_assignments(node: Node<'_>, script: &ShellScript, out: &mut Vec<Assign
                 plain.then(|| unquote(raw))
             });
             let appends = script.text[name.end_byte()..].starts_with("+=");
-            let unconditional = is_unconditional(node);
+            let parent = node.parent().filter(|p| p.kind() == "command");
+            let unconditional = is_unconditional(parent.unwrap_or(node));
             out.push(Assignment {
                 name: node_text(name, script).to_string(),
                 value: literal.filter(|_| unconditional && !appends),
-                from: node.end_byte(),
+                from: parent.unwrap_or(node).end_byte(),
             });
         }
         "for_statement" => {
@@ -673,6 +686,9 @@ mod tests {
             locals(&s, "f"),
             [LocalValue::Unknown, LocalValue::None, LocalValue::Unknown, LocalValue::Unknown, LocalValue::Unknown]
         );
+        // Before a special built-in, sh keeps the assignment (`A=… set -x`).
+        let s = script("A=' x ' set -x && B=y true && g $A $B");
+        assert_eq!(locals(&s, "g"), [text(" x "), LocalValue::None]);
     }
 
     #[test]

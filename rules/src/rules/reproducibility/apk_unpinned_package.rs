@@ -110,6 +110,7 @@ mod tests {
                 "FROM alpine\nRUN apk add --no-cache ⟦curl⟧\n",
                 "FROM alpine\nRUN buildDeps='gcc musl-dev' \\\n && apk add --no-cache --virtual .build-deps ⟦$buildDeps⟧\n",
                 "FROM alpine\nRUN export DEPS=\"curl=8.11.1-r0 git\"; apk add ⟦${DEPS}⟧\n",
+                "FROM alpine\nRUN buildDeps=' \\\n\t\tbuild-base \\\n\t' \\\n\tset -x \\\n\t&& apk --no-cache add ⟦$buildDeps⟧\n",
                 "FROM alpine\nRUN apk --no-cache add --virtual .build-deps ⟦gcc⟧\n",
                 "FROM alpine\nRUN apk add -U -t .deps ⟦musl-dev⟧\n",
                 "FROM alpine\nRUN apk add --no-cache \\\n    curl=8.11.1-r0 \\\n    ⟦git⟧\n",
