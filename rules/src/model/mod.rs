@@ -7,6 +7,7 @@ mod scope;
 mod shell;
 mod suppress;
 mod symbols;
+mod windows;
 mod word;
 
 use tree_sitter::Node;
@@ -16,11 +17,12 @@ use crate::syntax::{LineIndex, SyntaxError, SyntaxTree};
 
 pub use image::ImageRef;
 pub use scope::{PREDEFINED_ARGS, Scope, Scopes};
-pub use shell::{ScriptCache, Segment, ShellArg, ShellCommand, ShellScript, for_each_node};
+pub use shell::{LocalValue, ScriptCache, Segment, ShellArg, ShellCommand, ShellScript, for_each_node};
 pub use suppress::{Pragma, PragmaScope, Suppressions};
 pub use symbols::{
     Occurrence, OccurrenceKind, RenameError, Symbol, SymbolKind, Symbols, is_stage_name, is_variable_name,
 };
+pub use windows::{Dialect, WindowsScript};
 pub use word::{Expanded, Expansion, Part, Word};
 
 /// Instruction keywords, plus `Unknown` for anything else.
@@ -198,6 +200,9 @@ pub struct Instruction {
     /// parsed with tree-sitter-bash. `None` when the SHELL in effect is not a
     /// POSIX shell.
     pub script: Option<ShellScript>,
+    /// The RUN's commands when the SHELL in effect is PowerShell or cmd
+    /// (shell form only), read by [`Instruction::commands`].
+    pub windows_script: Option<WindowsScript>,
     pub heredocs: Vec<Heredoc>,
     /// FROM: the image reference as written.
     pub image: Option<ImageSpec>,
@@ -231,6 +236,18 @@ impl Instruction {
 
     pub fn flag(&self, name: &str) -> Option<&Flag> {
         self.flags.iter().find(|f| f.name.eq_ignore_ascii_case(name))
+    }
+
+    /// The simple commands of a RUN, under a POSIX shell or (split more
+    /// simply) under PowerShell or cmd. For rules whose commands mean the
+    /// same in every shell (`pip install`, `npm install`, `cd`); anything
+    /// POSIX-specific reads [`Instruction::script`].
+    pub fn commands(&self) -> &[ShellCommand] {
+        match (&self.script, &self.windows_script) {
+            (Some(script), _) => &script.commands,
+            (None, Some(windows)) => &windows.commands,
+            (None, None) => &[],
+        }
     }
 
     /// True when written in exec (JSON) form.
@@ -556,6 +573,7 @@ impl Document {
             json: None,
             shell: None,
             script: None,
+            windows_script: None,
             heredocs: Vec::new(),
             image: None,
             alias: None,
@@ -749,6 +767,12 @@ impl Document {
                 ins.script = build_script(ins, cache).map(|script| script.with_shell(shell.clone()));
                 if let Some(inner) = ins.onbuild.as_deref_mut() {
                     inner.script = build_script(inner, cache).map(|script| script.with_shell(shell.clone()));
+                }
+            } else if let Some(dialect) = shell.first().and_then(|program| Dialect::of_program(program)) {
+                let ins = &mut self.instructions[i];
+                ins.windows_script = build_windows_script(ins, dialect, &shell);
+                if let Some(inner) = ins.onbuild.as_deref_mut() {
+                    inner.windows_script = build_windows_script(inner, dialect, &shell);
                 }
             }
         }
@@ -1007,6 +1031,16 @@ fn read_image_spec(node: Node<'_>, text: &str, escape: char) -> ImageSpec {
         tag_range: node.child_by_field_name("tag").map(range_of),
         digest_range: node.child_by_field_name("digest").map(range_of),
     }
+}
+
+/// The commands of a shell-form RUN (or RUN inside ONBUILD) without
+/// heredocs, under PowerShell or cmd.
+fn build_windows_script(ins: &Instruction, dialect: Dialect, shell: &[String]) -> Option<WindowsScript> {
+    if ins.kind != InstructionKind::Run || !ins.heredocs.is_empty() {
+        return None;
+    }
+    let form = ins.shell.as_ref()?;
+    Some(WindowsScript::parse(dialect, shell.to_vec(), form.text.clone(), form.segments.clone()))
 }
 
 /// The script bash should see for a RUN (or RUN inside ONBUILD).

@@ -52,6 +52,35 @@ pub struct ShellCommand {
 pub struct ShellArg {
     pub text: String,
     pub range: TextRange,
+    /// What the variables the same script set earlier make of the argument
+    /// (`PKGS='gcc make' && apt-get install $PKGS`).
+    pub local: LocalValue,
+}
+
+impl ShellArg {
+    /// An argument that uses no variable of its script.
+    pub fn new(text: impl Into<String>, range: TextRange) -> ShellArg {
+        ShellArg { text: text.into(), range, local: LocalValue::None }
+    }
+}
+
+/// An argument seen through the variables its script assigned before it.
+/// Only plain assignments count (`A=…`, `export A=…`, and `A=… set -x`,
+/// which sh keeps before a special built-in; in the script's main line: not
+/// in a subshell, a pipeline, a condition, a loop or a function);
+/// any other way of setting the variable (`A=$(…)`, `for A in`, `read A`,
+/// `unset A`) makes its value unknown.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum LocalValue {
+    /// The argument uses no variable the script set before it.
+    #[default]
+    None,
+    /// The argument with those variables replaced by their literal values
+    /// (`$PKGS` -> `gcc make`); variables the script did not set (ARG, ENV)
+    /// are kept as written.
+    Text(String),
+    /// A variable the script set to a value known only at run time.
+    Unknown,
 }
 
 impl ShellCommand {
@@ -213,25 +242,35 @@ impl ShellScript {
 
     /// Map a logical offset to the Dockerfile.
     pub fn source_offset(&self, logical: usize) -> usize {
-        let i = self.segments.partition_point(|s| s.logical <= logical).saturating_sub(1);
-        match self.segments.get(i) {
-            Some(s) => s.source + (logical - s.logical).min(s.len),
-            None => 0,
-        }
+        map_offset(&self.segments, logical)
     }
 
     /// Map a logical range to the Dockerfile. The end maps to the end of the
     /// last byte, so a range never swallows the continuation after it.
     pub fn source_range(&self, start: usize, end: usize) -> TextRange {
-        let s = self.source_offset(start);
-        let e = if end > start { self.source_offset(end - 1) + 1 } else { s };
-        TextRange::new(s, e.max(s))
+        map_range(&self.segments, start, end)
     }
 
     /// Commands with this base name (`apt-get`), in order.
     pub fn commands_named<'a>(&'a self, names: &'a [&'a str]) -> impl Iterator<Item = &'a ShellCommand> + 'a {
         self.commands.iter().filter(move |c| names.contains(&c.base_name()))
     }
+}
+
+/// Map a logical offset of a script with these segments to the Dockerfile.
+pub(crate) fn map_offset(segments: &[Segment], logical: usize) -> usize {
+    let i = segments.partition_point(|s| s.logical <= logical).saturating_sub(1);
+    match segments.get(i) {
+        Some(s) => s.source + (logical - s.logical).min(s.len),
+        None => 0,
+    }
+}
+
+/// Map a logical range to the Dockerfile (see [`ShellScript::source_range`]).
+pub(crate) fn map_range(segments: &[Segment], start: usize, end: usize) -> TextRange {
+    let s = map_offset(segments, start);
+    let e = if end > start { map_offset(segments, end - 1) + 1 } else { s };
+    TextRange::new(s, e.max(s))
 }
 
 fn node_text<'a>(node: Node<'_>, script: &'a ShellScript) -> &'a str {
@@ -243,10 +282,13 @@ fn collect_commands(root: Node<'_>, script: &ShellScript, out: &mut Vec<ShellCom
     // command, and a RUN can chain thousands of them.
     let mut stack = vec![(root, false)];
     let mut cursor = root.walk();
+    // The script's assignments so far (the walk is in document order).
+    let mut assignments: Vec<Assignment> = Vec::new();
     while let Some((node, in_pipeline)) = stack.pop() {
         let in_pipeline = in_pipeline || node.kind() == "pipeline";
+        record_assignments(node, script, &mut assignments);
         if node.kind() == "command"
-            && let Some(cmd) = command_from_node(node, script, in_pipeline)
+            && let Some(cmd) = command_from_node(node, script, in_pipeline, &assignments)
         {
             out.push(cmd);
         }
@@ -263,6 +305,139 @@ fn collect_commands(root: Node<'_>, script: &ShellScript, out: &mut Vec<ShellCom
         // Children were pushed in order; pop them in order too.
         stack[first..].reverse();
     }
+}
+
+/// A variable the script sets: its literal value (`None` when it is only
+/// known at run time) from logical offset `from` on.
+struct Assignment {
+    name: String,
+    value: Option<String>,
+    from: usize,
+}
+
+/// Record what `node` does to the script's variables, if anything.
+fn record_assignments(node: Node<'_>, script: &ShellScript, out: &mut Vec<Assignment>) {
+    let mut unknown = |name: Node<'_>, from: usize| {
+        out.push(Assignment { name: node_text(name, script).to_string(), value: None, from });
+    };
+    // Before a POSIX special built-in (`A=1 set -x`), an assignment stays
+    // set in sh (dash, ash): a missing `;` that the shell forgives.
+    let persists = |parent: Node<'_>| {
+        parent.kind() != "command"
+            || parent.child_by_field_name("name").is_some_and(|n| {
+                matches!(
+                    node_text(n, script),
+                    "set" | ":" | "export" | "readonly" | "eval" | "shift" | "trap" | "times"
+                )
+            })
+    };
+    match node.kind() {
+        "variable_assignment" if node.parent().is_some_and(persists) => {
+            let Some(name) = node.child_by_field_name("name").filter(|n| n.kind() == "variable_name") else {
+                return;
+            };
+            let value = node.child_by_field_name("value");
+            let literal = value.map_or(Some(String::new()), |v| {
+                let raw = node_text(v, script);
+                let plain = !matches!(v.kind(), "array") && !raw.contains(['$', '`']);
+                plain.then(|| unquote(raw))
+            });
+            let appends = script.text[name.end_byte()..].starts_with("+=");
+            let parent = node.parent().filter(|p| p.kind() == "command");
+            let unconditional = is_unconditional(parent.unwrap_or(node));
+            out.push(Assignment {
+                name: node_text(name, script).to_string(),
+                value: literal.filter(|_| unconditional && !appends),
+                from: parent.unwrap_or(node).end_byte(),
+            });
+        }
+        "for_statement" => {
+            if let Some(var) = node.child_by_field_name("variable") {
+                unknown(var, var.start_byte());
+            }
+        }
+        "unset_command" => {
+            let mut c = node.walk();
+            for name in node.children(&mut c).filter(|n| matches!(n.kind(), "word" | "variable_name")) {
+                unknown(name, node.start_byte());
+            }
+        }
+        "command" => {
+            let name = node.child_by_field_name("name").map(|n| node_text(n, script));
+            if matches!(name, Some("read" | "getopts" | "mapfile" | "readarray")) {
+                let mut c = node.walk();
+                for arg in node.children(&mut c).filter(|n| n.kind() == "word" && n.start_byte() > node.start_byte()) {
+                    if !node_text(arg, script).starts_with('-') {
+                        unknown(arg, node.start_byte());
+                    }
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// True when an assignment runs whenever the script gets there: it sits in
+/// the script's main line (`A=1 && b`, `export A=1; b`), not in a subshell,
+/// pipeline, condition, loop, function or after `||`.
+fn is_unconditional(node: Node<'_>) -> bool {
+    let mut current = node.parent();
+    while let Some(parent) = current {
+        match parent.kind() {
+            "program" => return true,
+            "declaration_command" | "variable_assignments" | "redirected_statement" => {}
+            "list" => {
+                let mut c = parent.walk();
+                if parent.children(&mut c).any(|n| n.kind() == "||") {
+                    return false;
+                }
+            }
+            _ => return false,
+        }
+        current = parent.parent();
+    }
+    false
+}
+
+/// `text` (an argument without its quotes; `raw` as written) seen through
+/// the assignments made before logical offset `at`.
+fn local_value(raw: &str, text: &str, assignments: &[Assignment], at: usize) -> LocalValue {
+    // `'$A'` and `\$A` are no expansions.
+    if !text.contains('$') || assignments.is_empty() || raw.contains(['\'', '\\']) {
+        return LocalValue::None;
+    }
+    let lookup = |name: &str| assignments.iter().rev().find(|a| a.from <= at && a.name == name);
+    let mut out = String::new();
+    let mut rest = text;
+    let mut replaced = false;
+    while let Some(i) = rest.find('$') {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + 1..];
+        let (name, len, plain) = match after.strip_prefix('{') {
+            Some(braced) => {
+                let end = braced.find('}').unwrap_or(braced.len());
+                let inner = &braced[..end];
+                let name_len = inner.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).unwrap_or(inner.len());
+                (&inner[..name_len], (end + 2).min(after.len()), name_len == inner.len())
+            }
+            None => {
+                let end = after.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).unwrap_or(after.len());
+                (&after[..end], end, true)
+            }
+        };
+        match lookup(name).filter(|_| !name.is_empty()) {
+            Some(Assignment { value: Some(value), .. }) if plain => {
+                out.push_str(value);
+                replaced = true;
+            }
+            // `${A:-x}`, `${#A}` of a script variable, or a run-time value.
+            Some(_) => return LocalValue::Unknown,
+            None => out.push_str(&rest[i..i + 1 + len]),
+        }
+        rest = &after[len..];
+    }
+    out.push_str(rest);
+    if replaced { LocalValue::Text(out) } else { LocalValue::None }
 }
 
 /// Visit `root` and every node below it in document order, without
@@ -288,7 +463,12 @@ pub fn for_each_node<'t>(root: Node<'t>, mut f: impl FnMut(Node<'t>)) {
     }
 }
 
-fn command_from_node(node: Node<'_>, script: &ShellScript, in_pipeline: bool) -> Option<ShellCommand> {
+fn command_from_node(
+    node: Node<'_>,
+    script: &ShellScript,
+    in_pipeline: bool,
+    assignments: &[Assignment],
+) -> Option<ShellCommand> {
     let name_node = node.child_by_field_name("name")?;
     let mut env = Vec::new();
     let mut args = Vec::new();
@@ -298,10 +478,12 @@ fn command_from_node(node: Node<'_>, script: &ShellScript, in_pipeline: bool) ->
             "variable_assignment" => env.push(node_text(child, script).to_string()),
             "command_name" => {}
             k if k.contains("redirect") || k == "comment" || k == "herestring_redirect" => {}
-            _ if child.start_byte() > name_node.start_byte() && child.is_named() => args.push(ShellArg {
-                text: unquote(node_text(child, script)),
-                range: script.source_range(child.start_byte(), child.end_byte()),
-            }),
+            _ if child.start_byte() > name_node.start_byte() && child.is_named() => {
+                let raw = node_text(child, script);
+                let text = unquote(raw);
+                let local = local_value(raw, &text, assignments, node.start_byte());
+                args.push(ShellArg { text, range: script.source_range(child.start_byte(), child.end_byte()), local })
+            }
             _ => {}
         }
     }
@@ -325,10 +507,10 @@ fn command_from_node(node: Node<'_>, script: &ShellScript, in_pipeline: bool) ->
             break;
         };
         let new_name = cmd.args[i].clone();
-        let wrapper = ShellArg {
-            text: std::mem::replace(&mut cmd.name, new_name.text),
-            range: std::mem::replace(&mut cmd.name_range, new_name.range),
-        };
+        let wrapper = ShellArg::new(
+            std::mem::replace(&mut cmd.name, new_name.text),
+            std::mem::replace(&mut cmd.name_range, new_name.range),
+        );
         cmd.wrappers.push(wrapper);
         cmd.args.drain(..=i);
     }
@@ -482,6 +664,31 @@ mod tests {
         assert_eq!(names, ["pip", "apt-get", "npm", "curl"]);
         assert_eq!(s.commands[0].args[0].text, "install");
         assert_eq!(s.commands[0].wrappers.iter().map(|w| w.text.as_str()).collect::<Vec<_>>(), ["sudo"]);
+    }
+
+    fn locals(s: &ShellScript, name: &str) -> Vec<LocalValue> {
+        s.commands
+            .iter()
+            .filter(|c| c.base_name() == name)
+            .flat_map(|c| c.args.iter().map(|a| a.local.clone()))
+            .collect()
+    }
+
+    #[test]
+    fn arguments_see_literal_assignments_made_before_them() {
+        let text = |t: &str| LocalValue::Text(t.to_string());
+        let s = script("A='x y'; export B=\"z\" && a $A \"${B}\" $C ${A}-$B '$A'; A=$(date); b $A ${B:-q} $B");
+        assert_eq!(locals(&s, "a"), [text("x y"), text("z"), LocalValue::None, text("x y-z"), LocalValue::None]);
+        assert_eq!(locals(&s, "b"), [LocalValue::Unknown, LocalValue::Unknown, text("z")]);
+        // Conditional, subshell, loop, `read` and prefix assignments are not followed.
+        let s = script("(A=1); B=2 c $B; true || D=4; for E in 5; do :; done; F=6; read F; f $A $B $D $E $F");
+        assert_eq!(
+            locals(&s, "f"),
+            [LocalValue::Unknown, LocalValue::None, LocalValue::Unknown, LocalValue::Unknown, LocalValue::Unknown]
+        );
+        // Before a special built-in, sh keeps the assignment (`A=… set -x`).
+        let s = script("A=' x ' set -x && B=y true && g $A $B");
+        assert_eq!(locals(&s, "g"), [text(" x "), LocalValue::None]);
     }
 
     #[test]

@@ -22,11 +22,15 @@
 //!
 //! ## Notes
 //! Any constraint counts (`=`, `~`, `>`, `<`), as in hadolint, and `.apk`
-//! files are accepted. The values of `-t`/`--virtual` and
-//! `-X`/`--repository` (and `--root`, `--arch`, `--cache-dir`...) are not
-//! packages. Each package is reported on its own (hadolint reports the RUN
-//! once), and a variable is checked through its `ARG`/`ENV` value (one with
-//! no known value is not reported, where hadolint reports it).
+//! files are accepted. The values of `-t`/`--virtual` and `-X`/`--repository`
+//! (and `--root`, `--arch`, `--cache-dir`...) are not packages. Each package
+//! is reported on its own (hadolint reports the RUN once), and a variable is
+//! checked through the literal value the same `RUN` gave it earlier
+//! (`PKGS='gcc make' && … $PKGS`; `export` and multi-line quoted values too)
+//! or else its `ARG`/`ENV` value, and reported at its use (`$PKGS`) with the
+//! packages it names; one with no known value (a command substitution, a loop
+//! variable, an `ARG` without default) is not reported, where hadolint reports
+//! it.
 
 use crate::diagnostic::{Category, Severity};
 use crate::engine::{Context, Rule};
@@ -104,6 +108,9 @@ mod tests {
             ],
             &[
                 "FROM alpine\nRUN apk add --no-cache ⟦curl⟧\n",
+                "FROM alpine\nRUN buildDeps='gcc musl-dev' \\\n && apk add --no-cache --virtual .build-deps ⟦$buildDeps⟧\n",
+                "FROM alpine\nRUN export DEPS=\"curl=8.11.1-r0 git\"; apk add ⟦${DEPS}⟧\n",
+                "FROM alpine\nRUN buildDeps=' \\\n\t\tbuild-base \\\n\t' \\\n\tset -x \\\n\t&& apk --no-cache add ⟦$buildDeps⟧\n",
                 "FROM alpine\nRUN apk --no-cache add --virtual .build-deps ⟦gcc⟧\n",
                 "FROM alpine\nRUN apk add -U -t .deps ⟦musl-dev⟧\n",
                 "FROM alpine\nRUN apk add --no-cache \\\n    curl=8.11.1-r0 \\\n    ⟦git⟧\n",

@@ -21,12 +21,15 @@
 //! ```
 //!
 //! ## Notes
-//! A release (`curl/bookworm-backports`) and a `.deb` file count as pinned,
-//! as in hadolint. Each unpinned package is reported on its own, where
-//! hadolint reports the RUN once. Values of `-t`, `-o`, `-c` and `-a` are not
-//! packages. A variable is checked through its `ARG`/`ENV` value; one whose
-//! value is unknown (set in the script, or an `ARG` without default) is not
-//! reported, while hadolint reports it. Commands behind `sudo` or with a path
+//! A release (`curl/bookworm-backports`) and a `.deb` file count as pinned, as
+//! in hadolint. Each unpinned package is reported on its own, where hadolint
+//! reports the RUN once. Values of `-t`, `-o`, `-c` and `-a` are not packages.
+//! A variable is checked through the literal value the same `RUN` gave it
+//! earlier (`PKGS='gcc make' && … $PKGS`; `export` and multi-line quoted
+//! values too) or else its `ARG`/`ENV` value, and reported at its use
+//! (`$PKGS`) with the packages it names; one with no known value (a command
+//! substitution, a loop variable, an `ARG` without default) is not reported,
+//! while hadolint reports it. Commands behind `sudo` or with a path
 //! (`/usr/bin/apt-get`) are checked too.
 
 use crate::diagnostic::{Category, Severity};
@@ -90,7 +93,16 @@ mod tests {
                 "FROM debian\nRUN apt-get update && apt-get -o Dpkg::Options::=--force-confold upgrade -y\n",
                 "FROM debian\nRUN apt-get -y --target-release bookworm install curl=1\n",
                 "FROM debian\nRUN apt-get install -y \"$(cat packages.txt)\"\n",
-                "FROM debian\nRUN PKGS='curl git' && apt-get install -y $PKGS\n",
+                "FROM debian\nRUN PKGS='curl=1 git=2' && apt-get install -y $PKGS\n",
+                "FROM debian\nRUN PKGS=$(cat list) && apt-get install -y $PKGS\n",
+                "FROM debian\nENV PKGS=git\nRUN PKGS=\"$(cat list)\" && apt-get install -y $PKGS\n",
+                "FROM debian\nRUN apt-get install -y $PKGS; PKGS='curl'\n",
+                "FROM debian\nRUN (PKGS=curl) && apt-get install -y $PKGS\n",
+                "FROM debian\nRUN true || PKGS=curl; apt-get install -y $PKGS\n",
+                "FROM debian\nRUN PKGS=curl apt-get install -y $PKGS\n",
+                "FROM debian\nRUN for p in curl git; do apt-get install -y $p; done\n",
+                "FROM debian\nRUN PKGS=curl && read PKGS < f && apt-get install -y $PKGS\n",
+                "FROM debian\nRUN PKGS=curl && apt-get install -y '$PKGS'\n",
                 "FROM debian\nARG CURL_VERSION\nRUN apt-get install -y curl=$CURL_VERSION\n",
                 "FROM debian\nARG PKGS=\"curl=1 git=2\"\nRUN apt-get install -y $PKGS\n",
                 "FROM debian\nRUN apt-cache policy curl && apt install curl\n",
@@ -107,6 +119,12 @@ mod tests {
                 "FROM debian\nRUN [\"sh\", \"-c\", \"apt-get install -y ⟦curl⟧\"]\n",
                 "FROM debian\nRUN sudo /usr/bin/apt-get install -y ⟦curl⟧\n",
                 "FROM debian\nENV PKGS=\"curl=1 git\"\nRUN apt-get install -y ⟦$PKGS⟧\n",
+                "FROM debian\nRUN PKGS='curl git' && apt-get install -y ⟦$PKGS⟧\n",
+                "FROM debian\nRUN buildDeps=\"gcc make\" ; apt-get install -y ⟦\"$buildDeps\"⟧\n",
+                "FROM debian\nRUN export DEPS='gcc' && apt-get update && apt-get install -y ⟦${DEPS}⟧\n",
+                "FROM debian\nRUN set -ex; buildDeps=' \\\n    gcc \\\n    make ' \\\n && apt-get install -y ⟦$buildDeps⟧\n",
+                "FROM debian\nENV PKGS=\"curl=1\"\nRUN PKGS='git' && apt-get install -y ⟦$PKGS⟧\n",
+                "FROM debian\nARG V=1\nRUN PKGS=\"curl=$V\" && DEPS='git' && apt-get install -y ⟦$DEPS⟧ $PKGS\n",
             ],
             &[],
         );
@@ -124,6 +142,17 @@ mod tests {
                 "`git` is installed without a version; pin it as `git=<version>`"
             ]
         );
+    }
+
+    #[test]
+    fn names_the_packages_of_a_script_variable() {
+        let doc = crate::model::Document::parse(
+            "FROM debian\nRUN buildDeps='gcc make=4.3' && apt-get install -y $buildDeps && apt-get purge $buildDeps\n",
+        );
+        let found = crate::engine::check_with_rules(&doc, &Default::default(), &[&super::RULE]);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].message, "`$buildDeps` installs `gcc` without a version; pin it as `<package>=<version>`");
+        assert!(found[0].fix.is_none());
     }
 
     #[test]

@@ -23,14 +23,17 @@
 //!
 //! ## Notes
 //! The version is the last `-` part of the argument when it starts with a
-//! digit (`nginx-1.26.2`, `openssl-1:3.2.2-9.fc41`). hadolint accepts any
-//! `-`, so it takes `python3-devel` or `java-17-openjdk` for pinned: these
-//! are reported here. `.rpm` files and URLs, paths, capabilities
-//! (`'dnf-command(config-manager)'`) and groups (`@development-tools`) are
-//! not reported, nor are values of options such as `--enablerepo` or
-//! `--setopt`. Each package is reported on its own (hadolint reports the RUN
-//! once), and a variable is checked through its `ARG`/`ENV` value (one with
-//! no known value is not reported).
+//! digit (`nginx-1.26.2`, `openssl-1:3.2.2-9.fc41`). hadolint accepts any `-`,
+//! so it takes `python3-devel` or `java-17-openjdk` for pinned: these are
+//! reported here. `.rpm` files and URLs, paths, capabilities
+//! (`'dnf-command(config-manager)'`) and groups (`@development-tools`) are not
+//! reported, nor are values of options such as `--enablerepo` or `--setopt`.
+//! Each package is reported on its own (hadolint reports the RUN once), and a
+//! variable is checked through the literal value the same `RUN` gave it
+//! earlier (`PKGS='gcc make' && … $PKGS`; `export` and multi-line quoted
+//! values too) or else its `ARG`/`ENV` value, and reported at its use
+//! (`$PKGS`) with the packages it names; one with no known value (a command
+//! substitution, a loop variable, an `ARG` without default) is not reported.
 
 use crate::diagnostic::{Category, Severity};
 use crate::engine::{Context, Rule};

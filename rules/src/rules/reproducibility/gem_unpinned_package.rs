@@ -26,8 +26,15 @@
 //! reported, and neither is anything after `--` (build options for native
 //! extensions). Values of options such as `-i`/`--install-dir`, `-n`,
 //! `--source` and `--platform` are not gems. Each gem is reported on its own
-//! (hadolint reports the RUN once), and a variable is checked through its
-//! `ARG`/`ENV` value (one with no known value is not reported).
+//! (hadolint reports the RUN once), and a variable is checked through the
+//! literal value the same `RUN` gave it earlier (`PKGS='gcc make' && … $PKGS`;
+//! `export` and multi-line quoted values too) or else its `ARG`/`ENV` value,
+//! and reported at its use (`$PKGS`) with the packages it names; one with no
+//! known value (a command substitution, a loop variable, an `ARG` without
+//! default) is not reported. `RUN`s under PowerShell or cmd (a Windows
+//! `SHELL`, or a Windows image without one) are checked too, as in hadolint:
+//! their commands are split on `;`, `&&`, `||`, `|` and (cmd) `&`, and a
+//! command inside a block (`if (…) { … }`) is not seen.
 
 use crate::diagnostic::{Category, Severity};
 use crate::engine::{Context, Rule};
@@ -73,8 +80,7 @@ const GEM: Cli = Cli {
 };
 
 fn check(run: &Instruction, ctx: &mut Context<'_>) {
-    let Some(script) = &run.script else { return };
-    for cmd in script.commands_named(&["gem"]) {
+    for cmd in run.commands().iter().filter(|c| c.base_name() == "gem") {
         let line = GEM.read(&cmd.args);
         let Some(gems) = line.after(&[&["install"], &["i"]]) else { continue };
         if line.has(&["v", "version", "g", "file"]) {
@@ -117,6 +123,7 @@ mod tests {
                 "FROM ruby\nRUN <<EOF\ngem install ⟦rails⟧\nEOF\n",
                 "FROM ruby\nONBUILD RUN gem install ⟦rails⟧\n",
                 "FROM ruby\nRUN [\"sh\", \"-c\", \"gem install ⟦rails⟧\"]\n",
+                "FROM mcr.microsoft.com/windows/servercore:ltsc2022\nSHELL [\"powershell\", \"-Command\"]\nRUN gem install ⟦bundler⟧ ; bundle install\n",
             ],
             &[],
         );

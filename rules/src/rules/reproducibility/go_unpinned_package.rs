@@ -22,16 +22,23 @@
 //! ```
 //!
 //! ## Notes
-//! `@latest`, `@upgrade` and `@patch` are not versions; a branch (`@main`)
-//! is accepted, as in hadolint. Local packages are not reported: paths
-//! (`.`, `./cmd/app`, `/go/src/app`), `.go` files (`go run build.go`, which
-//! hadolint reports) and import paths without a dot in their first element
+//! `@latest`, `@upgrade` and `@patch` are not versions; a branch (`@main`) is
+//! accepted, as in hadolint. Local packages are not reported: paths (`.`,
+//! `./cmd/app`, `/go/src/app`), `.go` files (`go run build.go`, which hadolint
+//! reports) and import paths without a dot in their first element
 //! (`myapp/cmd/server`, `std`, `all`, `tool`): only paths with a domain can be
-//! downloaded. `go get pkg@none` removes a dependency and is not reported.
-//! For `go run`, only the package is checked, not the program's arguments.
-//! The `xx-go` cross-compilation wrapper is checked too. Each package is
-//! reported on its own, and a variable is checked through its `ARG`/`ENV`
-//! value (one with no known value is not reported).
+//! downloaded. `go get pkg@none` removes a dependency and is not reported. For
+//! `go run`, only the package is checked, not the program's arguments. The
+//! `xx-go` cross-compilation wrapper is checked too. Each package is reported
+//! on its own, and a variable is checked through the literal value the same
+//! `RUN` gave it earlier (`PKGS='gcc make' && … $PKGS`; `export` and
+//! multi-line quoted values too) or else its `ARG`/`ENV` value, and reported
+//! at its use (`$PKGS`) with the packages it names; one with no known value (a
+//! command substitution, a loop variable, an `ARG` without default) is not
+//! reported. `RUN`s under PowerShell or cmd (a Windows `SHELL`, or a Windows
+//! image without one) are checked too, as in hadolint: their commands are
+//! split on `;`, `&&`, `||`, `|` and (cmd) `&`, and a command inside a block
+//! (`if (…) { … }`) is not seen.
 
 use crate::diagnostic::{Category, Severity};
 use crate::engine::{Context, Rule};
@@ -88,8 +95,7 @@ const GO: Cli = Cli {
 };
 
 fn check(run: &Instruction, ctx: &mut Context<'_>) {
-    let Some(script) = &run.script else { return };
-    for cmd in script.commands_named(&["go", "xx-go"]) {
+    for cmd in run.commands().iter().filter(|c| matches!(c.base_name(), "go" | "xx-go")) {
         let line = GO.read(&cmd.args);
         let packages = if let Some(packages) = line.after(&[&["install"], &["get"]]) {
             packages
@@ -149,6 +155,7 @@ mod tests {
                 "FROM golang\nRUN <<EOF\ngo install ⟦example.com/b⟧\nEOF\n",
                 "FROM golang\nONBUILD RUN go install ⟦example.com/b⟧\n",
                 "FROM golang\nRUN [\"sh\", \"-c\", \"go install ⟦example.com/b⟧\"]\n",
+                "FROM mcr.microsoft.com/windows/servercore:ltsc2022\nSHELL [\"powershell\", \"-Command\"]\nRUN go install ⟦github.com/x/tool@latest⟧ ; go version\n",
             ],
             &[],
         );

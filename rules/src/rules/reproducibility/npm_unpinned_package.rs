@@ -23,13 +23,20 @@
 //!
 //! ## Notes
 //! `npm install` and `npm ci` without packages (they follow
-//! `package-lock.json`), local folders and tarballs are not reported; git
-//! URLs and GitHub shorthands (`user/repo`) need a `#<ref>`. Unlike hadolint,
+//! `package-lock.json`), local folders and tarballs are not reported; git URLs
+//! and GitHub shorthands (`user/repo`) need a `#<ref>`. Unlike hadolint,
 //! `@latest` is reported (it names the moving tag, not a version), and the
 //! aliases `npm i` and `npm add` are checked too. Values of options such as
 //! `--prefix`, `--registry` and `--loglevel` are not packages. Each package is
-//! reported on its own, and a variable is checked through its `ARG`/`ENV`
-//! value (one with no known value is not reported).
+//! reported on its own, and a variable is checked through the literal value
+//! the same `RUN` gave it earlier (`PKGS='gcc make' && … $PKGS`; `export` and
+//! multi-line quoted values too) or else its `ARG`/`ENV` value, and reported
+//! at its use (`$PKGS`) with the packages it names; one with no known value (a
+//! command substitution, a loop variable, an `ARG` without default) is not
+//! reported. `RUN`s under PowerShell or cmd (a Windows `SHELL`, or a Windows
+//! image without one) are checked too, as in hadolint: their commands are
+//! split on `;`, `&&`, `||`, `|` and (cmd) `&`, and a command inside a block
+//! (`if (…) { … }`) is not seen.
 
 use crate::diagnostic::{Category, Severity};
 use crate::engine::{Context, Rule};
@@ -111,8 +118,7 @@ const INSTALL: &[&[&str]] = &[
 ];
 
 fn check(run: &Instruction, ctx: &mut Context<'_>) {
-    let Some(script) = &run.script else { return };
-    for cmd in script.commands_named(&["npm"]) {
+    for cmd in run.commands().iter().filter(|c| c.base_name() == "npm") {
         let line = NPM.read(&cmd.args);
         let Some(packages) = line.after(INSTALL) else { continue };
         let found = support::unpinned(ctx, run, packages.iter().copied(), pinned);
@@ -166,6 +172,8 @@ mod tests {
                 "FROM node\nRUN npm install --prefix /usr/local --loglevel warn --registry https://r.example.com -g x@1\n",
                 "FROM node\nRUN npm run build && npm uninstall -g typescript\n",
                 "FROM node\nRUN npm install -g $(cat tools.txt)\n",
+                "FROM mcr.microsoft.com/windows/servercore:ltsc2016\nSHELL [\"powershell\", \"-Command\", \"$ErrorActionPreference = 'Stop';\"]\nRUN npm install -g yarn@1.22.22 2>&1 | Out-Null\n",
+                "FROM stefanscherer/node-windows:10\nRUN npm ci && echo npm install x\n",
             ],
             &[
                 "FROM node\nRUN npm install -g ⟦typescript⟧\n",
@@ -178,6 +186,9 @@ mod tests {
                 "FROM node\nRUN <<EOF\nnpm install -g ⟦pm2⟧\nEOF\n",
                 "FROM node\nONBUILD RUN npm install -g ⟦pm2⟧\n",
                 "FROM node\nRUN [\"sh\", \"-c\", \"npm install -g ⟦pm2⟧\"]\n",
+                "FROM mcr.microsoft.com/dotnet/framework/sdk:4.8\nSHELL [\"powershell\", \"-Command\", \"$ErrorActionPreference = 'Stop';\"]\nRUN npm install -g ⟦yarn⟧\n",
+                "FROM stefanscherer/node-windows:10\nRUN npm install -g ⟦nodemon⟧\n",
+                "FROM stefanscherer/node-windows:10\nRUN @npm i -g ⟦nodemon⟧ & echo done\n",
             ],
             &[],
         );

@@ -25,13 +25,20 @@
 //! Any specifier (`==`, `>=`, `~=`, `<`...) counts, as in hadolint. Not
 //! reported: a command with `-r`/`--requirement`, `-c`/`--constraint` or a
 //! local project (`.`, `-e ./app`), whose files decide the versions; local
-//! paths and archives (`./dist/app-1.0.whl`); URLs of archives; VCS URLs
-//! with a ref (`git+https://github.com/org/repo@v1.2`); and the values of
-//! options such as `-i`, `--extra-index-url`, `-e` and `--target`. hadolint
-//! takes any `@` in a VCS URL for a ref, so `git+ssh://git@github.com/org/repo`
-//! passes there but is reported here. Each package is reported on its own
-//! (hadolint reports the RUN once), and a variable is checked through its
-//! `ARG`/`ENV` value (one with no known value is not reported).
+//! paths and archives (`./dist/app-1.0.whl`); URLs of archives; VCS URLs with
+//! a ref (`git+https://github.com/org/repo@v1.2`); and the values of options
+//! such as `-i`, `--extra-index-url`, `-e` and `--target`. hadolint takes any
+//! `@` in a VCS URL for a ref, so `git+ssh://git@github.com/org/repo` passes
+//! there but is reported here. Each package is reported on its own (hadolint
+//! reports the RUN once), and a variable is checked through the literal value
+//! the same `RUN` gave it earlier (`PKGS='gcc make' && … $PKGS`; `export` and
+//! multi-line quoted values too) or else its `ARG`/`ENV` value, and reported
+//! at its use (`$PKGS`) with the packages it names; one with no known value (a
+//! command substitution, a loop variable, an `ARG` without default) is not
+//! reported. `RUN`s under PowerShell or cmd (a Windows `SHELL`, or a Windows
+//! image without one) are checked too, as in hadolint: their commands are
+//! split on `;`, `&&`, `||`, `|` and (cmd) `&`, and a command inside a block
+//! (`if (…) { … }`) is not seen.
 
 use crate::diagnostic::{Category, Severity};
 use crate::engine::{Context, Rule};
@@ -105,8 +112,7 @@ const PIP: Cli = Cli {
 };
 
 fn check(run: &Instruction, ctx: &mut Context<'_>) {
-    let Some(script) = &run.script else { return };
-    for cmd in &script.commands {
+    for cmd in run.commands() {
         let Some(args) = pip_args(cmd) else { continue };
         let line = PIP.read(args);
         let Some(packages) = line.after(&[&["install"]]) else { continue };
@@ -196,6 +202,9 @@ mod tests {
                 "FROM python\nRUN pip install -U pip==24.0 --progress-bar off\n",
                 "FROM python\nRUN pip install $(cat pkgs.txt)\n",
                 "FROM python\nRUN pip install\n",
+                "FROM mcr.microsoft.com/windows/servercore:ltsc2016\nSHELL [\"powershell\", \"-Command\", \"$ErrorActionPreference = 'Stop';\"]\nRUN pip install flask==3.0 # latest\n",
+                "FROM mcr.microsoft.com/windows/servercore:ltsc2016\nSHELL [\"powershell\", \"-Command\", \"$ErrorActionPreference = 'Stop';\"]\nRUN if (Test-Path x) { pip install flask }\n",
+                "FROM mcr.microsoft.com/windows/servercore:ltsc2016\nSHELL [\"powershell\", \"-Command\", \"$ErrorActionPreference = 'Stop';\"]\nRUN pip install -r requirements.txt ; npm install\n",
             ],
             &[
                 "FROM python\nRUN pip install --no-cache-dir ⟦flask⟧\n",
@@ -211,6 +220,10 @@ mod tests {
                 "FROM python\nONBUILD RUN pip install ⟦flask⟧\n",
                 "FROM python\nRUN [\"sh\", \"-c\", \"pip install ⟦flask⟧\"]\n",
                 "FROM python\nARG EXTRA=\"flask\"\nRUN pip install ⟦$EXTRA⟧\n",
+                "FROM mcr.microsoft.com/windows/servercore:ltsc2016\nRUN pip install ⟦docker-compose⟧\n",
+                "FROM mcr.microsoft.com/windows/servercore:ltsc2016\nSHELL [\"powershell\", \"-Command\", \"$ErrorActionPreference = 'Stop';\"]\nRUN pip install ⟦flask⟧ ; python -V\n",
+                "FROM mcr.microsoft.com/windows/servercore:ltsc2016\nSHELL [\"powershell\", \"-Command\", \"$ErrorActionPreference = 'Stop';\"]\nRUN $d = 'x'; python -m pip install --upgrade ⟦pip⟧ 2>&1 | Out-Null\n",
+                "FROM python\nRUN PKGS='flask gunicorn==22' && pip install ⟦\"$PKGS\"⟧\n",
             ],
             &[],
         );

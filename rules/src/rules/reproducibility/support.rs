@@ -3,7 +3,7 @@
 //! find the operands that name a package without a version.
 
 use crate::engine::Context;
-use crate::model::{Instruction, Scope, ShellArg};
+use crate::model::{Instruction, LocalValue, Scope, ShellArg};
 
 /// How a tool reads its command line: which options take a value.
 pub(super) struct Cli {
@@ -129,9 +129,10 @@ impl Unpinned<'_> {
 }
 
 /// The operands whose packages `pinned` rejects. An operand with a variable
-/// is checked through its ARG/ENV value; when the value is unknown at lint
-/// time (a shell variable, a command substitution, an ARG without default),
-/// the operand is skipped.
+/// is checked through the literal value the same script assigned it earlier
+/// (`PKGS='gcc make' && apk add $PKGS`) or else its ARG/ENV value; when the
+/// value is unknown at lint time (a command substitution, a loop variable,
+/// an ARG without default), the operand is skipped.
 pub(super) fn unpinned<'a>(
     ctx: &Context<'_>,
     ins: &Instruction,
@@ -152,8 +153,19 @@ pub(super) fn unpinned<'a>(
             }
             continue;
         }
-        let scope = scope.get_or_insert_with(|| Scope::at(ctx.doc, ins.index));
-        let Some(value) = expand(text, scope) else { continue };
+        // Variables the script set first, then those of ARG/ENV.
+        let local = match &arg.local {
+            LocalValue::Unknown => continue,
+            LocalValue::Text(value) => value.as_str(),
+            LocalValue::None => text,
+        };
+        let value = if local.contains(['$', '`']) {
+            let scope = scope.get_or_insert_with(|| Scope::at(ctx.doc, ins.index));
+            let Some(value) = expand(local, scope) else { continue };
+            value
+        } else {
+            local.to_string()
+        };
         let packages: Vec<String> =
             value.split_whitespace().filter(|p| !p.starts_with('-') && !pinned(p)).map(str::to_string).collect();
         if !packages.is_empty() {
@@ -278,7 +290,7 @@ mod tests {
     use crate::diagnostic::TextRange;
 
     fn args(words: &[&str]) -> Vec<ShellArg> {
-        words.iter().map(|w| ShellArg { text: w.to_string(), range: TextRange::empty(0) }).collect()
+        words.iter().map(|w| ShellArg::new(*w, TextRange::empty(0))).collect()
     }
 
     const APK: Cli = Cli { short: &['t', 'X'], long: &["virtual", "repository"], single_word: false };

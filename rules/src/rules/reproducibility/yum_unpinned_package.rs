@@ -23,16 +23,18 @@
 //!
 //! ## Notes
 //! The version is the last `-` part of the argument when it starts with a
-//! digit (`httpd-2.4.6`, `openssl-1:1.0.2k-26.el7`). hadolint accepts any
-//! `-`, so it takes `python3-devel` or `java-11-openjdk` for pinned: these
-//! are reported here. `.rpm` files and URLs, paths, capabilities
-//! (`perl(JSON)`) and groups (`@development`) are not reported, nor are
-//! values of options such as `--enablerepo` or `--setopt`. A variable
-//! declared by `ARG`/`ENV` is checked through its value: hadolint accepts
-//! any declared variable, so `ENV PKG=httpd` + `yum install $PKG` passes
-//! there but is reported here. A variable without a known value (an `ARG`
-//! without default, a shell variable) is accepted. Each package is reported
-//! on its own (hadolint reports the RUN once).
+//! digit (`httpd-2.4.6`, `openssl-1:1.0.2k-26.el7`). hadolint accepts any `-`,
+//! so it takes `python3-devel` or `java-11-openjdk` for pinned: these are
+//! reported here. `.rpm` files and URLs, paths, capabilities (`perl(JSON)`)
+//! and groups (`@development`) are not reported, nor are values of options
+//! such as `--enablerepo` or `--setopt`. A variable declared by `ARG`/`ENV` is
+//! checked through its value: hadolint accepts any declared variable, so `ENV
+//! PKG=httpd` + `yum install $PKG` passes there but is reported here. A
+//! variable set to a literal earlier in the same `RUN` (`PKGS='httpd' && …
+//! $PKGS`) is checked through that value and reported at its use; one without
+//! a known value (an `ARG` without default, a command substitution) is
+//! accepted. Each package is reported on its own (hadolint reports the RUN
+//! once).
 
 use crate::diagnostic::{Category, Severity};
 use crate::engine::{Context, Rule};
@@ -77,7 +79,7 @@ mod tests {
                 "FROM centos\nRUN yum module install -y nodejs:18 && yum module enable php\n",
                 "FROM centos\nRUN yum update -y && yum remove -y httpd\n",
                 "FROM centos\nARG PKG\nRUN yum install -y $PKG\n",
-                "FROM centos\nRUN PKG=httpd && yum install -y \"$PKG\"\n",
+                "FROM centos\nRUN PKG=$(cat pkgs) && yum install -y \"$PKG\"\n",
                 "FROM centos\nENV JQ=jq-1.6\nRUN yum install -y ${JQ}\n",
             ],
             &[
@@ -90,6 +92,7 @@ mod tests {
                 "FROM centos\nONBUILD RUN yum install -y ⟦httpd⟧\n",
                 "FROM centos\nRUN [\"sh\", \"-c\", \"yum install -y ⟦httpd⟧\"]\n",
                 "FROM centos\nENV PKG=httpd\nRUN yum install -y ⟦$PKG⟧\n",
+                "FROM centos\nRUN PKG=httpd && yum install -y ⟦\"$PKG\"⟧\n",
             ],
             &[],
         );

@@ -23,12 +23,15 @@
 //! ## Notes
 //! An operator (`=`, `>=`, `<`...) pins the package, as in hadolint, and so
 //! does zypper's `name-version` form (`curl-8.6.0`), which hadolint reports.
-//! `.rpm` files, paths and capabilities are not reported, nor are
-//! patterns, patches and products (`-t pattern devel_basis`). Values of
-//! options such as `--repo`, `--from` and `--root` are not packages. Each
-//! package is reported on its own (hadolint reports the RUN once), and a
-//! variable is checked through its `ARG`/`ENV` value (one with no known
-//! value is not reported).
+//! `.rpm` files, paths and capabilities are not reported, nor are patterns,
+//! patches and products (`-t pattern devel_basis`). Values of options such as
+//! `--repo`, `--from` and `--root` are not packages. Each package is reported
+//! on its own (hadolint reports the RUN once), and a variable is checked
+//! through the literal value the same `RUN` gave it earlier (`PKGS='gcc make'
+//! && … $PKGS`; `export` and multi-line quoted values too) or else its
+//! `ARG`/`ENV` value, and reported at its use (`$PKGS`) with the packages it
+//! names; one with no known value (a command substitution, a loop variable, an
+//! `ARG` without default) is not reported.
 
 use crate::diagnostic::{Category, Severity};
 use crate::engine::{Context, Rule};

@@ -40,13 +40,16 @@
 //! hadolint reports every `cd`. dockside does not report a `cd` inside a
 //! subshell or command substitution (`(cd sub && make)`,
 //! `$(cd dir && pwd)`): its effect ends there by design, and `WORKDIR`
-//! cannot express it. It reports the first `cd` of each `RUN` only, and
-//! skips `RUN`s of stages on Windows images without a `SHELL`, which run
-//! under `cmd`, not a POSIX shell.
+//! cannot express it. It reports the first `cd` of each `RUN` only.
+//! `RUN`s under PowerShell or cmd (a Windows `SHELL`, or a Windows image
+//! without one) are checked too, as in hadolint, without a fix: their
+//! commands are split on `;`, `&&`, `||`, `|` and (cmd) `&`, and a `cd`
+//! inside a block or parentheses (`if (…) { cd x }`, `(cd x & y)`) is not
+//! seen; cmd's `cd` without a directory only prints it.
 
 use crate::diagnostic::{Category, Edit, Fix, Severity, TextRange};
 use crate::engine::{Context, Rule};
-use crate::model::{Document, Instruction, InstructionKind};
+use crate::model::{Dialect, Document, Instruction, InstructionKind, ShellCommand};
 use crate::registry::{FixAvailability, RuleMeta};
 
 use super::support::{self, in_subshell, insertion_point_before, node_of};
@@ -70,20 +73,49 @@ pub(crate) static RULE: Rule = Rule {
 };
 
 fn check(run: &Instruction, ctx: &mut Context<'_>) {
-    let Some(script) = support::script(ctx.doc, run) else { return };
+    let Some(script) = support::script(ctx.doc, run) else {
+        check_windows(run, ctx);
+        return;
+    };
     let Some(cd) = script.commands_named(&["cd"]).find(|c| !in_subshell(script, c) && !c.has_arg("-")) else {
         return;
     };
-    let message = match cd.positional().next().map(|a| a.text.as_str()) {
-        Some(dir) if dir.starts_with('/') && !dir.contains(char::is_whitespace) => {
-            format!("`cd {dir}` lasts only for this `RUN`; use `WORKDIR {dir}` to change directory")
-        }
-        _ => "`cd` lasts only for this `RUN`; use `WORKDIR` with an absolute path to change directory".to_string(),
-    };
+    let message = message(cd.positional().next().map(|a| a.text.as_str()));
     let fix = fix(run, ctx.doc);
     let diagnostic = ctx.report(cd.range, message);
     if let Some(fix) = fix {
         diagnostic.with_fix(fix);
+    }
+}
+
+/// A `RUN` under PowerShell or cmd (or parsed as POSIX on a Windows image
+/// without `SHELL`): the first `cd` with a directory, without a fix. cmd's
+/// `cd` without a directory only prints the current one; `/d` is a switch.
+fn check_windows(run: &Instruction, ctx: &mut Context<'_>) {
+    let cmd_shell = run.windows_script.as_ref().is_none_or(|w| w.dialect == Dialect::Cmd);
+    let Some((cd, dir)) =
+        run.commands().iter().filter(|c| c.name == "cd").find_map(|c| Some((c, dir_of(c, cmd_shell)?)))
+    else {
+        return;
+    };
+    ctx.report(cd.range, message(Some(dir)));
+}
+
+fn dir_of(cd: &ShellCommand, cmd_shell: bool) -> Option<&str> {
+    cd.args.iter().map(|a| a.text.as_str()).find(|a| !(cmd_shell && a.eq_ignore_ascii_case("/d")) && *a != "-")
+}
+
+fn message(dir: Option<&str>) -> String {
+    let absolute = |d: &str| {
+        d.starts_with('/')
+            || d.starts_with('\\')
+            || (d.len() > 2 && d.as_bytes()[0].is_ascii_alphabetic() && d[1..].starts_with([':']))
+    };
+    match dir {
+        Some(dir) if absolute(dir) && !dir.contains(char::is_whitespace) => {
+            format!("`cd {dir}` lasts only for this `RUN`; use `WORKDIR {dir}` to change directory")
+        }
+        _ => "`cd` lasts only for this `RUN`; use `WORKDIR` with an absolute path to change directory".to_string(),
     }
 }
 
@@ -183,7 +215,8 @@ mod tests {
                 "FROM debian\nRUN DIR=$(cd /opt/x && pwd) && echo $DIR\n",
                 "FROM debian\nRUN echo cd /app\n",
                 "FROM debian\nONBUILD RUN cd /app && make\n",
-                "FROM debian\nSHELL [\"pwsh\", \"-c\"]\nRUN cd /app\n",
+                "FROM mcr.microsoft.com/windows/servercore:ltsc2022\nRUN cd && echo cd C:\\x\n",
+                "FROM mcr.microsoft.com/windows/servercore:ltsc2022\nSHELL [\"powershell\"]\nRUN if ($x) { cd C:\\y }\n",
             ],
             &[
                 "FROM debian\nRUN ⟦cd /app⟧ && make\n",
@@ -191,6 +224,9 @@ mod tests {
                 "FROM debian\nRUN <<EOF\nset -e\n⟦cd /app⟧\nmake\nEOF\n",
                 "FROM debian\nRUN [\"sh\", \"-c\", \"⟦cd /app⟧ && make\"]\n",
                 "FROM debian\nRUN (cd /a && make) && ⟦cd /b⟧ && make\n",
+                "FROM debian\nSHELL [\"pwsh\", \"-c\"]\nRUN ⟦cd /app⟧\n",
+                "FROM mcr.microsoft.com/windows/servercore:ltsc2016\nSHELL [\"powershell\", \"-Command\"]\nRUN ⟦cd libuv⟧ ; git pull ; \\\n    .\\vcbuild.bat test\n",
+                "FROM mcr.microsoft.com/windows/servercore:ltsc2022\nRUN ⟦cd /d C:\\src⟧ & nmake\n",
             ],
             &[
                 ("FROM debian\nRUN cd /app && make\n", "FROM debian\nWORKDIR /app\nRUN make\n"),

@@ -31,11 +31,15 @@
 //! the pip cache (`--mount=type=cache,target=/root/.cache/pip`). pip turns
 //! the cache off for *any* boolean value of `PIP_NO_CACHE_DIR`, `0` and
 //! `false` included, so those are accepted too; hadolint reports them.
-//! `pipx` and `pipenv` are not pip.
+//! `pipx` and `pipenv` are not pip. `RUN`s under PowerShell or cmd (a
+//! Windows `SHELL`, or a Windows image without one) are checked too, their
+//! commands split on `;`, `&&`, `||`, `|` and (cmd) `&`; there any mention
+//! of `PIP_NO_CACHE_DIR` in the `RUN` counts as setting it. A `pip install`
+//! inside a PowerShell block (`if (…) { … }`) is not seen.
 
 use crate::diagnostic::{Category, Edit, Fix, Severity};
 use crate::engine::{Context, Rule};
-use crate::model::{Instruction, InstructionKind, Scope, ShellArg, ShellCommand, ShellScript};
+use crate::model::{Instruction, InstructionKind, Scope, ShellArg, ShellCommand};
 use crate::registry::{FixAvailability, RuleMeta};
 
 use super::support;
@@ -77,14 +81,13 @@ const VALUE_FLAGS: &[&str] = &[
 const VAR: &str = "PIP_NO_CACHE_DIR";
 
 fn check(run: &Instruction, ctx: &mut Context<'_>) {
-    let Some(script) = &run.script else { return };
     let mut exempt = None;
-    for cmd in &script.commands {
+    for cmd in run.commands() {
         let Some(install) = pip_install(cmd) else { continue };
         if cmd.has_flag(None, &["no-cache-dir"]) || cmd.env.iter().any(|e| sets_no_cache(e)) {
             continue;
         }
-        if *exempt.get_or_insert_with(|| run_disables_cache(run, script, ctx)) {
+        if *exempt.get_or_insert_with(|| run_disables_cache(run, ctx)) {
             return;
         }
         ctx.report(cmd.range, "`pip install` without `--no-cache-dir` keeps pip's cache in the layer")
@@ -122,14 +125,21 @@ fn sets_no_cache(assignment: &str) -> bool {
 }
 
 /// The cache is off for the whole RUN: `PIP_NO_CACHE_DIR` from ENV/ARG or
-/// exported by the script, or a cache mount on pip's cache.
-fn run_disables_cache(run: &Instruction, script: &ShellScript, ctx: &Context<'_>) -> bool {
+/// exported by the script, or a cache mount on pip's cache. Under
+/// PowerShell or cmd any mention of the variable in the RUN counts
+/// (`$env:PIP_NO_CACHE_DIR = 1`, `set PIP_NO_CACHE_DIR=1`).
+fn run_disables_cache(run: &Instruction, ctx: &Context<'_>) -> bool {
     let scope = Scope::at(ctx.doc, run.index);
-    scope.value(VAR).is_some_and(|v| support::is_boolean(&v))
-        || script.text.match_indices(VAR).any(|(at, _)| {
+    let in_script = match (&run.script, &run.windows_script) {
+        (Some(script), _) => script.text.match_indices(VAR).any(|(at, _)| {
             let value = script.text[at..].split(|c: char| c.is_whitespace() || c == ';').next().unwrap_or("");
             sets_no_cache(value)
-        })
+        }),
+        (None, Some(windows)) => windows.text.to_ascii_uppercase().contains(VAR),
+        (None, None) => false,
+    };
+    scope.value(VAR).is_some_and(|v| support::is_boolean(&v))
+        || in_script
         || support::has_cache_mount(run, |t| t.contains(".cache/pip") || t.ends_with("/.cache"))
 }
 
@@ -156,6 +166,10 @@ mod tests {
                 "FROM python\nRUN pipx install black && pipenv install\n",
                 "FROM python\nRUN pip download flask && pip wheel flask\n",
                 "FROM python\nRUN python -m pipx install black\n",
+                "FROM mcr.microsoft.com/windows/servercore:ltsc2022\nSHELL [\"powershell\", \"-Command\"]\nRUN pip install --no-cache-dir flask; cd x\n",
+                "FROM mcr.microsoft.com/windows/servercore:ltsc2022\nSHELL [\"pwsh\", \"-c\"]\nRUN $env:PIP_NO_CACHE_DIR = 1; pip install flask\n",
+                "FROM mcr.microsoft.com/windows/servercore:ltsc2022\nRUN set PIP_NO_CACHE_DIR=1 && pip install flask\n",
+                "FROM mcr.microsoft.com/windows/servercore:ltsc2022\nRUN echo pip install flask\n",
             ],
             &[
                 "FROM python\nRUN ⟦pip install flask⟧\n",
@@ -167,6 +181,8 @@ mod tests {
                 "FROM python\nRUN <<EOF\n⟦pip install flask⟧\nEOF\n",
                 "FROM python\nONBUILD RUN ⟦pip install -r requirements.txt⟧\n",
                 "FROM python\nRUN [\"sh\", \"-c\", \"⟦pip install flask⟧\"]\n",
+                "FROM python:3-windowsservercore\nSHELL [\"powershell\", \"-Command\"]\nRUN ⟦pip install tox==2.1.1 virtualenv==13.1.2⟧\n",
+                "FROM mcr.microsoft.com/windows/servercore:ltsc2022\nRUN cd \\app && ⟦pip install -r requirements.txt⟧ > nul\n",
                 "FROM python\nRUN pip install --no-cache-dir a && \\\n    ⟦pip install \\\n      b⟧\n",
             ],
             &[
@@ -174,6 +190,10 @@ mod tests {
                 (
                     "FROM python\nRUN python -m pip install -U pip && pip3 install \\\n    flask\n",
                     "FROM python\nRUN python -m pip install --no-cache-dir -U pip && pip3 install --no-cache-dir \\\n    flask\n",
+                ),
+                (
+                    "FROM python:3-windowsservercore\nSHELL [\"powershell\"]\nRUN pip install flask ; python -V\n",
+                    "FROM python:3-windowsservercore\nSHELL [\"powershell\"]\nRUN pip install --no-cache-dir flask ; python -V\n",
                 ),
                 (
                     "FROM python\nRUN <<EOF\npip install flask\nEOF\n",
