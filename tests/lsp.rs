@@ -187,6 +187,18 @@ fn pushed_diagnostics_carry_codes_links_severities_tags_and_related_information(
         m["method"] == "textDocument/publishDiagnostics" && m["params"]["diagnostics"] == json!([])
     });
     assert_eq!(cleared["params"]["uri"], uri);
+
+    // When ShellCheck finds nothing, the first publication was complete and
+    // is not sent again.
+    let quiet = "untitled:quiet";
+    client.open(quiet, "FROM alpine:3.19\nMAINTAINER me\nRUN echo \"$HOME\"\n");
+    assert!(codes(&client.published(quiet, 1)).contains(&"maintainer-deprecated".to_string()));
+    let again: Vec<Value> = client
+        .collect_for(Duration::from_millis(1500))
+        .into_iter()
+        .filter(|m| m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == quiet)
+        .collect();
+    assert!(again.is_empty(), "published twice: {again:?}");
     let (status, stderr) = client.shutdown();
     assert!(status.success(), "{stderr}");
 }

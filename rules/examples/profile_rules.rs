@@ -19,6 +19,15 @@ fn main() {
         let _ = SyntaxTree::parse(text.clone());
     }
     println!("parse (full)       {:8.3} ms", t.elapsed().as_secs_f64() * 1e3 / reps as f64);
+    // One character typed in the middle of the file, then deleted.
+    let mut tree = SyntaxTree::parse(text.clone());
+    let at = text[..text.len() / 2].rfind('\n').map_or(0, |i| i + 1);
+    let t = Instant::now();
+    for _ in 0..reps {
+        tree.edit(dockside_rules::TextRange::new(at, at), "x");
+        tree.edit(dockside_rules::TextRange::new(at, at + 1), "");
+    }
+    println!("incremental edit   {:8.3} ms", t.elapsed().as_secs_f64() * 1e3 / (2 * reps) as f64);
     let trees: Vec<_> = (0..reps).map(|_| SyntaxTree::parse(text.clone())).collect();
     let t = Instant::now();
     let mut doc = None;

@@ -373,10 +373,27 @@ async fn publish(state: &Arc<State>, linter: &Arc<Linter>, client: &Client, uri:
                 Vec::new()
             }
         };
+        let nothing_new = found.is_empty();
         let linted = Arc::new(combine(&pass, found));
         store(&state, &snap, &linted);
-        send(&state, &client, &snap, &linted, true).await;
+        if nothing_new {
+            // What was pushed is already complete: do not send it again.
+            mark_complete(&state, &snap);
+        } else {
+            send(&state, &client, &snap, &linted, true).await;
+        }
     });
+}
+
+/// Record that the rules-only publication of this version was complete
+/// (ShellCheck found nothing), when it is the one pushed last.
+fn mark_complete(state: &State, snap: &Snapshot) {
+    let mut docs = state.docs();
+    if let Some(doc) = docs.get_mut(&snap.uri)
+        && doc.published == Some((snap.version, false))
+    {
+        doc.published = Some((snap.version, true));
+    }
 }
 
 fn is_current(state: &State, snap: &Snapshot) -> bool {

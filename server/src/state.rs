@@ -104,16 +104,30 @@ impl Doc {
         self.version = version;
     }
 
-    /// The current tree, taken out of the model when nobody else holds it.
+    /// The current tree, copied out of the model (the text and a reference
+    /// to the tree's nodes: cheap). The old model is dropped on a blocking
+    /// thread: freeing a big document took longer than re-parsing it.
     fn take_syntax(&mut self) -> SyntaxTree {
         if let Some(tree) = self.syntax.take() {
             return tree;
         }
-        match self.built.take().map(Arc::try_unwrap) {
-            Some(Ok(doc)) => doc.into_syntax(),
-            Some(Err(shared)) => shared.syntax().clone(),
+        match self.built.take() {
+            Some(doc) => {
+                let tree = doc.syntax().clone();
+                drop_later(doc);
+                tree
+            }
             None => SyntaxTree::parse(""),
         }
+    }
+}
+
+/// Drop `value` off the caller's path: on a blocking thread of the
+/// runtime, or here when there is none.
+pub fn drop_later<T: Send + 'static>(value: T) {
+    match tokio::runtime::Handle::try_current() {
+        Ok(runtime) => drop(runtime.spawn_blocking(move || drop(value))),
+        Err(_) => drop(value),
     }
 }
 

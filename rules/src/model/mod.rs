@@ -387,11 +387,6 @@ impl Document {
         &self.syntax
     }
 
-    /// Give the tree back (the language server re-parses it incrementally).
-    pub fn into_syntax(self) -> SyntaxTree {
-        self.syntax
-    }
-
     /// The innermost top-level instruction containing `offset`.
     pub fn instruction_at(&self, offset: usize) -> Option<&Instruction> {
         let i = self.instructions.partition_point(|ins| ins.range.start <= offset);
