@@ -14,6 +14,14 @@ fn main() {
     let settings = Settings::default();
     let mut cache = ScriptCache::default();
     let _ = Document::build_reusing(SyntaxTree::parse(text.clone()), &mut cache);
+    // `PROFILE_ONLY=model`: only model builds, for a profiler.
+    if std::env::var("PROFILE_ONLY").as_deref() == Ok("model") {
+        let tree = SyntaxTree::parse(text.clone());
+        for _ in 0..reps * 6 {
+            drop(Document::build_reusing(tree.clone(), &mut cache));
+        }
+        return;
+    }
     let t = Instant::now();
     for _ in 0..reps {
         let _ = SyntaxTree::parse(text.clone());
@@ -30,12 +38,19 @@ fn main() {
     println!("incremental edit   {:8.3} ms", t.elapsed().as_secs_f64() * 1e3 / (2 * reps) as f64);
     let trees: Vec<_> = (0..reps).map(|_| SyntaxTree::parse(text.clone())).collect();
     let t = Instant::now();
-    let mut doc = None;
-    for tree in trees {
-        doc = Some(Document::build_reusing(tree, &mut cache));
-    }
+    let mut docs: Vec<Document> = trees.into_iter().map(|tree| Document::build_reusing(tree, &mut cache)).collect();
     println!("model (reusing)    {:8.3} ms", t.elapsed().as_secs_f64() * 1e3 / reps as f64);
-    let doc = doc.unwrap();
+    let doc = docs.pop().expect("built");
+    let t = Instant::now();
+    drop(docs);
+    println!("model (drop)       {:8.3} ms", t.elapsed().as_secs_f64() * 1e3 / (reps - 1) as f64);
+    let fresh: Vec<_> =
+        (0..reps).map(|_| Document::build_reusing(SyntaxTree::parse(text.clone()), &mut cache)).collect();
+    let t = Instant::now();
+    for d in &fresh {
+        let _ = d.scopes();
+    }
+    println!("scopes (first use) {:8.3} ms", t.elapsed().as_secs_f64() * 1e3 / reps as f64);
     let t = Instant::now();
     let mut n = 0;
     for _ in 0..reps {

@@ -651,7 +651,12 @@ impl Document {
         if kind == InstructionKind::Unknown {
             ins.keyword = text[keyword_range.as_range()].to_string();
         }
-        word::for_each_trivia(node, &mut |t| ins.empty_continuation_lines.extend(blank_lines_after_first(t, text)));
+        // Only an instruction with a blank line can have an empty continuation line.
+        if has_blank_line(&text[node.byte_range()]) {
+            word::for_each_trivia(node, text, &mut |t| {
+                ins.empty_continuation_lines.extend(blank_lines_after_first(t, text))
+            });
+        }
         ins
     }
 
@@ -859,6 +864,14 @@ fn is_posix_shell(program: &str) -> bool {
 
 /// The blank lines a continuation (or a comment inside one) absorbed: every
 /// complete line after the token's first line that holds only blanks.
+/// True when a whole line of `s` after its first (one that ends in a line
+/// break) is empty or blank.
+fn has_blank_line(s: &str) -> bool {
+    let mut lines: Vec<&str> = s.split('\n').skip(1).collect();
+    lines.pop();
+    lines.iter().any(|line| line.trim_matches([' ', '\t', '\r']).is_empty())
+}
+
 fn blank_lines_after_first(node: Node<'_>, text: &str) -> Vec<TextRange> {
     let token = &text[node.byte_range()];
     let mut out = Vec::new();
@@ -938,7 +951,7 @@ fn read_shell_form(node: Node<'_>, text: &str) -> ShellForm {
             out.push_str(&text[from..to]);
         }
     };
-    word::for_each_trivia(node, &mut |t| {
+    word::for_each_trivia(node, text, &mut |t| {
         push(pos, t.start_byte().max(pos), &mut out, &mut segments);
         pos = pos.max(t.end_byte());
     });
