@@ -72,6 +72,11 @@ fn check(run: &Instruction, ctx: &mut Context<'_>) {
         ctx.report(range, message);
     }
     let Some(script) = &run.script else { return };
+    // Every finding needs a downloader among the script's commands; most
+    // scripts have none, and the tree walk below is the rule's whole cost.
+    if !script.commands.iter().any(|c| DOWNLOADERS.contains(&c.base_name())) {
+        return;
+    }
     let mut findings: Vec<(TextRange, String)> = Vec::new();
     for_each_node(script.tree.root_node(), |n| {
         let found = match n.kind() {

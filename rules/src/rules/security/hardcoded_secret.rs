@@ -162,7 +162,10 @@ fn is_secret_option(flag: &str) -> bool {
 /// Every credential-looking value in `text`.
 pub(super) fn scan(text: &str) -> Vec<Secret> {
     let mut out = Vec::new();
-    if let Some(begin) = text.find("-----BEGIN ")
+    // Single-character checks first (memchr): most arguments have none of
+    // the marks a secret needs, and substring searches cost more to set up.
+    if text.contains('-')
+        && let Some(begin) = text.find("-----BEGIN ")
         && text[begin..].contains("PRIVATE KEY-----")
     {
         out.push(Secret { kind: "private key", value: text[begin..].chars().take(40).collect() });
@@ -172,8 +175,12 @@ pub(super) fn scan(text: &str) -> Vec<Secret> {
             out.push(Secret { kind, value: word.to_string() });
         }
     }
-    out.extend(url_passwords(text));
-    out.extend(option_values(text));
+    if text.contains('@') {
+        out.extend(url_passwords(text));
+    }
+    if text.contains([':', '=']) {
+        out.extend(option_values(text));
+    }
     out
 }
 
