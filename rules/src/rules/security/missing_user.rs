@@ -27,11 +27,11 @@
 //! ```
 //!
 //! ## Notes
-//! The rule is informational and off by default (enable it with
-//! `--extend-select missing-user` or in `dockside.toml`): offline,
-//! dockside cannot see the `USER` of the base image, and many good images
-//! start as root on purpose (base and toolchain images, services whose
-//! entrypoint prepares volumes and then drops privileges). It only looks
+//! The rule is informational: offline, dockside cannot see the `USER` of
+//! the base image, and some good images start as root on purpose (base and
+//! toolchain images, services whose entrypoint prepares volumes and then
+//! drops privileges; `ignore = ["missing-user"]` in the config, or a `# dockside global
+//! ignore=missing-user` pragma says so for such an image). It only looks
 //! at images that say what they run (a `CMD` or `ENTRYPOINT` in the final
 //! stage or the stages it is built on), and it stays quiet when the base is known to run as a
 //! non-root user (a tag with `nonroot`, such as distroless's `:nonroot`,
@@ -62,7 +62,7 @@ pub(crate) static RULE: Rule = Rule {
         summary: "The final stage never sets `USER`: the container may run as root",
         source: include_str!("missing_user.rs"),
         path: "rules/src/rules/security/missing_user.rs",
-        enabled_by_default: false,
+        enabled_by_default: true,
     },
     kinds: &[],
     in_onbuild: false,
