@@ -32,10 +32,13 @@
 //!   `target/peers/node_modules/.bin/docker-langserver`, else on PATH);
 //!   `DOCKSIDE_BENCH_SKIP_PEER=1` leaves it out.
 
+#[path = "../tests/support/frame.rs"]
+mod frame;
+
 use std::collections::VecDeque;
 use std::env;
 use std::fs;
-use std::io::{BufRead, BufReader, Write};
+use std::io::{BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
@@ -43,6 +46,8 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
+
+use frame::read_message;
 
 const TIMEOUT: Duration = Duration::from_secs(60);
 const SEMANTIC_TOKEN_RUNS: usize = 30;
@@ -197,28 +202,6 @@ impl Client {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
-}
-
-fn read_message(reader: &mut impl BufRead) -> Option<Value> {
-    let mut length = None;
-    loop {
-        let mut line = String::new();
-        if reader.read_line(&mut line).ok()? == 0 {
-            return None;
-        }
-        let line = line.trim_end();
-        if line.is_empty() {
-            break;
-        }
-        if let Some((name, value)) = line.split_once(':')
-            && name.eq_ignore_ascii_case("content-length")
-        {
-            length = value.trim().parse::<usize>().ok();
-        }
-    }
-    let mut body = vec![0; length?];
-    reader.read_exact(&mut body).ok()?;
-    serde_json::from_slice(&body).ok()
 }
 
 /// Where to type: spread out over the file, inside the text of lines long

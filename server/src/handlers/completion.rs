@@ -7,10 +7,11 @@
 //! scope, its flags, the RUN script's commands); only the word being typed
 //! is read from the text, to know what it replaces.
 
+use std::borrow::Cow;
+
 use dockside_rules::engine::is_buildkit_check_name;
 use dockside_rules::model::{Instruction, InstructionKind, PREDEFINED_ARGS, Scope};
 use dockside_rules::{Document, TextRange, all_rules};
-use std::borrow::Cow;
 use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::*;
 

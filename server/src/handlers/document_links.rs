@@ -4,9 +4,10 @@
 //! names and references with unresolved variables get no link. URLs given
 //! as ADD sources and LABEL values link to themselves.
 
+use std::borrow::Cow;
+
 use dockside_rules::model::{Base, ImageRef, InstructionKind, Scope, Word};
 use dockside_rules::{Document, TextRange};
-use std::borrow::Cow;
 use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::*;
 

@@ -2,9 +2,10 @@
 //! FROM line or a flag (`python:${PY}` shows `= 3.12`), from the engine's
 //! scopes. Variables without a known value get no hint.
 
+use std::borrow::Cow;
+
 use dockside_rules::model::{Expansion, Instruction, InstructionKind, Part, Scope, Word};
 use dockside_rules::{Document, TextRange};
-use std::borrow::Cow;
 use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::*;
 

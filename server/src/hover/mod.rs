@@ -6,9 +6,10 @@
 pub mod keywords;
 mod syntax;
 
+use std::borrow::Cow;
+
 use dockside_rules::model::{Base, Instruction, InstructionKind, PREDEFINED_ARGS, Scope, ShellScript, Word};
 use dockside_rules::{Diagnostic, Document, RuleMeta, TextRange, find_rule};
-use std::borrow::Cow;
 
 /// The Markdown to show at `offset`, and the range it is about.
 pub fn hover(doc: &Document, offset: usize, diagnostics: &[Diagnostic]) -> Option<(TextRange, String)> {

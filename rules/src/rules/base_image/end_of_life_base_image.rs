@@ -72,15 +72,8 @@ fn check(from: &Instruction, ctx: &mut Context<'_>) {
 
 #[cfg(test)]
 mod tests {
-    use crate::base_images::Date;
-    use crate::config::Settings;
-    use crate::engine::check_with_rules;
-    use crate::model::Document;
-
     fn lint_on(date: &str, source: &str) -> Vec<String> {
-        let mut settings = Settings::default();
-        settings.set_lint_date(Date::parse(date));
-        check_with_rules(&Document::parse(source), &settings, &[&super::RULE])
+        super::support::lint_on(&super::RULE, date, source)
             .into_iter()
             .map(|d| format!("{}: {}", &source[d.range.as_range()], d.message))
             .collect()
