@@ -17,6 +17,10 @@
 //! - `textDocument/semanticTokens/full` on the whole file, 30 times;
 //! - the server's peak RSS (`VmHWM` of its process) at the end.
 //!
+//! Then the floor under dockside's edit latency, whatever the linting
+//! costs: the tree-sitter re-parse of the same edits, and the JSON encoding
+//! and decoding of one of its publications.
+//!
 //! dockside publishes its own rules' findings first and ShellCheck's in a
 //! second publication of the same version (only when ShellCheck found
 //! something); the edit latency is the first one, and the time to the
@@ -45,6 +49,8 @@ use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
 use std::thread;
 use std::time::{Duration, Instant};
 
+use dockside_rules::TextRange;
+use dockside_rules::syntax::{ColumnUnit, LineIndex, Position, SyntaxTree};
 use serde_json::{Value, json};
 
 use frame::read_message;
@@ -234,6 +240,8 @@ struct Run {
     second: Vec<Duration>,
     tokens: Vec<Duration>,
     peak_rss_kib: Option<u64>,
+    /// The last publication of an edit, kept for the floor measurements.
+    last_publication: Option<Value>,
 }
 
 fn publication_for(version: i64) -> impl Fn(&Value) -> bool {
@@ -260,6 +268,7 @@ fn measure(name: &str, command: &[String], root: &Path, text: &str, edits: usize
     let mut edit_times = Vec::with_capacity(edits);
     let mut second = Vec::new();
     let mut version = 1;
+    let mut last_publication = None;
     for (i, (line, character)) in edit_points(text, edits / 2 + 1).into_iter().enumerate() {
         for insert in [true, false] {
             if edit_times.len() == edits {
@@ -276,8 +285,9 @@ fn measure(name: &str, command: &[String], root: &Path, text: &str, edits: usize
                 "textDocument/didChange",
                 json!({ "textDocument": { "uri": uri, "version": version }, "contentChanges": [change] }),
             );
-            let (at, _) = client.wait(publication_for(version))?;
+            let (at, publication) = client.wait(publication_for(version))?;
             edit_times.push(at - sent);
+            last_publication = Some(publication);
             // dockside's ShellCheck pass for this version, when the edit was in a
             // RUN script and ShellCheck found something (a few of them, not to
             // slow the run down; none comes when ShellCheck found nothing).
@@ -303,7 +313,53 @@ fn measure(name: &str, command: &[String], root: &Path, text: &str, edits: usize
     }
     let peak_rss_kib = client.peak_rss_kib();
     client.stop();
-    Ok(Run { name: name.to_string(), open, edits: edit_times, second, tokens, peak_rss_kib })
+    Ok(Run { name: name.to_string(), open, edits: edit_times, second, tokens, peak_rss_kib, last_publication })
+}
+
+/// What an edit costs before any linting, measured in this process: the
+/// tree-sitter re-parse of each edit (what the server does first), and
+/// turning the publication of the diagnostics into JSON text and back (the
+/// server encodes it, the client decodes it).
+fn floor(text: &str, edits: usize, publication: &Value) {
+    let mut tree = SyntaxTree::parse(text.to_string());
+    let index = LineIndex::new(text);
+    let mut reparse = Vec::with_capacity(edits);
+    for (line, character) in edit_points(text, edits / 2 + 1) {
+        let position = Position { line, column: character };
+        let at = index.offset(text, position, ColumnUnit::Utf16).expect("the edit points are in the text");
+        for insert in [true, false] {
+            if reparse.len() == edits {
+                break;
+            }
+            let started = Instant::now();
+            match insert {
+                true => tree.edit(TextRange::new(at, at), "x"),
+                false => tree.edit(TextRange::new(at, at + 1), ""),
+            }
+            reparse.push(started.elapsed());
+        }
+    }
+    let count = publication["params"]["diagnostics"].as_array().map_or(0, Vec::len);
+    let (mut encode, mut decode) = (Vec::new(), Vec::new());
+    let mut size = 0;
+    for _ in 0..edits {
+        let started = Instant::now();
+        let body = serde_json::to_string(publication).expect("a JSON value");
+        encode.push(started.elapsed());
+        let started = Instant::now();
+        let parsed: Value = serde_json::from_str(&body).expect("just encoded");
+        decode.push(started.elapsed());
+        size = body.len();
+        drop(parsed);
+    }
+    println!(
+        "
+floor, before any linting (in this process)"
+    );
+    println!("  re-parse after an edit  {}", summary(&reparse));
+    println!("  publication: {count} diagnostics, {} KiB", size / 1024);
+    println!("  … JSON encode           {}", summary(&encode));
+    println!("  … JSON decode           {}", summary(&decode));
 }
 
 impl Client {
@@ -433,6 +489,9 @@ fn main() {
             Some(kib) => println!("  peak RSS                {:.1} MiB", kib as f64 / 1024.0),
             None => println!("  peak RSS                unknown"),
         }
+    }
+    if let Some(publication) = runs.first().and_then(|r| r.last_publication.as_ref()) {
+        floor(&text, edits, publication);
     }
     if let [ours, peer] = &runs[..] {
         let p = |r: &Run, q| {

@@ -30,6 +30,14 @@ fn main() {
     // One character typed in the middle of the file, then deleted.
     let mut tree = SyntaxTree::parse(text.clone());
     let at = text[..text.len() / 2].rfind('\n').map_or(0, |i| i + 1);
+    // `PROFILE_ONLY=edit`: only incremental re-parses, for a profiler.
+    if std::env::var("PROFILE_ONLY").as_deref() == Ok("edit") {
+        for _ in 0..reps * 20 {
+            tree.edit(dockside_rules::TextRange::new(at, at), "x");
+            tree.edit(dockside_rules::TextRange::new(at, at + 1), "");
+        }
+        return;
+    }
     let t = Instant::now();
     for _ in 0..reps {
         tree.edit(dockside_rules::TextRange::new(at, at), "x");

@@ -12,6 +12,7 @@
 use std::cmp::Reverse;
 
 use dockside_rules::model::{Base, Instruction, InstructionKind, ShellScript, Word, for_each_node};
+use dockside_rules::syntax::Position;
 use dockside_rules::{ColumnUnit, Document, TextRange};
 use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::*;
@@ -219,6 +220,12 @@ const BASH_OPERATORS: &[&str] =
     &["&&", "||", "|", "|&", ";", ";;", "&", ">", ">>", "<", "&>", "&>>", ">&", "<&", ">|", "<<<", "!", "<<", "<<-"];
 
 fn bash(script: &ShellScript, raw: &mut Collector) {
+    let mut push = |(start, end): (usize, usize), ty: u32| {
+        for piece in source_pieces(script, start, end) {
+            raw.push(piece, ty);
+        }
+    };
+    let mut cursor = script.tree.walk();
     for_each_node(script.tree.root_node(), |node| {
         let kind = node.kind();
         let ty = if node.is_named() {
@@ -229,11 +236,15 @@ fn bash(script: &ShellScript, raw: &mut Collector) {
                 "comment" => Some(COMMENT),
                 "number" | "file_descriptor" => Some(NUMBER),
                 "test_operator" => Some(OPERATOR),
-                "word"
-                    if node.parent().is_some_and(|p| p.kind() == "command")
-                        && script.text.as_bytes().get(node.start_byte()) == Some(&b'-') =>
-                {
-                    Some(FLAG)
+                // Options are words of a command that start with `-`: found
+                // from the command, as a node's parent is a walk from the root.
+                "command" => {
+                    for arg in node.children(&mut cursor) {
+                        if arg.kind() == "word" && script.text.as_bytes().get(arg.start_byte()) == Some(&b'-') {
+                            push((arg.start_byte(), arg.end_byte()), FLAG);
+                        }
+                    }
+                    None
                 }
                 _ => None,
             }
@@ -245,9 +256,7 @@ fn bash(script: &ShellScript, raw: &mut Collector) {
             None
         };
         if let Some(ty) = ty {
-            for piece in source_pieces(script, node.start_byte(), node.end_byte()) {
-                raw.push(piece, ty);
-            }
+            push((node.start_byte(), node.end_byte()), ty);
         }
     });
 }
@@ -335,13 +344,20 @@ fn split_lines(text: &str, tokens: Vec<Token>) -> Vec<Token> {
     out
 }
 
-/// The LSP's relative encoding, columns in `unit`.
+/// The LSP's relative encoding, columns in `unit`. Tokens come in order, so
+/// one cursor walks the text once instead of a line lookup per token.
 pub fn encode(doc: &Document, tokens: &[Token], unit: ColumnUnit) -> Vec<SemanticToken> {
     let mut out = Vec::with_capacity(tokens.len());
+    let mut at = TextCursor::new(doc.text(), unit);
     let (mut line, mut col) = (0u32, 0u32);
     for t in tokens {
-        let start = doc.line_index.position(doc.text(), t.start, unit);
-        let end = doc.line_index.position(doc.text(), t.end, unit);
+        let (start, end) = match at.advance_to(t.start) {
+            Some(start) => (start, at.advance_to(t.end).unwrap_or(start)),
+            // Out of order (never, by construction): look it up.
+            None => {
+                (doc.line_index.position(doc.text(), t.start, unit), doc.line_index.position(doc.text(), t.end, unit))
+            }
+        };
         if end.line != start.line || end.column <= start.column {
             continue;
         }
@@ -358,6 +374,50 @@ pub fn encode(doc: &Document, tokens: &[Token], unit: ColumnUnit) -> Vec<Semanti
         col = start.column;
     }
     out
+}
+
+/// A position moving forward through a text, counting lines and columns.
+struct TextCursor<'a> {
+    text: &'a str,
+    unit: ColumnUnit,
+    offset: usize,
+    position: Position,
+}
+
+impl<'a> TextCursor<'a> {
+    fn new(text: &'a str, unit: ColumnUnit) -> Self {
+        TextCursor { text, unit, offset: 0, position: Position { line: 0, column: 0 } }
+    }
+
+    /// Move to `offset` (clamped to the text and to a character start);
+    /// `None` when that is behind the cursor.
+    fn advance_to(&mut self, offset: usize) -> Option<Position> {
+        let mut to = offset.min(self.text.len());
+        while !self.text.is_char_boundary(to) {
+            to -= 1;
+        }
+        let passed = self.text.get(self.offset..to)?;
+        match passed.rfind('\n') {
+            Some(last) => {
+                self.position.line += passed.bytes().filter(|&b| b == b'\n').count() as u32;
+                self.position.column = width(&passed[last + 1..], self.unit);
+            }
+            None => self.position.column += width(passed, self.unit),
+        }
+        self.offset = to;
+        Some(self.position)
+    }
+}
+
+/// How many columns `text` spans in `unit`.
+fn width(text: &str, unit: ColumnUnit) -> u32 {
+    let n = match unit {
+        ColumnUnit::Utf8 => text.len(),
+        _ if text.is_ascii() => text.len(),
+        ColumnUnit::Utf16 => text.encode_utf16().count(),
+        ColumnUnit::Char => text.chars().count(),
+    };
+    n as u32
 }
 
 #[cfg(test)]
@@ -395,5 +455,31 @@ mod tests {
         assert!(t.contains(&("if".into(), "keyword")), "{t:?}");
         assert!(t.contains(&("-la".into(), "parameter")), "{t:?}");
         assert!(t.iter().all(|(s, _)| !s.contains('\n')));
+    }
+
+    #[test]
+    fn encoding_counts_columns_in_every_unit() {
+        let text = "FROM a AS é中😀\n# é中😀 \u{1F600}x\nLABEL k=\"é😀\" 中=v\r\nRUN echo é && ls -l 😀 \\\n  -a\n";
+        let doc = Document::parse(text);
+        let found = tokens(&doc, None);
+        assert!(found.len() > 8, "{found:?}");
+        for unit in [ColumnUnit::Utf8, ColumnUnit::Utf16, ColumnUnit::Char] {
+            // The same tokens, each looked up on its own.
+            let mut expected = Vec::new();
+            let (mut line, mut col) = (0, 0);
+            for t in &found {
+                let start = doc.line_index.position(text, t.start, unit);
+                let end = doc.line_index.position(text, t.end, unit);
+                let delta_line = start.line - line;
+                let delta_start = if delta_line == 0 { start.column - col } else { start.column };
+                expected.push((delta_line, delta_start, end.column - start.column, t.ty));
+                (line, col) = (start.line, start.column);
+            }
+            let got: Vec<_> = encode(&doc, &found, unit)
+                .into_iter()
+                .map(|s| (s.delta_line, s.delta_start, s.length, s.token_type))
+                .collect();
+            assert_eq!(got, expected, "{unit:?}");
+        }
     }
 }
