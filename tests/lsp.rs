@@ -95,7 +95,10 @@ fn a_burst_of_edits_yields_the_final_text_and_one_result() {
             .filter(|m| m["params"]["version"].as_i64().unwrap_or(0) < version)
             .collect();
         let early: Vec<_> = stale.iter().map(|m| m["params"]["version"].as_i64()).collect();
-        assert!(stale.len() <= 2, "the burst was not coalesced: early results for {early:?}");
+        // A version is linted only when the server saw no newer change for a
+        // moment; on a loaded machine that can happen a few times in a burst,
+        // but never for most of its keystrokes.
+        assert!(stale.len() * 4 < version as usize, "the burst was not coalesced: early results for {early:?}");
 
         // The server's text is the client's: the fix-all edit applies cleanly.
         let actions = client.code_actions(uri, client.range(&text, 0, 0), Some(json!(["source.fixAll"])));

@@ -25,6 +25,11 @@ use crate::state::{Linted, Snapshot, State};
 /// version. A change after an idle spell is linted at once.
 pub const QUIET_PERIOD: Duration = Duration::from_millis(50);
 
+/// How long a document must stay unchanged before ShellCheck's pass of the
+/// pushed diagnostics starts (its process would take a core from the lint
+/// of the next keystroke).
+pub const SHELLCHECK_DELAY: Duration = Duration::from_millis(150);
+
 /// How long a lint waits for ShellCheck (which is slow on some scripts:
 /// minutes for a RUN of thousands of `&&`-joined lines).
 pub const SHELLCHECK_BUDGET: Duration = Duration::from_secs(10);
@@ -339,7 +344,7 @@ pub async fn push_worker(state: Arc<State>, linter: Arc<Linter>, client: Client,
 /// Lint `uri` and push its diagnostics, if it is still open and unchanged:
 /// the rules' findings at once, and ShellCheck's (slower, a process) in a
 /// second publication of the same version, from a task of its own so the
-/// next edit is not held up.
+/// next edit is not held up, after [`SHELLCHECK_DELAY`] without a change.
 async fn publish(state: &Arc<State>, linter: &Arc<Linter>, client: &Client, uri: &Uri) {
     let Some(snap) = state.snapshot(uri).await else { return };
     let cached = {
@@ -361,8 +366,16 @@ async fn publish(state: &Arc<State>, linter: &Arc<Linter>, client: &Client, uri:
         return;
     }
     send(state, client, &snap, &combine(&pass, Vec::new()), false).await;
+    // The pass waits for the user to pause, holding the model only weakly:
+    // while they type, each keystroke's model is freed once the next
+    // replaces it, and no ShellCheck process competes with the next lint.
     let (state, linter, client) = (Arc::clone(state), Arc::clone(linter), client.clone());
+    let (uri, version, path, doc) = (snap.uri.clone(), snap.version, snap.path.clone(), Arc::downgrade(&snap.doc));
+    drop(snap);
     tokio::spawn(async move {
+        tokio::time::sleep(SHELLCHECK_DELAY).await;
+        let Some(doc) = doc.upgrade() else { return };
+        let snap = Snapshot { uri, version, path, doc };
         if !is_current(&state, &snap) {
             return;
         }
