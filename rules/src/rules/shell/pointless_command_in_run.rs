@@ -70,11 +70,9 @@ fn check(run: &Instruction, ctx: &mut Context<'_>) {
             "service" => {
                 // A later command may use the service (seed a database), and
                 // an earlier `service` call is what a final `stop` ends.
-                let start = logical_start(script, cmd);
-                let later =
-                    script.commands.iter().enumerate().any(|(j, c)| {
-                        j != i && logical_start(script, c).zip(start).is_some_and(|(c_at, at)| c_at > at)
-                    }) || script.commands[..i].iter().any(|c| c.base_name() == "service");
+                let start = logical_start(cmd);
+                let later = script.commands.iter().enumerate().any(|(j, c)| j != i && logical_start(c) > start)
+                    || script.commands[..i].iter().any(|c| c.base_name() == "service");
                 if later {
                     continue;
                 }
