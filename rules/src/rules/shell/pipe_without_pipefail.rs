@@ -252,6 +252,8 @@ mod tests {
             ],
             &[
                 "FROM debian\nRUN curl -fsSL u ⟦|⟧ tar -xz\n",
+                // A `-c` string's `set` changes only its own shell.
+                "FROM debian\nRUN bash -c 'set -o pipefail' && curl -fsSL u ⟦|⟧ tar -xz\n",
                 "FROM debian\nRUN set -e; \\\n    curl -fsSL u \\\n    ⟦|⟧ tar -xz\n",
                 "FROM debian\nRUN <<EOF\nset -e\ncurl -fsSL u ⟦|⟧ sh\nEOF\n",
                 "FROM debian\nRUN <<EOF\n#!/bin/bash\ncurl -fsSL u ⟦|⟧ sh\nEOF\n",
