@@ -46,7 +46,8 @@ pub struct ShellCommand {
     pub args: Vec<ShellArg>,
     /// The whole command, in Dockerfile coordinates.
     pub range: TextRange,
-    /// The whole command in the script's own text (what `tree` indexes).
+    /// The whole command in the script's own text (what `tree` indexes; for
+    /// a command of a `-c` string, the string's content there).
     pub logical: std::ops::Range<usize>,
     /// Leading `VAR=value` assignments.
     pub env: Vec<String>,
@@ -708,7 +709,7 @@ mod tests {
     fn reused_scripts_equal_fresh_ones_after_edits() {
         let sample = "FROM debian:12\nRUN apt-get update \\\n  && apt-get install -y curl\nRUN echo a | tee /x\n\
                       RUN <<EOF\nset -e\npip install x\nEOF\nONBUILD RUN make \\\n  install\nSHELL [\"/bin/bash\", \"-c\"]\n\
-                      RUN echo $HOME && cd /y\n";
+                      RUN echo $HOME && cd /y\nRUN sh -c 'apt-get install \\\n  x && bash -c \"make\"'\n";
         let inserts = ["x", "\n", " ", "\\\n", "RUN a && b\n", "#", "\"", "é", ""];
         let mut seed: u64 = 0xcafe;
         let mut next = move |n: usize| {
@@ -744,7 +745,7 @@ mod tests {
                 .map(|n| n.id())
                 .collect()
         };
-        assert_eq!(ids(&first).len(), 4);
+        assert_eq!(ids(&first).len(), 5);
         assert_eq!(ids(&first), ids(&moved));
         assert_eq!(scripts_of(&moved), scripts_of(&crate::Document::parse(&format!("# c\n{sample}"))));
     }
