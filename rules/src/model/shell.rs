@@ -3,6 +3,15 @@
 //! A script is the *logical* text Docker hands to the shell (continuations
 //! and the comment lines inside them removed, heredoc bodies appended), plus
 //! a segment table that maps every byte of it back to the Dockerfile.
+//!
+//! Commands a shell runs from a `-c` string (`sh -c 'apt-get update'`) are
+//! model commands too, listed right after that shell's command, with ranges
+//! in the outer script. Only strings whose content is their bytes in the
+//! script are parsed: a single-quoted one, or a double-quoted one without
+//! `$`, backtick or backslash. Elsewhere the shell would expand or unescape
+//! the text first, so an inner offset would no longer point at the
+//! Dockerfile byte it came from, and a finding or fix there would land on
+//! the wrong text; such strings stay unparsed.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -37,7 +46,8 @@ pub struct ShellCommand {
     pub args: Vec<ShellArg>,
     /// The whole command, in Dockerfile coordinates.
     pub range: TextRange,
-    /// The whole command in the script's own text (what `tree` indexes).
+    /// The whole command in the script's own text (what `tree` indexes; for
+    /// a command of a `-c` string, the string's content there).
     pub logical: std::ops::Range<usize>,
     /// Leading `VAR=value` assignments.
     pub env: Vec<String>,
@@ -46,6 +56,11 @@ pub struct ShellCommand {
     /// Commands that ran this one and were stripped (`sudo`, `env`, `xargs`),
     /// outermost first.
     pub wrappers: Vec<ShellArg>,
+    /// Run by a shell from its `-c` string (`sh -c 'apt-get update'`): a new
+    /// shell, so the outer script's variables, `cd` and `set` do not reach
+    /// it, and [`ShellScript::node_of`] has no node for it (the outer tree
+    /// sees only a string).
+    pub in_command_string: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -191,7 +206,8 @@ impl ShellScript {
             shell: vec!["/bin/sh".to_string(), "-c".to_string()],
         };
         let mut commands = Vec::new();
-        collect_commands(script.tree.root_node(), &script, &mut commands);
+        let source = Source { text: &script.text, base: 0, segments: &script.segments, depth: 0 };
+        collect_commands(script.tree.root_node(), &source, &mut commands);
         script.commands = commands;
         script
     }
@@ -229,8 +245,12 @@ impl ShellScript {
     }
 
     /// The bash `command` node of one of this script's commands, found from
-    /// its logical range without walking the tree.
+    /// its logical range without walking the tree. None for a command of a
+    /// `-c` string: the outer tree has only the string there.
     pub fn node_of(&self, cmd: &ShellCommand) -> Option<tree_sitter::Node<'_>> {
+        if cmd.in_command_string {
+            return None;
+        }
         let mut node = self.tree.root_node().descendant_for_byte_range(cmd.logical.start, cmd.logical.end)?;
         loop {
             if node.kind() == "command" && node.byte_range() == cmd.logical {
@@ -273,11 +293,36 @@ pub(crate) fn map_range(segments: &[Segment], start: usize, end: usize) -> TextR
     TextRange::new(s, e.max(s))
 }
 
-fn node_text<'a>(node: Node<'_>, script: &'a ShellScript) -> &'a str {
-    &script.text[node.byte_range()]
+/// The text a bash tree was parsed from: the script itself, or the content
+/// of a `-c` string at `base` in it. Tree offsets plus `base` are logical
+/// offsets of the script.
+struct Source<'a> {
+    text: &'a str,
+    base: usize,
+    segments: &'a [Segment],
+    /// How many `-c` strings this text sits in.
+    depth: usize,
 }
 
-fn collect_commands(root: Node<'_>, script: &ShellScript, out: &mut Vec<ShellCommand>) {
+impl Source<'_> {
+    fn logical(&self, node: Node<'_>) -> std::ops::Range<usize> {
+        self.base + node.start_byte()..self.base + node.end_byte()
+    }
+
+    fn source_range(&self, node: Node<'_>) -> TextRange {
+        let logical = self.logical(node);
+        map_range(self.segments, logical.start, logical.end)
+    }
+}
+
+/// Deepest `-c` string parsed (`sh -c "bash -c '…'"` is depth 2).
+const MAX_COMMAND_STRING_DEPTH: usize = 4;
+
+fn node_text<'a>(node: Node<'_>, source: &Source<'a>) -> &'a str {
+    &source.text[node.byte_range()]
+}
+
+fn collect_commands(root: Node<'_>, source: &Source<'_>, out: &mut Vec<ShellCommand>) {
     // An explicit stack, not recursion: `a && b && …` nests one level per
     // command, and a RUN can chain thousands of them.
     let mut stack = vec![(root, false)];
@@ -286,11 +331,15 @@ fn collect_commands(root: Node<'_>, script: &ShellScript, out: &mut Vec<ShellCom
     let mut assignments: Vec<Assignment> = Vec::new();
     while let Some((node, in_pipeline)) = stack.pop() {
         let in_pipeline = in_pipeline || node.kind() == "pipeline";
-        record_assignments(node, script, &mut assignments);
+        record_assignments(node, source, &mut assignments);
         if node.kind() == "command"
-            && let Some(cmd) = command_from_node(node, script, in_pipeline, &assignments)
+            && let Some(cmd) = command_from_node(node, source, in_pipeline, &assignments)
         {
+            let string = command_string(node, &cmd, source);
             out.push(cmd);
+            if let Some(string) = string {
+                collect_string_commands(string, source, out);
+            }
         }
         let first = stack.len();
         cursor.reset(node);
@@ -307,6 +356,65 @@ fn collect_commands(root: Node<'_>, script: &ShellScript, out: &mut Vec<ShellCom
     }
 }
 
+/// POSIX shells, whose `-c` takes a command string.
+const SHELLS: &[&str] = &["sh", "bash", "dash", "ash", "ksh", "zsh"];
+
+/// The string node of a shell command's `-c` argument (`sh -c 'cmd'`,
+/// `bash -euxc 'cmd'`), when its content is exactly its bytes in the script.
+fn command_string<'t>(node: Node<'t>, cmd: &ShellCommand, source: &Source<'_>) -> Option<Node<'t>> {
+    if source.depth >= MAX_COMMAND_STRING_DEPTH || !SHELLS.contains(&cmd.base_name()) {
+        return None;
+    }
+    let arg = command_string_arg(&cmd.args)?;
+    let mut cursor = node.walk();
+    let string = node.children(&mut cursor).find(|c| c.is_named() && source.source_range(*c) == arg.range)?;
+    let raw = node_text(string, source);
+    let exact = match string.kind() {
+        "raw_string" => true,
+        // `$`, backticks and backslashes are expanded or unescaped first.
+        "string" => !raw.contains(['$', '`', '\\']),
+        _ => false,
+    };
+    // A string cut short by a syntax error has no closing quote.
+    let closed = raw.len() >= 2 && raw.as_bytes()[0] == raw.as_bytes()[raw.len() - 1];
+    (exact && closed).then_some(string)
+}
+
+/// The command string of a shell's arguments: the first operand after the
+/// options, when a cluster of short options before it has `c`.
+fn command_string_arg(args: &[ShellArg]) -> Option<&ShellArg> {
+    let mut has_c = false;
+    let mut i = 0;
+    while i < args.len() {
+        let text = args[i].text.as_str();
+        if text == "--" {
+            i += 1;
+            break;
+        }
+        let cluster = match text.strip_prefix(['-', '+']) {
+            Some(cluster) if !cluster.is_empty() => cluster,
+            _ => break,
+        };
+        if !text.starts_with("--") {
+            has_c |= cluster.contains('c');
+            // `-o pipefail`, `-euo pipefail`, bash's `-O extglob`: a value follows.
+            i += cluster.matches(['o', 'O']).count();
+        }
+        i += 1;
+    }
+    args.get(i).filter(|_| has_c)
+}
+
+/// Add the commands of a `-c` string node to `out`, with offsets in the
+/// outer script.
+fn collect_string_commands(string: Node<'_>, source: &Source<'_>, out: &mut Vec<ShellCommand>) {
+    let content = string.start_byte() + 1..string.end_byte() - 1;
+    let text = &source.text[content.clone()];
+    let Some(tree) = BASH_PARSER.with(|p| p.borrow_mut().parse(text, None)) else { return };
+    let inner = Source { text, base: source.base + content.start, segments: source.segments, depth: source.depth + 1 };
+    collect_commands(tree.root_node(), &inner, out);
+}
+
 /// A variable the script sets: its literal value (`None` when it is only
 /// known at run time) from logical offset `from` on.
 struct Assignment {
@@ -316,7 +424,7 @@ struct Assignment {
 }
 
 /// Record what `node` does to the script's variables, if anything.
-fn record_assignments(node: Node<'_>, script: &ShellScript, out: &mut Vec<Assignment>) {
+fn record_assignments(node: Node<'_>, script: &Source<'_>, out: &mut Vec<Assignment>) {
     let mut unknown = |name: Node<'_>, from: usize| {
         out.push(Assignment { name: node_text(name, script).to_string(), value: None, from });
     };
@@ -465,7 +573,7 @@ pub fn for_each_node<'t>(root: Node<'t>, mut f: impl FnMut(Node<'t>)) {
 
 fn command_from_node(
     node: Node<'_>,
-    script: &ShellScript,
+    script: &Source<'_>,
     in_pipeline: bool,
     assignments: &[Assignment],
 ) -> Option<ShellCommand> {
@@ -482,7 +590,7 @@ fn command_from_node(
                 let raw = node_text(child, script);
                 let text = unquote(raw);
                 let local = local_value(raw, &text, assignments, node.start_byte());
-                args.push(ShellArg { text, range: script.source_range(child.start_byte(), child.end_byte()), local })
+                args.push(ShellArg { text, range: script.source_range(child), local })
             }
             _ => {}
         }
@@ -491,13 +599,14 @@ fn command_from_node(
     // `sudo`, `env` and friends: the real command is the first non-flag word.
     let mut cmd = ShellCommand {
         name,
-        name_range: script.source_range(name_node.start_byte(), name_node.end_byte()),
+        name_range: script.source_range(name_node),
         args,
-        range: script.source_range(node.start_byte(), node.end_byte()),
-        logical: node.byte_range(),
+        range: script.source_range(node),
+        logical: script.logical(node),
         env,
         in_pipeline,
         wrappers: Vec::new(),
+        in_command_string: script.depth > 0,
     };
     while let Some(takes_value) = wrapper_options(cmd.base_name()) {
         // `timeout DURATION CMD`: the first operand is the duration.
@@ -600,7 +709,7 @@ mod tests {
     fn reused_scripts_equal_fresh_ones_after_edits() {
         let sample = "FROM debian:12\nRUN apt-get update \\\n  && apt-get install -y curl\nRUN echo a | tee /x\n\
                       RUN <<EOF\nset -e\npip install x\nEOF\nONBUILD RUN make \\\n  install\nSHELL [\"/bin/bash\", \"-c\"]\n\
-                      RUN echo $HOME && cd /y\n";
+                      RUN echo $HOME && cd /y\nRUN sh -c 'apt-get install \\\n  x && bash -c \"make\"'\n";
         let inserts = ["x", "\n", " ", "\\\n", "RUN a && b\n", "#", "\"", "é", ""];
         let mut seed: u64 = 0xcafe;
         let mut next = move |n: usize| {
@@ -636,7 +745,7 @@ mod tests {
                 .map(|n| n.id())
                 .collect()
         };
-        assert_eq!(ids(&first).len(), 4);
+        assert_eq!(ids(&first).len(), 5);
         assert_eq!(ids(&first), ids(&moved));
         assert_eq!(scripts_of(&moved), scripts_of(&crate::Document::parse(&format!("# c\n{sample}"))));
     }
@@ -689,6 +798,116 @@ mod tests {
         // Before a special built-in, sh keeps the assignment (`A=… set -x`).
         let s = script("A=' x ' set -x && B=y true && g $A $B");
         assert_eq!(locals(&s, "g"), [text(" x "), LocalValue::None]);
+    }
+
+    /// The commands of the first RUN of `dockerfile`: base name, the
+    /// Dockerfile text at its range, and whether a `-c` string runs it.
+    fn run_commands(dockerfile: &str) -> Vec<(String, String, bool)> {
+        let doc = crate::Document::parse(dockerfile);
+        let script = doc.instructions.iter().find_map(|i| i.script.as_ref()).expect("a RUN script");
+        let commands = script.commands.iter();
+        commands
+            .map(|c| (c.base_name().to_string(), dockerfile[c.range.as_range()].to_string(), c.in_command_string))
+            .collect()
+    }
+
+    fn owned(expected: &[(&str, &str, bool)]) -> Vec<(String, String, bool)> {
+        expected.iter().map(|(n, t, i)| (n.to_string(), t.to_string(), *i)).collect()
+    }
+
+    #[test]
+    fn commands_of_exact_command_strings_follow_their_shell() {
+        let dockerfile = "FROM debian\nRUN sh -c 'apt-get update && apt-get install -y curl' && true\n";
+        assert_eq!(
+            run_commands(dockerfile),
+            owned(&[
+                ("sh", "sh -c 'apt-get update && apt-get install -y curl'", false),
+                ("apt-get", "apt-get update", true),
+                ("apt-get", "apt-get install -y curl", true),
+                ("true", "true", false),
+            ])
+        );
+        let doc = crate::Document::parse(dockerfile);
+        let script = doc.instructions[1].script.as_ref().unwrap();
+        let install = &script.commands[2];
+        assert_eq!(&dockerfile[install.name_range.as_range()], "apt-get");
+        assert_eq!(
+            install.args.iter().map(|a| &dockerfile[a.range.as_range()]).collect::<Vec<_>>(),
+            ["install", "-y", "curl"]
+        );
+        assert_eq!(&script.text[install.logical.clone()], "apt-get install -y curl");
+        // The outer tree has no node for it, and must not answer with another.
+        assert!(script.node_of(install).is_none());
+        assert!(script.node_of(&script.commands[0]).is_some());
+    }
+
+    #[test]
+    fn command_strings_map_across_continuation_lines() {
+        let dockerfile = "FROM debian\nRUN bash -c 'apt-get install \\\n  curl \\\n  git'\n";
+        let doc = crate::Document::parse(dockerfile);
+        let script = doc.instructions[1].script.as_ref().unwrap();
+        let install = &script.commands[1];
+        assert!(install.in_command_string);
+        assert_eq!(
+            install.args.iter().map(|a| &dockerfile[a.range.as_range()]).collect::<Vec<_>>(),
+            ["install", "curl", "git"]
+        );
+        assert_eq!(&dockerfile[install.range.as_range()], "apt-get install \\\n  curl \\\n  git");
+    }
+
+    #[test]
+    fn shell_option_clusters_paths_and_wrappers_reach_the_string() {
+        let inner = |dockerfile: &str| -> Vec<String> {
+            run_commands(dockerfile).into_iter().filter(|c| c.2).map(|c| c.1).collect()
+        };
+        assert_eq!(inner("FROM a\nRUN sh -ec 'make'\n"), ["make"]);
+        assert_eq!(inner("FROM a\nRUN /bin/bash -c 'make'\n"), ["make"]);
+        assert_eq!(inner("FROM a\nRUN bash -euxo pipefail -c 'make'\n"), ["make"]);
+        assert_eq!(inner("FROM a\nRUN bash -o pipefail -lc 'make | tee x'\n"), ["make", "tee x"]);
+        assert_eq!(inner("FROM a\nRUN sudo sh -c \"echo hi > /x\"\n"), ["echo hi"]);
+        // Nested strings.
+        assert_eq!(
+            inner("FROM a\nRUN sh -c \"bash -c 'apt-get update'\"\n"),
+            ["bash -c 'apt-get update'", "apt-get update"]
+        );
+        // Expansions and escapes would shift offsets: not parsed.
+        assert!(inner("FROM a\nRUN sh -c \"apt-get install $X\"\n").is_empty());
+        assert!(inner("FROM a\nRUN sh -c \"apt-get install \\\"x\\\"\"\n").is_empty());
+        assert!(inner("FROM a\nRUN sh -c apt-get\n").is_empty());
+        // No `-c`, no string, or `c` not a short option.
+        assert!(inner("FROM a\nRUN sh script.sh 'make'\n").is_empty());
+        assert!(inner("FROM a\nRUN sh --c 'make'\n").is_empty());
+        assert!(inner("FROM a\nRUN python -c 'import x'\n").is_empty());
+        assert_eq!(run_commands("FROM a\nRUN sh -c\n"), owned(&[("sh", "sh -c", false)]));
+        assert_eq!(run_commands("FROM a\nRUN sh -c '\n").len(), 1);
+        assert!(inner("FROM a\nRUN sh -c ''\n").is_empty());
+    }
+
+    #[test]
+    fn command_strings_have_their_own_variables_and_pipelines() {
+        let s = script("A=1 && sh -c 'B=2 && a $A $B | tee' && b $A");
+        let a = s.commands.iter().find(|c| c.base_name() == "a").unwrap();
+        assert!(a.in_command_string && a.in_pipeline);
+        assert_eq!(
+            a.args.iter().map(|x| x.local.clone()).collect::<Vec<_>>(),
+            [LocalValue::None, LocalValue::Text("2".into())]
+        );
+        assert_eq!(locals(&s, "b"), [LocalValue::Text("1".into())]);
+        // Commands stay in document order, which rules compare by offset.
+        let starts: Vec<usize> = s.commands.iter().map(|c| c.logical.start).collect();
+        assert!(starts.windows(2).all(|w| w[0] < w[1]), "{starts:?}");
+    }
+
+    #[test]
+    fn moved_scripts_move_their_command_string_commands() {
+        let sample = "FROM a\nRUN sh -c 'apt-get install -y curl'\n";
+        let mut cache = ScriptCache::default();
+        crate::Document::build_reusing(crate::SyntaxTree::parse(sample), &mut cache);
+        let moved = format!("# c\n{sample}");
+        let doc = crate::Document::build_reusing(crate::SyntaxTree::parse(moved.as_str()), &mut cache);
+        assert_eq!(scripts_of(&doc), scripts_of(&crate::Document::parse(&moved)));
+        let install = &doc.instructions[1].script.as_ref().unwrap().commands[1];
+        assert_eq!(&moved[install.range.as_range()], "apt-get install -y curl");
     }
 
     #[test]

@@ -233,6 +233,7 @@ fn command(
         env: Vec::new(),
         in_pipeline,
         wrappers: Vec::new(),
+        in_command_string: false,
     })
 }
 

@@ -599,7 +599,10 @@ fn from_arguments(doc: &Document, ins: &Instruction, token: &str, token_start: u
 /// `apt-get install -…` and `apk add -…`.
 fn package_flags(ins: &Instruction, token_start: usize, offset: usize) -> Vec<Candidate> {
     let Some(script) = &ins.script else { return Vec::new() };
-    let Some(cmd) = script.commands.iter().find(|c| c.range.start <= token_start && token_start <= c.range.end) else {
+    // The innermost command: those of a `-c` string or a substitution
+    // follow the command they sit in.
+    let Some(cmd) = script.commands.iter().rev().find(|c| c.range.start <= token_start && token_start <= c.range.end)
+    else {
         return Vec::new();
     };
     let replace = TextRange::new(token_start, offset);
@@ -630,6 +633,13 @@ mod tests {
 
     fn labels(text: &str) -> Vec<String> {
         at(text).1.into_iter().map(|c| c.label).collect()
+    }
+
+    #[test]
+    fn package_flags_inside_a_command_string() {
+        for text in ["FROM a\nRUN apt-get install -|\n", "FROM a\nRUN sh -c 'apt-get install -|'\n"] {
+            assert!(labels(text).contains(&"--no-install-recommends".to_string()), "{text}");
+        }
     }
 
     #[test]

@@ -107,6 +107,9 @@ mod tests {
                 "FROM debian\nARG PKGS=\"curl=1 git=2\"\nRUN apt-get install -y $PKGS\n",
                 "FROM debian\nRUN apt-cache policy curl && apt install curl\n",
                 "FROM debian\nRUN apt-get install -y\n",
+                "FROM debian\nRUN sh -c 'apt-get install -y curl=1'\n",
+                // Expanded before it runs: not parsed.
+                "FROM debian\nRUN sh -c \"apt-get install -y curl $EXTRA\"\n",
             ],
             &[
                 "FROM debian\nRUN apt-get update && apt-get install -y ⟦curl⟧\n",
@@ -118,6 +121,8 @@ mod tests {
                 "FROM debian\nONBUILD RUN apt-get install -y ⟦curl⟧\n",
                 "FROM debian\nRUN [\"sh\", \"-c\", \"apt-get install -y ⟦curl⟧\"]\n",
                 "FROM debian\nRUN sudo /usr/bin/apt-get install -y ⟦curl⟧\n",
+                "FROM debian\nRUN sh -c 'apt-get update && apt-get install -y ⟦curl⟧'\n",
+                "FROM debian\nRUN /bin/bash -xc \\\n  \"apt-get install -y \\\n    ⟦git⟧\"\n",
                 "FROM debian\nENV PKGS=\"curl=1 git\"\nRUN apt-get install -y ⟦$PKGS⟧\n",
                 "FROM debian\nRUN PKGS='curl git' && apt-get install -y ⟦$PKGS⟧\n",
                 "FROM debian\nRUN buildDeps=\"gcc make\" ; apt-get install -y ⟦\"$buildDeps\"⟧\n",

@@ -96,12 +96,23 @@ mod tests {
                 "FROM debian\nRUN <<EOF\napt-get update\n⟦apt-get install curl⟧\nEOF\n",
                 "FROM debian\nONBUILD RUN ⟦apt-get install curl⟧\n",
                 "FROM debian\nRUN [\"sh\", \"-c\", \"⟦apt-get install curl⟧\"]\n",
+                "FROM debian\nRUN sh -c '⟦apt-get install curl⟧'\n",
+                "FROM debian\nRUN sudo bash -ec \"apt-get update && ⟦apt-get install curl⟧\"\n",
             ],
             &[
                 ("FROM debian\nRUN apt-get install curl\n", "FROM debian\nRUN apt-get install -y curl\n"),
                 (
                     "FROM debian\nRUN apt-get update && \\\n  apt-get install \\\n    curl\n",
                     "FROM debian\nRUN apt-get update && \\\n  apt-get install -y \\\n    curl\n",
+                ),
+                // Inside a `-c` string the inserted `-y` needs no quoting.
+                (
+                    "FROM debian\nRUN sh -c 'apt-get install curl'\n",
+                    "FROM debian\nRUN sh -c 'apt-get install -y curl'\n",
+                ),
+                (
+                    "FROM debian\nRUN bash -c \"apt-get install \\\n  curl\"\n",
+                    "FROM debian\nRUN bash -c \"apt-get install -y \\\n  curl\"\n",
                 ),
             ],
         );

@@ -212,6 +212,8 @@ mod tests {
             &[
                 "FROM debian\nWORKDIR /app\nRUN make\n",
                 "FROM debian\nRUN (cd /src && make) && make install\n",
+                // The `-c` string's shell ends with its `cd`, as a subshell does.
+                "FROM debian\nRUN sh -c 'cd /src && make' && make install\n",
                 "FROM debian\nRUN DIR=$(cd /opt/x && pwd) && echo $DIR\n",
                 "FROM debian\nRUN echo cd /app\n",
                 "FROM debian\nONBUILD RUN cd /app && make\n",

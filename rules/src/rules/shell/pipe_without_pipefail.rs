@@ -146,8 +146,10 @@ fn unguarded_pipe(script: &ShellScript) -> Option<Pipe> {
     let guard = script
         .commands
         .iter()
+        // A `set` in a `-c` string sets its own shell's options only.
+        .filter(|c| !c.in_command_string)
         .filter(|c| c.base_name() == "set" && set_args_enable_pipefail(c.args.iter().map(|a| a.text.as_str())))
-        .filter_map(|c| super::support::logical_start(script, c))
+        .map(super::support::logical_start)
         .min();
     pipes(script).into_iter().find(|p| {
         let harmless = p.upstream_all.iter().all(|name| matches!(name.as_str(), "echo" | "printf" | "yes"));
@@ -250,6 +252,8 @@ mod tests {
             ],
             &[
                 "FROM debian\nRUN curl -fsSL u ⟦|⟧ tar -xz\n",
+                // A `-c` string's `set` changes only its own shell.
+                "FROM debian\nRUN bash -c 'set -o pipefail' && curl -fsSL u ⟦|⟧ tar -xz\n",
                 "FROM debian\nRUN set -e; \\\n    curl -fsSL u \\\n    ⟦|⟧ tar -xz\n",
                 "FROM debian\nRUN <<EOF\nset -e\ncurl -fsSL u ⟦|⟧ sh\nEOF\n",
                 "FROM debian\nRUN <<EOF\n#!/bin/bash\ncurl -fsSL u ⟦|⟧ sh\nEOF\n",

@@ -63,6 +63,9 @@ fn check(run: &Instruction, ctx: &mut Context<'_>) {
     let Some(script) = support::script(ctx.doc, run) else { return };
     let background = has_background_job(script);
     for (i, cmd) in script.commands.iter().enumerate() {
+        // A `-c` string's background jobs are not in the outer tree: any
+        // lone `&` in the script may be one.
+        let background = background || (cmd.in_command_string && script.text.replace("&&", "").contains('&'));
         let reason = match cmd.base_name() {
             "free" | "top" => "shows the state of the build container, which is thrown away",
             "ps" if !background => "lists the processes of the build container, which is thrown away",
@@ -70,11 +73,9 @@ fn check(run: &Instruction, ctx: &mut Context<'_>) {
             "service" => {
                 // A later command may use the service (seed a database), and
                 // an earlier `service` call is what a final `stop` ends.
-                let start = logical_start(script, cmd);
-                let later =
-                    script.commands.iter().enumerate().any(|(j, c)| {
-                        j != i && logical_start(script, c).zip(start).is_some_and(|(c_at, at)| c_at > at)
-                    }) || script.commands[..i].iter().any(|c| c.base_name() == "service");
+                let start = logical_start(cmd);
+                let later = script.commands.iter().enumerate().any(|(j, c)| j != i && logical_start(c) > start)
+                    || script.commands[..i].iter().any(|c| c.base_name() == "service");
                 if later {
                     continue;
                 }
@@ -110,9 +111,14 @@ mod tests {
                 "FROM debian\nRUN gpgconf --kill all\n",
                 "FROM debian\nRUN echo top free\n",
                 "FROM debian\nRUN ssh-keyscan github.com >> /root/.ssh/known_hosts\n",
+                "FROM debian\nRUN sh -c 'service mysql start && mysql < /init.sql'\n",
+                "FROM debian\nRUN sh -c 'server & sleep 5; kill $!'\n",
+                "FROM debian\nRUN sh -c 'command -v ps || apt-get install -y procps'\n",
             ],
             &[
                 "FROM debian\nRUN apt-get install -y nginx && ⟦service⟧ nginx start\n",
+                "FROM debian\nRUN sh -c 'apt-get install -y nginx && ⟦service⟧ nginx start'\n",
+                "FROM debian\nRUN sh -c 'sleep 5; ⟦kill⟧ 1'\n",
                 "FROM debian\nRUN ⟦ps⟧ aux\n",
                 "FROM debian\nRUN ⟦kill⟧ -9 1\n",
                 "FROM debian\nRUN ⟦vim⟧ /etc/hosts\n",

@@ -134,6 +134,11 @@ pub(super) fn node_of<'t>(script: &'t ShellScript, cmd: &ShellCommand) -> Option
 /// True when `cmd` only looks a program up (`command -v ps`): the model
 /// strips the `command` prefix, the tree still has it.
 pub(super) fn is_lookup(script: &ShellScript, cmd: &ShellCommand) -> bool {
+    if cmd.in_command_string {
+        // No node to read `-v` from: take any `command` prefix as a lookup,
+        // which at worst misses a finding.
+        return cmd.wrappers.last().is_some_and(|w| w.text == "command");
+    }
     let Some(node) = node_of(script, cmd) else { return false };
     let Some(name) = node.child_by_field_name("name") else { return false };
     if &script.text[name.byte_range()] != "command" {
@@ -145,8 +150,12 @@ pub(super) fn is_lookup(script: &ShellScript, cmd: &ShellCommand) -> bool {
 }
 
 /// True when `cmd` runs in a subshell or a command substitution of its own
-/// (`(cd x && make)`, `$(cd x && pwd)`), so its effects end there.
+/// (`(cd x && make)`, `$(cd x && pwd)`) or in a `-c` string's shell, so its
+/// effects end there.
 pub(super) fn in_subshell(script: &ShellScript, cmd: &ShellCommand) -> bool {
+    if cmd.in_command_string {
+        return true;
+    }
     let mut node = node_of(script, cmd);
     while let Some(n) = node {
         if matches!(n.kind(), "subshell" | "command_substitution" | "process_substitution") {
@@ -229,9 +238,10 @@ fn collect_names(script: &ShellScript, node: Node<'_>, out: &mut Vec<String>) {
     });
 }
 
-/// The logical offset of `cmd` in its script.
-pub(super) fn logical_start(script: &ShellScript, cmd: &ShellCommand) -> Option<usize> {
-    node_of(script, cmd).map(|n| n.start_byte())
+/// The logical offset of `cmd` in its script (also for the commands of a
+/// `-c` string, which have no node).
+pub(super) fn logical_start(cmd: &ShellCommand) -> usize {
+    cmd.logical.start
 }
 
 /// Visit `node` and everything below it, parents first.

@@ -96,7 +96,8 @@ fn flags<'a>(doc: &'a Document, run: &Instruction) -> Vec<&'a str> {
 /// expansion (`"$TOOL" x`) do not.
 fn command_count(run: &Instruction) -> Option<usize> {
     let Some(script) = &run.script else { return run.is_exec_form().then_some(1) };
-    let named = script.commands.iter().filter(|c| !c.name.contains(['$', '`'])).count();
+    // hadolint does not look into `sh -c` strings: `sh -c '…'` is one command.
+    let named = script.commands.iter().filter(|c| !c.in_command_string && !c.name.contains(['$', '`'])).count();
     let mut declarations = 0;
     let mut cursor = script.tree.walk();
     'walk: loop {
@@ -161,6 +162,8 @@ mod tests {
                 "FROM debian\nRUN [\"a\"]\n⟦RUN⟧ [\"b\"]\n",
                 "FROM debian\nRUN <<EOF\na\nEOF\n⟦RUN⟧ b\n",
                 "FROM debian\nRUN a\n⟦RUN⟧ b\nRUN c\n",
+                // As in hadolint, a `-c` string's commands do not count.
+                "FROM debian\nRUN a\n⟦RUN⟧ sh -c 'b && c'\n",
             ],
             &[
                 ("FROM debian\nRUN a\nRUN b\n", "FROM debian\nRUN a && \\\n    b\n"),
