@@ -2,7 +2,7 @@
 //! each rule, repeated. `cargo run --release -p dockside-rules --example profile_rules -- FILE`
 use std::time::Instant;
 
-use dockside_rules::model::{Document, ScriptCache};
+use dockside_rules::model::{BuildCache, Document};
 use dockside_rules::registry::all_rules;
 use dockside_rules::syntax::SyntaxTree;
 use dockside_rules::{Settings, check_document, check_with_rules};
@@ -12,7 +12,7 @@ fn main() {
     let text = std::fs::read_to_string(path).unwrap();
     let reps = 50;
     let settings = Settings::default();
-    let mut cache = ScriptCache::default();
+    let mut cache = BuildCache::default();
     let _ = Document::build_reusing(SyntaxTree::parse(text.clone()), &mut cache);
     // `PROFILE_ONLY=model`: only model builds, for a profiler.
     if std::env::var("PROFILE_ONLY").as_deref() == Ok("model") {

@@ -11,7 +11,7 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use dockside_rules::model::ScriptCache;
+use dockside_rules::model::BuildCache;
 use dockside_rules::{ColumnUnit, Diagnostic, Document, LineIndex, Settings, SyntaxTree, TextRange};
 use tower_lsp_server::ls_types::{TextDocumentContentChangeEvent, Uri};
 
@@ -62,8 +62,8 @@ pub struct Doc {
     syntax: Option<SyntaxTree>,
     /// The model; current when `syntax` is `None`.
     built: Option<Arc<Document>>,
-    /// RUN scripts parsed by the last model build, reused by the next.
-    scripts: Arc<Mutex<ScriptCache>>,
+    /// Instructions and RUN scripts read by the last model build, reused by the next.
+    cache: Arc<Mutex<BuildCache>>,
     /// The last lint result and the version it is for.
     pub linted: Option<(i32, Arc<Linted>)>,
     /// The last version whose diagnostics were pushed, and whether that
@@ -78,7 +78,7 @@ impl Doc {
             path,
             syntax: Some(SyntaxTree::parse(text)),
             built: None,
-            scripts: Arc::default(),
+            cache: Arc::default(),
             linted: None,
             published: None,
         }
@@ -191,7 +191,7 @@ impl State {
     /// The model of `uri` at its current version, built now if needed (in a
     /// blocking task). `None` when the document is not open.
     pub async fn snapshot(&self, uri: &Uri) -> Option<Snapshot> {
-        let (version, path, tree, scripts) = {
+        let (version, path, tree, cache) = {
             let docs = self.docs();
             let doc = docs.get(uri)?;
             match (&doc.syntax, &doc.built) {
@@ -203,13 +203,13 @@ impl State {
                         doc: Arc::clone(built),
                     });
                 }
-                (Some(tree), _) => (doc.version, doc.path.clone(), tree.clone(), Arc::clone(&doc.scripts)),
-                (None, None) => (doc.version, doc.path.clone(), SyntaxTree::parse(""), Arc::clone(&doc.scripts)),
+                (Some(tree), _) => (doc.version, doc.path.clone(), tree.clone(), Arc::clone(&doc.cache)),
+                (None, None) => (doc.version, doc.path.clone(), SyntaxTree::parse(""), Arc::clone(&doc.cache)),
             }
         };
         let built = crate::server::blocking("build the document model", move || {
-            let mut scripts = scripts.lock().unwrap_or_else(|e| e.into_inner());
-            Document::build_reusing(tree, &mut scripts)
+            let mut cache = cache.lock().unwrap_or_else(|e| e.into_inner());
+            Document::build_reusing(tree, &mut cache)
         })
         .await
         .ok()?;

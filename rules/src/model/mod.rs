@@ -3,6 +3,7 @@
 //! are `None` and syntax problems are listed in [`Document::syntax_errors`].
 
 mod image;
+mod reuse;
 mod scope;
 mod shell;
 mod suppress;
@@ -16,6 +17,7 @@ use crate::diagnostic::TextRange;
 use crate::syntax::{LineIndex, SyntaxError, SyntaxTree};
 
 pub use image::ImageRef;
+pub use reuse::BuildCache;
 pub use scope::{PREDEFINED_ARGS, Scope, Scopes};
 pub use shell::{LocalValue, ScriptCache, Segment, ShellArg, ShellCommand, ShellScript, for_each_node};
 pub use suppress::{Pragma, PragmaScope, Suppressions};
@@ -347,12 +349,12 @@ impl Document {
 
     /// Build the model from a (possibly incrementally re-parsed) tree.
     pub fn build(syntax: SyntaxTree) -> Document {
-        Document::build_reusing(syntax, &mut ScriptCache::default())
+        Document::build_reusing(syntax, &mut BuildCache::default())
     }
 
-    /// Build the model, reusing the RUN scripts `cache` kept from the
-    /// previous build (those whose text did not change).
-    pub fn build_reusing(syntax: SyntaxTree, cache: &mut ScriptCache) -> Document {
+    /// Build the model, reusing the instructions and RUN scripts `cache`
+    /// kept from the previous build (those whose text did not change).
+    pub fn build_reusing(syntax: SyntaxTree, cache: &mut BuildCache) -> Document {
         let line_index = LineIndex::new(syntax.text());
         let mut doc = Document {
             line_index,
@@ -366,9 +368,9 @@ impl Document {
             syntax,
             scopes: std::sync::OnceLock::new(),
         };
-        doc.read_top_level();
+        doc.read_top_level(cache);
         doc.build_stages();
-        doc.parse_scripts(cache);
+        doc.parse_scripts(&mut cache.scripts);
         cache.finish_build();
         doc.check_arguments();
         doc
@@ -447,7 +449,7 @@ impl Document {
 
     // ------------------------------------------------------------ building
 
-    fn read_top_level(&mut self) {
+    fn read_top_level(&mut self, cache: &mut BuildCache) {
         let text = self.syntax.text().to_string();
         // Trees are reference-counted: the clone is cheap and frees `self`.
         let tree = self.syntax.tree().clone();
@@ -481,7 +483,12 @@ impl Document {
                         _ => false,
                     };
                     let index = instructions.len();
-                    let ins = self.read_instruction(node, &text, index);
+                    let mut ins =
+                        cache.instruction(node, &text, self.escape, || self.read_instruction(node, &text, index));
+                    ins.index = index;
+                    for inner in [&mut ins.onbuild, &mut ins.healthcheck_cmd].into_iter().flatten() {
+                        inner.index = index;
+                    }
                     for c in pending_comments.drain(..) {
                         if let Some(mut p) = suppress::parse_pragma(&c.text, c.range.start) {
                             if p.scope != PragmaScope::Global {

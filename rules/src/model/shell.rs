@@ -716,7 +716,7 @@ mod tests {
             seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
             ((seed >> 33) as usize) % n.max(1)
         };
-        let mut cache = ScriptCache::default();
+        let mut cache = crate::model::BuildCache::default();
         let mut text = sample.to_string();
         for step in 0..300 {
             let mut start = next(text.len() + 1);
@@ -901,7 +901,7 @@ mod tests {
     #[test]
     fn moved_scripts_move_their_command_string_commands() {
         let sample = "FROM a\nRUN sh -c 'apt-get install -y curl'\n";
-        let mut cache = ScriptCache::default();
+        let mut cache = crate::model::BuildCache::default();
         crate::Document::build_reusing(crate::SyntaxTree::parse(sample), &mut cache);
         let moved = format!("# c\n{sample}");
         let doc = crate::Document::build_reusing(crate::SyntaxTree::parse(moved.as_str()), &mut cache);
