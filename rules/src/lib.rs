@@ -10,6 +10,8 @@ pub mod config;
 pub mod diagnostic;
 pub mod engine;
 pub mod model;
+#[cfg(test)]
+mod random_edits;
 pub mod registry;
 mod rules;
 pub mod shellcheck;

@@ -271,6 +271,7 @@ impl Moved for ImageSpec {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::random_edits::RandomEdits;
     use crate::{Document, SyntaxTree};
 
     /// Everything a build reads per instruction, positions included.
@@ -278,18 +279,7 @@ mod tests {
         format!("{:?}", doc.instructions)
     }
 
-    fn edit_at_random(text: &mut String, next: &mut impl FnMut(usize) -> usize) {
-        const INSERTS: [&str; 11] = ["x", "\n", " ", "\\\n", "RUN a && b\n", "#", "\"", "é", "", "$A", "# escape=`\n"];
-        let mut start = next(text.len() + 1);
-        while !text.is_char_boundary(start) {
-            start -= 1;
-        }
-        let mut end = (start + next(4)).min(text.len());
-        while !text.is_char_boundary(end) {
-            end += 1;
-        }
-        text.replace_range(start..end, INSERTS[next(INSERTS.len())]);
-    }
+    const INSERTS: [&str; 11] = ["x", "\n", " ", "\\\n", "RUN a && b\n", "#", "\"", "é", "", "$A", "# escape=`\n"];
 
     #[test]
     fn reused_instructions_equal_fresh_ones_after_edits() {
@@ -298,15 +288,12 @@ mod tests {
                       COPY --from=base --chmod=644 a b /c/\nCOPY <<EOF /x\nhi\nEOF\nONBUILD RUN make\n\
                       HEALTHCHECK --interval=5s CMD curl -f http://x/ || exit 1\nENV A=1 B=\"two words\"\n\
                       CMD [\"python\", \"-m\", \"x\"]\nMAINTAINER me\nFROM base\nRUN <<EOT bash\nset -e\nEOT\n";
-        let mut seed: u64 = 0x5eed;
-        let mut next = move |n: usize| {
-            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-            ((seed >> 33) as usize) % n.max(1)
-        };
+        let mut edits = RandomEdits::new(0x5eed);
         let mut cache = BuildCache::default();
         let mut text = sample.to_string();
         for step in 0..400 {
-            edit_at_random(&mut text, &mut next);
+            let (range, insert) = edits.edit(&text, 4, &INSERTS);
+            text.replace_range(range.as_range(), insert);
             let reused = Document::build_reusing(SyntaxTree::parse(text.as_str()), &mut cache);
             assert_eq!(instructions_of(&reused), instructions_of(&Document::parse(&text)), "step {step}: {text:?}");
             if step % 80 == 79 {

@@ -711,23 +711,12 @@ mod tests {
                       RUN <<EOF\nset -e\npip install x\nEOF\nONBUILD RUN make \\\n  install\nSHELL [\"/bin/bash\", \"-c\"]\n\
                       RUN echo $HOME && cd /y\nRUN sh -c 'apt-get install \\\n  x && bash -c \"make\"'\n";
         let inserts = ["x", "\n", " ", "\\\n", "RUN a && b\n", "#", "\"", "é", ""];
-        let mut seed: u64 = 0xcafe;
-        let mut next = move |n: usize| {
-            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-            ((seed >> 33) as usize) % n.max(1)
-        };
+        let mut edits = crate::random_edits::RandomEdits::new(0xcafe);
         let mut cache = crate::model::BuildCache::default();
         let mut text = sample.to_string();
         for step in 0..300 {
-            let mut start = next(text.len() + 1);
-            while !text.is_char_boundary(start) {
-                start -= 1;
-            }
-            let mut end = (start + next(4)).min(text.len());
-            while !text.is_char_boundary(end) {
-                end += 1;
-            }
-            text.replace_range(start..end, inserts[next(inserts.len())]);
+            let (range, insert) = edits.edit(&text, 4, &inserts);
+            text.replace_range(range.as_range(), insert);
             let doc = crate::Document::build_reusing(crate::SyntaxTree::parse(text.as_str()), &mut cache);
             assert_eq!(scripts_of(&doc), scripts_of(&crate::Document::parse(&text)), "step {step}: {text:?}");
             if step % 60 == 59 {

@@ -215,24 +215,11 @@ COPY <<EOF /etc/app.conf\nkey=value\nEOF\nENV A=1 B=\"two words\"\nFROM build\nC
     #[test]
     fn incremental_reparse_equals_a_fresh_parse_after_random_edits() {
         let inserts = ["R", "\n", " ", "\\\n", "RUN x\n", "#", "\"", "$", "<<EOF\n", "é", "FROM a\n", ""];
-        let mut seed: u64 = 0x5eed;
-        let mut next = move |n: usize| {
-            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-            ((seed >> 33) as usize) % n.max(1)
-        };
+        let mut edits = crate::random_edits::RandomEdits::new(0x5eed);
         let mut tree = SyntaxTree::parse(SAMPLE);
         for step in 0..400 {
-            let text = tree.text().to_string();
-            let mut start = next(text.len() + 1);
-            while !text.is_char_boundary(start) {
-                start -= 1;
-            }
-            let mut end = (start + next(6)).min(text.len());
-            while !text.is_char_boundary(end) {
-                end += 1;
-            }
-            let insert = inserts[next(inserts.len())];
-            tree.edit(TextRange::new(start, end), insert);
+            let (range, insert) = edits.edit(tree.text(), 6, &inserts);
+            tree.edit(range, insert);
             let fresh = SyntaxTree::parse(tree.text());
             assert_eq!(shape(tree.tree()), shape(fresh.tree()), "step {step}: text {:?}", tree.text());
             if step % 50 == 49 {
