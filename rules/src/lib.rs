@@ -19,7 +19,9 @@ pub mod syntax;
 
 pub use config::{ConfigError, Settings};
 pub use diagnostic::{Applicability, Category, Diagnostic, Edit, Fix, Related, Severity, TextRange};
-pub use engine::{CheckResult, FixResult, Rule, check, check_document, check_with_rules, fix};
+pub use engine::{
+    CheckResult, FixResult, Rule, check, check_document, check_document_on_two_threads, check_with_rules, fix,
+};
 pub use model::Document;
 pub use registry::{FixAvailability, RuleMeta, all_rules, find_rule, find_rules};
 pub use syntax::{ColumnUnit, LineIndex, Position, SyntaxTree};

@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
 use dockside_rules::shellcheck::ShellCheck;
-use dockside_rules::{Diagnostic, Document, Settings, check_document, config};
+use dockside_rules::{Diagnostic, Document, Settings, check_document_on_two_threads, config};
 use tokio::sync::Semaphore;
 use tokio::sync::mpsc::UnboundedReceiver;
 use tokio::time::{Instant, timeout_at};
@@ -145,7 +145,7 @@ impl Linter {
         };
         let editor = self.editor();
         let settings = if editor.is_empty() { settings } else { Arc::new(editor.apply(&settings)) };
-        let diagnostics = check_document(doc, &settings);
+        let diagnostics = check_document_on_two_threads(doc, &settings);
         RulesPass { generation: 0, settings, config_error, diagnostics }
     }
 

@@ -92,13 +92,38 @@ pub fn check(source: &str, settings: &Settings) -> CheckResult {
 
 /// Lint an already-built document (the language server keeps one per file).
 pub fn check_document(doc: &Document, settings: &Settings) -> Vec<Diagnostic> {
-    let rules: Vec<&'static Rule> =
-        all_rules().iter().copied().filter(|rule| settings.is_enabled(&rule.meta)).collect();
-    check_with_rules(doc, settings, &rules)
+    check_with(doc, settings, &enabled_rules(settings), Threads::One)
+}
+
+/// [`check_document`] on two threads for a long document (the language
+/// server lints one document at a time, so a second core is idle): each
+/// takes half of the instructions. The result is the same, in the same order.
+pub fn check_document_on_two_threads(doc: &Document, settings: &Settings) -> Vec<Diagnostic> {
+    check_with(doc, settings, &enabled_rules(settings), Threads::Two { from: INSTRUCTIONS_WORTH_A_THREAD })
+}
+
+fn enabled_rules(settings: &Settings) -> Vec<&'static Rule> {
+    all_rules().iter().copied().filter(|rule| settings.is_enabled(&rule.meta)).collect()
 }
 
 /// Lint with exactly `rules` (the rule tests run one rule at a time).
 pub fn check_with_rules(doc: &Document, settings: &Settings, rules: &[&'static Rule]) -> Vec<Diagnostic> {
+    check_with(doc, settings, rules, Threads::One)
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Threads {
+    One,
+    /// Two for documents of at least `from` instructions.
+    Two {
+        from: usize,
+    },
+}
+
+/// Below this many instructions a second thread costs more than it saves.
+const INSTRUCTIONS_WORTH_A_THREAD: usize = 64;
+
+fn check_with(doc: &Document, settings: &Settings, rules: &[&'static Rule], threads: Threads) -> Vec<Diagnostic> {
     let pragmas = settings.ignore_pragmas();
     let rules: Vec<&'static Rule> =
         rules.iter().copied().filter(|rule| !doc.suppressions.skips_file(&rule.meta, pragmas)).collect();
@@ -113,29 +138,29 @@ pub fn check_with_rules(doc: &Document, settings: &Settings, rules: &[&'static R
         }
     }
 
-    let mut diagnostics = Vec::new();
-    let mut run = |rule: &'static Rule, f: &dyn Fn(&mut Context<'_>)| {
-        let mut ctx = Context { doc, settings, rule, diagnostics: Vec::new() };
-        f(&mut ctx);
-        diagnostics.append(&mut ctx.diagnostics);
+    let all = &doc.instructions[..];
+    let split = matches!(threads, Threads::Two { from } if all.len() >= from.max(2));
+    let (first, second) = all.split_at(if split { all.len() / 2 } else { all.len() });
+    // Findings come in instruction order, then the document-wide checks',
+    // whichever thread found them.
+    let run_second = || {
+        let mut found = run_instructions(doc, settings, &by_kind, second);
+        found.extend(run_document_checks(doc, settings, &rules));
+        found
     };
-    for instruction in &doc.instructions {
-        for rule in &by_kind[instruction.kind as usize] {
-            let check = rule.check_instruction.expect("filtered above");
-            run(rule, &|ctx| check(instruction, ctx));
-        }
-        if let Some(inner) = instruction.onbuild.as_deref() {
-            for rule in by_kind[inner.kind as usize].iter().filter(|r| r.in_onbuild) {
-                let check = rule.check_instruction.expect("filtered above");
-                run(rule, &|ctx| check(inner, ctx));
-            }
-        }
-    }
-    for rule in &rules {
-        if let Some(check) = rule.check_document {
-            run(rule, &|ctx| check(ctx));
-        }
-    }
+    let mut diagnostics = if split {
+        std::thread::scope(|scope| {
+            let worker = scope.spawn(|| run_instructions(doc, settings, &by_kind, first));
+            let mut rest = run_second();
+            let mut found = worker.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            found.append(&mut rest);
+            found
+        })
+    } else {
+        let mut found = run_instructions(doc, settings, &by_kind, first);
+        found.extend(run_second());
+        found
+    };
 
     diagnostics.retain(|d| !doc.suppressions.suppresses(doc, d, pragmas));
     for d in &mut diagnostics {
@@ -149,7 +174,79 @@ pub fn check_with_rules(doc: &Document, settings: &Settings, rules: &[&'static R
     diagnostics
 }
 
+/// The per-instruction checks on `instructions` (and their ONBUILD inner
+/// instructions), in order.
+fn run_instructions(
+    doc: &Document,
+    settings: &Settings,
+    by_kind: &[Vec<&'static Rule>],
+    instructions: &[Instruction],
+) -> Vec<Diagnostic> {
+    let mut diagnostics = Vec::new();
+    for instruction in instructions {
+        for rule in &by_kind[instruction.kind as usize] {
+            let check = rule.check_instruction.expect("only rules with an instruction check are indexed");
+            run(doc, settings, rule, &mut diagnostics, |ctx| check(instruction, ctx));
+        }
+        if let Some(inner) = instruction.onbuild.as_deref() {
+            for rule in by_kind[inner.kind as usize].iter().filter(|r| r.in_onbuild) {
+                let check = rule.check_instruction.expect("only rules with an instruction check are indexed");
+                run(doc, settings, rule, &mut diagnostics, |ctx| check(inner, ctx));
+            }
+        }
+    }
+    diagnostics
+}
+
+fn run_document_checks(doc: &Document, settings: &Settings, rules: &[&'static Rule]) -> Vec<Diagnostic> {
+    let mut diagnostics = Vec::new();
+    for rule in rules {
+        if let Some(check) = rule.check_document {
+            run(doc, settings, rule, &mut diagnostics, check);
+        }
+    }
+    diagnostics
+}
+
+fn run(
+    doc: &Document,
+    settings: &Settings,
+    rule: &'static Rule,
+    out: &mut Vec<Diagnostic>,
+    check: impl FnOnce(&mut Context<'_>),
+) {
+    let mut ctx = Context { doc, settings, rule, diagnostics: Vec::new() };
+    check(&mut ctx);
+    out.append(&mut ctx.diagnostics);
+}
+
 /// BuildKit check names are CamelCase words; hadolint codes are `DL`/`SC` + digits.
 pub fn is_buildkit_check_name(alias: &str) -> bool {
     alias.chars().next().is_some_and(|c| c.is_ascii_uppercase()) && !alias.starts_with("DL") && !alias.starts_with("SC")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Split in two whatever its length, every corpus file gives the same
+    /// findings, in the same order, as on one thread.
+    #[test]
+    fn two_threads_find_what_one_finds_on_the_corpus() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus/files");
+        let entries = std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("the shared corpus at {}: {e}", dir.display()));
+        let settings = Settings::default();
+        let rules = enabled_rules(&settings);
+        let mut split = 0;
+        for entry in entries {
+            let path = entry.expect("a directory entry").path();
+            let Ok(text) = std::fs::read_to_string(&path) else { continue };
+            let doc = Document::parse(&text);
+            let one = check_with(&doc, &settings, &rules, Threads::One);
+            let two = check_with(&doc, &settings, &rules, Threads::Two { from: 2 });
+            assert_eq!(format!("{one:?}"), format!("{two:?}"), "{}", path.display());
+            split += usize::from(doc.instructions.len() >= 2 && !one.is_empty());
+        }
+        assert!(split > 1000, "{split} corpus files split with findings");
+    }
 }
