@@ -12,7 +12,7 @@ fn main() {
     let text = std::fs::read_to_string(path).unwrap();
     let reps = 50;
     let settings = Settings::default();
-    let mut cache = BuildCache::default();
+    let mut cache = BuildCache::new();
     let _ = Document::build_reusing(SyntaxTree::parse(text.clone()), &mut cache);
     // `PROFILE_ONLY=model`: only model builds, for a profiler.
     if std::env::var("PROFILE_ONLY").as_deref() == Ok("model") {

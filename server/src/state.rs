@@ -78,7 +78,7 @@ impl Doc {
             path,
             syntax: Some(SyntaxTree::parse(text)),
             built: None,
-            cache: Arc::default(),
+            cache: Arc::new(Mutex::new(BuildCache::new())),
             linted: None,
             published: None,
         }

@@ -111,7 +111,7 @@ pub fn check_with_rules(doc: &Document, settings: &Settings, rules: &[&'static R
     check_with(doc, settings, rules, Threads::One)
 }
 
-#[derive(Clone, Copy, PartialEq, Eq)]
+#[derive(Clone, Copy)]
 enum Threads {
     One,
     /// Two for documents of at least `from` instructions.

@@ -13,18 +13,29 @@ use super::{Flag, Heredoc, ImageSpec, Instruction, JsonForm, MountOption, Pair, 
 use crate::diagnostic::TextRange;
 use crate::model::word::Expansion;
 
-/// Everything a build reuses from the previous one.
+/// Everything a build reuses from the previous one. [`BuildCache::new`] is
+/// for a document rebuilt as it is edited; the default one, for a single
+/// build, reuses only scripts repeated within it.
 #[derive(Default)]
 pub struct BuildCache {
     pub(crate) scripts: ScriptCache,
-    instructions: InstructionCache,
+    /// `None` for a document built once (the command line): keeping a copy
+    /// of each instruction would be work for nothing.
+    instructions: Option<InstructionCache>,
 }
 
 impl BuildCache {
+    /// A cache kept from build to build of one document.
+    pub fn new() -> BuildCache {
+        BuildCache { scripts: ScriptCache::default(), instructions: Some(InstructionCache::default()) }
+    }
+
     /// Forget what the last build did not use.
     pub(crate) fn finish_build(&mut self) {
         self.scripts.finish_build();
-        self.instructions.previous = std::mem::take(&mut self.instructions.current);
+        if let Some(cache) = &mut self.instructions {
+            cache.previous = std::mem::take(&mut cache.current);
+        }
     }
 
     /// The instruction `node` reads as, from the last build when it had the
@@ -37,11 +48,8 @@ impl BuildCache {
         read: impl FnOnce() -> Instruction,
     ) -> Instruction {
         // Error recovery can depend on what surrounds the instruction.
-        if node.has_error() {
-            return read();
-        }
+        let Some(cache) = self.instructions.as_mut().filter(|_| !node.has_error()) else { return read() };
         let key = InstructionKey { kind: node.kind_id(), escape, text: text[node.byte_range()].to_string() };
-        let cache = &mut self.instructions;
         let moved = |cached: &Instruction| {
             let mut ins = cached.clone();
             ins.shift(Shift { from: cached.range.start, to: node.start_byte() });
@@ -289,7 +297,7 @@ mod tests {
                       HEALTHCHECK --interval=5s CMD curl -f http://x/ || exit 1\nENV A=1 B=\"two words\"\n\
                       CMD [\"python\", \"-m\", \"x\"]\nMAINTAINER me\nFROM base\nRUN <<EOT bash\nset -e\nEOT\n";
         let mut edits = RandomEdits::new(0x5eed);
-        let mut cache = BuildCache::default();
+        let mut cache = BuildCache::new();
         let mut text = sample.to_string();
         for step in 0..400 {
             let (range, insert) = edits.edit(&text, 4, &INSERTS);
@@ -313,7 +321,7 @@ mod tests {
             let path = entry.expect("a directory entry").path();
             let Ok(text) = std::fs::read_to_string(&path) else { continue };
             files += 1;
-            let mut cache = BuildCache::default();
+            let mut cache = BuildCache::new();
             let first = Document::build_reusing(SyntaxTree::parse(text.as_str()), &mut cache);
             let middle = first.instructions.get(first.instructions.len() / 2).map_or(0, |i| i.keyword_range.end);
             let edits = [(0, "# moved\n\n"), (middle, " x"), (text.len(), "\nRUN true\n")];

@@ -712,7 +712,7 @@ mod tests {
                       RUN echo $HOME && cd /y\nRUN sh -c 'apt-get install \\\n  x && bash -c \"make\"'\n";
         let inserts = ["x", "\n", " ", "\\\n", "RUN a && b\n", "#", "\"", "é", ""];
         let mut edits = crate::random_edits::RandomEdits::new(0xcafe);
-        let mut cache = crate::model::BuildCache::default();
+        let mut cache = crate::model::BuildCache::new();
         let mut text = sample.to_string();
         for step in 0..300 {
             let (range, insert) = edits.edit(&text, 4, &inserts);
@@ -890,7 +890,7 @@ mod tests {
     #[test]
     fn moved_scripts_move_their_command_string_commands() {
         let sample = "FROM a\nRUN sh -c 'apt-get install -y curl'\n";
-        let mut cache = crate::model::BuildCache::default();
+        let mut cache = crate::model::BuildCache::new();
         crate::Document::build_reusing(crate::SyntaxTree::parse(sample), &mut cache);
         let moved = format!("# c\n{sample}");
         let doc = crate::Document::build_reusing(crate::SyntaxTree::parse(moved.as_str()), &mut cache);
