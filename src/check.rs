@@ -64,12 +64,16 @@ pub fn run(args: CheckArgs) -> ExitCode {
             .par_iter()
             .filter_map(|l| l.as_ref().ok())
             .filter(|l| shellchecks.wanted(&l.settings))
-            .map(|l| (l.settings.as_ref(), ShellCheck::script_texts(&Document::parse(&l.text))))
+            .map(|l| {
+                // A crash here is reported by `finish`, which parses the same text.
+                let texts = std::panic::catch_unwind(|| ShellCheck::script_texts(&Document::parse(&l.text)));
+                (l.settings.as_ref(), texts.unwrap_or_default())
+            })
             .collect();
         shellchecks.prime(scripts);
     }
     let results: Vec<Result<Linted, Problem>> =
-        loaded.into_par_iter().map(|l| l.map(|l| finish(l, &options))).collect();
+        loaded.into_par_iter().map(|l| l.and_then(|l| finish(l, &options))).collect();
     if args.verbose {
         for note in shellchecks.notes() {
             eprintln!("{note}");
@@ -86,6 +90,9 @@ pub fn run(args: CheckArgs) -> ExitCode {
                     eprintln!("{err}");
                 }
                 failed |= !outcome.errors.is_empty();
+                // A rule that crashed is a dockside bug, not a finding: exit 2.
+                failed |=
+                    report.diagnostics.iter().any(|d| std::ptr::eq(d.rule, &dockside_rules::engine::INTERNAL_ERROR));
                 if args.verbose {
                     for note in &outcome.notes {
                         eprintln!("{note}");

@@ -7,7 +7,7 @@ use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
-use dockside_rules::{ConfigError, Diagnostic, Document, Settings, Severity, check, check_document, config, fix};
+use dockside_rules::{ConfigError, Document, Settings, Severity, check_document, config, fix};
 
 use crate::args::FixMode;
 use crate::discover::{Input, display_path, io_message};
@@ -166,8 +166,39 @@ pub fn load(input: &Input, options: &LintOptions<'_>) -> Result<Loaded, Problem>
     Ok(Loaded { input: input.clone(), path, bom, text, settings, outcome })
 }
 
-/// Lint (or fix) a loaded input.
-pub fn finish(loaded: Loaded, options: &LintOptions<'_>) -> Linted {
+/// Lint (or fix) a loaded input. A crash inside dockside costs only this
+/// input: it is reported as an internal error with its path.
+pub fn finish(loaded: Loaded, options: &LintOptions<'_>) -> Result<Linted, Problem> {
+    let path = loaded.path.clone();
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| finish_unguarded(loaded, options))).map_err(|payload| {
+        Problem::input(
+            &path,
+            format!(
+                "internal error: dockside crashed while linting this file ({}); nothing was written; please report this with the file",
+                panic_message(payload.as_ref())
+            ),
+        )
+    })
+}
+
+/// The text of a panic's payload (`panic!` gives a `&str` or a `String`).
+pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".to_string())
+}
+
+fn finish_unguarded(loaded: Loaded, options: &LintOptions<'_>) -> Linted {
+    // For the end-to-end test of the crash guard above: no input makes
+    // dockside panic on purpose, so the test names a marker text instead.
+    if let Some(marker) = std::env::var_os("DOCKSIDE_TEST_CRASH_ON").and_then(|m| m.into_string().ok())
+        && !marker.is_empty()
+        && loaded.text.contains(&marker)
+    {
+        panic!("crash requested by DOCKSIDE_TEST_CRASH_ON");
+    }
     let Loaded { input, path, bom, text, settings, mut outcome } = loaded;
     let lint = Lint { settings: &settings, shellchecks: options.shellchecks };
     let report = match options.fix {
@@ -227,9 +258,17 @@ fn fix_input(
     lint: &Lint<'_>,
     outcome: &mut Outcome,
 ) -> FileReport {
-    let fixed = apply_fixes(&text, lint.settings, mode.unsafe_fixes());
-    if !fixed.converged {
-        outcome.notes.push(format!("{path}: fixes did not settle; some may remain"));
+    let fixed = fix(&text, lint.settings, mode.unsafe_fixes());
+    if !fixed.problems.is_empty() {
+        let index = dockside_rules::LineIndex::new(&text);
+        for problem in &fixed.problems {
+            let at = index.position(&text, problem.offset, dockside_rules::ColumnUnit::Char);
+            outcome.errors.push(format!(
+                "{path}:{}:{}: internal error: {problem} (please report this with the file)",
+                at.line + 1,
+                at.column + 1
+            ));
+        }
     }
     // The engine already drops fixes that break the syntax; this is the last line of defence.
     if fixed.applied > 0 && syntax_error_count(&fixed.text) > syntax_error_count(&text) {
@@ -277,46 +316,6 @@ fn decode(bytes: Vec<u8>) -> Result<String, String> {
         .map_err(|e| format!("not valid UTF-8 (invalid byte at offset {}), not linted", e.utf8_error().valid_up_to()))
 }
 
-struct Fixed {
-    text: String,
-    applied: usize,
-    /// The remaining diagnostics, with ranges into `text`.
-    diagnostics: Vec<Diagnostic>,
-    converged: bool,
-}
-
-/// Run the fix loop, keeping the file's line endings: a CRLF file is fixed
-/// as LF (so inserted `\n`s match) and converted back.
-fn apply_fixes(text: &str, settings: &Settings, unsafe_fixes: bool) -> Fixed {
-    if !is_crlf(text) {
-        let result = fix(text, settings, unsafe_fixes);
-        return Fixed {
-            text: result.text,
-            applied: result.applied,
-            diagnostics: result.diagnostics,
-            converged: result.converged,
-        };
-    }
-    let result = fix(&text.replace("\r\n", "\n"), settings, unsafe_fixes);
-    if result.applied == 0 {
-        // Nothing changed: keep the original bytes and diagnostics as they are.
-        let diagnostics = check(text, settings).diagnostics;
-        return Fixed { text: text.to_string(), applied: 0, diagnostics, converged: result.converged };
-    }
-    let fixed = result.text.replace('\n', "\r\n");
-    // The remaining diagnostics point into the LF text; lint again for CRLF ranges.
-    let diagnostics = check(&fixed, settings).diagnostics;
-    Fixed { text: fixed, applied: result.applied, diagnostics, converged: result.converged }
-}
-
-/// True when every line ends in CRLF. Mixed files are fixed as they are,
-/// since converting them either way would rewrite untouched lines.
-fn is_crlf(text: &str) -> bool {
-    let bytes = text.as_bytes();
-    let mut newlines = bytes.iter().enumerate().filter(|(_, b)| **b == b'\n').peekable();
-    newlines.peek().is_some() && newlines.all(|(i, _)| i > 0 && bytes[i - 1] == b'\r')
-}
-
 fn syntax_error_count(text: &str) -> usize {
     Document::parse(text).syntax_errors.len()
 }
@@ -355,14 +354,6 @@ fn write_atomically(path: &Path, contents: &[u8]) -> io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn crlf_detection() {
-        assert!(is_crlf("FROM a\r\nRUN b\r\n"));
-        assert!(!is_crlf("FROM a\nRUN b\r\n"));
-        assert!(!is_crlf("FROM a"));
-        assert!(!is_crlf("\n"));
-    }
 
     #[test]
     fn decoding_rejects_binary_and_invalid_utf8() {

@@ -624,6 +624,63 @@ fn fix_reports_what_remains_with_positions_in_the_new_text() {
     assert!(!fixed.contains('\r'));
 }
 
+/// Issue #9's examples: a fix at a wrong offset inside broken text, a fix
+/// that wraps its own result forever, and line breaks of every kind.
+#[test]
+fn fixes_never_touch_broken_text_never_loop_and_keep_line_breaks() {
+    // An unterminated quote: the destination's fix would land inside it.
+    let copy = "FROM a:1\nCOPY a c '\"/workspace\n";
+    let dir = project(&[("Dockerfile", copy)]);
+    let out = run(dir.path(), &["check", "--fix", "Dockerfile"]);
+    assert!(out.stdout.contains("Fixed 0 issues"), "{}{}", out.stdout, out.stderr);
+    assert!(!out.stdout.contains("fixable"), "no fix is offered in broken text: {}", out.stdout);
+    assert_eq!(fs::read_to_string(dir.path().join("Dockerfile")).unwrap(), copy);
+
+    // A JSON array read as shell form (a stray escape at the end of the
+    // file): reported, not wrapped in another array pass after pass.
+    let cmd = "CMD [\"a\"]\\";
+    write(dir.path(), "Dockerfile", cmd);
+    let out = run(dir.path(), &["check", "--fix", "--unsafe-fixes", "Dockerfile"]);
+    assert_eq!(out.code, 1, "{}{}", out.stdout, out.stderr);
+    assert!(out.stdout.contains("shell-form-command"), "{}", out.stdout);
+    assert_eq!(fs::read_to_string(dir.path().join("Dockerfile")).unwrap(), cmd);
+
+    // Blank continuation lines are removed whole, whatever ends them; a lone
+    // `\r` stays where it is.
+    for (before, after) in [
+        ("RUN\\\n\n\\\re", "RUN\\\n\\\re"),
+        ("RUN\\\r\n\r\n\\\re", "RUN\\\r\n\\\re"),
+        ("RUN\\\n\r\n\\\r\re", "RUN\\\n\\\r\re"),
+        ("RUN\\\r\n\n\\\r\re", "RUN\\\r\n\\\r\re"),
+    ] {
+        write(dir.path(), "Dockerfile", before);
+        let out = run(dir.path(), &["check", "--fix", "Dockerfile"]);
+        assert!(out.stdout.contains("Fixed 1 issue"), "{before:?}: {}{}", out.stdout, out.stderr);
+        assert_eq!(fs::read_to_string(dir.path().join("Dockerfile")).unwrap(), after, "{before:?}");
+    }
+}
+
+/// A crash while linting one file is reported with its path as an internal
+/// error (exit 2); the other files are still linted and reported.
+#[test]
+fn a_crash_costs_only_its_own_file() {
+    let dir = project(&[("a/Dockerfile", "FROM ubuntu\n# crash here\n"), ("b/Dockerfile", UNTAGGED)]);
+    let out = Command::new(env!("CARGO_BIN_EXE_dockside"))
+        .args(["check", "--format", "concise", "."])
+        .current_dir(dir.path())
+        .env("DOCKSIDE_TEST_CRASH_ON", "# crash here")
+        .output()
+        .unwrap();
+    let (stdout, stderr) = (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert_eq!(out.status.code(), Some(2), "{stdout}{stderr}");
+    assert!(
+        stderr.contains("a/Dockerfile: error: internal error: dockside crashed while linting this file"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("please report"), "{stderr}");
+    assert!(stdout.contains("b/Dockerfile:1:6: warning[untagged-base-image]"), "{stdout}");
+}
+
 #[test]
 fn diff_prints_the_fixes_and_writes_nothing() {
     let dir = project(&[("Dockerfile", APT)]);

@@ -1,13 +1,13 @@
 //! The shared corpus (`../shared/corpus`, 2,024 real Dockerfiles): every file
 //! parses with no ERROR/MISSING node except the truly invalid ones listed
-//! here, lints without a panic, and the fix loop converges to text that
-//! parses. The files hadolint 2.15.1 cannot parse (DL1000) are checked one by
-//! one. Best run with `--release`.
+//! here, and the files hadolint 2.15.1 cannot parse (DL1000) are checked one
+//! by one. Linting and fixing every file, and mutations of them, are the
+//! fuzz harness's tests (`fuzz/tests/stable.rs`). Best run with `--release`.
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use dockside_rules::{Document, Settings, check_document, fix};
+use dockside_rules::Document;
 
 fn corpus_dir() -> PathBuf {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
@@ -145,66 +145,4 @@ fn files_hadolint_cannot_parse_are_checked_one_by_one() {
         }
     }
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
-}
-
-#[test]
-fn every_file_lints_and_fixes_converge_to_parsable_text() {
-    let settings = Settings::default();
-    let mut problems = Vec::new();
-    let mut total = 0;
-    for (name, text) in corpus_files() {
-        let doc = Document::parse(&text);
-        total += check_document(&doc, &settings).len();
-        let fixed = fix(&text, &settings, true);
-        if !fixed.converged {
-            problems.push(format!("{name}: fixes did not converge"));
-        }
-        let after = Document::parse(&fixed.text);
-        if after.syntax_errors.len() > doc.syntax_errors.len() {
-            problems.push(format!("{name}: fixes introduced syntax errors: {:?}", after.syntax_errors));
-        }
-    }
-    assert!(total > 500, "suspiciously few diagnostics on the corpus: {total}");
-    assert!(problems.is_empty(), "{}", problems.join("\n"));
-}
-
-/// Broken input never panics: random cuts, insertions and byte soups over
-/// real files go through parse, lint and the fix loop.
-#[test]
-fn mutated_files_never_panic() {
-    let files = corpus_files();
-    let settings = Settings::default();
-    let junk =
-        ["\\\n", "<<EOF\n", "\"", "'", "${", "}", "[", "]", "--mount=", "\r\n", "\t", "é中😀", "#", "\n\n", "RUN", "`"];
-    let mut seed: u64 = 0x0d0c_51de;
-    let mut next = |n: usize| {
-        seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-        ((seed >> 33) as usize) % n.max(1)
-    };
-    for round in 0..300 {
-        let (_, original) = &files[next(files.len())];
-        let mut text = original.clone();
-        for _ in 0..1 + next(6) {
-            let mut at = next(text.len() + 1);
-            while !text.is_char_boundary(at) {
-                at -= 1;
-            }
-            if next(2) == 0 {
-                text.insert_str(at, junk[next(junk.len())]);
-            } else {
-                let mut end = (at + next(40)).min(text.len());
-                while !text.is_char_boundary(end) {
-                    end += 1;
-                }
-                text.replace_range(at..end, "");
-            }
-        }
-        let doc = Document::parse(&text);
-        let _ = check_document(&doc, &settings);
-        let fixed = fix(&text, &settings, true);
-        assert!(
-            Document::parse(&fixed.text).syntax_errors.len() <= doc.syntax_errors.len(),
-            "round {round}: fixes broke the syntax of:\n{text}"
-        );
-    }
 }

@@ -20,7 +20,8 @@ pub mod syntax;
 pub use config::{ConfigError, Settings};
 pub use diagnostic::{Applicability, Category, Diagnostic, Edit, Fix, Related, Severity, TextRange};
 pub use engine::{
-    CheckResult, FixResult, Rule, check, check_document, check_document_on_two_threads, check_with_rules, fix,
+    CheckResult, FixProblem, FixProblemKind, FixResult, Rule, check, check_document, check_document_on_two_threads,
+    check_with_rules, fix,
 };
 pub use model::Document;
 pub use registry::{FixAvailability, RuleMeta, all_rules, find_rule, find_rules};

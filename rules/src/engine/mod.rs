@@ -10,7 +10,7 @@ use crate::registry::{RuleMeta, all_rules};
 
 #[cfg(test)]
 pub(crate) use fix::fix_with_rules;
-pub use fix::{FixResult, fix};
+pub use fix::{FixProblem, FixProblemKind, FixResult, fix, is_crlf};
 
 /// A rule: its metadata plus the checks the engine calls.
 pub struct Rule {
@@ -162,8 +162,9 @@ fn check_with(doc: &Document, settings: &Settings, rules: &[&'static Rule], thre
         found
     };
 
-    diagnostics.retain(|d| !doc.suppressions.suppresses(doc, d, pragmas));
-    for d in &mut diagnostics {
+    diagnostics.retain(|d| std::ptr::eq(d.rule, &INTERNAL_ERROR) || !doc.suppressions.suppresses(doc, d, pragmas));
+    fix::drop_fixes_in_broken_text(doc, &mut diagnostics);
+    for d in diagnostics.iter_mut().filter(|d| !std::ptr::eq(d.rule, &INTERNAL_ERROR)) {
         d.severity = settings.severity_of(d.rule);
         if doc.suppressions.checks_are_errors && d.rule.aliases.iter().any(|a| is_buildkit_check_name(a)) {
             d.severity = Severity::Error;
@@ -186,12 +187,12 @@ fn run_instructions(
     for instruction in instructions {
         for rule in &by_kind[instruction.kind as usize] {
             let check = rule.check_instruction.expect("only rules with an instruction check are indexed");
-            run(doc, settings, rule, &mut diagnostics, |ctx| check(instruction, ctx));
+            run(doc, settings, rule, &mut diagnostics, instruction.range, |ctx| check(instruction, ctx));
         }
         if let Some(inner) = instruction.onbuild.as_deref() {
             for rule in by_kind[inner.kind as usize].iter().filter(|r| r.in_onbuild) {
                 let check = rule.check_instruction.expect("only rules with an instruction check are indexed");
-                run(doc, settings, rule, &mut diagnostics, |ctx| check(inner, ctx));
+                run(doc, settings, rule, &mut diagnostics, inner.range, |ctx| check(inner, ctx));
             }
         }
     }
@@ -202,22 +203,59 @@ fn run_document_checks(doc: &Document, settings: &Settings, rules: &[&'static Ru
     let mut diagnostics = Vec::new();
     for rule in rules {
         if let Some(check) = rule.check_document {
-            run(doc, settings, rule, &mut diagnostics, check);
+            run(doc, settings, rule, &mut diagnostics, TextRange::empty(0), check);
         }
     }
     diagnostics
 }
 
+/// Run one rule's check. A panic in it becomes one [`INTERNAL_ERROR`]
+/// finding at `range` (what the rule was looking at) instead of taking
+/// down the whole lint: the other rules and files still get checked.
 fn run(
     doc: &Document,
     settings: &Settings,
     rule: &'static Rule,
     out: &mut Vec<Diagnostic>,
+    range: TextRange,
     check: impl FnOnce(&mut Context<'_>),
 ) {
     let mut ctx = Context { doc, settings, rule, diagnostics: Vec::new() };
-    check(&mut ctx);
-    out.append(&mut ctx.diagnostics);
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| check(&mut ctx))) {
+        Ok(()) => out.append(&mut ctx.diagnostics),
+        Err(payload) => out.push(internal_error(rule.meta.name, range, payload.as_ref())),
+    }
+}
+
+/// The finding that stands for a crash inside a rule. It is not a rule of
+/// the registry: it cannot be selected, ignored or suppressed, and the CLI
+/// exits with 2 when it appears.
+pub static INTERNAL_ERROR: RuleMeta = RuleMeta {
+    name: "internal-error",
+    aliases: &[],
+    category: crate::diagnostic::Category::Correctness,
+    severity: Severity::Error,
+    fix: crate::registry::FixAvailability::None,
+    summary: "A rule crashed on this input (a dockside bug)",
+    source: "//! A rule crashed on this input. This is a bug in dockside: please report it with the file.\n",
+    path: "rules/src/engine/mod.rs",
+    enabled_by_default: true,
+};
+
+fn internal_error(rule: &str, range: TextRange, payload: &(dyn std::any::Any + Send)) -> Diagnostic {
+    let what = payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".to_string());
+    Diagnostic {
+        rule: &INTERNAL_ERROR,
+        severity: Severity::Error,
+        message: format!("internal error: rule `{rule}` crashed here ({what}); please report this with the file"),
+        range,
+        fix: None,
+        related: Vec::new(),
+    }
 }
 
 /// BuildKit check names are CamelCase words; hadolint codes are `DL`/`SC` + digits.
@@ -228,6 +266,31 @@ pub fn is_buildkit_check_name(alias: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    static PANICKY: Rule = Rule {
+        meta: RuleMeta { name: "panicky", ..INTERNAL_ERROR },
+        kinds: &[InstructionKind::Run],
+        in_onbuild: false,
+        check_instruction: Some(|_, _| panic!("boom")),
+        check_document: None,
+    };
+
+    /// A crashing rule costs only its own findings: the others still run
+    /// and the crash is one finding on the instruction it was checking.
+    #[test]
+    fn a_panicking_rule_becomes_one_internal_error() {
+        let text = "FROM alpine\nRUN apt-get install curl\n";
+        let doc = Document::parse(text);
+        let others: Vec<&'static Rule> = enabled_rules(&Settings::default());
+        let mut rules = vec![&PANICKY];
+        rules.extend(others);
+        let found = check_with_rules(&doc, &Settings::default(), &rules);
+        let crash: Vec<_> = found.iter().filter(|d| d.rule.name == "internal-error").collect();
+        assert_eq!(crash.len(), 1, "{found:#?}");
+        assert!(crash[0].message.contains("`panicky`") && crash[0].message.contains("boom"), "{}", crash[0].message);
+        assert_eq!(&text[crash[0].range.as_range()], "RUN apt-get install curl");
+        assert!(found.iter().any(|d| d.rule.name == "apt-get-missing-yes"), "{found:#?}");
+    }
 
     /// Split in two whatever its length, every corpus file gives the same
     /// findings, in the same order, as on one thread.

@@ -71,6 +71,13 @@ fn check(ins: &Instruction, ctx: &mut Context<'_>) {
     if text.is_empty() {
         return;
     }
+    let diagnostic = ctx.report(shell.range, format!("{kw} in shell form runs under `/bin/sh -c`, {problem}"));
+    if text.strip_prefix('[').is_some_and(|rest| rest.trim_start().starts_with(['"', ']'])) {
+        // A JSON array the parser could not read as one (a stray escape at
+        // the end of the file, a missing quote): wrapping it in another array
+        // would hide the mistake, and the result would look the same again.
+        return;
+    }
     let fix = if text.contains(|c: char| "$`'\"\\|&;<>()*?[]{}~#!=%\n".contains(c)) {
         let exec = json_array(&["/bin/sh", "-c", text]);
         Fix::unsafe_(format!("Run through `/bin/sh -c` in exec form: {exec}"), vec![Edit::replace(shell.range, exec)])
@@ -79,7 +86,7 @@ fn check(ins: &Instruction, ctx: &mut Context<'_>) {
         let exec = json_array(&words);
         Fix::safe(format!("Use the exec form: {exec}"), vec![Edit::replace(shell.range, exec)])
     };
-    ctx.report(shell.range, format!("{kw} in shell form runs under `/bin/sh -c`, {problem}")).with_fix(fix);
+    diagnostic.with_fix(fix);
 }
 
 fn json_array(items: &[&str]) -> String {
@@ -125,6 +132,7 @@ mod tests {
                 "FROM alpine\nCMD ⟦[ -f x ] && run⟧\n",
                 "FROM alpine\nHEALTHCHECK --interval=5s CMD ⟦curl -f http://localhost/ || exit 1⟧\n",
                 "FROM alpine\nONBUILD HEALTHCHECK CMD ⟦pg_isready⟧\n",
+                "FROM alpine\nCMD ⟦[\"a\"]⟧\\",
             ],
             &[
                 ("FROM node:22\nCMD node server.js\n", "FROM node:22\nCMD [\"node\", \"server.js\"]\n"),
@@ -140,6 +148,10 @@ mod tests {
                     "FROM alpine\nENTRYPOINT nginx \\\n  -g daemon\n",
                     "FROM alpine\nENTRYPOINT [\"nginx\", \"-g\", \"daemon\"]\n",
                 ),
+                // A JSON array read as shell form (a stray `\` at the end of the
+                // file) is reported but not wrapped in another array.
+                ("FROM alpine\nCMD [\"a\"]\\", "FROM alpine\nCMD [\"a\"]\\"),
+                ("FROM alpine\nCMD [ -f x ] && run\n", "FROM alpine\nCMD [\"/bin/sh\", \"-c\", \"[ -f x ] && run\"]\n"),
             ],
         );
     }

@@ -64,7 +64,11 @@ fn comment_above<'a>(doc: &'a Document, ins: &Instruction) -> Option<&'a Comment
     let i = doc.comments.partition_point(|c| c.range.start < ins.range.start);
     let comment = doc.comments.get(i.checked_sub(1)?)?;
     let between = doc.text().get(comment.range.end..ins.range.start)?;
-    let newlines = between.matches('\n').count() + usize::from(doc.text()[comment.range.as_range()].ends_with('\n'));
+    // A comment after a stray line continuation also holds the blank lines
+    // that follow it.
+    let comment_text = &doc.text()[comment.range.as_range()];
+    let trailing = &comment_text[comment_text.trim_end().len()..];
+    let newlines = between.matches('\n').count() + trailing.matches('\n').count();
     (between.trim().is_empty() && newlines == 1).then_some(comment)
 }
 
@@ -109,11 +113,15 @@ mod tests {
                 "# a note\nFROM alpine\n",
                 "FROM alpine\n# dockside ignore=x\nARG A\n",
                 "FROM alpine\n# B and A\nARG A B\n",
+                // After a stray `\`, the comment holds the blank line that separates it.
+                "ARG A=1\n\\\n# ===\n\nFROM alpine:3.20 AS deps\n",
             ],
             &["⟦# The version⟧\nARG V=1\nFROM alpine\n", "FROM alpine\n⟦# compiles things⟧\nFROM alpine AS build\n"],
             &[
                 ("# The version\nARG V=1\nFROM alpine\n", "# The version\n\nARG V=1\nFROM alpine\n"),
                 ("# The version\r\nARG V=1\r\nFROM alpine\r\n", "# The version\r\n\r\nARG V=1\r\nFROM alpine\r\n"),
+                // Found by the fuzzer: the blank line the fix adds was not seen, so it added another.
+                ("ARG A=1\n\\\n# ===\nFROM alpine:3.20 AS deps\n", "ARG A=1\n\\\n# ===\n\nFROM alpine:3.20 AS deps\n"),
             ],
         );
     }

@@ -1,0 +1,170 @@
+//! Fuzz targets for dockside, shared by two drivers:
+//!
+//! * `cargo fuzz run <target> --features libfuzzer` (nightly Rust, libFuzzer,
+//!   coverage-guided; binaries in `fuzz_targets/`), seeded from the shared
+//!   corpus with the token dictionary `dockerfile.dict`;
+//! * the stable harness in `tests/stable.rs`, run by `cargo test`: the
+//!   corpus files, mutated by [`mutate`] for a fixed number of rounds.
+//!
+//! Each target returns `Err(what went wrong)` when a property fails; a panic
+//! is a failure too. The targets check properties, not just "no crash".
+
+pub mod mutate;
+
+use dockside_rules::engine::INTERNAL_ERROR;
+use dockside_rules::{Document, Settings, SyntaxTree, TextRange, check_document, fix};
+
+/// Every rule on: the fuzzers should reach all of them.
+pub fn all_rules() -> Settings {
+    let mut settings = Settings::default();
+    let everything: Vec<String> = dockside_rules::Category::ALL.iter().map(|c| c.as_str().to_string()).collect();
+    settings.apply_overrides(&everything, &[], &[]).expect("categories are valid selectors");
+    settings
+}
+
+/// Parse and build the model: ranges are inside the text, on character
+/// boundaries and in order.
+pub fn parse(text: &str) -> Result<(), String> {
+    let doc = Document::parse(text);
+    let mut last_end = 0;
+    for ins in &doc.instructions {
+        valid_range(text, ins.range, "instruction")?;
+        if ins.range.start < last_end {
+            return Err(format!("instruction at {:?} overlaps the one before", ins.range));
+        }
+        last_end = ins.range.end;
+    }
+    for error in &doc.syntax_errors {
+        valid_range(text, error.range, "syntax error")?;
+    }
+    Ok(())
+}
+
+/// Lint with every rule: no rule crashes (a crash is an `internal-error`
+/// finding), every range and fix edit is inside the text on character
+/// boundaries.
+pub fn lint(text: &str, settings: &Settings) -> Result<usize, String> {
+    let doc = Document::parse(text);
+    let diagnostics = check_document(&doc, settings);
+    for d in &diagnostics {
+        if std::ptr::eq(d.rule, &INTERNAL_ERROR) {
+            return Err(d.message.clone());
+        }
+        valid_range(text, d.range, d.rule.name)?;
+        for edit in d.fix.iter().flat_map(|f| &f.edits) {
+            valid_range(text, edit.range, d.rule.name)?;
+        }
+    }
+    Ok(diagnostics.len())
+}
+
+/// What one run of the fix loop did.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct FixStats {
+    pub applied: usize,
+    pub passes: usize,
+}
+
+/// The most passes the fix loop may take on any input: fixes that enable
+/// other fixes settle in two or three.
+pub const MAX_FIX_PASSES: usize = 3;
+
+/// The fix loop, safe fixes only or with unsafe ones: it converges in at most
+/// [`MAX_FIX_PASSES`] passes, adds no syntax error, grows the text by no
+/// more than the fixes' own text, and a second run changes nothing.
+pub fn fix_loop(text: &str, settings: &Settings, unsafe_fixes: bool) -> Result<FixStats, String> {
+    let mode = if unsafe_fixes { "--unsafe-fixes" } else { "--fix" };
+    let result = fix(text, settings, unsafe_fixes);
+    if !result.converged || !result.problems.is_empty() {
+        let problems: Vec<String> = result.problems.iter().map(|p| format!("{p} at byte {}", p.offset)).collect();
+        return Err(format!("{mode}: did not converge: {problems:?}"));
+    }
+    if result.passes > MAX_FIX_PASSES {
+        return Err(format!("{mode}: {} passes", result.passes));
+    }
+    let errors_before = Document::parse(text).syntax_errors.len();
+    let errors_after = Document::parse(&result.text).syntax_errors.len();
+    if errors_after > errors_before {
+        return Err(format!("{mode}: syntax errors {errors_before} -> {errors_after}:\n{}", result.text));
+    }
+    if result.text.len() > text.len() + result.inserted {
+        return Err(format!(
+            "{mode}: grew by {} bytes, more than the {} the fixes inserted",
+            result.text.len() - text.len(),
+            result.inserted
+        ));
+    }
+    let again = fix(&result.text, settings, unsafe_fixes);
+    if again.text != result.text || again.applied != 0 {
+        return Err(format!("{mode}: a second run changed the text again:\n{}\n---\n{}", result.text, again.text));
+    }
+    Ok(FixStats { applied: result.applied, passes: result.passes })
+}
+
+/// Edits applied one by one to a tree re-parsed incrementally give the tree
+/// and model a fresh parse gives.
+pub fn incremental_edits(text: &str, edits: &[(TextRange, String)]) -> Result<(), String> {
+    let mut tree = SyntaxTree::parse(text);
+    let mut cache = dockside_rules::model::BuildCache::new();
+    let _ = Document::build_reusing(tree.clone(), &mut cache);
+    for (step, (range, insert)) in edits.iter().enumerate() {
+        let range = clamp(tree.text(), *range);
+        tree.edit(range, insert);
+        let fresh = SyntaxTree::parse(tree.text());
+        if tree.root().to_sexp() != fresh.root().to_sexp() {
+            return Err(format!("step {step}: incremental tree differs from a fresh parse of {:?}", tree.text()));
+        }
+        let reused = Document::build_reusing(tree.clone(), &mut cache);
+        let rebuilt = Document::parse(tree.text());
+        if format!("{:?}", reused.instructions) != format!("{:?}", rebuilt.instructions) {
+            return Err(format!("step {step}: reused model differs from a fresh one for {:?}", tree.text()));
+        }
+    }
+    Ok(())
+}
+
+/// `range` shrunk to fit `text` and moved onto character boundaries.
+pub fn clamp(text: &str, range: TextRange) -> TextRange {
+    let mut start = range.start.min(text.len());
+    while !text.is_char_boundary(start) {
+        start -= 1;
+    }
+    let mut end = range.end.clamp(start, text.len());
+    while !text.is_char_boundary(end) {
+        end += 1;
+    }
+    TextRange::new(start, end)
+}
+
+fn valid_range(text: &str, range: TextRange, what: &str) -> Result<(), String> {
+    if range.start > range.end || range.end > text.len() {
+        return Err(format!("{what}: range {range:?} outside a text of {} bytes", text.len()));
+    }
+    if !text.is_char_boundary(range.start) || !text.is_char_boundary(range.end) {
+        return Err(format!("{what}: range {range:?} splits a character"));
+    }
+    Ok(())
+}
+
+/// The shared corpus (`../shared/corpus/files` beside the repository), as
+/// `(file name, text)` sorted by name. Without it the caller's test is
+/// skipped with a line saying so, except under `CI=true`, where it fails.
+pub fn shared_corpus(test: &str) -> Option<Vec<(String, String)>> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus/files");
+    let Ok(entries) = std::fs::read_dir(&dir) else {
+        assert!(
+            std::env::var("CI").map_or(true, |ci| ci != "true"),
+            "{test}: the shared corpus is missing at {} (required under CI=true)",
+            dir.display()
+        );
+        eprintln!("SKIPPED {test}: the shared corpus is not at {}", dir.display());
+        return None;
+    };
+    let mut files: Vec<(String, String)> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "Dockerfile"))
+        .filter_map(|p| Some((p.file_name()?.to_string_lossy().into_owned(), std::fs::read_to_string(&p).ok()?)))
+        .collect();
+    files.sort();
+    Some(files)
+}
