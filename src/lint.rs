@@ -11,7 +11,9 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use dockside_rules::config::{ConfigWarning, Trust};
-use dockside_rules::{ColumnUnit, ConfigError, Diagnostic, Document, Settings, Severity, check, check_document, config, fix};
+use dockside_rules::{
+    ColumnUnit, ConfigError, Diagnostic, Document, Settings, Severity, check, check_document, config, fix,
+};
 
 use crate::args::FixMode;
 use crate::discover::{Input, display_path, io_message};

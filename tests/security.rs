@@ -278,10 +278,12 @@ fn standard_input_named_with_stdin_filename_has_the_build_context_of_that_path()
     write(&d.join("app/.env"), "SECRET=1\n");
     let on_disk = dockside(d, &["check", "app/Dockerfile", "--format", "concise"], &[], b"");
     assert!(on_disk.stdout.contains("[copy-all-without-dockerignore]"), "{}", on_disk.stdout);
-    let named = dockside(d, &["check", "--stdin-filename", "app/Dockerfile", "--format", "concise"], &[], text.as_bytes());
+    let named =
+        dockside(d, &["check", "--stdin-filename", "app/Dockerfile", "--format", "concise"], &[], text.as_bytes());
     assert_eq!(named.stdout, on_disk.stdout);
     // With an ignore file beside the named path, neither reports it.
     write(&d.join("app/.dockerignore"), ".env\n.git\n");
-    let named = dockside(d, &["check", "--stdin-filename", "app/Dockerfile", "--format", "concise"], &[], text.as_bytes());
+    let named =
+        dockside(d, &["check", "--stdin-filename", "app/Dockerfile", "--format", "concise"], &[], text.as_bytes());
     assert!(!named.stdout.contains("copy-all-without-dockerignore"), "{}", named.stdout);
 }

@@ -151,8 +151,9 @@ impl ShellCheck {
                 .ok_or_else(|| ShellCheckError::NotFound(format!("no {} on PATH", path.display())))?,
             Some(path) if path.is_file() => path.to_path_buf(),
             Some(path) => return Err(ShellCheckError::NotFound(format!("no file at {}", path.display()))),
-            None => find_on_path(OsStr::new("shellcheck"))
-                .ok_or_else(|| ShellCheckError::NotFound("not on PATH".into()))?,
+            None => {
+                find_on_path(OsStr::new("shellcheck")).ok_or_else(|| ShellCheckError::NotFound("not on PATH".into()))?
+            }
         };
         Ok(ShellCheck {
             program,
@@ -565,8 +566,11 @@ mod tests {
         let pid_file = dir.path().join("pid");
         let fake = dir.path().join("shellcheck");
         // Reads its script from standard input like ShellCheck, then hangs.
-        std::fs::write(&fake, format!("#!/bin/sh\ncat > /dev/null\necho $$ > {}\nexec sleep 1000\n", pid_file.display()))
-            .unwrap();
+        std::fs::write(
+            &fake,
+            format!("#!/bin/sh\ncat > /dev/null\necho $$ > {}\nexec sleep 1000\n", pid_file.display()),
+        )
+        .unwrap();
         std::fs::set_permissions(&fake, std::fs::Permissions::from_mode(0o755)).unwrap();
         let sc = ShellCheck::locate(Some(&fake)).unwrap().with_budget(Duration::from_millis(500));
         let source = "FROM debian:12\nRUN echo hi\n";

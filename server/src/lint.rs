@@ -98,9 +98,8 @@ impl Configs {
         let mut loaded = self.loaded.lock().unwrap_or_else(|e| e.into_inner());
         let entry = loaded.entry(config_path.to_path_buf()).or_insert_with(|| (None, Err(String::new())));
         if entry.0.is_none() || entry.0 != modified {
-            let read = config::load(config_path, trust).map(|loaded| {
-                (Arc::new(loaded.settings), loaded.warnings.iter().map(ToString::to_string).collect())
-            });
+            let read = config::load(config_path, trust)
+                .map(|loaded| (Arc::new(loaded.settings), loaded.warnings.iter().map(ToString::to_string).collect()));
             *entry = (modified, read.map_err(|e| e.to_string()));
         }
         entry.1.clone()
@@ -259,9 +258,14 @@ async fn rules_pass(linter: &Arc<Linter>, snap: &Snapshot) -> Option<RulesPass> 
 /// missing (ShellCheck absent or failing, scripts it gave up on). Each
 /// process has the settings' time budget (`shellcheck-timeout`), enforced
 /// by the engine, which kills it and caches the script as given up on.
-async fn shellcheck_pass(linter: &Arc<Linter>, snap: &Snapshot, settings: &Arc<Settings>) -> (Vec<Diagnostic>, Vec<String>) {
+async fn shellcheck_pass(
+    linter: &Arc<Linter>,
+    snap: &Snapshot,
+    settings: &Arc<Settings>,
+) -> (Vec<Diagnostic>, Vec<String>) {
     let Ok(permit) = Arc::clone(&linter.shellcheck_slot).acquire_owned().await else { return (Vec::new(), Vec::new()) };
-    let (doc, lint, settings, uri) = (Arc::clone(&snap.doc), Arc::clone(linter), Arc::clone(settings), snap.uri.clone());
+    let (doc, lint, settings, uri) =
+        (Arc::clone(&snap.doc), Arc::clone(linter), Arc::clone(settings), snap.uri.clone());
     let run = crate::server::blocking("shellcheck", move || {
         let _slot = permit;
         lint.shellcheck(&doc, &settings, &uri)

@@ -324,7 +324,8 @@ impl Settings {
             "`shellcheck-path` (`{}`) is ignored: a project's config may not choose a program for dockside to run; \
              set it in your user config ({}), with `--shellcheck-path`, or in your editor's settings",
             program.display(),
-            user_config_path().map_or_else(|| format!("~/.config/dockside/{USER_CONFIG_NAME}"), |p| p.display().to_string()),
+            user_config_path()
+                .map_or_else(|| format!("~/.config/dockside/{USER_CONFIG_NAME}"), |p| p.display().to_string()),
         );
         vec![ConfigWarning { path: path.to_path_buf(), line, column, message }]
     }

@@ -25,10 +25,7 @@ fn defaults() {
     assert!(s.trusted_registries().is_empty());
     assert!(s.required_labels().is_empty());
     assert!(!s.strict_labels());
-    assert_eq!(
-        s.shellcheck(),
-        ShellcheckSettings { enabled: true, path: None, timeout: Duration::from_secs(5) }
-    );
+    assert_eq!(s.shellcheck(), ShellcheckSettings { enabled: true, path: None, timeout: Duration::from_secs(5) });
     assert!(s.ignored_extra().is_empty());
 }
 
@@ -225,7 +222,8 @@ fn load_by_file_name() {
 
 #[test]
 fn a_project_config_may_not_choose_a_program() {
-    let dir = tree(&[("dockside.toml", "ignore = [\"DL3006\"]\n\n  shellcheck-path = \"./evil.sh\"\nshellcheck = true\n")]);
+    let dir =
+        tree(&[("dockside.toml", "ignore = [\"DL3006\"]\n\n  shellcheck-path = \"./evil.sh\"\nshellcheck = true\n")]);
     let config = dir.path().join("dockside.toml");
     let project = load(&config, Trust::Project).unwrap();
     assert_eq!(project.settings.shellcheck().path, None, "the program is dropped");

@@ -21,7 +21,11 @@ use std::time::Duration;
 /// What one run came to.
 #[derive(Debug)]
 pub(super) enum Ran {
-    Finished { status: ExitStatus, stdout: Vec<u8>, stderr: Vec<u8> },
+    Finished {
+        status: ExitStatus,
+        stdout: Vec<u8>,
+        stderr: Vec<u8>,
+    },
     /// The budget ran out and the process was killed.
     TimedOut,
 }
