@@ -1,6 +1,7 @@
 //! Command-line arguments.
 
 use std::path::PathBuf;
+use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use dockside_rules::Severity;
@@ -68,6 +69,16 @@ pub struct CheckArgs {
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
 
+    /// The ShellCheck binary to run [default: the user config's `shellcheck-path`, else
+    /// `shellcheck` on PATH]. A project's config file cannot choose it.
+    #[arg(long, value_name = "PATH")]
+    pub shellcheck_path: Option<PathBuf>,
+
+    /// Seconds one ShellCheck process may run before it is stopped and its script
+    /// reported as not checked [default: 5, or the config's `shellcheck-timeout`].
+    #[arg(long, value_name = "SECONDS", value_parser = parse_seconds)]
+    pub shellcheck_timeout: Option<Duration>,
+
     /// The lowest severity that makes the exit code 1 [default: warning, or the config's].
     #[arg(long, value_name = "LEVEL")]
     pub fail_level: Option<FailLevel>,
@@ -91,6 +102,11 @@ pub struct CheckArgs {
     /// Print extra information (config files used, timing) on stderr.
     #[arg(long, short)]
     pub verbose: bool,
+}
+
+fn parse_seconds(text: &str) -> Result<Duration, String> {
+    let seconds: f64 = text.trim().parse().map_err(|_| format!("`{text}` is not a number of seconds"))?;
+    dockside_rules::config::shellcheck_timeout(seconds)
 }
 
 impl CheckArgs {

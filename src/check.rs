@@ -26,6 +26,8 @@ pub fn run(args: CheckArgs) -> ExitCode {
         extend_select: args.extend_select.clone(),
         ignore: args.ignore.clone(),
         fail_level: args.fail_level.map(|level| level.severity()),
+        shellcheck_path: args.shellcheck_path.clone(),
+        shellcheck_timeout: args.shellcheck_timeout,
     };
     let configs = match Configs::new(overrides, args.config.as_deref()) {
         Ok(configs) => configs,
@@ -56,6 +58,9 @@ pub fn run(args: CheckArgs) -> ExitCode {
         stdin_filename: args.stdin_filename.as_deref(),
     };
     let loaded: Vec<Result<Loaded, Problem>> = inputs.par_iter().map(|input| load(input, &options)).collect();
+    for warning in configs.take_warnings() {
+        eprintln!("{warning}");
+    }
     // ShellCheck costs a process start per batch: collect every file's
     // scripts first and check them in a few large batches. Only the script
     // texts are kept, not the documents, so memory stays flat.
@@ -86,8 +91,8 @@ pub fn run(args: CheckArgs) -> ExitCode {
     for result in results {
         match result {
             Ok(Linted { report, outcome }) => {
-                for err in &outcome.errors {
-                    eprintln!("{err}");
+                for line in outcome.errors.iter().chain(&outcome.warnings) {
+                    eprintln!("{line}");
                 }
                 failed |= !outcome.errors.is_empty();
                 // A rule that crashed is a dockside bug, not a finding: exit 2.

@@ -20,8 +20,9 @@ pub struct InputError {
 }
 
 /// Expand `paths` (files, directories, `-`) into inputs, in argument order.
-/// Files named explicitly are linted whatever their name; directories are
-/// walked for Dockerfile names, honouring ignore files.
+/// Files named explicitly are linted whatever their name, but only regular
+/// files (a FIFO or device would block the read); directories are walked for
+/// Dockerfile names, honouring ignore files.
 pub fn collect_inputs(paths: &[PathBuf]) -> (Vec<Input>, Vec<InputError>) {
     let mut inputs = Vec::new();
     let mut errors = Vec::new();
@@ -54,8 +55,7 @@ pub fn collect_inputs(paths: &[PathBuf]) -> (Vec<Input>, Vec<InputError>) {
                 {
                     match entry {
                         Ok(entry) => {
-                            let is_file = entry.file_type().is_some_and(|t| t.is_file());
-                            if is_file && is_dockerfile_name(&entry.file_name().to_string_lossy()) {
+                            if is_dockerfile_name(&entry.file_name().to_string_lossy()) && is_walked_file(&entry) {
                                 push(Input::File(entry.into_path()), &mut inputs);
                             }
                         }
@@ -66,11 +66,49 @@ pub fn collect_inputs(paths: &[PathBuf]) -> (Vec<Input>, Vec<InputError>) {
                     errors.push(InputError { path: display_path(path), message: "no Dockerfiles found".into() });
                 }
             }
-            Ok(_) => push(Input::File(path.clone()), &mut inputs),
+            Ok(meta) if meta.is_file() => push(Input::File(path.clone()), &mut inputs),
+            Ok(meta) => errors.push(InputError {
+                path: display_path(path),
+                message: format!("{}, not linted (use `-` to read standard input)", not_regular(&meta.file_type())),
+            }),
             Err(err) => errors.push(InputError { path: display_path(path), message: io_message(&err) }),
         }
     }
     (inputs, errors)
+}
+
+/// A regular file found by the walk, or a symlink to one whose own name is a
+/// Dockerfile name (`svc/Dockerfile -> ../shared/app.Dockerfile`). Symlinked
+/// directories are not entered (no loops), and a link to something that is
+/// not named like a Dockerfile (`Dockerfile -> ~/.ssh/id_ed25519`) is not
+/// read: its contents would be printed with the findings.
+fn is_walked_file(entry: &ignore::DirEntry) -> bool {
+    match entry.file_type() {
+        Some(t) if t.is_file() => true,
+        Some(t) if t.is_symlink() => std::fs::canonicalize(entry.path()).is_ok_and(|target| {
+            target.is_file() && target.file_name().is_some_and(|name| is_dockerfile_name(&name.to_string_lossy()))
+        }),
+        _ => false,
+    }
+}
+
+/// What kind of non-regular file this is, for the message.
+fn not_regular(file_type: &std::fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if file_type.is_fifo() {
+            return "a named pipe (FIFO)";
+        }
+        if file_type.is_socket() {
+            return "a socket";
+        }
+        if file_type.is_block_device() || file_type.is_char_device() {
+            return "a device";
+        }
+    }
+    let _ = file_type;
+    "not a regular file"
 }
 
 /// `Dockerfile`, `Dockerfile.*`, `*.Dockerfile`, `*.dockerfile`, `Containerfile`

@@ -1,13 +1,17 @@
 //! Linting one input: read it, find its settings, check or fix it, and write
 //! fixes back safely.
 
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::fs;
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
-use dockside_rules::{ConfigError, Document, Settings, Severity, check_document, config, fix};
+use std::time::Duration;
+
+use dockside_rules::config::{ConfigWarning, Trust};
+use dockside_rules::{ColumnUnit, ConfigError, Diagnostic, Document, Settings, Severity, check_document, config, fix};
 
 use crate::args::FixMode;
 use crate::discover::{Input, display_path, io_message};
@@ -25,6 +29,10 @@ pub struct Overrides {
     pub ignore: Vec<String>,
     /// `Some(level)` when `--fail-level` was given (`Some(None)` for `none`).
     pub fail_level: Option<Option<Severity>>,
+    /// `--shellcheck-path`.
+    pub shellcheck_path: Option<PathBuf>,
+    /// `--shellcheck-timeout`.
+    pub shellcheck_timeout: Option<Duration>,
 }
 
 impl Overrides {
@@ -33,34 +41,62 @@ impl Overrides {
         if let Some(level) = self.fail_level {
             settings.set_fail_level(level);
         }
+        if let Some(path) = &self.shellcheck_path {
+            settings.set_shellcheck(None, Some(Some(path.clone())));
+        }
+        if let Some(timeout) = self.shellcheck_timeout {
+            settings.set_shellcheck_timeout(timeout);
+        }
         Ok(())
     }
 }
 
 /// Settings per config file. Many files share one config, so each file is
-/// loaded (and its errors reported) once.
+/// loaded (and its errors and warnings reported) once.
+///
+/// Layers, lowest first: the user config's program choice (its
+/// `shellcheck-path`), the file's config (a project's own may not name a
+/// program), the command line.
 pub struct Configs {
     overrides: Overrides,
-    /// `--config`: used for every input, no discovery.
+    /// `--config`: used for every input, no discovery. Trusted: the user named it.
     explicit: Option<(PathBuf, Arc<Settings>)>,
-    defaults: Arc<Settings>,
+    /// For files without a project config: the user config, else the defaults.
+    fallback: (Option<PathBuf>, Arc<Settings>),
+    /// The user config, whose program choices every project config inherits.
+    user: Option<Settings>,
     loaded: Mutex<HashMap<PathBuf, Result<Arc<Settings>, ConfigError>>>,
+    /// What project configs asked for and did not get, not printed yet.
+    warnings: Mutex<Vec<ConfigWarning>>,
 }
 
 impl Configs {
-    /// Fails when the overrides name unknown rules or `--config` cannot be loaded.
+    /// Fails when the overrides name unknown rules, or `--config` or the
+    /// user config cannot be loaded.
     pub fn new(overrides: Overrides, explicit: Option<&Path>) -> Result<Configs, ConfigError> {
-        let mut defaults = Settings::default();
+        let user = config::load_user_config()?;
+        let mut defaults = user.clone().unwrap_or_default();
         overrides.apply(&mut defaults)?;
+        let user_path = user.as_ref().and_then(|_| config::user_config_path());
         let explicit = match explicit {
             Some(path) => {
-                let mut settings = config::load(path)?;
+                let mut settings = config::load(path, Trust::User)?.settings;
+                if let Some(user) = &user {
+                    settings.inherit_programs(user);
+                }
                 overrides.apply(&mut settings)?;
                 Some((path.to_path_buf(), Arc::new(settings)))
             }
             None => None,
         };
-        Ok(Configs { overrides, explicit, defaults: Arc::new(defaults), loaded: Mutex::new(HashMap::new()) })
+        Ok(Configs {
+            overrides,
+            explicit,
+            fallback: (user_path, Arc::new(defaults)),
+            user,
+            loaded: Mutex::new(HashMap::new()),
+            warnings: Mutex::new(Vec::new()),
+        })
     }
 
     /// The settings for `file` and the config file they came from.
@@ -69,16 +105,27 @@ impl Configs {
             return Ok((Arc::clone(settings), Some(path.clone())));
         }
         let Some(config_path) = config::discover(file)? else {
-            return Ok((Arc::clone(&self.defaults), None));
+            return Ok((Arc::clone(&self.fallback.1), self.fallback.0.clone()));
         };
         // A poisoned lock only means another thread panicked; the map is still usable.
         let mut loaded = self.loaded.lock().unwrap_or_else(|e| e.into_inner());
         let entry = loaded.entry(config_path.clone()).or_insert_with(|| {
-            let mut settings = config::load(&config_path)?;
+            let config::Loaded { mut settings, warnings } = config::load(&config_path, Trust::Project)?;
+            self.warnings.lock().unwrap_or_else(|e| e.into_inner()).extend(warnings);
+            if let Some(user) = &self.user {
+                settings.inherit_programs(user);
+            }
             self.overrides.apply(&mut settings)?;
             Ok(Arc::new(settings))
         });
         entry.clone().map(|settings| (settings, Some(config_path)))
+    }
+
+    /// The warnings about config files loaded since the last call.
+    pub fn take_warnings(&self) -> Vec<ConfigWarning> {
+        let mut warnings = std::mem::take(&mut *self.warnings.lock().unwrap_or_else(|e| e.into_inner()));
+        warnings.sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
+        warnings
     }
 }
 
@@ -109,6 +156,8 @@ pub struct Outcome {
     pub fixed_stdin: Option<String>,
     /// Problems that did not stop the linting (a refused write); exit 2.
     pub errors: Vec<String>,
+    /// Gaps in the results (ShellCheck gave up on a script), always shown.
+    pub warnings: Vec<String>,
     /// `--verbose` lines.
     pub notes: Vec<String>,
 }
@@ -145,10 +194,11 @@ pub fn load(input: &Input, options: &LintOptions<'_>) -> Result<Loaded, Problem>
     let text = decode(bytes).map_err(|message| Problem::input(&path, message))?;
     let (settings, config_path) = options.configs.for_file(&config_anchor).map_err(Problem::Config)?;
     // Rules about the build context read the file's `.dockerignore`;
-    // standard input has no context.
-    let settings = match input {
-        Input::File(file) => Arc::new(settings.for_dockerfile(file)),
-        Input::Stdin => settings,
+    // standard input has the context of the path it is named as, if any.
+    let settings = match (input, options.stdin_filename) {
+        (Input::File(file), _) => Arc::new(settings.for_dockerfile(file)),
+        (Input::Stdin, Some(named)) => Arc::new(settings.for_dockerfile(named)),
+        (Input::Stdin, None) => settings,
     };
     let outcome = Outcome {
         fail_level: settings.fail_level(),
@@ -200,11 +250,12 @@ fn finish_unguarded(loaded: Loaded, options: &LintOptions<'_>) -> Linted {
         panic!("crash requested by DOCKSIDE_TEST_CRASH_ON");
     }
     let Loaded { input, path, bom, text, settings, mut outcome } = loaded;
-    let lint = Lint { settings: &settings, shellchecks: options.shellchecks };
+    let lint = Lint { settings: &settings, shellchecks: options.shellchecks, warnings: RefCell::default() };
     let report = match options.fix {
         None => lint.report(path, Document::parse(&text)),
         Some(mode) => fix_input(&input, mode, path, bom, text, &lint, &mut outcome),
     };
+    outcome.warnings.extend(lint.warnings.into_inner());
     Linted { report, outcome }
 }
 
@@ -212,16 +263,34 @@ fn finish_unguarded(loaded: Loaded, options: &LintOptions<'_>) -> Linted {
 struct Lint<'a> {
     settings: &'a Settings,
     shellchecks: &'a ShellChecks,
+    /// `path:line:col: warning: …` lines for the scripts ShellCheck gave up on.
+    warnings: RefCell<Vec<String>>,
 }
 
 impl Lint<'_> {
     /// The rules' diagnostics plus ShellCheck's, in position order.
     fn report(&self, path: String, doc: Document) -> FileReport {
         let mut diagnostics = check_document(&doc, self.settings);
-        diagnostics.extend(self.shellchecks.diagnostics(&doc, self.settings));
+        diagnostics.extend(self.shellcheck(&path, &doc));
         diagnostics
             .sort_by(|a, b| (a.range.start, a.range.end, a.rule.name).cmp(&(b.range.start, b.range.end, b.rule.name)));
         FileReport::new(path, doc.text().to_string(), diagnostics)
+    }
+
+    /// ShellCheck's diagnostics; the scripts it gave up on become warnings.
+    fn shellcheck(&self, path: &str, doc: &Document) -> Vec<Diagnostic> {
+        let checked = self.shellchecks.check(doc, self.settings);
+        let budget = self.settings.shellcheck().timeout.as_secs_f64();
+        for range in checked.gave_up {
+            let at = doc.line_index.position(doc.text(), range.start, ColumnUnit::Char);
+            self.warnings.borrow_mut().push(format!(
+                "{path}:{}:{}: warning: ShellCheck gave up on this RUN script after {budget} s and was stopped; \
+                 its findings are missing (raise `shellcheck-timeout` or `--shellcheck-timeout` to wait longer)",
+                at.line + 1,
+                at.column + 1,
+            ));
+        }
+        checked.diagnostics
     }
 
     fn checked(&self, path: String, text: &str) -> FileReport {
@@ -262,7 +331,7 @@ fn fix_input(
     if !fixed.problems.is_empty() {
         let index = dockside_rules::LineIndex::new(&text);
         for problem in &fixed.problems {
-            let at = index.position(&text, problem.offset, dockside_rules::ColumnUnit::Char);
+            let at = index.position(&text, problem.offset, ColumnUnit::Char);
             outcome.errors.push(format!(
                 "{path}:{}:{}: internal error: {problem} (please report this with the file)",
                 at.line + 1,
@@ -300,7 +369,7 @@ fn fix_input(
             outcome.fixed = fixed.applied;
             let mut report = FileReport::new(path, fixed.text, fixed.diagnostics);
             let doc = Document::parse(&report.source);
-            report.diagnostics.extend(lint.shellchecks.diagnostics(&doc, lint.settings));
+            report.diagnostics.extend(lint.shellcheck(&report.path, &doc));
             report.diagnostics.sort_by_key(|d| (d.range.start, d.range.end, d.rule.name));
             report
         }

@@ -4,17 +4,19 @@
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
-use dockside_rules::shellcheck::{ShellCheck, ShellCheckError};
-use dockside_rules::{Diagnostic, Document, Settings};
+use dockside_rules::shellcheck::{Checked, ShellCheck, ShellCheckError};
+use dockside_rules::{Document, Settings};
 
 /// A runner, or why there is none.
 type Runner = Result<Arc<ShellCheck>, ShellCheckError>;
 
 #[derive(Default)]
 pub struct ShellChecks {
-    /// Keyed by the configured `shellcheck-path` (`None`: search PATH).
-    runners: Mutex<HashMap<Option<PathBuf>, Runner>>,
+    /// Keyed by the configured `shellcheck-path` (`None`: search PATH) and
+    /// time budget.
+    runners: Mutex<HashMap<(Option<PathBuf>, Duration), Runner>>,
     /// Problems, each said once (`--verbose`).
     notes: Mutex<Vec<String>>,
 }
@@ -27,9 +29,9 @@ impl ShellChecks {
             return None;
         }
         let mut runners = self.runners.lock().unwrap_or_else(|e| e.into_inner());
-        let runner = runners
-            .entry(config.path.clone())
-            .or_insert_with(|| ShellCheck::locate(config.path.as_deref()).map(Arc::new));
+        let runner = runners.entry((config.path.clone(), config.timeout)).or_insert_with(|| {
+            ShellCheck::locate(config.path.as_deref()).map(|runner| Arc::new(runner.with_budget(config.timeout)))
+        });
         match runner {
             Ok(runner) => Some(Arc::clone(runner)),
             Err(err) => {
@@ -60,13 +62,13 @@ impl ShellChecks {
         }
     }
 
-    /// The ShellCheck diagnostics of one file (empty when ShellCheck is off,
-    /// missing or failing; the reason is noted once).
-    pub fn diagnostics(&self, doc: &Document, settings: &Settings) -> Vec<Diagnostic> {
-        let Some(runner) = self.runner(settings) else { return Vec::new() };
-        runner.diagnostics(doc, settings).unwrap_or_else(|err| {
+    /// What ShellCheck says about one file (nothing when it is off, missing
+    /// or failing; the reason is noted once).
+    pub fn check(&self, doc: &Document, settings: &Settings) -> Checked {
+        let Some(runner) = self.runner(settings) else { return Checked::default() };
+        runner.check(doc, settings).unwrap_or_else(|err| {
             self.note(err.to_string());
-            Vec::new()
+            Checked::default()
         })
     }
 

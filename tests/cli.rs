@@ -33,6 +33,8 @@ fn dockside(dir: &Path, args: &[&str], stdin: Option<&[u8]>) -> Run {
         .env_remove("NO_COLOR")
         // End-of-life findings depend on the date; the fixtures are linted on a fixed one.
         .env("DOCKSIDE_LINT_DATE", "2024-06-01")
+        // The machine's user config (~/.config/dockside) must not change the results.
+        .env("XDG_CONFIG_HOME", dir.join(".no-user-config"))
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

@@ -192,14 +192,20 @@ fn a_10_mb_document_is_served() {
 fn a_cancelled_request_is_answered_with_request_cancelled() {
     use std::os::unix::fs::PermissionsExt;
     let dir = tempfile::tempdir().unwrap();
-    // A ShellCheck that takes long makes the pull slow (10 s budget).
+    // A ShellCheck that takes long makes the pull slow (killed at the 5 s budget).
     let fake = dir.path().join("slow-shellcheck");
-    fs::write(&fake, "#!/bin/sh\nsleep 15\n").unwrap();
+    fs::write(&fake, "#!/bin/sh\nexec sleep 15\n").unwrap();
     fs::set_permissions(&fake, fs::Permissions::from_mode(0o755)).unwrap();
-    fs::write(dir.path().join("dockside.toml"), format!("shellcheck-path = {:?}\n", fake.display().to_string()))
-        .unwrap();
     let uri = file_uri(&dir.path().join("Dockerfile"));
-    let mut client = Client::pull();
+    // The editor chooses the program (a project's config may not).
+    let mut client = Client::start();
+    let capabilities = json!({ "textDocument": { "diagnostic": { "dynamicRegistration": false } } });
+    let options = json!({ "dockside": { "shellcheck": { "path": fake } } });
+    client.request_ok(
+        "initialize",
+        json!({ "processId": null, "capabilities": capabilities, "initializationOptions": options }),
+    );
+    client.notify("initialized", json!({}));
     client.open(&uri, "FROM alpine:3.19\nRUN echo $1\n");
     let id = client.next_id;
     client.next_id += 1;

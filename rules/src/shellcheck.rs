@@ -2,21 +2,32 @@
 //!
 //! This is the one part of the engine that runs an external program, so the
 //! front-ends call it explicitly after [`crate::check_document`]; the rules
-//! themselves stay pure. One `shellcheck` process checks many scripts (it
-//! takes several files), results are cached by script text, and
-//! [`ShellCheck::prime`] spreads large batches over the CPUs.
+//! themselves stay pure. Scripts reach ShellCheck without temporary files:
+//! on Linux many per process, as in-memory files; elsewhere (and to retry a
+//! batch that ran out of time) one per process on standard input. Every
+//! process has a time budget ([`ShellcheckSettings::timeout`]) past which it
+//! is killed; results are cached by script text, and [`ShellCheck::prime`]
+//! spreads many scripts over the CPUs. Every front-end uses this one
+//! implementation of the budget.
+//!
+//! [`ShellcheckSettings::timeout`]: crate::config::ShellcheckSettings
+
+mod process;
 
 use std::collections::{BTreeSet, HashMap};
+use std::ffi::OsStr;
 use std::fmt;
-use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, LazyLock, Mutex};
+use std::time::Duration;
 
 use serde::Deserialize;
 
+pub use process::kill_all;
+
 use crate::config::Settings;
-use crate::diagnostic::{Category, Diagnostic, Severity};
+use crate::diagnostic::{Category, Diagnostic, Severity, TextRange};
 use crate::model::{Document, Instruction, PREDEFINED_ARGS, Scope, ShellScript};
 use crate::registry::{FixAvailability, RuleMeta};
 
@@ -25,13 +36,17 @@ use crate::registry::{FixAvailability, RuleMeta};
 /// which a Dockerfile cannot carry).
 pub const EXCLUDED_BY_DEFAULT: [u32; 3] = [2187, 1090, 1091];
 
-/// More files than this per process would approach the argument-length limit.
-const MAX_FILES_PER_PROCESS: usize = 400;
+/// Scripts per process when batching: a process start costs about as much
+/// as checking a few short scripts, and a batch that runs out of time is
+/// retried one script per process, so batches stay small enough to finish
+/// well within the default budget (none of the corpus needs even 1 s).
+const MAX_SCRIPTS_PER_PROCESS: usize = 50;
 
 /// ShellCheck's analysis grows faster than linearly with long command
 /// chains (1,000 `&&`: 3.5 s and 430 MB; 5,000: minutes and gigabytes), so
 /// scripts with more statements are left out (and counted, see
-/// [`ShellCheck::skipped`]).
+/// [`ShellCheck::skipped`]). Shorter scripts can still be slow (thousands of
+/// nested `(`): the time budget covers those.
 pub const MAX_SCRIPT_STATEMENTS: usize = 1000;
 
 /// Statement separators: a cheap upper bound on the number of commands.
@@ -59,12 +74,32 @@ impl fmt::Display for ShellCheckError {
     }
 }
 
+/// What ShellCheck said about one document.
+#[derive(Debug, Default)]
+pub struct Checked {
+    /// Its findings, filtered and ranked by the settings, in position order.
+    pub diagnostics: Vec<Diagnostic>,
+    /// The instructions whose script ShellCheck gave up on: it ran past the
+    /// time budget and was killed, so their findings are missing.
+    pub gave_up: Vec<TextRange>,
+}
+
+/// A script's cached result.
+#[derive(Clone)]
+enum Cached {
+    Findings(Arc<Vec<Finding>>),
+    /// Killed at the time budget.
+    GaveUp,
+}
+
 /// A ShellCheck runner with a cache shared by every file of a run.
 pub struct ShellCheck {
     program: PathBuf,
-    cache: Mutex<HashMap<String, Arc<Vec<Finding>>>>,
+    /// How long one process may run before it is killed.
+    budget: Duration,
+    cache: Mutex<HashMap<String, Cached>>,
     /// Scripts over [`MAX_SCRIPT_STATEMENTS`] that were not checked.
-    skipped: std::sync::atomic::AtomicUsize,
+    skipped: AtomicUsize,
 }
 
 /// One finding, in the coordinates of the text given to ShellCheck.
@@ -101,32 +136,56 @@ struct Prepared<'a> {
     /// Lines added before the script.
     prefix_lines: usize,
     script: &'a ShellScript,
+    /// The RUN (or ONBUILD RUN) the script belongs to.
+    instruction: TextRange,
 }
 
 impl ShellCheck {
-    /// Find the binary: the configured path, else `shellcheck` on PATH.
+    /// Find the binary: the configured path, else `shellcheck` on PATH. The
+    /// time budget is [`crate::config::DEFAULT_SHELLCHECK_TIMEOUT`] until
+    /// [`ShellCheck::with_budget`] changes it.
     pub fn locate(configured: Option<&Path>) -> Result<ShellCheck, ShellCheckError> {
         let program = match configured {
+            // A bare name (`shellcheck-path = "shellcheck-0.10"`) is looked up on PATH.
+            Some(path) if path.components().count() == 1 && !path.is_absolute() => find_on_path(path.as_os_str())
+                .ok_or_else(|| ShellCheckError::NotFound(format!("no {} on PATH", path.display())))?,
             Some(path) if path.is_file() => path.to_path_buf(),
             Some(path) => return Err(ShellCheckError::NotFound(format!("no file at {}", path.display()))),
-            None => find_on_path("shellcheck").ok_or_else(|| ShellCheckError::NotFound("not on PATH".into()))?,
+            None => {
+                find_on_path(OsStr::new("shellcheck")).ok_or_else(|| ShellCheckError::NotFound("not on PATH".into()))?
+            }
         };
-        Ok(ShellCheck { program, cache: Mutex::new(HashMap::new()), skipped: Default::default() })
+        Ok(ShellCheck {
+            program,
+            budget: crate::config::DEFAULT_SHELLCHECK_TIMEOUT,
+            cache: Mutex::new(HashMap::new()),
+            skipped: Default::default(),
+        })
+    }
+
+    /// This runner with another time budget per process.
+    pub fn with_budget(mut self, budget: Duration) -> ShellCheck {
+        self.budget = budget;
+        self
     }
 
     pub fn program(&self) -> &Path {
         &self.program
     }
 
+    pub fn budget(&self) -> Duration {
+        self.budget
+    }
+
     /// How many scripts were too long to check (over [`MAX_SCRIPT_STATEMENTS`]).
     pub fn skipped(&self) -> usize {
-        self.skipped.load(std::sync::atomic::Ordering::Relaxed)
+        self.skipped.load(Ordering::Relaxed)
     }
 
     fn too_long(&self, text: &str) -> bool {
         let long = statement_count(text) > MAX_SCRIPT_STATEMENTS;
         if long {
-            self.skipped.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            self.skipped.fetch_add(1, Ordering::Relaxed);
         }
         long
     }
@@ -142,8 +201,9 @@ impl ShellCheck {
         self.prime_texts(docs.iter().flat_map(|doc| Self::script_texts(doc)))
     }
 
-    /// Check every text not cached yet, in batches of many scripts per
-    /// process, with one worker per CPU.
+    /// Check every text not cached yet, in batches, with one worker per CPU.
+    /// Stops at the first failure (a broken binary would fail the same way
+    /// on every batch).
     pub fn prime_texts(&self, texts: impl IntoIterator<Item = String>) -> Result<(), ShellCheckError> {
         let texts: Vec<String> = {
             let cache = self.lock();
@@ -151,19 +211,22 @@ impl ShellCheck {
                 texts.into_iter().filter(|t| !cache.contains_key(t) && !self.too_long(t)).collect();
             unique.into_iter().collect()
         };
-        if texts.is_empty() {
-            return Ok(());
-        }
         let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).max(1);
-        let per_batch = texts.len().div_ceil(workers).clamp(1, MAX_FILES_PER_PROCESS);
+        let per_batch = texts.len().div_ceil(workers).clamp(1, MAX_SCRIPTS_PER_PROCESS);
         let batches: Vec<&[String]> = texts.chunks(per_batch).collect();
-        let next = std::sync::atomic::AtomicUsize::new(0);
+        let next = AtomicUsize::new(0);
+        let failed = AtomicBool::new(false);
         let results: Vec<Result<(), ShellCheckError>> = std::thread::scope(|scope| {
             let handles: Vec<_> = (0..workers.min(batches.len()))
                 .map(|_| {
                     scope.spawn(|| {
-                        while let Some(batch) = batches.get(next.fetch_add(1, std::sync::atomic::Ordering::Relaxed)) {
-                            self.run_batch(batch)?;
+                        while !failed.load(Ordering::Relaxed)
+                            && let Some(batch) = batches.get(next.fetch_add(1, Ordering::Relaxed))
+                        {
+                            if let Err(err) = self.run_scripts(batch) {
+                                failed.store(true, Ordering::Relaxed);
+                                return Err(err);
+                            }
                         }
                         Ok(())
                     })
@@ -178,10 +241,11 @@ impl ShellCheck {
     }
 
     /// The ShellCheck diagnostics of `doc`, filtered and ranked by `settings`
-    /// and the file's suppressions. Runs ShellCheck for scripts not cached yet.
-    pub fn diagnostics(&self, doc: &Document, settings: &Settings) -> Result<Vec<Diagnostic>, ShellCheckError> {
+    /// and the file's suppressions, and the scripts it gave up on. Runs
+    /// ShellCheck for scripts not cached yet.
+    pub fn check(&self, doc: &Document, settings: &Settings) -> Result<Checked, ShellCheckError> {
         if !settings.shellcheck().enabled {
-            return Ok(Vec::new());
+            return Ok(Checked::default());
         }
         let prepared = prepared_scripts(doc);
         let missing: Vec<String> = {
@@ -192,13 +256,20 @@ impl ShellCheck {
                 .map(|p| p.text.clone())
                 .collect()
         };
-        for batch in missing.chunks(MAX_FILES_PER_PROCESS) {
-            self.run_batch(batch)?;
+        for batch in missing.chunks(MAX_SCRIPTS_PER_PROCESS) {
+            self.run_scripts(batch)?;
         }
         let cache = self.lock();
-        let mut out = Vec::new();
+        let mut out = Checked::default();
         for p in &prepared {
-            let Some(findings) = cache.get(&p.text) else { continue };
+            let findings = match cache.get(&p.text) {
+                Some(Cached::Findings(findings)) => findings,
+                Some(Cached::GaveUp) => {
+                    out.gave_up.push(p.instruction);
+                    continue;
+                }
+                None => continue,
+            };
             for f in findings.iter() {
                 let name = format!("SC{}", f.code);
                 if EXCLUDED_BY_DEFAULT.contains(&f.code)
@@ -212,58 +283,94 @@ impl ShellCheck {
                 let d =
                     Diagnostic { rule, severity, message: f.message.clone(), range, fix: None, related: Vec::new() };
                 if !doc.suppressions.suppresses(doc, &d, settings.ignore_pragmas()) {
-                    out.push(d);
+                    out.diagnostics.push(d);
                 }
             }
         }
-        out.sort_by_key(|d| (d.range.start, d.range.end, d.rule.name));
+        out.diagnostics.sort_by_key(|d| (d.range.start, d.range.end, d.rule.name));
+        out.gave_up.sort_by_key(|r| r.start);
+        out.gave_up.dedup();
         Ok(out)
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Arc<Vec<Finding>>>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Cached>> {
         // A panic elsewhere leaves the cache consistent (entries are inserted whole).
         self.cache.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Run one ShellCheck process on `texts` and cache the findings of each.
-    fn run_batch(&self, texts: &[String]) -> Result<(), ShellCheckError> {
-        let dir = tempfile::tempdir().map_err(|e| ShellCheckError::Failed(format!("temporary directory: {e}")))?;
-        let mut files = Vec::with_capacity(texts.len());
-        for (i, text) in texts.iter().enumerate() {
-            let path = dir.path().join(format!("{i}.sh"));
-            let mut file = std::fs::File::create(&path).map_err(|e| ShellCheckError::Failed(e.to_string()))?;
-            file.write_all(text.as_bytes()).map_err(|e| ShellCheckError::Failed(e.to_string()))?;
-            files.push(path);
+    /// Check `texts` and cache the result of each: in one process when it
+    /// can; when that process runs out of time, one process per script, so
+    /// only the slow script is given up on.
+    fn run_scripts(&self, texts: &[String]) -> Result<(), ShellCheckError> {
+        if texts.len() > 1 && self.run_batch(texts)? {
+            return Ok(());
         }
-        let excluded: Vec<String> = EXCLUDED_BY_DEFAULT.iter().map(|c| format!("SC{c}")).collect();
-        let output = Command::new(&self.program)
-            .args(["--format=json1", "--norc", "--exclude", &excluded.join(",")])
-            .args(&files)
-            .output()
-            .map_err(|e| ShellCheckError::Failed(format!("cannot run {}: {e}", self.program.display())))?;
-        // 0: no findings, 1: findings; anything else is an error.
-        if !matches!(output.status.code(), Some(0 | 1)) {
-            let stderr = String::from_utf8_lossy(&output.stderr);
-            return Err(ShellCheckError::Failed(format!("{} ({})", stderr.trim(), output.status)));
+        for text in texts {
+            let output = self.run_shellcheck(&[OsStr::new("-")], text.as_bytes(), &[])?;
+            let result = match output {
+                Some(findings) => Cached::Findings(Arc::new(findings.into_iter().map(|f| f.finding).collect())),
+                None => Cached::GaveUp,
+            };
+            self.lock().insert(text.clone(), result);
         }
-        let parsed: Output = serde_json::from_slice(&output.stdout)
-            .map_err(|e| ShellCheckError::Failed(format!("unexpected output: {e}")))?;
+        Ok(())
+    }
+
+    /// Check several scripts in one process, as in-memory files; false when
+    /// that is not possible here or the process ran out of time.
+    #[cfg(target_os = "linux")]
+    fn run_batch(&self, texts: &[String]) -> Result<bool, ShellCheckError> {
+        let files: std::io::Result<Vec<process::MemoryFile>> =
+            texts.iter().map(|text| process::MemoryFile::new(text.as_bytes())).collect();
+        // No in-memory files (an old kernel, a sandbox): one process per script.
+        let Ok(files) = files else { return Ok(false) };
+        let paths: Vec<String> = files.iter().map(process::MemoryFile::path).collect();
+        let args: Vec<&OsStr> = paths.iter().map(OsStr::new).collect();
+        let Some(findings) = self.run_shellcheck(&args, b"", &files)? else { return Ok(false) };
         let mut by_file: Vec<Vec<Finding>> = vec![Vec::new(); texts.len()];
-        for c in parsed.comments {
-            let index = Path::new(&c.file)
-                .file_stem()
-                .and_then(|s| s.to_str())
-                .and_then(|s| s.parse::<usize>().ok())
-                .filter(|i| *i < texts.len());
-            if let Some(i) = index {
-                by_file[i].push(c.finding);
+        for f in findings {
+            if let Some(i) = paths.iter().position(|p| *p == f.file) {
+                by_file[i].push(f.finding);
             }
         }
         let mut cache = self.lock();
         for (text, findings) in texts.iter().zip(by_file) {
-            cache.insert(text.clone(), Arc::new(findings));
+            cache.insert(text.clone(), Cached::Findings(Arc::new(findings)));
         }
-        Ok(())
+        Ok(true)
+    }
+
+    #[cfg(not(target_os = "linux"))]
+    fn run_batch(&self, _texts: &[String]) -> Result<bool, ShellCheckError> {
+        Ok(false)
+    }
+
+    /// Run ShellCheck on `files` (`-` reads `input`); `None` when it ran out
+    /// of time and was killed.
+    fn run_shellcheck(
+        &self,
+        files: &[&OsStr],
+        input: &[u8],
+        inherited: &[process::MemoryFile],
+    ) -> Result<Option<Vec<FileFinding>>, ShellCheckError> {
+        let excluded: Vec<String> = EXCLUDED_BY_DEFAULT.iter().map(|c| format!("SC{c}")).collect();
+        let excluded = excluded.join(",");
+        let mut args: Vec<&OsStr> = ["--format=json1", "--norc", "--exclude", &excluded].map(OsStr::new).to_vec();
+        args.extend_from_slice(files);
+        let ran = process::run(&self.program, &args, input, inherited, self.budget)
+            .map_err(|e| ShellCheckError::Failed(format!("cannot run {}: {e}", self.program.display())))?;
+        let (status, stdout, stderr) = match ran {
+            process::Ran::TimedOut => return Ok(None),
+            process::Ran::Finished { status, stdout, stderr } => (status, stdout, stderr),
+        };
+        // 0: no findings, 1: findings; anything else is an error.
+        if !matches!(status.code(), Some(0 | 1)) {
+            let stderr = String::from_utf8_lossy(&stderr);
+            return Err(ShellCheckError::Failed(format!("{} ({status})", stderr.trim())));
+        }
+        let parsed: Output =
+            serde_json::from_slice(&stdout).map_err(|e| ShellCheckError::Failed(format!("unexpected output: {e}")))?;
+        Ok(Some(parsed.comments))
     }
 }
 
@@ -292,7 +399,7 @@ fn prepare<'a>(doc: &Document, ins: &'a Instruction) -> Option<Prepared<'a>> {
     };
     if script.text.starts_with("#!") {
         // The script names its own interpreter; ShellCheck reads the shebang.
-        return Some(Prepared { text: format!("{}\n", script.text), prefix_lines: 0, script });
+        return Some(Prepared { text: format!("{}\n", script.text), prefix_lines: 0, script, instruction: ins.range });
     }
     let scope = Scope::at(doc, ins.index);
     // Declared ARG/ENV names (and the proxy variables every build gets) are
@@ -302,7 +409,12 @@ fn prepare<'a>(doc: &Document, ins: &'a Instruction) -> Option<Prepared<'a>> {
     let mut names: BTreeSet<&str> = scope.names().collect();
     names.extend(PREDEFINED_ARGS.iter().copied().filter(|n| n.to_ascii_lowercase().contains("proxy")));
     let exports = names.into_iter().map(|n| format!("{n}=1")).collect::<Vec<_>>().join(" ");
-    Some(Prepared { text: format!("#!/bin/{dialect}\nexport {exports}\n{}\n", script.text), prefix_lines: 2, script })
+    Some(Prepared {
+        text: format!("#!/bin/{dialect}\nexport {exports}\n{}\n", script.text),
+        prefix_lines: 2,
+        script,
+        instruction: ins.range,
+    })
 }
 
 /// Map a ShellCheck position (1-based line, 1-based character column) back to
@@ -353,7 +465,7 @@ fn rule_meta(code: u32) -> &'static RuleMeta {
     })
 }
 
-fn find_on_path(program: &str) -> Option<PathBuf> {
+fn find_on_path(program: &OsStr) -> Option<PathBuf> {
     let path = std::env::var_os("PATH")?;
     std::env::split_paths(&path).map(|dir| dir.join(program)).find(|candidate| candidate.is_file())
 }
@@ -371,7 +483,7 @@ mod tests {
     fn findings_map_back_through_continuations_and_heredocs() {
         let source = "FROM debian:12\nARG VERSION=1\nRUN echo $VERSION && \\\n    cp $src\t/dst\nRUN <<EOF\nset -e\nrm -rf $dir/\nEOF\n";
         let doc = Document::parse(source);
-        let found = shellcheck().diagnostics(&doc, &Settings::default()).unwrap();
+        let found = shellcheck().check(&doc, &Settings::default()).unwrap().diagnostics;
         let text = |d: &Diagnostic| &source[d.range.as_range()];
         // $VERSION is declared by ARG: exported, so not "referenced but not assigned".
         assert!(!found.iter().any(|d| d.rule.name == "SC2154" && text(d) == "$VERSION"), "{found:?}");
@@ -385,18 +497,18 @@ mod tests {
     fn suppressions_settings_and_shells_are_honoured() {
         let sc = shellcheck();
         let source = "FROM debian:12\n# hadolint ignore=SC2086\nRUN echo $A\nRUN echo $B\n";
-        let found = sc.diagnostics(&Document::parse(source), &Settings::default()).unwrap();
+        let found = sc.check(&Document::parse(source), &Settings::default()).unwrap().diagnostics;
         assert_eq!(found.iter().filter(|d| d.rule.name == "SC2086").count(), 1, "{found:?}");
         // PowerShell scripts are not shell scripts.
         let pwsh = "FROM mcr.microsoft.com/powershell\nSHELL [\"pwsh\", \"-c\"]\nRUN echo $B\n";
-        assert!(sc.diagnostics(&Document::parse(pwsh), &Settings::default()).unwrap().is_empty());
+        assert!(sc.check(&Document::parse(pwsh), &Settings::default()).unwrap().diagnostics.is_empty());
         // bash features are fine under a bash SHELL, and flagged under sh.
         let bash = "FROM debian:12\nSHELL [\"/bin/bash\", \"-c\"]\nRUN [[ -f /x ]] && echo ok\n";
-        assert!(sc.diagnostics(&Document::parse(bash), &Settings::default()).unwrap().is_empty());
+        assert!(sc.check(&Document::parse(bash), &Settings::default()).unwrap().diagnostics.is_empty());
         let sh = "FROM debian:12\nRUN [[ -f /x ]] && echo ok\n";
-        assert!(!sc.diagnostics(&Document::parse(sh), &Settings::default()).unwrap().is_empty());
+        assert!(!sc.check(&Document::parse(sh), &Settings::default()).unwrap().diagnostics.is_empty());
         let off = crate::config::parse_toml("shellcheck = false\n", Path::new("dockside.toml")).unwrap();
-        assert!(sc.diagnostics(&Document::parse(source), &off).unwrap().is_empty());
+        assert!(sc.check(&Document::parse(source), &off).unwrap().diagnostics.is_empty());
     }
 
     #[test]
@@ -408,7 +520,7 @@ mod tests {
         sc.prime(&refs).unwrap();
         assert_eq!(sc.lock().len(), 30);
         for doc in &docs {
-            assert!(sc.diagnostics(doc, &Settings::default()).unwrap().iter().any(|d| d.rule.name == "SC2086"));
+            assert!(sc.check(doc, &Settings::default()).unwrap().diagnostics.iter().any(|d| d.rule.name == "SC2086"));
         }
     }
 
@@ -419,9 +531,60 @@ mod tests {
         for _ in 0..MAX_SCRIPT_STATEMENTS {
             source.push_str(" \\\n && true");
         }
-        let found = sc.diagnostics(&Document::parse(&source), &Settings::default()).unwrap();
-        assert!(found.is_empty());
+        let found = sc.check(&Document::parse(&source), &Settings::default()).unwrap();
+        assert!(found.diagnostics.is_empty() && found.gave_up.is_empty());
         assert_eq!(sc.skipped(), 1);
+    }
+
+    #[test]
+    fn a_script_past_the_time_budget_is_given_up_on_once_and_the_rest_is_checked() {
+        // Thousands of nested `(` keep ShellCheck busy for minutes.
+        let source = format!("FROM debian:12\nRUN echo $a\nRUN {}\nRUN echo $b\n", "(".repeat(4000));
+        let doc = Document::parse(&source);
+        let sc = shellcheck().with_budget(Duration::from_millis(1500));
+        let found = sc.check(&doc, &Settings::default()).unwrap();
+        let lines: Vec<u32> = found
+            .gave_up
+            .iter()
+            .map(|r| doc.line_index.position(&source, r.start, crate::ColumnUnit::Char).line)
+            .collect();
+        assert_eq!(lines, [2], "the RUN on line 3 (0-based 2): {found:?}");
+        let quoted: Vec<&str> =
+            found.diagnostics.iter().filter(|d| d.rule.name == "SC2086").map(|d| &source[d.range.as_range()]).collect();
+        assert_eq!(quoted, ["$a", "$b"]);
+        // Cached: the next check does not run it again (no second budget spent).
+        let again = sc.check(&doc, &Settings::default()).unwrap();
+        assert_eq!(again.gave_up, found.gave_up);
+        assert_eq!(sc.lock().values().filter(|c| matches!(c, Cached::GaveUp)).count(), 1);
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_stuck_shellcheck_is_killed_and_leaves_nothing_behind() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let pid_file = dir.path().join("pid");
+        let fake = dir.path().join("shellcheck");
+        // Reads its script from standard input like ShellCheck, then hangs.
+        std::fs::write(
+            &fake,
+            format!("#!/bin/sh\ncat > /dev/null\necho $$ > {}\nexec sleep 1000\n", pid_file.display()),
+        )
+        .unwrap();
+        std::fs::set_permissions(&fake, std::fs::Permissions::from_mode(0o755)).unwrap();
+        let sc = ShellCheck::locate(Some(&fake)).unwrap().with_budget(Duration::from_millis(500));
+        let source = "FROM debian:12\nRUN echo hi\n";
+        let found = sc.check(&Document::parse(source), &Settings::default()).unwrap();
+        assert_eq!(found.gave_up.len(), 1, "{found:?}");
+        let pid: i32 = std::fs::read_to_string(&pid_file).unwrap().trim().parse().unwrap();
+        assert!(process::tests::gone(pid), "the fake shellcheck {pid} still runs");
+    }
+
+    #[test]
+    fn a_bare_program_name_is_looked_up_on_path_not_in_the_current_directory() {
+        assert!(ShellCheck::locate(Some(Path::new("shellcheck"))).is_ok());
+        let err = ShellCheck::locate(Some(Path::new("no-such-shellcheck-here"))).err().unwrap();
+        assert_eq!(err, ShellCheckError::NotFound("no no-such-shellcheck-here on PATH".into()));
     }
 
     #[test]

@@ -53,6 +53,8 @@ pub fn run_stdio() -> ExitCode {
         Server::new(tokio::io::stdin(), tokio::io::stdout(), socket).serve(service).await;
         state.is_shut_down()
     });
+    // The client went away without `shutdown`: stop ShellCheck all the same.
+    dockside_rules::shellcheck::kill_all();
     // Do not wait for a lint or a blocked stdin read still in flight.
     runtime.shutdown_timeout(Duration::from_millis(200));
     if clean { ExitCode::SUCCESS } else { ExitCode::FAILURE }

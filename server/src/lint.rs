@@ -8,11 +8,11 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
+use dockside_rules::config::Trust;
 use dockside_rules::shellcheck::ShellCheck;
-use dockside_rules::{Diagnostic, Document, Settings, check_document_on_two_threads, config};
+use dockside_rules::{ColumnUnit, Diagnostic, Document, Settings, check_document_on_two_threads, config};
 use tokio::sync::Semaphore;
 use tokio::sync::mpsc::UnboundedReceiver;
-use tokio::time::{Instant, timeout_at};
 use tower_lsp_server::Client;
 use tower_lsp_server::ls_types::{MessageType, Uri};
 
@@ -30,13 +30,10 @@ pub const QUIET_PERIOD: Duration = Duration::from_millis(50);
 /// of the next keystroke).
 pub const SHELLCHECK_DELAY: Duration = Duration::from_millis(150);
 
-/// How long a lint waits for ShellCheck (which is slow on some scripts:
-/// minutes for a RUN of thousands of `&&`-joined lines).
-pub const SHELLCHECK_BUDGET: Duration = Duration::from_secs(10);
-
 /// A loaded config file: its modification time when read, and its settings
-/// or why they could not be read.
-type LoadedConfig = (Option<SystemTime>, Result<Arc<Settings>, String>);
+/// (with the warnings about what it could not set) or why they could not be
+/// read.
+type LoadedConfig = (Option<SystemTime>, Result<(Arc<Settings>, Vec<String>), String>);
 
 /// A located ShellCheck binary, or why there is none.
 type Runner = Result<Arc<ShellCheck>, String>;
@@ -48,26 +45,64 @@ pub struct Configs {
     defaults: Arc<Settings>,
 }
 
+/// A document's settings and what to tell the user about its config.
+pub struct ConfigFor {
+    pub settings: Arc<Settings>,
+    /// Why the config could not be used (the defaults are, instead).
+    pub error: Option<String>,
+    /// What the config asked for and did not get (a program to run).
+    pub warnings: Vec<String>,
+}
+
 impl Configs {
-    /// The settings for a document at `path` (defaults without a path or a
-    /// config), and the reason the config could not be used, if any.
-    pub fn for_path(&self, path: Option<&Path>) -> (Arc<Settings>, Option<String>) {
-        let Some(path) = path else { return (Arc::clone(&self.defaults), None) };
+    /// The settings for a document at `path`: its project config (which may
+    /// not choose a program) over the user config's program choice; the user
+    /// config alone without a project config; the defaults without a path.
+    pub fn for_path(&self, path: Option<&Path>) -> ConfigFor {
+        let defaults = |error| ConfigFor { settings: Arc::clone(&self.defaults), error, warnings: Vec::new() };
+        let Some(path) = path else { return defaults(None) };
+        let user = match config::user_config_path().filter(|p| p.is_file()) {
+            Some(user_path) => match self.load(&user_path, Trust::User) {
+                Ok((settings, _)) => Some(settings),
+                Err(err) => return defaults(Some(err)),
+            },
+            None => None,
+        };
         let config_path = match config::discover(path) {
             Ok(Some(found)) => found,
-            Ok(None) => return (Arc::clone(&self.defaults), None),
-            Err(err) => return (Arc::clone(&self.defaults), Some(err.to_string())),
+            Ok(None) => {
+                let settings = user.unwrap_or_else(|| Arc::clone(&self.defaults));
+                return ConfigFor { settings, error: None, warnings: Vec::new() };
+            }
+            Err(err) => return defaults(Some(err.to_string())),
         };
-        let modified = std::fs::metadata(&config_path).and_then(|m| m.modified()).ok();
+        match self.load(&config_path, Trust::Project) {
+            Ok((settings, warnings)) => {
+                let settings = match user {
+                    Some(user) => {
+                        let mut settings = (*settings).clone();
+                        settings.inherit_programs(&user);
+                        Arc::new(settings)
+                    }
+                    None => settings,
+                };
+                ConfigFor { settings, error: None, warnings }
+            }
+            Err(err) => defaults(Some(err)),
+        }
+    }
+
+    /// A config file's settings and warnings, read again when it changed.
+    fn load(&self, config_path: &Path, trust: Trust) -> Result<(Arc<Settings>, Vec<String>), String> {
+        let modified = std::fs::metadata(config_path).and_then(|m| m.modified()).ok();
         let mut loaded = self.loaded.lock().unwrap_or_else(|e| e.into_inner());
-        let entry = loaded.entry(config_path.clone()).or_insert_with(|| (None, Err(String::new())));
+        let entry = loaded.entry(config_path.to_path_buf()).or_insert_with(|| (None, Err(String::new())));
         if entry.0.is_none() || entry.0 != modified {
-            *entry = (modified, config::load(&config_path).map(Arc::new).map_err(|e| e.to_string()));
+            let read = config::load(config_path, trust)
+                .map(|loaded| (Arc::new(loaded.settings), loaded.warnings.iter().map(ToString::to_string).collect()));
+            *entry = (modified, read.map_err(|e| e.to_string()));
         }
-        match &entry.1 {
-            Ok(settings) => (Arc::clone(settings), None),
-            Err(err) => (Arc::clone(&self.defaults), Some(err.clone())),
-        }
+        entry.1.clone()
     }
 
     /// Forget every loaded file: the next lint reads them again.
@@ -76,10 +111,10 @@ impl Configs {
     }
 }
 
-/// ShellCheck runners by configured binary (`None`: from PATH).
+/// ShellCheck runners by configured binary (`None`: from PATH) and time budget.
 #[derive(Default)]
 pub struct ShellChecks {
-    runners: Mutex<HashMap<Option<PathBuf>, Runner>>,
+    runners: Mutex<HashMap<(Option<PathBuf>, Duration), Runner>>,
 }
 
 impl ShellChecks {
@@ -89,9 +124,11 @@ impl ShellChecks {
             return Ok(None);
         }
         let mut runners = self.runners.lock().unwrap_or_else(|e| e.into_inner());
-        let runner = runners
-            .entry(config.path.clone())
-            .or_insert_with(|| ShellCheck::locate(config.path.as_deref()).map(Arc::new).map_err(|e| e.to_string()));
+        let runner = runners.entry((config.path.clone(), config.timeout)).or_insert_with(|| {
+            ShellCheck::locate(config.path.as_deref())
+                .map(|runner| Arc::new(runner.with_budget(config.timeout)))
+                .map_err(|e| e.to_string())
+        });
         runner.clone().map(Some)
     }
 }
@@ -131,13 +168,15 @@ struct RulesPass {
     generation: u64,
     settings: Arc<Settings>,
     config_error: Option<String>,
+    /// Config warnings and errors, to log (each once).
+    config_notes: Vec<String>,
     diagnostics: Vec<Diagnostic>,
 }
 
 impl Linter {
     /// The document's settings and the rules' diagnostics (blocking: config I/O).
     fn rules(&self, doc: &Document, path: Option<&Path>) -> RulesPass {
-        let (settings, config_error) = self.configs.for_path(path);
+        let ConfigFor { settings, error: config_error, warnings } = self.configs.for_path(path);
         // The build context (`.dockerignore`) is read on each lint, so edits to it show up.
         let settings = match path {
             Some(path) => Arc::new(settings.for_dockerfile(path)),
@@ -146,15 +185,31 @@ impl Linter {
         let editor = self.editor();
         let settings = if editor.is_empty() { settings } else { Arc::new(editor.apply(&settings)) };
         let diagnostics = check_document_on_two_threads(doc, &settings);
-        RulesPass { generation: 0, settings, config_error, diagnostics }
+        let config_notes = config_error.iter().cloned().chain(warnings).collect();
+        RulesPass { generation: 0, settings, config_error, config_notes, diagnostics }
     }
 
-    /// ShellCheck's diagnostics (blocking: runs the `shellcheck` process).
-    fn shellcheck(&self, doc: &Document, settings: &Settings) -> Result<Vec<Diagnostic>, String> {
-        match self.shellchecks.runner(settings)? {
-            Some(runner) => runner.diagnostics(doc, settings).map_err(|e| e.to_string()),
-            None => Ok(Vec::new()),
-        }
+    /// ShellCheck's diagnostics (blocking: runs the `shellcheck` processes,
+    /// each within the settings' time budget), and notes about the scripts
+    /// it gave up on.
+    fn shellcheck(
+        &self,
+        doc: &Document,
+        settings: &Settings,
+        uri: &Uri,
+    ) -> Result<(Vec<Diagnostic>, Vec<String>), String> {
+        let Some(runner) = self.shellchecks.runner(settings)? else { return Ok((Vec::new(), Vec::new())) };
+        let checked = runner.check(doc, settings).map_err(|e| e.to_string())?;
+        let gave_up = checked.gave_up.iter().map(|range| {
+            let line = doc.line_index.position(doc.text(), range.start, ColumnUnit::Char).line + 1;
+            format!(
+                "ShellCheck gave up on the RUN script at {}:{line} after {} s and was stopped; its findings are \
+                 missing (`shellcheck-timeout` sets the budget)",
+                uri.as_str(),
+                runner.budget().as_secs_f64(),
+            )
+        });
+        Ok((checked.diagnostics, gave_up.collect()))
     }
 
     pub fn editor(&self) -> Arc<EditorSettings> {
@@ -199,38 +254,26 @@ async fn rules_pass(linter: &Arc<Linter>, snap: &Snapshot) -> Option<RulesPass> 
     Some(RulesPass { generation, ..pass })
 }
 
-/// ShellCheck's findings for a snapshot, or the note that explains their
-/// absence. ShellCheck gets [`SHELLCHECK_BUDGET`]; when it takes longer its
-/// findings are left out (the run goes on and fills the engine's cache for
-/// the next lint).
+/// ShellCheck's findings for a snapshot, and the notes that explain what is
+/// missing (ShellCheck absent or failing, scripts it gave up on). Each
+/// process has the settings' time budget (`shellcheck-timeout`), enforced
+/// by the engine, which kills it and caches the script as given up on.
 async fn shellcheck_pass(
     linter: &Arc<Linter>,
     snap: &Snapshot,
     settings: &Arc<Settings>,
-) -> Result<Vec<Diagnostic>, Option<String>> {
-    let deadline = Instant::now() + SHELLCHECK_BUDGET;
-    let too_slow = || {
-        format!(
-            "ShellCheck took longer than {} s on {}; its findings are left out until it finishes",
-            SHELLCHECK_BUDGET.as_secs(),
-            snap.uri.as_str()
-        )
-    };
-    let permit = match timeout_at(deadline, Arc::clone(&linter.shellcheck_slot).acquire_owned()).await {
-        Ok(Ok(permit)) => permit,
-        Ok(Err(_closed)) => return Err(None),
-        Err(_elapsed) => return Err(Some(too_slow())),
-    };
-    let (doc, lint, settings) = (Arc::clone(&snap.doc), Arc::clone(linter), Arc::clone(settings));
+) -> (Vec<Diagnostic>, Vec<String>) {
+    let Ok(permit) = Arc::clone(&linter.shellcheck_slot).acquire_owned().await else { return (Vec::new(), Vec::new()) };
+    let (doc, lint, settings, uri) =
+        (Arc::clone(&snap.doc), Arc::clone(linter), Arc::clone(settings), snap.uri.clone());
     let run = crate::server::blocking("shellcheck", move || {
         let _slot = permit;
-        lint.shellcheck(&doc, &settings)
+        lint.shellcheck(&doc, &settings, &uri)
     });
-    match timeout_at(deadline, run).await {
-        Ok(Ok(Ok(found))) => Ok(found),
-        Ok(Ok(Err(err))) => Err(Some(err)),
-        Ok(Err(_panicked)) => Err(None),
-        Err(_elapsed) => Err(Some(too_slow())),
+    match run.await {
+        Ok(Ok(found)) => found,
+        Ok(Err(err)) => (Vec::new(), vec![err]),
+        Err(_panicked) => (Vec::new(), Vec::new()),
     }
 }
 
@@ -258,13 +301,12 @@ async fn note(linter: &Linter, client: &Client, notes: Vec<String>) {
 /// Lint a snapshot like the CLI does: its config, the rules, then ShellCheck.
 async fn lint(linter: &Arc<Linter>, client: &Client, snap: &Snapshot) -> Option<Linted> {
     let pass = rules_pass(linter, snap).await?;
-    let mut notes: Vec<String> = pass.config_error.iter().cloned().collect();
+    let mut notes: Vec<String> = pass.config_notes.clone();
     let mut found = Vec::new();
     if pass.settings.shellcheck().enabled {
-        match shellcheck_pass(linter, snap, &pass.settings).await {
-            Ok(diagnostics) => found = diagnostics,
-            Err(why) => notes.extend(why),
-        }
+        let (diagnostics, why) = shellcheck_pass(linter, snap, &pass.settings).await;
+        found = diagnostics;
+        notes.extend(why);
     }
     note(linter, client, notes).await;
     Some(combine(&pass, found))
@@ -357,7 +399,7 @@ async fn publish(state: &Arc<State>, linter: &Arc<Linter>, client: &Client, uri:
         return;
     }
     let Some(pass) = rules_pass(linter, &snap).await else { return };
-    note(linter, client, pass.config_error.iter().cloned().collect()).await;
+    note(linter, client, pass.config_notes.clone()).await;
     let shellcheck = pass.settings.shellcheck().enabled;
     if !shellcheck {
         let linted = Arc::new(combine(&pass, Vec::new()));
@@ -379,13 +421,8 @@ async fn publish(state: &Arc<State>, linter: &Arc<Linter>, client: &Client, uri:
         if !is_current(&state, &snap) {
             return;
         }
-        let found = match shellcheck_pass(&linter, &snap, &pass.settings).await {
-            Ok(found) => found,
-            Err(why) => {
-                note(&linter, &client, why.into_iter().collect()).await;
-                Vec::new()
-            }
-        };
+        let (found, why) = shellcheck_pass(&linter, &snap, &pass.settings).await;
+        note(&linter, &client, why).await;
         let nothing_new = found.is_empty();
         let linted = Arc::new(combine(&pass, found));
         store(&state, &snap, &linted);

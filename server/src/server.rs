@@ -66,6 +66,8 @@ impl LanguageServer for Backend {
 
     async fn shutdown(&self) -> Result<()> {
         self.state.set_shut_down();
+        // No ShellCheck process outlives the session (nor starts after it).
+        dockside_rules::shellcheck::kill_all();
         Ok(())
     }
 

@@ -39,10 +39,17 @@ pub struct Client {
 
 impl Client {
     pub fn start() -> Client {
+        // The machine's user config (~/.config/dockside) must not change the results.
+        Client::start_with_env(&[("XDG_CONFIG_HOME", "/nonexistent/dockside-tests")])
+    }
+
+    /// Start the server with these environment variables set.
+    pub fn start_with_env(env: &[(&str, &str)]) -> Client {
         let mut child = Command::new(env!("CARGO_BIN_EXE_dockside"))
             .arg("lsp")
             // End-of-life findings depend on the date; the fixtures are linted on a fixed one.
             .env("DOCKSIDE_LINT_DATE", LINT_DATE)
+            .envs(env.iter().copied())
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())

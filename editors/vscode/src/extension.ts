@@ -13,14 +13,19 @@ import {
 
 import { bundledBinaryPath, isResolved, missingBinaryMessage, processEnvironment, resolveBinary } from './binary';
 import { FILE_GLOB } from './files';
-import { answerConfiguration, needsRestart, type SettingReader, toServerSettings } from './settings';
+import { answerConfiguration, needsRestart, type SettingReader, toServerSettings, trustAwareReader } from './settings';
 
 let client: LanguageClient | undefined;
 let output: vscode.OutputChannel;
 
+/** The `dockside.*` settings; program paths from the workspace only when it is trusted. */
 function reader(scope?: vscode.ConfigurationScope): SettingReader {
   const config = vscode.workspace.getConfiguration('dockside', scope ?? null);
-  return (key) => config.get(key);
+  return trustAwareReader(
+    (key) => config.get(key),
+    (key) => config.inspect(key),
+    vscode.workspace.isTrusted,
+  );
 }
 
 function serverSettings(scopeUri?: string): ReturnType<typeof toServerSettings> {
@@ -50,7 +55,7 @@ async function startClient(context: vscode.ExtensionContext): Promise<void> {
   }
   ensureBundledExecutable(context.extensionPath);
   const resolved = resolveBinary({
-    configuredPath: vscode.workspace.getConfiguration('dockside').get<string | null>('path'),
+    configuredPath: reader()('path') as string | null | undefined,
     extensionPath: context.extensionPath,
     workspaceFolder: vscode.workspace.workspaceFolders?.[0]?.uri.fsPath,
     env: processEnvironment(),
@@ -143,6 +148,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.commands.registerCommand('dockside.restart', () => restart(context)),
     vscode.commands.registerCommand('dockside.showOutput', () => output.show()),
     vscode.commands.registerCommand('dockside.fixAll', fixAll),
+    // The workspace's program settings now count: start again with them.
+    vscode.workspace.onDidGrantWorkspaceTrust(() => restart(context)),
     vscode.workspace.onDidChangeConfiguration(async (event) => {
       if (!event.affectsConfiguration('dockside')) {
         return;

@@ -22,6 +22,42 @@ export const SERVER_SETTING_KEYS = ['select', 'ignore', 'severity', 'shellcheck.
 /** The keys under `dockside.` that the extension itself uses (changing them restarts the server). */
 export const CLIENT_SETTING_KEYS = ['enable', 'path', 'trace.server'] as const;
 
+/**
+ * The keys under `dockside.` that choose a program to run. In an untrusted
+ * workspace only the user's own value counts (package.json lists them as
+ * `restrictedConfigurations`; `programSetting` enforces it here too).
+ */
+export const PROGRAM_SETTING_KEYS = ['path', 'shellcheck.path'] as const;
+
+/** The parts of VS Code's `inspect` result that `programSetting` reads. */
+export interface InspectedSetting<T> {
+  defaultValue?: T;
+  globalValue?: T;
+  workspaceValue?: T;
+  workspaceFolderValue?: T;
+}
+
+/**
+ * The value of a setting that names a program: the effective value in a
+ * trusted workspace; otherwise the user's (or the default), whatever the
+ * workspace and folder settings say, since those come with the repository.
+ */
+export function programSetting<T>(inspected: InspectedSetting<T> | undefined, trusted: boolean, effective: T | undefined): T | undefined {
+  if (trusted) {
+    return effective;
+  }
+  return inspected?.globalValue ?? inspected?.defaultValue;
+}
+
+/** A reader that applies `programSetting` to the program keys and passes the rest through. */
+export function trustAwareReader(
+  get: SettingReader,
+  inspect: (key: string) => InspectedSetting<unknown> | undefined,
+  trusted: boolean,
+): SettingReader {
+  return (key) => ((PROGRAM_SETTING_KEYS as readonly string[]).includes(key) ? programSetting(inspect(key), trusted, get(key)) : get(key));
+}
+
 const SEVERITIES: readonly ServerSeverity[] = ['error', 'warning', 'info', 'style', 'off'];
 
 /** A list of rule names: strings only, trimmed, non-empty, without duplicates, in order. */

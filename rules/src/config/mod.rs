@@ -5,6 +5,12 @@
 //! migrating from hadolint, a `.hadolint.yaml` ([`parse_hadolint_yaml`]).
 //! Command-line flags are layered on top with [`Settings::apply_overrides`].
 //!
+//! A config file found in the linted tree belongs to whoever wrote the
+//! repository, so it may not choose a program for dockside to run
+//! ([`Trust::Project`]: `shellcheck-path` is dropped with a warning). Only
+//! the user's own files ([`Trust::User`]: `--config`, and the user config at
+//! [`user_config_path`]), command-line flags and editor settings may.
+//!
 //! Rule selection works in layers. Each layer (the file, then the command
 //! line) takes the current set of enabled rules, replaces it with `select`
 //! when given, adds `extend-select` and removes `ignore`. An entry is a rule
@@ -19,6 +25,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::time::Duration;
 
 use crate::base_images::Date;
 use crate::diagnostic::{Category, Severity};
@@ -35,6 +42,29 @@ pub const HADOLINT_CONFIG_NAMES: [&str; 2] = [".hadolint.yaml", ".hadolint.yml"]
 
 /// The environment variable that fixes the lint date when the config does not.
 pub const LINT_DATE_VAR: &str = "DOCKSIDE_LINT_DATE";
+
+/// How long one ShellCheck process may run before it is killed (its script
+/// is then reported as given up on): `shellcheck-timeout`. Even a 1 s
+/// budget gives up on no script of the 2,024-file corpus (batches of 50,
+/// 2 busy cores); 5 s leaves room for slower machines.
+pub const DEFAULT_SHELLCHECK_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// The largest `shellcheck-timeout` accepted: a repository's config cannot
+/// make an editor wait for ShellCheck longer than this.
+pub const MAX_SHELLCHECK_TIMEOUT: Duration = Duration::from_secs(600);
+
+/// A ShellCheck time budget of `seconds` (config key or command-line flag).
+pub fn shellcheck_timeout(seconds: f64) -> Result<Duration, String> {
+    if seconds.is_finite() && seconds > 0.0 && seconds <= MAX_SHELLCHECK_TIMEOUT.as_secs_f64() {
+        Ok(Duration::from_secs_f64(seconds))
+    } else {
+        Err(format!("expected a number of seconds more than 0 and at most {}", MAX_SHELLCHECK_TIMEOUT.as_secs()))
+    }
+}
+
+/// The user config's file name, in `$XDG_CONFIG_HOME/dockside/` (by
+/// default `~/.config/dockside/`).
+pub const USER_CONFIG_NAME: &str = "dockside.toml";
 
 /// The pseudo-path of errors in command-line flags.
 const COMMAND_LINE: &str = "<command line>";
@@ -54,6 +84,10 @@ pub struct Settings {
     ignore_pragmas: bool,
     shellcheck_enabled: bool,
     shellcheck_path: Option<PathBuf>,
+    /// Where `shellcheck-path` was written (1-based line and column), when it
+    /// came from a config file: for the warning if that file is not trusted.
+    shellcheck_path_at: Option<(usize, usize)>,
+    shellcheck_timeout: Duration,
     ignored_extra: Vec<String>,
     extra_severities: BTreeMap<String, Severity>,
     /// The file's build context (its `.dockerignore`), when the front-end knows it.
@@ -79,6 +113,8 @@ impl Default for Settings {
             ignore_pragmas: true,
             shellcheck_enabled: true,
             shellcheck_path: None,
+            shellcheck_path_at: None,
+            shellcheck_timeout: DEFAULT_SHELLCHECK_TIMEOUT,
             ignored_extra: Vec::new(),
             extra_severities: BTreeMap::new(),
             build_context: None,
@@ -94,11 +130,13 @@ pub struct ShellcheckSettings {
     pub enabled: bool,
     /// An explicit binary; `None` means look `shellcheck` up on `PATH`.
     pub path: Option<PathBuf>,
+    /// How long one process may run before it is killed.
+    pub timeout: Duration,
 }
 
 impl Default for ShellcheckSettings {
     fn default() -> Self {
-        ShellcheckSettings { enabled: true, path: None }
+        ShellcheckSettings { enabled: true, path: None, timeout: DEFAULT_SHELLCHECK_TIMEOUT }
     }
 }
 
@@ -258,7 +296,39 @@ impl Settings {
         }
         if let Some(path) = path {
             self.shellcheck_path = path;
+            self.shellcheck_path_at = None;
         }
+    }
+
+    /// How long one ShellCheck process may run (`--shellcheck-timeout`).
+    pub fn set_shellcheck_timeout(&mut self, timeout: Duration) {
+        self.shellcheck_timeout = timeout;
+    }
+
+    /// Take the program choices of the user's own config (`shellcheck-path`)
+    /// where these settings, from a project config, have none.
+    pub fn inherit_programs(&mut self, user: &Settings) {
+        if self.shellcheck_path.is_none() {
+            self.shellcheck_path = user.shellcheck_path.clone();
+            self.shellcheck_path_at = None;
+        }
+    }
+
+    /// Drop what a config file of `trust` may not set, with one warning each.
+    fn restrict_to(&mut self, trust: Trust, path: &Path) -> Vec<ConfigWarning> {
+        if trust == Trust::User {
+            return Vec::new();
+        }
+        let Some(program) = self.shellcheck_path.take() else { return Vec::new() };
+        let (line, column) = self.shellcheck_path_at.take().unwrap_or((0, 0));
+        let message = format!(
+            "`shellcheck-path` (`{}`) is ignored: a project's config may not choose a program for dockside to run; \
+             set it in your user config ({}), with `--shellcheck-path`, or in your editor's settings",
+            program.display(),
+            user_config_path()
+                .map_or_else(|| format!("~/.config/dockside/{USER_CONFIG_NAME}"), |p| p.display().to_string()),
+        );
+        vec![ConfigWarning { path: path.to_path_buf(), line, column, message }]
     }
 
     /// Trusted registries for base images; empty means no restriction.
@@ -288,7 +358,11 @@ impl Settings {
     }
 
     pub fn shellcheck(&self) -> ShellcheckSettings {
-        ShellcheckSettings { enabled: self.shellcheck_enabled, path: self.shellcheck_path.clone() }
+        ShellcheckSettings {
+            enabled: self.shellcheck_enabled,
+            path: self.shellcheck_path.clone(),
+            timeout: self.shellcheck_timeout,
+        }
     }
 
     /// Ignored codes that name no dockside rule, such as ShellCheck's
@@ -422,6 +496,62 @@ impl fmt::Display for ConfigError {
 
 impl std::error::Error for ConfigError {}
 
+/// Something in a config file that was ignored, with its position (1-based;
+/// 0 when unknown).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ConfigWarning {
+    pub path: PathBuf,
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+}
+
+impl fmt::Display for ConfigWarning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.line == 0 {
+            write!(f, "{}: warning: {}", self.path.display(), self.message)
+        } else {
+            write!(f, "{}:{}:{}: warning: {}", self.path.display(), self.line, self.column, self.message)
+        }
+    }
+}
+
+/// Who a config file comes from, and so what it may ask for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Trust {
+    /// Found by [`discover`] in the tree being linted: written by whoever
+    /// wrote the repository, so it may not name a program to run.
+    Project,
+    /// The user's own: named with `--config`, or the user config.
+    User,
+}
+
+/// A config file's settings and what in it was ignored.
+#[derive(Clone, Debug)]
+pub struct Loaded {
+    pub settings: Settings,
+    pub warnings: Vec<ConfigWarning>,
+}
+
+/// The user config: `$XDG_CONFIG_HOME/dockside/dockside.toml`, else
+/// `~/.config/dockside/dockside.toml` (on Windows `%APPDATA%\dockside\`),
+/// whether or not it exists. `None` when no home directory is known.
+pub fn user_config_path() -> Option<PathBuf> {
+    let absolute = |var: &str| std::env::var_os(var).map(PathBuf::from).filter(|p| p.is_absolute());
+    let base = absolute("XDG_CONFIG_HOME")
+        .or_else(|| absolute("HOME").map(|home| home.join(".config")))
+        .or_else(|| if cfg!(windows) { absolute("APPDATA") } else { None })?;
+    Some(base.join("dockside").join(USER_CONFIG_NAME))
+}
+
+/// Read the user config, if there is one: `Ok(None)` when the file does not exist.
+pub fn load_user_config() -> Result<Option<Settings>, ConfigError> {
+    match user_config_path() {
+        Some(path) if path.is_file() => load(&path, Trust::User).map(|loaded| Some(loaded.settings)),
+        _ => Ok(None),
+    }
+}
+
 /// Find the config file for `file` (a Dockerfile, or a directory).
 ///
 /// Walks up from the file's directory; the first directory holding a
@@ -455,7 +585,15 @@ pub fn discover(file: &Path) -> Result<Option<PathBuf>, ConfigError> {
 
 /// Read and parse a config file; the format follows the file name
 /// (`*.toml` is a dockside config, `*.yaml` / `*.yml` a hadolint config).
-pub fn load(path: &Path) -> Result<Settings, ConfigError> {
+/// What a file of this `trust` may not set is dropped and listed in the
+/// warnings.
+pub fn load(path: &Path, trust: Trust) -> Result<Loaded, ConfigError> {
+    let mut settings = load_any(path)?;
+    let warnings = settings.restrict_to(trust, path);
+    Ok(Loaded { settings, warnings })
+}
+
+fn load_any(path: &Path) -> Result<Settings, ConfigError> {
     let extension = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
     let parse: fn(&str, &Path) -> Result<Settings, ConfigError> = match extension.as_deref() {
         Some("toml") => parse_toml,

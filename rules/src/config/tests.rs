@@ -25,7 +25,7 @@ fn defaults() {
     assert!(s.trusted_registries().is_empty());
     assert!(s.required_labels().is_empty());
     assert!(!s.strict_labels());
-    assert_eq!(s.shellcheck(), ShellcheckSettings { enabled: true, path: None });
+    assert_eq!(s.shellcheck(), ShellcheckSettings { enabled: true, path: None, timeout: Duration::from_secs(5) });
     assert!(s.ignored_extra().is_empty());
 }
 
@@ -207,14 +207,51 @@ fn load_by_file_name() {
         ("bad.toml", "\n\nselct = 1\n"),
         ("config.json", "{}"),
     ]);
-    let s = load(&dir.path().join("dockside.toml")).unwrap();
+    let load = |name: &str| load(&dir.path().join(name), Trust::Project);
+    let s = load("dockside.toml").unwrap().settings;
     assert!(!s.is_enabled(meta("untagged-base-image")));
-    let s = load(&dir.path().join(".hadolint.yml")).unwrap();
+    let s = load(".hadolint.yml").unwrap().settings;
     assert!(!s.is_enabled(meta("latest-base-image")));
-    let e = load(&dir.path().join("bad.toml")).unwrap_err();
+    let e = load("bad.toml").unwrap_err();
     assert_eq!((e.path.clone(), e.line, e.column), (dir.path().join("bad.toml"), 3, 1));
-    assert!(load(&dir.path().join("config.json")).unwrap_err().message.contains("unsupported config file type"));
-    let e = load(&dir.path().join("missing.toml")).unwrap_err();
+    assert!(load("config.json").unwrap_err().message.contains("unsupported config file type"));
+    let e = load("missing.toml").unwrap_err();
     assert_eq!(e.line, 0);
     assert!(e.message.starts_with("cannot read config file"), "{}", e.message);
+}
+
+#[test]
+fn a_project_config_may_not_choose_a_program() {
+    let dir =
+        tree(&[("dockside.toml", "ignore = [\"DL3006\"]\n\n  shellcheck-path = \"./evil.sh\"\nshellcheck = true\n")]);
+    let config = dir.path().join("dockside.toml");
+    let project = load(&config, Trust::Project).unwrap();
+    assert_eq!(project.settings.shellcheck().path, None, "the program is dropped");
+    assert!(!project.settings.is_enabled(meta("untagged-base-image")), "the rest of the file applies");
+    let [warning] = project.warnings.as_slice() else { panic!("one warning: {:?}", project.warnings) };
+    assert_eq!((warning.path.as_path(), warning.line, warning.column), (config.as_path(), 3, 3));
+    let shown = warning.to_string();
+    assert!(shown.starts_with(&format!("{}:3:3: warning: `shellcheck-path` (`", config.display())), "{shown}");
+    assert!(shown.contains("evil.sh") && shown.contains("--shellcheck-path"), "{shown}");
+
+    // The same file named by the user (`--config`) is trusted.
+    let user = load(&config, Trust::User).unwrap();
+    assert!(user.warnings.is_empty());
+    assert_eq!(user.settings.shellcheck().path, Some(dir.path().join("./evil.sh")));
+
+    // A project config takes the user config's program, never its own.
+    let mut settings = project.settings.clone();
+    settings.inherit_programs(&user.settings);
+    assert_eq!(settings.shellcheck().path, Some(dir.path().join("./evil.sh")));
+    let mut settings = user.settings.clone();
+    settings.inherit_programs(&Settings::default());
+    assert_eq!(settings.shellcheck().path, Some(dir.path().join("./evil.sh")), "an own choice is kept");
+}
+
+#[test]
+fn shellcheck_timeout_bounds() {
+    assert_eq!(shellcheck_timeout(1.5), Ok(Duration::from_millis(1500)));
+    for bad in [0.0, -1.0, 600.5, f64::NAN, f64::INFINITY] {
+        assert!(shellcheck_timeout(bad).is_err(), "{bad}");
+    }
 }

@@ -12,7 +12,7 @@ use crate::diagnostic::Severity;
 use crate::registry::find_rule;
 
 /// Every top-level key, in documentation order.
-const KEYS: [&str; 14] = [
+const KEYS: [&str; 15] = [
     "select",
     "extend-select",
     "ignore",
@@ -22,6 +22,7 @@ const KEYS: [&str; 14] = [
     "disable-ignore-pragma",
     "shellcheck",
     "shellcheck-path",
+    "shellcheck-timeout",
     "build-context",
     "required-labels",
     "severity",
@@ -71,7 +72,11 @@ pub fn parse_toml(text: &str, path: &Path) -> Result<Settings, ConfigError> {
             "strict-labels" => settings.strict_labels = cx.boolean(name, value)?,
             "disable-ignore-pragma" => settings.ignore_pragmas = !cx.boolean(name, value)?,
             "shellcheck" => settings.shellcheck_enabled = cx.boolean(name, value)?,
-            "shellcheck-path" => settings.shellcheck_path = Some(shellcheck_path(path, cx.string(name, value)?)),
+            "shellcheck-path" => {
+                settings.shellcheck_path = Some(shellcheck_path(path, cx.string(name, value)?));
+                settings.shellcheck_path_at = Some(line_col(text, key.span().start));
+            }
+            "shellcheck-timeout" => settings.shellcheck_timeout = cx.timeout(name, value)?,
             "build-context" => {
                 let dir = PathBuf::from(cx.string(name, value)?);
                 settings.build_context_dir = Some(path.parent().unwrap_or(Path::new("")).join(dir));
@@ -161,6 +166,18 @@ impl Cx<'_> {
 
     fn boolean(&self, key: &str, value: &Spanned<DeValue<'_>>) -> Result<bool, ConfigError> {
         value.get_ref().as_bool().ok_or_else(|| self.wrong_type(key, "a boolean", value))
+    }
+
+    /// A number of seconds, more than 0 and at most [`super::MAX_SHELLCHECK_TIMEOUT`].
+    fn timeout(&self, key: &str, value: &Spanned<DeValue<'_>>) -> Result<std::time::Duration, ConfigError> {
+        let text = match value.get_ref() {
+            DeValue::Integer(i) if i.radix() == 10 => i.as_str(),
+            DeValue::Float(f) => f.as_str(),
+            _ => return Err(self.wrong_type(key, "a number of seconds", value)),
+        };
+        let seconds = text.replace('_', "").parse::<f64>().unwrap_or(f64::NAN);
+        super::shellcheck_timeout(seconds)
+            .map_err(|why| self.error(value.span(), format!("invalid value `{text}` for `{key}`: {why}")))
     }
 
     fn table<'v, 'i>(&self, key: &str, value: &'v Spanned<DeValue<'i>>) -> Result<&'v DeTable<'i>, ConfigError> {
@@ -377,7 +394,11 @@ users = ["app"]
         assert!(!s.ignore_pragmas());
         assert_eq!(
             s.shellcheck(),
-            ShellcheckSettings { enabled: false, path: Some(PathBuf::from("/usr/bin/shellcheck")) }
+            ShellcheckSettings {
+                enabled: false,
+                path: Some(PathBuf::from("/usr/bin/shellcheck")),
+                timeout: crate::config::DEFAULT_SHELLCHECK_TIMEOUT
+            }
         );
         assert_eq!(s.required_labels().get("org.opencontainers.image.version"), Some(&LabelType::Semver));
         assert_eq!(s.required_labels().get("maintainer"), Some(&LabelType::Email));
@@ -420,6 +441,23 @@ users = ["app"]
     fn fail_level_none() {
         assert_eq!(parse("fail-level = \"none\"").unwrap().fail_level(), None);
         assert_eq!(parse("fail-level = \"Error\"").unwrap().fail_level(), Some(Severity::Error));
+    }
+
+    #[test]
+    fn shellcheck_timeout_is_seconds_within_bounds() {
+        use std::time::Duration;
+        assert_eq!(parse("shellcheck-timeout = 2").unwrap().shellcheck().timeout, Duration::from_secs(2));
+        assert_eq!(parse("shellcheck-timeout = 0.5").unwrap().shellcheck().timeout, Duration::from_millis(500));
+        assert_eq!(
+            error("shellcheck-timeout = 0"),
+            "1:22: invalid value `0` for `shellcheck-timeout`: expected a number of seconds more than 0 and at most 600"
+        );
+        assert!(error("shellcheck-timeout = 601").contains("at most 600"));
+        assert!(error("shellcheck-timeout = nan").contains("invalid value `nan`"));
+        assert_eq!(
+            error("shellcheck-timeout = \"5s\""),
+            "1:22: invalid type for `shellcheck-timeout`: expected a number of seconds, found a string"
+        );
     }
 
     #[test]

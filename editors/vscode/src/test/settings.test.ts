@@ -6,10 +6,13 @@ import { describe, it } from 'node:test';
 import { FILE_GLOB, FILE_NAME_PATTERNS, FILE_NAMES, isDockerfileName } from '../files';
 import {
   CLIENT_SETTING_KEYS,
+  PROGRAM_SETTING_KEYS,
   SERVER_SETTING_KEYS,
   answerConfiguration,
   needsRestart,
+  programSetting,
   toServerSettings,
+  trustAwareReader,
 } from '../settings';
 
 /** A reader over a flat map of `dockside.`-relative keys, as VS Code's `get` sees them. */
@@ -19,6 +22,9 @@ function read(values: Record<string, unknown>) {
 
 const manifest = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8')) as {
   activationEvents: string[];
+  capabilities: {
+    untrustedWorkspaces: { supported: boolean | string; restrictedConfigurations: string[]; description: string };
+  };
   contributes: {
     configuration: { properties: Record<string, { default: unknown }> };
     languages: { id: string; filenames: string[]; filenamePatterns: string[]; extensions: string[] }[];
@@ -98,6 +104,43 @@ describe('toServerSettings', () => {
   it('round-trips through JSON unchanged (it is sent over the wire)', () => {
     const settings = toServerSettings(read({ select: ['x'], severity: { y: 'warning' } }));
     assert.deepEqual(JSON.parse(JSON.stringify(settings)), settings);
+  });
+});
+
+describe('workspace trust', () => {
+  const inspected = { defaultValue: null, globalValue: '/home/me/bin/shellcheck', workspaceValue: './evil.sh' };
+
+  it('takes a program path from the workspace only when it is trusted', () => {
+    assert.equal(programSetting(inspected, true, './evil.sh'), './evil.sh');
+    assert.equal(programSetting(inspected, false, './evil.sh'), '/home/me/bin/shellcheck');
+    assert.equal(programSetting({ defaultValue: null, workspaceFolderValue: './evil.sh' }, false, './evil.sh'), null);
+    assert.equal(programSetting(undefined, false, './evil.sh'), undefined);
+  });
+
+  it('filters exactly the program keys of what is sent to the server', () => {
+    const values: Record<string, unknown> = { 'shellcheck.path': './evil.sh', ignore: ['DL3008'], path: './dockside' };
+    const untrusted = trustAwareReader(
+      (key) => values[key],
+      () => ({ defaultValue: null, workspaceValue: './evil.sh' }),
+      false,
+    );
+    const settings = toServerSettings(untrusted);
+    assert.equal(settings.shellcheck.path, null);
+    assert.deepEqual(settings.ignore, ['DL3008'], 'other workspace settings still apply');
+    assert.equal(untrusted('path'), null);
+    const trusted = trustAwareReader((key) => values[key], () => undefined, true);
+    assert.equal(toServerSettings(trusted).shellcheck.path, './evil.sh');
+  });
+
+  it('declares limited support in untrusted workspaces, restricting the program settings', () => {
+    const trust = manifest.capabilities.untrustedWorkspaces;
+    assert.equal(trust.supported, 'limited');
+    assert.ok(trust.description.length > 0);
+    const restricted = PROGRAM_SETTING_KEYS.map((key) => `dockside.${key}`);
+    assert.deepEqual([...trust.restrictedConfigurations].sort(), [...restricted].sort());
+    for (const key of restricted) {
+      assert.ok(key in manifest.contributes.configuration.properties, key);
+    }
   });
 });
 
