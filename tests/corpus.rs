@@ -146,3 +146,68 @@ fn files_hadolint_cannot_parse_are_checked_one_by_one() {
     }
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }
+
+/// `dockside check --fix --unsafe-fixes` over a copy of the whole corpus,
+/// with ShellCheck off and on: no internal error, no syntax error added
+/// anywhere, and a second run changes nothing.
+#[test]
+fn the_cli_fixes_the_whole_corpus_to_a_fixed_point_with_and_without_shellcheck() {
+    let shellcheck =
+        std::process::Command::new("shellcheck").arg("--version").output().is_ok_and(|o| o.status.success());
+    let mut modes = vec![false];
+    if shellcheck {
+        modes.push(true);
+    } else {
+        assert!(std::env::var("CI").map_or(true, |ci| ci != "true"), "CI=true needs shellcheck on PATH");
+        eprintln!("SKIPPED the ShellCheck half of the corpus --fix test: no shellcheck on PATH");
+    }
+    let files = corpus_files();
+    for with_shellcheck in modes {
+        let dir = tempfile::tempdir().unwrap();
+        for (name, text) in &files {
+            std::fs::write(dir.path().join(name), text).unwrap();
+        }
+        let config = if with_shellcheck { "" } else { "shellcheck = false\n" };
+        std::fs::write(dir.path().join("dockside.toml"), config).unwrap();
+        let dockside = |args: &[&str]| {
+            let out = std::process::Command::new(env!("CARGO_BIN_EXE_dockside"))
+                .args(args)
+                .current_dir(dir.path())
+                .output()
+                .expect("the binary runs");
+            (
+                out.status.code(),
+                String::from_utf8_lossy(&out.stdout).into_owned(),
+                String::from_utf8_lossy(&out.stderr).into_owned(),
+            )
+        };
+        let syntax_errors = || {
+            dockside(&["check", "--select", "syntax-error", "--format", "concise", "."])
+                .1
+                .lines()
+                .filter(|l| l.contains("[syntax-error]"))
+                .count()
+        };
+        let errors_before = syntax_errors();
+        let (code, stdout, stderr) = dockside(&["check", "--fix", "--unsafe-fixes", "--format", "concise", "."]);
+        assert_eq!(code, Some(1), "shellcheck={with_shellcheck}: {stderr}");
+        assert!(!stderr.contains("internal error"), "shellcheck={with_shellcheck}: {stderr}");
+        let fixed: usize = stdout
+            .lines()
+            .find_map(|l| l.strip_prefix("Fixed ")?.split_whitespace().next()?.parse().ok())
+            .unwrap_or_else(|| panic!("no `Fixed N issues` line in:\n{}", &stdout[stdout.len().saturating_sub(500)..]));
+        assert!(fixed > 3000, "shellcheck={with_shellcheck}: only {fixed} fixes applied");
+        assert_eq!(syntax_errors(), errors_before, "shellcheck={with_shellcheck}: the fixes changed the syntax errors");
+        let after: Vec<String> =
+            files.iter().map(|(name, _)| std::fs::read_to_string(dir.path().join(name)).unwrap()).collect();
+        let (_, again, stderr) = dockside(&["check", "--fix", "--unsafe-fixes", "--format", "concise", "."]);
+        assert!(again.contains("Fixed 0 issues"), "shellcheck={with_shellcheck}: a second run fixed more:\n{stderr}");
+        for ((name, _), text) in files.iter().zip(&after) {
+            assert_eq!(
+                &std::fs::read_to_string(dir.path().join(name)).unwrap(),
+                text,
+                "{name} changed on the second run"
+            );
+        }
+    }
+}
