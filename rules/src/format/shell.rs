@@ -99,7 +99,15 @@ pub(super) fn layout(script: &Script<'_>, out: &mut Out<'_>, multiline: bool) ->
     if script.root.has_error() {
         return None;
     }
-    let mut writer = Writer { script, out, prev_end: None, failed: false, measuring: false };
+    let mut writer = Writer {
+        script,
+        out,
+        prev_end: None,
+        failed: false,
+        measuring: false,
+        carried: Vec::new(),
+        drop_comments_at: None,
+    };
     let broken = multiline || {
         let width = writer.flat_width(script.root);
         width.is_none_or(|w| writer.out.col + w > writer.out.options.line_width)
@@ -117,6 +125,11 @@ struct Writer<'w, 'a, 'o> {
     failed: bool,
     /// Laying out flat to measure a width: gaps are not read.
     measuring: bool,
+    /// Comment lines moved up to the next line break (from the gap after an
+    /// operator that starts a line, so they sit above the operator).
+    carried: Vec<String>,
+    /// The token whose gap's comments were carried.
+    drop_comments_at: Option<usize>,
 }
 
 impl Writer<'_, '_, '_> {
@@ -124,7 +137,15 @@ impl Writer<'_, '_, '_> {
     /// (a token spans lines).
     fn flat_width(&mut self, node: Node<'_>) -> Option<usize> {
         let mut out = Out::new(self.out.options, self.out.newline, self.out.escape);
-        let mut measure = Writer { script: self.script, out: &mut out, prev_end: None, failed: false, measuring: true };
+        let mut measure = Writer {
+            script: self.script,
+            out: &mut out,
+            prev_end: None,
+            failed: false,
+            measuring: true,
+            carried: Vec::new(),
+            drop_comments_at: None,
+        };
         if node.kind() == "program" {
             measure.body_of(node, 0, false, Sep::First);
         } else {
@@ -158,12 +179,10 @@ impl Writer<'_, '_, '_> {
             self.failed = true;
             return;
         }
-        let gap = if self.measuring {
+        let mut gap = if self.measuring {
             Gap::default()
         } else {
-            let from = self.script.source_end(prev_end);
-            let to = self.script.source_start(start);
-            match self.script.source.get(from..to).and_then(|g| Gap::read(g, self.out.escape)) {
+            match self.gap(prev_end, start) {
                 Some(gap) => gap,
                 None => {
                     self.failed = true;
@@ -171,6 +190,15 @@ impl Writer<'_, '_, '_> {
                 }
             }
         };
+        if self.drop_comments_at == Some(start) {
+            gap.comments.clear();
+            self.drop_comments_at = None;
+        }
+        if matches!(sep, Sep::Break(_)) && !self.carried.is_empty() {
+            let mut carried = std::mem::take(&mut self.carried);
+            carried.append(&mut gap.comments);
+            gap.comments = carried;
+        }
         // A line starting with `#` inside a continuation is a comment
         // line that the build drops: never break before such a token.
         let may_break = !text.starts_with('#');
@@ -216,6 +244,13 @@ impl Writer<'_, '_, '_> {
         }
         self.out.text(text);
         self.prev_end = Some(node.end_byte());
+    }
+
+    /// The source between two logical offsets, read as a gap.
+    fn gap(&self, from: usize, to: usize) -> Option<Gap> {
+        let from = self.script.source_end(from);
+        let to = self.script.source_start(to);
+        self.script.source.get(from..to).and_then(|g| Gap::read(g, self.out.escape))
     }
 
     /// Every token of a node, in order: the first after `sep`, the others
@@ -305,7 +340,7 @@ impl Writer<'_, '_, '_> {
         let mut items = Vec::new();
         flatten_chain(node, &mut items);
         let mut first = Some(sep);
-        for item in items {
+        for (k, &item) in items.iter().enumerate() {
             if item.is_named() {
                 let sep = match first.take() {
                     Some(sep) => sep,
@@ -314,7 +349,18 @@ impl Writer<'_, '_, '_> {
                 };
                 self.statement(item, depth, broken, sep);
             } else {
-                let sep = if broken && !self.operators_at_end() { Sep::Break(depth) } else { Sep::Space(depth) };
+                let starts_line = broken && !self.operators_at_end();
+                if starts_line
+                    && !self.measuring
+                    && let Some(next) = items.get(k + 1)
+                    && let Some(gap) = self.gap(item.end_byte(), next.start_byte())
+                    && !gap.comments.is_empty()
+                {
+                    // `&& \ # note \ cmd`: the note goes above the operator.
+                    self.carried = gap.comments;
+                    self.drop_comments_at = Some(next.start_byte());
+                }
+                let sep = if starts_line { Sep::Break(depth) } else { Sep::Space(depth) };
                 self.token(item, sep);
             }
         }
