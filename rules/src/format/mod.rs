@@ -12,6 +12,7 @@
 //! The entry points return edits (byte ranges of the Document's text and
 //! their new text), so an editor gets small edits; [`format`] applies them.
 
+pub mod config;
 mod instruction;
 mod out;
 mod shell;
@@ -20,6 +21,8 @@ use tree_sitter::Node;
 
 use crate::diagnostic::{Edit, TextRange};
 use crate::model::{Document, InstructionKind};
+
+pub use config::{EditorDefaults, FormatConfig, options_for};
 
 const BOM: &str = "\u{FEFF}";
 
@@ -224,7 +227,7 @@ impl<'a> Formatter<'a> {
             previous_end = unit.range.end;
         }
         let tail = TextRange::new(previous_end, self.text.len());
-        if only.is_none() || units.last().is_none_or(|u| selected(u)) {
+        if only.is_none() || units.last().is_none_or(selected) {
             let end = if self.options.final_newline && !units.is_empty() { self.newline } else { "" };
             self.push_edit(&mut edits, tail, end.to_string());
         }
