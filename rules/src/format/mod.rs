@@ -115,10 +115,14 @@ pub fn continuation_indent(doc: &Document, options: &FormatOptions, offset: usiz
     if !trimmed.ends_with(doc.escape) || trimmed.trim_start().starts_with('#') {
         return None;
     }
-    // Only inside an instruction (not a comment or a heredoc body).
+    // Not inside a heredoc body, where a trailing escape is just text.
     let at = previous.len() - (previous_line.len() - trimmed.len()) - 1;
-    let ins = doc.instruction_at(at)?;
-    if ins.heredocs.iter().any(|h| h.body_range.start <= at && at < h.body_range.end.max(h.body_range.start)) {
+    let in_heredoc = doc
+        .instructions
+        .iter()
+        .flat_map(|i| i.heredocs.iter().chain(i.onbuild.iter().flat_map(|o| o.heredocs.iter())))
+        .any(|h| h.body_range.start <= at && at <= h.end_range.map_or(h.body_range.end, |r| r.end));
+    if in_heredoc {
         return None;
     }
     let blanks = text[line_start..].len() - text[line_start..].trim_start_matches([' ', '\t']).len();

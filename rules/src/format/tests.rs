@@ -325,4 +325,10 @@ fn typing_a_line_break_after_a_continuation_indents() {
     assert!(continuation_indent(&Document::parse(plain), &FormatOptions::default(), 12).is_none());
     let comment = "FROM a\n# a \\\n\n";
     assert!(continuation_indent(&Document::parse(comment), &FormatOptions::default(), 14).is_none());
+    let heredoc = "FROM a\nRUN <<EOF\necho \\\n\nEOF\n";
+    let at = heredoc.find("\\\n").unwrap() + 2;
+    assert!(continuation_indent(&Document::parse(heredoc), &FormatOptions::default(), at).is_none());
+    let at_end = "FROM a\nRUN a \\\n";
+    let edit = continuation_indent(&Document::parse(at_end), &FormatOptions::default(), at_end.len()).unwrap();
+    assert_eq!(edit.new_text, "    ");
 }
