@@ -20,7 +20,7 @@ mod shell;
 use tree_sitter::Node;
 
 use crate::diagnostic::{Edit, TextRange};
-use crate::model::{Document, InstructionKind};
+use crate::model::{Base, Document, InstructionKind};
 
 pub use config::{EditorDefaults, FormatConfig, options_for};
 
@@ -183,8 +183,13 @@ impl<'a> Formatter<'a> {
         let shell_changed = doc.instructions.iter().any(|i| {
             i.kind == InstructionKind::Shell || i.onbuild.as_ref().is_some_and(|o| o.kind == InstructionKind::Shell)
         }) || doc.comments.iter().any(|c| c.text.contains("shell="));
-        let posix_commands =
-            doc.escape == '\\' && !shell_changed && doc.instructions.iter().all(|i| i.windows_script.is_none());
+        // A Windows base image runs CMD/ENTRYPOINT through cmd, not a POSIX shell.
+        let windows_base =
+            doc.stages.iter().any(|s| matches!(&s.base, Base::Image { reference, .. } if reference.is_windows()));
+        let posix_commands = doc.escape == '\\'
+            && !shell_changed
+            && !windows_base
+            && doc.instructions.iter().all(|i| i.windows_script.is_none());
         Formatter { doc, text, options, newline, context: instruction::Context { source: text, posix_commands } }
     }
 

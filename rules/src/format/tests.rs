@@ -178,6 +178,11 @@ fn shell_form_cmd_and_entrypoint() {
 #[test]
 fn a_non_posix_shell_script_is_not_laid_out() {
     unchanged("FROM a\nSHELL [\"pwsh\", \"-c\"]\nRUN Get-Item  x;   `\n  Get-Item y\n");
+    // A Windows base image runs CMD through cmd: its text stays as written.
+    check(
+        "FROM mcr.microsoft.com/windows/servercore:ltsc2022\ncmd  echo   a  &&  b\n",
+        "FROM mcr.microsoft.com/windows/servercore:ltsc2022\nCMD echo   a  &&  b\n",
+    );
 }
 
 // ------------------------------------------------------------ exec form
