@@ -22,6 +22,8 @@ pub struct Cli {
 pub enum Command {
     /// Lint Dockerfiles (the default target is the current directory).
     Check(CheckArgs),
+    /// Format Dockerfiles in place (layout only; what the build sees never changes).
+    Format(FormatArgs),
     /// List every rule.
     Rules(RulesArgs),
     /// Show the documentation of a rule.
@@ -121,6 +123,35 @@ impl CheckArgs {
             None
         }
     }
+}
+
+#[derive(Debug, Args)]
+pub struct FormatArgs {
+    /// Files or directories to format (the default is the current directory);
+    /// `-` reads standard input and writes the result to standard output.
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+
+    /// Write nothing; list the files that would change and exit with 1 if any.
+    #[arg(long)]
+    pub check: bool,
+
+    /// Write nothing; print what would change as a unified diff (exit 1 if anything would).
+    #[arg(long, conflicts_with = "check")]
+    pub diff: bool,
+
+    /// The file name standard input stands for (to find its config); without
+    /// a PATH, standard input is read.
+    #[arg(long, value_name = "PATH")]
+    pub stdin_filename: Option<PathBuf>,
+
+    /// Use this dockside.toml for every input instead of discovering one per file.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// Print only errors, no summary.
+    #[arg(long, short)]
+    pub quiet: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

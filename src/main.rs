@@ -5,6 +5,8 @@ mod args;
 mod catalog;
 mod check;
 mod discover;
+mod files;
+mod format;
 mod lint;
 mod output;
 mod shellcheck;
@@ -25,6 +27,7 @@ fn main() -> ExitCode {
     stop_children_on_signals();
     match cli.command {
         Command::Check(args) => check::run(args),
+        Command::Format(args) => format::run(args),
         Command::Rules(args) => catalog::rules(&args),
         Command::Explain(args) => catalog::explain(&args),
         Command::Lsp(_) => dockside_server::run_stdio(),

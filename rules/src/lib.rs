@@ -9,6 +9,7 @@ pub mod base_images;
 pub mod config;
 pub mod diagnostic;
 pub mod engine;
+pub mod format;
 pub mod model;
 #[cfg(test)]
 mod random_edits;

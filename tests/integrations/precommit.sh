@@ -4,7 +4,8 @@
 # try-repo`, which also picks up uncommitted hook changes), a clean one
 # passes and a non-Dockerfile is not handed to it, `dockside-fix` rewrites a
 # fixable file (through a `.pre-commit-config.yaml` naming this repository
-# at HEAD, as users configure it).
+# at HEAD, as users configure it), `dockside-format` formats a messy file
+# and then passes.
 #
 # usage: precommit.sh PATH/TO/pre-commit
 # pre-commit builds dockside with `cargo install` (language: rust) in each
@@ -49,6 +50,7 @@ repos:
     hooks:
       - id: dockside
       - id: dockside-fix
+      - id: dockside-format
 YAML
 
 # 2. Clean Dockerfiles pass; a text file that is not a Dockerfile (and would
@@ -76,3 +78,14 @@ grep -q 'someone@example.com' build.dockerfile || fail "the fix lost the author:
 git add -A
 run dockside || { cat "$work/out"; fail "the fixed file does not pass"; }
 echo "ok: dockside-fix rewrites the file, which then passes"
+
+# 4. The format hook rewrites a messy file (failing the run, as any hook that
+#    modifies files does); formatted, it passes and changes nothing.
+printf 'from alpine:3.19\nrun  apk add --no-cache curl=8.5.0-r0&&\\\n  true\nUSER 1000\nCMD ["true"]\n' > fmt.dockerfile
+git add -A
+if run dockside-format; then cat "$work/out"; fail "dockside-format did not report the modified file"; fi
+expected=$(printf 'FROM alpine:3.19\nRUN apk add --no-cache curl=8.5.0-r0 \\\n    && true\nUSER 1000\nCMD ["true"]')
+[ "$(cat fmt.dockerfile)" = "$expected" ] || { cat fmt.dockerfile; fail "dockside-format wrote something else"; }
+git add -A
+run dockside-format || { cat "$work/out"; fail "the formatted file does not pass"; }
+echo "ok: dockside-format formats the file, which then passes"

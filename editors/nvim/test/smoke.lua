@@ -132,6 +132,17 @@ check(vim.wait(TIMEOUT_MS, function()
   return find_diag('maintainer-deprecated') == nil
 end, 50), 'the maintainer diagnostic goes away')
 
+-- Format (as on save): vim.lsp.buf.format applies the server's edits.
+vim.bo[buf].expandtab = true
+vim.bo[buf].shiftwidth = 4
+local saved = vim.api.nvim_buf_get_lines(buf, 0, -1, false)
+vim.api.nvim_buf_set_lines(buf, 0, -1, false, { 'from debian:12', 'run  apt-get update&&\\', '  true', 'cmd  ["true"]' })
+vim.lsp.buf.format({ bufnr = buf, name = 'dockside', timeout_ms = TIMEOUT_MS })
+local formatted = vim.api.nvim_buf_get_lines(buf, 0, -1, false)
+check(vim.deep_equal(formatted, { 'FROM debian:12', 'RUN apt-get update \\', '    && true', 'CMD ["true"]' }),
+  'vim.lsp.buf.format formats the buffer: ' .. table.concat(formatted, ' | '))
+vim.api.nvim_buf_set_lines(buf, 0, -1, false, saved)
+
 -- Hover on the FROM keyword.
 local hover = client:request_sync('textDocument/hover', {
   textDocument = { uri = vim.uri_from_bufnr(buf) },

@@ -97,6 +97,8 @@ pub struct Settings {
     build_context_dir: Option<PathBuf>,
     /// The date end-of-life checks compare against; `None` means today.
     lint_date: Option<Date>,
+    /// `[format]`: the formatter's options this file sets.
+    format: crate::format::FormatConfig,
 }
 
 impl Default for Settings {
@@ -120,6 +122,7 @@ impl Default for Settings {
             build_context: None,
             build_context_dir: None,
             lint_date: None,
+            format: crate::format::FormatConfig::default(),
         }
     }
 }
@@ -226,6 +229,11 @@ impl Settings {
         self.lint_date
             .or_else(|| std::env::var(LINT_DATE_VAR).ok().and_then(|v| Date::parse(&v)))
             .unwrap_or_else(Date::today)
+    }
+
+    /// The `[format]` section (empty for a hadolint config or none).
+    pub fn format_config(&self) -> &crate::format::FormatConfig {
+        &self.format
     }
 
     /// Fix the lint date (tests; reproducible runs). `None` means today.

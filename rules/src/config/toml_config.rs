@@ -12,7 +12,7 @@ use crate::diagnostic::Severity;
 use crate::registry::find_rule;
 
 /// Every top-level key, in documentation order.
-const KEYS: [&str; 15] = [
+const KEYS: [&str; 16] = [
     "select",
     "extend-select",
     "ignore",
@@ -28,6 +28,7 @@ const KEYS: [&str; 15] = [
     "severity",
     "rules",
     "lint-date",
+    "format",
 ];
 
 /// Parse the text of a `dockside.toml`; `path` names it in errors and
@@ -95,6 +96,7 @@ pub fn parse_toml(text: &str, path: &Path) -> Result<Settings, ConfigError> {
                 })?;
                 settings.lint_date = Some(date);
             }
+            "format" => settings.format = cx.format_section(name, value, path)?,
             _ => {
                 return Err(cx.error(key.span(), format!("unknown key `{name}`; expected one of {}", backticked(KEYS))));
             }
@@ -293,6 +295,71 @@ impl Cx<'_> {
                 )
             })?;
             out.insert(label.to_string(), label_type);
+        }
+        Ok(out)
+    }
+
+    /// `[format]`: the formatter's options (docs/formatter.md).
+    fn format_section(
+        &self,
+        key: &str,
+        value: &Spanned<DeValue<'_>>,
+        path: &Path,
+    ) -> Result<crate::format::FormatConfig, ConfigError> {
+        use crate::format::{FormatConfig, Indent, OperatorPosition, config::FORMAT_KEYS};
+        let table = self.table(key, value)?;
+        let mut out = FormatConfig { path: Some(path.to_path_buf()), ..FormatConfig::default() };
+        let small = |name: &str, value: &Spanned<DeValue<'_>>, min: i64, max: i64| -> Result<i64, ConfigError> {
+            let n = match value.get_ref() {
+                DeValue::Integer(i) => i.to_string().parse::<i64>().ok(),
+                _ => return Err(self.wrong_type(&format!("{key}.{name}"), "an integer", value)),
+            };
+            n.filter(|n| (min..=max).contains(n))
+                .ok_or_else(|| self.error(value.span(), format!("`{key}.{name}` must be between {min} and {max}")))
+        };
+        for (option, value) in sorted_entries(table) {
+            let name: &str = option.get_ref();
+            match name {
+                "indent" => {
+                    out.indent = Some(match value.get_ref() {
+                        DeValue::String(s) if s.eq_ignore_ascii_case("tab") => Indent::Tab,
+                        DeValue::String(s) => {
+                            return Err(self.error(
+                                value.span(),
+                                format!(
+                                    "invalid value `{s}` for `{key}.indent`; expected a number of spaces or `\"tab\"`"
+                                ),
+                            ));
+                        }
+                        _ => Indent::Spaces(small(name, value, 1, 16)? as u8),
+                    })
+                }
+                "line-width" => out.line_width = Some(small(name, value, 20, 1000)? as usize),
+                "max-blank-lines" => out.max_blank_lines = Some(small(name, value, 0, 100)? as usize),
+                "operator-position" => {
+                    let text = self.string(&format!("{key}.{name}"), value)?;
+                    out.operator_position = Some(match text.to_ascii_lowercase().as_str() {
+                        "start" => OperatorPosition::Start,
+                        "end" => OperatorPosition::End,
+                        _ => {
+                            return Err(self.error(
+                                value.span(),
+                                format!(
+                                    "invalid value `{text}` for `{key}.operator-position`; expected `start` or `end`"
+                                ),
+                            ));
+                        }
+                    });
+                }
+                "blank-line-before-from" => out.blank_line_before_from = Some(self.boolean(name, value)?),
+                "final-newline" => out.final_newline = Some(self.boolean(name, value)?),
+                _ => {
+                    return Err(self.error(
+                        option.span(),
+                        format!("unknown key `{name}` in `{key}`; expected one of {}", backticked(FORMAT_KEYS)),
+                    ));
+                }
+            }
         }
         Ok(out)
     }
@@ -575,6 +642,30 @@ users = ["app"]
     #[test]
     fn columns_count_characters() {
         assert_eq!(error("# é\nselect = [\"é\"]"), "2:11: unknown rule or category `é` in `select`");
+    }
+
+    #[test]
+    fn format_section() {
+        use crate::format::{Indent, OperatorPosition};
+        let s = parse("[format]\nindent = \"tab\"\nline-width = 80\noperator-position = \"end\"\nmax-blank-lines = 2\nblank-line-before-from = false\nfinal-newline = false\n").unwrap();
+        let f = s.format_config();
+        assert_eq!(f.indent, Some(Indent::Tab));
+        assert_eq!(f.line_width, Some(80));
+        assert_eq!(f.operator_position, Some(OperatorPosition::End));
+        assert_eq!(f.max_blank_lines, Some(2));
+        assert_eq!(f.blank_line_before_from, Some(false));
+        assert_eq!(f.final_newline, Some(false));
+        assert_eq!(f.path.as_deref(), Some(Path::new("dockside.toml")));
+        assert_eq!(parse("[format]\nindent = 2\n").unwrap().format_config().indent, Some(Indent::Spaces(2)));
+        assert_eq!(parse("").unwrap().format_config().indent, None);
+        assert_eq!(error("[format]\nindent = 0\n"), "2:10: `format.indent` must be between 1 and 16");
+        assert!(error("[format]\nindent = \"two\"\n").starts_with("2:10: invalid value `two` for `format.indent`"));
+        assert!(
+            error("[format]\nwidth = 3\n")
+                .starts_with("2:1: unknown key `width` in `format`; expected one of `indent`")
+        );
+        assert!(error("[format]\noperator-position = \"left\"\n").contains("expected `start` or `end`"));
+        assert!(error("format = 1").contains("expected a table"));
     }
 
     #[test]

@@ -85,6 +85,13 @@ pub fn initialize(backend: &Backend, params: InitializeParams) -> InitializeResu
                 work_done_progress_options: WorkDoneProgressOptions::default(),
             }),
             inlay_hint_provider: Some(OneOf::Left(true)),
+            document_formatting_provider: Some(OneOf::Left(true)),
+            document_range_formatting_provider: Some(OneOf::Left(true)),
+            // After a line break that follows the escape character: indent the continuation.
+            document_on_type_formatting_provider: Some(DocumentOnTypeFormattingOptions {
+                first_trigger_character: "\n".to_string(),
+                more_trigger_character: None,
+            }),
             document_link_provider: Some(DocumentLinkOptions {
                 resolve_provider: Some(false),
                 work_done_progress_options: WorkDoneProgressOptions::default(),

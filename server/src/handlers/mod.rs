@@ -7,6 +7,7 @@ pub mod completion;
 pub mod diagnostics;
 pub mod document_links;
 pub mod folding;
+pub mod formatting;
 pub mod hover;
 pub mod inlay_hints;
 pub mod lifecycle;
