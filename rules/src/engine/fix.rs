@@ -280,20 +280,32 @@ fn has_broken_script(i: &crate::model::Instruction) -> bool {
 /// The ranges of instructions whose text has a syntax error, Dockerfile or
 /// shell: fixes there are not applied.
 fn broken_instructions(doc: &Document) -> Vec<TextRange> {
-    let mut broken: Vec<TextRange> = doc
-        .instructions
-        .iter()
-        .filter(|i| doc.syntax_errors.iter().any(|e| touches(e.range, i.range)) || has_broken_script(i))
-        .map(|i| i.range)
-        .collect();
-    // Errors outside any instruction (a stray line) block fixes there too.
-    broken.extend(
-        doc.syntax_errors
-            .iter()
-            .filter(|e| !doc.instructions.iter().any(|i| touches(e.range, i.range)))
-            .map(|e| e.range),
-    );
-    broken
+    let instructions = &doc.instructions;
+    let text = doc.text();
+    let mut broken: Vec<bool> = instructions.iter().map(has_broken_script).collect();
+    let mut stray = Vec::new();
+    // Errors are in order and stay on their line: one pass, each error
+    // charged to the instruction whose lines hold it.
+    for e in &doc.syntax_errors {
+        let after = instructions.partition_point(|i| i.range.start <= e.range.start);
+        let holder = after.checked_sub(1).filter(|&i| {
+            let end = instructions[i].range.end;
+            let line_end = text[end..].find('\n').map_or(text.len(), |n| end + n);
+            e.range.start <= line_end
+        });
+        match holder {
+            Some(i) => broken[i] = true,
+            // A stray line (an unknown instruction, text before the first one).
+            None => stray.push(e.range),
+        }
+        for (j, ins) in instructions.iter().enumerate().skip(after) {
+            if ins.range.start >= e.range.end {
+                break;
+            }
+            broken[j] = true;
+        }
+    }
+    instructions.iter().zip(broken).filter(|(_, b)| *b).map(|(i, _)| i.range).chain(stray).collect()
 }
 
 /// Why an edit cannot be applied to `text`, if it cannot.
