@@ -96,7 +96,7 @@ fn check(ins: &Instruction, ctx: &mut Context<'_>) {
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::test_support::assert_rule;
+    use crate::rules::test_support::{assert_rule, assert_safe_fixes};
 
     #[test]
     fn cases() {
@@ -115,6 +115,15 @@ mod tests {
                 ("# The version\nARG V=1\nFROM alpine\n", "# The version\n\nARG V=1\nFROM alpine\n"),
                 ("# The version\r\nARG V=1\r\nFROM alpine\r\n", "# The version\r\n\r\nARG V=1\r\nFROM alpine\r\n"),
             ],
+        );
+    }
+
+    /// Safe: comments do not change the build.
+    #[test]
+    fn safe_fixes() {
+        assert_safe_fixes(
+            &super::RULE,
+            &[("# The version\nARG V=1\nFROM alpine\n", "# The version\n\nARG V=1\nFROM alpine\n")],
         );
     }
 }
