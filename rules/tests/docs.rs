@@ -218,3 +218,64 @@ fn generated_docs_are_up_to_date() {
         stale.join("\n")
     );
 }
+
+/// `docs/fix-safety.md`, the audit of every fix, has one section per
+/// fixable rule (`` ## `name` ``) and none for other rules; each gives a
+/// verdict that agrees with the rule's own `## Fix safety`; and each fixable
+/// rule tests which of its fixes are safe (`assert_safe_fixes`).
+#[test]
+fn fix_safety_audit_covers_every_fixable_rule() {
+    let path = repo_root().join("docs/fix-safety.md");
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    // (rule name, the section's text)
+    let mut sections: Vec<(String, String)> = Vec::new();
+    for line in text.lines() {
+        if let Some(name) = line.strip_prefix("## `").and_then(|l| l.strip_suffix('`')) {
+            sections.push((name.to_string(), String::new()));
+        } else if line.starts_with("## ") || line.starts_with("# ") {
+            sections.push((String::new(), String::new()));
+        } else if let Some((_, body)) = sections.last_mut() {
+            body.push_str(line);
+            body.push('\n');
+        }
+    }
+    let mut problems = Vec::new();
+    for rule in all_rules() {
+        let meta = &rule.meta;
+        let documented: Vec<&(String, String)> = sections.iter().filter(|(n, _)| n == meta.name).collect();
+        if !meta.fix.is_fixable() {
+            if !documented.is_empty() {
+                problems.push(format!("{}: has a section but no fix", meta.name));
+            }
+            continue;
+        }
+        let [(_, body)] = documented.as_slice() else {
+            problems.push(format!("{}: needs exactly one `## `{}`` section", meta.name, meta.name));
+            continue;
+        };
+        let verdict = body.lines().find_map(|l| l.strip_prefix("**Verdict:** ")).map(str::trim);
+        let rule_doc = meta.docs_section("Fix safety").unwrap_or_default();
+        let says = |word: &str| rule_doc.split(|c: char| !c.is_ascii_alphanumeric()).any(|w| w == word);
+        let agrees = match verdict {
+            Some("safe") => says("safe") && !says("unsafe"),
+            Some("unsafe") => says("unsafe"),
+            Some("conditionally safe") => says("safe") && says("unsafe"),
+            _ => {
+                problems.push(format!("{}: no `**Verdict:** safe|conditionally safe|unsafe` line", meta.name));
+                true
+            }
+        };
+        if !agrees {
+            problems.push(format!("{}: verdict {verdict:?} disagrees with the rule's `## Fix safety`", meta.name));
+        }
+        if !meta.source.contains("assert_safe_fixes(") {
+            problems.push(format!("{}: no `assert_safe_fixes` cases", meta.name));
+        }
+    }
+    for (name, _) in sections.iter().filter(|(n, _)| !n.is_empty()) {
+        if !all_rules().iter().any(|r| r.meta.name == name) {
+            problems.push(format!("docs/fix-safety.md: `{name}` is not a rule"));
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}

@@ -190,6 +190,45 @@ pub fn distro_of(reference: &ImageRef) -> Option<Distro> {
     None
 }
 
+/// True for an official Debian or Ubuntu image, or an official image whose
+/// variant is built on one (`python:3.12`, `node:22-bookworm`): their apt
+/// is configured (`/etc/apt/apt.conf.d/docker-clean`) to delete downloaded
+/// packages after every install, whether `apt` or `apt-get` installs them.
+pub fn cleans_downloaded_packages(reference: &ImageRef) -> bool {
+    let official =
+        ["debian", "ubuntu"].iter().chain(DEBIAN_DEFAULT).chain(UBUNTU_DEFAULT).any(|n| is_official(reference, n));
+    official && matches!(distro_of(reference), Some(Distro::Debian | Distro::Ubuntu))
+}
+
+/// Official images that set no `ENTRYPOINT` (nor an ONBUILD trigger that
+/// would): a command in their `CMD` runs as it is written.
+const WITHOUT_ENTRYPOINT: &[&str] = &[
+    "alpine",
+    "busybox",
+    "debian",
+    "ubuntu",
+    "fedora",
+    "centos",
+    "rockylinux",
+    "almalinux",
+    "amazonlinux",
+    "oraclelinux",
+    "archlinux",
+    "python",
+    "golang",
+    "rust",
+    "ruby",
+    "perl",
+    "gcc",
+    "buildpack-deps",
+    "openjdk",
+];
+
+/// True for an official image known to set no `ENTRYPOINT`.
+pub fn has_no_entrypoint(reference: &ImageRef) -> bool {
+    WITHOUT_ENTRYPOINT.iter().any(|n| is_official(reference, n))
+}
+
 /// The distribution of an official image's default (or `-slim`) variant,
 /// when the tag has only a version and variant words the image documents.
 fn default_variant(reference: &ImageRef, words: &[&str]) -> Option<Distro> {
@@ -261,6 +300,22 @@ mod tests {
         assert_eq!(distro("python:3.12-windowsservercore-ltsc2022"), None);
         assert_eq!(distro("node:20-something"), None);
         assert_eq!(distro("leap:15"), None);
+    }
+
+    #[test]
+    fn official_debian_and_ubuntu_images_delete_downloaded_packages() {
+        let cleans = |text: &str| cleans_downloaded_packages(&ImageRef::parse(text));
+        assert!(cleans("debian:12") && cleans("ubuntu:24.04") && cleans("python:3.12-slim") && cleans("node:22"));
+        assert!(cleans("eclipse-temurin:21-jre") && cleans("docker.io/library/debian:bookworm"));
+        assert!(!cleans("python:3.12-alpine") && !cleans("myorg/debian:12") && !cleans("kalilinux/kali-rolling"));
+        assert!(!cleans("maven:3-eclipse-temurin-17-focal") && !cleans("alpine"));
+    }
+
+    #[test]
+    fn images_without_an_entrypoint() {
+        let none = |text: &str| has_no_entrypoint(&ImageRef::parse(text));
+        assert!(none("debian:12") && none("python:3.12-slim") && none("docker.io/library/golang:1.22"));
+        assert!(!none("node:22") && !none("nginx") && !none("myorg/python:3.12") && !none("postgres:16"));
     }
 
     #[test]

@@ -9,4 +9,4 @@ pub mod family;
 
 pub use date::Date;
 pub use eol::{EolState, EolStatus, NEAR_DAYS, TABLE_DATE, eol_status, eol_statuses};
-pub use family::{Distro, PackageManager, distro_of};
+pub use family::{Distro, PackageManager, cleans_downloaded_packages, distro_of, has_no_entrypoint};

@@ -3,6 +3,7 @@
 //! are `None` and syntax problems are listed in [`Document::syntax_errors`].
 
 mod image;
+mod later;
 mod reuse;
 mod scope;
 mod shell;
@@ -17,6 +18,7 @@ use crate::diagnostic::TextRange;
 use crate::syntax::{LineIndex, SyntaxError, SyntaxTree};
 
 pub use image::ImageRef;
+pub use later::{CopyOut, Later};
 pub use reuse::BuildCache;
 pub use scope::{PREDEFINED_ARGS, Scope, Scopes};
 pub use shell::{LocalValue, ScriptCache, Segment, ShellArg, ShellCommand, ShellScript, for_each_node};

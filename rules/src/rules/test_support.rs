@@ -1,5 +1,6 @@
-//! The shared rule tester: pass, fail and fix cases, run through the engine
-//! with only the rule under test enabled.
+//! The shared rule tester: pass, fail and fix cases (with unsafe fixes, and
+//! with safe fixes only), run through the engine with only the rule under
+//! test enabled.
 
 use crate::config::Settings;
 use crate::diagnostic::Diagnostic;
@@ -46,22 +47,43 @@ pub(crate) fn assert_rule(rule: &'static Rule, pass: &[&str], fail: &[&str], fix
         }
     }
     for (before, after) in fixes {
-        let result = fix_with_rules(before, &Settings::default(), true, &[rule]);
-        if result.text != *after {
-            problems.push(format!("fix of:\n{before}\nexpected:\n{after}\ngot:\n{}", result.text));
-        }
-        if !result.converged {
-            problems.push(format!("fixes did not converge for:\n{before}"));
-        }
-        let errors_before = Document::parse(before).syntax_errors.len();
-        if Document::parse(&result.text).syntax_errors.len() > errors_before {
-            problems.push(format!("fix broke the syntax of:\n{before}"));
-        }
+        check_fix(rule, before, after, true, &mut problems);
     }
     if rule.meta.fix.is_fixable() && fixes.is_empty() {
         problems.push(format!("rule {} declares a fix but has no fix cases", rule.meta.name));
     }
     assert!(problems.is_empty(), "rule {}:\n{}", rule.meta.name, problems.join("\n---\n"));
+}
+
+/// Fix cases with only safe fixes applied (what `--fix` and fix-on-save
+/// do): `(before, after)`. A case where `after` is `before` is a hazard
+/// that must keep the fix from being safe: the rule must still report
+/// there, so the case cannot pass by the rule going silent.
+pub(crate) fn assert_safe_fixes(rule: &'static Rule, cases: &[(&str, &str)]) {
+    let mut problems = Vec::new();
+    for (before, after) in cases {
+        check_fix(rule, before, after, false, &mut problems);
+        if before == after && lint(rule, before).is_empty() {
+            problems.push(format!("expected a finding without a safe fix in:\n{before}\nbut the rule reports nothing"));
+        }
+    }
+    assert!(problems.is_empty(), "rule {} (safe fixes only):\n{}", rule.meta.name, problems.join("\n---\n"));
+}
+
+/// Run the fix loop on `before` and compare with `after`; the result must
+/// parse no worse than the input and reach a fixed point.
+fn check_fix(rule: &'static Rule, before: &str, after: &str, unsafe_fixes: bool, problems: &mut Vec<String>) {
+    let result = fix_with_rules(before, &Settings::default(), unsafe_fixes, &[rule]);
+    if result.text != after {
+        problems.push(format!("fix of:\n{before}\nexpected:\n{after}\ngot:\n{}", result.text));
+    }
+    if !result.converged {
+        problems.push(format!("fixes did not converge for:\n{before}"));
+    }
+    let errors_before = Document::parse(before).syntax_errors.len();
+    if Document::parse(&result.text).syntax_errors.len() > errors_before {
+        problems.push(format!("fix broke the syntax of:\n{before}"));
+    }
 }
 
 fn strip_markers(case: &str) -> (String, Option<std::ops::Range<usize>>) {

@@ -224,7 +224,7 @@ fn reorder_fix(
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::test_support::assert_rule;
+    use crate::rules::test_support::{assert_rule, assert_safe_fixes};
 
     #[test]
     fn cases() {
@@ -280,6 +280,18 @@ mod tests {
                 ),
                 ("FROM node\nCOPY . .\nENV X=1\nRUN npm ci\n", "FROM node\nCOPY . .\nENV X=1\nRUN npm ci\n"),
             ],
+        );
+    }
+
+    /// Unsafe: an install that reads other files fails once it runs before the sources are there.
+    #[test]
+    fn safe_fixes() {
+        assert_safe_fixes(
+            &super::RULE,
+            &[(
+                "FROM node\nWORKDIR /app\nCOPY . .\nRUN npm ci\nCMD [\"node\", \"x.js\"]\n",
+                "FROM node\nWORKDIR /app\nCOPY . .\nRUN npm ci\nCMD [\"node\", \"x.js\"]\n",
+            )],
         );
     }
 }

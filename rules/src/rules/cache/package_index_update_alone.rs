@@ -174,7 +174,7 @@ fn merge_fix(doc: &Document, run: &Instruction, update: &ShellCommand) -> Option
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::test_support::assert_rule;
+    use crate::rules::test_support::{assert_rule, assert_safe_fixes};
 
     #[test]
     fn cases() {
@@ -226,6 +226,18 @@ mod tests {
                     "FROM debian\nRUN apt-get update\nRUN pip install flask\n",
                 ),
             ],
+        );
+    }
+
+    /// Unsafe: the merge changes which layers are cached and rebuilt.
+    #[test]
+    fn safe_fixes() {
+        assert_safe_fixes(
+            &super::RULE,
+            &[(
+                "FROM debian\nRUN apt-get update\nRUN apt-get install -y curl\n",
+                "FROM debian\nRUN apt-get update\nRUN apt-get install -y curl\n",
+            )],
         );
     }
 }

@@ -22,7 +22,9 @@
 //!
 //! ## Fix safety
 //! The fix deletes each overridden `CMD` line. It is safe: the image
-//! configuration only ever holds the last `CMD` of the stage.
+//! configuration only ever holds the last `CMD` of the stage, and that is
+//! also what the stages built on it inherit. (An `ENTRYPOINT` after the
+//! first `CMD` does not reset the `CMD`s of its own stage.)
 //!
 //! ## Notes
 //! hadolint reports the second and later `CMD`s; dockside reports the ones
@@ -59,7 +61,7 @@ fn check(ctx: &mut Context<'_>) {
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::test_support::assert_rule;
+    use crate::rules::test_support::{assert_rule, assert_safe_fixes};
 
     #[test]
     fn cases() {
@@ -79,6 +81,18 @@ mod tests {
                 ("FROM alpine\nCMD a\nCMD b\nCMD c\nCMD d\n", "FROM alpine\nCMD d\n"),
                 ("FROM alpine\nCMD a\nCMD b\nFROM alpine\nCMD c\nCMD d", "FROM alpine\nCMD b\nFROM alpine\nCMD d"),
             ],
+        );
+    }
+
+    /// Safe: only the last CMD of a stage reaches the image, also with an ENTRYPOINT and for the stages built on it.
+    #[test]
+    fn safe_fixes() {
+        assert_safe_fixes(
+            &super::RULE,
+            &[(
+                "FROM alpine AS base\nCMD [\"a\"]\nENTRYPOINT [\"/init\"]\nCMD [\"b\"]\nFROM base\n",
+                "FROM alpine AS base\nENTRYPOINT [\"/init\"]\nCMD [\"b\"]\nFROM base\n",
+            )],
         );
     }
 }

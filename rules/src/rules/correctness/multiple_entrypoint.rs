@@ -61,7 +61,7 @@ fn check(ctx: &mut Context<'_>) {
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::test_support::assert_rule;
+    use crate::rules::test_support::{assert_rule, assert_safe_fixes};
 
     #[test]
     fn cases() {
@@ -83,6 +83,18 @@ mod tests {
                     "FROM alpine\n# keep me\nENTRYPOINT c\n",
                 ),
             ],
+        );
+    }
+
+    /// Safe: only the last ENTRYPOINT of a stage reaches the image, and it resets an inherited CMD as the first did.
+    #[test]
+    fn safe_fixes() {
+        assert_safe_fixes(
+            &super::RULE,
+            &[(
+                "FROM alpine\nENTRYPOINT [\"/a\"]\nCMD [\"x\"]\nENTRYPOINT [\"/b\"]\n",
+                "FROM alpine\nCMD [\"x\"]\nENTRYPOINT [\"/b\"]\n",
+            )],
         );
     }
 }

@@ -59,7 +59,7 @@ fn check(ctx: &mut Context<'_>) {
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::test_support::assert_rule;
+    use crate::rules::test_support::{assert_rule, assert_safe_fixes};
 
     #[test]
     fn cases() {
@@ -81,6 +81,15 @@ mod tests {
                 ),
                 ("FROM alpine\nHEALTHCHECK CMD a\nHEALTHCHECK NONE", "FROM alpine\nHEALTHCHECK NONE"),
             ],
+        );
+    }
+
+    /// Safe: only the last HEALTHCHECK of a stage reaches the image.
+    #[test]
+    fn safe_fixes() {
+        assert_safe_fixes(
+            &super::RULE,
+            &[("FROM alpine\nHEALTHCHECK CMD a\nHEALTHCHECK NONE\n", "FROM alpine\nHEALTHCHECK NONE\n")],
         );
     }
 }

@@ -70,7 +70,7 @@ fn check(ins: &Instruction, ctx: &mut Context<'_>) {
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::test_support::assert_rule;
+    use crate::rules::test_support::{assert_rule, assert_safe_fixes};
 
     #[test]
     fn cases() {
@@ -94,5 +94,11 @@ mod tests {
                 "FROM alpine\nRUN a \\\n  && b \\\n# c\n  && d\n",
             )],
         );
+    }
+
+    /// Safe: Docker drops the blank lines itself.
+    #[test]
+    fn safe_fixes() {
+        assert_safe_fixes(&super::RULE, &[("FROM alpine\nRUN a \\\n\n  && b\n", "FROM alpine\nRUN a \\\n  && b\n")]);
     }
 }

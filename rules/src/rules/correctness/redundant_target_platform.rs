@@ -18,10 +18,14 @@
 //! ```
 //!
 //! ## Fix safety
-//! The fix deletes the flag and the blank after it. It is safe: without
-//! `--platform` BuildKit uses the target platform, the same value.
+//! The fix deletes the flag and the blank after it. Without `--platform`
+//! BuildKit pulls the image for the target platform, the value
+//! `$TARGETPLATFORM` has; the stage's platform arguments do not change. It
+//! is safe, unless the file declares `ARG TARGETPLATFORM` before the first
+//! `FROM` (without a default): then `--build-arg TARGETPLATFORM=…` sets the
+//! flag to something else than the target, and the fix is unsafe.
 
-use crate::diagnostic::{Category, Edit, Fix, Severity, TextRange};
+use crate::diagnostic::{Applicability, Category, Edit, Fix, Severity, TextRange};
 use crate::engine::{Context, Rule};
 use crate::model::{Instruction, InstructionKind, Part, Scope};
 use crate::registry::{FixAvailability, RuleMeta};
@@ -63,13 +67,21 @@ fn check(from: &Instruction, ctx: &mut Context<'_>) {
     let rest = &ctx.doc.text()[flag.range.end..];
     let blanks = rest.len() - rest.trim_start_matches([' ', '\t']).len();
     let delete = TextRange::new(flag.range.start, flag.range.end + blanks);
-    ctx.report(flag.range, "`--platform=$TARGETPLATFORM` is the default and can be left out")
-        .with_fix(Fix::safe("Remove `--platform=$TARGETPLATFORM`", vec![Edit::delete(delete)]));
+    let first_from = ctx.doc.stages.first().map_or(ctx.doc.instructions.len(), |s| s.from);
+    let declared = ctx.doc.instructions[..first_from]
+        .iter()
+        .any(|i| i.kind == InstructionKind::Arg && i.pairs.iter().any(|p| p.key.value() == "TARGETPLATFORM"));
+    let applicability = if declared { Applicability::Unsafe } else { Applicability::Safe };
+    ctx.report(flag.range, "`--platform=$TARGETPLATFORM` is the default and can be left out").with_fix(Fix::new(
+        "Remove `--platform=$TARGETPLATFORM`",
+        applicability,
+        vec![Edit::delete(delete)],
+    ));
 }
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::test_support::assert_rule;
+    use crate::rules::test_support::{assert_rule, assert_safe_fixes};
 
     #[test]
     fn cases() {
@@ -94,6 +106,21 @@ mod tests {
                 ("FROM --platform=$TARGETPLATFORM alpine\n", "FROM alpine\n"),
                 ("FROM --platform=${TARGETPLATFORM}  alpine AS a\n", "FROM alpine AS a\n"),
                 ("FROM --platform=$TARGETPLATFORM \\\n  alpine\n", "FROM \\\n  alpine\n"),
+            ],
+        );
+    }
+
+    #[test]
+    fn safe_fixes() {
+        assert_safe_fixes(
+            &super::RULE,
+            &[
+                ("FROM --platform=$TARGETPLATFORM alpine\n", "FROM alpine\n"),
+                // A declared ARG can be set on the command line.
+                (
+                    "ARG TARGETPLATFORM\nFROM --platform=$TARGETPLATFORM alpine\n",
+                    "ARG TARGETPLATFORM\nFROM --platform=$TARGETPLATFORM alpine\n",
+                ),
             ],
         );
     }

@@ -24,10 +24,33 @@
 //! ```
 //!
 //! ## Fix safety
-//! Without shell syntax (variables, quotes, pipes, `&&`, globs...) the words
-//! map one-to-one onto the exec form: the fix is safe. With shell syntax,
-//! the fix wraps the command in `["/bin/sh", "-c", "…"]`, which keeps the
-//! behaviour but not the signal problem; it is marked unsafe.
+//! With shell syntax (variables, quotes, pipes, `&&`, globs...) the fix
+//! wraps the command in `["/bin/sh", "-c", "…"]`, which keeps the
+//! behaviour but not the signal problem; it is unsafe. Without shell
+//! syntax the fix splits the command into the exec form's words
+//! (`CMD node server.js` becomes `CMD ["node", "server.js"]`), which is
+//! safe only where nothing but the missing shell changes:
+//! - the shell is Docker's default `/bin/sh -c`: no `SHELL` in the stage,
+//!   the stages it builds on or those built on it (a `bash --login` shell
+//!   sets `PATH`, PowerShell has aliases), and not a Windows image, whose
+//!   `cmd` has commands of its own;
+//! - the command is a program, not a shell builtin or keyword (`exec`,
+//!   `cd`, `ulimit`, `echo`...), which has no file to run without a shell;
+//! - for `CMD`: no `ENTRYPOINT` can be in effect, because it receives the
+//!   `CMD` as arguments, `["/bin/sh", "-c", "node server.js"]` before and
+//!   `["node", "server.js"]` after (an entrypoint script that checks its
+//!   first argument behaves differently). So: no `ENTRYPOINT` in the stage
+//!   or the stages it builds on (nor an ONBUILD one), and a base image
+//!   known to have none (`scratch`, or an official image such as `debian`,
+//!   `alpine` or `python`; `node` and `nginx` have one);
+//! - for `ENTRYPOINT`: no `CMD` in the stage or in the stages built on it
+//!   (nor an ONBUILD one). The shell form ignores `CMD`; the exec form
+//!   appends it to the command;
+//! - the instruction is not an ONBUILD trigger (the image it runs in is
+//!   not in this Dockerfile).
+//!
+//! Otherwise the conversion is unsafe. (That `docker run` arguments reach
+//! an exec-form `ENTRYPOINT` is the point of the fix.)
 //!
 //! ## Notes
 //! BuildKit's `JSONArgsRecommended` check covers `CMD` and `ENTRYPOINT`
@@ -35,9 +58,10 @@
 //! instruction, or a base image that sets one). dockside also reports
 //! `HEALTHCHECK CMD`, and reports the shell form whatever the `SHELL`.
 
-use crate::diagnostic::{Category, Edit, Fix, Severity};
+use crate::base_images::has_no_entrypoint;
+use crate::diagnostic::{Applicability, Category, Edit, Fix, Severity};
 use crate::engine::{Context, Rule};
-use crate::model::{Instruction, InstructionKind};
+use crate::model::{Base, Document, Instruction, InstructionKind};
 use crate::registry::{FixAvailability, RuleMeta};
 
 pub(crate) static RULE: Rule = Rule {
@@ -82,11 +106,67 @@ fn check(ins: &Instruction, ctx: &mut Context<'_>) {
         let exec = json_array(&["/bin/sh", "-c", text]);
         Fix::unsafe_(format!("Run through `/bin/sh -c` in exec form: {exec}"), vec![Edit::replace(shell.range, exec)])
     } else {
-        let words: Vec<&str> = text.split_whitespace().collect();
+        // Split as the shell does: on blanks, not on other Unicode spaces.
+        let words: Vec<&str> = text.split([' ', '\t']).filter(|w| !w.is_empty()).collect();
         let exec = json_array(&words);
-        Fix::safe(format!("Use the exec form: {exec}"), vec![Edit::replace(shell.range, exec)])
+        let applicability =
+            if exec_form_keeps_meaning(ctx.doc, ins, words[0]) { Applicability::Safe } else { Applicability::Unsafe };
+        Fix::new(format!("Use the exec form: {exec}"), applicability, vec![Edit::replace(shell.range, exec)])
     };
     diagnostic.with_fix(fix);
+}
+
+/// Shell builtins and keywords: without a shell there is no program by
+/// that name, or (`echo`, `kill`, `test`...) one that behaves differently.
+const SHELL_WORDS: &[&str] = &[
+    "exec", "cd", "ulimit", "umask", "export", "set", "unset", "source", ".", "eval", "trap", "wait", "shift",
+    "readonly", "alias", "unalias", "read", "type", "hash", "command", "times", "return", "exit", "break", "continue",
+    "getopts", "jobs", "fg", "bg", "local", "declare", "typeset", "let", "time", "if", "then", "else", "elif", "fi",
+    "for", "while", "until", "do", "done", "case", "esac", "function", "select", "coproc", ":", "true", "false",
+    "echo", "printf", "test", "[", "kill", "pwd",
+];
+
+/// True when running `ins` (a `CMD`, `ENTRYPOINT` or `HEALTHCHECK`) in exec
+/// form starting with `program` changes nothing but the missing shell.
+fn exec_form_keeps_meaning(doc: &Document, ins: &Instruction, program: &str) -> bool {
+    let in_onbuild = doc.instructions.get(ins.index).is_some_and(|outer| outer.kind == InstructionKind::Onbuild);
+    let Some(stage) = ins.stage.filter(|_| !in_onbuild) else { return false };
+    if SHELL_WORDS.contains(&program) {
+        return false;
+    }
+    let chain = doc.stage_chain(stage);
+    let root_base = chain.last().map(|s| &s.base);
+    let windows = matches!(root_base, Some(Base::Image { reference, .. }) if reference.is_windows());
+    let descendants = doc.stage_and_descendants(stage);
+    let related =
+        |i: &Instruction| i.stage.is_some_and(|s| descendants.contains(&s) || chain.iter().any(|c| c.index == s));
+    let shell_set = doc.instructions.iter().filter(|i| related(i)).any(|i| {
+        i.kind == InstructionKind::Shell || i.onbuild.as_deref().is_some_and(|t| t.kind == InstructionKind::Shell)
+    });
+    if windows || shell_set {
+        return false;
+    }
+    let kind_in = |stages: &[usize], kind: InstructionKind| {
+        stages.iter().any(|&s| {
+            doc.stages[s]
+                .instructions(doc)
+                .iter()
+                .any(|i| i.kind == kind || i.onbuild.as_deref().is_some_and(|t| t.kind == kind))
+        })
+    };
+    match ins.kind {
+        InstructionKind::Cmd => {
+            let image_without_entrypoint = match root_base {
+                Some(Base::Scratch) => true,
+                Some(Base::Image { reference, resolved: true, .. }) => has_no_entrypoint(reference),
+                _ => false,
+            };
+            image_without_entrypoint
+                && !kind_in(&chain.iter().map(|s| s.index).collect::<Vec<_>>(), InstructionKind::Entrypoint)
+        }
+        InstructionKind::Entrypoint => !kind_in(&descendants, InstructionKind::Cmd),
+        _ => true,
+    }
 }
 
 fn json_array(items: &[&str]) -> String {
@@ -112,7 +192,7 @@ fn json_array(items: &[&str]) -> String {
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::test_support::assert_rule;
+    use crate::rules::test_support::{assert_rule, assert_safe_fixes};
 
     #[test]
     fn cases() {
@@ -154,5 +234,54 @@ mod tests {
                 ("FROM alpine\nCMD [ -f x ] && run\n", "FROM alpine\nCMD [\"/bin/sh\", \"-c\", \"[ -f x ] && run\"]\n"),
             ],
         );
+    }
+
+    /// Each hazard of the fix (see Fix safety), and where it is safe.
+    #[test]
+    fn safe_fixes() {
+        let kept = |s: &'static str| (s, s);
+        assert_safe_fixes(
+            &super::RULE,
+            &[
+                ("FROM python:3.12\nCMD gunicorn app:app\n", "FROM python:3.12\nCMD [\"gunicorn\", \"app:app\"]\n"),
+                ("FROM scratch\nCOPY app /\nCMD /app serve\n", "FROM scratch\nCOPY app /\nCMD [\"/app\", \"serve\"]\n"),
+                (
+                    "FROM debian\nENTRYPOINT nginx -g daemon\n",
+                    "FROM debian\nENTRYPOINT [\"nginx\", \"-g\", \"daemon\"]\n",
+                ),
+                (
+                    "FROM nginx\nHEALTHCHECK CMD curl -f http://localhost/\n",
+                    "FROM nginx\nHEALTHCHECK CMD [\"curl\", \"-f\", \"http://localhost/\"]\n",
+                ),
+                // A CMD goes to the ENTRYPOINT: of this file, or of the image (`node` has one).
+                kept("FROM debian\nENTRYPOINT [\"/entrypoint.sh\"]\nCMD postgres -c fsync=off\n"),
+                kept("FROM debian AS base\nENTRYPOINT [\"/init\"]\nFROM base\nCMD serve\n"),
+                kept("FROM debian AS base\nONBUILD ENTRYPOINT [\"/init\"]\nFROM base\nCMD serve\n"),
+                kept("FROM node:22\nCMD node server.js\n"),
+                kept("ARG BASE\nFROM $BASE\nCMD serve\n"),
+                // An exec-form ENTRYPOINT gets the CMD as arguments; the shell form ignored it.
+                kept("FROM debian\nCMD [\"--help\"]\nENTRYPOINT app\n"),
+                kept("FROM debian AS base\nENTRYPOINT app\nFROM base\nCMD [\"--verbose\"]\n"),
+                kept("FROM debian\nENTRYPOINT app\nONBUILD CMD [\"x\"]\n"),
+                // Another shell, Windows' cmd, builtins, ONBUILD.
+                kept("FROM debian\nSHELL [\"/bin/bash\", \"--login\", \"-c\"]\nCMD serve\n"),
+                kept("FROM debian AS base\nCMD serve\nFROM base\nSHELL [\"/bin/bash\", \"-c\"]\n"),
+                kept("FROM mcr.microsoft.com/windows/servercore:ltsc2022\nCMD dir\n"),
+                kept("FROM debian\nCMD exec nginx\n"),
+                kept("FROM alpine\nHEALTHCHECK CMD test -f /ready\n"),
+                kept("FROM debian\nONBUILD CMD serve\n"),
+            ],
+        );
+    }
+
+    #[test]
+    fn splits_only_on_blanks() {
+        let fixed = crate::engine::fix_with_rules(
+            "FROM scratch\nCMD /app a\u{a0}b\n",
+            &Default::default(),
+            false,
+            &[&super::RULE],
+        );
+        assert_eq!(fixed.text, "FROM scratch\nCMD [\"/app\", \"a\u{a0}b\"]\n");
     }
 }

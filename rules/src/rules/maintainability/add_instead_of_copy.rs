@@ -27,9 +27,16 @@
 //! ## Fix safety
 //! When every source is a local file or directory (inline heredocs
 //! included) and `ADD` has no option that `COPY` lacks (`--checksum`,
-//! `--keep-git-dir`, `--unpack`), the fix replaces `ADD` with `COPY`. It is
-//! safe except for a tar archive whose name does not look like one, which
-//! `ADD` unpacked and `COPY` copies as a file.
+//! `--keep-git-dir`, `--unpack`), the fix replaces `ADD` with `COPY`. The
+//! one thing `ADD` still does with local sources is unpacking: it
+//! recognises a tar archive (plain or compressed) by its content, not its
+//! name, and unpacks it where `COPY` copies the file. So the fix is safe
+//! only when no source can be a tar archive: a heredoc, a directory (`.`,
+//! `src/`), or a file whose extension names another format (`.txt`,
+//! `.json`, `.py`, `.conf`, `.jar`, `.zip`... but not `.apk` or `.gem`,
+//! which are tar archives). A name without such an extension (`rootfs`,
+//! `Gemfile`, `*`), or one that comes from a variable (a build argument can
+//! name an archive), makes it unsafe.
 //!
 //! ## Notes
 //! A `.zip` (or `.jar`, `.whl`) is reported like any local file: `ADD`
@@ -42,7 +49,7 @@
 //! ENV; one that depends on a variable without a known value is not
 //! classified (hadolint reports it).
 
-use crate::diagnostic::{Category, Edit, Fix, Severity};
+use crate::diagnostic::{Applicability, Category, Edit, Fix, Severity};
 use crate::engine::{Context, Rule};
 use crate::model::{Instruction, InstructionKind, Scope};
 use crate::registry::{FixAvailability, RuleMeta};
@@ -121,13 +128,158 @@ fn check(add: &Instruction, ctx: &mut Context<'_>) {
     let copy_flags_only = add.flags.iter().all(|f| COPY_FLAGS.iter().any(|c| f.name.eq_ignore_ascii_case(c)));
     if all_local && copy_flags_only {
         let keyword = if add.keyword.chars().all(|c| c.is_ascii_lowercase()) { "copy" } else { "COPY" };
-        diagnostic.with_fix(Fix::safe("Replace `ADD` with `COPY`", vec![Edit::replace(add.keyword_range, keyword)]));
+        let applicability = if never_unpacked(add) { Applicability::Safe } else { Applicability::Unsafe };
+        diagnostic.with_fix(Fix::new(
+            "Replace `ADD` with `COPY`",
+            applicability,
+            vec![Edit::replace(add.keyword_range, keyword)],
+        ));
+    }
+}
+
+/// Extensions of formats that are not tar archives: text, source code,
+/// configuration, zip-based archives (which `ADD` never unpacks), packages
+/// in other container formats, images, fonts and binaries.
+const NOT_TAR: &[&str] = &[
+    "txt",
+    "md",
+    "rst",
+    "json",
+    "yaml",
+    "yml",
+    "toml",
+    "ini",
+    "cfg",
+    "conf",
+    "config",
+    "properties",
+    "env",
+    "xml",
+    "html",
+    "htm",
+    "css",
+    "scss",
+    "js",
+    "mjs",
+    "cjs",
+    "ts",
+    "tsx",
+    "jsx",
+    "vue",
+    "py",
+    "rb",
+    "php",
+    "pl",
+    "pm",
+    "go",
+    "rs",
+    "java",
+    "kt",
+    "kts",
+    "scala",
+    "groovy",
+    "gradle",
+    "c",
+    "h",
+    "cc",
+    "cpp",
+    "hpp",
+    "cs",
+    "swift",
+    "lua",
+    "r",
+    "sh",
+    "bash",
+    "zsh",
+    "fish",
+    "ps1",
+    "bat",
+    "cmd",
+    "sql",
+    "csv",
+    "tsv",
+    "lock",
+    "sum",
+    "mod",
+    "service",
+    "socket",
+    "timer",
+    "rules",
+    "repo",
+    "list",
+    "pref",
+    "patch",
+    "diff",
+    "tpl",
+    "tmpl",
+    "template",
+    "j2",
+    "tf",
+    "hcl",
+    "proto",
+    "pem",
+    "crt",
+    "cer",
+    "key",
+    "pub",
+    "csr",
+    "asc",
+    "gpg",
+    "zip",
+    "jar",
+    "war",
+    "ear",
+    "whl",
+    "nupkg",
+    "deb",
+    "rpm",
+    "png",
+    "jpg",
+    "jpeg",
+    "gif",
+    "svg",
+    "ico",
+    "webp",
+    "woff",
+    "woff2",
+    "ttf",
+    "otf",
+    "pdf",
+    "so",
+    "dll",
+    "exe",
+    "wasm",
+    "class",
+];
+
+/// True when no source of `add` can be a tar archive that `ADD` unpacks.
+fn never_unpacked(add: &Instruction) -> bool {
+    let cannot_be_tar = |path: &str| {
+        let path = path.strip_prefix("./").unwrap_or(path);
+        if path == "." || path.is_empty() || path.ends_with('/') {
+            return true;
+        }
+        let name = path.rsplit('/').next().unwrap_or(path);
+        match name.rsplit_once('.') {
+            Some((stem, ext)) if !stem.is_empty() => NOT_TAR.contains(&ext.to_ascii_lowercase().as_str()),
+            _ => false,
+        }
+    };
+    match &add.json {
+        Some(json) => {
+            let n = json.items.len().saturating_sub(1);
+            json.items[..n].iter().all(|(s, _)| !s.contains('$') && cannot_be_tar(s))
+        }
+        None => {
+            let n = add.args.len().saturating_sub(1);
+            add.args[..n].iter().all(|w| !w.has_expansion() && cannot_be_tar(&w.value()))
+        }
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::test_support::assert_rule;
+    use crate::rules::test_support::{assert_rule, assert_safe_fixes};
 
     #[test]
     fn cases() {
@@ -171,6 +323,34 @@ mod tests {
                 ),
                 ("FROM alpine\nADD app.tar notes.md /opt/\n", "FROM alpine\nADD app.tar notes.md /opt/\n"),
                 ("FROM alpine\nADD --unpack=false a.txt /opt/\n", "FROM alpine\nADD --unpack=false a.txt /opt/\n"),
+            ],
+        );
+    }
+
+    /// Safe only when no source can be a tar archive `ADD` would unpack.
+    #[test]
+    fn safe_fixes() {
+        let kept = |s: &'static str| (s, s);
+        assert_safe_fixes(
+            &super::RULE,
+            &[
+                ("FROM alpine\nADD requirements.txt /app/\n", "FROM alpine\nCOPY requirements.txt /app/\n"),
+                ("FROM alpine\nADD . /app\n", "FROM alpine\nCOPY . /app\n"),
+                (
+                    "FROM alpine\nADD src/ conf/*.yml ./run.sh /app/\n",
+                    "FROM alpine\nCOPY src/ conf/*.yml ./run.sh /app/\n",
+                ),
+                ("FROM alpine\nADD [\"app.jar\", \"/app/\"]\n", "FROM alpine\nCOPY [\"app.jar\", \"/app/\"]\n"),
+                (
+                    "FROM alpine\nADD <<EOF /etc/app.conf\nkey=value\nEOF\n",
+                    "FROM alpine\nCOPY <<EOF /etc/app.conf\nkey=value\nEOF\n",
+                ),
+                // May be a tar archive: ADD unpacks by content.
+                kept("FROM alpine\nADD rootfs /\n"),
+                kept("FROM alpine\nADD Gemfile Gemfile.lock /app/\n"),
+                kept("FROM alpine\nADD * /app/\n"),
+                kept("FROM alpine\nADD pkg.apk /tmp/\n"),
+                kept("FROM alpine\nARG CONF=app.conf\nADD $CONF /etc/\n"),
             ],
         );
     }

@@ -86,7 +86,7 @@ fn check(ctx: &mut Context<'_>) {
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::test_support::assert_rule;
+    use crate::rules::test_support::{assert_rule, assert_safe_fixes};
 
     #[test]
     fn cases() {
@@ -122,5 +122,17 @@ mod tests {
         let found = lint("# check=error=true\nFROM alpine\nrun x\nCOPY a b\n");
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].severity, crate::diagnostic::Severity::Error);
+    }
+
+    /// Safe: keywords are case-insensitive.
+    #[test]
+    fn safe_fixes() {
+        assert_safe_fixes(
+            &super::RULE,
+            &[(
+                "FROM alpine\nrun x\nONBUILD run y\nCOPY a b\nCOPY c d\n",
+                "FROM alpine\nRUN x\nONBUILD RUN y\nCOPY a b\nCOPY c d\n",
+            )],
+        );
     }
 }

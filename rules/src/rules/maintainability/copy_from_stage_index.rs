@@ -72,7 +72,7 @@ fn check(ins: &Instruction, ctx: &mut Context<'_>) {
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::test_support::assert_rule;
+    use crate::rules::test_support::{assert_rule, assert_safe_fixes};
 
     #[test]
     fn cases() {
@@ -88,6 +88,18 @@ mod tests {
             &[(
                 "FROM golang AS build\nFROM alpine\nCOPY --from=0 /a /a\n",
                 "FROM golang AS build\nFROM alpine\nCOPY --from=build /a /a\n",
+            )],
+        );
+    }
+
+    /// Safe: the name and the number denote the same stage.
+    #[test]
+    fn safe_fixes() {
+        assert_safe_fixes(
+            &super::RULE,
+            &[(
+                "FROM golang AS Build\nFROM alpine\nCOPY --from=0 /a /a\n",
+                "FROM golang AS Build\nFROM alpine\nCOPY --from=Build /a /a\n",
             )],
         );
     }

@@ -20,8 +20,8 @@
 //! ```
 //!
 //! ## Fix safety
-//! The fix lower-cases the protocol. It is safe: the image then records the
-//! port the way Docker itself writes it.
+//! The fix lower-cases the protocol. It is safe: BuildKit lower-cases it
+//! itself when it records the port, so the image is the same.
 
 use crate::diagnostic::{Category, Edit, Fix, Severity, TextRange};
 use crate::engine::{Context, Rule};
@@ -68,7 +68,7 @@ fn check(ins: &Instruction, ctx: &mut Context<'_>) {
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::test_support::assert_rule;
+    use crate::rules::test_support::{assert_rule, assert_safe_fixes};
 
     #[test]
     fn cases() {
@@ -78,5 +78,11 @@ mod tests {
             &["FROM alpine\nEXPOSE 80 ⟦443/TCP⟧\n", "FROM alpine\nONBUILD EXPOSE ⟦53/Udp⟧\n"],
             &[("FROM alpine\nEXPOSE 80/TCP 53/uDp\n", "FROM alpine\nEXPOSE 80/tcp 53/udp\n")],
         );
+    }
+
+    /// Safe: the image records the port as Docker writes it.
+    #[test]
+    fn safe_fixes() {
+        assert_safe_fixes(&super::RULE, &[("FROM alpine\nEXPOSE 80/TCP\n", "FROM alpine\nEXPOSE 80/tcp\n")]);
     }
 }

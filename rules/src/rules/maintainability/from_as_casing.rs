@@ -66,7 +66,7 @@ fn check(ins: &Instruction, ctx: &mut Context<'_>) {
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::test_support::assert_rule;
+    use crate::rules::test_support::{assert_rule, assert_safe_fixes};
 
     #[test]
     fn cases() {
@@ -76,5 +76,11 @@ mod tests {
             &["FROM alpine ⟦as⟧ a\n", "from alpine ⟦AS⟧ a\n", "FROM alpine ⟦As⟧ a\n"],
             &[("FROM alpine as a\nfrom a As b\n", "FROM alpine AS a\nfrom a as b\n")],
         );
+    }
+
+    /// Safe: keywords are case-insensitive.
+    #[test]
+    fn safe_fixes() {
+        assert_safe_fixes(&super::RULE, &[("FROM alpine as a\n", "FROM alpine AS a\n")]);
     }
 }

@@ -100,7 +100,7 @@ fn check(ins: &Instruction, ctx: &mut Context<'_>) {
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::test_support::assert_rule;
+    use crate::rules::test_support::{assert_rule, assert_safe_fixes};
 
     #[test]
     fn cases() {
@@ -123,6 +123,15 @@ mod tests {
                 // Found by the fuzzer: the blank line the fix adds was not seen, so it added another.
                 ("ARG A=1\n\\\n# ===\nFROM alpine:3.20 AS deps\n", "ARG A=1\n\\\n# ===\n\nFROM alpine:3.20 AS deps\n"),
             ],
+        );
+    }
+
+    /// Safe: comments do not change the build.
+    #[test]
+    fn safe_fixes() {
+        assert_safe_fixes(
+            &super::RULE,
+            &[("# The version\nARG V=1\nFROM alpine\n", "# The version\n\nARG V=1\nFROM alpine\n")],
         );
     }
 }

@@ -76,7 +76,7 @@ fn check(ins: &Instruction, ctx: &mut Context<'_>) {
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::test_support::assert_rule;
+    use crate::rules::test_support::{assert_rule, assert_safe_fixes};
 
     #[test]
     fn cases() {
@@ -102,6 +102,21 @@ mod tests {
                     "FROM alpine\nLABEL description=\"hello   world\"\n",
                 ),
                 // Quotes could change meaning: reported, not fixed.
+                ("FROM alpine\nENV A \"x y\"\n", "FROM alpine\nENV A \"x y\"\n"),
+            ],
+        );
+    }
+
+    /// Safe where the value has nothing whose meaning the new form changes.
+    #[test]
+    fn safe_fixes() {
+        assert_safe_fixes(
+            &super::RULE,
+            &[
+                (
+                    "FROM alpine\nENV PATH /a/bin:$PATH\nLABEL description hello   world\n",
+                    "FROM alpine\nENV PATH=/a/bin:$PATH\nLABEL description=\"hello   world\"\n",
+                ),
                 ("FROM alpine\nENV A \"x y\"\n", "FROM alpine\nENV A \"x y\"\n"),
             ],
         );

@@ -20,8 +20,11 @@
 //! ```
 //!
 //! ## Fix safety
-//! The fix replaces the instruction with the label. It is safe: the build
-//! does not read the maintainer field.
+//! The fix replaces the instruction with the label, the name in double
+//! quotes with `"`, `$` and the escape character escaped (with the file's
+//! `# escape=` character, so the label holds the text `MAINTAINER` had).
+//! It is safe: the image's author field gives way to the label, which is
+//! the intended effect, and no instruction reads either.
 
 use crate::diagnostic::{Category, Edit, Fix, Severity};
 use crate::engine::{Context, Rule};
@@ -51,8 +54,17 @@ fn check(ins: &Instruction, ctx: &mut Context<'_>) {
         ctx.report(ins.keyword_range, "MAINTAINER is deprecated");
         return;
     };
-    let author = text.raw.trim();
-    let escaped = author.replace('\\', "\\\\").replace('"', "\\\"").replace('$', "\\$");
+    let escape = ctx.doc.escape;
+    // A continued line is one line to Docker.
+    let joined = text.raw.replace(&format!("{escape}\r\n"), "").replace(&format!("{escape}\n"), "");
+    let author = joined.trim();
+    let mut escaped = String::with_capacity(author.len());
+    for c in author.chars() {
+        if c == escape || c == '"' || c == '$' {
+            escaped.push(escape);
+        }
+        escaped.push(c);
+    }
     let keyword = if ins.keyword.chars().all(|c| c.is_ascii_lowercase()) { "label" } else { "LABEL" };
     let replacement = format!("{keyword} org.opencontainers.image.authors=\"{escaped}\"");
     ctx.report(ins.keyword_range, "MAINTAINER is deprecated; use the `org.opencontainers.image.authors` label")
@@ -64,7 +76,7 @@ fn check(ins: &Instruction, ctx: &mut Context<'_>) {
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::test_support::assert_rule;
+    use crate::rules::test_support::{assert_rule, assert_safe_fixes};
 
     #[test]
     fn cases() {
@@ -83,5 +95,42 @@ mod tests {
                 ),
             ],
         );
+    }
+
+    #[test]
+    fn safe_fixes() {
+        assert_safe_fixes(
+            &super::RULE,
+            &[
+                (
+                    "FROM alpine\nMAINTAINER Jane Doe <jane@example.com>\n",
+                    "FROM alpine\nLABEL org.opencontainers.image.authors=\"Jane Doe <jane@example.com>\"\n",
+                ),
+                // With `# escape=\``, `\\` is no escape: the label keeps a backslash as it is.
+                (
+                    "# escape=`\nFROM alpine\nMAINTAINER DOMAIN\\jane \"J\"\n",
+                    "# escape=`\nFROM alpine\nLABEL org.opencontainers.image.authors=\"DOMAIN\\jane `\"J`\"\"\n",
+                ),
+                (
+                    "FROM alpine\nMAINTAINER Jane \\\n  Doe\n",
+                    "FROM alpine\nLABEL org.opencontainers.image.authors=\"Jane   Doe\"\n",
+                ),
+            ],
+        );
+    }
+
+    /// The label holds the text MAINTAINER had, as the model reads both.
+    #[test]
+    fn the_label_keeps_the_text() {
+        for (source, author) in [
+            ("FROM alpine\nMAINTAINER \"Q\" $x \\y\n", "\"Q\" $x \\y"),
+            ("# escape=`\nFROM alpine\nMAINTAINER DOMAIN\\jane \"J\" `$x\n", "DOMAIN\\jane \"J\" `$x"),
+        ] {
+            let fixed = crate::engine::fix_with_rules(source, &Default::default(), false, &[&super::RULE]).text;
+            let doc = crate::model::Document::parse(&fixed);
+            let label = doc.instructions.iter().find(|i| i.kind == crate::model::InstructionKind::Label).expect(&fixed);
+            let value = label.pairs[0].value.as_ref().expect("a value").value();
+            assert_eq!(value, author, "{fixed}");
+        }
     }
 }

@@ -109,7 +109,7 @@ fn references(doc: &Document, from: usize, name: &str) -> Vec<TextRange> {
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::test_support::assert_rule;
+    use crate::rules::test_support::{assert_rule, assert_safe_fixes};
 
     #[test]
     fn cases() {
@@ -132,6 +132,18 @@ mod tests {
                     "FROM alpine AS base\nFROM debian AS other\nCOPY --from=other /a /a\n",
                 ),
             ],
+        );
+    }
+
+    /// Safe: BuildKit compares stage names without regard to case.
+    #[test]
+    fn safe_fixes() {
+        assert_safe_fixes(
+            &super::RULE,
+            &[(
+                "FROM golang AS Builder\nFROM alpine\nCOPY --from=BUILDER /a /a\n",
+                "FROM golang AS builder\nFROM alpine\nCOPY --from=builder /a /a\n",
+            )],
         );
     }
 }

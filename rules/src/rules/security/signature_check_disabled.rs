@@ -160,7 +160,7 @@ fn unverified(cmd: &ShellCommand) -> Option<(&ShellArg, bool)> {
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::test_support::assert_rule;
+    use crate::rules::test_support::{assert_rule, assert_safe_fixes};
 
     #[test]
     fn cases() {
@@ -195,6 +195,18 @@ mod tests {
                 ),
                 ("FROM centos\nRUN yum install -y --nogpgcheck x\n", "FROM centos\nRUN yum install -y x\n"),
             ],
+        );
+    }
+
+    /// Unsafe: an unsigned package or repository then fails the install.
+    #[test]
+    fn safe_fixes() {
+        assert_safe_fixes(
+            &super::RULE,
+            &[(
+                "FROM debian\nRUN apt-get install -y --allow-unauthenticated curl\n",
+                "FROM debian\nRUN apt-get install -y --allow-unauthenticated curl\n",
+            )],
         );
     }
 }

@@ -149,7 +149,7 @@ fn runs_as_root(run: &Instruction, ctx: &Context<'_>) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::test_support::assert_rule;
+    use crate::rules::test_support::{assert_rule, assert_safe_fixes};
 
     #[test]
     fn cases() {
@@ -192,6 +192,15 @@ mod tests {
                 ),
                 ("FROM debian\nONBUILD RUN sudo make\n", "FROM debian\nONBUILD RUN sudo make\n"),
             ],
+        );
+    }
+
+    /// Unsafe: sudo resets the environment, and the base image may set a non-root user.
+    #[test]
+    fn safe_fixes() {
+        assert_safe_fixes(
+            &super::RULE,
+            &[("FROM debian\nRUN sudo apt-get update\n", "FROM debian\nRUN sudo apt-get update\n")],
         );
     }
 }

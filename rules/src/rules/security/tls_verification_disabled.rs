@@ -302,7 +302,7 @@ fn insecure_option(cmd: &ShellCommand) -> Option<(&ShellArg, String, Removal)> {
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::test_support::assert_rule;
+    use crate::rules::test_support::{assert_rule, assert_safe_fixes};
 
     #[test]
     fn cases() {
@@ -363,6 +363,15 @@ mod tests {
                     "FROM debian\nRUN [\"curl\", \"-k\", \"https://x\"]\n",
                 ),
             ],
+        );
+    }
+
+    /// Unsafe: a certificate the image does not trust then fails the download.
+    #[test]
+    fn safe_fixes() {
+        assert_safe_fixes(
+            &super::RULE,
+            &[("FROM debian\nRUN curl -fsSL -k -o /x https://x\n", "FROM debian\nRUN curl -fsSL -k -o /x https://x\n")],
         );
     }
 }

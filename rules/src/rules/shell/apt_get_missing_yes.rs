@@ -75,7 +75,7 @@ fn check(run: &Instruction, ctx: &mut Context<'_>) {
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::test_support::assert_rule;
+    use crate::rules::test_support::{assert_rule, assert_safe_fixes};
 
     #[test]
     fn cases() {
@@ -114,6 +114,18 @@ mod tests {
                     "FROM debian\nRUN bash -c \"apt-get install \\\n  curl\"\n",
                     "FROM debian\nRUN bash -c \"apt-get install -y \\\n  curl\"\n",
                 ),
+            ],
+        );
+    }
+
+    /// Safe: apt-get asks only when it would do more than asked, and a build cannot answer.
+    #[test]
+    fn safe_fixes() {
+        assert_safe_fixes(
+            &super::RULE,
+            &[
+                ("FROM debian\nRUN apt-get install curl\n", "FROM debian\nRUN apt-get install -y curl\n"),
+                ("FROM debian\nRUN yes | apt-get install curl\n", "FROM debian\nRUN yes | apt-get install -y curl\n"),
             ],
         );
     }

@@ -21,22 +21,37 @@
 //! ```
 //!
 //! ## Fix safety
-//! The fix renames the command only where both tools do the same thing:
-//! `apt-get` for `install`, `update`, `remove`, `purge`, `autoremove`,
-//! `clean`, `autoclean`, `build-dep`, `source`, `download` and
-//! `dist-upgrade` (and `full-upgrade`, which becomes `dist-upgrade`), and
-//! `apt-cache` for `search`, `show`, `showsrc`, `policy`, `depends` and
-//! `rdepends`. These are safe: the packages and the resulting image are the
-//! same. `apt upgrade` is not renamed, because it may install new packages
-//! where `apt-get upgrade` holds the upgrade back; `apt list` and
-//! `apt edit-sources` have no `apt-get` equivalent.
+//! The fix renames the command only where `apt-get` (or `apt-cache`) does
+//! the same thing: `apt-get` for `install`, `update`, `remove`, `purge`,
+//! `autoremove`, `clean`, `autoclean`, `build-dep`, `source`, `download`
+//! and `dist-upgrade` (and `full-upgrade`, which becomes `dist-upgrade`),
+//! and `apt-cache` for `search`, `show`, `showsrc`, `policy`, `depends`
+//! and `rdepends`. `apt upgrade` is not renamed, because it may install new
+//! packages where `apt-get upgrade` holds the upgrade back; `apt list` and
+//! `apt edit-sources` have no `apt-get` equivalent. Two differences remain,
+//! and make the fix unsafe where they can matter:
+//! - `apt` deletes the packages it downloaded once they are installed,
+//!   `apt-get` keeps them in `/var/cache/apt/archives`. For `install`,
+//!   `dist-upgrade` and `build-dep` the image would grow, unless the image
+//!   deletes them anyway (the official Debian and Ubuntu images, and the
+//!   official images built on them, have `docker-clean` for that, unless a
+//!   RUN before removed it), the same RUN cleans the archives later
+//!   (`apt-get clean`, an `rm` of them) or a `--mount` covers them.
+//! - `apt search` and `apt show` print differently from `apt-cache`
+//!   (`apt show` only the candidate version): safe only when the output
+//!   goes to the build log, not into a pipe, a redirection or a `$(…)`.
 
 use crate::diagnostic::{Category, Edit, Fix, Severity};
 use crate::engine::{Context, Rule};
 use crate::model::{Instruction, InstructionKind};
 use crate::registry::{FixAvailability, RuleMeta};
 
-use super::support::{self, subcommand};
+use crate::base_images::cleans_downloaded_packages;
+use crate::diagnostic::Applicability;
+use crate::model::{Base, Document, ShellCommand, ShellScript};
+use crate::rules::fix_safety;
+
+use super::support::{self, runs_before, subcommand};
 
 pub(crate) static RULE: Rule = Rule {
     meta: RuleMeta {
@@ -82,16 +97,18 @@ fn check(run: &Instruction, ctx: &mut Context<'_>) {
     for cmd in script.commands_named(&["apt"]) {
         let sub = subcommand(cmd, VALUE_FLAGS);
         let name = sub.map_or("", |s| s.text.as_str());
+        let applicability = || applicability(ctx.doc, run, script, cmd, name);
         let fix = if APT_GET.contains(&name) {
-            Some(Fix::safe("Use `apt-get`", vec![Edit::insert(cmd.name_range.end, "-get")]))
+            Some(Fix::new("Use `apt-get`", applicability(), vec![Edit::insert(cmd.name_range.end, "-get")]))
         } else if name == "full-upgrade" {
             let sub = sub.expect("matched a subcommand");
-            Some(Fix::safe(
+            Some(Fix::new(
                 "Use `apt-get dist-upgrade`",
+                applicability(),
                 vec![Edit::insert(cmd.name_range.end, "-get"), Edit::replace(sub.range, "dist-upgrade")],
             ))
         } else if APT_CACHE.contains(&name) {
-            Some(Fix::safe("Use `apt-cache`", vec![Edit::insert(cmd.name_range.end, "-cache")]))
+            Some(Fix::new("Use `apt-cache`", applicability(), vec![Edit::insert(cmd.name_range.end, "-cache")]))
         } else {
             None
         };
@@ -107,9 +124,76 @@ fn check(run: &Instruction, ctx: &mut Context<'_>) {
     }
 }
 
+/// Subcommands that download packages into apt's archive cache, which
+/// `apt` empties after installing and `apt-get` keeps.
+const DOWNLOADS_PACKAGES: &[&str] = &["install", "dist-upgrade", "full-upgrade", "build-dep"];
+
+/// `apt-cache` subcommands whose output `apt` formats differently.
+const OTHER_OUTPUT: &[&str] = &["search", "show"];
+
+const ARCHIVES: &str = "/var/cache/apt/archives";
+
+/// Whether renaming `cmd` (`apt <sub>`) is safe (see Fix safety).
+fn applicability(
+    doc: &Document,
+    run: &Instruction,
+    script: &ShellScript,
+    cmd: &ShellCommand,
+    sub: &str,
+) -> Applicability {
+    let safe = if DOWNLOADS_PACKAGES.contains(&sub) {
+        packages_deleted_anyway(doc, run, script, cmd)
+    } else if OTHER_OUTPUT.contains(&sub) {
+        !output_is_used(script, cmd)
+    } else {
+        true
+    };
+    if safe { Applicability::Safe } else { Applicability::Unsafe }
+}
+
+/// True when the packages `cmd` downloads do not stay in the layer whether
+/// `apt` or `apt-get` downloads them: the image deletes them after every
+/// install, the RUN cleans them later, or a mount covers the archives.
+fn packages_deleted_anyway(doc: &Document, run: &Instruction, script: &ShellScript, cmd: &ShellCommand) -> bool {
+    let later = script.commands.iter().skip_while(|c| !std::ptr::eq(*c, cmd)).skip(1);
+    let cleaned = later.clone().any(|c| {
+        (matches!(c.base_name(), "apt-get" | "apt") && c.positional().next().is_some_and(|a| a.text == "clean"))
+            || fix_safety::removes(c, &[ARCHIVES])
+    });
+    cleaned || fix_safety::mounts_over(run, &[ARCHIVES]) || image_deletes_packages(doc, run)
+}
+
+/// The stage builds on an official Debian or Ubuntu image (or one built on
+/// them) and no RUN before this one touched its `docker-clean`.
+fn image_deletes_packages(doc: &Document, run: &Instruction) -> bool {
+    let Some(stage) = run.stage else { return false };
+    let official = match doc.stage_chain(stage).last().map(|s| &s.base) {
+        Some(Base::Image { reference, resolved: true, .. }) => cleans_downloaded_packages(reference),
+        _ => false,
+    };
+    let touched = |text: &str| text.contains("docker-clean") || text.contains("Keep-Downloaded-Packages");
+    official
+        && !runs_before(doc, stage, run.index).iter().any(|r| doc.text()[r.range.as_range()].contains("docker-clean"))
+        && !script_text(run).is_some_and(touched)
+}
+
+fn script_text(run: &Instruction) -> Option<&str> {
+    run.script.as_ref().map(|s| s.text.as_str())
+}
+
+/// True when something reads the command's output: a pipe, a redirection,
+/// a command substitution (or a `-c` string, where dockside cannot tell).
+fn output_is_used(script: &ShellScript, cmd: &ShellCommand) -> bool {
+    if cmd.in_pipeline || cmd.in_command_string {
+        return true;
+    }
+    std::iter::successors(script.node_of(cmd), |n| n.parent())
+        .any(|n| matches!(n.kind(), "redirected_statement" | "command_substitution" | "process_substitution"))
+}
+
 #[cfg(test)]
 mod tests {
-    use crate::rules::test_support::assert_rule;
+    use crate::rules::test_support::{assert_rule, assert_safe_fixes};
 
     #[test]
     fn cases() {
@@ -148,6 +232,47 @@ mod tests {
                     "FROM debian\nRUN <<EOF\napt install -y curl\nEOF\n",
                     "FROM debian\nRUN <<EOF\napt-get install -y curl\nEOF\n",
                 ),
+            ],
+        );
+    }
+
+    /// Each hazard of the fix (see Fix safety), and where it is safe.
+    #[test]
+    fn safe_fixes() {
+        let kept = |s: &'static str| (s, s);
+        assert_safe_fixes(
+            &super::RULE,
+            &[
+                (
+                    "FROM debian:12\nRUN apt update && apt install -y curl\n",
+                    "FROM debian:12\nRUN apt-get update && apt-get install -y curl\n",
+                ),
+                (
+                    "FROM python:3.12\nRUN apt update && apt full-upgrade -y\n",
+                    "FROM python:3.12\nRUN apt-get update && apt-get dist-upgrade -y\n",
+                ),
+                // Nothing to download: safe on any image.
+                (
+                    "FROM example/base\nRUN apt update && apt purge -y vim && apt show curl\n",
+                    "FROM example/base\nRUN apt-get update && apt-get purge -y vim && apt-cache show curl\n",
+                ),
+                // Cleaned in the same RUN, or kept out of the layer by a mount.
+                (
+                    "FROM example/base\nRUN apt install -y curl && apt clean\n",
+                    "FROM example/base\nRUN apt-get install -y curl && apt-get clean\n",
+                ),
+                (
+                    "FROM example/base\nRUN --mount=type=cache,target=/var/cache/apt apt install -y curl\n",
+                    "FROM example/base\nRUN --mount=type=cache,target=/var/cache/apt apt-get install -y curl\n",
+                ),
+                // `apt-get` would keep the downloaded packages in the layer.
+                kept("FROM example/base\nRUN apt install -y curl\n"),
+                kept("FROM debian:12\nRUN rm -f /etc/apt/apt.conf.d/docker-clean\nRUN apt install -y curl\n"),
+                kept("ARG BASE\nFROM $BASE\nRUN apt build-dep -y hello\n"),
+                // The output is read: `apt` prints it differently.
+                kept("FROM debian\nRUN apt search python3 | grep -c dev\n"),
+                kept("FROM debian\nRUN apt show curl > /tmp/curl.txt\n"),
+                kept("FROM debian\nRUN v=$(apt show curl) && echo $v\n"),
             ],
         );
     }

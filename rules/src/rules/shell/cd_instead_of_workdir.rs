@@ -29,12 +29,18 @@
 //! nowhere else, the fix moves the directory into a `WORKDIR` instruction
 //! before the `RUN` (after an earlier `RUN` with the same `cd`, it waits
 //! for that one's fix). It is unsafe: unlike the `cd`, `WORKDIR` also
-//! applies to every later instruction of the stage (relative `COPY`
-//! destinations, `CMD`), and it creates a missing directory where `cd`
-//! would have failed. No fix is offered for temporary directories (`/tmp`)
-//! or a directory the same `RUN` removes, where a lasting `WORKDIR` makes
-//! no sense. When the `WORKDIR` in effect already is that directory, the
-//! fix only removes the `cd`, which is safe.
+//! applies to every later instruction of the stage and of the stages built
+//! on it (relative `COPY` destinations, `RUN`, `CMD`), and it creates a
+//! missing directory where `cd` would have failed. No fix is offered for
+//! temporary directories (`/tmp`) or a directory the same `RUN` removes,
+//! where a lasting `WORKDIR` makes no sense.
+//!
+//! When the `WORKDIR` in effect already is that directory (by the `WORKDIR`s
+//! of the stage and the stages it builds on, without variables), the fix
+//! only removes the `cd`, which changes nothing later instructions see. It
+//! is safe, unless the script reads the directory's name (`pwd`, `$PWD`,
+//! `$OLDPWD`): through a symbolic link `cd` and `WORKDIR` can name the same
+//! directory differently, and `cd` sets `OLDPWD`. Then it is unsafe.
 //!
 //! ## Notes
 //! hadolint reports every `cd`. dockside does not report a `cd` inside a
@@ -47,7 +53,7 @@
 //! inside a block or parentheses (`if (…) { cd x }`, `(cd x & y)`) is not
 //! seen; cmd's `cd` without a directory only prints it.
 
-use crate::diagnostic::{Category, Edit, Fix, Severity, TextRange};
+use crate::diagnostic::{Applicability, Category, Edit, Fix, Severity, TextRange};
 use crate::engine::{Context, Rule};
 use crate::model::{Dialect, Document, Instruction, InstructionKind, ShellCommand};
 use crate::registry::{FixAvailability, RuleMeta};
@@ -122,8 +128,12 @@ fn message(dir: Option<&str>) -> String {
 fn fix(run: &Instruction, doc: &Document) -> Option<Fix> {
     let (dir, delete) = leading_cd(run, doc)?;
     if workdir_at(run, doc).as_deref() == Some(dir.as_str()) {
-        return Some(Fix::safe(
+        let script = support::script(doc, run)?;
+        let reads_directory = script.text.contains("PWD") || script.commands_named(&["pwd"]).next().is_some();
+        let applicability = if reads_directory { Applicability::Unsafe } else { Applicability::Safe };
+        return Some(Fix::new(
             format!("Remove the `cd`: the working directory is already `{dir}`"),
+            applicability,
             vec![Edit::delete(delete)],
         ));
     }
@@ -203,7 +213,7 @@ fn workdir_at(run: &Instruction, doc: &Document) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::test_support::assert_rule;
+    use crate::rules::test_support::{assert_rule, assert_safe_fixes};
 
     #[test]
     fn cases() {
@@ -264,6 +274,27 @@ mod tests {
                 ("FROM debian\nRUN make && cd /a && make\n", "FROM debian\nRUN make && cd /a && make\n"),
                 ("FROM debian\nRUN cd src && make\n", "FROM debian\nRUN cd src && make\n"),
                 ("FROM debian\nRUN cd /app\n", "FROM debian\nRUN cd /app\n"),
+            ],
+        );
+    }
+
+    /// Only removing a `cd` to the `WORKDIR` in effect is safe.
+    #[test]
+    fn safe_fixes() {
+        let kept = |s: &'static str| (s, s);
+        assert_safe_fixes(
+            &super::RULE,
+            &[
+                ("FROM debian\nWORKDIR /app\nRUN cd /app && make\n", "FROM debian\nWORKDIR /app\nRUN make\n"),
+                (
+                    "FROM debian AS base\nWORKDIR /srv\nFROM base\nRUN cd /srv && make\n",
+                    "FROM debian AS base\nWORKDIR /srv\nFROM base\nRUN make\n",
+                ),
+                // WORKDIR lasts for every later instruction.
+                kept("FROM debian\nRUN cd /app && make\nCOPY a.txt .\n"),
+                // Through a symbolic link the names may differ.
+                kept("FROM debian\nWORKDIR /app\nRUN cd /app && echo \"$PWD\" > /where\n"),
+                kept("FROM debian\nWORKDIR /app\nRUN cd /app && pwd > /where\n"),
             ],
         );
     }

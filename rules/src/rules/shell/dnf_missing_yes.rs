@@ -97,7 +97,7 @@ fn check(run: &Instruction, ctx: &mut Context<'_>) {
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::test_support::assert_rule;
+    use crate::rules::test_support::{assert_rule, assert_safe_fixes};
 
     #[test]
     fn cases() {
@@ -130,6 +130,15 @@ mod tests {
                 ),
                 ("FROM fedora\nRUN dnf group install x\n", "FROM fedora\nRUN dnf group install -y x\n"),
             ],
+        );
+    }
+
+    /// Safe: a build cannot answer the prompt.
+    #[test]
+    fn safe_fixes() {
+        assert_safe_fixes(
+            &super::RULE,
+            &[("FROM fedora\nRUN dnf install httpd\n", "FROM fedora\nRUN dnf install -y httpd\n")],
         );
     }
 }

@@ -226,7 +226,7 @@ fn json_string(s: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::test_support::assert_rule;
+    use crate::rules::test_support::{assert_rule, assert_safe_fixes};
 
     #[test]
     fn cases() {
@@ -286,6 +286,15 @@ mod tests {
                     "FROM debian\nRUN <<EOF\n#!/bin/bash\na | b\nEOF\n",
                 ),
             ],
+        );
+    }
+
+    /// Unsafe: pipelines that passed may now fail the build, and the shell must exist.
+    #[test]
+    fn safe_fixes() {
+        assert_safe_fixes(
+            &super::RULE,
+            &[("FROM debian\nRUN curl -fsSL u | tar -xz\n", "FROM debian\nRUN curl -fsSL u | tar -xz\n")],
         );
     }
 }

@@ -24,18 +24,27 @@
 //!
 //! ## Fix safety
 //! The fix adds `--progress=dot:giga` (one dot per megabyte) after `wget`.
-//! GNU wget accepts it, and the fix is safe where the image uses GNU wget.
-//! BusyBox wget, the `wget` of Alpine and BusyBox images, rejects the
-//! option and the build would fail: on such a base (or one the linter
-//! cannot resolve), unless the stage installs GNU wget with `apk add wget`
-//! first, the fix is marked unsafe. `-nv` would suit both there.
+//! GNU wget accepts it (and so does wget2, Fedora's `wget`, which ignores
+//! it); BusyBox wget, the `wget` of Alpine and BusyBox images, rejects it
+//! and the build fails. So the fix is safe only where GNU wget is known:
+//! the stage (or one it builds on) installs `wget` with a package manager
+//! before this command (`apk add wget` on Alpine, `apt-get install wget`),
+//! or it builds on a distribution whose `wget` is GNU wget (Debian,
+//! Ubuntu, the Red Hat family, openSUSE, Arch; by the image name or tag, or
+//! the documented base of an official image such as `python:3.12`). On
+//! Alpine, BusyBox, and any image dockside cannot place (`docker:27` is
+//! Alpine-based, `FROM $BASE` is anything) the fix is unsafe: `-nv` would
+//! suit both wgets there.
 
 use crate::diagnostic::{Category, Edit, Fix, Severity};
 use crate::engine::{Context, Rule};
 use crate::model::{Instruction, InstructionKind, ShellCommand};
 use crate::registry::{FixAvailability, RuleMeta};
 
-use super::support::{self, BaseFamily, base_family, runs_before};
+use crate::base_images::Distro;
+use crate::rules::cache::support::stage_distro;
+
+use super::support::{self, runs_before};
 
 pub(crate) static RULE: Rule = Rule {
     meta: RuleMeta {
@@ -64,10 +73,10 @@ fn check(run: &Instruction, ctx: &mut Context<'_>) {
         if cmd.base_name() != "wget" || controls_progress(cmd) {
             continue;
         }
-        let busybox = run.stage.is_none_or(|s| base_family(ctx.doc, s) != BaseFamily::Other)
-            && !installs_gnu_wget(ctx, run, &script.commands[..i]);
+        let gnu = run.stage.and_then(|s| stage_distro(ctx.doc, s)).is_some_and(|d| d != Distro::Alpine)
+            || installs_wget(ctx, run, &script.commands[..i]);
         let edits = vec![Edit::insert(cmd.name_range.end, " --progress=dot:giga")];
-        let fix = if busybox {
+        let fix = if !gnu {
             Fix::unsafe_("Add `--progress=dot:giga` (GNU wget only)", edits)
         } else {
             Fix::safe("Add `--progress=dot:giga`", edits)
@@ -104,23 +113,29 @@ fn controls_progress(cmd: &ShellCommand) -> bool {
     })
 }
 
-/// True when the stage installs GNU wget with apk before `cmd` (earlier in
-/// the stage, or earlier in this RUN).
-fn installs_gnu_wget(ctx: &Context<'_>, run: &Instruction, before: &[ShellCommand]) -> bool {
-    let is_apk_wget = |c: &ShellCommand| c.base_name() == "apk" && c.positional().any(|a| a.text == "wget");
-    if before.iter().any(is_apk_wget) {
+/// True when the stage installs the `wget` package before `cmd` (earlier in
+/// the stage or a stage it builds on, or earlier in this RUN): with any
+/// package manager that is GNU wget (or wget2), not BusyBox's.
+fn installs_wget(ctx: &Context<'_>, run: &Instruction, before: &[ShellCommand]) -> bool {
+    let installs = |c: &ShellCommand| {
+        matches!(
+            c.base_name(),
+            "apk" | "apt-get" | "apt" | "aptitude" | "yum" | "dnf" | "microdnf" | "zypper" | "pacman"
+        ) && c.positional().any(|a| a.text == "wget")
+    };
+    if before.iter().any(installs) {
         return true;
     }
     let Some(stage) = run.stage else { return false };
     runs_before(ctx.doc, stage, run.index)
         .iter()
         .filter_map(|r| r.script.as_ref())
-        .any(|s| s.commands.iter().any(is_apk_wget))
+        .any(|s| s.commands.iter().any(installs))
 }
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::test_support::assert_rule;
+    use crate::rules::test_support::{assert_rule, assert_safe_fixes};
 
     #[test]
     fn cases() {
@@ -177,10 +192,43 @@ mod tests {
             d[0].fix.as_ref().unwrap().applicability
         };
         assert_eq!(lint("FROM debian:12\nRUN wget https://x\n"), Applicability::Safe);
+        assert_eq!(lint("FROM python:3.12\nRUN wget https://x\n"), Applicability::Safe);
+        assert_eq!(lint("FROM fedora:40\nRUN wget https://x\n"), Applicability::Safe);
+        // Alpine-based without saying so, or anything at all.
+        assert_eq!(lint("FROM docker:27\nRUN wget https://x\n"), Applicability::Unsafe);
+        assert_eq!(lint("FROM busybox\nRUN wget https://x\n"), Applicability::Unsafe);
+        assert_eq!(lint("FROM scratch\nRUN wget https://x\n"), Applicability::Unsafe);
+        assert_eq!(lint("FROM docker:27\nRUN apk add wget\nRUN wget https://x\n"), Applicability::Safe);
+        assert_eq!(lint("FROM example/tools\nRUN apt-get install -y wget && wget https://x\n"), Applicability::Safe);
         assert_eq!(lint("FROM alpine:3.20\nRUN wget https://x\n"), Applicability::Unsafe);
         assert_eq!(lint("FROM node:22-alpine\nRUN wget https://x\n"), Applicability::Unsafe);
         assert_eq!(lint("FROM $BASE\nRUN wget https://x\n"), Applicability::Unsafe);
         assert_eq!(lint("FROM alpine\nRUN apk add --no-cache wget && wget https://x\n"), Applicability::Safe);
         assert_eq!(lint("FROM alpine AS a\nRUN apk add wget\nFROM a\nRUN wget https://x\n"), Applicability::Safe);
+    }
+
+    /// Safe only where GNU wget is known.
+    #[test]
+    fn safe_fixes() {
+        let kept = |s: &'static str| (s, s);
+        assert_safe_fixes(
+            &super::RULE,
+            &[
+                (
+                    "FROM ubuntu:24.04\nRUN wget https://x/a\n",
+                    "FROM ubuntu:24.04\nRUN wget --progress=dot:giga https://x/a\n",
+                ),
+                (
+                    "FROM alpine:3.20\nRUN apk add --no-cache wget && wget https://x/a\n",
+                    "FROM alpine:3.20\nRUN apk add --no-cache wget && wget --progress=dot:giga https://x/a\n",
+                ),
+                kept("FROM alpine:3.20\nRUN wget https://x/a\n"),
+                kept("FROM node:22-alpine\nRUN wget https://x/a\n"),
+                kept("FROM docker:27\nRUN wget https://x/a\n"),
+                kept("ARG BASE\nFROM $BASE\nRUN wget https://x/a\n"),
+                // The install comes after the wget.
+                kept("FROM alpine:3.20\nRUN wget https://x/a && apk add wget\n"),
+            ],
+        );
     }
 }

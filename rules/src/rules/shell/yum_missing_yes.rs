@@ -86,7 +86,7 @@ fn check(run: &Instruction, ctx: &mut Context<'_>) {
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::test_support::assert_rule;
+    use crate::rules::test_support::{assert_rule, assert_safe_fixes};
 
     #[test]
     fn cases() {
@@ -121,6 +121,15 @@ mod tests {
                     "FROM centos\nRUN yum install -y a && yum groupinstall -y b\n",
                 ),
             ],
+        );
+    }
+
+    /// Safe: a build cannot answer the prompt.
+    #[test]
+    fn safe_fixes() {
+        assert_safe_fixes(
+            &super::RULE,
+            &[("FROM centos\nRUN yum install httpd\n", "FROM centos\nRUN yum install -y httpd\n")],
         );
     }
 }

@@ -69,7 +69,7 @@ fn check(run: &Instruction, ctx: &mut Context<'_>) {
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::test_support::assert_rule;
+    use crate::rules::test_support::{assert_rule, assert_safe_fixes};
 
     #[test]
     fn cases() {
@@ -100,6 +100,15 @@ mod tests {
                     "FROM opensuse/leap\nRUN zypper ref && sudo zypper -n \\\n  in curl\n",
                 ),
             ],
+        );
+    }
+
+    /// Safe: a build cannot answer the prompt.
+    #[test]
+    fn safe_fixes() {
+        assert_safe_fixes(
+            &super::RULE,
+            &[("FROM opensuse/leap\nRUN zypper install curl\n", "FROM opensuse/leap\nRUN zypper -n install curl\n")],
         );
     }
 }

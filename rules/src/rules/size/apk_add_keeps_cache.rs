@@ -22,9 +22,19 @@
 //! ```
 //!
 //! ## Fix safety
-//! The fix adds `--no-cache` after `add`. It is safe: the same packages are
-//! installed from an index fetched for this command, and only the cache is
-//! left out.
+//! The fix adds `--no-cache` after `add`: the same packages are installed,
+//! from an index fetched for this command. It is safe unless the command
+//! also refreshes the index (`--update`/`-U`) that something later reads:
+//! with `--no-cache` it no longer stores that index, and a later `apk add`
+//! without `--no-cache` or `--update` (also `--no-network`), `apk search`
+//! or `apk upgrade` in the same RUN, a later RUN of the stage or of a stage
+//! built `FROM` it, or an ONBUILD trigger fails with "unable to select
+//! packages" unless an `apk update` runs first. Then the fix is unsafe, and
+//! so it is when a script or `make` dockside cannot see into may read the
+//! index, when a `COPY --from` takes the cache out of the stage, and when
+//! the RUN is an ONBUILD trigger (what follows it is in another
+//! Dockerfile). Fixing the later `apk add` too (this rule reports it) makes
+//! this fix safe.
 //!
 //! ## Notes
 //! A `--mount=type=cache` (or `type=tmpfs`) on `/var/cache/apk` or
@@ -34,10 +44,11 @@
 //! installs from what is already there and fetches no index, so it is not
 //! reported either.
 
-use crate::diagnostic::{Category, Edit, Fix, Severity};
+use crate::diagnostic::{Applicability, Category, Edit, Fix, Severity};
 use crate::engine::{Context, Rule};
-use crate::model::{Instruction, InstructionKind};
+use crate::model::{Document, Instruction, InstructionKind, ShellCommand};
 use crate::registry::{FixAvailability, RuleMeta};
+use crate::rules::fix_safety::{self, Dependence};
 
 use super::support;
 
@@ -78,14 +89,51 @@ fn check(run: &Instruction, ctx: &mut Context<'_>) {
         if cmd.has_flag(None, &["no-cache", "no-network"]) || support::removes_later(script, i, &["/var/cache/apk"]) {
             continue;
         }
+        let applicability = applicability(ctx.doc, run, i, cmd);
         ctx.report(cmd.range, "`apk add` without `--no-cache` keeps the package index in the layer")
-            .with_fix(Fix::safe("Add `--no-cache`", vec![Edit::insert(add.range.end, " --no-cache")]));
+            .with_fix(Fix::new("Add `--no-cache`", applicability, vec![Edit::insert(add.range.end, " --no-cache")]));
     }
+}
+
+/// Whether adding `--no-cache` to `cmd`, command `i` of `run`, is safe: only
+/// a command that refreshes the index stores one that others may read.
+fn applicability(doc: &Document, run: &Instruction, i: usize, cmd: &ShellCommand) -> Applicability {
+    if !fetches_index(cmd) {
+        return Applicability::Safe;
+    }
+    let dependence = Dependence { dirs: CACHE_DIRS, programs: &["apk"], reads: &reads_index, resets: &resets_index };
+    match fix_safety::later_dependence(doc, run, Some(i), &dependence) {
+        Some(_) => Applicability::Unsafe,
+        None => Applicability::Safe,
+    }
+}
+
+/// `apk update`, or a command with `--update`/`-U` (`--update-cache`).
+fn fetches_index(c: &ShellCommand) -> bool {
+    c.base_name() == "apk"
+        && (support::subcommand_in(c, VALUE_FLAGS, &["update"]).is_some()
+            || c.has_flag(Some('U'), &["update", "update-cache"]))
+}
+
+/// An apk command that reads the stored index: anything but `update`,
+/// `del` and housekeeping, unless it fetches an index of its own.
+fn reads_index(c: &ShellCommand) -> bool {
+    // `--no-cache` fetches an index of its own, unless `--no-network` forbids it.
+    let own_index = c.has_flag(None, &["no-cache"]) && !c.has_flag(None, &["no-network"]);
+    c.base_name() == "apk"
+        && !fetches_index(c)
+        && !own_index
+        && support::subcommand(c, VALUE_FLAGS)
+            .is_some_and(|(_, sub)| !matches!(sub.text.as_str(), "del" | "cache" | "stats" | "verify" | "audit"))
+}
+
+fn resets_index(c: &ShellCommand) -> bool {
+    fetches_index(c) || fix_safety::removes(c, &["/var/cache/apk"])
 }
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::test_support::assert_rule;
+    use crate::rules::test_support::{assert_rule, assert_safe_fixes};
 
     #[test]
     fn cases() {
@@ -116,6 +164,42 @@ mod tests {
                 (
                     "FROM alpine\nRUN apk add --virtual .deps gcc && apk add \\\n    curl\n",
                     "FROM alpine\nRUN apk add --no-cache --virtual .deps gcc && apk add --no-cache \\\n    curl\n",
+                ),
+            ],
+        );
+    }
+
+    /// Each hazard of the fix (see Fix safety), and where it is safe.
+    #[test]
+    fn safe_fixes() {
+        let kept = |s: &'static str| (s, s);
+        assert_safe_fixes(
+            &super::RULE,
+            &[
+                ("FROM alpine\nRUN apk add curl\n", "FROM alpine\nRUN apk add --no-cache curl\n"),
+                // Without `--update` it stores no index: later readers keep theirs.
+                (
+                    "FROM alpine\nRUN apk update && apk add curl\nRUN apk add --no-network jq\n",
+                    "FROM alpine\nRUN apk update && apk add --no-cache curl\nRUN apk add --no-network jq\n",
+                ),
+                // The later `apk add` is fixed first, then this one.
+                (
+                    "FROM alpine\nRUN apk add -U curl\nRUN apk add jq\n",
+                    "FROM alpine\nRUN apk add --no-cache -U curl\nRUN apk add --no-cache jq\n",
+                ),
+                (
+                    "FROM alpine\nRUN apk add --update curl\nRUN apk update && apk add --no-network jq && rm -rf /var/cache/apk/*\n",
+                    "FROM alpine\nRUN apk add --no-cache --update curl\nRUN apk update && apk add --no-network jq && rm -rf /var/cache/apk/*\n",
+                ),
+                kept(
+                    "FROM alpine\nRUN apk add --update curl\nRUN apk add --no-network jq && rm -rf /var/cache/apk/*\n",
+                ),
+                kept("FROM alpine\nRUN apk add -U curl\nRUN apk search -v jq\n"),
+                kept("FROM alpine\nRUN apk add -U curl\nRUN ./install.sh\n"),
+                kept("FROM alpine AS a\nRUN apk add --update curl\nFROM a\nONBUILD RUN apk upgrade\n"),
+                kept("FROM alpine\nONBUILD RUN apk add --update curl\n"),
+                kept(
+                    "FROM alpine AS a\nRUN apk add -U curl\nFROM a\nFROM alpine\nCOPY --from=a /var/cache/apk /var/cache/apk\n",
                 ),
             ],
         );

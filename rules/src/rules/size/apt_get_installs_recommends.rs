@@ -23,9 +23,10 @@
 //!
 //! ## Fix safety
 //! The fix adds `--no-install-recommends` after `install`. It is unsafe:
-//! the image no longer gets the recommended packages, and the software may
-//! rely on one of them (`curl` recommends `ca-certificates`, without which
-//! every HTTPS download fails). Add the ones you need by name.
+//! the image no longer gets the recommended packages, and a later step of
+//! the build (in this stage or one built on it) or the software at run time
+//! may rely on one of them (`curl` recommends `ca-certificates`, without
+//! which every HTTPS download fails). Add the ones you need by name.
 //!
 //! ## Notes
 //! `-o APT::Install-Recommends=false` (or `=0`) on the command line is
@@ -118,7 +119,7 @@ fn config_disables_recommends(text: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::test_support::assert_rule;
+    use crate::rules::test_support::{assert_rule, assert_safe_fixes};
 
     #[test]
     fn cases() {
@@ -154,6 +155,18 @@ mod tests {
                     "FROM debian\nRUN apt-get install --no-install-recommends -y a && apt-get -q install --no-install-recommends b\n",
                 ),
             ],
+        );
+    }
+
+    /// Unsafe: later steps may need a recommended package (`curl` recommends `ca-certificates`).
+    #[test]
+    fn safe_fixes() {
+        assert_safe_fixes(
+            &super::RULE,
+            &[(
+                "FROM debian\nRUN apt-get update && apt-get install -y curl\nRUN curl -fsSLO https://x/a\n",
+                "FROM debian\nRUN apt-get update && apt-get install -y curl\nRUN curl -fsSLO https://x/a\n",
+            )],
         );
     }
 }

@@ -24,9 +24,30 @@
 //!
 //! ## Fix safety
 //! The fix appends ` && rm -rf /var/lib/apt/lists/*` after the RUN's last
-//! command. It is safe: the lists are only read by apt itself, and a later
-//! `apt-get install` without a new `apt-get update` would install from an
-//! outdated index anyway. There is no fix for exec-form or heredoc RUNs.
+//! command (not to exec-form or heredoc RUNs). Removing the lists changes
+//! nothing for the packages this RUN installed, but every later apt command
+//! that reads them (`apt-get install`, `upgrade`, `source`, `build-dep`,
+//! `download`, `apt-cache`, `apt-file`, `gdebi`, `rosdep install`...) fails
+//! with "Unable to locate package" unless an `apt-get update` runs first.
+//! So the fix is:
+//! - not offered when a later RUN of the stage or of a stage built `FROM`
+//!   it (or an ONBUILD trigger of those stages) reads the lists before
+//!   updating them, or a later `COPY --from` copies them out (the finding
+//!   points at that step): merge the update into the RUN that installs
+//!   instead (`package-index-update-alone` offers that);
+//! - unsafe when something later may read them: a script, `make` or an
+//!   installer helper dockside cannot see into, an exec-form RUN of apt, a
+//!   `CMD`/`ENTRYPOINT` that runs apt, a `COPY --from` of a parent
+//!   directory; when the RUN is itself an ONBUILD trigger (what follows it
+//!   is in another Dockerfile); when the update ran through `sudo`,
+//!   `chroot` or in a `-c` string (the appended `rm` would run without it);
+//!   or when a `--mount` covers the lists;
+//! - safe otherwise. Removals (`remove`, `purge`, `autoremove`) and
+//!   `apt-get clean` do not read the lists.
+//!
+//! An image built `FROM` this one in another Dockerfile cannot be seen: one
+//! that installs without `apt-get update` fails too, as it would with any
+//! image that follows this rule.
 //!
 //! ## Notes
 //! Only stages whose files can reach an image are checked: the final stage,
@@ -39,10 +60,11 @@
 //! accepts any `rm -rf`, even of another directory, and rejects
 //! `rm -r /var/lib/apt/lists`.
 
-use crate::diagnostic::{Category, Fix, Severity};
+use crate::diagnostic::{Applicability, Category, Fix, Severity, TextRange};
 use crate::engine::{Context, Rule};
-use crate::model::{Instruction, InstructionKind, ShellCommand};
+use crate::model::{Document, Instruction, InstructionKind, ShellCommand, ShellScript};
 use crate::registry::{FixAvailability, RuleMeta};
+use crate::rules::fix_safety::{self, Dependence};
 
 use super::support;
 
@@ -69,11 +91,20 @@ const LISTS: &str = "/var/lib/apt/lists";
 /// apt options that take a separate value.
 const VALUE_FLAGS: &[&str] = &["-o", "--option", "-c", "--config-file"];
 
+/// apt subcommands that do not read the package lists.
+const WITHOUT_LISTS: &[&str] =
+    &["update", "clean", "autoclean", "distclean", "dist-clean", "remove", "purge", "autoremove", "autopurge"];
+
+fn is_apt(c: &ShellCommand) -> bool {
+    matches!(c.base_name(), "apt-get" | "apt" | "aptitude")
+}
+
+fn apt(c: &ShellCommand, sub: &[&str]) -> bool {
+    is_apt(c) && support::subcommand_in(c, VALUE_FLAGS, sub).is_some()
+}
+
 fn check(run: &Instruction, ctx: &mut Context<'_>) {
     let Some(script) = &run.script else { return };
-    let apt = |c: &ShellCommand, sub: &[&str]| {
-        matches!(c.base_name(), "apt-get" | "apt" | "aptitude") && support::subcommand_in(c, VALUE_FLAGS, sub).is_some()
-    };
     let Some(last_update) = script.commands.iter().rposition(|c| apt(c, &["update"])) else { return };
     if support::removes_later(script, last_update, &[LISTS])
         || script.commands[last_update + 1..].iter().any(|c| apt(c, &["dist-clean"]))
@@ -83,18 +114,75 @@ fn check(run: &Instruction, ctx: &mut Context<'_>) {
         return;
     }
     let update = &script.commands[last_update];
+    let decision = fix_decision(ctx.doc, run, script, update);
     let diagnostic = ctx.report(
         update.range,
         format!("`{} update` leaves the package lists in this layer; remove them in the same RUN", update.base_name()),
     );
-    if let Some(edit) = support::append_command(run, "rm -rf /var/lib/apt/lists/*") {
-        diagnostic.with_fix(Fix::safe("Append `&& rm -rf /var/lib/apt/lists/*`", vec![edit]));
+    match decision {
+        Ok(applicability) => {
+            if let Some(edit) = support::append_command(run, "rm -rf /var/lib/apt/lists/*") {
+                diagnostic.with_fix(Fix::new("Append `&& rm -rf /var/lib/apt/lists/*`", applicability, vec![edit]));
+            }
+        }
+        Err(reader) => {
+            diagnostic.with_related(reader, "reads these lists, so they cannot be removed: update in this RUN instead");
+        }
     }
+}
+
+/// How safe removing the lists at the end of `run` is (see Fix safety), or
+/// the later step that certainly needs them.
+fn fix_decision(
+    doc: &Document,
+    run: &Instruction,
+    script: &ShellScript,
+    update: &ShellCommand,
+) -> Result<Applicability, TextRange> {
+    let dependence = Dependence {
+        dirs: &[LISTS],
+        programs: &["apt-get", "apt", "aptitude", "apt-cache"],
+        reads: &reads_lists,
+        resets: &resets_lists,
+    };
+    match fix_safety::later_dependence(doc, run, None, &dependence) {
+        Some(hazard) if hazard.certain => Err(hazard.range),
+        Some(_) => Ok(Applicability::Unsafe),
+        None if fix_safety::appended_command_hazard(script, update, None).is_some()
+            || fix_safety::mounts_over(run, &[LISTS]) =>
+        {
+            Ok(Applicability::Unsafe)
+        }
+        None => Ok(Applicability::Safe),
+    }
+}
+
+/// A command that needs the package lists.
+fn reads_lists(c: &ShellCommand) -> bool {
+    let sub = support::subcommand(c, VALUE_FLAGS).map(|(_, a)| a.text.as_str());
+    match c.base_name() {
+        "apt-get" | "apt" | "aptitude" => sub.is_some_and(|s| !WITHOUT_LISTS.contains(&s)),
+        "apt-cache" | "gdebi" | "unattended-upgrade" | "unattended-upgrades" => true,
+        "apt-file" => sub != Some("update"),
+        "rosdep" => sub == Some("install"),
+        "mk-build-deps" => c.has_flag(Some('i'), &["install"]),
+        _ => false,
+    }
+}
+
+/// A command after which the lists no longer are the ones this RUN left:
+/// an update (also by `add-apt-repository` and bitnami's
+/// `install_packages`, which update first) or their removal.
+fn resets_lists(c: &ShellCommand) -> bool {
+    apt(c, &["update", "dist-clean", "distclean"])
+        || fix_safety::removes(c, &[LISTS])
+        || c.base_name() == "install_packages"
+        || (c.base_name() == "add-apt-repository" && !c.has_flag(Some('n'), &["no-update"]))
 }
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::test_support::assert_rule;
+    use crate::rules::test_support::{assert_rule, assert_safe_fixes};
 
     #[test]
     fn cases() {
@@ -149,7 +237,93 @@ mod tests {
                 ),
                 // No fix for heredocs.
                 ("FROM debian\nRUN <<EOF\napt-get update\nEOF\n", "FROM debian\nRUN <<EOF\napt-get update\nEOF\n"),
+                // No fix at all when a later step needs the lists (#14).
+                (
+                    "FROM ubuntu:24.04\nRUN apt-get update\nRUN apt-get install -y curl\n",
+                    "FROM ubuntu:24.04\nRUN apt-get update\nRUN apt-get install -y curl\n",
+                ),
+                (
+                    "FROM debian AS build\nRUN apt-get update\nFROM debian\nCOPY --from=build /var/lib/apt/lists /var/lib/apt/lists\n",
+                    "FROM debian AS build\nRUN apt-get update\nFROM debian\nCOPY --from=build /var/lib/apt/lists /var/lib/apt/lists\n",
+                ),
+                // Unsafe, so applied here: a script that may read them.
+                (
+                    "FROM debian\nRUN apt-get update && apt-get install -y curl\nRUN ./install-deps.sh\n",
+                    "FROM debian\nRUN apt-get update && apt-get install -y curl && rm -rf /var/lib/apt/lists/*\nRUN ./install-deps.sh\n",
+                ),
             ],
         );
+    }
+
+    /// Each hazard of the fix (see Fix safety), and where it is safe.
+    #[test]
+    fn safe_fixes() {
+        let safe = |before: &str| {
+            (before.to_string(), before.replacen(" curl\n", " curl && rm -rf /var/lib/apt/lists/*\n", 1))
+        };
+        let cases = [
+            safe("FROM debian\nRUN apt-get update && apt-get install -y curl\nCMD [\"curl\"]\n"),
+            // Removals and `apt-get clean` do not read the lists; an update renews them.
+            safe("FROM debian\nRUN apt-get update && apt-get install -y curl\nRUN apt-get purge -y vim && apt-get clean\n"),
+            (
+                "FROM debian\nRUN apt-get update && apt-get install -y curl\nRUN apt-get update && apt-get install -y jq\n".to_string(),
+                "FROM debian\nRUN apt-get update && apt-get install -y curl && rm -rf /var/lib/apt/lists/*\nRUN apt-get update && apt-get install -y jq && rm -rf /var/lib/apt/lists/*\n".to_string(),
+            ),
+            safe("FROM debian AS base\nRUN apt-get update && apt-get install -y curl\nFROM base\nRUN add-apt-repository ppa:x/y && apt-get install -y z\n"),
+            // A sibling stage does not see the files; Python is not a script dockside counts.
+            safe("FROM debian AS a\nRUN apt-get update && apt-get install -y curl\nFROM debian AS b\nRUN apt-get install -y jq\nFROM a\nRUN python3 setup.py\n"),
+        ];
+        let kept = |before: &'static str| (before.to_string(), before.to_string());
+        let hazards = [
+            // The issue: a later RUN of the stage installs without an update.
+            kept("FROM ubuntu:24.04\nRUN apt-get update\nRUN apt-get install -y curl\n"),
+            kept("FROM debian\nRUN apt-get update && apt-get install -y curl\nRUN apt-cache policy curl\n"),
+            kept("FROM debian\nRUN apt-get update && apt-get install -y curl\nRUN apt-get source hello\n"),
+            kept("FROM debian\nRUN apt-get update && apt-get install -y curl\nRUN sh -c 'apt install -y jq'\n"),
+            kept(
+                "FROM debian\nRUN apt-get update && apt-get install -y curl\nRUN [\"apt-get\", \"install\", \"-y\", \"jq\"]\n",
+            ),
+            // A stage built on it, directly or through another.
+            kept(
+                "FROM debian AS base\nRUN apt-get update && apt-get install -y curl\nFROM base AS mid\nRUN echo\nFROM mid\nRUN apt-get install -y jq\n",
+            ),
+            // ONBUILD: a trigger that installs, and a RUN that is itself a trigger.
+            kept("FROM debian\nRUN apt-get update && apt-get install -y curl\nONBUILD RUN apt-get install -y jq\n"),
+            kept("FROM debian\nONBUILD RUN apt-get update && apt-get install -y curl\n"),
+            // Copied out, the lists or a parent.
+            kept(
+                "FROM debian AS build\nRUN apt-get update\nFROM debian\nCOPY --from=build /var/lib/apt /var/lib/apt\n",
+            ),
+            kept(
+                "FROM debian AS build\nRUN apt-get update\nFROM build\nFROM debian\nRUN --mount=from=build,source=/var/lib/apt/lists,target=/l ls /l\n",
+            ),
+            // Commands dockside cannot see into, and the container's command.
+            kept("FROM debian\nRUN apt-get update && apt-get install -y curl\nRUN ./install-deps.sh\n"),
+            kept("FROM debian\nRUN apt-get update && apt-get install -y curl\nRUN make deps\n"),
+            kept("FROM debian\nRUN apt-get update && apt-get install -y curl\nRUN curl -fsSL https://x/setup | bash\n"),
+            kept("FROM debian\nRUN apt-get update && apt-get install -y curl\nCMD apt-get install -y jq && jq\n"),
+            // The appended `rm` would not run with the update's privileges.
+            kept("FROM debian\nUSER app\nRUN sudo apt-get update && sudo apt-get install -y curl\n"),
+            kept("FROM debian\nRUN bash -c 'apt-get update && apt-get install -y curl'\n"),
+            // A mount over the lists.
+            kept(
+                "FROM debian\nRUN --mount=type=bind,source=lists,target=/var/lib/apt/lists,rw apt-get update && apt-get install -y curl\n",
+            ),
+        ];
+        let cases: Vec<(String, String)> = cases.into_iter().chain(hazards).collect();
+        let cases: Vec<(&str, &str)> = cases.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+        assert_safe_fixes(&super::RULE, &cases);
+    }
+
+    /// Without a fix, the finding shows the step that needs the lists.
+    #[test]
+    fn points_at_the_step_that_needs_the_lists() {
+        let source = "FROM ubuntu:24.04\nRUN apt-get update\nRUN apt-get install -y curl\n";
+        let doc = crate::model::Document::parse(source);
+        let found = crate::engine::check_with_rules(&doc, &Default::default(), &[&super::RULE]);
+        assert_eq!(found.len(), 1);
+        assert!(found[0].fix.is_none());
+        assert_eq!(found[0].related.len(), 1);
+        assert_eq!(&source[found[0].related[0].range.as_range()], "apt-get install -y curl");
     }
 }

@@ -163,7 +163,7 @@ fn move_fix(
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::test_support::assert_rule;
+    use crate::rules::test_support::{assert_rule, assert_safe_fixes};
 
     #[test]
     fn cases() {
@@ -208,6 +208,18 @@ mod tests {
                     "FROM node\nCOPY x /app/x\nRUN chown -R node /app\n",
                 ),
             ],
+        );
+    }
+
+    /// Unsafe: `COPY --chown` leaves an existing destination directory owned by root.
+    #[test]
+    fn safe_fixes() {
+        assert_safe_fixes(
+            &super::RULE,
+            &[(
+                "FROM node\nCOPY . /app\nRUN chown -R node:node /app\nCMD [\"node\"]\n",
+                "FROM node\nCOPY . /app\nRUN chown -R node:node /app\nCMD [\"node\"]\n",
+            )],
         );
     }
 }

@@ -137,7 +137,7 @@ fn merge(doc: &Document, first: &Instruction, second: &Instruction) -> Option<Ve
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::test_support::assert_rule;
+    use crate::rules::test_support::{assert_rule, assert_safe_fixes};
 
     #[test]
     fn cases() {
@@ -180,6 +180,15 @@ mod tests {
                 ("FROM debian\nRUN a;\nRUN b\n", "FROM debian\nRUN a;\nRUN b\n"),
                 ("FROM debian\nRUN a # note\nRUN b\n", "FROM debian\nRUN a # note\nRUN b\n"),
             ],
+        );
+    }
+
+    /// Unsafe: the commands then share one shell.
+    #[test]
+    fn safe_fixes() {
+        assert_safe_fixes(
+            &super::RULE,
+            &[("FROM debian\nRUN cd /src\nRUN make\n", "FROM debian\nRUN cd /src\nRUN make\n")],
         );
     }
 }

@@ -22,9 +22,22 @@
 //!
 //! ## Fix safety
 //! The fix appends ` && dnf clean all` (` && microdnf clean all` for
-//! microdnf) after the RUN's last command. It is safe: only caches are
-//! removed, and dnf downloads fresh metadata when it needs it. There is no
-//! fix for exec-form or heredoc RUNs.
+//! microdnf) after the RUN's last command (not to exec-form or heredoc
+//! RUNs). It removes the repository metadata and downloaded packages, which
+//! nothing in this RUN needs any more. It is safe when nothing later can
+//! read them; it is unsafe when:
+//! - a later RUN of the stage or of a stage built `FROM` it (or an ONBUILD
+//!   trigger) runs dnf, microdnf or yum before cleaning itself: it fetches
+//!   the metadata again, which fails with `--cacheonly` or without the
+//!   network or credentials this RUN had, and on a build that reuses this
+//!   RUN's cached layer can pick newer packages; so may a script or
+//!   `make` dockside cannot see into, and a `COPY --from` of the cache;
+//! - the RUN is an ONBUILD trigger (what follows it is in another
+//!   Dockerfile);
+//! - the install ran through `sudo`, in a `-c` string or a subshell, or by
+//!   a path (`/usr/bin/dnf`): the appended command would not run the same
+//!   way (without root, `clean all` fails);
+//! - a `--mount` covers the cache.
 //!
 //! ## Notes
 //! `install`, `upgrade`, `reinstall` (and their aliases `in`, `update`,
@@ -37,6 +50,7 @@ use crate::diagnostic::{Category, Fix, Severity};
 use crate::engine::{Context, Rule};
 use crate::model::{Instruction, InstructionKind, ShellCommand};
 use crate::registry::{FixAvailability, RuleMeta};
+use crate::rules::fix_safety::{self, Dependence};
 
 use super::support;
 use super::yum_cache_not_cleaned::VALUE_FLAGS;
@@ -70,14 +84,31 @@ fn check(run: &Instruction, ctx: &mut Context<'_>) {
     }
     let Some(install) = support::last_uncleaned(script, installs, cleans_all, CACHE_DIRS) else { return };
     let tool = install.base_name();
+    let clean = format!("{tool} clean all");
+    let fix = support::append_command(run, &clean).map(|edit| {
+        let dependence = Dependence {
+            dirs: CACHE_DIRS,
+            programs: &["dnf", "dnf5", "microdnf", "yum"],
+            reads: &reads_cache,
+            resets: &|c| cleans_all(c) || fix_safety::removes(c, CACHE_DIRS),
+        };
+        let applicability = support::cleanup_applicability(ctx.doc, run, script, install, tool, &dependence);
+        Fix::new(format!("Append `&& {clean}`"), applicability, vec![edit])
+    });
     let diagnostic = ctx.report(
         install.range,
         format!("`{tool}` installs without a later `{tool} clean all`, which keeps the cache in the layer"),
     );
-    let clean = format!("{tool} clean all");
-    if let Some(edit) = support::append_command(run, &clean) {
-        diagnostic.with_fix(Fix::safe(format!("Append `&& {clean}`"), vec![edit]));
+    if let Some(fix) = fix {
+        diagnostic.with_fix(fix);
     }
+}
+
+/// dnf, microdnf or yum doing anything but `clean` (and `--version`): they
+/// read the metadata cache.
+fn reads_cache(c: &ShellCommand) -> bool {
+    (is_dnf(c) || c.base_name() == "yum")
+        && support::subcommand(c, VALUE_FLAGS).is_some_and(|(_, sub)| sub.text != "clean")
 }
 
 fn is_dnf(c: &ShellCommand) -> bool {
@@ -107,7 +138,7 @@ fn cleans_all(c: &ShellCommand) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::test_support::assert_rule;
+    use crate::rules::test_support::{assert_rule, assert_safe_fixes};
 
     #[test]
     fn cases() {
@@ -137,6 +168,36 @@ mod tests {
                     "FROM ubi9\nRUN microdnf install -y \\\n    httpd\n",
                     "FROM ubi9\nRUN microdnf install -y \\\n    httpd && microdnf clean all\n",
                 ),
+            ],
+        );
+    }
+
+    /// Each hazard of the fix (see Fix safety), and where it is safe.
+    #[test]
+    fn safe_fixes() {
+        let kept = |s: &'static str| (s, s);
+        assert_safe_fixes(
+            &super::RULE,
+            &[
+                ("FROM fedora\nRUN dnf install -y httpd\n", "FROM fedora\nRUN dnf install -y httpd && dnf clean all\n"),
+                (
+                    "FROM fedora AS a\nRUN dnf install -y httpd\nFROM a\nRUN dnf clean all && dnf install -y jq && dnf clean all\n",
+                    "FROM fedora AS a\nRUN dnf install -y httpd && dnf clean all\nFROM a\nRUN dnf clean all && dnf install -y jq && dnf clean all\n",
+                ),
+                // A later dnf (or yum) reads the metadata; a script may.
+                kept("FROM fedora\nRUN dnf install -y httpd\nRUN dnf -C install -y jq && dnf clean all\n"),
+                kept("FROM fedora AS a\nRUN dnf install -y httpd\nFROM a\nRUN yum -y install jq && yum clean all\n"),
+                kept("FROM fedora\nRUN dnf install -y httpd\nRUN ./setup.sh\n"),
+                kept("FROM fedora\nRUN dnf install -y httpd\nONBUILD RUN dnf install -y jq\n"),
+                kept("FROM fedora\nONBUILD RUN dnf install -y httpd\n"),
+                kept(
+                    "FROM fedora AS a\nRUN dnf install -y httpd\nFROM a\nFROM fedora\nCOPY --from=a /var/cache/dnf /var/cache/dnf\n",
+                ),
+                // The cleanup would not run as the install did.
+                kept("FROM fedora\nUSER app\nRUN sudo dnf install -y httpd\n"),
+                kept("FROM fedora\nRUN /usr/bin/dnf install -y httpd\n"),
+                kept("FROM fedora\nRUN (dnf install -y httpd)\n"),
+                kept("FROM fedora\nRUN --mount=type=bind,target=/var/cache/dnf/x dnf install -y httpd\n"),
             ],
         );
     }

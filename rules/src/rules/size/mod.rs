@@ -10,7 +10,7 @@ mod dnf_cache_not_cleaned;
 mod package_cache_left_behind;
 mod pip_install_keeps_cache;
 mod removed_in_later_layer;
-mod support;
+pub(super) mod support;
 mod toolchain_in_final_stage;
 mod useradd_high_uid_lastlog;
 mod yarn_cache_not_cleaned;

@@ -41,8 +41,25 @@
 //! ## Fix safety
 //! For npm, Go, composer and pnpm the fix appends the tool's own cleanup
 //! (`npm cache clean --force`, `go clean -cache -modcache`, `composer
-//! clear-cache`, `pnpm store prune`) to a shell-form RUN. It is safe: only
-//! caches (for pnpm, store entries nothing links any more) are deleted.
+//! clear-cache`, `pnpm store prune`) to a shell-form RUN. Only caches (for
+//! pnpm, store entries nothing links any more) are deleted, so the fix is
+//! safe when nothing later can read them. It is unsafe when:
+//! - a later RUN of the stage or of a stage built `FROM` it (or an ONBUILD
+//!   trigger) runs the same tool (`npx` for npm) before cleaning itself:
+//!   `RUN go mod download` exists so that the later `go build` finds the
+//!   modules; without them it downloads again, which fails without the
+//!   network or the credentials (a secret mount) this RUN had. So may a
+//!   script or `make` dockside cannot see into, a `CMD` that runs the tool,
+//!   and a `COPY --from` of the cache;
+//! - the RUN is an ONBUILD trigger (what follows it is in another
+//!   Dockerfile);
+//! - the tool ran through `sudo`, in a `-c` string or a subshell (an `nvm`
+//!   login shell, say), or by a path or another name (`./composer.phar`):
+//!   the appended command may not find the tool or its cache;
+//! - a `--mount` covers the cache;
+//! - for Go, the toolchain is not known to be Go 1.11 or later (an official
+//!   `golang` image): older ones lack `-modcache` and the appended command
+//!   fails.
 //!
 //! ## Notes
 //! Only stages whose files reach an image are checked: a build stage whose
@@ -60,10 +77,12 @@
 //! `npm_config_store_dir` is accepted). yarn has its own rule
 //! (`yarn-cache-not-cleaned`) and pip too (`pip-install-keeps-cache`).
 
-use crate::diagnostic::{Category, Fix, Severity};
+use crate::base_images::family::is_official;
+use crate::diagnostic::{Applicability, Category, Fix, Severity};
 use crate::engine::{Context, Rule};
-use crate::model::{Instruction, InstructionKind, Scope, ShellCommand, ShellScript};
+use crate::model::{Base, Document, Instruction, InstructionKind, Scope, ShellCommand, ShellScript};
 use crate::registry::{FixAvailability, RuleMeta};
+use crate::rules::fix_safety::Dependence;
 
 use super::support;
 
@@ -95,6 +114,8 @@ struct Tool {
     /// Variables that move the cache elsewhere.
     env: &'static [&'static str],
     cleanup: Option<&'static str>,
+    /// The programs that read the cache.
+    programs: &'static [&'static str],
 }
 
 const NPM: Tool = Tool {
@@ -103,6 +124,7 @@ const NPM: Tool = Tool {
     cache_dirs: &["/root/.npm", "/home/node/.npm"],
     env: &["npm_config_cache", "NPM_CONFIG_CACHE"],
     cleanup: Some("npm cache clean --force"),
+    programs: &["npm", "npx"],
 };
 const GO: Tool = Tool {
     name: "go",
@@ -110,6 +132,7 @@ const GO: Tool = Tool {
     cache_dirs: &["/root/.cache/go-build", "/go/pkg/mod"],
     env: &["GOCACHE", "GOMODCACHE"],
     cleanup: Some("go clean -cache -modcache"),
+    programs: &["go"],
 };
 const CARGO: Tool = Tool {
     name: "cargo",
@@ -117,6 +140,7 @@ const CARGO: Tool = Tool {
     cache_dirs: &["/usr/local/cargo/registry", "/root/.cargo/registry"],
     env: &["CARGO_HOME"],
     cleanup: None,
+    programs: &["cargo"],
 };
 const COMPOSER: Tool = Tool {
     name: "composer",
@@ -124,6 +148,7 @@ const COMPOSER: Tool = Tool {
     cache_dirs: &["/root/.cache/composer", "/root/.composer/cache", "/tmp/cache"],
     env: &["COMPOSER_CACHE_DIR", "COMPOSER_HOME"],
     cleanup: Some("composer clear-cache"),
+    programs: &["composer", "composer.phar"],
 };
 
 const GEM: Tool = Tool {
@@ -132,6 +157,7 @@ const GEM: Tool = Tool {
     cache_dirs: &["/usr/local/bundle/cache", "/root/.gem", "/root/.local/share/gem"],
     env: &[],
     cleanup: None,
+    programs: &["gem", "bundle", "bundler"],
 };
 
 const PNPM: Tool = Tool {
@@ -140,6 +166,7 @@ const PNPM: Tool = Tool {
     cache_dirs: &["/root/.local/share/pnpm/store", "/root/.pnpm-store", "/pnpm/store"],
     env: &["npm_config_store_dir", "NPM_CONFIG_STORE_DIR"],
     cleanup: Some("pnpm store prune"),
+    programs: &["pnpm", "pnpx"],
 };
 
 /// The tool whose cache `cmd` fills.
@@ -206,6 +233,7 @@ fn check(run: &Instruction, ctx: &mut Context<'_>) {
         if rest.iter().any(|c| tool_of(c).is_some_and(|t| t.name == tool.name)) {
             continue;
         }
+        let applicability = cleanup_applicability(ctx.doc, run, script, cmd, tool);
         let shown = ctx.doc.text().get(cmd.range.as_range()).unwrap_or(tool.name);
         let shown = shown.lines().next().unwrap_or("").trim_end_matches('\\').trim_end();
         let diagnostic = ctx.report(
@@ -218,7 +246,7 @@ fn check(run: &Instruction, ctx: &mut Context<'_>) {
         if let Some(cleanup) = tool.cleanup
             && let Some(edit) = support::append_command(run, cleanup)
         {
-            diagnostic.with_fix(Fix::safe(format!("Append `&& {cleanup}`"), vec![edit]));
+            diagnostic.with_fix(Fix::new(format!("Append `&& {cleanup}`"), applicability, vec![edit]));
         }
     }
 }
@@ -309,6 +337,7 @@ fn check_pnpm(run: &Instruction, script: &ShellScript, ctx: &mut Context<'_>) {
     let shown = ctx.doc.text().get(cmd.range.as_range()).unwrap_or("pnpm");
     let shown = shown.lines().next().unwrap_or("").trim_end_matches('\\').trim_end();
     if same_run {
+        let applicability = cleanup_applicability(ctx.doc, run, script, cmd, &PNPM);
         let diagnostic = ctx.report(
             cmd.range,
             format!(
@@ -316,7 +345,7 @@ fn check_pnpm(run: &Instruction, script: &ShellScript, ctx: &mut Context<'_>) {
             ),
         );
         if let Some(edit) = support::append_command(run, "pnpm store prune") {
-            diagnostic.with_fix(Fix::safe("Append `&& pnpm store prune`", vec![edit]));
+            diagnostic.with_fix(Fix::new("Append `&& pnpm store prune`", applicability, vec![edit]));
         }
     } else {
         // No fix: pruning the store right after a fetch would empty it
@@ -330,9 +359,55 @@ fn check_pnpm(run: &Instruction, script: &ShellScript, ctx: &mut Context<'_>) {
     }
 }
 
+/// Whether appending `tool`'s cleanup after `cmd` is safe (see Fix safety).
+fn cleanup_applicability(
+    doc: &Document,
+    run: &Instruction,
+    script: &ShellScript,
+    cmd: &ShellCommand,
+    tool: &Tool,
+) -> Applicability {
+    let Some(cleanup) = tool.cleanup else { return Applicability::Unsafe };
+    if tool.name == "go" && !run.stage.is_some_and(|s| modern_go_image(doc, s)) {
+        return Applicability::Unsafe;
+    }
+    let program = cleanup.split(' ').next().unwrap_or(cleanup);
+    // The tool, run again for anything but its own cleanup or version.
+    let reads = |c: &ShellCommand| {
+        tool.programs.contains(&c.base_name())
+            && !cleans(tool, c)
+            && support::first_positional(&c.args, &[])
+                .is_some_and(|(_, sub)| !matches!(sub.text.as_str(), "version" | "env"))
+    };
+    let dependence =
+        Dependence { dirs: tool.cache_dirs, programs: tool.programs, reads: &reads, resets: &|c| cleans(tool, c) };
+    support::cleanup_applicability(doc, run, script, cmd, program, &dependence)
+}
+
+/// True when the stage builds on an official `golang` image of Go 1.11 or
+/// later (`go clean -modcache` exists since 1.11): a tag without a version
+/// (`latest`, `alpine`) is the current release.
+fn modern_go_image(doc: &Document, stage: usize) -> bool {
+    let Some(Base::Image { reference, resolved: true, .. }) = doc.stage_chain(stage).last().map(|s| &s.base) else {
+        return false;
+    };
+    if !is_official(reference, "golang") {
+        return false;
+    }
+    let tag = reference.tag.as_deref().unwrap_or("latest");
+    let version = tag.split(['-', '_']).next().unwrap_or("");
+    let mut parts = version.split('.').map(|p| p.parse::<u32>());
+    match (parts.next(), parts.next()) {
+        (Some(Ok(major)), Some(Ok(minor))) => (major, minor) >= (1, 11),
+        (Some(Ok(major)), None) => major >= 1,
+        (Some(Err(_)), _) => !version.starts_with(|c: char| c.is_ascii_digit()),
+        _ => false,
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use crate::rules::test_support::assert_rule;
+    use crate::rules::test_support::{assert_rule, assert_safe_fixes};
 
     #[test]
     fn cases() {
@@ -393,6 +468,62 @@ mod tests {
                     "FROM node\nRUN pnpm i && pnpm prune --prod && pnpm store prune\nCMD [\"x\"]\n",
                 ),
             ],
+        );
+    }
+
+    /// Each hazard of the fix (see Fix safety), and where it is safe.
+    #[test]
+    fn safe_fixes() {
+        let kept = |s: &'static str| (s, s);
+        assert_safe_fixes(
+            &super::RULE,
+            &[
+                (
+                    "FROM node\nRUN npm ci\nCMD [\"x\"]\n",
+                    "FROM node\nRUN npm ci && npm cache clean --force\nCMD [\"x\"]\n",
+                ),
+                (
+                    "FROM node\nRUN --mount=type=secret,id=npmrc,target=/root/.npmrc npm ci\nCMD [\"x\"]\n",
+                    "FROM node\nRUN --mount=type=secret,id=npmrc,target=/root/.npmrc npm ci && npm cache clean --force\nCMD [\"x\"]\n",
+                ),
+                // `go mod download` fills the cache the later build reads: only the build is cleaned.
+                (
+                    "FROM golang:1.22\nRUN go mod download\nCOPY . .\nRUN go build -o /app\nCMD [\"/app\"]\n",
+                    "FROM golang:1.22\nRUN go mod download\nCOPY . .\nRUN go build -o /app && go clean -cache -modcache\nCMD [\"/app\"]\n",
+                ),
+                (
+                    "FROM node\nRUN pnpm i && pnpm prune --prod\nCMD [\"x\"]\n",
+                    "FROM node\nRUN pnpm i && pnpm prune --prod && pnpm store prune\nCMD [\"x\"]\n",
+                ),
+                kept("FROM node\nRUN npm ci\nRUN npm run build\nCMD [\"x\"]\n"),
+                kept("FROM node AS deps\nRUN npm ci\nFROM deps\nRUN npx prisma generate\nCMD [\"x\"]\n"),
+                kept("FROM node\nRUN npm ci\nRUN ./build.sh\nCMD [\"x\"]\n"),
+                kept("FROM node\nRUN npm ci\nCMD npx serve\n"),
+                kept("FROM node\nONBUILD RUN npm ci\nCMD [\"x\"]\n"),
+                kept("FROM node\nRUN pnpm i && pnpm prune --prod\nRUN pnpm build\nCMD [\"x\"]\n"),
+                // Where the cleanup would not run as the tool did.
+                kept("FROM node\nRUN bash -lc 'npm ci'\nCMD [\"x\"]\n"),
+                kept("FROM node\nRUN sudo npm ci\nCMD [\"x\"]\n"),
+                kept("FROM node\nRUN /usr/local/bin/npm ci\nCMD [\"x\"]\n"),
+                kept("FROM php\nRUN ./composer.phar install\nCMD [\"x\"]\n"),
+                kept("FROM node\nRUN --mount=type=bind,target=/root/.npm npm ci\nCMD [\"x\"]\n"),
+                // Go before 1.11 has no `-modcache`; another image's Go is unknown.
+                kept("FROM golang:1.10\nRUN go build -o /app .\nCMD [\"/app\"]\n"),
+                kept("FROM ubuntu:18.04\nRUN go build -o /app .\nCMD [\"/app\"]\n"),
+            ],
+        );
+    }
+
+    #[test]
+    fn go_versions() {
+        let modern = |from: &str| {
+            let doc = crate::model::Document::parse(&format!("FROM {from}\n"));
+            super::modern_go_image(&doc, 0)
+        };
+        assert!(modern("golang") && modern("golang:1.11") && modern("golang:1.22-alpine") && modern("golang:alpine"));
+        assert!(modern("docker.io/library/golang:1") && modern("golang:bookworm"));
+        assert!(
+            !modern("golang:1.10") && !modern("golang:1.9-alpine") && !modern("mygolang:1.22") && !modern("ubuntu")
         );
     }
 }

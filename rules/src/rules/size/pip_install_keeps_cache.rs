@@ -21,8 +21,18 @@
 //! ```
 //!
 //! ## Fix safety
-//! The fix adds `--no-cache-dir` after `install`. It is safe: the same
-//! packages are installed, pip only skips writing its cache.
+//! The fix adds `--no-cache-dir` after `install`. The same packages are
+//! installed; pip only writes no cache. The fix is safe when nothing later
+//! can read that cache; it is unsafe when:
+//! - a later pip command (`install`, `download`, `wheel` without
+//!   `--no-cache-dir`) in the same RUN, in a later RUN of the stage or of a
+//!   stage built `FROM` it, or in an ONBUILD trigger runs before the cache
+//!   is purged: it downloads (and builds) again what it would have found,
+//!   which fails without the network, the credentials or the compilers this
+//!   RUN had. So may a script or `make` dockside cannot see into, a `CMD`
+//!   that runs pip, and a `COPY --from` of the cache;
+//! - the RUN is an ONBUILD trigger (what follows it is in another
+//!   Dockerfile).
 //!
 //! ## Notes
 //! Not reported when `PIP_NO_CACHE_DIR` is set by an `ENV` or `ARG` in scope,
@@ -37,10 +47,11 @@
 //! of `PIP_NO_CACHE_DIR` in the `RUN` counts as setting it. A `pip install`
 //! inside a PowerShell block (`if (…) { … }`) is not seen.
 
-use crate::diagnostic::{Category, Edit, Fix, Severity};
+use crate::diagnostic::{Applicability, Category, Edit, Fix, Severity};
 use crate::engine::{Context, Rule};
 use crate::model::{Instruction, InstructionKind, Scope, ShellArg, ShellCommand};
 use crate::registry::{FixAvailability, RuleMeta};
+use crate::rules::fix_safety::{self, Dependence};
 
 use super::support;
 
@@ -82,22 +93,54 @@ const VAR: &str = "PIP_NO_CACHE_DIR";
 
 fn check(run: &Instruction, ctx: &mut Context<'_>) {
     let mut exempt = None;
-    for cmd in run.commands() {
+    for (i, cmd) in run.commands().iter().enumerate() {
         let Some(install) = pip_install(cmd) else { continue };
-        if cmd.has_flag(None, &["no-cache-dir"]) || cmd.env.iter().any(|e| sets_no_cache(e)) {
+        if !writes_cache(cmd) {
             continue;
         }
         if *exempt.get_or_insert_with(|| run_disables_cache(run, ctx)) {
             return;
         }
-        ctx.report(cmd.range, "`pip install` without `--no-cache-dir` keeps pip's cache in the layer")
-            .with_fix(Fix::safe("Add `--no-cache-dir`", vec![Edit::insert(install.range.end, " --no-cache-dir")]));
+        let dependence = Dependence {
+            dirs: &["/root/.cache/pip"],
+            programs: &["pip", "pip3"],
+            reads: &|c| {
+                pip_subcommand(c).is_some_and(|s| matches!(s, "install" | "download" | "wheel")) && writes_cache(c)
+            },
+            resets: &|c| {
+                (pip_subcommand(c) == Some("cache")
+                    && c.args.iter().any(|a| matches!(a.text.as_str(), "purge" | "remove")))
+                    || fix_safety::removes(c, &["/root/.cache/pip"])
+            },
+        };
+        let applicability = match fix_safety::later_dependence(ctx.doc, run, Some(i), &dependence) {
+            Some(_) => Applicability::Unsafe,
+            None => Applicability::Safe,
+        };
+        ctx.report(cmd.range, "`pip install` without `--no-cache-dir` keeps pip's cache in the layer").with_fix(
+            Fix::new("Add `--no-cache-dir`", applicability, vec![Edit::insert(install.range.end, " --no-cache-dir")]),
+        );
     }
+}
+
+/// A pip command that uses the cache: no `--no-cache-dir`, no
+/// `PIP_NO_CACHE_DIR=…` before it.
+fn writes_cache(cmd: &ShellCommand) -> bool {
+    !cmd.has_flag(None, &["no-cache-dir"]) && !cmd.env.iter().any(|e| sets_no_cache(e))
 }
 
 /// The `install` argument of `pip install`, `pip3.12 install`,
 /// `python3 -m pip install`.
 fn pip_install(cmd: &ShellCommand) -> Option<&ShellArg> {
+    pip_subcommand_arg(cmd).filter(|a| a.text == "install")
+}
+
+/// The subcommand of pip (`install`, `download`, `cache`...).
+fn pip_subcommand(cmd: &ShellCommand) -> Option<&str> {
+    pip_subcommand_arg(cmd).map(|a| a.text.as_str())
+}
+
+fn pip_subcommand_arg(cmd: &ShellCommand) -> Option<&ShellArg> {
     let name = cmd.base_name();
     let args = if versioned(name, "pip") {
         &cmd.args[..]
@@ -111,7 +154,7 @@ fn pip_install(cmd: &ShellCommand) -> Option<&ShellArg> {
     } else {
         return None;
     };
-    support::first_positional(args, VALUE_FLAGS).map(|(_, a)| a).filter(|a| a.text == "install")
+    support::first_positional(args, VALUE_FLAGS).map(|(_, a)| a)
 }
 
 /// `pip`, `pip3`, `pip3.12` for `base` = `pip`.
@@ -145,7 +188,7 @@ fn run_disables_cache(run: &Instruction, ctx: &Context<'_>) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::test_support::assert_rule;
+    use crate::rules::test_support::{assert_rule, assert_safe_fixes};
 
     #[test]
     fn cases() {
@@ -198,6 +241,35 @@ mod tests {
                 (
                     "FROM python\nRUN <<EOF\npip install flask\nEOF\n",
                     "FROM python\nRUN <<EOF\npip install --no-cache-dir flask\nEOF\n",
+                ),
+            ],
+        );
+    }
+
+    /// Each hazard of the fix (see Fix safety), and where it is safe.
+    #[test]
+    fn safe_fixes() {
+        let kept = |s: &'static str| (s, s);
+        assert_safe_fixes(
+            &super::RULE,
+            &[
+                ("FROM python\nRUN pip install flask\n", "FROM python\nRUN pip install --no-cache-dir flask\n"),
+                (
+                    "FROM python\nRUN pip install flask\nRUN pip install --no-cache-dir gunicorn\nRUN pip list\n",
+                    "FROM python\nRUN pip install --no-cache-dir flask\nRUN pip install --no-cache-dir gunicorn\nRUN pip list\n",
+                ),
+                // A later pip in the same RUN is fixed first, then this one.
+                (
+                    "FROM python\nRUN pip install -U pip && pip install flask\n",
+                    "FROM python\nRUN pip install --no-cache-dir -U pip && pip install --no-cache-dir flask\n",
+                ),
+                kept("FROM python\nRUN pip install flask\nRUN PIP_NO_CACHE_DIR=0 true && pip download -d /w flask\n"),
+                kept("FROM python\nRUN pip install flask && pip wheel -w /w flask --no-index\n"),
+                kept("FROM python AS base\nRUN pip install flask\nFROM base\nRUN ./setup.sh\n"),
+                kept("FROM python\nRUN pip install flask\nONBUILD RUN pip download -d /w flask\n"),
+                kept("FROM python\nONBUILD RUN pip install -r requirements.txt\n"),
+                kept(
+                    "FROM python AS build\nRUN pip install flask\nFROM build\nFROM python\nCOPY --from=build /root/.cache/pip /root/.cache/pip\n",
                 ),
             ],
         );

@@ -2,8 +2,9 @@
 //! commands, cache mounts, whether a stage's files reach an image, and the
 //! edit that appends a cleanup command to a RUN.
 
-use crate::diagnostic::Edit;
+use crate::diagnostic::{Applicability, Edit};
 use crate::model::{Base, Document, Instruction, InstructionKind, Scope, ShellArg, ShellCommand, ShellScript};
+use crate::rules::fix_safety::{self, Dependence};
 
 /// True when `ins` is the instruction wrapped in an `ONBUILD`.
 pub(super) fn in_onbuild(doc: &Document, ins: &Instruction) -> bool {
@@ -39,7 +40,7 @@ pub(super) fn subcommand_in<'a>(cmd: &'a ShellCommand, value_flags: &[&str], nam
 
 /// `path` without trailing `/` and `/*` (`/var/lib/apt/lists/*` is
 /// `/var/lib/apt/lists`, `/` is the empty string).
-pub(super) fn trim_path(path: &str) -> &str {
+pub(crate) fn trim_path(path: &str) -> &str {
     let mut p = path;
     loop {
         let next = p.strip_suffix("/*").or_else(|| p.strip_suffix('/')).unwrap_or(p);
@@ -51,7 +52,7 @@ pub(super) fn trim_path(path: &str) -> &str {
 }
 
 /// True when `dir` is `parent` or lies inside it.
-pub(super) fn is_within(dir: &str, parent: &str) -> bool {
+pub(crate) fn is_within(dir: &str, parent: &str) -> bool {
     let (dir, parent) = (trim_path(dir), trim_path(parent));
     dir == parent || dir.strip_prefix(parent).is_some_and(|rest| rest.starts_with('/'))
 }
@@ -148,6 +149,27 @@ pub(super) fn last_statement(run: &Instruction) -> Option<(usize, &str)> {
     let last = root.named_children(&mut cursor).filter(|n| n.kind() != "comment").last()?;
     let end = script.source_range(last.start_byte(), last.end_byte()).end;
     Some((end, &script.text[last.end_byte()..]))
+}
+
+/// Whether appending a cleanup (run by `program`) to `run` after `cmd`, the
+/// last command that filled the cache `dep` describes, is safe: not when a
+/// later step may read the cache (it would fetch again, which fails without
+/// the network or credentials this RUN had, and gives a stale-cached build
+/// other versions), when the cleanup would not run where `cmd` ran
+/// (through `sudo`, in a `-c` string or a subshell, by another name), or
+/// when a `--mount` covers the cache.
+pub(super) fn cleanup_applicability(
+    doc: &Document,
+    run: &Instruction,
+    script: &ShellScript,
+    cmd: &ShellCommand,
+    program: &str,
+    dep: &Dependence<'_>,
+) -> Applicability {
+    let hazard = fix_safety::later_dependence(doc, run, None, dep).is_some()
+        || fix_safety::appended_command_hazard(script, cmd, Some(program)).is_some()
+        || fix_safety::mounts_over(run, dep.dirs);
+    if hazard { Applicability::Unsafe } else { Applicability::Safe }
 }
 
 /// True when `text` is a value `strtobool` accepts: pip reads any of them in

@@ -96,7 +96,7 @@ fn resolve(text: &str, scope: &Scope) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::test_support::assert_rule;
+    use crate::rules::test_support::{assert_rule, assert_safe_fixes};
 
     #[test]
     fn cases() {
@@ -127,6 +127,15 @@ mod tests {
                     "FROM debian\nRUN sudo useradd -l \\\n  -u 1000000 app\n",
                 ),
             ],
+        );
+    }
+
+    /// Safe: nothing in a build reads the login records.
+    #[test]
+    fn safe_fixes() {
+        assert_safe_fixes(
+            &super::RULE,
+            &[("FROM debian\nRUN useradd -u 1000000 app\n", "FROM debian\nRUN useradd -l -u 1000000 app\n")],
         );
     }
 }

@@ -22,9 +22,14 @@
 //! ```
 //!
 //! ## Fix safety
-//! The fix appends ` && yarn cache clean` after the RUN's last command. It
-//! is safe: `node_modules` is complete without the cache, which only speeds
-//! up later installs. There is no fix for exec-form or heredoc RUNs.
+//! The fix appends ` && yarn cache clean` after the RUN's last command (not
+//! to exec-form or heredoc RUNs). It is unsafe. With Yarn 1, `node_modules`
+//! is complete without the cache; but the `yarn` that runs may be Yarn 2 or
+//! later (a `packageManager` field with Corepack, or a `.yarnrc.yml` whose
+//! `yarnPath` the copied project brings along), and with Plug'n'Play the
+//! cache *is* where the installed packages live: cleaning it breaks the
+//! application at run time. Neither shows in the Dockerfile. Later `yarn`
+//! commands that read the cache (`--offline`) would fail as well.
 //!
 //! ## Notes
 //! Only stages whose files can reach an image are checked: the final stage,
@@ -78,7 +83,7 @@ fn check(run: &Instruction, ctx: &mut Context<'_>) {
     let diagnostic =
         ctx.report(install.range, "`yarn install` without a later `yarn cache clean` keeps the cache in the layer");
     if let Some(edit) = support::append_command(run, "yarn cache clean") {
-        diagnostic.with_fix(Fix::safe("Append `&& yarn cache clean`", vec![edit]));
+        diagnostic.with_fix(Fix::unsafe_("Append `&& yarn cache clean`", vec![edit]));
     }
 }
 
@@ -106,7 +111,7 @@ fn cleans(c: &ShellCommand) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::test_support::assert_rule;
+    use crate::rules::test_support::{assert_rule, assert_safe_fixes};
 
     #[test]
     fn cases() {
@@ -138,6 +143,22 @@ mod tests {
                 (
                     "FROM node\nRUN yarn install \\\n      --frozen-lockfile \\\n && yarn build\n",
                     "FROM node\nRUN yarn install \\\n      --frozen-lockfile \\\n && yarn build && yarn cache clean\n",
+                ),
+            ],
+        );
+    }
+
+    /// Never safe: the Yarn that runs may keep the installed packages in
+    /// its cache (Plug'n'Play).
+    #[test]
+    fn safe_fixes() {
+        assert_safe_fixes(
+            &super::RULE,
+            &[
+                ("FROM node\nRUN yarn install\n", "FROM node\nRUN yarn install\n"),
+                (
+                    "FROM node\nCOPY . .\nRUN yarn install --immutable\nCMD [\"node\", \".\"]\n",
+                    "FROM node\nCOPY . .\nRUN yarn install --immutable\nCMD [\"node\", \".\"]\n",
                 ),
             ],
         );

@@ -21,9 +21,22 @@
 //! ```
 //!
 //! ## Fix safety
-//! The fix appends ` && yum clean all` after the RUN's last command. It is
-//! safe: only caches are removed, and yum downloads fresh metadata the next
-//! time it needs it. There is no fix for exec-form or heredoc RUNs.
+//! The fix appends ` && yum clean all` after the RUN's last command (not to
+//! exec-form or heredoc RUNs). It removes the repository metadata and
+//! downloaded packages, which nothing in this RUN needs any more. It is
+//! safe when nothing later can read them; it is unsafe when:
+//! - a later RUN of the stage or of a stage built `FROM` it (or an ONBUILD
+//!   trigger) runs yum or dnf before cleaning itself: it fetches the
+//!   metadata again, which fails with `-C` or without the network or
+//!   credentials this RUN had, and on a build that reuses this RUN's cached
+//!   layer can pick newer packages; so may a script or `make` dockside
+//!   cannot see into, and a `COPY --from` of the cache;
+//! - the RUN is an ONBUILD trigger (what follows it is in another
+//!   Dockerfile);
+//! - the install ran through `sudo`, in a `-c` string or a subshell, or by
+//!   a path: the appended command would not run the same way (without
+//!   root, `yum clean all` fails);
+//! - a `--mount` covers the cache.
 //!
 //! ## Notes
 //! `groupinstall` and `localinstall` count as installs too. `dnf clean all`
@@ -36,6 +49,7 @@ use crate::diagnostic::{Category, Fix, Severity};
 use crate::engine::{Context, Rule};
 use crate::model::{Instruction, InstructionKind, ShellCommand};
 use crate::registry::{FixAvailability, RuleMeta};
+use crate::rules::fix_safety::{self, Dependence};
 
 use super::support;
 
@@ -91,10 +105,23 @@ fn check(run: &Instruction, ctx: &mut Context<'_>) {
             && support::subcommand_in(c, VALUE_FLAGS, &["install", "groupinstall", "localinstall"]).is_some()
     };
     let Some(install) = support::last_uncleaned(script, is_install, cleans_all, CACHE_DIRS) else { return };
+    let fix = support::append_command(run, "yum clean all").map(|edit| {
+        let dependence = Dependence {
+            dirs: CACHE_DIRS,
+            programs: &["yum", "dnf", "microdnf"],
+            reads: &|c| {
+                matches!(c.base_name(), "yum" | "dnf" | "microdnf")
+                    && support::subcommand(c, VALUE_FLAGS).is_some_and(|(_, sub)| sub.text != "clean")
+            },
+            resets: &|c| cleans_all(c) || fix_safety::removes(c, CACHE_DIRS),
+        };
+        let applicability = support::cleanup_applicability(ctx.doc, run, script, install, "yum", &dependence);
+        Fix::new("Append `&& yum clean all`", applicability, vec![edit])
+    });
     let diagnostic =
         ctx.report(install.range, "`yum install` without a later `yum clean all` keeps the cache in the layer");
-    if let Some(edit) = support::append_command(run, "yum clean all") {
-        diagnostic.with_fix(Fix::safe("Append `&& yum clean all`", vec![edit]));
+    if let Some(fix) = fix {
+        diagnostic.with_fix(fix);
     }
 }
 
@@ -107,7 +134,7 @@ fn cleans_all(c: &ShellCommand) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::test_support::assert_rule;
+    use crate::rules::test_support::{assert_rule, assert_safe_fixes};
 
     #[test]
     fn cases() {
@@ -136,6 +163,27 @@ mod tests {
                     "FROM centos\nRUN set -ex; \\\n    yum install -y httpd; \\\n    echo done\n",
                     "FROM centos\nRUN set -ex; \\\n    yum install -y httpd; \\\n    echo done && yum clean all\n",
                 ),
+            ],
+        );
+    }
+
+    /// Each hazard of the fix (see Fix safety), and where it is safe.
+    #[test]
+    fn safe_fixes() {
+        let kept = |s: &'static str| (s, s);
+        assert_safe_fixes(
+            &super::RULE,
+            &[
+                ("FROM centos\nRUN yum install -y httpd\n", "FROM centos\nRUN yum install -y httpd && yum clean all\n"),
+                (
+                    "FROM centos\nRUN yum install -y httpd\nRUN rm -rf /var/cache/yum && yum -y install jq && yum clean all\n",
+                    "FROM centos\nRUN yum install -y httpd && yum clean all\nRUN rm -rf /var/cache/yum && yum -y install jq && yum clean all\n",
+                ),
+                kept("FROM centos\nRUN yum install -y httpd\nRUN yum -C -y install jq && yum clean all\n"),
+                kept("FROM centos AS a\nRUN yum install -y httpd\nFROM a\nRUN make install\n"),
+                kept("FROM centos\nONBUILD RUN yum install -y httpd\n"),
+                kept("FROM centos\nUSER app\nRUN sudo yum install -y httpd\n"),
+                kept("FROM centos\nRUN bash -c 'yum install -y httpd'\n"),
             ],
         );
     }

@@ -21,9 +21,20 @@
 //! ```
 //!
 //! ## Fix safety
-//! The fix appends ` && zypper clean` after the RUN's last command. It is
-//! safe: only caches are removed, and zypper downloads them again when it
-//! needs them. There is no fix for exec-form or heredoc RUNs.
+//! The fix appends ` && zypper clean` after the RUN's last command (not to
+//! exec-form or heredoc RUNs). It removes the downloaded packages, which
+//! nothing in this RUN needs any more. It is safe when nothing later can
+//! read them; it is unsafe when:
+//! - a later RUN of the stage or of a stage built `FROM` it (or an ONBUILD
+//!   trigger) runs zypper before cleaning itself (it would download again,
+//!   which fails without the network or credentials this RUN had); so may
+//!   a script or `make` dockside cannot see into, and a `COPY --from` of the
+//!   cache;
+//! - the RUN is an ONBUILD trigger (what follows it is in another
+//!   Dockerfile);
+//! - the install ran through `sudo`, in a `-c` string or a subshell, or by
+//!   a path: the appended command would not run the same way;
+//! - a `--mount` covers the cache.
 //!
 //! ## Notes
 //! `zypper clean` and its alias `zypper cc` are accepted, as are an `rm` of
@@ -34,6 +45,7 @@ use crate::diagnostic::{Category, Fix, Severity};
 use crate::engine::{Context, Rule};
 use crate::model::{Instruction, InstructionKind, ShellCommand};
 use crate::registry::{FixAvailability, RuleMeta};
+use crate::rules::fix_safety::{self, Dependence};
 
 use super::support;
 
@@ -86,16 +98,32 @@ fn check(run: &Instruction, ctx: &mut Context<'_>) {
     else {
         return;
     };
+    let fix = support::append_command(run, "zypper clean").map(|edit| {
+        let reads = |c: &ShellCommand| {
+            c.base_name() == "zypper"
+                && support::subcommand(c, VALUE_FLAGS)
+                    .is_some_and(|(_, sub)| !matches!(sub.text.as_str(), "clean" | "cc"))
+        };
+        let cleans = zypper(&["clean", "cc"]);
+        let dependence = Dependence {
+            dirs: CACHE_DIRS,
+            programs: &["zypper"],
+            reads: &reads,
+            resets: &|c| cleans(c) || fix_safety::removes(c, CACHE_DIRS),
+        };
+        let applicability = support::cleanup_applicability(ctx.doc, run, script, install, "zypper", &dependence);
+        Fix::new("Append `&& zypper clean`", applicability, vec![edit])
+    });
     let diagnostic =
         ctx.report(install.range, "`zypper install` without a later `zypper clean` keeps the cache in the layer");
-    if let Some(edit) = support::append_command(run, "zypper clean") {
-        diagnostic.with_fix(Fix::safe("Append `&& zypper clean`", vec![edit]));
+    if let Some(fix) = fix {
+        diagnostic.with_fix(fix);
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::test_support::assert_rule;
+    use crate::rules::test_support::{assert_rule, assert_safe_fixes};
 
     #[test]
     fn cases() {
@@ -125,6 +153,27 @@ mod tests {
                     "FROM opensuse/leap\nRUN zypper -n install \\\n      curl \\\n      git\n",
                     "FROM opensuse/leap\nRUN zypper -n install \\\n      curl \\\n      git && zypper clean\n",
                 ),
+            ],
+        );
+    }
+
+    /// Each hazard of the fix (see Fix safety), and where it is safe.
+    #[test]
+    fn safe_fixes() {
+        let kept = |s: &'static str| (s, s);
+        assert_safe_fixes(
+            &super::RULE,
+            &[
+                (
+                    "FROM opensuse/leap\nRUN zypper -n install curl\nRUN useradd app\n",
+                    "FROM opensuse/leap\nRUN zypper -n install curl && zypper clean\nRUN useradd app\n",
+                ),
+                kept(
+                    "FROM opensuse/leap\nRUN zypper -n install curl\nRUN zypper -n install --no-refresh git && zypper clean\n",
+                ),
+                kept("FROM opensuse/leap\nRUN zypper -n install curl\nRUN ./install.sh\n"),
+                kept("FROM opensuse/leap\nONBUILD RUN zypper -n install curl\n"),
+                kept("FROM opensuse/leap\nRUN sudo zypper -n install curl\n"),
             ],
         );
     }
