@@ -95,11 +95,12 @@ fn check(ins: &Instruction, ctx: &mut Context<'_>) {
     if text.is_empty() {
         return;
     }
-    let diagnostic = ctx.report(shell.range, format!("{kw} in shell form runs under `/bin/sh -c`, {problem}"));
+    let message = format!("{kw} in shell form runs under `/bin/sh -c`, {problem}");
     if text.strip_prefix('[').is_some_and(|rest| rest.trim_start().starts_with(['"', ']'])) {
         // A JSON array the parser could not read as one (a stray escape at
         // the end of the file, a missing quote): wrapping it in another array
         // would hide the mistake, and the result would look the same again.
+        ctx.report(shell.range, message);
         return;
     }
     let fix = if text.contains(|c: char| "$`'\"\\|&;<>()*?[]{}~#!=%\n".contains(c)) {
@@ -113,7 +114,7 @@ fn check(ins: &Instruction, ctx: &mut Context<'_>) {
             if exec_form_keeps_meaning(ctx.doc, ins, words[0]) { Applicability::Safe } else { Applicability::Unsafe };
         Fix::new(format!("Use the exec form: {exec}"), applicability, vec![Edit::replace(shell.range, exec)])
     };
-    diagnostic.with_fix(fix);
+    ctx.report(shell.range, message).with_fix(fix);
 }
 
 /// Shell builtins and keywords: without a shell there is no program by
