@@ -27,6 +27,16 @@ pub use symbols::{
 pub use windows::{Dialect, WindowsScript};
 pub use word::{Expanded, Expansion, Part, Word};
 
+/// How deeply the model reads nested constructs: expansions inside
+/// expansions (levels of `${…}`), and a RUN script's bash syntax tree
+/// (levels of the tree, not counting `&&`/`||`/`;` lists and pipelines,
+/// which nest one level per command). Deeper input is valid but never
+/// written by hand; it is reported as a syntax error and left unread, so no
+/// walk of the model or of a tree it keeps goes deeper (each level would
+/// take stack, and walks up a tree cost the depth squared). The corpus's
+/// deepest script is 20 levels deep.
+pub const MAX_NESTING: usize = 100;
+
 /// Instruction keywords, plus `Unknown` for anything else.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum InstructionKind {
@@ -484,7 +494,11 @@ impl Document {
                     };
                     let index = instructions.len();
                     let mut ins =
-                        cache.instruction(node, &text, self.escape, || self.read_instruction(node, &text, index));
+                        cache.instruction(node, &text, self.escape, || self.read_instruction(node, &text, index, 0));
+                    self.syntax_errors.extend(word::too_deep_expansions(node).into_iter().map(|range| SyntaxError {
+                        range,
+                        message: format!("expansion nested deeper than {MAX_NESTING} levels; not analysed"),
+                    }));
                     ins.index = index;
                     for inner in [&mut ins.onbuild, &mut ins.healthcheck_cmd].into_iter().flatten() {
                         inner.index = index;
@@ -557,7 +571,9 @@ impl Document {
         self.directives.push(Directive { range, name, value, value_range });
     }
 
-    fn read_instruction(&self, node: Node<'_>, text: &str, index: usize) -> Instruction {
+    /// `depth`: 0 for a top-level instruction, 1 for ONBUILD's instruction
+    /// or HEALTHCHECK's CMD, 2 for a HEALTHCHECK's CMD under ONBUILD.
+    fn read_instruction(&self, node: Node<'_>, text: &str, index: usize, depth: usize) -> Instruction {
         let escape = self.escape;
         let kind = InstructionKind::from_node_kind(node.kind()).unwrap_or(InstructionKind::Unknown);
         let first = node.child(0);
@@ -631,10 +647,12 @@ impl Document {
                     ins.as_keyword_range = Some(range_of(child));
                 }
                 "cmd_instruction" if kind == InstructionKind::Healthcheck => {
-                    ins.healthcheck_cmd = Some(Box::new(self.read_instruction(child, text, index)))
+                    ins.healthcheck_cmd = Some(Box::new(self.read_instruction(child, text, index, depth + 1)))
                 }
-                k if k.ends_with("_instruction") => {
-                    ins.onbuild = Some(Box::new(self.read_instruction(child, text, index)))
+                // `ONBUILD ONBUILD …` is an error of its own (DL3043); below
+                // two levels nothing is read, however deep it goes.
+                k if k.ends_with("_instruction") && depth < 2 => {
+                    ins.onbuild = Some(Box::new(self.read_instruction(child, text, index, depth + 1)))
                 }
                 _ => {}
             }
@@ -775,6 +793,10 @@ impl Document {
                 if let Some(inner) = ins.onbuild.as_deref_mut() {
                     inner.script = build_script(inner, cache).map(|script| script.with_shell(shell.clone()));
                 }
+                drop_too_deep_script(ins, &mut self.syntax_errors);
+                if let Some(inner) = ins.onbuild.as_deref_mut() {
+                    drop_too_deep_script(inner, &mut self.syntax_errors);
+                }
             } else if let Some(dialect) = shell.first().and_then(|program| Dialect::of_program(program)) {
                 let ins = &mut self.instructions[i];
                 ins.windows_script = build_windows_script(ins, dialect, &shell);
@@ -855,6 +877,20 @@ fn check_instruction_arguments(ins: &Instruction, errors: &mut Vec<SyntaxError>)
             error("HEALTHCHECK requires NONE or CMD".to_string())
         }
         _ => {}
+    }
+}
+
+/// A script too deep to read is not kept, so no rule walks it; it is
+/// reported instead.
+fn drop_too_deep_script(ins: &mut Instruction, errors: &mut Vec<SyntaxError>) {
+    if let Some(at) = ins.script.as_ref().and_then(|s| s.too_deep.map(|at| s.source_offset(at))) {
+        ins.script = None;
+        errors.push(SyntaxError {
+            range: TextRange::empty(at),
+            message: format!(
+                "shell script nested too deeply (its syntax tree is over {MAX_NESTING} levels deep); not analysed"
+            ),
+        });
     }
 }
 
