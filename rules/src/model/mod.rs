@@ -11,6 +11,10 @@ mod symbols;
 mod windows;
 mod word;
 
+use std::any::{Any, TypeId};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
 use tree_sitter::Node;
 
 use crate::diagnostic::TextRange;
@@ -315,6 +319,22 @@ impl Stage {
     }
 }
 
+/// The first stage of each name: looked up for every `--from` and
+/// `FROM <stage>`, which a search through the stages made quadratic.
+struct StageNames(HashMap<String, usize>);
+
+impl DocumentFact for StageNames {
+    fn compute(doc: &Document) -> StageNames {
+        let mut names = HashMap::new();
+        for stage in &doc.stages {
+            if let Some(name) = &stage.name {
+                names.entry(name.clone()).or_insert(stage.index);
+            }
+        }
+        StageNames(names)
+    }
+}
+
 /// A parser directive (`# syntax=…`, `# escape=…`, `# check=…`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Directive {
@@ -344,6 +364,17 @@ pub struct Document {
     pub syntax_errors: Vec<SyntaxError>,
     /// Every instruction's ARG/ENV scope, on first use (after the build).
     scopes: std::sync::OnceLock<Scopes>,
+    /// [`DocumentFact`]s computed so far, by type.
+    facts: Mutex<HashMap<TypeId, Arc<dyn Any + Send + Sync>>>,
+}
+
+/// A fact about the whole document that checks of single instructions
+/// need (the WORKDIR before each instruction, what each stage's files reach),
+/// computed once per document on first use ([`Document::fact`]): a check
+/// that worked it out again for each instruction was quadratic in the
+/// length of the file.
+pub trait DocumentFact: Send + Sync + 'static {
+    fn compute(doc: &Document) -> Self;
 }
 
 impl std::fmt::Debug for Document {
@@ -377,6 +408,7 @@ impl Document {
             syntax_errors: syntax.syntax_errors(),
             syntax,
             scopes: std::sync::OnceLock::new(),
+            facts: Mutex::default(),
         };
         doc.read_top_level(cache);
         doc.build_stages();
@@ -384,6 +416,25 @@ impl Document {
         cache.finish_build();
         doc.check_arguments();
         doc
+    }
+
+    /// The fact `F` about this document, computed on first use.
+    pub fn fact<F: DocumentFact>(&self) -> Arc<F> {
+        let stored = |facts: &HashMap<TypeId, Arc<dyn Any + Send + Sync>>| {
+            facts.get(&TypeId::of::<F>()).map(|f| Arc::clone(f).downcast::<F>().expect("stored under its own type"))
+        };
+        // A poisoned lock only means another thread panicked; the map is still usable.
+        if let Some(fact) = stored(&self.facts.lock().unwrap_or_else(|e| e.into_inner())) {
+            return fact;
+        }
+        // Computed outside the lock: a fact may ask for another one.
+        let fact = Arc::new(F::compute(self));
+        let mut facts = self.facts.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(first) = stored(&facts) {
+            return first;
+        }
+        facts.insert(TypeId::of::<F>(), fact.clone());
+        fact
     }
 
     /// The scopes of all instructions ([`Scope::at`] reads them).
@@ -442,10 +493,8 @@ impl Document {
 
     pub fn stage_named(&self, name: &str) -> Option<&Stage> {
         let lower = name.to_ascii_lowercase();
-        self.stages
-            .iter()
-            .find(|s| s.name.as_deref() == Some(lower.as_str()))
-            .or_else(|| name.parse::<usize>().ok().and_then(|i| self.stages.get(i)))
+        let first_named = self.fact::<StageNames>().0.get(&lower).copied();
+        first_named.or_else(|| name.parse::<usize>().ok()).and_then(|i| self.stages.get(i))
     }
 
     pub fn stage_of(&self, instruction: &Instruction) -> Option<&Stage> {
@@ -713,6 +762,8 @@ impl Document {
         // Resolve bases now that all names are known (a stage can only build
         // on an earlier one).
         let globals = Scope::compute_global(self);
+        // The first stage of each name so far.
+        let mut earlier: HashMap<String, usize> = HashMap::new();
         for s in 0..stages.len() {
             let ins = &self.instructions[stages[s].from];
             let base = match &ins.image {
@@ -720,8 +771,8 @@ impl Document {
                 Some(spec) => {
                     let expanded = spec.word.expand(&|name| globals.value(name));
                     let lower = expanded.text.to_ascii_lowercase();
-                    match stages[..s].iter().position(|st| st.name.as_deref() == Some(lower.as_str())) {
-                        Some(parent) => Base::Stage(parent),
+                    match earlier.get(&lower) {
+                        Some(&parent) => Base::Stage(parent),
                         None if lower == "scratch" => Base::Scratch,
                         None => Base::Image {
                             reference: ImageRef::parse(&expanded.text),
@@ -732,6 +783,9 @@ impl Document {
                 }
             };
             stages[s].base = base;
+            if let Some(name) = &stages[s].name {
+                earlier.entry(name.clone()).or_insert(s);
+            }
         }
         self.stages = stages;
     }

@@ -3,7 +3,7 @@
 //! languages'), the stage chain, and broad copies of the build context.
 
 use crate::base_images::{Distro, PackageManager, distro_of};
-use crate::model::{Base, Document, Instruction, InstructionKind, Scope, ShellArg, ShellCommand};
+use crate::model::{Base, Document, DocumentFact, Instruction, InstructionKind, Scope, ShellArg, ShellCommand};
 
 /// The distribution a stage builds on, through the stages it builds on,
 /// when its image reference says so.
@@ -305,6 +305,10 @@ pub(crate) fn starts_program(doc: &Document, stage: usize) -> bool {
 /// (WORKDIRs of the stage and the stages it builds on, variables expanded),
 /// or `None` when a WORKDIR has an unknown value. `/` without a WORKDIR.
 pub(crate) fn workdir_at(doc: &Document, stage: usize, index: usize) -> Option<String> {
+    let in_stage = doc.stages.get(stage).is_some_and(|s| (s.from..s.end).contains(&index));
+    if in_stage {
+        return doc.fact::<Workdirs>().before[index].clone();
+    }
     let mut current = String::from("/");
     for s in doc.stage_chain(stage).into_iter().rev() {
         for ins in s.instructions(doc).iter().filter(|i| i.kind == InstructionKind::Workdir && i.index < index) {
@@ -317,6 +321,36 @@ pub(crate) fn workdir_at(doc: &Document, stage: usize, index: usize) -> Option<S
         }
     }
     Some(current)
+}
+
+/// The WORKDIR in effect before each instruction (`None` when a WORKDIR
+/// had a value unknown at lint time), in one pass over the stages.
+struct Workdirs {
+    before: Vec<Option<String>>,
+}
+
+impl DocumentFact for Workdirs {
+    fn compute(doc: &Document) -> Workdirs {
+        let mut before = vec![None; doc.instructions.len()];
+        let mut stage_end: Vec<Option<String>> = Vec::with_capacity(doc.stages.len());
+        for stage in &doc.stages {
+            let mut current = match stage.base {
+                Base::Stage(parent) if parent < stage.index => stage_end[parent].clone(),
+                _ => Some(String::from("/")),
+            };
+            for ins in stage.instructions(doc) {
+                before[ins.index].clone_from(&current);
+                if ins.kind == InstructionKind::Workdir {
+                    current = current.and_then(|dir| {
+                        let expanded = Scope::at(doc, ins.index).expand(ins.args.first()?);
+                        expanded.complete.then(|| join_path(&dir, &expanded.text))
+                    });
+                }
+            }
+            stage_end.push(current);
+        }
+        Workdirs { before }
+    }
 }
 
 /// `path` resolved against `dir`, without `.` components and trailing `/`.
