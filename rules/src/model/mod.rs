@@ -319,6 +319,30 @@ impl Stage {
     }
 }
 
+/// Where each stage's chain starts and whether it reaches the final stage:
+/// rules ask for every instruction, and a chain can be as long as the file.
+struct StageChains {
+    root: Vec<usize>,
+    in_final: Vec<bool>,
+}
+
+impl DocumentFact for StageChains {
+    fn compute(doc: &Document) -> StageChains {
+        let mut root: Vec<usize> = Vec::with_capacity(doc.stages.len());
+        for stage in &doc.stages {
+            root.push(match stage.base {
+                Base::Stage(parent) if parent < stage.index => root[parent],
+                _ => stage.index,
+            });
+        }
+        let mut in_final = vec![false; doc.stages.len()];
+        for s in doc.stages.len().checked_sub(1).map(|last| doc.stage_chain(last)).unwrap_or_default() {
+            in_final[s.index] = true;
+        }
+        StageChains { root, in_final }
+    }
+}
+
 /// The first stage of each name: looked up for every `--from` and
 /// `FROM <stage>`, which a search through the stages made quadratic.
 struct StageNames(HashMap<String, usize>);
@@ -489,6 +513,17 @@ impl Document {
             };
         }
         chain
+    }
+
+    /// The first stage of `stage`'s chain (the last of
+    /// [`Document::stage_chain`]), without walking the chain.
+    pub fn stage_root(&self, stage: usize) -> Option<&Stage> {
+        self.fact::<StageChains>().root.get(stage).and_then(|root| self.stages.get(*root))
+    }
+
+    /// True when the final stage is `stage` or builds on it.
+    pub fn in_final_chain(&self, stage: usize) -> bool {
+        self.fact::<StageChains>().in_final.get(stage).copied().unwrap_or(false)
     }
 
     pub fn stage_named(&self, name: &str) -> Option<&Stage> {
@@ -874,7 +909,12 @@ impl Document {
         // Errors inside an unknown instruction are already explained by it.
         let unknown: Vec<TextRange> =
             self.instructions.iter().filter(|i| i.kind == InstructionKind::Unknown).map(|i| i.range).collect();
-        self.syntax_errors.retain(|e| !unknown.iter().any(|u| u.start <= e.range.start && e.range.end <= u.end));
+        // In document order and disjoint: the one that could hold an error
+        // is the last starting at or before it.
+        self.syntax_errors.retain(|e| {
+            let i = unknown.partition_point(|u| u.start <= e.range.start);
+            !i.checked_sub(1).is_some_and(|i| e.range.end <= unknown[i].end)
+        });
         self.syntax_errors.extend(errors);
         self.syntax_errors.sort_by_key(|e| (e.range.start, e.range.end));
     }

@@ -8,7 +8,7 @@ use crate::model::{Base, Document, DocumentFact, Instruction, InstructionKind, S
 /// The distribution a stage builds on, through the stages it builds on,
 /// when its image reference says so.
 pub(crate) fn stage_distro(doc: &Document, stage: usize) -> Option<Distro> {
-    match &doc.stage_chain(stage).last()?.base {
+    match &doc.stage_root(stage)?.base {
         Base::Image { reference, resolved: true, .. } => distro_of(reference),
         _ => None,
     }
@@ -285,19 +285,36 @@ pub(crate) fn copy_sources(ins: &Instruction) -> Vec<String> {
 /// or ENTRYPOINT in the stage or the stages it builds on whose program is
 /// not a shell. Development and build environments usually start none.
 pub(crate) fn starts_program(doc: &Document, stage: usize) -> bool {
-    doc.stage_chain(stage).iter().flat_map(|s| s.instructions(doc)).any(|i| {
-        if !matches!(i.kind, InstructionKind::Cmd | InstructionKind::Entrypoint) {
-            return false;
+    doc.fact::<StartsProgram>().0.get(stage).copied().unwrap_or(false)
+}
+
+/// [`starts_program`] for every stage, in one pass.
+struct StartsProgram(Vec<bool>);
+
+impl DocumentFact for StartsProgram {
+    fn compute(doc: &Document) -> StartsProgram {
+        let mut starts: Vec<bool> = Vec::with_capacity(doc.stages.len());
+        for stage in &doc.stages {
+            let inherited = matches!(stage.base, Base::Stage(parent) if parent < stage.index && starts[parent]);
+            starts.push(inherited || stage.instructions(doc).iter().any(is_program_start));
         }
-        let program = match (&i.json, &i.shell) {
-            (Some(json), _) => json.items.first().map(|(s, _)| s.clone()),
-            (None, Some(shell)) => shell.text.split_whitespace().next().map(str::to_string),
-            _ => None,
-        };
-        program.is_some_and(|p| {
-            let name = p.rsplit('/').next().unwrap_or(&p);
-            !matches!(name, "bash" | "sh" | "zsh" | "ash" | "fish")
-        })
+        StartsProgram(starts)
+    }
+}
+
+/// A CMD or ENTRYPOINT that starts something other than a shell.
+fn is_program_start(i: &Instruction) -> bool {
+    if !matches!(i.kind, InstructionKind::Cmd | InstructionKind::Entrypoint) {
+        return false;
+    }
+    let program = match (&i.json, &i.shell) {
+        (Some(json), _) => json.items.first().map(|(s, _)| s.clone()),
+        (None, Some(shell)) => shell.text.split_whitespace().next().map(str::to_string),
+        _ => None,
+    };
+    program.is_some_and(|p| {
+        let name = p.rsplit('/').next().unwrap_or(&p);
+        !matches!(name, "bash" | "sh" | "zsh" | "ash" | "fish")
     })
 }
 

@@ -39,11 +39,11 @@ pub(super) fn script<'a>(doc: &Document, run: &'a Instruction) -> Option<&'a She
         return Some(script);
     }
     let Some(stage) = run.stage else { return Some(script) };
-    let chain = doc.stage_chain(stage);
-    if !chain.last().is_some_and(|root| is_windows_image(doc, root)) {
+    if !doc.stage_root(stage).is_some_and(|root| is_windows_image(doc, root)) {
         return Some(script);
     }
-    let shell_set = chain
+    let shell_set = doc
+        .stage_chain(stage)
         .iter()
         .any(|s| s.instructions(doc).iter().any(|i| i.kind == InstructionKind::Shell && i.index < run.index));
     shell_set.then_some(script)
