@@ -301,8 +301,7 @@ pub(super) enum BaseFamily {
 }
 
 pub(super) fn base_family(doc: &Document, stage: usize) -> BaseFamily {
-    let chain = doc.stage_chain(stage);
-    match chain.last().map(|s| &s.base) {
+    match doc.stage_root(stage).map(|s| &s.base) {
         Some(Base::Image { reference, resolved: true, .. }) => {
             let name = reference.short_name().to_ascii_lowercase();
             let tag = reference.tag.as_deref().unwrap_or("").to_ascii_lowercase();

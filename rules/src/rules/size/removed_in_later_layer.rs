@@ -116,9 +116,14 @@ fn check_document(ctx: &mut Context<'_>) {
                 InstructionKind::Copy | InstructionKind::Add => own.extend(copied_paths(doc, ins)),
                 InstructionKind::Run => {
                     // Nearest first: this stage so far, then the ones it builds on.
-                    let chain = doc.stage_chain(stage.index);
-                    let earlier = std::iter::once(&own).chain(chain[1..].iter().map(|s| &finished[s.index]));
-                    check(ins, ctx, &earlier.collect::<Vec<_>>());
+                    let created = |target: &str| {
+                        own.first_removed_by(target).or_else(|| {
+                            doc.stage_chain(stage.index)[1..]
+                                .iter()
+                                .find_map(|s| finished[s.index].first_removed_by(target))
+                        })
+                    };
+                    check(ins, ctx, created);
                     own.extend(downloaded_paths(doc, ins));
                 }
                 _ => {}
@@ -128,7 +133,9 @@ fn check_document(ctx: &mut Context<'_>) {
     }
 }
 
-fn check(run: &Instruction, ctx: &mut Context<'_>, created: &[&CreatedIndex<'_>]) {
+/// `created`: the first thing an earlier instruction created that removing
+/// a path removes.
+fn check<'a>(run: &Instruction, ctx: &mut Context<'_>, created: impl Fn(&str) -> Option<&'a Created<'a>>) {
     let doc = ctx.doc;
     let Some(script) = &run.script else { return };
     let Some(stage) = run.stage else { return };
@@ -144,7 +151,7 @@ fn check(run: &Instruction, ctx: &mut Context<'_>, created: &[&CreatedIndex<'_>]
         let recursive = rm.has_flag(Some('r'), &["recursive"]) || rm.has_flag(Some('R'), &[]);
         for target in rm.positional() {
             let Some(target) = resolve(&target.text, &workdir, cd_before, &scope) else { continue };
-            let Some(hit) = created.iter().find_map(|index| index.first_removed_by(&target)) else { continue };
+            let Some(hit) = created(&target) else { continue };
             if hit.copied && !(recursive && !is_file_like(&hit.path) || BULKY.iter().any(|s| hit.path.ends_with(s))) {
                 continue;
             }
