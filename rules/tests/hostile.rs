@@ -12,9 +12,12 @@ fn nested(before: &str, open: &str, middle: &str, close: &str, after: &str) -> S
     format!("{before}{}{middle}{}{after}", open.repeat(DEPTH), close.repeat(DEPTH))
 }
 
+/// A syntax error's line and column (1-based) and message.
+type Located = (usize, usize, String);
+
 /// The model of `text` after every rule ran on it, with its syntax errors
-/// (line and column 1-based) and the rules that found something.
-fn lint(text: &str) -> (Document, Vec<(usize, usize, String)>, Vec<&'static str>) {
+/// and the rules that found something.
+fn lint(text: &str) -> (Document, Vec<Located>, Vec<&'static str>) {
     let doc = Document::parse(text);
     let rules = check_document(&doc, &Settings::default()).iter().map(|d| d.rule.name).collect();
     let errors = doc

@@ -799,8 +799,8 @@ impl Document {
         let globals = Scope::compute_global(self);
         // The first stage of each name so far.
         let mut earlier: HashMap<String, usize> = HashMap::new();
-        for s in 0..stages.len() {
-            let ins = &self.instructions[stages[s].from];
+        for (s, stage) in stages.iter_mut().enumerate() {
+            let ins = &self.instructions[stage.from];
             let base = match &ins.image {
                 None => Base::Missing,
                 Some(spec) => {
@@ -817,8 +817,8 @@ impl Document {
                     }
                 }
             };
-            stages[s].base = base;
-            if let Some(name) = &stages[s].name {
+            stage.base = base;
+            if let Some(name) = &stage.name {
                 earlier.entry(name.clone()).or_insert(s);
             }
         }
@@ -913,7 +913,7 @@ impl Document {
         // is the last starting at or before it.
         self.syntax_errors.retain(|e| {
             let i = unknown.partition_point(|u| u.start <= e.range.start);
-            !i.checked_sub(1).is_some_and(|i| e.range.end <= unknown[i].end)
+            i.checked_sub(1).is_none_or(|i| e.range.end > unknown[i].end)
         });
         self.syntax_errors.extend(errors);
         self.syntax_errors.sort_by_key(|e| (e.range.start, e.range.end));
