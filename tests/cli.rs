@@ -859,3 +859,34 @@ fn the_build_context_is_the_dockerfiles_directory() {
         dockside(bare.path(), &["check", "--select", selected, "--format", "json", "-"], Some(dockerfile.as_bytes()));
     assert!(rules_of(&out.json()).is_empty(), "{}", out.stdout);
 }
+
+// ---- hostile input ----
+
+/// Nesting 100,000 levels deep (the binary's main thread has the usual
+/// 8 MiB stack; rayon's workers 2 MiB): each file gets its findings, the
+/// deep one a syntax error where the model stops reading.
+#[test]
+fn deeply_nested_input_is_reported_and_other_files_still_linted() {
+    let depth = 100_000;
+    let deep = format!("FROM {}alpine{}\n", "${a:-".repeat(depth), "}".repeat(depth));
+    let deep_script = format!("FROM alpine:3.19\nRUN echo {}x{}\n", "\"$(echo ".repeat(depth), ")\"".repeat(depth));
+    let dir = project(&[
+        ("a/Dockerfile", UNTAGGED),
+        ("b/Dockerfile", &deep),
+        ("c/Dockerfile", &deep_script),
+        ("none.toml", "shellcheck = false\n"),
+    ]);
+    let out = run(dir.path(), &["check", "--config", "none.toml", "."]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(out.stdout.contains("a/Dockerfile:1:6: warning[untagged-base-image]"), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("b/Dockerfile:1:506: error[syntax-error] expansion nested deeper than 100 levels"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains("c/Dockerfile:2:267: error[syntax-error] shell script nested too deeply (its syntax tree is over 100 levels deep)"),
+        "{}",
+        out.stdout
+    );
+}

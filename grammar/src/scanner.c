@@ -72,6 +72,7 @@ typedef struct {
   bool in_directive;           // between a directive start and its newline
   bool after_continuation;     // the last external token was a continuation or a comment inside one
   bool heredoc_end_pending;    // a heredoc body was emitted; its terminator line comes next
+  bool comment_line_next;      // the line after that continuation or comment starts with `#`
   uint8_t heredoc_count;
   Heredoc heredocs[MAX_HEREDOCS];
 } Scanner;
@@ -90,7 +91,8 @@ unsigned tree_sitter_dockerfile_external_scanner_serialize(void *payload, char *
   unsigned n = 0;
   buffer[n++] = (char)s->escape;
   buffer[n++] = (char)((s->directives_allowed ? 1 : 0) | (s->in_directive ? 2 : 0) |
-                       (s->after_continuation ? 4 : 0) | (s->heredoc_end_pending ? 8 : 0));
+                       (s->after_continuation ? 4 : 0) | (s->heredoc_end_pending ? 8 : 0) |
+                       (s->comment_line_next ? 16 : 0));
   buffer[n++] = (char)s->heredoc_count;
   for (unsigned i = 0; i < s->heredoc_count; i++) {
     Heredoc *h = &s->heredocs[i];
@@ -109,6 +111,7 @@ void tree_sitter_dockerfile_external_scanner_deserialize(void *payload, const ch
   s->in_directive = false;
   s->after_continuation = false;
   s->heredoc_end_pending = false;
+  s->comment_line_next = false;
   s->heredoc_count = 0;
   if (length < 3) return;
   unsigned n = 0;
@@ -118,6 +121,7 @@ void tree_sitter_dockerfile_external_scanner_deserialize(void *payload, const ch
   s->in_directive = flags & 2;
   s->after_continuation = flags & 4;
   s->heredoc_end_pending = flags & 8;
+  s->comment_line_next = flags & 16;
   s->heredoc_count = (uint8_t)buffer[n++];
   for (unsigned i = 0; i < s->heredoc_count && n + 2 <= length; i++) {
     Heredoc *h = &s->heredocs[i];
@@ -155,14 +159,15 @@ static bool consume_newline(TSLexer *lexer) {
 // After a continuation or a comment inside one: swallow following lines that
 // are blank (Docker drops them), leaving the lexer at the start of the next
 // non-blank line. The token end is marked after each swallowed line.
-static void absorb_blank_lines(TSLexer *lexer) {
+// Returns whether that line is a comment line (its first non-blank is `#`).
+static bool absorb_blank_lines(TSLexer *lexer) {
   for (;;) {
     while (is_blank(lexer->lookahead)) advance(lexer);
     if (lexer->eof(lexer)) {
       lexer->mark_end(lexer);
-      return;
+      return false;
     }
-    if (!is_newline(lexer->lookahead)) return;
+    if (!is_newline(lexer->lookahead)) return lexer->lookahead == '#';
     consume_newline(lexer);
     lexer->mark_end(lexer);
   }
@@ -170,17 +175,23 @@ static void absorb_blank_lines(TSLexer *lexer) {
 
 // Called at the escape character. On a continuation (escape, blanks, newline
 // or EOF) consumes it, marks the end and returns true.
-static bool scan_continuation_after_escape(TSLexer *lexer) {
+static bool scan_continuation_after_escape(Scanner *s, TSLexer *lexer) {
   while (is_blank(lexer->lookahead)) advance(lexer);
   if (lexer->eof(lexer)) {
     lexer->mark_end(lexer);
+    s->comment_line_next = false;
     return true;
   }
   if (!consume_newline(lexer)) return false;
   lexer->mark_end(lexer);
-  absorb_blank_lines(lexer);
+  s->comment_line_next = absorb_blank_lines(lexer);
   return true;
 }
+
+// True at the start of a line. `get_column` may read the line again from
+// its start, so on a long line asking at every token is quadratic: callers
+// ask only when nothing cheaper decides.
+static bool at_line_start(TSLexer *lexer) { return lexer->get_column(lexer) == 0; }
 
 // Looks ahead (without marking) to see whether a JSON array of strings runs
 // from the `[` at the lookahead to the end of the logical line. Docker falls
@@ -460,14 +471,15 @@ bool tree_sitter_dockerfile_external_scanner_scan(void *payload, TSLexer *lexer,
   }
 
   // Lines inside a continuation that Docker drops: comments (blank lines were
-  // already absorbed by the continuation token).
-  if (s->after_continuation && valid_symbols[COMMENT] && lexer->get_column(lexer) == 0) {
+  // already absorbed by the continuation token, which saw whether a comment
+  // line follows).
+  if (s->after_continuation && s->comment_line_next && valid_symbols[COMMENT] && at_line_start(lexer)) {
     while (is_blank(lexer->lookahead)) skip(lexer);
     if (lexer->lookahead == '#') {
       while (!lexer->eof(lexer) && !is_newline(lexer->lookahead)) advance(lexer);
       consume_newline(lexer);
       lexer->mark_end(lexer);
-      absorb_blank_lines(lexer);
+      s->comment_line_next = absorb_blank_lines(lexer);
       lexer->result_symbol = COMMENT;
       return true;
     }
@@ -480,7 +492,6 @@ bool tree_sitter_dockerfile_external_scanner_scan(void *payload, TSLexer *lexer,
     return scan_heredoc_body(s, lexer);
   }
 
-  bool at_line_start = lexer->get_column(lexer) == 0;
   bool skipped_blank = false;
   while (is_blank(lexer->lookahead) || lexer->lookahead == 0xFEFF) {
     skip(lexer);
@@ -488,7 +499,8 @@ bool tree_sitter_dockerfile_external_scanner_scan(void *payload, TSLexer *lexer,
   }
   int32_t c = lexer->lookahead;
   // Shell text is a separate argument: it never sticks to a flag (`--x=$Y`).
-  bool separated = skipped_blank || at_line_start || s->after_continuation;
+  // Only shell text needs to know, so only then is the column asked.
+  bool separated = valid_symbols[SHELL_FRAGMENT] && (skipped_blank || s->after_continuation || at_line_start(lexer));
 
   // Inside a directive line the escape character has no effect (`# escape=\`).
   if (c == s->escape && !s->in_directive && (valid_symbols[LINE_CONTINUATION] || valid_symbols[ESCAPED_CHAR])) {
@@ -498,7 +510,7 @@ bool tree_sitter_dockerfile_external_scanner_scan(void *payload, TSLexer *lexer,
       advance(lexer);
       lexer->mark_end(lexer);
     }
-    if (valid_symbols[LINE_CONTINUATION] && scan_continuation_after_escape(lexer)) {
+    if (valid_symbols[LINE_CONTINUATION] && scan_continuation_after_escape(s, lexer)) {
       lexer->result_symbol = LINE_CONTINUATION;
       s->after_continuation = true;
       return true;

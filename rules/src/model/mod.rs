@@ -12,6 +12,10 @@ mod symbols;
 mod windows;
 mod word;
 
+use std::any::{Any, TypeId};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
 use tree_sitter::Node;
 
 use crate::diagnostic::TextRange;
@@ -28,6 +32,16 @@ pub use symbols::{
 };
 pub use windows::{Dialect, WindowsScript};
 pub use word::{Expanded, Expansion, Part, Word};
+
+/// How deeply the model reads nested constructs: expansions inside
+/// expansions (levels of `${…}`), and a RUN script's bash syntax tree
+/// (levels of the tree, not counting `&&`/`||`/`;` lists and pipelines,
+/// which nest one level per command). Deeper input is valid but never
+/// written by hand; it is reported as a syntax error and left unread, so no
+/// walk of the model or of a tree it keeps goes deeper (each level would
+/// take stack, and walks up a tree cost the depth squared). The corpus's
+/// deepest script is 20 levels deep.
+pub const MAX_NESTING: usize = 100;
 
 /// Instruction keywords, plus `Unknown` for anything else.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -307,6 +321,46 @@ impl Stage {
     }
 }
 
+/// Where each stage's chain starts and whether it reaches the final stage:
+/// rules ask for every instruction, and a chain can be as long as the file.
+struct StageChains {
+    root: Vec<usize>,
+    in_final: Vec<bool>,
+}
+
+impl DocumentFact for StageChains {
+    fn compute(doc: &Document) -> StageChains {
+        let mut root: Vec<usize> = Vec::with_capacity(doc.stages.len());
+        for stage in &doc.stages {
+            root.push(match stage.base {
+                Base::Stage(parent) if parent < stage.index => root[parent],
+                _ => stage.index,
+            });
+        }
+        let mut in_final = vec![false; doc.stages.len()];
+        for s in doc.stages.len().checked_sub(1).map(|last| doc.stage_chain(last)).unwrap_or_default() {
+            in_final[s.index] = true;
+        }
+        StageChains { root, in_final }
+    }
+}
+
+/// The first stage of each name: looked up for every `--from` and
+/// `FROM <stage>`, which a search through the stages made quadratic.
+struct StageNames(HashMap<String, usize>);
+
+impl DocumentFact for StageNames {
+    fn compute(doc: &Document) -> StageNames {
+        let mut names = HashMap::new();
+        for stage in &doc.stages {
+            if let Some(name) = &stage.name {
+                names.entry(name.clone()).or_insert(stage.index);
+            }
+        }
+        StageNames(names)
+    }
+}
+
 /// A parser directive (`# syntax=…`, `# escape=…`, `# check=…`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Directive {
@@ -336,6 +390,17 @@ pub struct Document {
     pub syntax_errors: Vec<SyntaxError>,
     /// Every instruction's ARG/ENV scope, on first use (after the build).
     scopes: std::sync::OnceLock<Scopes>,
+    /// [`DocumentFact`]s computed so far, by type.
+    facts: Mutex<HashMap<TypeId, Arc<dyn Any + Send + Sync>>>,
+}
+
+/// A fact about the whole document that checks of single instructions
+/// need (the WORKDIR before each instruction, what each stage's files reach),
+/// computed once per document on first use ([`Document::fact`]): a check
+/// that worked it out again for each instruction was quadratic in the
+/// length of the file.
+pub trait DocumentFact: Send + Sync + 'static {
+    fn compute(doc: &Document) -> Self;
 }
 
 impl std::fmt::Debug for Document {
@@ -369,6 +434,7 @@ impl Document {
             syntax_errors: syntax.syntax_errors(),
             syntax,
             scopes: std::sync::OnceLock::new(),
+            facts: Mutex::default(),
         };
         doc.read_top_level(cache);
         doc.build_stages();
@@ -376,6 +442,25 @@ impl Document {
         cache.finish_build();
         doc.check_arguments();
         doc
+    }
+
+    /// The fact `F` about this document, computed on first use.
+    pub fn fact<F: DocumentFact>(&self) -> Arc<F> {
+        let stored = |facts: &HashMap<TypeId, Arc<dyn Any + Send + Sync>>| {
+            facts.get(&TypeId::of::<F>()).map(|f| Arc::clone(f).downcast::<F>().expect("stored under its own type"))
+        };
+        // A poisoned lock only means another thread panicked; the map is still usable.
+        if let Some(fact) = stored(&self.facts.lock().unwrap_or_else(|e| e.into_inner())) {
+            return fact;
+        }
+        // Computed outside the lock: a fact may ask for another one.
+        let fact = Arc::new(F::compute(self));
+        let mut facts = self.facts.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(first) = stored(&facts) {
+            return first;
+        }
+        facts.insert(TypeId::of::<F>(), fact.clone());
+        fact
     }
 
     /// The scopes of all instructions ([`Scope::at`] reads them).
@@ -432,12 +517,21 @@ impl Document {
         chain
     }
 
+    /// The first stage of `stage`'s chain (the last of
+    /// [`Document::stage_chain`]), without walking the chain.
+    pub fn stage_root(&self, stage: usize) -> Option<&Stage> {
+        self.fact::<StageChains>().root.get(stage).and_then(|root| self.stages.get(*root))
+    }
+
+    /// True when the final stage is `stage` or builds on it.
+    pub fn in_final_chain(&self, stage: usize) -> bool {
+        self.fact::<StageChains>().in_final.get(stage).copied().unwrap_or(false)
+    }
+
     pub fn stage_named(&self, name: &str) -> Option<&Stage> {
         let lower = name.to_ascii_lowercase();
-        self.stages
-            .iter()
-            .find(|s| s.name.as_deref() == Some(lower.as_str()))
-            .or_else(|| name.parse::<usize>().ok().and_then(|i| self.stages.get(i)))
+        let first_named = self.fact::<StageNames>().0.get(&lower).copied();
+        first_named.or_else(|| name.parse::<usize>().ok()).and_then(|i| self.stages.get(i))
     }
 
     pub fn stage_of(&self, instruction: &Instruction) -> Option<&Stage> {
@@ -486,7 +580,11 @@ impl Document {
                     };
                     let index = instructions.len();
                     let mut ins =
-                        cache.instruction(node, &text, self.escape, || self.read_instruction(node, &text, index));
+                        cache.instruction(node, &text, self.escape, || self.read_instruction(node, &text, index, 0));
+                    self.syntax_errors.extend(word::too_deep_expansions(node).into_iter().map(|range| SyntaxError {
+                        range,
+                        message: format!("expansion nested deeper than {MAX_NESTING} levels; not analysed"),
+                    }));
                     ins.index = index;
                     for inner in [&mut ins.onbuild, &mut ins.healthcheck_cmd].into_iter().flatten() {
                         inner.index = index;
@@ -559,7 +657,9 @@ impl Document {
         self.directives.push(Directive { range, name, value, value_range });
     }
 
-    fn read_instruction(&self, node: Node<'_>, text: &str, index: usize) -> Instruction {
+    /// `depth`: 0 for a top-level instruction, 1 for ONBUILD's instruction
+    /// or HEALTHCHECK's CMD, 2 for a HEALTHCHECK's CMD under ONBUILD.
+    fn read_instruction(&self, node: Node<'_>, text: &str, index: usize, depth: usize) -> Instruction {
         let escape = self.escape;
         let kind = InstructionKind::from_node_kind(node.kind()).unwrap_or(InstructionKind::Unknown);
         let first = node.child(0);
@@ -633,10 +733,12 @@ impl Document {
                     ins.as_keyword_range = Some(range_of(child));
                 }
                 "cmd_instruction" if kind == InstructionKind::Healthcheck => {
-                    ins.healthcheck_cmd = Some(Box::new(self.read_instruction(child, text, index)))
+                    ins.healthcheck_cmd = Some(Box::new(self.read_instruction(child, text, index, depth + 1)))
                 }
-                k if k.ends_with("_instruction") => {
-                    ins.onbuild = Some(Box::new(self.read_instruction(child, text, index)))
+                // `ONBUILD ONBUILD …` is an error of its own (DL3043); below
+                // two levels nothing is read, however deep it goes.
+                k if k.ends_with("_instruction") && depth < 2 => {
+                    ins.onbuild = Some(Box::new(self.read_instruction(child, text, index, depth + 1)))
                 }
                 _ => {}
             }
@@ -697,15 +799,17 @@ impl Document {
         // Resolve bases now that all names are known (a stage can only build
         // on an earlier one).
         let globals = Scope::compute_global(self);
-        for s in 0..stages.len() {
-            let ins = &self.instructions[stages[s].from];
+        // The first stage of each name so far.
+        let mut earlier: HashMap<String, usize> = HashMap::new();
+        for (s, stage) in stages.iter_mut().enumerate() {
+            let ins = &self.instructions[stage.from];
             let base = match &ins.image {
                 None => Base::Missing,
                 Some(spec) => {
                     let expanded = spec.word.expand(&|name| globals.value(name));
                     let lower = expanded.text.to_ascii_lowercase();
-                    match stages[..s].iter().position(|st| st.name.as_deref() == Some(lower.as_str())) {
-                        Some(parent) => Base::Stage(parent),
+                    match earlier.get(&lower) {
+                        Some(&parent) => Base::Stage(parent),
                         None if lower == "scratch" => Base::Scratch,
                         None => Base::Image {
                             reference: ImageRef::parse(&expanded.text),
@@ -715,7 +819,10 @@ impl Document {
                     }
                 }
             };
-            stages[s].base = base;
+            stage.base = base;
+            if let Some(name) = &stage.name {
+                earlier.entry(name.clone()).or_insert(s);
+            }
         }
         self.stages = stages;
     }
@@ -777,6 +884,10 @@ impl Document {
                 if let Some(inner) = ins.onbuild.as_deref_mut() {
                     inner.script = build_script(inner, cache).map(|script| script.with_shell(shell.clone()));
                 }
+                drop_too_deep_script(ins, &mut self.syntax_errors);
+                if let Some(inner) = ins.onbuild.as_deref_mut() {
+                    drop_too_deep_script(inner, &mut self.syntax_errors);
+                }
             } else if let Some(dialect) = shell.first().and_then(|program| Dialect::of_program(program)) {
                 let ins = &mut self.instructions[i];
                 ins.windows_script = build_windows_script(ins, dialect, &shell);
@@ -800,7 +911,12 @@ impl Document {
         // Errors inside an unknown instruction are already explained by it.
         let unknown: Vec<TextRange> =
             self.instructions.iter().filter(|i| i.kind == InstructionKind::Unknown).map(|i| i.range).collect();
-        self.syntax_errors.retain(|e| !unknown.iter().any(|u| u.start <= e.range.start && e.range.end <= u.end));
+        // In document order and disjoint: the one that could hold an error
+        // is the last starting at or before it.
+        self.syntax_errors.retain(|e| {
+            let i = unknown.partition_point(|u| u.start <= e.range.start);
+            i.checked_sub(1).is_none_or(|i| e.range.end > unknown[i].end)
+        });
         self.syntax_errors.extend(errors);
         self.syntax_errors.sort_by_key(|e| (e.range.start, e.range.end));
     }
@@ -857,6 +973,20 @@ fn check_instruction_arguments(ins: &Instruction, errors: &mut Vec<SyntaxError>)
             error("HEALTHCHECK requires NONE or CMD".to_string())
         }
         _ => {}
+    }
+}
+
+/// A script too deep to read is not kept, so no rule walks it; it is
+/// reported instead.
+fn drop_too_deep_script(ins: &mut Instruction, errors: &mut Vec<SyntaxError>) {
+    if let Some(at) = ins.script.as_ref().and_then(|s| s.too_deep.map(|at| s.source_offset(at))) {
+        ins.script = None;
+        errors.push(SyntaxError {
+            range: TextRange::empty(at),
+            message: format!(
+                "shell script nested too deeply (its syntax tree is over {MAX_NESTING} levels deep); not analysed"
+            ),
+        });
     }
 }
 

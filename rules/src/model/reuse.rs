@@ -202,7 +202,7 @@ impl Moved for Part {
 
 impl Moved for Expansion {
     fn shift(&mut self, by: Shift) {
-        let Expansion { range, name: _, name_range, operator: _, argument } = self;
+        let Expansion { range, name: _, name_range, operator: _, argument, too_deep: _ } = self;
         range.shift(by);
         name_range.shift(by);
         argument.shift(by);

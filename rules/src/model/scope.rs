@@ -4,10 +4,10 @@
 //! is inherited by stages built `FROM` it.
 
 use std::borrow::Cow;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::sync::Arc;
 
-use super::{Base, Document, Expanded, Instruction, InstructionKind, Word};
+use super::{Base, Document, Expanded, InstructionKind, Word};
 
 /// Build args BuildKit defines without a declaration (values unknown here).
 pub const PREDEFINED_ARGS: &[&str] = &[
@@ -37,8 +37,67 @@ pub const PREDEFINED_ARGS: &[&str] = &[
 /// The variables visible at one point, with their values when known.
 #[derive(Clone, Debug, Default)]
 pub struct Scope {
-    /// name -> value (`None`: declared, value unknown at lint time).
+    /// name -> value (`None`: declared, value unknown at lint time): the
+    /// global scope, or one replayed by hand.
     vars: BTreeMap<String, Option<String>>,
+    /// A stage's variables as they stand before one of its instructions.
+    stage: Option<(Arc<StageVars>, usize)>,
+}
+
+/// What the ARG and ENV instructions of one stage set, in order: a history
+/// per name instead of a copy of the scope per instruction, which took
+/// memory (or, past a budget, time) quadratic in the number of variables.
+#[derive(Debug, Default)]
+struct StageVars {
+    /// Per name, each value it took, from the index of the first
+    /// instruction that sees it.
+    history: HashMap<String, Vec<(usize, Option<String>)>>,
+    /// Names an ENV of this stage sets.
+    env: HashSet<String>,
+    /// The stage it builds on, whose ENV variables it inherits.
+    parent: Option<Arc<StageVars>>,
+}
+
+impl StageVars {
+    /// `name` as instruction `at` sees it (`usize::MAX`: at the stage's end).
+    fn lookup(&self, name: &str, at: usize) -> Option<&Option<String>> {
+        if let Some(values) = self.history.get(name) {
+            let seen = values.partition_point(|(from, _)| *from <= at);
+            if let Some((_, value)) = seen.checked_sub(1).map(|i| &values[i]) {
+                return Some(value);
+            }
+        }
+        // Inherited: the value at the end of the nearest stage up the chain
+        // that has one, if an ENV of that stage or one above it set it.
+        // (A loop: chains of stages can be as long as the file.)
+        let mut value = None;
+        let mut stage = self.parent.as_deref();
+        while let Some(s) = stage {
+            if value.is_none() {
+                value = s.history.get(name).and_then(|v| v.last()).map(|(_, v)| v);
+            }
+            if value.is_some() && s.env.contains(name) {
+                return value;
+            }
+            stage = s.parent.as_deref();
+        }
+        None
+    }
+
+    /// Every name visible to instruction `at`, sorted.
+    fn names(&self, at: usize) -> BTreeSet<&str> {
+        let mut names: BTreeSet<&str> = BTreeSet::new();
+        let mut stage = Some(self);
+        while let Some(s) = stage {
+            names.extend(s.history.keys().map(String::as_str).filter(|n| self.lookup(n, at).is_some()));
+            stage = s.parent.as_deref();
+        }
+        names
+    }
+
+    fn set(&mut self, name: String, from: usize, value: Option<String>) {
+        self.history.entry(name).or_default().push((from, value));
+    }
 }
 
 /// Every instruction's scope, computed in one pass the first time a rule
@@ -47,56 +106,60 @@ pub struct Scope {
 #[derive(Debug, Default)]
 pub struct Scopes {
     global: Scope,
-    /// Per top-level instruction (`None` before the first FROM: the global
-    /// scope): a snapshot and the instruction it was taken before. The
-    /// scope is the snapshot plus the ARG/ENV instructions from there on,
-    /// which is none unless the snapshot budget ran out.
-    at: Vec<Option<(Arc<Scope>, usize)>>,
+    /// Per stage, what its ARG and ENV instructions set.
+    stages: Vec<Arc<StageVars>>,
 }
-
-/// How many variable entries the snapshots may hold in all: a file of
-/// thousands of ENV lines would otherwise need memory quadratic in them.
-/// Past it, scopes are replayed from the last snapshot.
-const SNAPSHOT_BUDGET: usize = 1 << 20;
 
 impl Scopes {
     pub(crate) fn compute(doc: &Document) -> Scopes {
-        Scopes::compute_with_budget(doc, SNAPSHOT_BUDGET)
-    }
-
-    fn compute_with_budget(doc: &Document, mut budget: usize) -> Scopes {
         let global = Scope::compute_global(doc);
-        let mut at = vec![None; doc.instructions.len()];
-        let mut stage_ends: Vec<Arc<Scope>> = Vec::with_capacity(doc.stages.len());
+        let mut stages: Vec<Arc<StageVars>> = Vec::with_capacity(doc.stages.len());
         for stage in &doc.stages {
-            let mut state = match stage.base {
+            let parent = match stage.base {
                 // ENV is inherited from the parent stage; ARGs are not.
-                Base::Stage(parent) if parent < stage.index => Scope::clone(&stage_ends[parent]).only_env(doc, parent),
-                _ => Scope::default(),
+                Base::Stage(parent) if parent < stage.index => Some(Arc::clone(&stages[parent])),
+                _ => None,
             };
-            let mut snapshot = (Arc::new(state.clone()), stage.from + 1);
-            if let Some(slot) = at.get_mut(stage.from) {
-                *slot = Some((Arc::clone(&snapshot.0), stage.from));
-            }
-            let body = stage.from + 1..stage.end;
-            for (i, ins) in body.clone().zip(&doc.instructions[body]) {
-                at[i] = Some((Arc::clone(&snapshot.0), snapshot.1));
-                let changes = matches!(ins.kind, InstructionKind::Arg | InstructionKind::Env);
-                if changes {
-                    state.apply(ins, &global);
-                }
-                if snapshot.1 == i {
-                    if !changes {
-                        snapshot.1 = i + 1;
-                    } else if budget >= state.vars.len() {
-                        budget -= state.vars.len();
-                        snapshot = (Arc::new(state.clone()), i + 1);
+            let mut vars = StageVars { parent, ..StageVars::default() };
+            for ins in &doc.instructions[stage.from + 1..stage.end] {
+                // Later pairs of the instruction see the earlier ones.
+                let from = ins.index + 1;
+                let current = |vars: &StageVars, name: &str| vars.lookup(name, from).cloned().flatten();
+                match ins.kind {
+                    InstructionKind::Arg => {
+                        for pair in &ins.pairs {
+                            let name = pair.key.value();
+                            let value = match &pair.value {
+                                Some(v) => {
+                                    let e = v.expand(&|n| current(&vars, n));
+                                    e.complete.then_some(e.text)
+                                }
+                                None => global.value(&name),
+                            };
+                            vars.set(name, from, value);
+                        }
                     }
+                    InstructionKind::Env => {
+                        for pair in &ins.pairs {
+                            let value = pair.value.as_ref().and_then(|v| {
+                                if pair.legacy {
+                                    Some(v.raw.trim().to_string())
+                                } else {
+                                    let e = v.expand(&|n| current(&vars, n));
+                                    e.complete.then_some(e.text)
+                                }
+                            });
+                            let name = pair.key.value();
+                            vars.env.insert(name.clone());
+                            vars.set(name, from, value);
+                        }
+                    }
+                    _ => {}
                 }
             }
-            stage_ends.push(Arc::new(state));
+            stages.push(Arc::new(vars));
         }
-        Scopes { global, at }
+        Scopes { global, stages }
     }
 }
 
@@ -125,70 +188,18 @@ impl Scope {
     /// The variables visible to instruction `index` (before it runs).
     pub fn at(doc: &Document, index: usize) -> Cow<'_, Scope> {
         let scopes = doc.scopes();
-        match scopes.at.get(index) {
-            Some(Some((snapshot, from))) if *from >= index => Cow::Borrowed(snapshot),
-            Some(Some((snapshot, from))) => {
-                let mut scope = Scope::clone(snapshot);
-                for ins in &doc.instructions[*from..index] {
-                    scope.apply(ins, &scopes.global);
-                }
-                Cow::Owned(scope)
-            }
-            _ => Cow::Borrowed(&scopes.global),
+        match doc.instructions.get(index).and_then(|i| i.stage).and_then(|s| scopes.stages.get(s)) {
+            Some(stage) => Cow::Owned(Scope { vars: BTreeMap::new(), stage: Some((Arc::clone(stage), index)) }),
+            None => Cow::Borrowed(&scopes.global),
         }
     }
 
-    /// Add what an ARG or ENV instruction of a stage declares.
-    fn apply(&mut self, ins: &Instruction, globals: &Scope) {
-        match ins.kind {
-            InstructionKind::Arg => {
-                for pair in &ins.pairs {
-                    let name = pair.key.value();
-                    let value = match &pair.value {
-                        Some(v) => {
-                            let e = self.expand(v);
-                            e.complete.then_some(e.text)
-                        }
-                        None => globals.value(&name),
-                    };
-                    self.vars.insert(name, value);
-                }
-            }
-            InstructionKind::Env => {
-                for pair in &ins.pairs {
-                    let value = pair.value.as_ref().map(|v| {
-                        if pair.legacy {
-                            Some(v.raw.trim().to_string())
-                        } else {
-                            let e = self.expand(v);
-                            e.complete.then_some(e.text)
-                        }
-                    });
-                    self.vars.insert(pair.key.value(), value.flatten());
-                }
-            }
-            _ => {}
+    /// `name` as declared here: `Some(None)` when its value is unknown.
+    fn lookup(&self, name: &str) -> Option<&Option<String>> {
+        match &self.stage {
+            Some((stage, at)) => stage.lookup(name, *at),
+            None => self.vars.get(name),
         }
-    }
-
-    /// Keep the variables set by ENV in `stage` and its ancestors.
-    fn only_env(mut self, doc: &Document, stage: usize) -> Scope {
-        let mut env_names = std::collections::BTreeSet::new();
-        let mut s = Some(stage);
-        while let Some(i) = s {
-            let st = &doc.stages[i];
-            for ins in st.instructions(doc) {
-                if ins.kind == InstructionKind::Env {
-                    env_names.extend(ins.pairs.iter().map(|p| p.key.value()));
-                }
-            }
-            s = match st.base {
-                Base::Stage(p) => Some(p),
-                _ => None,
-            };
-        }
-        self.vars.retain(|k, _| env_names.contains(k));
-        self
     }
 
     /// `word` with the variables of this scope expanded.
@@ -198,58 +209,102 @@ impl Scope {
 
     /// The value of `name`, when declared with a known value.
     pub fn value(&self, name: &str) -> Option<String> {
-        self.vars.get(name).cloned().flatten()
+        self.lookup(name).cloned().flatten()
     }
 
     /// True when `name` is declared (ARG, ENV) or predefined by BuildKit.
     pub fn is_defined(&self, name: &str) -> bool {
-        self.vars.contains_key(name) || PREDEFINED_ARGS.contains(&name)
+        self.lookup(name).is_some() || PREDEFINED_ARGS.contains(&name)
     }
 
+    /// The declared names, sorted.
     pub fn names(&self) -> impl Iterator<Item = &str> {
-        self.vars.keys().map(String::as_str)
+        match &self.stage {
+            Some((stage, at)) => stage.names(*at).into_iter().collect::<Vec<_>>().into_iter(),
+            None => self.vars.keys().map(String::as_str).collect::<Vec<_>>().into_iter(),
+        }
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::Instruction;
 
     /// The scope before `index`, replayed from the start of its stage (and,
-    /// for ENV, through the stages it builds on).
-    fn replayed(doc: &Document, index: usize, global: &Scope) -> Scope {
+    /// for ENV, through the stages it builds on): the definition the
+    /// histories must agree with.
+    fn replayed(doc: &Document, index: usize, global: &BTreeMap<String, Option<String>>) -> Vars {
         let Some(stage) = doc.instructions[index].stage else { return global.clone() };
         in_stage(doc, stage, index, global)
     }
 
-    fn in_stage(doc: &Document, stage: usize, upto: usize, global: &Scope) -> Scope {
+    type Vars = BTreeMap<String, Option<String>>;
+
+    fn in_stage(doc: &Document, stage: usize, upto: usize, global: &Vars) -> Vars {
         let st = &doc.stages[stage];
-        let mut scope = match st.base {
+        let mut vars = match st.base {
             Base::Stage(parent) if parent < stage => {
-                in_stage(doc, parent, doc.stages[parent].end, global).only_env(doc, parent)
+                only_env(in_stage(doc, parent, doc.stages[parent].end, global), doc, parent)
             }
-            _ => Scope::default(),
+            _ => Vars::new(),
         };
         for ins in &doc.instructions[st.from + 1..upto.max(st.from + 1)] {
-            scope.apply(ins, global);
+            apply(&mut vars, ins, global);
         }
-        scope
+        vars
     }
 
-    fn assert_same(doc: &Document, scopes: &Scopes, what: &str) {
-        for index in 0..doc.instructions.len() {
-            let expected = replayed(doc, index, &scopes.global);
-            let got = match &scopes.at[index] {
-                Some((snapshot, from)) => {
-                    let mut s = Scope::clone(snapshot);
-                    for ins in &doc.instructions[*from..index.max(*from)] {
-                        s.apply(ins, &scopes.global);
-                    }
-                    s
+    fn expand(vars: &Vars, word: &Word) -> Expanded {
+        word.expand(&|n| vars.get(n).cloned().flatten())
+    }
+
+    fn apply(vars: &mut Vars, ins: &Instruction, global: &Vars) {
+        for pair in &ins.pairs {
+            let name = pair.key.value();
+            let value = match (ins.kind, &pair.value) {
+                (InstructionKind::Arg, None) => global.get(&name).cloned().flatten(),
+                (InstructionKind::Env, Some(v)) if pair.legacy => Some(v.raw.trim().to_string()),
+                (InstructionKind::Arg | InstructionKind::Env, Some(v)) => {
+                    let e = expand(vars, v);
+                    e.complete.then_some(e.text)
                 }
-                None => scopes.global.clone(),
+                (InstructionKind::Env, None) => None,
+                _ => continue,
             };
-            assert_eq!(got.vars, expected.vars, "{what}: instruction {index}");
+            vars.insert(name, value);
+        }
+    }
+
+    /// Keep the variables set by ENV in `stage` and its ancestors.
+    fn only_env(mut vars: Vars, doc: &Document, stage: usize) -> Vars {
+        let mut env_names = BTreeSet::new();
+        let mut s = Some(stage);
+        while let Some(i) = s {
+            let st = &doc.stages[i];
+            for ins in st.instructions(doc).iter().filter(|i| i.kind == InstructionKind::Env) {
+                env_names.extend(ins.pairs.iter().map(|p| p.key.value()));
+            }
+            s = match st.base {
+                Base::Stage(p) => Some(p),
+                _ => None,
+            };
+        }
+        vars.retain(|k, _| env_names.contains(k));
+        vars
+    }
+
+    fn assert_same(doc: &Document, what: &str) {
+        let global = &Scope::global(doc).vars;
+        for index in 0..doc.instructions.len() {
+            let expected = replayed(doc, index, global);
+            let scope = Scope::at(doc, index);
+            let got: Vars = scope.names().map(|n| (n.to_string(), scope.lookup(n).cloned().flatten())).collect();
+            assert_eq!(got, expected, "{what}: instruction {index}");
+            for (name, value) in &expected {
+                assert!(scope.is_defined(name));
+                assert_eq!(&scope.value(name), value);
+            }
         }
     }
 
@@ -258,29 +313,27 @@ mod tests {
          FROM base AS child\nARG Z\nENV C=$A$B\nRUN true\nFROM scratch\nENV A=1\nENV A=2 B=$A\nCOPY . .\n",
         "FROM a\nENV legacy value with spaces\nARG X\nRUN echo\n",
         "ARG ONLY=1\n",
+        // ARG overriding an inherited ENV, and ENV set two stages up.
+        "FROM a AS one\nENV A=1 B=2\nARG A=3\nFROM one AS two\nARG B=4 C=$A\nFROM two\nRUN echo\nENV D=$A$B$C\n",
+        "FROM a\nARG A=1 B=$A A=2 C=$A\nENV A=3 D=$A\nRUN x\n",
     ];
 
     #[test]
-    fn cached_scopes_equal_a_replay_with_and_without_snapshots() {
+    fn scopes_equal_a_replay() {
         for case in CASES {
-            let doc = Document::parse(case);
-            for budget in [SNAPSHOT_BUDGET, 3, 0] {
-                assert_same(&doc, &Scopes::compute_with_budget(&doc, budget), case);
-            }
+            assert_same(&Document::parse(case), case);
         }
     }
 
     /// The same on every file of the shared corpus.
     #[test]
-    fn cached_scopes_equal_a_replay_on_the_corpus() {
+    fn scopes_equal_a_replay_on_the_corpus() {
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus/files");
         let entries = std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("the shared corpus at {}: {e}", dir.display()));
         let mut files = 0;
         for entry in entries.flatten() {
             let Ok(text) = std::fs::read_to_string(entry.path()) else { continue };
-            let doc = Document::parse(&text);
-            assert_same(&doc, doc.scopes(), &entry.path().display().to_string());
-            assert_same(&doc, &Scopes::compute_with_budget(&doc, 0), &entry.path().display().to_string());
+            assert_same(&Document::parse(&text), &entry.path().display().to_string());
             files += 1;
         }
         assert!(files > 1000, "{files} corpus files read");

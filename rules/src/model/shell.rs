@@ -18,6 +18,7 @@ use std::collections::HashMap;
 
 use tree_sitter::{Node, Parser, Tree};
 
+use super::MAX_NESTING;
 use crate::diagnostic::TextRange;
 
 thread_local! {
@@ -192,6 +193,9 @@ pub struct ShellScript {
     /// The SHELL in effect (`["/bin/sh", "-c"]` unless a SHELL instruction
     /// changed it in this stage or the stage it builds on).
     pub shell: Vec<String>,
+    /// The logical offset of a construct nested more than [`MAX_NESTING`]
+    /// deep: the model then keeps no script for the RUN.
+    pub(crate) too_deep: Option<usize>,
 }
 
 impl ShellScript {
@@ -204,11 +208,14 @@ impl ShellScript {
             tree,
             commands: Vec::new(),
             shell: vec!["/bin/sh".to_string(), "-c".to_string()],
+            too_deep: None,
         };
         let mut commands = Vec::new();
         let source = Source { text: &script.text, base: 0, segments: &script.segments, depth: 0 };
-        collect_commands(script.tree.root_node(), &source, &mut commands);
-        script.commands = commands;
+        match collect_commands(script.tree.root_node(), &source, &mut commands) {
+            Ok(()) => script.commands = commands,
+            Err(TooDeep(at)) => script.too_deep = Some(at),
+        }
         script
     }
 
@@ -322,14 +329,23 @@ fn node_text<'a>(node: Node<'_>, source: &Source<'a>) -> &'a str {
     &source.text[node.byte_range()]
 }
 
-fn collect_commands(root: Node<'_>, source: &Source<'_>, out: &mut Vec<ShellCommand>) {
+/// A construct nested more than [`MAX_NESTING`] deep, at this logical offset.
+struct TooDeep(usize);
+
+fn collect_commands(root: Node<'_>, source: &Source<'_>, out: &mut Vec<ShellCommand>) -> Result<(), TooDeep> {
     // An explicit stack, not recursion: `a && b && …` nests one level per
-    // command, and a RUN can chain thousands of them.
-    let mut stack = vec![(root, false)];
+    // command, and a RUN can chain thousands of them. Those chains (lists
+    // and pipelines) do not count as nesting; anything else does, and a
+    // script nested deeper than anyone writes is not read.
+    let mut stack = vec![(root, false, 0)];
     let mut cursor = root.walk();
     // The script's assignments so far (the walk is in document order).
     let mut assignments: Vec<Assignment> = Vec::new();
-    while let Some((node, in_pipeline)) = stack.pop() {
+    while let Some((node, in_pipeline, depth)) = stack.pop() {
+        let depth = depth + usize::from(!matches!(node.kind(), "list" | "pipeline"));
+        if depth > MAX_NESTING {
+            return Err(TooDeep(source.base + node.start_byte()));
+        }
         let in_pipeline = in_pipeline || node.kind() == "pipeline";
         record_assignments(node, source, &mut assignments);
         if node.kind() == "command"
@@ -338,14 +354,14 @@ fn collect_commands(root: Node<'_>, source: &Source<'_>, out: &mut Vec<ShellComm
             let string = command_string(node, &cmd, source);
             out.push(cmd);
             if let Some(string) = string {
-                collect_string_commands(string, source, out);
+                collect_string_commands(string, source, out)?;
             }
         }
         let first = stack.len();
         cursor.reset(node);
         if cursor.goto_first_child() {
             loop {
-                stack.push((cursor.node(), in_pipeline));
+                stack.push((cursor.node(), in_pipeline, depth));
                 if !cursor.goto_next_sibling() {
                     break;
                 }
@@ -354,6 +370,7 @@ fn collect_commands(root: Node<'_>, source: &Source<'_>, out: &mut Vec<ShellComm
         // Children were pushed in order; pop them in order too.
         stack[first..].reverse();
     }
+    Ok(())
 }
 
 /// POSIX shells, whose `-c` takes a command string.
@@ -407,12 +424,12 @@ fn command_string_arg(args: &[ShellArg]) -> Option<&ShellArg> {
 
 /// Add the commands of a `-c` string node to `out`, with offsets in the
 /// outer script.
-fn collect_string_commands(string: Node<'_>, source: &Source<'_>, out: &mut Vec<ShellCommand>) {
+fn collect_string_commands(string: Node<'_>, source: &Source<'_>, out: &mut Vec<ShellCommand>) -> Result<(), TooDeep> {
     let content = string.start_byte() + 1..string.end_byte() - 1;
     let text = &source.text[content.clone()];
-    let Some(tree) = BASH_PARSER.with(|p| p.borrow_mut().parse(text, None)) else { return };
+    let Some(tree) = BASH_PARSER.with(|p| p.borrow_mut().parse(text, None)) else { return Ok(()) };
     let inner = Source { text, base: source.base + content.start, segments: source.segments, depth: source.depth + 1 };
-    collect_commands(tree.root_node(), &inner, out);
+    collect_commands(tree.root_node(), &inner, out)
 }
 
 /// A variable the script sets: its literal value (`None` when it is only

@@ -3,6 +3,7 @@
 
 use tree_sitter::Node;
 
+use super::MAX_NESTING;
 use crate::diagnostic::TextRange;
 
 /// One argument of an instruction (a path, a key, a value, a flag value...).
@@ -36,6 +37,10 @@ pub struct Expansion {
     /// `:-`, `-`, `:+`, `+`, `:?`, `?`, `#`, `%`, `/` ...
     pub operator: Option<String>,
     pub argument: Option<Vec<Part>>,
+    /// Nested inside more than [`MAX_NESTING`] expansions: its argument is
+    /// kept as written and not read, so its value is unknown (the model
+    /// reports it as a syntax error).
+    pub too_deep: bool,
 }
 
 /// The result of expanding a word's variables.
@@ -136,6 +141,10 @@ fn expand_parts(parts: &[Part], lookup: &dyn Fn(&str) -> Option<String>) -> Stri
 }
 
 fn expand_one(e: &Expansion, lookup: &dyn Fn(&str) -> Option<String>, out: &mut String) {
+    if e.too_deep {
+        out.push_str(&e.source_text());
+        return;
+    }
     let value = lookup(&e.name);
     let arg = || e.argument.as_deref().map(|a| expand_parts(a, lookup)).unwrap_or_default();
     match e.operator.as_deref() {
@@ -175,6 +184,7 @@ fn check_complete(parts: &[Part], lookup: &dyn Fn(&str) -> Option<String>, compl
         match p {
             Part::Literal(_) => {}
             Part::Quoted { parts, .. } => check_complete(parts, lookup, complete),
+            Part::Expansion(e) if e.too_deep => *complete = false,
             Part::Expansion(e) => {
                 let known = lookup(&e.name).is_some();
                 match e.operator.as_deref() {
@@ -212,7 +222,7 @@ pub(crate) fn word_from_node(node: Node<'_>, text: &str, escape: char) -> Word {
     let first = node.child(0).map(|c| c.kind());
     let parts = match first {
         Some("\"") if node.kind() != "double_quoted_string" => {
-            vec![Part::Quoted { double: true, parts: dq_parts(node, text, escape) }]
+            vec![Part::Quoted { double: true, parts: dq_parts(node, text, escape, 0) }]
         }
         Some("'") if node.kind() != "single_quoted_string" => {
             let inner = &text[range.as_range()];
@@ -220,7 +230,7 @@ pub(crate) fn word_from_node(node: Node<'_>, text: &str, escape: char) -> Word {
             let inner = inner.strip_suffix('\'').unwrap_or(inner);
             vec![Part::Quoted { double: false, parts: vec![Part::Literal(inner.to_string())] }]
         }
-        _ => parts_of(node, text, escape, range),
+        _ => parts_of(node, text, escape, range, 0),
     };
     Word { range, raw: logical_text(node, text), parts }
 }
@@ -247,18 +257,53 @@ pub(crate) fn for_each_trivia(node: Node<'_>, text: &str, f: &mut dyn FnMut(Node
     walk_trivia(node, f);
 }
 
+/// A loop, not recursion: an instruction's tree can be nested as deep as
+/// its text is long (`ONBUILD ONBUILD …`, `${a:-${b:-…}}`).
 fn walk_trivia(node: Node<'_>, f: &mut dyn FnMut(Node<'_>)) {
     let mut cursor = node.walk();
-    for child in node.children(&mut cursor) {
+    if !cursor.goto_first_child() {
+        return;
+    }
+    loop {
+        let child = cursor.node();
         if is_trivia(child.kind()) {
             f(child);
-        } else if child.child_count() > 0 {
-            walk_trivia(child, f);
+        } else if cursor.goto_first_child() {
+            continue;
+        }
+        while !cursor.goto_next_sibling() {
+            // The cursor never leaves `node`: at it, the walk is over.
+            if !cursor.goto_parent() {
+                return;
+            }
         }
     }
 }
 
-fn parts_of(node: Node<'_>, text: &str, escape: char, range: TextRange) -> Vec<Part> {
+/// Every expansion in `node` nested inside more than [`MAX_NESTING`]
+/// others (the outermost of each such run), which the model does not read.
+pub(crate) fn too_deep_expansions(node: Node<'_>) -> Vec<TextRange> {
+    let mut found = Vec::new();
+    // Each nesting level takes at least `${a:-` and `}`.
+    if node.byte_range().len() <= 6 * MAX_NESTING {
+        return found;
+    }
+    let mut stack = vec![(node, 0)];
+    let mut cursor = node.walk();
+    while let Some((node, depth)) = stack.pop() {
+        let depth = depth + usize::from(node.kind() == "expansion");
+        if depth > MAX_NESTING {
+            found.push(TextRange::new(node.start_byte(), node.end_byte()));
+            continue;
+        }
+        stack.extend(node.children(&mut cursor).map(|child| (child, depth)));
+    }
+    found.sort_by_key(|r| r.start);
+    found
+}
+
+/// `depth`: how many expansions enclose `node`.
+fn parts_of(node: Node<'_>, text: &str, escape: char, range: TextRange, depth: usize) -> Vec<Part> {
     let mut parts = Vec::new();
     let mut pos = range.start;
     let mut cursor = node.walk();
@@ -272,8 +317,10 @@ fn parts_of(node: Node<'_>, text: &str, escape: char, range: TextRange) -> Vec<P
             push_literal(&mut parts, &unescape(&text[pos..child.start_byte()], escape));
         }
         match child.kind() {
-            "expansion" => parts.push(Part::Expansion(expansion_from_node(child, text, escape))),
-            "double_quoted_string" => parts.push(Part::Quoted { double: true, parts: dq_parts(child, text, escape) }),
+            "expansion" => parts.push(Part::Expansion(expansion_from_node(child, text, escape, depth + 1))),
+            "double_quoted_string" => {
+                parts.push(Part::Quoted { double: true, parts: dq_parts(child, text, escape, depth) })
+            }
             "single_quoted_string" => {
                 let inner = &text[child.start_byte()..child.end_byte()];
                 let inner = inner.strip_prefix('\'').unwrap_or(inner);
@@ -283,7 +330,7 @@ fn parts_of(node: Node<'_>, text: &str, escape: char, range: TextRange) -> Vec<P
             kind if is_trivia(kind) => {}
             // A container inside the word (`image_name`, `mount_value`...).
             _ if child.named_child_count() > 0 => {
-                for part in parts_of(child, text, escape, TextRange::new(child.start_byte(), child.end_byte())) {
+                for part in parts_of(child, text, escape, TextRange::new(child.start_byte(), child.end_byte()), depth) {
                     match part {
                         Part::Literal(s) => push_literal(&mut parts, &s),
                         other => parts.push(other),
@@ -300,7 +347,7 @@ fn parts_of(node: Node<'_>, text: &str, escape: char, range: TextRange) -> Vec<P
     parts
 }
 
-fn dq_parts(node: Node<'_>, text: &str, escape: char) -> Vec<Part> {
+fn dq_parts(node: Node<'_>, text: &str, escape: char, depth: usize) -> Vec<Part> {
     let mut parts = Vec::new();
     let start = node.start_byte() + 1;
     let end = if node.end_byte() > start && text.as_bytes()[node.end_byte() - 1] == b'"' {
@@ -319,7 +366,7 @@ fn dq_parts(node: Node<'_>, text: &str, escape: char) -> Vec<Part> {
                 if child.start_byte() > pos {
                     push_literal(&mut parts, &unescape_dq(&text[pos..child.start_byte()], escape));
                 }
-                parts.push(Part::Expansion(expansion_from_node(child, text, escape)));
+                parts.push(Part::Expansion(expansion_from_node(child, text, escape, depth + 1)));
                 pos = child.end_byte();
             }
             kind if is_trivia(kind) => {
@@ -337,16 +384,29 @@ fn dq_parts(node: Node<'_>, text: &str, escape: char) -> Vec<Part> {
     parts
 }
 
-fn expansion_from_node(node: Node<'_>, text: &str, escape: char) -> Expansion {
+/// `depth`: how deeply the expansion is nested (1 for an outermost one).
+fn expansion_from_node(node: Node<'_>, text: &str, escape: char, depth: usize) -> Expansion {
     let name_node = node.child_by_field_name("name");
     let name = name_node.map(|n| text[n.byte_range()].to_string()).unwrap_or_default();
     let name_range =
         name_node.map_or(TextRange::empty(node.start_byte()), |n| TextRange::new(n.start_byte(), n.end_byte()));
     let operator = node.child_by_field_name("operator").map(|n| text[n.byte_range()].to_string());
-    let argument = node
-        .child_by_field_name("argument")
-        .map(|n| parts_of(n, text, escape, TextRange::new(n.start_byte(), n.end_byte())));
-    Expansion { range: TextRange::new(node.start_byte(), node.end_byte()), name, name_range, operator, argument }
+    let too_deep = depth > MAX_NESTING;
+    let argument = node.child_by_field_name("argument").map(|n| {
+        if too_deep {
+            vec![Part::Literal(text[n.byte_range()].to_string())]
+        } else {
+            parts_of(n, text, escape, TextRange::new(n.start_byte(), n.end_byte()), depth)
+        }
+    });
+    Expansion {
+        range: TextRange::new(node.start_byte(), node.end_byte()),
+        name,
+        name_range,
+        operator,
+        argument,
+        too_deep,
+    }
 }
 
 fn push_literal(parts: &mut Vec<Part>, s: &str) {

@@ -76,7 +76,27 @@ impl SyntaxTree {
     pub fn syntax_errors(&self) -> Vec<SyntaxError> {
         let mut errors = Vec::new();
         if self.root().has_error() {
-            collect_errors(self.root(), &self.text, &mut errors);
+            // An explicit stack: a tree can nest as deep as the text is long.
+            // Each entry carries its parent and previous sibling, which
+            // tree-sitter would otherwise find by a search from the root.
+            let mut stack = vec![Located { node: self.root(), parent: None, before: None }];
+            let mut cursor = self.root().walk();
+            while let Some(at) = stack.pop() {
+                if let Some(error) = error_of(&at, &self.text) {
+                    errors.push(error);
+                    continue;
+                }
+                let first = stack.len();
+                let mut before = None;
+                for child in at.node.children(&mut cursor) {
+                    if child.has_error() || child.is_missing() {
+                        stack.push(Located { node: child, parent: Some(at.node), before });
+                    }
+                    before = Some(child);
+                }
+                // Children were pushed in order; pop them in order too.
+                stack[first..].reverse();
+            }
         }
         errors
     }
@@ -103,44 +123,45 @@ pub struct SyntaxError {
     pub message: String,
 }
 
-fn collect_errors(node: Node<'_>, text: &str, out: &mut Vec<SyntaxError>) {
+/// A node with its parent and previous sibling.
+struct Located<'t> {
+    node: Node<'t>,
+    parent: Option<Node<'t>>,
+    before: Option<Node<'t>>,
+}
+
+/// The error `at` is, if it is an ERROR or MISSING node.
+fn error_of(at: &Located<'_>, text: &str) -> Option<SyntaxError> {
+    let node = at.node;
     if node.is_missing() {
         let what = node.kind();
         let what =
             if what.chars().all(|c| c.is_ascii_punctuation()) { format!("`{what}`") } else { what.replace('_', " ") };
         let at = node.start_byte();
-        out.push(SyntaxError { range: TextRange::empty(at), message: format!("expected {what}") });
-        return;
+        return Some(SyntaxError { range: TextRange::empty(at), message: format!("expected {what}") });
     }
     if node.is_error() {
         let range = TextRange::new(node.start_byte(), node.end_byte());
         let snippet: String = text[range.as_range()].chars().take(30).collect();
         let snippet = snippet.lines().next().unwrap_or("").trim();
-        let context = node.parent().map(|p| describe_context(p.kind())).unwrap_or_default();
+        let context = at.parent.map(|p| describe_context(p.kind())).unwrap_or_default();
         let mut message = if snippet.is_empty() {
             format!("unexpected input{context}")
         } else {
             format!("unexpected `{snippet}`{context}")
         };
-        if let Some(expected) = expected_before(node) {
+        if let Some(expected) = at.before.and_then(expected_after) {
             message.push_str(&format!("; expected {expected}"));
         }
-        out.push(SyntaxError { range, message });
-        return;
+        return Some(SyntaxError { range, message });
     }
-    let mut cursor = node.walk();
-    for child in node.children(&mut cursor) {
-        if child.has_error() || child.is_missing() {
-            collect_errors(child, text, out);
-        }
-    }
+    None
 }
 
 /// What the grammar would have accepted where the error starts, from the
 /// parse state after the node before it ("`=`, a value or end of line").
-fn expected_before(error: Node<'_>) -> Option<String> {
-    let before = error.prev_sibling()?;
-    let language = error.language();
+fn expected_after(before: Node<'_>) -> Option<String> {
+    let language = before.language();
     let mut lookahead = language.lookahead_iterator(before.next_parse_state())?;
     let mut names: Vec<String> = lookahead.iter_names().filter_map(describe_symbol).collect();
     names.sort();

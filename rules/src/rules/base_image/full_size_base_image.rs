@@ -66,7 +66,7 @@ const FULL_BY_DEFAULT: &[&str] = &["python", "node", "ruby", "perl"];
 fn check(from: &Instruction, ctx: &mut Context<'_>) {
     let doc = ctx.doc;
     let (Some(stage), Some(last)) = (from.stage, doc.stages.len().checked_sub(1)) else { return };
-    if !doc.stage_chain(last).iter().any(|s| s.index == stage) || !starts_program(doc, last) {
+    if !doc.in_final_chain(stage) || !starts_program(doc, last) {
         return;
     }
     let Base::Image { reference, text, resolved: true } = &doc.stages[stage].base else { return };

@@ -45,7 +45,7 @@
 
 use crate::diagnostic::{Category, Severity};
 use crate::engine::{Context, Rule};
-use crate::model::{Document, Instruction, InstructionKind};
+use crate::model::{Document, DocumentFact, Instruction, InstructionKind};
 use crate::registry::{FixAvailability, RuleMeta};
 
 use super::support::{self, Ecosystem};
@@ -69,7 +69,7 @@ pub(crate) static RULE: Rule = Rule {
 };
 
 fn check(run: &Instruction, ctx: &mut Context<'_>) {
-    if run.has_cache_mount() || !uses_buildkit(ctx.doc) {
+    if run.has_cache_mount() || !ctx.doc.fact::<UsesBuildkit>().0 {
         return;
     }
     let Some(script) = &run.script else { return };
@@ -87,10 +87,17 @@ fn check(run: &Instruction, ctx: &mut Context<'_>) {
     );
 }
 
-/// A `# syntax=` directive, or a `RUN --mount` anywhere in the file.
-fn uses_buildkit(doc: &Document) -> bool {
-    doc.directives.iter().any(|d| d.name.eq_ignore_ascii_case("syntax"))
-        || doc.instructions.iter().any(|i| i.kind == InstructionKind::Run && i.flag("mount").is_some())
+/// A `# syntax=` directive, or a `RUN --mount` anywhere in the file (looked
+/// up once per document, not once per RUN).
+struct UsesBuildkit(bool);
+
+impl DocumentFact for UsesBuildkit {
+    fn compute(doc: &Document) -> UsesBuildkit {
+        UsesBuildkit(
+            doc.directives.iter().any(|d| d.name.eq_ignore_ascii_case("syntax"))
+                || doc.instructions.iter().any(|i| i.kind == InstructionKind::Run && i.flag("mount").is_some()),
+        )
+    }
 }
 
 /// Where the tool keeps its download cache when the build runs as root in

@@ -3,12 +3,12 @@
 //! languages'), the stage chain, and broad copies of the build context.
 
 use crate::base_images::{Distro, PackageManager, distro_of};
-use crate::model::{Base, Document, Instruction, InstructionKind, Scope, ShellArg, ShellCommand};
+use crate::model::{Base, Document, DocumentFact, Instruction, InstructionKind, Scope, ShellArg, ShellCommand};
 
 /// The distribution a stage builds on, through the stages it builds on,
 /// when its image reference says so.
 pub(crate) fn stage_distro(doc: &Document, stage: usize) -> Option<Distro> {
-    match &doc.stage_chain(stage).last()?.base {
+    match &doc.stage_root(stage)?.base {
         Base::Image { reference, resolved: true, .. } => distro_of(reference),
         _ => None,
     }
@@ -285,19 +285,36 @@ pub(crate) fn copy_sources(ins: &Instruction) -> Vec<String> {
 /// or ENTRYPOINT in the stage or the stages it builds on whose program is
 /// not a shell. Development and build environments usually start none.
 pub(crate) fn starts_program(doc: &Document, stage: usize) -> bool {
-    doc.stage_chain(stage).iter().flat_map(|s| s.instructions(doc)).any(|i| {
-        if !matches!(i.kind, InstructionKind::Cmd | InstructionKind::Entrypoint) {
-            return false;
+    doc.fact::<StartsProgram>().0.get(stage).copied().unwrap_or(false)
+}
+
+/// [`starts_program`] for every stage, in one pass.
+struct StartsProgram(Vec<bool>);
+
+impl DocumentFact for StartsProgram {
+    fn compute(doc: &Document) -> StartsProgram {
+        let mut starts: Vec<bool> = Vec::with_capacity(doc.stages.len());
+        for stage in &doc.stages {
+            let inherited = matches!(stage.base, Base::Stage(parent) if parent < stage.index && starts[parent]);
+            starts.push(inherited || stage.instructions(doc).iter().any(is_program_start));
         }
-        let program = match (&i.json, &i.shell) {
-            (Some(json), _) => json.items.first().map(|(s, _)| s.clone()),
-            (None, Some(shell)) => shell.text.split_whitespace().next().map(str::to_string),
-            _ => None,
-        };
-        program.is_some_and(|p| {
-            let name = p.rsplit('/').next().unwrap_or(&p);
-            !matches!(name, "bash" | "sh" | "zsh" | "ash" | "fish")
-        })
+        StartsProgram(starts)
+    }
+}
+
+/// A CMD or ENTRYPOINT that starts something other than a shell.
+fn is_program_start(i: &Instruction) -> bool {
+    if !matches!(i.kind, InstructionKind::Cmd | InstructionKind::Entrypoint) {
+        return false;
+    }
+    let program = match (&i.json, &i.shell) {
+        (Some(json), _) => json.items.first().map(|(s, _)| s.clone()),
+        (None, Some(shell)) => shell.text.split_whitespace().next().map(str::to_string),
+        _ => None,
+    };
+    program.is_some_and(|p| {
+        let name = p.rsplit('/').next().unwrap_or(&p);
+        !matches!(name, "bash" | "sh" | "zsh" | "ash" | "fish")
     })
 }
 
@@ -305,6 +322,10 @@ pub(crate) fn starts_program(doc: &Document, stage: usize) -> bool {
 /// (WORKDIRs of the stage and the stages it builds on, variables expanded),
 /// or `None` when a WORKDIR has an unknown value. `/` without a WORKDIR.
 pub(crate) fn workdir_at(doc: &Document, stage: usize, index: usize) -> Option<String> {
+    let in_stage = doc.stages.get(stage).is_some_and(|s| (s.from..s.end).contains(&index));
+    if in_stage {
+        return doc.fact::<Workdirs>().before[index].clone();
+    }
     let mut current = String::from("/");
     for s in doc.stage_chain(stage).into_iter().rev() {
         for ins in s.instructions(doc).iter().filter(|i| i.kind == InstructionKind::Workdir && i.index < index) {
@@ -317,6 +338,36 @@ pub(crate) fn workdir_at(doc: &Document, stage: usize, index: usize) -> Option<S
         }
     }
     Some(current)
+}
+
+/// The WORKDIR in effect before each instruction (`None` when a WORKDIR
+/// had a value unknown at lint time), in one pass over the stages.
+struct Workdirs {
+    before: Vec<Option<String>>,
+}
+
+impl DocumentFact for Workdirs {
+    fn compute(doc: &Document) -> Workdirs {
+        let mut before = vec![None; doc.instructions.len()];
+        let mut stage_end: Vec<Option<String>> = Vec::with_capacity(doc.stages.len());
+        for stage in &doc.stages {
+            let mut current = match stage.base {
+                Base::Stage(parent) if parent < stage.index => stage_end[parent].clone(),
+                _ => Some(String::from("/")),
+            };
+            for ins in stage.instructions(doc) {
+                before[ins.index].clone_from(&current);
+                if ins.kind == InstructionKind::Workdir {
+                    current = current.and_then(|dir| {
+                        let expanded = Scope::at(doc, ins.index).expand(ins.args.first()?);
+                        expanded.complete.then(|| join_path(&dir, &expanded.text))
+                    });
+                }
+            }
+            stage_end.push(current);
+        }
+        Workdirs { before }
+    }
 }
 
 /// `path` resolved against `dir`, without `.` components and trailing `/`.

@@ -68,7 +68,7 @@ fn check(run: &Instruction, ctx: &mut Context<'_>) {
     if uses_own {
         return;
     }
-    let image = match ctx.doc.stage_chain(stage).last().map(|s| &s.base) {
+    let image = match ctx.doc.stage_root(stage).map(|s| &s.base) {
         Some(Base::Image { text, .. }) => text.clone(),
         _ => return,
     };

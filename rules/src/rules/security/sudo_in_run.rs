@@ -34,7 +34,7 @@
 
 use crate::diagnostic::{Category, Edit, Fix, Severity, TextRange};
 use crate::engine::{Context, Rule};
-use crate::model::{Instruction, InstructionKind, Scope, ShellCommand};
+use crate::model::{Base, Document, DocumentFact, Instruction, InstructionKind, Scope, ShellCommand};
 use crate::registry::{FixAvailability, RuleMeta};
 
 pub(crate) static RULE: Rule = Rule {
@@ -126,24 +126,40 @@ fn sudo_word(ctx: &Context<'_>, cmd: &ShellCommand) -> Option<Sudo> {
 /// True unless a `USER` before `run` (in its stage or the stages it builds
 /// on) selects a user other than root.
 fn runs_as_root(run: &Instruction, ctx: &Context<'_>) -> bool {
-    let Some(mut stage) = ctx.doc.stage_of(run) else { return true };
-    let mut upto = run.index;
-    loop {
-        let before = &ctx.doc.instructions[stage.from..upto.min(stage.end)];
-        if let Some(user) = before.iter().rev().find(|i| i.kind == InstructionKind::User) {
-            let Some(word) = user.args.first() else { return false };
-            let scope = Scope::at(ctx.doc, user.index);
-            let expanded = scope.expand(word);
-            let name = expanded.text.split(':').next().unwrap_or("");
-            return expanded.complete && (name == "root" || name == "0");
-        }
-        match stage.base {
-            crate::model::Base::Stage(parent) if parent < stage.index => {
-                stage = &ctx.doc.stages[parent];
-                upto = stage.end;
+    let Some(user) = ctx.doc.fact::<LastUser>().before.get(run.index).copied().flatten() else { return true };
+    let user = &ctx.doc.instructions[user];
+    let Some(word) = user.args.first() else { return false };
+    let scope = Scope::at(ctx.doc, user.index);
+    let expanded = scope.expand(word);
+    let name = expanded.text.split(':').next().unwrap_or("");
+    expanded.complete && (name == "root" || name == "0")
+}
+
+/// The last `USER` before each instruction, in its stage or the stages it
+/// builds on, found in one pass (searching back from every RUN was
+/// quadratic in the length of a stage).
+struct LastUser {
+    before: Vec<Option<usize>>,
+}
+
+impl DocumentFact for LastUser {
+    fn compute(doc: &Document) -> LastUser {
+        let mut before = vec![None; doc.instructions.len()];
+        let mut at_end: Vec<Option<usize>> = Vec::with_capacity(doc.stages.len());
+        for stage in &doc.stages {
+            let mut last = match stage.base {
+                Base::Stage(parent) if parent < stage.index => at_end[parent],
+                _ => None,
+            };
+            for ins in stage.instructions(doc) {
+                before[ins.index] = last;
+                if ins.kind == InstructionKind::User {
+                    last = Some(ins.index);
+                }
             }
-            _ => return true,
+            at_end.push(last);
         }
+        LastUser { before }
     }
 }
 

@@ -39,11 +39,11 @@ pub(super) fn script<'a>(doc: &Document, run: &'a Instruction) -> Option<&'a She
         return Some(script);
     }
     let Some(stage) = run.stage else { return Some(script) };
-    let chain = doc.stage_chain(stage);
-    if !chain.last().is_some_and(|root| is_windows_image(doc, root)) {
+    if !doc.stage_root(stage).is_some_and(|root| is_windows_image(doc, root)) {
         return Some(script);
     }
-    let shell_set = chain
+    let shell_set = doc
+        .stage_chain(stage)
         .iter()
         .any(|s| s.instructions(doc).iter().any(|i| i.kind == InstructionKind::Shell && i.index < run.index));
     shell_set.then_some(script)
@@ -301,8 +301,7 @@ pub(super) enum BaseFamily {
 }
 
 pub(super) fn base_family(doc: &Document, stage: usize) -> BaseFamily {
-    let chain = doc.stage_chain(stage);
-    match chain.last().map(|s| &s.base) {
+    match doc.stage_root(stage).map(|s| &s.base) {
         Some(Base::Image { reference, resolved: true, .. }) => {
             let name = reference.short_name().to_ascii_lowercase();
             let tag = reference.tag.as_deref().unwrap_or("").to_ascii_lowercase();

@@ -36,6 +36,8 @@
 //! WORKDIR and ENV/ARG values; relative paths after a `cd` in the same RUN
 //! are skipped. Stages whose files never reach an image are not checked.
 
+use std::collections::HashMap;
+
 use crate::diagnostic::{Category, Severity};
 use crate::engine::{Context, Rule};
 use crate::model::{Document, Instruction, InstructionKind, Scope, ShellCommand, ShellScript};
@@ -56,10 +58,10 @@ pub(crate) static RULE: Rule = Rule {
         path: "rules/src/rules/size/removed_in_later_layer.rs",
         enabled_by_default: true,
     },
-    kinds: &[InstructionKind::Run],
+    kinds: &[],
     in_onbuild: false,
-    check_instruction: Some(check),
-    check_document: None,
+    check_instruction: None,
+    check_document: Some(check_document),
 };
 
 /// Archive and package suffixes: copied files worth reporting.
@@ -100,24 +102,60 @@ struct Created<'a> {
     copied: bool,
 }
 
-fn check(run: &Instruction, ctx: &mut Context<'_>) {
+/// One pass over each stage: what its instructions created goes into an
+/// index as they are read, and each RUN looks its `rm` operands up in the
+/// index of its stage and of the stages it builds on (asking every earlier
+/// instruction again for each RUN was quadratic in the length of the file).
+fn check_document(ctx: &mut Context<'_>) {
+    let doc = ctx.doc;
+    let mut finished: Vec<CreatedIndex<'_>> = Vec::with_capacity(doc.stages.len());
+    for stage in &doc.stages {
+        let mut own = CreatedIndex::default();
+        for ins in stage.instructions(doc) {
+            match ins.kind {
+                InstructionKind::Copy | InstructionKind::Add => own.extend(copied_paths(doc, ins)),
+                InstructionKind::Run => {
+                    // Nearest first: this stage so far, then the ones it builds on.
+                    let created = |target: &str| {
+                        own.first_removed_by(target).or_else(|| {
+                            doc.stage_chain(stage.index)[1..]
+                                .iter()
+                                .find_map(|s| finished[s.index].first_removed_by(target))
+                        })
+                    };
+                    check(ins, ctx, created);
+                    own.extend(downloaded_paths(doc, ins));
+                }
+                _ => {}
+            }
+        }
+        finished.push(own);
+    }
+}
+
+/// `created`: the first thing an earlier instruction created that removing
+/// a path removes.
+fn check<'a>(run: &Instruction, ctx: &mut Context<'_>, created: impl Fn(&str) -> Option<&'a Created<'a>>) {
     let doc = ctx.doc;
     let Some(script) = &run.script else { return };
     let Some(stage) = run.stage else { return };
     let Some(workdir) = paths::workdir_at(doc, stage, run.index) else { return };
     let scope = Scope::at(doc, run.index);
-    let mut created: Option<Vec<Created<'_>>> = None;
-    for (i, rm) in script.commands.iter().enumerate().filter(|(_, c)| c.base_name() == "rm") {
+    let extracts = script.commands.iter().any(|c| c.base_name() == "tar");
+    let mut cd_before = false;
+    for rm in &script.commands {
+        cd_before |= rm.base_name() == "cd";
+        if rm.base_name() != "rm" {
+            continue;
+        }
         let recursive = rm.has_flag(Some('r'), &["recursive"]) || rm.has_flag(Some('R'), &[]);
-        let cd_before = script.commands[..i].iter().any(|c| c.base_name() == "cd");
         for target in rm.positional() {
             let Some(target) = resolve(&target.text, &workdir, cd_before, &scope) else { continue };
-            let created = created.get_or_insert_with(|| created_before(doc, run));
-            let Some(hit) = created.iter().find(|c| removes(&target, &c.path)) else { continue };
+            let Some(hit) = created(&target) else { continue };
             if hit.copied && !(recursive && !is_file_like(&hit.path) || BULKY.iter().any(|s| hit.path.ends_with(s))) {
                 continue;
             }
-            if hit.copied && is_tar(&hit.path) && script.commands.iter().any(|c| c.base_name() == "tar") {
+            if hit.copied && is_tar(&hit.path) && extracts {
                 continue;
             }
             if !support::reaches_an_image(doc, run, &[&hit.path]) {
@@ -195,21 +233,87 @@ fn is_tar(path: &str) -> bool {
     [".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz", ".tar.xz", ".txz"].iter().any(|s| path.ends_with(s))
 }
 
-/// What earlier instructions of the stage (and the stages it builds on)
-/// created and did not remove in the same instruction.
-fn created_before<'a>(doc: &'a Document, run: &Instruction) -> Vec<Created<'a>> {
-    let Some(stage) = run.stage else { return Vec::new() };
-    let mut out = Vec::new();
-    for s in doc.stage_chain(stage) {
-        for ins in s.instructions(doc).iter().filter(|i| i.index < run.index) {
-            match ins.kind {
-                InstructionKind::Copy | InstructionKind::Add => out.extend(copied_paths(doc, ins)),
-                InstructionKind::Run => out.extend(downloaded_paths(doc, ins)),
-                _ => {}
+/// What one stage's instructions created (and did not remove in the same
+/// instruction), in order, indexed by path: a tree of path components,
+/// each node holding the first entry at it and the first one below it.
+#[derive(Default)]
+struct CreatedIndex<'a> {
+    created: Vec<Created<'a>>,
+    nodes: Vec<PathNode>,
+}
+
+#[derive(Default)]
+struct PathNode {
+    children: HashMap<String, usize>,
+    /// The first entry created at exactly this path.
+    here: Option<usize>,
+    /// The first entry created strictly below it.
+    below: Option<usize>,
+}
+
+impl<'a> CreatedIndex<'a> {
+    fn extend(&mut self, created: Vec<Created<'a>>) {
+        for entry in created {
+            let order = self.created.len();
+            let mut node = self.root();
+            for part in components(&entry.path) {
+                self.nodes[node].below.get_or_insert(order);
+                node = match self.nodes[node].children.get(part) {
+                    Some(&child) => child,
+                    None => {
+                        self.nodes.push(PathNode::default());
+                        let child = self.nodes.len() - 1;
+                        self.nodes[node].children.insert(part.to_string(), child);
+                        child
+                    }
+                };
             }
+            self.nodes[node].here.get_or_insert(order);
+            self.created.push(entry);
         }
     }
-    out
+
+    fn root(&mut self) -> usize {
+        if self.nodes.is_empty() {
+            self.nodes.push(PathNode::default());
+        }
+        0
+    }
+
+    fn node(&self, path: &str) -> Option<&PathNode> {
+        let mut node = self.nodes.first()?;
+        for part in components(path) {
+            node = &self.nodes[*node.children.get(part)?];
+        }
+        Some(node)
+    }
+
+    /// The first entry that removing `target` removes (see [`removes`]).
+    fn first_removed_by(&self, target: &str) -> Option<&Created<'a>> {
+        let first = if let Some(dir) = target.strip_suffix("/*") {
+            self.node(dir).and_then(|n| n.below)
+        } else if target.contains('*') {
+            let (dir, pattern) = target.rsplit_once('/').unwrap_or(("", target));
+            let node = self.node(dir)?;
+            node.children
+                .iter()
+                .filter(|(name, _)| *name == pattern || glob_match(pattern, name))
+                .filter_map(|(_, &child)| self.nodes[child].here)
+                .min()
+        } else if target == "/" {
+            self.nodes.first().and_then(|n| n.here.into_iter().chain(n.below).min())
+        } else {
+            self.node(target).and_then(|n| n.here.into_iter().chain(n.below).min())
+        };
+        let hit = &self.created[first?];
+        debug_assert!(removes(target, &hit.path));
+        Some(hit)
+    }
+}
+
+/// The components of a normalised path (`/a/b` -> `a`, `b`).
+fn components(path: &str) -> impl Iterator<Item = &str> {
+    path.split('/').filter(|p| !p.is_empty())
 }
 
 /// The paths a COPY/ADD writes: `dest/<name>` per source for a directory
@@ -238,11 +342,14 @@ fn downloaded_paths<'a>(doc: &Document, run: &'a Instruction) -> Vec<Created<'a>
     let Some(workdir) = paths::workdir_at(doc, stage, run.index) else { return Vec::new() };
     let scope = Scope::at(doc, run.index);
     let mut out = Vec::new();
+    let mut removals: Option<Removals> = None;
+    let mut cd_before = false;
     for (i, cmd) in script.commands.iter().enumerate() {
+        cd_before |= cmd.base_name() == "cd";
         let Some(file) = download_target(cmd) else { continue };
-        let cd_before = script.commands[..i].iter().any(|c| c.base_name() == "cd");
         let Some(path) = resolve(&file, &workdir, cd_before, &scope) else { continue };
-        if removed_later_in(script, i, &path, &workdir, &scope) {
+        let removals = removals.get_or_insert_with(|| Removals::of(script, &workdir, &scope));
+        if removals.after(i, &path) {
             continue;
         }
         out.push(Created { path, by: run, copied: false });
@@ -250,13 +357,71 @@ fn downloaded_paths<'a>(doc: &Document, run: &'a Instruction) -> Vec<Created<'a>
     out
 }
 
-/// True when a command after `after` in the script removes `path`.
-fn removed_later_in(script: &ShellScript, after: usize, path: &str, workdir: &str, scope: &Scope) -> bool {
-    script.commands[after + 1..]
-        .iter()
-        .filter(|c| c.base_name() == "rm")
-        .any(|rm| rm.positional().any(|t| resolve(&t.text, workdir, false, scope).is_some_and(|t| removes(&t, path))))
-        || script.commands[after + 1..].iter().any(|c| c.base_name() == "cd")
+/// The `rm` operands of a script and where its last `cd` is, to ask
+/// whether a command after a download removes the file (or a `cd` makes
+/// that unknowable) without reading the rest of the script each time.
+struct Removals {
+    /// The last command that removes each path (`rm x`, `rm -r dir`).
+    path: HashMap<String, usize>,
+    /// The last command that empties each directory (`rm dir/*`).
+    contents: HashMap<String, usize>,
+    /// Per directory, the wildcard names removed in it (`rm dir/*.zip`).
+    patterns: HashMap<String, Vec<(String, usize)>>,
+    last_cd: Option<usize>,
+}
+
+impl Removals {
+    fn of(script: &ShellScript, workdir: &str, scope: &Scope) -> Removals {
+        let mut removals =
+            Removals { path: HashMap::new(), contents: HashMap::new(), patterns: HashMap::new(), last_cd: None };
+        for (i, cmd) in script.commands.iter().enumerate() {
+            match cmd.base_name() {
+                "cd" => removals.last_cd = Some(i),
+                "rm" => {
+                    for target in cmd.positional().filter_map(|t| resolve(&t.text, workdir, false, scope)) {
+                        if let Some(dir) = target.strip_suffix("/*") {
+                            removals.contents.insert(dir.to_string(), i);
+                        } else if target.contains('*') {
+                            let (dir, pattern) = target.rsplit_once('/').unwrap_or(("", &target));
+                            removals.patterns.entry(dir.to_string()).or_default().push((pattern.to_string(), i));
+                        } else {
+                            removals.path.insert(target, i);
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        removals
+    }
+
+    /// True when a command after command `after` removes `path` (see
+    /// [`removes`]), or changes directory.
+    fn after(&self, after: usize, path: &str) -> bool {
+        let later = |i: Option<&usize>| i.is_some_and(|i| *i > after);
+        if self.last_cd.is_some_and(|i| i > after) || later(self.path.get("/")) {
+            return true;
+        }
+        let (dir, file) = path.rsplit_once('/').unwrap_or(("", path));
+        if self
+            .patterns
+            .get(dir)
+            .is_some_and(|p| p.iter().any(|(pattern, i)| *i > after && (pattern == file || glob_match(pattern, file))))
+        {
+            return true;
+        }
+        // `path` itself and every directory above it.
+        let mut at = path;
+        loop {
+            if later(self.path.get(at)) || at != path && later(self.contents.get(at)) {
+                return true;
+            }
+            match at.rsplit_once('/') {
+                Some((parent, _)) => at = parent,
+                None => return false,
+            }
+        }
+    }
 }
 
 /// Where a download or clone command writes.

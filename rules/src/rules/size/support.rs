@@ -3,7 +3,9 @@
 //! edit that appends a cleanup command to a RUN.
 
 use crate::diagnostic::{Applicability, Edit};
-use crate::model::{Base, Document, Instruction, InstructionKind, Scope, ShellArg, ShellCommand, ShellScript};
+use crate::model::{
+    Base, Document, DocumentFact, Instruction, InstructionKind, Scope, ShellArg, ShellCommand, ShellScript,
+};
 use crate::rules::fix_safety::{self, Dependence};
 
 /// True when `ins` is the instruction wrapped in an `ONBUILD`.
@@ -104,19 +106,37 @@ pub(super) fn reaches_an_image(doc: &Document, run: &Instruction, dirs: &[&str])
     if stage + 1 >= doc.stages.len() {
         return true;
     }
-    if doc.stages[stage + 1..].iter().any(|s| s.base == Base::Stage(stage)) {
-        return true;
-    }
-    doc.instructions[doc.stages[stage].end..].iter().filter(|i| i.kind == InstructionKind::Copy).any(|copy| {
-        let Some(from) = copy.flag("from").and_then(|f| f.value.as_ref()) else { return false };
-        let scope = Scope::at(doc, copy.index);
-        let from = scope.expand(from);
-        if !from.complete || doc.stage_named(&from.text).is_none_or(|s| s.index != stage) {
-            return false;
+    let uses = doc.fact::<StageUses>();
+    uses.built_on[stage] || uses.copied[stage].iter().any(|src| dirs.iter().any(|d| is_within(d, src)))
+}
+
+/// How later stages use each stage: built `FROM` it, and the sources of
+/// the `COPY --from` after its end that copy out of it.
+struct StageUses {
+    built_on: Vec<bool>,
+    copied: Vec<Vec<String>>,
+}
+
+impl DocumentFact for StageUses {
+    fn compute(doc: &Document) -> StageUses {
+        let mut built_on = vec![false; doc.stages.len()];
+        let mut copied = vec![Vec::new(); doc.stages.len()];
+        for stage in &doc.stages {
+            if let Base::Stage(parent) = stage.base {
+                built_on[parent] = true;
+            }
         }
-        let sources = &copy.args[..copy.args.len().saturating_sub(1)];
-        sources.iter().any(|src| dirs.iter().any(|d| is_within(d, &src.value())))
-    })
+        for copy in doc.instructions.iter().filter(|i| i.kind == InstructionKind::Copy) {
+            let Some(from) = copy.flag("from").and_then(|f| f.value.as_ref()) else { continue };
+            let from = Scope::at(doc, copy.index).expand(from);
+            let Some(stage) = doc.stage_named(&from.text).filter(|s| from.complete && copy.index >= s.end) else {
+                continue;
+            };
+            let sources = &copy.args[..copy.args.len().saturating_sub(1)];
+            copied[stage.index].extend(sources.iter().map(|src| src.value()));
+        }
+        StageUses { built_on, copied }
+    }
 }
 
 /// Where a cleanup command can be appended to a shell-form RUN: right after

@@ -51,7 +51,7 @@
 use crate::base_images::PackageManager;
 use crate::diagnostic::{Category, Severity};
 use crate::engine::{Context, Rule};
-use crate::model::{Base, Document, Instruction, InstructionKind, ShellArg, ShellCommand};
+use crate::model::{Base, Document, DocumentFact, Instruction, InstructionKind, ShellArg, ShellCommand};
 use crate::registry::{FixAvailability, RuleMeta};
 use crate::rules::cache::support::{self as pkg, OsStep};
 
@@ -96,9 +96,8 @@ fn check(run: &Instruction, ctx: &mut Context<'_>) {
     let Some(script) = &run.script else { return };
     let Some(stage) = run.stage else { return };
     let single = doc.stages.len() == 1;
-    let Some(last) = doc.stages.len().checked_sub(1) else { return };
-    let in_final = doc.stage_chain(last).iter().any(|s| s.index == stage);
-    if !in_final || single && !compiles(doc) || is_build_environment(doc, last) {
+    let image = doc.fact::<FinalImage>();
+    if !image.in_final[stage] || single && !image.compiles || image.build_environment {
         return;
     }
     for (i, cmd) in script.commands.iter().enumerate() {
@@ -106,7 +105,7 @@ fn check(run: &Instruction, ctx: &mut Context<'_>) {
             continue;
         }
         let Some(package) = toolchain_package(cmd, single) else { continue };
-        if removes_packages(&script.commands[i + 1..]) || removed_by_later_run(doc, run) {
+        if removes_packages(&script.commands[i + 1..]) || image.removed_after(doc, run) {
             return;
         }
         let name = package.text.split(['=', '>', '<', ':']).next().unwrap_or(&package.text);
@@ -166,13 +165,45 @@ fn removes_packages(commands: &[ShellCommand]) -> bool {
     })
 }
 
-/// True when a later RUN of the same stage removes packages.
-fn removed_by_later_run(doc: &Document, run: &Instruction) -> bool {
-    let Some(stage) = doc.stage_of(run) else { return false };
-    doc.instructions[run.index + 1..stage.end]
-        .iter()
-        .filter_map(|i| i.script.as_ref())
-        .any(|s| removes_packages(&s.commands))
+/// What the check asks of the whole document, worked out once.
+struct FinalImage {
+    /// Per stage: the final stage or one it builds on.
+    in_final: Vec<bool>,
+    compiles: bool,
+    build_environment: bool,
+    /// Per instruction: it or a later one of its stage is a RUN that
+    /// removes packages.
+    removes_from: Vec<bool>,
+}
+
+impl DocumentFact for FinalImage {
+    fn compute(doc: &Document) -> FinalImage {
+        let mut in_final = vec![false; doc.stages.len()];
+        let last = doc.stages.len().checked_sub(1);
+        for s in last.map(|last| doc.stage_chain(last)).unwrap_or_default() {
+            in_final[s.index] = true;
+        }
+        let mut removes_from = vec![false; doc.instructions.len() + 1];
+        for stage in doc.stages.iter().rev() {
+            for i in (stage.from..stage.end).rev() {
+                let removes = doc.instructions[i].script.as_ref().is_some_and(|s| removes_packages(&s.commands));
+                removes_from[i] = removes || i + 1 < stage.end && removes_from[i + 1];
+            }
+        }
+        FinalImage {
+            in_final,
+            compiles: compiles(doc),
+            build_environment: last.is_some_and(|last| is_build_environment(doc, last)),
+            removes_from,
+        }
+    }
+}
+
+impl FinalImage {
+    /// True when a later RUN of the same stage removes packages.
+    fn removed_after(&self, doc: &Document, run: &Instruction) -> bool {
+        doc.stage_of(run).is_some_and(|stage| run.index + 1 < stage.end && self.removes_from[run.index + 1])
+    }
 }
 
 /// Images whose purpose is building: their final stage keeps toolchains on purpose.
