@@ -11,6 +11,12 @@
 
 pub mod mutate;
 
+/// What the build sees of a Dockerfile, read without the formatter's code:
+/// the checker the formatter's corpus tests use.
+#[path = "../../rules/tests/support/buildkit_view.rs"]
+#[allow(dead_code)]
+mod buildkit_view;
+
 use dockside_rules::engine::INTERNAL_ERROR;
 use dockside_rules::{Document, Settings, SyntaxTree, TextRange, check_document, fix};
 
@@ -99,6 +105,37 @@ pub fn fix_loop(text: &str, settings: &Settings, unsafe_fixes: bool) -> Result<F
         return Err(format!("{mode}: a second run changed the text again:\n{}\n---\n{}", result.text, again.text));
     }
     Ok(FixStats { applied: result.applied, passes: result.passes })
+}
+
+/// Format in the default style and in one with every option changed:
+/// formatting again changes nothing, no syntax error is added, and what the
+/// build sees is unchanged.
+pub fn format(text: &str) -> Result<(), String> {
+    use dockside_rules::format::{FormatOptions, Indent, OperatorPosition, format};
+    let other = FormatOptions {
+        indent: Indent::Tab,
+        tab_width: 8,
+        line_width: 40,
+        operator_position: OperatorPosition::End,
+        max_blank_lines: 0,
+        blank_line_before_from: false,
+        final_newline: false,
+    };
+    let errors = |t: &str| Document::parse(t).syntax_errors.len();
+    for options in [FormatOptions::default(), other] {
+        let once = format(text, &options);
+        let twice = format(&once, &options);
+        if twice != once {
+            return Err(format!("formatting is not idempotent ({options:?}):\n{once}\n---\n{twice}"));
+        }
+        if errors(&once) > errors(text) {
+            return Err(format!("formatting added a syntax error ({options:?}):\n{once}"));
+        }
+        if errors(text) == 0 && buildkit_view::view(text) != buildkit_view::view(&once) {
+            return Err(format!("formatting changed what the build sees ({options:?}):\n{once}"));
+        }
+    }
+    Ok(())
 }
 
 /// Edits applied one by one to a tree re-parsed incrementally give the tree

@@ -5,7 +5,7 @@
 
 use arbitrary::Unstructured;
 use dockside_fuzz::mutate::{Bytes, mutate, tokens};
-use dockside_fuzz::{all_rules, fix_loop, incremental_edits, lint, parse, shared_corpus};
+use dockside_fuzz::{all_rules, fix_loop, format, incremental_edits, lint, parse, shared_corpus};
 use dockside_rules::{Settings, TextRange};
 
 /// Mutations per `cargo test` run: enough to catch regressions of the
@@ -55,6 +55,7 @@ fn mutated_corpus_files_keep_every_property() {
             lint(&text, &settings).map(drop),
             fix_loop(&text, &settings, false).map(drop),
             fix_loop(&text, &settings, true).map(drop),
+            format(&text),
         ];
         for e in checks.into_iter().filter_map(Result::err) {
             failures.push(record(&format!("round-{round}-{name}"), &text, &e));

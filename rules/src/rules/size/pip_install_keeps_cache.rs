@@ -24,13 +24,15 @@
 //! The fix adds `--no-cache-dir` after `install`. The same packages are
 //! installed; pip only writes no cache. The fix is safe when nothing later
 //! can read that cache; it is unsafe when:
-//! - a later pip command (`install`, `download`, `wheel` without
-//!   `--no-cache-dir`) in the same RUN, in a later RUN of the stage or of a
-//!   stage built `FROM` it, or in an ONBUILD trigger runs before the cache
-//!   is purged: it downloads (and builds) again what it would have found,
-//!   which fails without the network, the credentials or the compilers this
-//!   RUN had. So may a script or `make` dockside cannot see into, a `CMD`
-//!   that runs pip, and a `COPY --from` of the cache;
+//! - a later `pip download` or `pip wheel` without `--no-cache-dir` in the
+//!   same RUN, in a later RUN of the stage or of a stage built `FROM` it, or
+//!   in an ONBUILD trigger runs before the cache is purged: it downloads
+//!   (and builds) again what it would have found, which fails without the
+//!   network, the credentials or the compilers this RUN had. So may a script
+//!   or `make` dockside cannot see into, a `CMD` that runs pip, and a
+//!   `COPY --from` of the cache. A later `pip install` is not counted: this
+//!   rule gives it `--no-cache-dir` in the same pass, so it would not read
+//!   the cache either way (its own later readers make both fixes unsafe);
 //! - the RUN is an ONBUILD trigger (what follows it is in another
 //!   Dockerfile).
 //!
@@ -104,9 +106,11 @@ fn check(run: &Instruction, ctx: &mut Context<'_>) {
         let dependence = Dependence {
             dirs: &["/root/.cache/pip"],
             programs: &["pip", "pip3"],
-            reads: &|c| {
-                pip_subcommand(c).is_some_and(|s| matches!(s, "install" | "download" | "wheel")) && writes_cache(c)
-            },
+            // A later `pip install` is no reader: this rule fixes it too,
+            // in the same pass (its own later readers are this one's as
+            // well). Counting it until it is fixed would make one more
+            // install safe per pass, a chain of passes as long as the file.
+            reads: &|c| matches!(pip_subcommand(c), Some("download" | "wheel")) && writes_cache(c),
             resets: &|c| {
                 (pip_subcommand(c) == Some("cache")
                     && c.args.iter().any(|a| matches!(a.text.as_str(), "purge" | "remove")))
@@ -258,7 +262,7 @@ mod tests {
                     "FROM python\nRUN pip install flask\nRUN pip install --no-cache-dir gunicorn\nRUN pip list\n",
                     "FROM python\nRUN pip install --no-cache-dir flask\nRUN pip install --no-cache-dir gunicorn\nRUN pip list\n",
                 ),
-                // A later pip in the same RUN is fixed first, then this one.
+                // Later installs are fixed in the same pass, in this RUN or a later one.
                 (
                     "FROM python\nRUN pip install -U pip && pip install flask\n",
                     "FROM python\nRUN pip install --no-cache-dir -U pip && pip install --no-cache-dir flask\n",
@@ -270,6 +274,10 @@ mod tests {
                 kept("FROM python\nONBUILD RUN pip install -r requirements.txt\n"),
                 kept(
                     "FROM python AS build\nRUN pip install flask\nFROM build\nFROM python\nCOPY --from=build /root/.cache/pip /root/.cache/pip\n",
+                ),
+                (
+                    "FROM python\nRUN pip install a\nRUN pip install b\nRUN pip install c\nRUN pip install d\n",
+                    "FROM python\nRUN pip install --no-cache-dir a\nRUN pip install --no-cache-dir b\nRUN pip install --no-cache-dir c\nRUN pip install --no-cache-dir d\n",
                 ),
             ],
         );
