@@ -121,7 +121,21 @@ pub fn format(text: &str) -> Result<(), String> {
         blank_line_before_from: false,
         final_newline: false,
     };
-    let errors = |t: &str| Document::parse(t).syntax_errors.len();
+    // Lines that hold the start of a syntax error: tree-sitter's recovery
+    // may report one broken line as one error or as two depending on what
+    // follows it (a final line break, the next instruction), so errors are
+    // counted by line, and a valid file must keep its BuildKit view exactly.
+    let errors = |t: &str| {
+        let doc = Document::parse(t);
+        let mut lines: Vec<u32> = doc
+            .syntax_errors
+            .iter()
+            .map(|e| doc.line_index.position(doc.text(), e.range.start, dockside_rules::ColumnUnit::Utf8).line)
+            .collect();
+        lines.sort_unstable();
+        lines.dedup();
+        lines.len()
+    };
     for options in [FormatOptions::default(), other] {
         let once = format(text, &options);
         let twice = format(&once, &options);
