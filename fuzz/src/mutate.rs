@@ -151,6 +151,16 @@ mod tests {
         assert!(tokens.contains(&"\\\n".to_string()), "{tokens:?}");
         assert!(tokens.contains(&"\r\n".to_string()));
         assert!(tokens.contains(&"[\"sh\", \"-c\", \"".to_string()));
+        assert!(tokens.contains(&"\u{1F600}".to_string()), "multi-byte characters come from \\x escapes");
+    }
+
+    #[test]
+    fn libfuzzer_can_read_the_dictionary() {
+        // libFuzzer refuses a dictionary line with a byte outside printable
+        // ASCII; others are written as `\xNN`.
+        for (n, line) in include_str!("../dockerfile.dict").lines().enumerate() {
+            assert!(line.bytes().all(|b| (0x20..0x7f).contains(&b)), "line {}: {line:?}", n + 1);
+        }
     }
 
     #[test]

@@ -116,6 +116,12 @@ fn main() {
         std::process::exit(2)
     });
     let o = o;
+    // A campaign "with ShellCheck" that silently ran without it would count nothing.
+    let shellcheck_runs = Command::new("shellcheck").arg("--version").output().is_ok_and(|out| out.status.success());
+    if o.shellcheck && !shellcheck_runs {
+        eprintln!("mutation-run: --shellcheck needs a `shellcheck` on PATH");
+        std::process::exit(2);
+    }
     let tokens = tokens();
     // Inputs are generated up front, in order, so a seed names a campaign.
     let mut bytes = Bytes::new(o.seed);
