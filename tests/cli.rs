@@ -789,6 +789,9 @@ const SHELLCHECKED: &str = "FROM debian:12\nRUN echo $foo && \\\n    cd /x\n";
 
 #[test]
 fn shellcheck_findings_are_reported_at_dockerfile_positions() {
+    if !dockside_rules::test_env::shellcheck("shellcheck_findings_are_reported_at_dockerfile_positions") {
+        return;
+    }
     let dir = project(&[("Dockerfile", SHELLCHECKED)]);
     let out = run(dir.path(), &["check", "--format", "concise", "--fail-level", "none", "Dockerfile"]);
     assert_eq!(out.code, 0, "{}", out.stderr);
@@ -805,6 +808,9 @@ fn shellcheck_findings_are_reported_at_dockerfile_positions() {
 
 #[test]
 fn shellcheck_can_be_turned_off_and_its_absence_is_noted() {
+    if !dockside_rules::test_env::shellcheck("shellcheck_can_be_turned_off_and_its_absence_is_noted") {
+        return;
+    }
     let dir = project(&[("Dockerfile", SHELLCHECKED), ("dockside.toml", "shellcheck = false\n")]);
     let out = run(dir.path(), &["check", "--format", "concise", "Dockerfile"]);
     assert!(!out.stdout.contains("[SC"), "{}", out.stdout);

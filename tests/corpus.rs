@@ -9,22 +9,16 @@ use std::path::PathBuf;
 
 use dockside_rules::Document;
 
-fn corpus_dir() -> PathBuf {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
-    assert!(dir.join("files").is_dir(), "the shared corpus is missing at {}", dir.display());
-    dir
+/// The corpus folder, or `None` when the test is skipped (see
+/// `dockside_rules::test_env`: never under `CI=true`).
+fn corpus_dir(test: &str) -> Option<PathBuf> {
+    dockside_rules::test_env::shared_corpus(test)
 }
 
-fn corpus_files() -> Vec<(String, String)> {
-    let mut files: Vec<(String, String)> = std::fs::read_dir(corpus_dir().join("files"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "Dockerfile"))
-        .map(|p| (p.file_name().unwrap().to_string_lossy().into_owned(), std::fs::read_to_string(&p).unwrap()))
-        .collect();
-    files.sort();
+fn corpus_files(test: &str) -> Option<Vec<(String, String)>> {
+    let files = dockside_rules::test_env::shared_corpus_files(test)?;
     assert_eq!(files.len(), 2024, "unexpected corpus size");
-    files
+    Some(files)
 }
 
 /// Files whose tree has ERROR/MISSING nodes, and why that is right.
@@ -53,7 +47,8 @@ fn number(name: &str) -> &str {
 fn every_valid_file_parses_without_error_nodes() {
     let mut unexpected = Vec::new();
     let mut clean_but_listed = Vec::new();
-    for (name, text) in corpus_files() {
+    let Some(files) = corpus_files("every_valid_file_parses_without_error_nodes") else { return };
+    for (name, text) in files {
         let doc = Document::parse(&text);
         let tree_has_error = doc.syntax().root().has_error();
         let listed = INVALID_TREES.iter().any(|(n, _)| *n == number(&name)) || TEMPLATES.contains(&number(&name));
@@ -124,7 +119,8 @@ const HADOLINT_DL1000: &[(&str, Option<&str>)] = &[
 
 #[test]
 fn files_hadolint_cannot_parse_are_checked_one_by_one() {
-    let baseline = std::fs::read_to_string(corpus_dir().join("hadolint-baseline.tsv")).unwrap();
+    let Some(corpus) = corpus_dir("files_hadolint_cannot_parse_are_checked_one_by_one") else { return };
+    let baseline = std::fs::read_to_string(corpus.join("hadolint-baseline.tsv")).unwrap();
     let dl1000: std::collections::BTreeSet<String> = baseline
         .lines()
         .filter(|l| l.split('\t').nth(3) == Some("DL1000"))
@@ -132,8 +128,11 @@ fn files_hadolint_cannot_parse_are_checked_one_by_one() {
         .collect();
     let listed: std::collections::BTreeSet<String> = HADOLINT_DL1000.iter().map(|(n, _)| n.to_string()).collect();
     assert_eq!(dl1000, listed, "the DL1000 list must match the baseline");
-    let files: BTreeMap<String, String> =
-        corpus_files().into_iter().map(|(n, t)| (number(&n).to_string(), t)).collect();
+    let files: BTreeMap<String, String> = corpus_files("files_hadolint_cannot_parse_are_checked_one_by_one")
+        .expect("the corpus folder is there")
+        .into_iter()
+        .map(|(n, t)| (number(&n).to_string(), t))
+        .collect();
     let mut wrong = Vec::new();
     for (n, expected) in HADOLINT_DL1000 {
         let doc = Document::parse(&files[*n]);
@@ -152,16 +151,14 @@ fn files_hadolint_cannot_parse_are_checked_one_by_one() {
 /// anywhere, and a second run changes nothing.
 #[test]
 fn the_cli_fixes_the_whole_corpus_to_a_fixed_point_with_and_without_shellcheck() {
-    let shellcheck =
-        std::process::Command::new("shellcheck").arg("--version").output().is_ok_and(|o| o.status.success());
+    let Some(files) = corpus_files("the_cli_fixes_the_whole_corpus_to_a_fixed_point_with_and_without_shellcheck")
+    else {
+        return;
+    };
     let mut modes = vec![false];
-    if shellcheck {
+    if dockside_rules::test_env::shellcheck("the ShellCheck half of the corpus --fix test") {
         modes.push(true);
-    } else {
-        assert!(std::env::var("CI").map_or(true, |ci| ci != "true"), "CI=true needs shellcheck on PATH");
-        eprintln!("SKIPPED the ShellCheck half of the corpus --fix test: no shellcheck on PATH");
     }
-    let files = corpus_files();
     for with_shellcheck in modes {
         let dir = tempfile::tempdir().unwrap();
         for (name, text) in &files {

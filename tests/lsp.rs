@@ -149,6 +149,11 @@ fn non_ascii_text_maps_to_the_right_columns_in_both_encodings() {
 
 #[test]
 fn pushed_diagnostics_carry_codes_links_severities_tags_and_related_information() {
+    if !dockside_rules::test_env::shellcheck(
+        "pushed_diagnostics_carry_codes_links_severities_tags_and_related_information",
+    ) {
+        return;
+    }
     let mut client = Client::push();
     let uri = "untitled:push";
     let text = "FROM alpine:3.19 AS base\nFROM alpine:3.19 AS base\nMAINTAINER me\nLABEL Foo=1\n\

@@ -201,21 +201,5 @@ fn valid_range(text: &str, range: TextRange, what: &str) -> Result<(), String> {
 /// `(file name, text)` sorted by name. Without it the caller's test is
 /// skipped with a line saying so, except under `CI=true`, where it fails.
 pub fn shared_corpus(test: &str) -> Option<Vec<(String, String)>> {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus/files");
-    let Ok(entries) = std::fs::read_dir(&dir) else {
-        assert!(
-            std::env::var("CI").map_or(true, |ci| ci != "true"),
-            "{test}: the shared corpus is missing at {} (required under CI=true)",
-            dir.display()
-        );
-        eprintln!("SKIPPED {test}: the shared corpus is not at {}", dir.display());
-        return None;
-    };
-    let mut files: Vec<(String, String)> = entries
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|e| e == "Dockerfile"))
-        .filter_map(|p| Some((p.file_name()?.to_string_lossy().into_owned(), std::fs::read_to_string(&p).ok()?)))
-        .collect();
-    files.sort();
-    Some(files)
+    dockside_rules::test_env::shared_corpus_files(test)
 }

@@ -17,6 +17,8 @@ pub mod registry;
 mod rules;
 pub mod shellcheck;
 pub mod syntax;
+#[doc(hidden)]
+pub mod test_env;
 
 pub use config::{ConfigError, Settings};
 pub use diagnostic::{Applicability, Category, Diagnostic, Edit, Fix, Related, Severity, TextRange};

@@ -7,23 +7,14 @@
 #[path = "support/buildkit_view.rs"]
 mod buildkit_view;
 
-use std::path::PathBuf;
-
 use dockside_rules::Document;
 use dockside_rules::format::{FormatOptions, Indent, OperatorPosition, format};
 
-fn corpus() -> Vec<(String, String)> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus/files");
-    assert!(dir.is_dir(), "the shared corpus is missing at {}", dir.display());
-    let mut files: Vec<(String, String)> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "Dockerfile"))
-        .map(|p| (p.file_name().unwrap().to_string_lossy().into_owned(), std::fs::read_to_string(&p).unwrap()))
-        .collect();
-    files.sort();
+/// The corpus, or `None` when the test is skipped (never under `CI=true`).
+fn corpus(test: &str) -> Option<Vec<(String, String)>> {
+    let files = dockside_rules::test_env::shared_corpus_files(test)?;
     assert_eq!(files.len(), 2024, "unexpected corpus size");
-    files
+    Some(files)
 }
 
 /// The default style and one with every option changed.
@@ -44,10 +35,11 @@ fn styles() -> [FormatOptions; 2] {
 fn formatting_is_idempotent_on_the_corpus() {
     let mut failures = Vec::new();
     let mut changed = 0;
+    let Some(files) = corpus("formatting_is_idempotent_on_the_corpus") else { return };
     for options in styles() {
-        for (name, text) in corpus() {
-            let once = format(&text, &options);
-            changed += usize::from(once != text);
+        for (name, text) in &files {
+            let once = format(text, &options);
+            changed += usize::from(once != *text);
             if format(&once, &options) != once {
                 failures.push(name);
             }
@@ -61,10 +53,11 @@ fn formatting_is_idempotent_on_the_corpus() {
 #[test]
 fn formatting_keeps_what_the_build_sees_on_the_corpus() {
     let mut failures = Vec::new();
+    let Some(files) = corpus("formatting_keeps_what_the_build_sees_on_the_corpus") else { return };
     for options in styles() {
-        for (name, text) in corpus() {
-            let formatted = format(&text, &options);
-            let (before, after) = (buildkit_view::view(&text), buildkit_view::view(&formatted));
+        for (name, text) in &files {
+            let formatted = format(text, &options);
+            let (before, after) = (buildkit_view::view(text), buildkit_view::view(&formatted));
             if before != after {
                 let diff = before
                     .instructions
@@ -77,7 +70,7 @@ fn formatting_keeps_what_the_build_sees_on_the_corpus() {
                 continue;
             }
             let errors = |t: &str| Document::parse(t.strip_prefix('\u{FEFF}').unwrap_or(t)).syntax_errors.len();
-            if errors(&formatted) > errors(&text) {
+            if errors(&formatted) > errors(text) {
                 failures.push(format!("{name}: more syntax errors"));
             }
         }
@@ -95,7 +88,8 @@ fn formatting_keeps_what_the_build_sees_on_the_corpus() {
 #[test]
 fn the_corpus_exercises_the_shell_layout() {
     let mut broken_chains = 0;
-    for (_, text) in corpus() {
+    let Some(files) = corpus("the_corpus_exercises_the_shell_layout") else { return };
+    for (_, text) in files {
         let formatted = format(&text, &FormatOptions::default());
         broken_chains += formatted.matches("\\\n    && ").count();
     }

@@ -10,8 +10,12 @@ use dockside_rules::model::{OccurrenceKind, SymbolKind, Symbols};
 
 #[test]
 fn symbols_of_the_corpus_cover_their_names_and_rename_consistently() {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus/files");
-    assert!(dir.is_dir(), "the shared corpus is missing at {}", dir.display());
+    let Some(corpus) =
+        dockside_rules::test_env::shared_corpus("symbols_of_the_corpus_cover_their_names_and_rename_consistently")
+    else {
+        return;
+    };
+    let dir = corpus.join("files");
     let mut paths: Vec<PathBuf> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).collect();
     paths.sort();
     let (mut symbols_seen, mut renamed) = (0, 0);

@@ -296,7 +296,10 @@ mod tests {
     /// findings, in the same order, as on one thread.
     #[test]
     fn two_threads_find_what_one_finds_on_the_corpus() {
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus/files");
+        let Some(corpus) = crate::test_env::shared_corpus("two_threads_find_what_one_finds_on_the_corpus") else {
+            return;
+        };
+        let dir = corpus.join("files");
         let entries = std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("the shared corpus at {}: {e}", dir.display()));
         let settings = Settings::default();
         let rules = enabled_rules(&settings);

@@ -314,7 +314,10 @@ mod tests {
     /// instruction: the reused model is the fresh one.
     #[test]
     fn reused_instructions_equal_fresh_ones_on_the_corpus() {
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus/files");
+        let Some(corpus) = crate::test_env::shared_corpus("reused_instructions_equal_fresh_ones_on_the_corpus") else {
+            return;
+        };
+        let dir = corpus.join("files");
         let entries = std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("the shared corpus at {}: {e}", dir.display()));
         let mut files = 0;
         for entry in entries {

@@ -328,7 +328,8 @@ mod tests {
     /// The same on every file of the shared corpus.
     #[test]
     fn scopes_equal_a_replay_on_the_corpus() {
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus/files");
+        let Some(corpus) = crate::test_env::shared_corpus("scopes_equal_a_replay_on_the_corpus") else { return };
+        let dir = corpus.join("files");
         let entries = std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("the shared corpus at {}: {e}", dir.display()));
         let mut files = 0;
         for entry in entries.flatten() {
