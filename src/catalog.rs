@@ -1,10 +1,10 @@
 //! The `rules` and `explain` commands: what the linter knows about its rules.
 
 use std::fmt::Write as _;
-use std::io::{self, Write};
+use std::io::{self, IsTerminal, Write};
 use std::process::ExitCode;
 
-use dockside_rules::{RuleMeta, all_rules, find_rule};
+use dockside_rules::{RuleMeta, all_rules, find_rules};
 use serde::Serialize;
 
 use crate::EXIT_ERROR;
@@ -40,7 +40,15 @@ impl RuleInfo {
 pub fn rules(args: &RulesArgs) -> ExitCode {
     let infos: Vec<RuleInfo> = all_rules().iter().map(|r| RuleInfo::of(&r.meta)).collect();
     let text = match args.format {
-        RulesFormat::Table => table(&infos),
+        RulesFormat::Table => {
+            // On a terminal the summaries are cut to its width; a pipe gets them whole.
+            let width = io::stdout()
+                .is_terminal()
+                .then(terminal_size::terminal_size)
+                .flatten()
+                .map(|(terminal_size::Width(w), _)| usize::from(w));
+            table(&infos, width)
+        }
         RulesFormat::Json => {
             let mut json = serde_json::to_string_pretty(&infos).unwrap_or_default();
             json.push('\n');
@@ -50,7 +58,9 @@ pub fn rules(args: &RulesArgs) -> ExitCode {
     print(&text)
 }
 
-fn table(infos: &[RuleInfo]) -> String {
+/// The rules as aligned columns; with `width`, each line's last column
+/// (the summary) is cut to fit, ending in `…`.
+fn table(infos: &[RuleInfo], width: Option<usize>) -> String {
     let header = ["NAME", "ALIASES", "CATEGORY", "SEVERITY", "FIXABLE", "SUMMARY"];
     let rows: Vec<[String; 6]> = infos
         .iter()
@@ -78,19 +88,59 @@ fn table(infos: &[RuleInfo]) -> String {
         for (cell, width) in row.iter().zip(widths) {
             let _ = write!(line, "{cell:<width$}  ");
         }
-        out.push_str(line.trim_end());
+        let line = line.trim_end();
+        match width {
+            Some(width) if line.chars().count() > width && width > 1 => {
+                out.extend(line.chars().take(width - 1));
+                out.push('…');
+            }
+            _ => out.push_str(line),
+        }
         out.push('\n');
     }
     out
 }
 
 pub fn explain(args: &ExplainArgs) -> ExitCode {
-    let Some(rule) = find_rule(&args.rule) else {
+    let rules = find_rules(&args.rule);
+    if rules.is_empty() {
+        if let Some(text) = shellcheck_code(&args.rule) {
+            return print(&text);
+        }
         eprintln!("error: unknown rule `{}` (run `dockside rules` for the list)", args.rule);
         return ExitCode::from(EXIT_ERROR);
-    };
-    let meta = &rule.meta;
+    }
+    // A hadolint code some rules share (MultipleInstructionsDisallowed is
+    // three rules here): all of them.
     let mut text = String::new();
+    if rules.len() > 1 {
+        let names: Vec<&str> = rules.iter().map(|r| r.meta.name).collect();
+        let _ = writeln!(text, "`{}` names {} rules: {}\n", args.rule, rules.len(), names.join(", "));
+    }
+    for (i, rule) in rules.iter().enumerate() {
+        if i > 0 {
+            text.push_str("\n---\n\n");
+        }
+        describe(&rule.meta, &mut text);
+    }
+    print(&text)
+}
+
+/// ShellCheck's codes (`SC2086`): dockside reports them from ShellCheck,
+/// whose wiki documents each.
+fn shellcheck_code(name: &str) -> Option<String> {
+    let digits = name.strip_prefix("SC").or_else(|| name.strip_prefix("sc"))?;
+    if digits.len() != 4 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    Some(format!(
+        "SC{digits}\nA ShellCheck check: dockside runs ShellCheck on RUN scripts (when it is installed and \
+         `shellcheck` is not turned off) and reports its findings under their ShellCheck codes.\n\
+         docs:     https://www.shellcheck.net/wiki/SC{digits}\n"
+    ))
+}
+
+fn describe(meta: &RuleMeta, text: &mut String) {
     let _ = writeln!(text, "{}", meta.name);
     let aliases = if meta.aliases.is_empty() { "none".to_string() } else { meta.aliases.join(", ") };
     let _ = writeln!(text, "aliases:  {aliases}");
@@ -101,7 +151,6 @@ pub fn explain(args: &ExplainArgs) -> ExitCode {
     let _ = writeln!(text, "docs:     {}", meta.url());
     text.push('\n');
     text.push_str(&meta.docs());
-    print(&text)
 }
 
 fn print(text: &str) -> ExitCode {

@@ -45,6 +45,9 @@ pub fn run(args: CheckArgs) -> ExitCode {
     };
     let (inputs, input_errors) = collect_inputs(&paths);
     let mut failed = !input_errors.is_empty();
+    // Paths and files that could not be checked: the summary must not say
+    // "All checks passed" about them.
+    let mut unchecked = input_errors.len();
     for err in &input_errors {
         eprintln!("{}: error: {}", err.path, err.message);
     }
@@ -109,6 +112,7 @@ pub fn run(args: CheckArgs) -> ExitCode {
             Err(Problem::Input { path, message }) => {
                 eprintln!("{path}: error: {message}");
                 failed = true;
+                unchecked += 1;
             }
             Err(Problem::Config(err)) => {
                 // Every file under a broken config fails the same way; say it once.
@@ -116,13 +120,14 @@ pub fn run(args: CheckArgs) -> ExitCode {
                     eprintln!("{err}");
                 }
                 failed = true;
+                unchecked += 1;
             }
         }
     }
 
     let printed = match fix_mode {
         Some(FixMode::Diff { .. }) => print_diffs(&outcomes, args.quiet),
-        _ => print_reports(&args, &reports, &outcomes, fix_mode.is_some(), inputs.contains(&Input::Stdin)),
+        _ => print_reports(&args, &reports, &outcomes, fix_mode.is_some(), inputs.contains(&Input::Stdin), unchecked),
     };
     if args.verbose {
         eprintln!("Linted {} file(s) in {:.2?}", reports.len(), started.elapsed());
@@ -150,6 +155,7 @@ fn print_reports(
     outcomes: &[Outcome],
     fixing: bool,
     has_stdin: bool,
+    unchecked: usize,
 ) -> io::Result<()> {
     // Fixed standard input goes to stdout, so the report moves to stderr.
     let report_to_stderr = fixing && has_stdin;
@@ -171,7 +177,7 @@ fn print_reports(
             summary.push_str(&format!("Fixed {fixed} {}.\n", if fixed == 1 { "issue" } else { "issues" }));
         }
         if format.is_human() {
-            summary.push_str(&Totals::of(reports).summary());
+            summary.push_str(&Totals::of(reports).summary_with_unchecked(unchecked));
             summary.push('\n');
         }
     }

@@ -329,6 +329,34 @@ fn quiet_statistics_and_default_format() {
     assert_eq!(lines.len(), 2, "{}", stats.stdout);
     assert_eq!(lines[0][..2], ["2", "untagged-base-image"]);
     assert_eq!(lines[1][..2], ["1", "apt-get-missing-yes"]);
+    // Fixable says what these findings' fixes are, not what the rule can do.
+    assert!(!stats.stdout.lines().next().unwrap().contains("fixable"), "{}", stats.stdout);
+    assert!(stats.stdout.lines().nth(1).unwrap().ends_with("[1 fixable]"), "{}", stats.stdout);
+    let consecutive = project(&[("Dockerfile", "FROM alpine:3.19\nRUN a\nRUN b\n")]);
+    let stats = run(consecutive.path(), &["check", "--statistics", "--quiet", "--select", "DL3059", "."]);
+    assert!(stats.stdout.trim_end().ends_with("[1 fixable with --unsafe-fixes]"), "{}", stats.stdout);
+}
+
+/// A path that cannot be checked is never summed up as "All checks passed".
+#[test]
+fn the_summary_counts_what_could_not_be_checked() {
+    let dir = project(&[("ok/Dockerfile", CLEAN), ("empty/.keep", ""), ("bad/Dockerfile", APT)]);
+    let d = dir.path();
+    let out = run(d, &["check", "missing", "empty", "ok"]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(out.stderr.contains("missing: error:") && out.stderr.contains("empty: error: no Dockerfiles found"));
+    assert_eq!(
+        out.stdout.trim(),
+        "No findings in 1 file checked; 2 paths or files could not be checked (see the errors above)."
+    );
+    let out = run(d, &["check", "missing", "bad"]);
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stdout.trim_end().ends_with("1 path or file could not be checked (see the errors above)."),
+        "{}",
+        out.stdout
+    );
+    assert!(!out.stdout.contains("All checks passed"));
 }
 
 #[test]
@@ -353,6 +381,12 @@ fn pretty_shows_the_source_and_the_fix() {
     assert!(text.contains(&"^".repeat("apt-get install --no-install-recommends curl=8.5.0".len())), "{text}");
     assert!(text.contains("help: Add `-y`"), "{text}");
     assert!(!text.contains('\x1b'), "--no-color output has escape codes: {text}");
+
+    // Info findings are headed `info`, as in the other formats and the summary.
+    let dir = project(&[("Dockerfile", "FROM alpine:3.19\nRUN a\nRUN b\n")]);
+    let text = run(dir.path(), &["check", "--format", "pretty", "--select", "DL3059", "Dockerfile"]).stdout;
+    assert!(text.contains("info[consecutive-run-instructions]"), "{text}");
+    assert!(!text.contains("note["), "{text}");
 }
 
 #[test]
@@ -762,6 +796,17 @@ fn explain_prints_the_docs() {
     assert!(out.stdout.contains("reproducibility"));
     assert!(out.stdout.contains("## What it does"), "{}", out.stdout);
     assert_eq!(run(dir.path(), &["explain", "untagged-base-image"]).stdout, out.stdout);
+
+    // A code several rules answer to: every one of them.
+    let shared = run(dir.path(), &["explain", "MultipleInstructionsDisallowed"]);
+    assert_eq!(shared.code, 0);
+    for name in ["multiple-cmd", "multiple-entrypoint", "multiple-healthcheck"] {
+        assert!(shared.stdout.contains(&format!("\n{name}\naliases:")), "{name}: {}", shared.stdout);
+    }
+    // ShellCheck's codes point at ShellCheck's wiki.
+    let sc = run(dir.path(), &["explain", "SC2086"]);
+    assert_eq!(sc.code, 0, "{}", sc.stderr);
+    assert!(sc.stdout.contains("https://www.shellcheck.net/wiki/SC2086"), "{}", sc.stdout);
 
     let unknown = run(dir.path(), &["explain", "nope"]);
     assert_eq!(unknown.code, 2);

@@ -109,6 +109,23 @@ impl Totals {
         t
     }
 
+    /// The summary line, when `unchecked` paths or files could not be
+    /// checked (their errors are on stderr): never "All checks passed".
+    pub fn summary_with_unchecked(&self, unchecked: usize) -> String {
+        if unchecked == 0 {
+            return self.summary();
+        }
+        let failed = format!(
+            "{unchecked} {} could not be checked (see the errors above).",
+            plural(unchecked, "path or file", "paths or files")
+        );
+        if self.diagnostics == 0 {
+            format!("No findings in {} {} checked; {failed}", self.files, plural(self.files, "file", "files"))
+        } else {
+            format!("{} {failed}", self.summary())
+        }
+    }
+
     /// The summary line of the human formats.
     pub fn summary(&self) -> String {
         if self.diagnostics == 0 {
@@ -146,18 +163,31 @@ impl Totals {
 
 /// The `--statistics` table: one line per rule, most frequent first.
 pub fn statistics(reports: &[FileReport]) -> String {
-    let mut counts: BTreeMap<&'static str, (usize, &Diagnostic)> = BTreeMap::new();
+    // Per rule: findings, the first of them, and how many carry a safe or
+    // only an unsafe fix (what `--fix` / `--unsafe-fixes` would do here,
+    // not what the rule can do elsewhere).
+    let mut counts: BTreeMap<&'static str, (usize, &Diagnostic, usize, usize)> = BTreeMap::new();
     for d in reports.iter().flat_map(|r| &r.diagnostics) {
-        counts.entry(d.rule.name).or_insert((0, d)).0 += 1;
+        let entry = counts.entry(d.rule.name).or_insert((0, d, 0, 0));
+        entry.0 += 1;
+        match d.fix.as_ref().map(|f| f.applicability) {
+            Some(Applicability::Safe) => entry.2 += 1,
+            Some(_) => entry.3 += 1,
+            None => {}
+        }
     }
     let mut rows: Vec<_> = counts.into_iter().collect();
     // Stable tie-break on the name keeps the output deterministic.
     rows.sort_by(|a, b| b.1.0.cmp(&a.1.0).then(a.0.cmp(b.0)));
     let name_width = rows.iter().map(|(name, _)| name.len()).max().unwrap_or(0);
-    let alias_width = rows.iter().map(|(_, (_, d))| d.rule.aliases.join(",").len()).max().unwrap_or(0);
+    let alias_width = rows.iter().map(|(_, (_, d, _, _))| d.rule.aliases.join(",").len()).max().unwrap_or(0);
     let mut out = String::new();
-    for (name, (count, d)) in rows {
-        let fixable = if d.rule.fix.is_fixable() { "[fixable]" } else { "" };
+    for (name, (count, d, safe, unsafe_only)) in rows {
+        let fixable = match (safe, unsafe_only) {
+            (0, 0) => String::new(),
+            (0, n) => format!("[{n} fixable with --unsafe-fixes]"),
+            (n, _) => format!("[{n} fixable]"),
+        };
         let line = format!(
             "{count:>5}  {name:<name_width$}  {:<alias_width$}  {:<7}  {fixable}",
             d.rule.aliases.join(","),

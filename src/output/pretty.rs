@@ -19,11 +19,13 @@ pub fn render(reports: &[FileReport], color: bool) -> String {
         let file = files.add(report.path.as_str(), report.source.as_str());
         for d in &report.diagnostics {
             let rendered = to_report(file, d);
+            let mut one = Vec::new();
             let emitted = if color {
-                term::emit_to_write_style(&mut Ansi::new(&mut out), &config, &files, &rendered)
+                term::emit_to_write_style(&mut Ansi::new(&mut one), &config, &files, &rendered)
             } else {
-                term::emit_to_write_style(&mut NoColor::new(&mut out), &config, &files, &rendered)
+                term::emit_to_write_style(&mut NoColor::new(&mut one), &config, &files, &rendered)
             };
+            out.extend_from_slice(&name_the_severity(one, d));
             if emitted.is_err() {
                 // A range codespan cannot show (it should not happen) still
                 // deserves a line rather than silence.
@@ -58,7 +60,19 @@ fn to_report(file: usize, d: &Diagnostic) -> Report<usize> {
     Report::new(level(d.severity)).with_code(d.rule.name).with_message(&d.message).with_labels(labels).with_notes(notes)
 }
 
-/// codespan has no style level; style and info findings are both notes.
+/// codespan heads info and style findings `note[…]`; the other formats and
+/// the summary call them `info` and `style`, so the header says so too.
+fn name_the_severity(rendered: Vec<u8>, d: &Diagnostic) -> Vec<u8> {
+    if !matches!(d.severity, Severity::Info | Severity::Style) {
+        return rendered;
+    }
+    let text = String::from_utf8_lossy(&rendered);
+    let header = format!("note[{}]", d.rule.name);
+    text.replacen(&header, &format!("{}[{}]", d.severity.as_str(), d.rule.name), 1).into_bytes()
+}
+
+/// codespan has no style or info level: both render as notes, renamed by
+/// [`name_the_severity`].
 fn level(severity: Severity) -> Level {
     match severity {
         Severity::Error => Level::Error,
