@@ -5,13 +5,15 @@
 //! a suite. Not part of the engine's API.
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 /// The shared corpus folder (`../shared/corpus` beside the repository,
 /// holding `files/`, `manifest.tsv` and `hadolint-baseline.tsv`).
 pub fn shared_corpus(test: &str) -> Option<PathBuf> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus");
+    // rules/ -> the repository -> the folder beside it.
+    let repository_parent = Path::new(env!("CARGO_MANIFEST_DIR")).ancestors().nth(2).unwrap_or(Path::new(".."));
+    let dir = repository_parent.join("shared/corpus");
     if dir.join("files").is_dir() {
         return Some(dir);
     }
@@ -49,7 +51,8 @@ pub fn in_ci() -> bool {
     std::env::var("CI").is_ok_and(|ci| ci == "true")
 }
 
-fn skip(test: &str, why: &str) {
+/// Skip `test` for `why` with a visible line, or fail under `CI=true`.
+pub fn skip(test: &str, why: &str) {
     assert!(!in_ci(), "{test}: {why} (required under CI=true)");
     // Straight to the process's stderr: the test harness hides what
     // `eprintln!` prints in a passing test, and a skip must be seen.
