@@ -21,11 +21,15 @@ mod reference;
 mod server;
 mod settings;
 mod state;
+mod transport;
 
 use std::process::ExitCode;
 use std::time::Duration;
 
 use tower_lsp_server::{LspService, Server};
+
+/// The in-memory pipes between the framing layer and the service.
+const PIPE_SIZE: usize = 256 * 1024;
 
 /// Serve LSP on standard input and output until the client sends `exit` or
 /// closes the stream. Exits with 0 after a `shutdown` request, 1 otherwise
@@ -50,7 +54,17 @@ pub fn run_stdio() -> ExitCode {
     let clean = runtime.block_on(async {
         let (service, socket) = LspService::new(server::Backend::new);
         let state = service.inner().state();
-        Server::new(tokio::io::stdin(), tokio::io::stdout(), socket).serve(service).await;
+        // Standard input reaches the service through our framing layer
+        // (`transport`), which repairs or answers what tower-lsp-server's
+        // decoder would stop at; its answers join the service's output.
+        let (service_in, to_service) = tokio::io::duplex(PIPE_SIZE);
+        let (from_service, service_out) = tokio::io::duplex(PIPE_SIZE);
+        let (answers, answered) = tokio::sync::mpsc::unbounded_channel();
+        tokio::spawn(transport::read_input(tokio::io::stdin(), to_service, answers));
+        let output = tokio::spawn(transport::write_output(from_service, answered, tokio::io::stdout()));
+        Server::new(service_in, service_out, socket).serve(service).await;
+        // The service's end of the output pipe is closed: let everything it wrote out.
+        let _ = tokio::time::timeout(Duration::from_secs(5), output).await;
         state.is_shut_down()
     });
     // The client went away without `shutdown`: stop ShellCheck all the same.
