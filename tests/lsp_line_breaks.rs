@@ -10,63 +10,8 @@ mod support;
 use std::fs;
 
 use serde_json::{Value, json};
+use support::edits::*;
 use support::*;
-
-/// The LSP position (UTF-16 columns) of byte `offset`, counting `\n`,
-/// `\r\n` and a lone `\r` as line terminators.
-fn lsp_position(text: &str, offset: usize) -> Value {
-    let (mut line, mut col) = (0u32, 0u32);
-    let mut chars = text[..offset].chars().peekable();
-    let bytes = text.as_bytes();
-    let mut at = 0;
-    while let Some(c) = chars.next() {
-        match c {
-            // The `\n` of the pair ends the line (and an offset between the
-            // two is on the line the pair ends).
-            '\r' if bytes.get(at + 1) == Some(&b'\n') => col += 1,
-            '\r' | '\n' => {
-                line += 1;
-                col = 0;
-            }
-            c => col += c.len_utf16() as u32,
-        }
-        at += c.len_utf8();
-    }
-    json!({ "line": line, "character": col })
-}
-
-fn lsp_range(text: &str, start: usize, end: usize) -> Value {
-    json!({ "start": lsp_position(text, start), "end": lsp_position(text, end) })
-}
-
-/// A tiny deterministic generator (xorshift64*), so a failure replays.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-}
-
-/// A random offset of `text` that an LSP position can name: a character
-/// start, not between the `\r` and `\n` of a pair.
-fn addressable_offset(rng: &mut Rng, text: &str) -> usize {
-    let mut offset = rng.below(text.len() + 1);
-    while !text.is_char_boundary(offset) {
-        offset -= 1;
-    }
-    if offset > 0 && text.as_bytes()[offset - 1] == b'\r' && text.as_bytes().get(offset) == Some(&b'\n') {
-        offset -= 1;
-    }
-    offset
-}
 
 const PIECES: &[&str] = &[
     "\r",

@@ -150,3 +150,76 @@ fn a_slow_shellcheck_never_publishes_after_a_newer_version() {
     assert!(in_order.windows(2).all(|w| w[0] <= w[1]), "publications out of order: {in_order:?}");
     assert_eq!(in_order.last(), Some(&version), "{in_order:?}");
 }
+
+/// The hostile shapes of `rules/tests/hostile.rs` (nesting 100,000 levels
+/// deep) and long `&&` lists through every feature of the server, on its
+/// own thread stacks: every request is answered and the server goes on.
+#[test]
+fn deep_nesting_and_long_lists_through_every_feature() {
+    const DEPTH: usize = 100_000;
+    let nested = |before: &str, open: &str, middle: &str, close: &str, after: &str| {
+        format!("{before}{}{middle}{}{after}", open.repeat(DEPTH), close.repeat(DEPTH))
+    };
+    let shapes = [
+        nested("FROM ", "${a:-", "alpine", "}", "\nRUN echo ok\n"),
+        nested("FROM a\nENV A=\"", "${a:-\"", "x", "\"}", "\"\n"),
+        format!("FROM {}\nRUN echo ok\n", "${a:-".repeat(DEPTH)),
+        nested("FROM a\nRUN echo ", "$(", "x", ")", "\n"),
+        nested("FROM a\nRUN echo ", "$((", "1", "))", "\n"),
+        nested("FROM a\nRUN ", "(", "true", ")", "\n"),
+        nested("FROM a\nRUN ", "if true; then ", "x; ", "fi; ", "\n"),
+        nested("FROM a\nRUN [\"sh\", \"-c\", \"", "$(", "x", ")", "\"]\n"),
+        nested("FROM a\nRUN <<EOF\n", "(", "true", ")", "\nEOF\n"),
+        format!("FROM a\n{}RUN x\n", "ONBUILD ".repeat(DEPTH)),
+        format!("FROM a\nRUN echo {}\n", "\"$(".repeat(DEPTH)),
+        format!("FROM a\nCOPY {} /\n", "${a:-\"".repeat(DEPTH)),
+        // Lists are not nesting (no limit applies): the formatter, the
+        // selection ranges and the semantic tokens walk them.
+        format!("FROM a\nRUN true{}\n", " && echo x".repeat(10_000)),
+        format!("FROM a\nRUN true \\\n{}  && true\n", "  && echo x \\\n".repeat(10_000)),
+    ];
+    let mut client = Client::pull();
+    for (i, text) in shapes.iter().enumerate() {
+        let uri = format!("untitled:hostile-{i}");
+        client.open(&uri, text);
+        let doc = json!({ "uri": uri });
+        let lines = text.lines().count() as u32;
+        let whole = json!({ "start": { "line": 0, "character": 0 }, "end": { "line": lines, "character": 0 } });
+        let deep = json!({ "line": 1, "character": 5000 });
+        let requests = [
+            ("textDocument/diagnostic", json!({ "textDocument": doc })),
+            ("textDocument/semanticTokens/full", json!({ "textDocument": doc })),
+            ("textDocument/documentSymbol", json!({ "textDocument": doc })),
+            ("textDocument/foldingRange", json!({ "textDocument": doc })),
+            (
+                "textDocument/selectionRange",
+                json!({ "textDocument": doc, "positions": [deep, { "line": 1, "character": 40_000 }] }),
+            ),
+            (
+                "textDocument/formatting",
+                json!({ "textDocument": doc, "options": { "tabSize": 4, "insertSpaces": true } }),
+            ),
+            ("textDocument/hover", json!({ "textDocument": doc, "position": deep })),
+            ("textDocument/completion", json!({ "textDocument": doc, "position": deep })),
+            ("textDocument/inlayHint", json!({ "textDocument": doc, "range": whole })),
+            (
+                "textDocument/codeAction",
+                json!({ "textDocument": doc, "range": whole, "context": { "diagnostics": [] } }),
+            ),
+            ("textDocument/documentLink", json!({ "textDocument": doc })),
+            ("textDocument/documentHighlight", json!({ "textDocument": doc, "position": deep })),
+            ("textDocument/signatureHelp", json!({ "textDocument": doc, "position": deep })),
+        ];
+        for (method, params) in requests {
+            let response = client.request(method, params);
+            assert!(response.get("error").is_none(), "shape {i}, {method}: {response}");
+        }
+        // An edit inside, re-parsed incrementally.
+        let at = json!({ "line": 1, "character": 3 });
+        client.change(&uri, 2, json!([{ "range": { "start": at, "end": at }, "text": " " }]));
+        client.pull_diagnostics(&uri);
+        client.notify("textDocument/didClose", json!({ "textDocument": doc }));
+    }
+    let (status, _) = client.shutdown();
+    assert!(status.success());
+}

@@ -99,6 +99,14 @@ impl Doc {
                 }
             }
         }
+        // A syntax error's "expected …" comes from the parse state before
+        // it, and a node an incremental parse reused can carry another state
+        // than a fresh parse gives it (found by tests/lsp_edit_stream.rs): a
+        // tree with errors is parsed afresh, so the messages are the
+        // command line's.
+        if tree.root().has_error() {
+            tree = SyntaxTree::parse(tree.text());
+        }
         self.syntax = Some(tree);
         self.built = None;
         self.version = version;
