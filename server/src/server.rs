@@ -299,3 +299,25 @@ impl LanguageServer for Backend {
         self.request("workspace/diagnostic", None, handlers::workspace::workspace_diagnostic(self, params)).await
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn poll_once<F: Future>(future: F) -> Poll<std::result::Result<F::Output, String>> {
+        let mut caught = CatchUnwind(Box::pin(future));
+        let mut cx = Context::from_waker(std::task::Waker::noop());
+        Pin::new(&mut caught).poll(&mut cx)
+    }
+
+    #[test]
+    fn a_panicking_handler_future_becomes_its_message() {
+        assert_eq!(poll_once(async { 7 }), Poll::Ready(Ok(7)));
+        let panics = async {
+            if std::hint::black_box(true) {
+                panic!("handler bug");
+            }
+        };
+        assert_eq!(poll_once(panics), Poll::Ready(Err("handler bug".to_string())));
+    }
+}
