@@ -142,21 +142,37 @@ pub fn workspace_edit(snap: &Snapshot, edits: Vec<lsp::TextEdit>, versioned: boo
 }
 
 /// The smallest single edit that turns `old` into `new`: the common prefix
-/// and suffix are kept (on character boundaries).
+/// and suffix are kept (on character boundaries). Neither end of the range
+/// falls between the `\r` and the `\n` of a pair in `old` or `new`: no LSP
+/// position names that point, so the edit would land elsewhere.
 pub fn minimal_edit(old: &str, new: &str) -> Option<Edit> {
     if old == new {
         return None;
     }
     let mut prefix = old.bytes().zip(new.bytes()).take_while(|(a, b)| a == b).count();
-    while !old.is_char_boundary(prefix) || !new.is_char_boundary(prefix) {
+    while !old.is_char_boundary(prefix)
+        || !new.is_char_boundary(prefix)
+        || splits_pair(old, prefix)
+        || splits_pair(new, prefix)
+    {
         prefix -= 1;
     }
     let max_suffix = old.len().min(new.len()) - prefix;
     let mut suffix = old.bytes().rev().zip(new.bytes().rev()).take(max_suffix).take_while(|(a, b)| a == b).count();
-    while !old.is_char_boundary(old.len() - suffix) || !new.is_char_boundary(new.len() - suffix) {
+    while !old.is_char_boundary(old.len() - suffix)
+        || !new.is_char_boundary(new.len() - suffix)
+        || splits_pair(old, old.len() - suffix)
+        || splits_pair(new, new.len() - suffix)
+    {
         suffix -= 1;
     }
     Some(Edit::replace(TextRange::new(prefix, old.len() - suffix), &new[prefix..new.len() - suffix]))
+}
+
+/// Is `offset` between the `\r` and the `\n` of a pair?
+fn splits_pair(text: &str, offset: usize) -> bool {
+    let bytes = text.as_bytes();
+    offset > 0 && bytes[offset - 1] == b'\r' && bytes.get(offset) == Some(&b'\n')
 }
 
 #[cfg(test)]
@@ -172,6 +188,27 @@ mod tests {
         assert!(minimal_edit("same", "same").is_none());
         let e = minimal_edit("aaa", "aa").unwrap();
         assert_eq!((e.range, e.new_text.as_str()), (TextRange::new(2, 3), ""));
+    }
+
+    #[test]
+    fn minimal_edits_never_split_a_crlf_pair() {
+        let cases = [
+            ("A\r\nB", "A\rB"),
+            ("A\rB", "A\r\nB"),
+            ("A\r\n", "AB\n"),
+            ("AB\n", "A\r\n"),
+            ("x\r\ny\r\n", "x\r\n"),
+            ("RUN a \\\r\n  b\r\n", "RUN a b\r\n"),
+            ("\r\n\r\n", "\r\n"),
+            ("a\r\n", "a\r\r\n"),
+        ];
+        for (old, new) in cases {
+            let e = minimal_edit(old, new).unwrap();
+            assert!(!splits_pair(old, e.range.start) && !splits_pair(old, e.range.end), "{old:?} -> {new:?}: {e:?}");
+            let mut applied = old.to_string();
+            applied.replace_range(e.range.as_range(), &e.new_text);
+            assert_eq!(applied, new, "{old:?} -> {new:?}: {e:?}");
+        }
     }
 
     #[test]

@@ -21,11 +21,29 @@ mod reference;
 mod server;
 mod settings;
 mod state;
+mod transport;
 
 use std::process::ExitCode;
 use std::time::Duration;
 
 use tower_lsp_server::{LspService, Server};
+
+/// Stack of each runtime thread (the two workers and the blocking threads
+/// that build, lint and answer). Nesting is depth-limited in the engine
+/// (`MAX_NESTING`), but `&&` lists and pipelines are not nesting and the
+/// formatter still recurses once per command of a list. Measured (release
+/// build, every feature on each shape of `rules/tests/hostile.rs` at depth
+/// 100,000 and on long lists; `tests/lsp_resilience.rs` keeps them): the
+/// nesting shapes all pass at 512 KiB (at 128 KiB a lint overflowed); a
+/// 10,000-command `&&` list overflows formatting at 512 KiB, 20,000 at
+/// 2 MiB (passes at 4 MiB), 40,000 at 4 MiB (passes at 16 MiB): 105 to
+/// 210 bytes per command. 64 MiB covers a 1 MB RUN of ` && x` (200,000
+/// commands, at most 42 MiB). The memory is only reserved: a thread uses
+/// the pages it touches.
+const THREAD_STACK: usize = 64 * 1024 * 1024;
+
+/// The in-memory pipes between the framing layer and the service.
+const PIPE_SIZE: usize = 256 * 1024;
 
 /// Serve LSP on standard input and output until the client sends `exit` or
 /// closes the stream. Exits with 0 after a `shutdown` request, 1 otherwise
@@ -35,9 +53,7 @@ pub fn run_stdio() -> ExitCode {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .max_blocking_threads(16)
-        // The engine recurses over syntax trees; very long RUN scripts (thousands
-        // of continuation lines) need more than tokio's default 2 MiB.
-        .thread_stack_size(64 * 1024 * 1024)
+        .thread_stack_size(THREAD_STACK)
         .enable_all()
         .build();
     let runtime = match runtime {
@@ -50,7 +66,17 @@ pub fn run_stdio() -> ExitCode {
     let clean = runtime.block_on(async {
         let (service, socket) = LspService::new(server::Backend::new);
         let state = service.inner().state();
-        Server::new(tokio::io::stdin(), tokio::io::stdout(), socket).serve(service).await;
+        // Standard input reaches the service through our framing layer
+        // (`transport`), which repairs or answers what tower-lsp-server's
+        // decoder would stop at; its answers join the service's output.
+        let (service_in, to_service) = tokio::io::duplex(PIPE_SIZE);
+        let (from_service, service_out) = tokio::io::duplex(PIPE_SIZE);
+        let (answers, answered) = tokio::sync::mpsc::unbounded_channel();
+        tokio::spawn(transport::read_input(tokio::io::stdin(), to_service, answers));
+        let output = tokio::spawn(transport::write_output(from_service, answered, tokio::io::stdout()));
+        Server::new(service_in, service_out, socket).serve(service).await;
+        // The service's end of the output pipe is closed: let everything it wrote out.
+        let _ = tokio::time::timeout(Duration::from_secs(5), output).await;
         state.is_shut_down()
     });
     // The client went away without `shutdown`: stop ShellCheck all the same.

@@ -171,6 +171,9 @@ struct RulesPass {
     /// Config warnings and errors, to log (each once).
     config_notes: Vec<String>,
     diagnostics: Vec<Diagnostic>,
+    /// The lint crashed: `diagnostics` is one error saying so, and
+    /// ShellCheck is not run.
+    crashed: bool,
 }
 
 impl Linter {
@@ -184,9 +187,31 @@ impl Linter {
         };
         let editor = self.editor();
         let settings = if editor.is_empty() { settings } else { Arc::new(editor.apply(&settings)) };
+        crash_if_asked(doc.text());
         let diagnostics = check_document_on_two_threads(doc, &settings);
         let config_notes = config_error.iter().cloned().chain(warnings).collect();
-        RulesPass { generation: 0, settings, config_error, config_notes, diagnostics }
+        RulesPass { generation: 0, settings, config_error, config_notes, diagnostics, crashed: false }
+    }
+
+    /// What stands for the rules' findings when linting crashed: one error
+    /// at the top of the document.
+    fn crashed(&self, generation: u64, why: &str) -> RulesPass {
+        let diagnostic = Diagnostic {
+            rule: &dockside_rules::engine::INTERNAL_ERROR,
+            severity: dockside_rules::Severity::Error,
+            message: format!("internal error: dockside crashed while linting this document ({why}); please report it"),
+            range: dockside_rules::TextRange::empty(0),
+            fix: None,
+            related: Vec::new(),
+        };
+        RulesPass {
+            generation,
+            settings: Arc::clone(&self.configs.defaults),
+            config_error: None,
+            config_notes: Vec::new(),
+            diagnostics: vec![diagnostic],
+            crashed: true,
+        }
     }
 
     /// ShellCheck's diagnostics (blocking: runs the `shellcheck` processes,
@@ -246,12 +271,31 @@ impl Linter {
     }
 }
 
-/// The rules' pass over a snapshot (on a blocking thread: config I/O).
-async fn rules_pass(linter: &Arc<Linter>, snap: &Snapshot) -> Option<RulesPass> {
+/// The test hook of the crash guard (the CLI has the same): linting a text
+/// that contains the value of `DOCKSIDE_TEST_CRASH_ON` panics. No input
+/// makes dockside panic on purpose, so the end-to-end test names a marker.
+fn crash_if_asked(text: &str) {
+    static MARKER: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
+    let marker = MARKER.get_or_init(|| std::env::var("DOCKSIDE_TEST_CRASH_ON").ok().filter(|m| !m.is_empty()));
+    if let Some(marker) = marker
+        && text.contains(marker.as_str())
+    {
+        panic!("crash requested by DOCKSIDE_TEST_CRASH_ON");
+    }
+}
+
+/// The rules' pass over a snapshot (on a blocking thread: config I/O). A
+/// crash is reported to the user and becomes one error diagnostic.
+async fn rules_pass(linter: &Arc<Linter>, client: &Client, snap: &Snapshot) -> RulesPass {
     let generation = linter.generation();
     let (doc, path, lint) = (Arc::clone(&snap.doc), snap.path.clone(), Arc::clone(linter));
-    let pass = crate::server::blocking("lint", move || lint.rules(&doc, path.as_deref())).await.ok()?;
-    Some(RulesPass { generation, ..pass })
+    match crate::server::blocking("lint", move || lint.rules(&doc, path.as_deref())).await {
+        Ok(pass) => RulesPass { generation, ..pass },
+        Err(err) => {
+            crate::server::report_internal_error(client, "linting", Some(&snap.uri), &err.message).await;
+            linter.crashed(generation, &err.message)
+        }
+    }
 }
 
 /// ShellCheck's findings for a snapshot, and the notes that explain what is
@@ -300,10 +344,10 @@ async fn note(linter: &Linter, client: &Client, notes: Vec<String>) {
 
 /// Lint a snapshot like the CLI does: its config, the rules, then ShellCheck.
 async fn lint(linter: &Arc<Linter>, client: &Client, snap: &Snapshot) -> Option<Linted> {
-    let pass = rules_pass(linter, snap).await?;
+    let pass = rules_pass(linter, client, snap).await;
     let mut notes: Vec<String> = pass.config_notes.clone();
     let mut found = Vec::new();
-    if pass.settings.shellcheck().enabled {
+    if pass.settings.shellcheck().enabled && !pass.crashed {
         let (diagnostics, why) = shellcheck_pass(linter, snap, &pass.settings).await;
         found = diagnostics;
         notes.extend(why);
@@ -398,9 +442,9 @@ async fn publish(state: &Arc<State>, linter: &Arc<Linter>, client: &Client, uri:
         send(state, client, &snap, &linted, true).await;
         return;
     }
-    let Some(pass) = rules_pass(linter, &snap).await else { return };
+    let pass = rules_pass(linter, client, &snap).await;
     note(linter, client, pass.config_notes.clone()).await;
-    let shellcheck = pass.settings.shellcheck().enabled;
+    let shellcheck = pass.settings.shellcheck().enabled && !pass.crashed;
     if !shellcheck {
         let linted = Arc::new(combine(&pass, Vec::new()));
         store(state, &snap, &linted);
@@ -462,10 +506,13 @@ fn store(state: &State, snap: &Snapshot, linted: &Arc<Linted>) {
 
 /// Push `linted` for the snapshot's version unless the document changed
 /// meanwhile (a newer version is on its way) or this result was pushed
-/// already.
+/// already. The check and the send happen in the document's publish turn,
+/// so a send that passed its check goes out before any later one.
 async fn send(state: &State, client: &Client, snap: &Snapshot, linted: &Linted, complete: bool) {
     let unit = state.features().unit;
     let diagnostics = convert::diagnostics(snap, linted, unit);
+    let turn = state.publish_turn(&snap.uri);
+    let _turn = turn.lock().await;
     {
         let mut docs = state.docs();
         let Some(doc) = docs.get_mut(&snap.uri) else { return };

@@ -99,6 +99,14 @@ impl Doc {
                 }
             }
         }
+        // A syntax error's "expected …" comes from the parse state before
+        // it, and a node an incremental parse reused can carry another state
+        // than a fresh parse gives it (found by tests/lsp_edit_stream.rs): a
+        // tree with errors is parsed afresh, so the messages are the
+        // command line's.
+        if tree.root().has_error() {
+            tree = SyntaxTree::parse(tree.text());
+        }
         self.syntax = Some(tree);
         self.built = None;
         self.version = version;
@@ -154,6 +162,10 @@ pub struct Snapshot {
 /// Everything the handlers share.
 pub struct State {
     docs: Mutex<HashMap<Uri, Doc>>,
+    /// One turn at a time per document for pushing diagnostics: whoever
+    /// holds it checks that its version is current and sends, so no older
+    /// result can follow a newer one.
+    publish_turns: Mutex<HashMap<Uri, Arc<tokio::sync::Mutex<()>>>>,
     features: Mutex<ClientFeatures>,
     shut_down: AtomicBool,
 }
@@ -162,6 +174,7 @@ impl State {
     pub fn new() -> State {
         State {
             docs: Mutex::new(HashMap::new()),
+            publish_turns: Mutex::new(HashMap::new()),
             features: Mutex::new(ClientFeatures::default()),
             shut_down: AtomicBool::new(false),
         }
@@ -170,6 +183,20 @@ impl State {
     /// The document store. A panic while it was held does not make it unusable.
     pub fn docs(&self) -> MutexGuard<'_, HashMap<Uri, Doc>> {
         self.docs.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The lock to hold while checking and pushing `uri`'s diagnostics.
+    pub fn publish_turn(&self, uri: &Uri) -> Arc<tokio::sync::Mutex<()>> {
+        let mut turns = self.publish_turns.lock().unwrap_or_else(|e| e.into_inner());
+        Arc::clone(turns.entry(uri.clone()).or_default())
+    }
+
+    /// Forget `uri`'s publish lock once nobody else holds a handle to it.
+    pub fn forget_publish_turn(&self, uri: &Uri) {
+        let mut turns = self.publish_turns.lock().unwrap_or_else(|e| e.into_inner());
+        if turns.get(uri).is_some_and(|turn| Arc::strong_count(turn) == 1) {
+            turns.remove(uri);
+        }
     }
 
     pub fn features(&self) -> ClientFeatures {

@@ -6,6 +6,7 @@
 // Each test file uses a subset of these helpers.
 #![allow(dead_code)]
 
+pub mod edits;
 mod frame;
 
 use std::collections::VecDeque;

@@ -21,7 +21,7 @@ pub async fn selection_range(backend: &Backend, params: SelectionRangeParams) ->
             .iter()
             .map(|p| {
                 let offset = convert::doc_offset(doc, *p, unit);
-                let mut chain = ranges(doc, offset).into_iter().rev();
+                let mut chain = at_most(ranges(doc, offset), MAX_LEVELS).into_iter().rev();
                 let outer = chain.next().unwrap_or(TextRange::empty(offset));
                 let mut sel = SelectionRange { range: convert::range(doc, outer, unit), parent: None };
                 for r in chain {
@@ -33,6 +33,28 @@ pub async fn selection_range(backend: &Backend, params: SelectionRangeParams) ->
         Some(out)
     })
     .await
+}
+
+/// The most levels one answer has. Each is a JSON object inside the next,
+/// and JSON readers limit nesting (serde_json's default: 128); a `&&` list
+/// of 40,000 commands gave 40,000 levels, which took more than the main
+/// thread's 8 MiB stack to serialise, and no one steps through that many.
+const MAX_LEVELS: usize = 64;
+
+/// The outermost levels kept when a chain is cut (instruction, stage,
+/// document and the script's outer nodes).
+const OUTER_LEVELS: usize = 16;
+
+/// `chain` (innermost first) with at most `max` levels: the innermost and
+/// the [`OUTER_LEVELS`] outermost are kept, the middle dropped (each level
+/// still contains the one before).
+fn at_most(mut chain: Vec<TextRange>, max: usize) -> Vec<TextRange> {
+    if chain.len() > max {
+        let outer = chain.split_off(chain.len() - OUTER_LEVELS);
+        chain.truncate(max - OUTER_LEVELS);
+        chain.extend(outer);
+    }
+    chain
 }
 
 /// The ranges around `offset`, innermost first, each containing the last.
@@ -118,7 +140,10 @@ fn bash(script: &ShellScript, offset: usize, out: &mut Vec<TextRange>) {
     };
     let logical = segment.logical + (offset - segment.source);
     let Some(mut node) = script.tree.root_node().descendant_for_byte_range(logical, logical) else { return };
-    loop {
+    // `parent()` walks down from the root, and `a && b && …` nests one
+    // level per command: the innermost levels only (the script itself is
+    // one of the instruction's parts).
+    for _ in 0..MAX_LEVELS {
         if node.end_byte() > node.start_byte() {
             out.push(script.source_range(node.start_byte(), node.end_byte()));
         }
@@ -148,5 +173,20 @@ mod tests {
             "{chain:?}"
         );
         assert_eq!(*chain.last().unwrap(), text);
+    }
+
+    #[test]
+    fn a_long_list_is_cut_in_the_middle() {
+        let text = format!("FROM a\nRUN true{}\n", " && echo x".repeat(1000));
+        let doc = Document::parse(&text);
+        // `a && b && c` nests to the left: the first command is the deepest.
+        let at = text.find("true").unwrap();
+        let all = ranges(&doc, at);
+        assert!(all.len() > MAX_LEVELS, "{}", all.len());
+        let cut = at_most(all.clone(), MAX_LEVELS);
+        assert_eq!(cut.len(), MAX_LEVELS);
+        assert_eq!(cut[..MAX_LEVELS - OUTER_LEVELS], all[..MAX_LEVELS - OUTER_LEVELS]);
+        assert_eq!(cut[MAX_LEVELS - OUTER_LEVELS..], all[all.len() - OUTER_LEVELS..]);
+        assert!(cut.windows(2).all(|w| w[1].start <= w[0].start && w[0].end <= w[1].end));
     }
 }

@@ -335,7 +335,8 @@ fn split_lines(text: &str, tokens: Vec<Token>) -> Vec<Token> {
                 out.push(Token { start: from, end: trimmed_end, ..t });
             }
         };
-        for (i, _) in slice.match_indices('\n') {
+        // Every line terminator (`\n`, `\r\n`, a lone `\r`) ends a piece.
+        for (i, _) in slice.match_indices(['\n', '\r']) {
             push(start, t.start + i);
             start = t.start + i + 1;
         }
@@ -397,10 +398,22 @@ impl<'a> TextCursor<'a> {
             to -= 1;
         }
         let passed = self.text.get(self.offset..to)?;
-        match passed.rfind('\n') {
-            Some(last) => {
-                self.position.line += passed.bytes().filter(|&b| b == b'\n').count() as u32;
-                self.position.column = width(&passed[last + 1..], self.unit);
+        // Line breaks, as `LineIndex` counts them: each `\n`, and each `\r`
+        // not followed by one.
+        let bytes = self.text.as_bytes();
+        let mut breaks = 0u32;
+        let mut last_end = None;
+        for (i, b) in passed.bytes().enumerate() {
+            let at = self.offset + i;
+            if b == b'\n' || (b == b'\r' && bytes.get(at + 1) != Some(&b'\n')) {
+                breaks += 1;
+                last_end = Some(i + 1);
+            }
+        }
+        match last_end {
+            Some(last_end) => {
+                self.position.line += breaks;
+                self.position.column = width(&passed[last_end..], self.unit);
             }
             None => self.position.column += width(passed, self.unit),
         }

@@ -59,7 +59,16 @@ pub async fn did_close(backend: &Backend, params: DidCloseTextDocumentParams) {
     let uri = params.text_document.uri;
     let was_open = backend.state.docs().remove(&uri).is_some();
     if was_open && !backend.state.features().pull_diagnostics {
-        backend.client.publish_diagnostics(uri, Vec::new(), None).await;
+        // After any publication already under way (none starts now: the
+        // document is gone).
+        let turn = backend.state.publish_turn(&uri);
+        let cleared = async {
+            let _turn = turn.lock().await;
+            backend.client.publish_diagnostics(uri.clone(), Vec::new(), None).await;
+        };
+        cleared.await;
+        drop(turn);
+        backend.state.forget_publish_turn(&uri);
     }
 }
 

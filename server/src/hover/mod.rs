@@ -126,9 +126,14 @@ fn script_variable(script: &ShellScript, offset: usize) -> Option<(String, TextR
     let segment = script.segments.iter().find(|s| s.source <= offset && offset < s.source + s.len)?;
     let logical = segment.logical + (offset - segment.source);
     let mut node = script.tree.root_node().descendant_for_byte_range(logical, logical)?;
-    loop {
-        if matches!(node.kind(), "simple_expansion" | "expansion") {
-            break;
+    // An expansion is a few levels above the word under the cursor; no
+    // further (`parent()` walks down from the root, and `a && b && …`
+    // nests one level per command).
+    let mut steps = 0;
+    while !matches!(node.kind(), "simple_expansion" | "expansion") {
+        steps += 1;
+        if steps > 4 {
+            return None;
         }
         node = node.parent()?;
     }
