@@ -175,8 +175,8 @@ fn deep_nesting_and_long_lists_through_every_feature() {
         format!("FROM a\nCOPY {} /\n", "${a:-\"".repeat(DEPTH)),
         // Lists are not nesting (no limit applies): the formatter, the
         // selection ranges and the semantic tokens walk them.
-        format!("FROM a\nRUN true{}\n", " && echo x".repeat(10_000)),
-        format!("FROM a\nRUN true \\\n{}  && true\n", "  && echo x \\\n".repeat(10_000)),
+        format!("FROM a\nRUN true{}\n", " && echo x".repeat(100_000)),
+        format!("FROM a\nRUN true \\\n{}  && true\n", "  && echo x \\\n".repeat(100_000)),
     ];
     let mut client = Client::pull();
     for (i, text) in shapes.iter().enumerate() {

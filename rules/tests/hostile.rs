@@ -139,3 +139,30 @@ fn unclosed_brackets_and_substitutions_do_not_overflow() {
     let (_, errors, _) = lint(&format!("FROM a\nCOPY {} /\n", "${a:-\"".repeat(DEPTH)));
     assert!(!errors.is_empty());
 }
+
+/// The formatter walks the same trees: a chain as long as DEPTH (bash nests
+/// lists to the left, one level per operator) and every nested shape
+/// format without overflowing, and formatting them again changes nothing.
+#[test]
+fn the_formatter_survives_long_chains_and_deep_nesting() {
+    use dockside_rules::format::{FormatOptions, format};
+    let options = FormatOptions::default();
+    let chain = format!("FROM a\nRUN true{}\n", " && echo x".repeat(DEPTH));
+    let formatted = format(&chain, &options);
+    // Longer than the line width: one command per line.
+    assert_eq!(formatted.matches("\\\n    && echo x").count(), DEPTH, "{}", &formatted[..200]);
+    assert_eq!(format(&formatted, &options), formatted);
+    let pipeline = format!("FROM a\nRUN true{}\n", " | cat".repeat(DEPTH));
+    assert_eq!(format(&pipeline, &options).matches("\\\n    | cat").count(), DEPTH);
+    for text in [
+        nested("FROM ", "${a:-", "x", "}", "\n"),
+        nested("FROM a\nRUN echo ", "\"$(echo ", "x", ")\"", "\n"),
+        nested("FROM a\nRUN ", "(", "true", ")", "\n"),
+        nested("FROM a\nRUN ", "{ ", "true", "; }", "\n"),
+        nested("FROM a\nRUN echo ", "$((", "1", "))", "\n"),
+        format!("FROM a\nRUN {}\n", "(".repeat(DEPTH)),
+    ] {
+        let once = format(&text, &options);
+        assert_eq!(format(&once, &options), once, "{}", &text[..40]);
+    }
+}

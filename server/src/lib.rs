@@ -30,17 +30,15 @@ use tower_lsp_server::{LspService, Server};
 
 /// Stack of each runtime thread (the two workers and the blocking threads
 /// that build, lint and answer). Nesting is depth-limited in the engine
-/// (`MAX_NESTING`), but `&&` lists and pipelines are not nesting and the
-/// formatter still recurses once per command of a list. Measured (release
-/// build, every feature on each shape of `rules/tests/hostile.rs` at depth
-/// 100,000 and on long lists; `tests/lsp_resilience.rs` keeps them): the
-/// nesting shapes all pass at 512 KiB (at 128 KiB a lint overflowed); a
-/// 10,000-command `&&` list overflows formatting at 512 KiB, 20,000 at
-/// 2 MiB (passes at 4 MiB), 40,000 at 4 MiB (passes at 16 MiB): 105 to
-/// 210 bytes per command. 64 MiB covers a 1 MB RUN of ` && x` (200,000
-/// commands, at most 42 MiB). The memory is only reserved: a thread uses
-/// the pages it touches.
-const THREAD_STACK: usize = 64 * 1024 * 1024;
+/// (`MAX_NESTING`), and `&&` lists and pipelines, which are not nesting,
+/// are walked without recursion (the formatter's chains too, since a
+/// 20,000-command list overflowed 2 MiB). Measured with a release build on
+/// every shape of `rules/tests/hostile.rs` at depth 100,000 and on
+/// 100,000-command lists through every feature (`tests/lsp_resilience.rs`):
+/// all pass with 1 MiB; at 128 KiB a lint overflowed. 8 MiB keeps a margin
+/// of eight; the memory is only reserved, a thread uses the pages it
+/// touches.
+const THREAD_STACK: usize = 8 * 1024 * 1024;
 
 /// The in-memory pipes between the framing layer and the service.
 const PIPE_SIZE: usize = 256 * 1024;

@@ -492,13 +492,20 @@ impl Writer<'_, '_, '_> {
 }
 
 /// The commands and operators of nested lists and pipelines, in order.
+/// Lists nest to the left (`a && b && c` is `(a && b) && c`), as deep as
+/// the chain is long, so they are walked with a stack, not recursion.
 fn flatten_chain<'t>(node: Node<'t>, out: &mut Vec<Node<'t>>) {
     let mut cursor = node.walk();
-    for child in node.children(&mut cursor) {
-        if matches!(child.kind(), "list" | "pipeline") {
-            flatten_chain(child, out);
+    let mut pending: Vec<Node<'t>> = node.children(&mut cursor).collect();
+    pending.reverse();
+    while let Some(next) = pending.pop() {
+        if matches!(next.kind(), "list" | "pipeline") {
+            let mut cursor = next.walk();
+            let first = pending.len();
+            pending.extend(next.children(&mut cursor));
+            pending[first..].reverse();
         } else {
-            out.push(child);
+            out.push(next);
         }
     }
 }
