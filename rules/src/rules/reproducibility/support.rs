@@ -3,7 +3,7 @@
 //! find the operands that name a package without a version.
 
 use crate::engine::Context;
-use crate::model::{Instruction, LocalValue, Scope, ShellArg};
+use crate::model::{Document, Instruction, InstructionKind, LocalValue, Scope, ShellArg};
 
 /// How a tool reads its command line: which options take a value.
 pub(super) struct Cli {
@@ -161,7 +161,7 @@ pub(super) fn unpinned<'a>(
         };
         let value = if local.contains(['$', '`']) {
             let scope = scope.get_or_insert_with(|| Scope::at(ctx.doc, ins.index));
-            let Some(value) = expand(local, scope) else { continue };
+            let Some(value) = expand(local, scope, &|name| declared_elsewhere(ctx.doc, name)) else { continue };
             value
         } else {
             local.to_string()
@@ -182,9 +182,21 @@ pub(super) fn report(ctx: &mut Context<'_>, found: Vec<Unpinned<'_>>, pin: &str)
     }
 }
 
-/// `$NAME` and `${NAME}` replaced by their ARG/ENV values; `None` when one is
-/// unknown or the word uses any other expansion.
-fn expand(text: &str, scope: &Scope) -> Option<String> {
+/// True when an ARG or ENV somewhere in the file declares `name`: where
+/// it is out of scope (another stage, a sibling of the one that sets it),
+/// it expands to nothing rather than to something the base image may set.
+fn declared_elsewhere(doc: &Document, name: &str) -> bool {
+    doc.instructions
+        .iter()
+        .filter(|i| matches!(i.kind, InstructionKind::Arg | InstructionKind::Env))
+        .any(|i| i.pairs.iter().any(|p| p.key.value() == name))
+}
+
+/// `$NAME` and `${NAME}` replaced by their ARG/ENV values (by nothing when
+/// the name is not in scope but `out_of_scope` says the file declares it
+/// elsewhere); `None` when one is unknown or the word uses any other
+/// expansion.
+fn expand(text: &str, scope: &Scope, out_of_scope: &dyn Fn(&str) -> bool) -> Option<String> {
     let mut out = String::new();
     let mut rest = text;
     while let Some(i) = rest.find(['$', '`']) {
@@ -204,6 +216,10 @@ fn expand(text: &str, scope: &Scope) -> Option<String> {
             && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
         if !valid {
             return None;
+        }
+        if !scope.is_defined(name) && out_of_scope(name) {
+            rest = &after[len..];
+            continue;
         }
         out.push_str(&scope.value(name)?);
         rest = &after[len..];
