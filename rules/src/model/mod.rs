@@ -388,6 +388,10 @@ pub struct Document {
     pub comments: Vec<Comment>,
     pub suppressions: Suppressions,
     pub syntax_errors: Vec<SyntaxError>,
+    /// The shells instructions run under (`SHELL`, shell pragmas, the
+    /// stage's base), each once: `shell_of` indexes it per instruction.
+    shells: Vec<Vec<String>>,
+    shell_of: Vec<u32>,
     /// Every instruction's ARG/ENV scope, on first use (after the build).
     scopes: std::sync::OnceLock<Scopes>,
     /// [`DocumentFact`]s computed so far, by type.
@@ -433,6 +437,8 @@ impl Document {
             suppressions: Suppressions::default(),
             syntax_errors: syntax.syntax_errors(),
             syntax,
+            shells: Vec::new(),
+            shell_of: Vec::new(),
             scopes: std::sync::OnceLock::new(),
             facts: Mutex::default(),
         };
@@ -536,6 +542,18 @@ impl Document {
 
     pub fn stage_of(&self, instruction: &Instruction) -> Option<&Stage> {
         instruction.stage.and_then(|s| self.stages.get(s))
+    }
+
+    /// The shell instruction `index` runs its shell form under, as
+    /// `SHELL` would write it (`["/bin/sh", "-c"]` by default, `cmd /S /C`
+    /// on Windows images, the `SHELL` of the stage or of the stage it
+    /// builds on).
+    pub fn shell_at(&self, index: usize) -> &[String] {
+        const DEFAULT: &[String] = &[];
+        self.shell_of
+            .get(index)
+            .and_then(|&i| self.shells.get(i as usize))
+            .map_or(DEFAULT, Vec::as_slice)
     }
 
     /// The last stage (what `docker build` produces without `--target`).
@@ -878,6 +896,10 @@ impl Document {
             if let Some(s) = stage {
                 shell_by_stage[s] = shell.clone();
             }
+            if self.shells.last() != Some(&shell) {
+                self.shells.push(shell.clone());
+            }
+            self.shell_of.push(u32::try_from(self.shells.len() - 1).unwrap_or(u32::MAX));
             if shell.first().is_some_and(|program| is_posix_shell(program)) {
                 let ins = &mut self.instructions[i];
                 ins.script = build_script(ins, cache).map(|script| script.with_shell(shell.clone()));
