@@ -21,7 +21,7 @@ use tree_sitter::Node;
 use crate::diagnostic::TextRange;
 use crate::syntax::{LineIndex, SyntaxError, SyntaxTree};
 
-pub use image::ImageRef;
+pub use image::{ImageRef, is_valid_reference};
 pub use later::{CopyOut, Later};
 pub use reuse::BuildCache;
 pub use scope::{PREDEFINED_ARGS, Scope, Scopes};
@@ -925,6 +925,9 @@ impl Document {
         let mut errors = Vec::new();
         for ins in &self.instructions {
             check_instruction_arguments(ins, &mut errors);
+            if let Some(error) = self.invalid_literal_image(ins) {
+                errors.push(error);
+            }
             // ONBUILD ONBUILD/FROM/MAINTAINER is a rule of its own (DL3043).
             if let Some(inner) = ins.onbuild.as_deref() {
                 check_instruction_arguments(inner, &mut errors);
@@ -944,6 +947,39 @@ impl Document {
     }
 }
 
+impl Document {
+    /// A `FROM` image written without variables that is not a valid
+    /// reference (`name:sha256:…`, an upper-case repository): BuildKit
+    /// fails with "invalid reference format". (Through ARG defaults it is
+    /// `invalid-default-arg-in-from`'s.)
+    fn invalid_literal_image(&self, ins: &Instruction) -> Option<SyntaxError> {
+        let image = ins.image.as_ref().filter(|_| ins.kind == InstructionKind::From)?;
+        if image.word.has_expansion() || image.word.raw.contains(['$', '"', '\'']) {
+            return None;
+        }
+        let text = image.word.value();
+        let lower = text.to_ascii_lowercase();
+        if text.is_empty()
+            || lower == "scratch"
+            || self.stages.iter().any(|s| s.name.as_deref() == Some(lower.as_str()))
+            || is_valid_reference(&text)
+        {
+            return None;
+        }
+        let why = if text.chars().any(|c| c.is_ascii_uppercase()) && is_valid_reference(&lower) {
+            "; repository names must be lower-case"
+        } else if text.split('/').next_back().is_some_and(|last| last.matches(':').count() > 1) {
+            "; a digest goes after `@` (`name@sha256:…`), not `:`"
+        } else {
+            ""
+        };
+        Some(SyntaxError {
+            range: image.word.range,
+            message: format!("`{text}` is not a valid image reference{why}"),
+        })
+    }
+}
+
 /// The flags BuildKit accepts per instruction; any other fails the build.
 fn known_flags(kind: InstructionKind) -> &'static [&'static str] {
     use InstructionKind as K;
@@ -957,12 +993,23 @@ fn known_flags(kind: InstructionKind) -> &'static [&'static str] {
     }
 }
 
+/// The flags BuildKit reads as switches: `--link` alone means
+/// `--link=true`. Every other flag needs its `=value`.
+const SWITCH_FLAGS: &[&str] = &["link", "parents", "keep-git-dir", "unpack"];
+
 fn check_instruction_arguments(ins: &Instruction, errors: &mut Vec<SyntaxError>) {
     use InstructionKind as K;
     let kw = ins.kind.keyword();
     for flag in &ins.flags {
         if !known_flags(ins.kind).iter().any(|k| k.eq_ignore_ascii_case(&flag.name)) {
             errors.push(SyntaxError { range: flag.range, message: format!("unknown flag `--{}` for {kw}", flag.name) });
+        } else if flag.value.is_none() && !SWITCH_FLAGS.iter().any(|k| k.eq_ignore_ascii_case(&flag.name)) {
+            // `--from build` is read as a flag without value and a source.
+            let name = &flag.name;
+            errors.push(SyntaxError {
+                range: flag.range,
+                message: format!("`--{name}` needs a value written with `=`: `--{name}=<value>`"),
+            });
         }
     }
     let at = ins.keyword_range;

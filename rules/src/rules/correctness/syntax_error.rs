@@ -66,6 +66,9 @@ mod tests {
                 "FROM alpine\nRUN <<EOF\necho hi\nEOF\n# comment after a heredoc\nCMD [\"sh\"]\n",
                 "# escape=`\nFROM mcr.microsoft.com/windows/nanoserver\nRUN dir c:\\ `\n  && echo ok\n",
                 "FROM alpine\nCOPY --link --parents a/ b/ /dst/\nEXPOSE 8080/TCP\nARG A=1 B=2\n",
+                "FROM alpine AS build\nFROM Build\nCOPY --from=build --link=false /out /app/\n",
+                "FROM registry.Example.com:5000/team/app:1.0@sha256:c5306ab1b2c3d4e5f60718293a4b5c6d7e8f9a0b1c2d3e4f5061728394a5b6c7\n",
+                "ARG IMAGE=Upper\nFROM $IMAGE\n",
             ],
             &[
                 "FROM alpine\n⟦RU⟧\nRUN echo ok\n",
@@ -74,6 +77,12 @@ mod tests {
                 "FROM alpine\nENV A=\"unterminated\n",
                 "⟦FROM alpine AS⟧\n",
                 "FROM alpine\nCOPY ⟦--user=me⟧ a /b\n",
+                // A flag without `=value`: BuildKit fails, the value is no source.
+                "FROM alpine AS build\nFROM alpine\nCOPY ⟦--from⟧ build /out /app/\n",
+                "FROM alpine\nRUN ⟦--network⟧ none true\n",
+                // Invalid references written literally.
+                "FROM ⟦spack/rockylinux8:sha256:c5306ab1b2c3d4e5f60718293a4b5c6d⟧ AS b\n",
+                "FROM ⟦MyOrg/App:1.0⟧\n",
             ],
             &[],
         );
