@@ -28,7 +28,7 @@
 //! reported here. `.rpm` files and URLs, paths, capabilities
 //! (`'dnf-command(config-manager)'`) and groups (`@development-tools`) are not
 //! reported, nor are values of options such as `--enablerepo` or `--setopt`.
-//! Each package is reported on its own (hadolint reports the RUN once), and a
+//! Each install command is reported once, with a related location per unpinned package (hadolint reports the RUN once), and a
 //! variable is checked through the literal value the same `RUN` gave it
 //! earlier (`PKGS='gcc make' && … $PKGS`; `export` and multi-line quoted
 //! values too) or else its `ARG`/`ENV` value, and reported at its use

@@ -29,7 +29,7 @@
 //! a ref (`git+https://github.com/org/repo@v1.2`); and the values of options
 //! such as `-i`, `--extra-index-url`, `-e` and `--target`. hadolint takes any
 //! `@` in a VCS URL for a ref, so `git+ssh://git@github.com/org/repo` passes
-//! there but is reported here. Each package is reported on its own (hadolint
+//! there but is reported here. Each install command is reported once, with a related location per unpinned package (hadolint
 //! reports the RUN once), and a variable is checked through the literal value
 //! the same `RUN` gave it earlier (`PKGS='gcc make' && … $PKGS`; `export` and
 //! multi-line quoted values too) or else its `ARG`/`ENV` value, and reported
@@ -210,7 +210,7 @@ mod tests {
                 "FROM python\nRUN pip install --no-cache-dir ⟦flask⟧\n",
                 "FROM python\nRUN pip install ⟦'flask[async]'⟧ 'uvicorn[standard]==0.30'\n",
                 "FROM python\nRUN pip install -e git+https://github.com/org/repo#egg=repo ⟦flask⟧\n",
-                "FROM python\nRUN pip3 install --upgrade ⟦pip⟧ setuptools\n",
+                "FROM python\nRUN pip3 install --upgrade ⟦pip setuptools⟧\n",
                 "FROM python\nRUN python3 -m pip install ⟦flask⟧\n",
                 "FROM python\nRUN /opt/venv/bin/pip3.12 install ⟦flask⟧\n",
                 "FROM python\nRUN pip install -i https://pypi.example.com/simple ⟦flask⟧\n",

@@ -175,10 +175,32 @@ pub(super) fn unpinned<'a>(
     out
 }
 
-/// Report every unpinned operand with the rule's version syntax (`=<version>`).
+/// Report the unpinned operands of one install command with the rule's
+/// version syntax (`=<version>`): one finding per command, spanning its
+/// unpinned operands, with a related location per operand.
 pub(super) fn report(ctx: &mut Context<'_>, found: Vec<Unpinned<'_>>, pin: &str) {
-    for u in found {
-        ctx.report(u.arg.range, u.message(pin));
+    let [first, .., last] = found.as_slice() else {
+        if let Some(u) = found.first() {
+            ctx.report(u.arg.range, u.message(pin));
+        }
+        return;
+    };
+    let range = first.arg.range.cover(last.arg.range);
+    let names: Vec<String> = found.iter().map(|u| format!("`{}`", u.arg.text)).collect();
+    let message = format!(
+        "{} packages are installed without a version: {}; pin each as `<package>{pin}`",
+        found.len(),
+        names.join(", ")
+    );
+    let diagnostic = ctx.report(range, message);
+    for u in &found {
+        let what = if u.from_variable {
+            let list: Vec<String> = u.packages.iter().map(|p| format!("`{p}`")).collect();
+            format!("`{}` installs {} without a version", u.arg.text, list.join(", "))
+        } else {
+            format!("`{}` has no version", u.arg.text)
+        };
+        diagnostic.with_related(u.arg.range, what);
     }
 }
 
