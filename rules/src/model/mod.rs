@@ -550,10 +550,7 @@ impl Document {
     /// builds on).
     pub fn shell_at(&self, index: usize) -> &[String] {
         const DEFAULT: &[String] = &[];
-        self.shell_of
-            .get(index)
-            .and_then(|&i| self.shells.get(i as usize))
-            .map_or(DEFAULT, Vec::as_slice)
+        self.shell_of.get(index).and_then(|&i| self.shells.get(i as usize)).map_or(DEFAULT, Vec::as_slice)
     }
 
     /// The last stage (what `docker build` produces without `--target`).
@@ -973,10 +970,7 @@ impl Document {
         } else {
             ""
         };
-        Some(SyntaxError {
-            range: image.word.range,
-            message: format!("`{text}` is not a valid image reference{why}"),
-        })
+        Some(SyntaxError { range: image.word.range, message: format!("`{text}` is not a valid image reference{why}") })
     }
 }
 

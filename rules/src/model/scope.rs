@@ -296,7 +296,8 @@ mod tests {
 
     #[test]
     fn a_child_stage_inherits_args_and_a_sibling_does_not() {
-        let text = "FROM alpine AS base\nARG VERSION=1.0\nARG LATER\nFROM base AS final\nRUN x\nFROM alpine AS other\nRUN y\n";
+        let text =
+            "FROM alpine AS base\nARG VERSION=1.0\nARG LATER\nFROM base AS final\nRUN x\nFROM alpine AS other\nRUN y\n";
         let doc = Document::parse(text);
         let child = Scope::at(&doc, 4);
         assert_eq!(child.value("VERSION").as_deref(), Some("1.0"));

@@ -334,9 +334,7 @@ impl Builder {
             words.extend(from.flags.iter().filter_map(|f| f.value.as_ref()));
             self.words(words, &globals);
             let mut scope: Scope = match stage.base {
-                Base::Stage(parent) if parent < finals.len() => {
-                    finals[parent].clone()
-                }
+                Base::Stage(parent) if parent < finals.len() => finals[parent].clone(),
                 _ => HashMap::new(),
             };
             for ins in &doc.instructions[stage.from + 1..stage.end] {
