@@ -10,6 +10,7 @@ mod base_image;
 pub(crate) mod cache;
 mod correctness;
 pub(crate) mod fix_safety;
+pub(crate) mod pip_cli;
 mod maintainability;
 mod metadata;
 mod reproducibility;

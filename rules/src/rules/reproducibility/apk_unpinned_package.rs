@@ -73,6 +73,7 @@ const APK: Cli = Cli {
         "wait",
     ],
     single_word: false,
+    long_prefixes: None,
 };
 
 fn check(run: &Instruction, ctx: &mut Context<'_>) {

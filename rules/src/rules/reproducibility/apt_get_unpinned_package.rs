@@ -62,6 +62,7 @@ const APT_GET: Cli = Cli {
     short: &['t', 'o', 'c', 'a'],
     long: &["target-release", "default-release", "option", "config-file", "host-architecture"],
     single_word: false,
+    long_prefixes: None,
 };
 
 fn check(run: &Instruction, ctx: &mut Context<'_>) {

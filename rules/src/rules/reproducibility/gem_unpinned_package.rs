@@ -77,6 +77,7 @@ const GEM: Cli = Cli {
         "document",
     ],
     single_word: false,
+    long_prefixes: None,
 };
 
 fn check(run: &Instruction, ctx: &mut Context<'_>) {

@@ -92,6 +92,7 @@ const GO: Cli = Cli {
         "toolexec",
     ],
     single_word: true,
+    long_prefixes: None,
 };
 
 fn check(run: &Instruction, ctx: &mut Context<'_>) {

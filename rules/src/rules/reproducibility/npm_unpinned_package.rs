@@ -99,6 +99,7 @@ const NPM: Cli = Cli {
         "workspace",
     ],
     single_word: false,
+    long_prefixes: None,
 };
 
 /// `npm install` and the aliases npm documents for it.

@@ -15,6 +15,9 @@ pub(super) struct Cli {
     /// Go's style: every option is a single word after one or two dashes
     /// (`-ldflags x`), never a cluster of short letters.
     pub single_word: bool,
+    /// For a tool that accepts a unique prefix of a long option (pip), the
+    /// full name a written one stands for.
+    pub long_prefixes: Option<fn(&str) -> Option<&'static str>>,
 }
 
 /// An option as written, without its dashes (`t`, `virtual`).
@@ -49,6 +52,10 @@ impl Cli {
                 let (name, inline) = match body.split_once('=') {
                     Some((n, v)) => (n, Some(v)),
                     None => (body, None),
+                };
+                let name = match self.long_prefixes {
+                    Some(full) if text.starts_with("--") => full(name).unwrap_or(name),
+                    _ => name,
                 };
                 let takes_value = inline.is_none() && self.long.contains(&name);
                 let value = if takes_value { words.next().map(|w| w.text.as_str()) } else { inline };
@@ -139,6 +146,18 @@ pub(super) fn unpinned<'a>(
     operands: impl IntoIterator<Item = &'a ShellArg>,
     pinned: impl Fn(&str) -> bool,
 ) -> Vec<Unpinned<'a>> {
+    unpinned_split(ctx, ins, operands, pinned, &|value: &str| value.split_whitespace().collect())
+}
+
+/// [`unpinned`], with `split` saying which packages a variable's value
+/// names (its words, for every tool but pip).
+pub(super) fn unpinned_split<'a>(
+    ctx: &Context<'_>,
+    ins: &Instruction,
+    operands: impl IntoIterator<Item = &'a ShellArg>,
+    pinned: impl Fn(&str) -> bool,
+    split: &dyn for<'v> Fn(&'v str) -> Vec<&'v str>,
+) -> Vec<Unpinned<'a>> {
     let mut scope = None;
     let mut out = Vec::new();
     for arg in operands {
@@ -167,7 +186,7 @@ pub(super) fn unpinned<'a>(
             local.to_string()
         };
         let packages: Vec<String> =
-            value.split_whitespace().filter(|p| !p.starts_with('-') && !pinned(p)).map(str::to_string).collect();
+            split(&value).into_iter().filter(|p| !p.starts_with('-') && !pinned(p)).map(str::to_string).collect();
         if !packages.is_empty() {
             out.push(Unpinned { arg, packages, from_variable: true });
         }
@@ -285,6 +304,7 @@ const RPM_CLI: Cli = Cli {
         "setopt",
     ],
     single_word: false,
+    long_prefixes: None,
 };
 
 /// Report the unpinned packages of `yum`/`dnf`/`microdnf install` (RPM's
@@ -331,7 +351,8 @@ mod tests {
         words.iter().map(|w| ShellArg::new(*w, TextRange::empty(0))).collect()
     }
 
-    const APK: Cli = Cli { short: &['t', 'X'], long: &["virtual", "repository"], single_word: false };
+    const APK: Cli =
+        Cli { short: &['t', 'X'], long: &["virtual", "repository"], single_word: false, long_prefixes: None };
 
     #[test]
     fn reads_options_values_and_operands() {
@@ -349,7 +370,7 @@ mod tests {
 
     #[test]
     fn reads_go_style_options() {
-        let go = Cli { short: &[], long: &["o", "ldflags"], single_word: true };
+        let go = Cli { short: &[], long: &["o", "ldflags"], single_word: true, long_prefixes: None };
         let a = args(&["build", "-ldflags", "-s -w", "-o", "out", "-v", "./cmd"]);
         let operands: Vec<&str> = go.read(&a).operands.iter().map(|o| o.text.as_str()).collect();
         assert_eq!(operands, ["build", "./cmd"]);

@@ -79,6 +79,7 @@ const ZYPPER: Cli = Cli {
         "userdata",
     ],
     single_word: false,
+    long_prefixes: None,
 };
 
 fn check(run: &Instruction, ctx: &mut Context<'_>) {
