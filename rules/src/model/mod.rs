@@ -26,7 +26,7 @@ pub use later::{CopyOut, Later};
 pub use reuse::BuildCache;
 pub use scope::{PREDEFINED_ARGS, Scope, Scopes};
 pub use shell::{LocalValue, ScriptCache, Segment, ShellArg, ShellCommand, ShellScript, for_each_node};
-pub use suppress::{Pragma, PragmaScope, Suppressions};
+pub use suppress::{Pragma, PragmaScope, Suppressions, Suppressor};
 pub use symbols::{
     Occurrence, OccurrenceKind, RenameError, Symbol, SymbolKind, Symbols, is_stage_name, is_variable_name,
 };
@@ -606,10 +606,10 @@ impl Document {
                     }
                     for c in pending_comments.drain(..) {
                         if let Some(mut p) = suppress::parse_pragma(&c.text, c.range.start) {
-                            if p.scope != PragmaScope::Global {
-                                if !adjacent {
-                                    continue;
-                                }
+                            // Detached by a blank line: it covers nothing
+                            // (kept, without an instruction, so that
+                            // `unused-suppression` can say so).
+                            if p.scope != PragmaScope::Global && adjacent {
                                 p.instruction = Some(ins.range);
                             }
                             pragmas.push(p);

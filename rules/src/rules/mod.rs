@@ -21,6 +21,8 @@ mod size;
 #[cfg(test)]
 pub(crate) mod test_support;
 
+pub(crate) use maintainability::unused_suppression;
+
 /// Every rule, category by category.
 pub(crate) static ALL: LazyLock<Vec<&'static Rule>> = LazyLock::new(|| {
     [
