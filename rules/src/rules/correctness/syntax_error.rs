@@ -58,6 +58,21 @@ fn check(ctx: &mut Context<'_>) {
 mod tests {
     use crate::rules::test_support::assert_rule;
 
+    /// Quoted values continue across lines, without the continuation.
+    #[test]
+    fn quoted_values_span_continuation_lines() {
+        let doc = crate::model::Document::parse(
+            "FROM alpine\nLABEL run='a \\\n  b' x=\"c \\\n d\"\nENV X='x \\\n# note\n  y' Y=2\nLABEL w='C:\\'\n",
+        );
+        assert!(doc.syntax_errors.is_empty(), "{:?}", doc.syntax_errors);
+        let values = |i: usize| -> Vec<String> {
+            doc.instructions[i].pairs.iter().map(|p| p.value.as_ref().map(|v| v.value()).unwrap_or_default()).collect()
+        };
+        assert_eq!(values(1), ["a   b", "c  d"]);
+        assert_eq!(values(2), ["x   y", "2"]);
+        assert_eq!(values(3), ["C:\\"]);
+    }
+
     #[test]
     fn cases() {
         assert_rule(
@@ -69,6 +84,9 @@ mod tests {
                 "FROM alpine AS build\nFROM Build\nCOPY --from=build --link=false /out /app/\n",
                 "FROM registry.Example.com:5000/team/app:1.0@sha256:c5306ab1b2c3d4e5f60718293a4b5c6d7e8f9a0b1c2d3e4f5061728394a5b6c7\n",
                 "ARG IMAGE=Upper\nFROM $IMAGE\n",
+                // BuildKit drops `\`+newline before it reads quotes.
+                "FROM alpine\nLABEL run='a \\\n  b'\nENV X='x \\\n  y' Y=2\nARG Z='c \\\n d'\nRUN echo 'e \\\n f'\n",
+                "FROM alpine\nLABEL a='C:\\' b='x\\ y'\n",
             ],
             &[
                 "FROM alpine\n⟦RU⟧\nRUN echo ok\n",
