@@ -7,7 +7,6 @@
 use crate::diagnostic::TextRange;
 use crate::model::{Document, Instruction, InstructionKind, Later, ShellCommand, ShellScript};
 
-use super::package_cli;
 use super::size::support::is_within;
 
 /// Why a fix may change the build.
@@ -266,11 +265,11 @@ mod tests {
     }
 
     fn apt_reads(c: &ShellCommand) -> bool {
-        c.base_name() == "apt-get" && package_cli::apt_subcommand(c).is_some_and(|a| a.text == "install")
+        c.base_name() == "apt-get" && crate::rules::package_cli::apt_subcommand(c).is_some_and(|a| a.text == "install")
     }
 
     fn apt_resets(c: &ShellCommand) -> bool {
-        (c.base_name() == "apt-get" && package_cli::apt_subcommand(c).is_some_and(|a| a.text == "update"))
+        (c.base_name() == "apt-get" && crate::rules::package_cli::apt_subcommand(c).is_some_and(|a| a.text == "update"))
             || removes(c, &["/var/lib/apt/lists"])
     }
 
