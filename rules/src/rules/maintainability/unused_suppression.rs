@@ -40,8 +40,10 @@
 //! the configuration turns off (another configuration may turn them on),
 //! `# check=skip=all`, and everything under `disable-ignore-pragma` except
 //! `# check=skip=`. A `# hadolint` pragma may still be needed by hadolint
-//! itself, which reports some cases dockside does not: ignore this rule (or
-//! that pragma) where both tools run.
+//! itself, which reports some cases dockside does not (a pipe in a
+//! PowerShell `RUN` for DL4006): ignore this rule (or that pragma) where
+//! both tools run. That is why it reports at `info`, below the default
+//! failure threshold.
 //!
 //! ## Fix safety
 //! The fix deletes the pragma's line when none of its names is used, or
@@ -64,7 +66,7 @@ pub(crate) static RULE: Rule = Rule {
         name: "unused-suppression",
         aliases: &[],
         category: Category::Maintainability,
-        severity: Severity::Warning,
+        severity: Severity::Info,
         fix: FixAvailability::Always,
         summary: "An ignore pragma or `# check=skip=` name that suppresses nothing",
         source: include_str!("unused_suppression.rs"),
