@@ -24,7 +24,8 @@
 //!
 //! ## Notes
 //! BusyBox wget, the `wget` of Alpine and BusyBox images, has no
-//! `--progress` option and draws no dot lines into a log: on those bases
+//! `--progress` option (following the advice breaks the build) and no dot
+//! display that writes a line per 50 KB: on those bases
 //! (by the image name or tag, through the stages a stage builds on) nothing
 //! is reported unless the stage installs the `wget` package (GNU wget)
 //! first.
@@ -83,7 +84,7 @@ fn check(run: &Instruction, ctx: &mut Context<'_>) {
         let distro = run.stage.and_then(|s| stage_distro(ctx.doc, s));
         let installed = installs_wget(ctx, run, &script.commands[..i]);
         if !installed && (distro == Some(Distro::Alpine) || run.stage.is_some_and(|s| on_busybox(ctx.doc, s))) {
-            // BusyBox wget: no `--progress`, and no dot lines to flood a log.
+            // BusyBox wget: no `--progress`, and no dot display.
             continue;
         }
         let gnu = distro.is_some_and(|d| d != Distro::Alpine) || installed;
@@ -176,7 +177,7 @@ mod tests {
                 "FROM debian\nRUN curl -fsSLO https://x/a.tgz\n",
                 "FROM debian\nRUN echo wget https://x\n",
                 "FROM mcr.microsoft.com/windows/servercore:ltsc2016\nRUN powershell -Command Sleep 2 ; wget -Uri https://x -OutFile x.exe\n",
-                // BusyBox wget: no `--progress`, no dot lines.
+                // BusyBox wget: no `--progress`, no dot display.
                 "FROM alpine:3.20\nRUN wget https://x/a.tgz\n",
                 "FROM node:22-alpine AS base\nFROM base\nRUN wget https://x/a.tgz\n",
                 "FROM busybox:1.36\nRUN wget https://x/a.tgz\n",
