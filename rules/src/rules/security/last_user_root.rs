@@ -29,7 +29,8 @@
 //! `root:<group>` / `0:<group>` count as root, also through ARG defaults.
 //! A final stage without `USER` runs as the last `USER` of the stage it is
 //! built on (`FROM base`), and so on up the chain: a `USER root` there is
-//! reported too, at that instruction.
+//! reported too, at that instruction. A fragment without any `FROM` is
+//! taken for the final stage.
 
 use crate::diagnostic::{Category, Severity};
 use crate::engine::{Context, Rule};
@@ -56,7 +57,16 @@ pub(crate) static RULE: Rule = Rule {
 
 fn check(ctx: &mut Context<'_>) {
     let doc = ctx.doc;
-    let Some(last) = doc.final_stage() else { return };
+    let Some(last) = doc.final_stage() else {
+        // No FROM at all (a fragment): its instructions are the image.
+        if let Some(user) = doc.instructions.iter().rev().find(|i| i.kind == InstructionKind::User)
+            && let Some(word) = user.args.first()
+            && is_root(&Scope::at(doc, user.index).expand(word))
+        {
+            ctx.report(word.range, "the image runs as root; switch to an unprivileged user at the end");
+        }
+        return;
+    };
     // The last USER of the final stage, or of the stages it builds on (a
     // loop: the chain can be as long as the file; indices only go down).
     let mut stage = last;
@@ -70,13 +80,7 @@ fn check(ctx: &mut Context<'_>) {
         }
     };
     let Some(word) = user.args.first() else { return };
-    let scope = Scope::at(ctx.doc, user.index);
-    let expanded = scope.expand(word);
-    if !expanded.complete {
-        return;
-    }
-    let name = expanded.text.split(':').next().unwrap_or("");
-    if name == "root" || name == "0" {
+    if is_root(&Scope::at(ctx.doc, user.index).expand(word)) {
         if stage.index == last.index {
             ctx.report(word.range, "the image runs as root; switch to an unprivileged user at the end");
         } else {
@@ -90,6 +94,12 @@ fn check(ctx: &mut Context<'_>) {
             );
         }
     }
+}
+
+/// `root`, `0`, `root:<group>`, `0:<group>`, when the value is known.
+fn is_root(expanded: &crate::model::Expanded) -> bool {
+    let name = expanded.text.split(':').next().unwrap_or("");
+    expanded.complete && (name == "root" || name == "0")
 }
 
 #[cfg(test)]
@@ -108,6 +118,7 @@ mod tests {
                 "FROM debian AS base\nUSER root\nFROM base\nUSER app\n",
                 // A sibling's USER is not inherited.
                 "FROM debian AS base\nUSER root\nFROM debian\nRUN x\n",
+                "USER root\nRUN x\nUSER app\n",
             ],
             &[
                 "FROM debian\nUSER app\nUSER ⟦root⟧\n",
@@ -115,6 +126,8 @@ mod tests {
                 "FROM debian\nARG U=root\nUSER ⟦${U}⟧\n",
                 // Inherited from the stage the final one is built on.
                 "FROM debian AS base\nUSER ⟦root⟧\nFROM base AS final\nRUN x\n",
+                // A fragment without FROM: its instructions are the image.
+                "RUN x\nUSER ⟦root⟧\n",
                 "FROM debian AS base\nUSER app\nUSER ⟦0⟧\nFROM base AS mid\nRUN y\nFROM mid\nCMD [\"x\"]\n",
             ],
             &[],
