@@ -76,6 +76,27 @@ fn check(ctx: &mut Context<'_>) {
 mod tests {
     use crate::rules::test_support::assert_rule;
 
+    /// A fragment (no FROM yet) is linted as a stage by the other rules,
+    /// and this rule reports it once.
+    #[test]
+    fn the_other_rules_lint_a_fragment() {
+        let text = "WORKDIR app\nRUN apt-get update && apt-get install -y curl\nUSER root\nCMD node server.js\n";
+        let doc = crate::model::Document::parse(text);
+        let found = crate::engine::check_document(&doc, &Default::default());
+        let rules: Vec<&str> = found.iter().map(|d| d.rule.name).collect();
+        for expected in [
+            "relative-workdir",
+            "apt-get-unpinned-package",
+            "apt-get-installs-recommends",
+            "apt-lists-not-removed",
+            "last-user-root",
+            "shell-form-command",
+        ] {
+            assert!(rules.contains(&expected), "{expected} missing from {rules:?}");
+        }
+        assert_eq!(rules.iter().filter(|r| **r == "instruction-before-from").count(), 1, "{rules:?}");
+    }
+
     #[test]
     fn once_with_a_related_location_per_instruction() {
         let text = "RUN apt-get update\nARG V=1\nUSER root\nFROM alpine\nRUN x\n";
