@@ -197,16 +197,23 @@ pub(crate) fn findings(doc: &Document, settings: &Settings, used: &HashSet<Suppr
         })
         .collect();
     for (name, range, directive, only_skip) in &unused {
-        let all_in_directive = skips.iter().filter(|s| s.2 == *directive).all(|s| unused.iter().any(|u| u.1 == s.1));
+        let in_directive: Vec<&(String, TextRange, TextRange, bool)> =
+            skips.iter().filter(|s| s.2 == *directive).collect();
+        let kept: Vec<&str> =
+            in_directive.iter().filter(|s| !unused.iter().any(|u| u.1 == s.1)).map(|s| s.0.as_str()).collect();
         let mut d = diagnostic(*range, format!("`# check=skip={name}` suppresses nothing"));
-        if all_in_directive && *only_skip {
-            // One fix for the directive, on its first unused name.
-            if skips.iter().find(|s| s.2 == *directive).is_some_and(|s| s.1 == *range) {
-                d.fix = Some(Fix::safe("Remove the `check` directive", vec![Edit::delete(line_of(text, *directive))]));
-            }
-        } else if !all_in_directive {
-            d.fix =
-                Some(Fix::safe(format!("Remove `{name}` from the skip list"), vec![remove_from_list(text, *range)]));
+        // One fix per directive, on its first unused name: the directive's
+        // line, or its skip list without the unused names.
+        let first_unused = unused.iter().find(|u| u.2 == *directive).is_some_and(|u| u.1 == *range);
+        if first_unused && kept.is_empty() && *only_skip {
+            d.fix = Some(Fix::safe("Remove the `check` directive", vec![Edit::delete(line_of(text, *directive))]));
+        } else if first_unused
+            && !kept.is_empty()
+            && let (Some(first), Some(last)) = (in_directive.first(), in_directive.last())
+        {
+            let list = first.1.cover(last.1);
+            let edit = Edit::replace(list, kept.join(","));
+            d.fix = Some(Fix::safe("Remove the unused names from the skip list", vec![edit]));
         }
         out.push(d);
     }
@@ -250,21 +257,6 @@ fn unused_in_pragma(text: &str, pragma: &Pragma, unused: &[usize]) -> Diagnostic
         (0..pragma.rules.len()).filter(|j| !unused.contains(j)).map(|j| pragma.rules[j].0.as_str()).collect();
     d.fix = Some(Fix::safe(format!("Remove {}", names.join(", ")), vec![Edit::replace(list, kept.join(", "))]));
     d
-}
-
-/// Remove the name at `range` from a comma-separated list, with one comma.
-fn remove_from_list(text: &str, range: TextRange) -> Edit {
-    let after = &text[range.end..];
-    let blanks_after = after.len() - after.trim_start_matches([' ', '\t']).len();
-    if after[blanks_after..].starts_with(',') {
-        return Edit::delete(TextRange::new(range.start, range.end + blanks_after + 1));
-    }
-    let before = &text[..range.start];
-    let trimmed = before.trim_end_matches([' ', '\t']);
-    match trimmed.strip_suffix(',') {
-        Some(rest) => Edit::delete(TextRange::new(rest.len(), range.end)),
-        None => Edit::delete(range),
-    }
 }
 
 /// True when text follows the pragma's list after `--`.
@@ -341,6 +333,11 @@ mod tests {
                 ("# check=skip=JSONArgsRecommended\nFROM debian\nCMD [\"x\"]\n", "FROM debian\nCMD [\"x\"]\n"),
                 (
                     "# check=skip=JSONArgsRecommended,StageNameCasing\nFROM debian AS Build\nCMD [\"x\"]\n",
+                    "# check=skip=StageNameCasing\nFROM debian AS Build\nCMD [\"x\"]\n",
+                ),
+                // Two unused names next to each other, after a used one.
+                (
+                    "# check=skip=StageNameCasing, JSONArgsRecommended,MaintainerDeprecated\nFROM debian AS Build\nCMD [\"x\"]\n",
                     "# check=skip=StageNameCasing\nFROM debian AS Build\nCMD [\"x\"]\n",
                 ),
                 // Reported, but the directive holds more than its skip list.
