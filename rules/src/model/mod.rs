@@ -920,9 +920,25 @@ impl Document {
     /// Instructions whose arguments BuildKit rejects: reported as syntax errors.
     fn check_arguments(&mut self) {
         let mut errors = Vec::new();
+        // The parser's errors, by start: an instruction with one is judged
+        // by it alone (its words may be read differently once it is fixed).
+        let mut parse_errors: Vec<TextRange> = self.syntax_errors.iter().map(|e| e.range).collect();
+        parse_errors.sort_by_key(|r| (r.start, r.end));
+        let has_parse_error = |range: TextRange| {
+            let i = parse_errors.partition_point(|e| e.start < range.start);
+            parse_errors.get(i).is_some_and(|e| e.start <= range.end)
+                || i.checked_sub(1).is_some_and(|j| parse_errors[j].end > range.start)
+        };
         for ins in &self.instructions {
             check_instruction_arguments(ins, &mut errors);
-            if let Some(error) = self.invalid_literal_image(ins) {
+            // Through the end of its last line: an error after its words
+            // sits beside the instruction, not in it.
+            let text = self.syntax.text();
+            let line_end =
+                text.get(ins.range.end..).and_then(|t| t.find('\n')).map_or(text.len(), |i| ins.range.end + i);
+            if !has_parse_error(TextRange::new(ins.range.start, line_end))
+                && let Some(error) = self.invalid_literal_image(ins)
+            {
                 errors.push(error);
             }
             // ONBUILD ONBUILD/FROM/MAINTAINER is a rule of its own (DL3043).
@@ -970,7 +986,12 @@ impl Document {
         } else {
             ""
         };
-        Some(SyntaxError { range: image.word.range, message: format!("`{text}` is not a valid image reference{why}") })
+        let shown: String = if text.chars().count() > 80 {
+            text.chars().take(80).chain(std::iter::once('…')).collect()
+        } else {
+            text.clone()
+        };
+        Some(SyntaxError { range: image.word.range, message: format!("`{shown}` is not a valid image reference{why}") })
     }
 }
 

@@ -58,6 +58,18 @@ fn check(ctx: &mut Context<'_>) {
 mod tests {
     use crate::rules::test_support::assert_rule;
 
+    /// A FROM the parser already rejects gets no second error for its
+    /// image (formatting it must not add one); a long image is shortened.
+    #[test]
+    fn one_error_per_broken_from() {
+        let doc = crate::model::Document::parse("FROM spmallick/Openc pip insENV ta\n");
+        assert_eq!(doc.syntax_errors.len(), 1, "{:?}", doc.syntax_errors);
+        let long = format!("FROM {}\n", "A".repeat(200));
+        let doc = crate::model::Document::parse(&long);
+        assert_eq!(doc.syntax_errors.len(), 1, "{:?}", doc.syntax_errors);
+        assert!(doc.syntax_errors[0].message.chars().count() < 170, "{}", doc.syntax_errors[0].message);
+    }
+
     /// Quoted values continue across lines, without the continuation.
     #[test]
     fn quoted_values_span_continuation_lines() {
