@@ -302,8 +302,16 @@ module.exports = grammar({
       $.expansion,
     ),
 
-    single_quoted_string: $ => seq("'", optional(token.immediate(/[^'\r\n]+/)), token.immediate("'")),
-    _imm_sq_rule: $ => seq(token.immediate("'"), optional(token.immediate(/[^'\r\n]+/)), token.immediate("'")),
+    // Parts are not immediate either: BuildKit drops `\`+newline (and the
+    // comment lines inside a continuation) before it reads quotes, so a
+    // continuation may split a single-quoted string too. A backslash is
+    // literal inside single quotes; one right before the closing quote
+    // belongs to the string, which the closing token takes with it (a part
+    // cannot look ahead to tell `\'` from `\`+newline).
+    single_quoted_string: $ => seq("'", repeat($._sq_part), $._sq_close),
+    _imm_sq_rule: $ => seq(token.immediate("'"), repeat($._sq_part), $._sq_close),
+    _sq_part: $ => /([^'\\\r\n]|\\[^\s']|\\[ \t]+[^\s'\\])+/,
+    _sq_close: $ => alias(/\\*'/, "'"),
     _imm_single_quoted_string: $ => alias($._imm_sq_rule, $.single_quoted_string),
 
     expansion: $ => choice(

@@ -99,9 +99,9 @@ fn completion_offers_keywords_flags_mounts_stages_and_scoped_variables() {
         let items = complete(&mut client, text, at(text, "$H\n", 0, 2));
         assert!(!labels(&items).contains(&"PY".into()));
         assert_eq!(item(&items, "HOME_DIR")["detail"], "= /srv");
-        // In the next stage (FROM build): ENV is inherited, ARG is not.
+        // In the next stage (FROM build): ENV and ARG are both inherited.
         let items = complete(&mut client, text, at(text, "echo $\n", 0, 6));
-        assert_eq!(labels(&items), ["HOME_DIR"]);
+        assert_eq!(labels(&items), ["HOME_DIR", "IN_BUILD"]);
         // FROM lines see the global ARGs.
         let items = complete(&mut client, text, at(text, "${PY}", 0, 4));
         assert!(labels(&items).contains(&"PY".into()), "{:?}", labels(&items));

@@ -7,6 +7,7 @@ use crate::config::Settings;
 use crate::diagnostic::{Diagnostic, Fix, Related, Severity, TextRange};
 use crate::model::{Document, Instruction, InstructionKind};
 use crate::registry::{RuleMeta, all_rules};
+use crate::rules::unused_suppression;
 
 #[cfg(test)]
 pub(crate) use fix::fix_with_rules;
@@ -125,8 +126,22 @@ const INSTRUCTIONS_WORTH_A_THREAD: usize = 64;
 
 fn check_with(doc: &Document, settings: &Settings, rules: &[&'static Rule], threads: Threads) -> Vec<Diagnostic> {
     let pragmas = settings.ignore_pragmas();
-    let rules: Vec<&'static Rule> =
-        rules.iter().copied().filter(|rule| !doc.suppressions.skips_file(&rule.meta, pragmas)).collect();
+    // `unused-suppression` needs every finding before suppression: the
+    // rules a pragma skips file-wide run too, and so do the enabled rules
+    // a pragma names that were not selected (their findings are dropped).
+    let audit = rules.iter().any(|r| std::ptr::eq(*r, &unused_suppression::RULE))
+        && !doc.suppressions.skips_file(&unused_suppression::RULE.meta, pragmas);
+    let reported = |meta: &RuleMeta| rules.iter().any(|r| std::ptr::eq(&r.meta, meta));
+    let mut run_rules: Vec<&'static Rule> =
+        rules.iter().copied().filter(|rule| audit || !doc.suppressions.skips_file(&rule.meta, pragmas)).collect();
+    if audit {
+        for rule in unused_suppression::rules_to_judge(doc, settings) {
+            if !run_rules.iter().any(|r| std::ptr::eq(*r, rule)) {
+                run_rules.push(rule);
+            }
+        }
+    }
+    let rules = run_rules;
 
     // Kind-indexed dispatch: one walk over the instructions.
     let mut by_kind: Vec<Vec<&'static Rule>> = vec![Vec::new(); InstructionKind::COUNT];
@@ -162,7 +177,22 @@ fn check_with(doc: &Document, settings: &Settings, rules: &[&'static Rule], thre
         found
     };
 
-    diagnostics.retain(|d| std::ptr::eq(d.rule, &INTERNAL_ERROR) || !doc.suppressions.suppresses(doc, d, pragmas));
+    if audit {
+        let mut used = std::collections::HashSet::new();
+        diagnostics.retain(|d| {
+            if std::ptr::eq(d.rule, &INTERNAL_ERROR) {
+                return true;
+            }
+            let by = doc.suppressions.suppressors(doc, d, pragmas);
+            let keep = by.is_empty() && reported(d.rule);
+            used.extend(by);
+            keep
+        });
+        let unused = unused_suppression::findings(doc, settings, &used);
+        diagnostics.extend(unused.into_iter().filter(|d| !doc.suppressions.suppresses(doc, d, pragmas)));
+    } else {
+        diagnostics.retain(|d| std::ptr::eq(d.rule, &INTERNAL_ERROR) || !doc.suppressions.suppresses(doc, d, pragmas));
+    }
     fix::drop_fixes_in_broken_text(doc, &mut diagnostics);
     for d in diagnostics.iter_mut().filter(|d| !std::ptr::eq(d.rule, &INTERNAL_ERROR)) {
         d.severity = settings.severity_of(d.rule);

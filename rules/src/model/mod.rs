@@ -21,12 +21,12 @@ use tree_sitter::Node;
 use crate::diagnostic::TextRange;
 use crate::syntax::{LineIndex, SyntaxError, SyntaxTree};
 
-pub use image::ImageRef;
+pub use image::{ImageRef, is_valid_reference};
 pub use later::{CopyOut, Later};
 pub use reuse::BuildCache;
 pub use scope::{PREDEFINED_ARGS, Scope, Scopes};
 pub use shell::{LocalValue, ScriptCache, Segment, ShellArg, ShellCommand, ShellScript, for_each_node};
-pub use suppress::{Pragma, PragmaScope, Suppressions};
+pub use suppress::{Pragma, PragmaScope, Suppressions, Suppressor};
 pub use symbols::{
     Occurrence, OccurrenceKind, RenameError, Symbol, SymbolKind, Symbols, is_stage_name, is_variable_name,
 };
@@ -388,6 +388,10 @@ pub struct Document {
     pub comments: Vec<Comment>,
     pub suppressions: Suppressions,
     pub syntax_errors: Vec<SyntaxError>,
+    /// The shells instructions run under (`SHELL`, shell pragmas, the
+    /// stage's base), each once: `shell_of` indexes it per instruction.
+    shells: Vec<Vec<String>>,
+    shell_of: Vec<u32>,
     /// Every instruction's ARG/ENV scope, on first use (after the build).
     scopes: std::sync::OnceLock<Scopes>,
     /// [`DocumentFact`]s computed so far, by type.
@@ -433,6 +437,8 @@ impl Document {
             suppressions: Suppressions::default(),
             syntax_errors: syntax.syntax_errors(),
             syntax,
+            shells: Vec::new(),
+            shell_of: Vec::new(),
             scopes: std::sync::OnceLock::new(),
             facts: Mutex::default(),
         };
@@ -538,6 +544,15 @@ impl Document {
         instruction.stage.and_then(|s| self.stages.get(s))
     }
 
+    /// The shell instruction `index` runs its shell form under, as
+    /// `SHELL` would write it (`["/bin/sh", "-c"]` by default, `cmd /S /C`
+    /// on Windows images, the `SHELL` of the stage or of the stage it
+    /// builds on).
+    pub fn shell_at(&self, index: usize) -> &[String] {
+        const DEFAULT: &[String] = &[];
+        self.shell_of.get(index).and_then(|&i| self.shells.get(i as usize)).map_or(DEFAULT, Vec::as_slice)
+    }
+
     /// The last stage (what `docker build` produces without `--target`).
     pub fn final_stage(&self) -> Option<&Stage> {
         self.stages.last()
@@ -591,10 +606,10 @@ impl Document {
                     }
                     for c in pending_comments.drain(..) {
                         if let Some(mut p) = suppress::parse_pragma(&c.text, c.range.start) {
-                            if p.scope != PragmaScope::Global {
-                                if !adjacent {
-                                    continue;
-                                }
+                            // Detached by a blank line: it covers nothing
+                            // (kept, without an instruction, so that
+                            // `unused-suppression` can say so).
+                            if p.scope != PragmaScope::Global && adjacent {
                                 p.instruction = Some(ins.range);
                             }
                             pragmas.push(p);
@@ -878,6 +893,10 @@ impl Document {
             if let Some(s) = stage {
                 shell_by_stage[s] = shell.clone();
             }
+            if self.shells.last() != Some(&shell) {
+                self.shells.push(shell.clone());
+            }
+            self.shell_of.push(u32::try_from(self.shells.len() - 1).unwrap_or(u32::MAX));
             if shell.first().is_some_and(|program| is_posix_shell(program)) {
                 let ins = &mut self.instructions[i];
                 ins.script = build_script(ins, cache).map(|script| script.with_shell(shell.clone()));
@@ -901,8 +920,27 @@ impl Document {
     /// Instructions whose arguments BuildKit rejects: reported as syntax errors.
     fn check_arguments(&mut self) {
         let mut errors = Vec::new();
+        // The parser's errors, by start: an instruction with one is judged
+        // by it alone (its words may be read differently once it is fixed).
+        let mut parse_errors: Vec<TextRange> = self.syntax_errors.iter().map(|e| e.range).collect();
+        parse_errors.sort_by_key(|r| (r.start, r.end));
+        let has_parse_error = |range: TextRange| {
+            let i = parse_errors.partition_point(|e| e.start < range.start);
+            parse_errors.get(i).is_some_and(|e| e.start <= range.end)
+                || i.checked_sub(1).is_some_and(|j| parse_errors[j].end > range.start)
+        };
         for ins in &self.instructions {
             check_instruction_arguments(ins, &mut errors);
+            // Through the end of its last line: an error after its words
+            // sits beside the instruction, not in it.
+            let text = self.syntax.text();
+            let line_end =
+                text.get(ins.range.end..).and_then(|t| t.find('\n')).map_or(text.len(), |i| ins.range.end + i);
+            if !has_parse_error(TextRange::new(ins.range.start, line_end))
+                && let Some(error) = self.invalid_literal_image(ins)
+            {
+                errors.push(error);
+            }
             // ONBUILD ONBUILD/FROM/MAINTAINER is a rule of its own (DL3043).
             if let Some(inner) = ins.onbuild.as_deref() {
                 check_instruction_arguments(inner, &mut errors);
@@ -922,6 +960,41 @@ impl Document {
     }
 }
 
+impl Document {
+    /// A `FROM` image written without variables that is not a valid
+    /// reference (`name:sha256:…`, an upper-case repository): BuildKit
+    /// fails with "invalid reference format". (Through ARG defaults it is
+    /// `invalid-default-arg-in-from`'s.)
+    fn invalid_literal_image(&self, ins: &Instruction) -> Option<SyntaxError> {
+        let image = ins.image.as_ref().filter(|_| ins.kind == InstructionKind::From)?;
+        if image.word.has_expansion() || image.word.raw.contains(['$', '"', '\'']) {
+            return None;
+        }
+        let text = image.word.value();
+        let lower = text.to_ascii_lowercase();
+        if text.is_empty()
+            || lower == "scratch"
+            || self.stages.iter().any(|s| s.name.as_deref() == Some(lower.as_str()))
+            || is_valid_reference(&text)
+        {
+            return None;
+        }
+        let why = if text.chars().any(|c| c.is_ascii_uppercase()) && is_valid_reference(&lower) {
+            "; repository names must be lower-case"
+        } else if text.split('/').next_back().is_some_and(|last| last.matches(':').count() > 1) {
+            "; a digest goes after `@` (`name@sha256:…`), not `:`"
+        } else {
+            ""
+        };
+        let shown: String = if text.chars().count() > 80 {
+            text.chars().take(80).chain(std::iter::once('…')).collect()
+        } else {
+            text.clone()
+        };
+        Some(SyntaxError { range: image.word.range, message: format!("`{shown}` is not a valid image reference{why}") })
+    }
+}
+
 /// The flags BuildKit accepts per instruction; any other fails the build.
 fn known_flags(kind: InstructionKind) -> &'static [&'static str] {
     use InstructionKind as K;
@@ -935,12 +1008,23 @@ fn known_flags(kind: InstructionKind) -> &'static [&'static str] {
     }
 }
 
+/// The flags BuildKit reads as switches: `--link` alone means
+/// `--link=true`. Every other flag needs its `=value`.
+const SWITCH_FLAGS: &[&str] = &["link", "parents", "keep-git-dir", "unpack"];
+
 fn check_instruction_arguments(ins: &Instruction, errors: &mut Vec<SyntaxError>) {
     use InstructionKind as K;
     let kw = ins.kind.keyword();
     for flag in &ins.flags {
         if !known_flags(ins.kind).iter().any(|k| k.eq_ignore_ascii_case(&flag.name)) {
             errors.push(SyntaxError { range: flag.range, message: format!("unknown flag `--{}` for {kw}", flag.name) });
+        } else if flag.value.is_none() && !SWITCH_FLAGS.iter().any(|k| k.eq_ignore_ascii_case(&flag.name)) {
+            // `--from build` is read as a flag without value and a source.
+            let name = &flag.name;
+            errors.push(SyntaxError {
+                range: flag.range,
+                message: format!("`--{name}` needs a value written with `=`: `--{name}=<value>`"),
+            });
         }
     }
     let at = ins.keyword_range;

@@ -1,10 +1,12 @@
 //! Build-argument and environment scopes with BuildKit's semantics:
 //! global ARGs (before the first FROM) are visible to FROM lines only, until a
-//! stage re-declares them with `ARG NAME`; ENV accumulates through a stage and
-//! is inherited by stages built `FROM` it.
+//! stage re-declares them with `ARG NAME`; ARG and ENV accumulate through a
+//! stage, and a stage built `FROM` another inherits both, with their values
+//! at the end of that stage (Docker's reference: "build arguments declared
+//! in a stage are inherited by child stages").
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 
 use super::{Base, Document, Expanded, InstructionKind, Word};
@@ -52,9 +54,7 @@ struct StageVars {
     /// Per name, each value it took, from the index of the first
     /// instruction that sees it.
     history: HashMap<String, Vec<(usize, Option<String>)>>,
-    /// Names an ENV of this stage sets.
-    env: HashSet<String>,
-    /// The stage it builds on, whose ENV variables it inherits.
+    /// The stage it builds on, whose ARG and ENV variables it inherits.
     parent: Option<Arc<StageVars>>,
 }
 
@@ -68,16 +68,12 @@ impl StageVars {
             }
         }
         // Inherited: the value at the end of the nearest stage up the chain
-        // that has one, if an ENV of that stage or one above it set it.
-        // (A loop: chains of stages can be as long as the file.)
-        let mut value = None;
+        // that declares it. (A loop: chains of stages can be as long as the
+        // file.)
         let mut stage = self.parent.as_deref();
         while let Some(s) = stage {
-            if value.is_none() {
-                value = s.history.get(name).and_then(|v| v.last()).map(|(_, v)| v);
-            }
-            if value.is_some() && s.env.contains(name) {
-                return value;
+            if let Some((_, value)) = s.history.get(name).and_then(|v| v.last()) {
+                return Some(value);
             }
             stage = s.parent.as_deref();
         }
@@ -116,7 +112,7 @@ impl Scopes {
         let mut stages: Vec<Arc<StageVars>> = Vec::with_capacity(doc.stages.len());
         for stage in &doc.stages {
             let parent = match stage.base {
-                // ENV is inherited from the parent stage; ARGs are not.
+                // ARG and ENV are inherited from the parent stage.
                 Base::Stage(parent) if parent < stage.index => Some(Arc::clone(&stages[parent])),
                 _ => None,
             };
@@ -149,9 +145,7 @@ impl Scopes {
                                     e.complete.then_some(e.text)
                                 }
                             });
-                            let name = pair.key.value();
-                            vars.env.insert(name.clone());
-                            vars.set(name, from, value);
+                            vars.set(pair.key.value(), from, value);
                         }
                     }
                     _ => {}
@@ -231,8 +225,8 @@ mod tests {
     use super::*;
     use crate::model::Instruction;
 
-    /// The scope before `index`, replayed from the start of its stage (and,
-    /// for ENV, through the stages it builds on): the definition the
+    /// The scope before `index`, replayed from the start of its stage and
+    /// through the stages it builds on: the definition the
     /// histories must agree with.
     fn replayed(doc: &Document, index: usize, global: &BTreeMap<String, Option<String>>) -> Vars {
         let Some(stage) = doc.instructions[index].stage else { return global.clone() };
@@ -244,9 +238,7 @@ mod tests {
     fn in_stage(doc: &Document, stage: usize, upto: usize, global: &Vars) -> Vars {
         let st = &doc.stages[stage];
         let mut vars = match st.base {
-            Base::Stage(parent) if parent < stage => {
-                only_env(in_stage(doc, parent, doc.stages[parent].end, global), doc, parent)
-            }
+            Base::Stage(parent) if parent < stage => in_stage(doc, parent, doc.stages[parent].end, global),
             _ => Vars::new(),
         };
         for ins in &doc.instructions[st.from + 1..upto.max(st.from + 1)] {
@@ -276,24 +268,6 @@ mod tests {
         }
     }
 
-    /// Keep the variables set by ENV in `stage` and its ancestors.
-    fn only_env(mut vars: Vars, doc: &Document, stage: usize) -> Vars {
-        let mut env_names = BTreeSet::new();
-        let mut s = Some(stage);
-        while let Some(i) = s {
-            let st = &doc.stages[i];
-            for ins in st.instructions(doc).iter().filter(|i| i.kind == InstructionKind::Env) {
-                env_names.extend(ins.pairs.iter().map(|p| p.key.value()));
-            }
-            s = match st.base {
-                Base::Stage(p) => Some(p),
-                _ => None,
-            };
-        }
-        vars.retain(|k, _| env_names.contains(k));
-        vars
-    }
-
     fn assert_same(doc: &Document, what: &str) {
         let global = &Scope::global(doc).vars;
         for index in 0..doc.instructions.len() {
@@ -316,7 +290,22 @@ mod tests {
         // ARG overriding an inherited ENV, and ENV set two stages up.
         "FROM a AS one\nENV A=1 B=2\nARG A=3\nFROM one AS two\nARG B=4 C=$A\nFROM two\nRUN echo\nENV D=$A$B$C\n",
         "FROM a\nARG A=1 B=$A A=2 C=$A\nENV A=3 D=$A\nRUN x\n",
+        // ARGs are inherited like ENV, with their value at the parent's end.
+        "FROM alpine:3.22 AS base\nARG VERSION=1.0\nFROM base AS final\nLABEL v=\"${VERSION}\"\nFROM alpine AS other\nRUN x\n",
     ];
+
+    #[test]
+    fn a_child_stage_inherits_args_and_a_sibling_does_not() {
+        let text =
+            "FROM alpine AS base\nARG VERSION=1.0\nARG LATER\nFROM base AS final\nRUN x\nFROM alpine AS other\nRUN y\n";
+        let doc = Document::parse(text);
+        let child = Scope::at(&doc, 4);
+        assert_eq!(child.value("VERSION").as_deref(), Some("1.0"));
+        assert!(child.is_defined("LATER"));
+        assert_eq!(child.names().collect::<Vec<_>>(), ["LATER", "VERSION"]);
+        let sibling = Scope::at(&doc, 6);
+        assert!(!sibling.is_defined("VERSION"));
+    }
 
     #[test]
     fn scopes_equal_a_replay() {

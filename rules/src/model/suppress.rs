@@ -16,7 +16,9 @@ pub struct Pragma {
     /// Rule names or aliases, as written.
     pub rules: Vec<(String, TextRange)>,
     pub scope: PragmaScope,
-    /// The instruction it stands above (for instruction and stage pragmas).
+    /// The instruction it stands above (for instruction and stage pragmas;
+    /// `None` when a blank line separates it from the next one: it covers
+    /// nothing).
     pub instruction: Option<TextRange>,
 }
 
@@ -30,6 +32,16 @@ pub enum PragmaScope {
     Stage,
     /// `global ignore=…`: the whole file, wherever it stands.
     Global,
+}
+
+/// One name in an ignore pragma or `# check=skip=`, as
+/// [`Suppressions::suppressors`] reports it.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Suppressor {
+    /// The `name`th name of the `pragma`th pragma of [`Suppressions::pragmas`].
+    Pragma { pragma: usize, name: usize },
+    /// A `# check=skip=` name, lower-cased (`all` for every check).
+    CheckSkip(String),
 }
 
 #[derive(Clone, Debug, Default)]
@@ -56,6 +68,47 @@ impl Suppressions {
                     .pragmas
                     .iter()
                     .any(|p| p.scope == PragmaScope::Global && p.rules.iter().any(|(n, _)| rule.answers_to(n))))
+    }
+
+    /// What suppresses `d`: each ignore-pragma name and `# check=skip=`
+    /// name that covers it (empty when nothing does). `unused-suppression`
+    /// reports the names that never appear here.
+    pub fn suppressors(&self, doc: &Document, d: &Diagnostic, ignore_pragmas: bool) -> Vec<Suppressor> {
+        let mut out = Vec::new();
+        if self.check_skip.is_empty() && (self.pragmas.is_empty() || !ignore_pragmas) {
+            return out;
+        }
+        let rule = d.rule;
+        if rule.aliases.iter().any(|a| crate::engine::is_buildkit_check_name(a)) {
+            for name in &self.check_skip {
+                if name.eq_ignore_ascii_case("all") || rule.answers_to(name) {
+                    out.push(Suppressor::CheckSkip(name.to_ascii_lowercase()));
+                }
+            }
+        }
+        if !ignore_pragmas {
+            return out;
+        }
+        let instruction = doc.instruction_at(d.range.start);
+        for (i, p) in self.pragmas.iter().enumerate() {
+            let covers = match p.scope {
+                PragmaScope::Global => true,
+                PragmaScope::Instruction => instruction.is_some_and(|ins| p.instruction == Some(ins.range)),
+                PragmaScope::Stage => instruction.is_some_and(|instruction| {
+                    p.instruction.and_then(|r| doc.instruction_at(r.start)).is_some_and(|first| {
+                        first.stage.is_some() && first.stage == instruction.stage && first.index <= instruction.index
+                    })
+                }),
+            };
+            if covers {
+                for (j, (name, _)) in p.rules.iter().enumerate() {
+                    if rule.answers_to(name) {
+                        out.push(Suppressor::Pragma { pragma: i, name: j });
+                    }
+                }
+            }
+        }
+        out
     }
 
     /// True when the file skips the diagnostic's rule or a pragma covering

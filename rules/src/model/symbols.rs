@@ -6,7 +6,7 @@
 //! - a global ARG (before the first FROM) is visible in FROM lines, and inside
 //!   a stage only after an `ARG NAME` that re-declares it;
 //! - ARG and ENV declared in a stage are visible to the instructions after
-//!   them; ENV (not ARG) is inherited by a stage built `FROM` that stage;
+//!   them; both are inherited by a stage built `FROM` that stage;
 //! - a later declaration of the same name shadows the earlier one, and ENV
 //!   wins over an ARG of the same name;
 //! - the values of one ENV instruction see the variables from before it.
@@ -334,9 +334,7 @@ impl Builder {
             words.extend(from.flags.iter().filter_map(|f| f.value.as_ref()));
             self.words(words, &globals);
             let mut scope: Scope = match stage.base {
-                Base::Stage(parent) if parent < finals.len() => {
-                    finals[parent].iter().filter(|(_, (_, env))| *env).map(|(k, v)| (k.clone(), *v)).collect()
-                }
+                Base::Stage(parent) if parent < finals.len() => finals[parent].clone(),
                 _ => HashMap::new(),
             };
             for ins in &doc.instructions[stage.from + 1..stage.end] {
@@ -568,6 +566,14 @@ mod tests {
         let doc = Document::parse(text);
         let first_use = text.find("$V\n").unwrap() + 1;
         assert!(Symbols::build(&doc).at(first_use).is_none());
+    }
+
+    #[test]
+    fn args_are_inherited_through_from_too() {
+        let text = "FROM alpine AS base\nARG V=1\nFROM base AS final\nLABEL v=$V\nFROM alpine\nLABEL v=$V\n";
+        assert_eq!(definition(text, "$V", 1), text.find("V=1").unwrap());
+        let doc = Document::parse(text);
+        assert!(Symbols::build(&doc).at(text.rfind("$V").unwrap() + 1).is_none());
     }
 
     #[test]

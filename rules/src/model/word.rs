@@ -225,7 +225,9 @@ pub(crate) fn word_from_node(node: Node<'_>, text: &str, escape: char) -> Word {
             vec![Part::Quoted { double: true, parts: dq_parts(node, text, escape, 0) }]
         }
         Some("'") if node.kind() != "single_quoted_string" => {
-            let inner = &text[range.as_range()];
+            // Without the continuations a quoted string may span.
+            let logical = logical_text(node, text);
+            let inner = logical.as_str();
             let inner = inner.strip_prefix('\'').unwrap_or(inner);
             let inner = inner.strip_suffix('\'').unwrap_or(inner);
             vec![Part::Quoted { double: false, parts: vec![Part::Literal(inner.to_string())] }]
@@ -322,7 +324,9 @@ fn parts_of(node: Node<'_>, text: &str, escape: char, range: TextRange, depth: u
                 parts.push(Part::Quoted { double: true, parts: dq_parts(child, text, escape, depth) })
             }
             "single_quoted_string" => {
-                let inner = &text[child.start_byte()..child.end_byte()];
+                // Without the continuations a quoted string may span.
+                let logical = logical_text(child, text);
+                let inner = logical.as_str();
                 let inner = inner.strip_prefix('\'').unwrap_or(inner);
                 let inner = inner.strip_suffix('\'').unwrap_or(inner);
                 parts.push(Part::Quoted { double: false, parts: vec![Part::Literal(inner.to_string())] });

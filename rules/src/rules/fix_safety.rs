@@ -265,11 +265,11 @@ mod tests {
     }
 
     fn apt_reads(c: &ShellCommand) -> bool {
-        c.base_name() == "apt-get" && c.args.first().is_some_and(|a| a.text == "install")
+        c.base_name() == "apt-get" && crate::rules::package_cli::apt_subcommand(c).is_some_and(|a| a.text == "install")
     }
 
     fn apt_resets(c: &ShellCommand) -> bool {
-        (c.base_name() == "apt-get" && c.args.first().is_some_and(|a| a.text == "update"))
+        (c.base_name() == "apt-get" && crate::rules::package_cli::apt_subcommand(c).is_some_and(|a| a.text == "update"))
             || removes(c, &["/var/lib/apt/lists"])
     }
 

@@ -12,12 +12,16 @@ mod correctness;
 pub(crate) mod fix_safety;
 mod maintainability;
 mod metadata;
+pub(crate) mod package_cli;
+pub(crate) mod pip_cli;
 mod reproducibility;
 mod security;
 mod shell;
 mod size;
 #[cfg(test)]
 pub(crate) mod test_support;
+
+pub(crate) use maintainability::unused_suppression;
 
 /// Every rule, category by category.
 pub(crate) static ALL: LazyLock<Vec<&'static Rule>> = LazyLock::new(|| {

@@ -15,24 +15,9 @@ pub(crate) fn stage_distro(doc: &Document, stage: usize) -> Option<Distro> {
 }
 
 /// The first argument that is neither a flag nor the value of one of
-/// `value_flags`, with its index.
+/// `value_flags`, with its index (the shared reader).
 pub(crate) fn subcommand<'a>(args: &'a [ShellArg], value_flags: &[&str]) -> Option<(usize, &'a ShellArg)> {
-    let mut skip = false;
-    for (i, arg) in args.iter().enumerate() {
-        if std::mem::take(&mut skip) {
-            continue;
-        }
-        let t = arg.text.as_str();
-        if t == "--" {
-            continue;
-        }
-        if t.len() > 1 && t.starts_with('-') {
-            skip = value_flags.contains(&t);
-            continue;
-        }
-        return Some((i, arg));
-    }
-    None
+    crate::rules::package_cli::subcommand(args, value_flags)
 }
 
 /// What a distribution package-manager command does.

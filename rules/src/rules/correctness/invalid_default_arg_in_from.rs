@@ -30,7 +30,7 @@ use std::collections::BTreeMap;
 
 use crate::diagnostic::{Category, Severity};
 use crate::engine::{Context, Rule};
-use crate::model::{Document, Instruction, InstructionKind, PREDEFINED_ARGS};
+use crate::model::{Document, Instruction, InstructionKind, PREDEFINED_ARGS, is_valid_reference};
 use crate::registry::{FixAvailability, RuleMeta};
 
 pub(crate) static RULE: Rule = Rule {
@@ -98,70 +98,6 @@ fn check(ins: &Instruction, ctx: &mut Context<'_>) {
         image.word.range,
         format!("with the default `ARG` values this is {shown}, which is not a valid image; give the ARG a default"),
     );
-}
-
-/// Docker's reference grammar: `[host[:port]/]path[:tag][@digest]`.
-fn is_valid_reference(text: &str) -> bool {
-    let (rest, digest) = match text.split_once('@') {
-        Some((r, d)) => (r, Some(d)),
-        None => (text, None),
-    };
-    if let Some(d) = digest {
-        let Some((algo, hex)) = d.split_once(':') else { return false };
-        if algo.is_empty() || hex.len() < 32 || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
-            return false;
-        }
-    }
-    // A tag follows the last `:` after the last `/`.
-    let slash = rest.rfind('/').map_or(0, |i| i + 1);
-    let (name, tag) = match rest[slash..].rfind(':') {
-        Some(i) => (&rest[..slash + i], Some(&rest[slash + i + 1..])),
-        None => (rest, None),
-    };
-    if let Some(tag) = tag {
-        let mut chars = tag.chars();
-        let first_ok = chars.next().is_some_and(|c| c.is_ascii_alphanumeric() || c == '_');
-        if !first_ok || tag.len() > 128 || !chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-')) {
-            return false;
-        }
-    }
-    let mut parts: Vec<&str> = name.split('/').collect();
-    if parts.len() > 1 && (parts[0].contains(['.', ':']) || parts[0] == "localhost") {
-        let host = parts.remove(0);
-        let (h, port) = host.split_once(':').unwrap_or((host, "1"));
-        if h.is_empty() || port.is_empty() || !port.bytes().all(|b| b.is_ascii_digit()) {
-            return false;
-        }
-    }
-    !parts.is_empty() && parts.iter().all(|p| is_path_component(p))
-}
-
-/// `[a-z0-9]+` joined by `.`, `_`, `__` or runs of `-`.
-fn is_path_component(p: &str) -> bool {
-    let b = p.as_bytes();
-    if b.is_empty() || !b[0].is_ascii_alphanumeric() || !b[b.len() - 1].is_ascii_alphanumeric() {
-        return false;
-    }
-    let mut i = 0;
-    while i < b.len() {
-        let c = b[i];
-        if c.is_ascii_lowercase() || c.is_ascii_digit() {
-            i += 1;
-            continue;
-        }
-        let sep_end = match c {
-            b'.' => i + 1,
-            b'_' if b.get(i + 1) == Some(&b'_') => i + 2,
-            b'_' => i + 1,
-            b'-' => i + b[i..].iter().take_while(|c| **c == b'-').count(),
-            _ => return false,
-        };
-        if !b.get(sep_end).is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit()) {
-            return false;
-        }
-        i = sep_end;
-    }
-    true
 }
 
 #[cfg(test)]

@@ -27,7 +27,7 @@
 //! there are well defined and not reported. A destination starting with a
 //! variable is checked when its value is known.
 
-use super::support::{is_absolute, known_path, stage_and_ancestors};
+use super::support::{is_absolute, known_path, prelude_has_workdir, stage_and_ancestors};
 use crate::diagnostic::{Category, Severity};
 use crate::engine::{Context, Rule};
 use crate::model::{Base, Instruction, InstructionKind};
@@ -52,7 +52,6 @@ pub(crate) static RULE: Rule = Rule {
 };
 
 fn check(copy: &Instruction, ctx: &mut Context<'_>) {
-    let Some(stage) = copy.stage else { return };
     let Some(dest) = copy.args.last() else { return };
     if copy.args.len() + copy.heredocs.len() < 2 {
         return;
@@ -62,6 +61,14 @@ fn check(copy: &Instruction, ctx: &mut Context<'_>) {
     if is_absolute(&path) {
         return;
     }
+    let Some(stage) = copy.stage else {
+        // Before the first FROM (a fragment): the instructions above it
+        // are its stage.
+        if !prelude_has_workdir(doc, copy.index) {
+            report(ctx, copy, dest.range, &path);
+        }
+        return;
+    };
     let mut root = stage;
     for s in stage_and_ancestors(doc, stage) {
         let has_workdir = doc.stages[s]
@@ -76,11 +83,12 @@ fn check(copy: &Instruction, ctx: &mut Context<'_>) {
     if doc.stages[root].base == Base::Scratch {
         return;
     }
+    report(ctx, copy, dest.range, &path);
+}
+
+fn report(ctx: &mut Context<'_>, copy: &Instruction, range: crate::diagnostic::TextRange, path: &str) {
     let kw = copy.kind.keyword();
-    ctx.report(
-        dest.range,
-        format!("{kw} to `{path}` depends on the base image's working directory; set `WORKDIR` first"),
-    );
+    ctx.report(range, format!("{kw} to `{path}` depends on the base image's working directory; set `WORKDIR` first"));
 }
 
 #[cfg(test)]
@@ -92,6 +100,7 @@ mod tests {
         assert_rule(
             &super::RULE,
             &[
+                "WORKDIR /app\nCOPY . app/\n",
                 "FROM alpine\nCOPY a /app/\n",
                 "FROM alpine\nWORKDIR /app\nCOPY . .\n",
                 "FROM alpine AS base\nWORKDIR /app\nFROM base\nCOPY . .\n",
@@ -105,6 +114,8 @@ mod tests {
                 "FROM alpine\nONBUILD COPY . .\n",
             ],
             &[
+                // Before the first FROM (a fragment): linted as a stage.
+                "COPY . ⟦app/⟧\n",
                 "FROM alpine\nCOPY . ⟦.⟧\n",
                 "FROM alpine\nCOPY a ⟦app/⟧\nWORKDIR /app\n",
                 "FROM alpine\nADD https://example.com/a.tgz ⟦a.tgz⟧\n",

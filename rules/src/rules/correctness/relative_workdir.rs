@@ -31,7 +31,7 @@
 //! starting with a variable are checked when its value is known; Windows
 //! paths (`C:\app`, `C:/app`, `\app`) are absolute.
 
-use super::support::{is_absolute, known_path, stage_and_ancestors};
+use super::support::{is_absolute, known_path, prelude_has_workdir, stage_and_ancestors};
 use crate::diagnostic::{Category, Severity};
 use crate::engine::{Context, Rule};
 use crate::model::{Instruction, InstructionKind};
@@ -57,17 +57,23 @@ pub(crate) static RULE: Rule = Rule {
 
 fn check(workdir: &Instruction, ctx: &mut Context<'_>) {
     let Some(word) = workdir.args.first() else { return };
-    let Some(stage) = workdir.stage else { return };
     let Some(path) = known_path(word, workdir, ctx.doc) else { return };
     if is_absolute(&path) {
         return;
     }
     // A relative WORKDIR after another one is relative to a directory the
-    // Dockerfile chose.
+    // Dockerfile chose. Before the first FROM (a fragment), the
+    // instructions above it are its stage.
     let doc = ctx.doc;
-    let earlier = stage_and_ancestors(doc, stage).any(|s| {
-        doc.stages[s].instructions(doc).iter().any(|i| i.kind == InstructionKind::Workdir && i.index < workdir.index)
-    });
+    let earlier = match workdir.stage {
+        Some(stage) => stage_and_ancestors(doc, stage).any(|s| {
+            doc.stages[s]
+                .instructions(doc)
+                .iter()
+                .any(|i| i.kind == InstructionKind::Workdir && i.index < workdir.index)
+        }),
+        None => prelude_has_workdir(doc, workdir.index),
+    };
     if !earlier {
         ctx.report(
             word.range,
@@ -85,6 +91,7 @@ mod tests {
         assert_rule(
             &super::RULE,
             &[
+                "WORKDIR /app\nWORKDIR sub\n",
                 "FROM alpine\nWORKDIR /app\n",
                 "FROM alpine\nWORKDIR \"/app\"\n",
                 "FROM alpine\nWORKDIR /app\nWORKDIR src\n",
@@ -98,6 +105,8 @@ mod tests {
             ],
             &[
                 "FROM alpine\nWORKDIR ⟦app⟧\n",
+                // Before the first FROM (a fragment): linted as a stage.
+                "WORKDIR ⟦app⟧\n",
                 "FROM alpine\nWORKDIR ⟦\"app dir\"⟧\n",
                 "FROM alpine\nWORKDIR ⟦./app⟧\n",
                 "FROM alpine\nARG DIR=app\nWORKDIR ⟦$DIR⟧\n",

@@ -4,7 +4,8 @@
 //! (`CMD ["node", "server.js"]`).
 //!
 //! ## Why is this bad?
-//! The shell form runs the command as a child of `/bin/sh -c`. The shell
+//! The shell form runs the command as a child of `/bin/sh -c` (or of the
+//! stage's `SHELL`, which the message names). The shell
 //! becomes PID 1 and does not forward `SIGTERM`, so `docker stop` waits for
 //! its timeout and then kills the process without a clean shutdown. A
 //! shell-form `ENTRYPOINT` also ignores `CMD` and `docker run` arguments.
@@ -95,7 +96,13 @@ fn check(ins: &Instruction, ctx: &mut Context<'_>) {
     if text.is_empty() {
         return;
     }
-    let message = format!("{kw} in shell form runs under `/bin/sh -c`, {problem}");
+    // The stage's shell (`SHELL`, inherited, or the image's default).
+    let shell_words: Vec<&str> = match ctx.doc.shell_at(ins.index) {
+        [] => vec!["/bin/sh", "-c"],
+        words => words.iter().map(String::as_str).collect(),
+    };
+    let shell_text = shell_words.join(" ");
+    let message = format!("{kw} in shell form runs under `{shell_text}`, {problem}");
     if text.strip_prefix('[').is_some_and(|rest| rest.trim_start().starts_with(['"', ']'])) {
         // A JSON array the parser could not read as one (a stray escape at
         // the end of the file, a missing quote): wrapping it in another array
@@ -104,8 +111,10 @@ fn check(ins: &Instruction, ctx: &mut Context<'_>) {
         return;
     }
     let fix = if text.contains(|c: char| "$`'\"\\|&;<>()*?[]{}~#!=%\n".contains(c)) {
-        let exec = json_array(&["/bin/sh", "-c", text]);
-        Fix::unsafe_(format!("Run through `/bin/sh -c` in exec form: {exec}"), vec![Edit::replace(shell.range, exec)])
+        let mut words = shell_words.clone();
+        words.push(text);
+        let exec = json_array(&words);
+        Fix::unsafe_(format!("Run through `{shell_text}` in exec form: {exec}"), vec![Edit::replace(shell.range, exec)])
     } else {
         // Split as the shell does: on blanks, not on other Unicode spaces.
         let words: Vec<&str> = text.split([' ', '\t']).filter(|w| !w.is_empty()).collect();
@@ -273,6 +282,29 @@ mod tests {
                 kept("FROM debian\nONBUILD CMD serve\n"),
             ],
         );
+    }
+
+    /// The message and the wrapping fix name the stage's shell.
+    #[test]
+    fn names_the_shell_in_use() {
+        let lint = |src: &str| {
+            let doc = crate::model::Document::parse(src);
+            let d = crate::engine::check_with_rules(&doc, &Default::default(), &[&super::RULE]);
+            assert_eq!(d.len(), 1, "{src}");
+            (d[0].message.clone(), d[0].fix.as_ref().map(|f| f.edits[0].new_text.clone()))
+        };
+        let (message, fix) = lint(
+            "FROM mcr.microsoft.com/windows/servercore:ltsc2022\nSHELL [\"powershell\", \"-Command\"]\nCMD Get-Date | Out-File x\n",
+        );
+        assert_eq!(message, "CMD in shell form runs under `powershell -Command`, which does not forward stop signals");
+        assert_eq!(fix.as_deref(), Some("[\"powershell\", \"-Command\", \"Get-Date | Out-File x\"]"));
+        // Inherited from the stage it builds on.
+        let (message, _) = lint("FROM debian AS base\nSHELL [\"/bin/bash\", \"-c\"]\nFROM base\nCMD serve\n");
+        assert!(message.contains("`/bin/bash -c`"), "{message}");
+        let (message, _) = lint("FROM mcr.microsoft.com/windows/nanoserver:ltsc2022\nCMD dir\n");
+        assert!(message.contains("`cmd /S /C`"), "{message}");
+        let (message, _) = lint("FROM debian\nCMD serve\n");
+        assert!(message.contains("`/bin/sh -c`"), "{message}");
     }
 
     #[test]

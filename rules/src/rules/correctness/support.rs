@@ -72,6 +72,15 @@ pub(super) fn known_path(word: &Word, ins: &Instruction, doc: &Document) -> Opti
 }
 
 /// Stage `index` and the stages it builds on, nearest first.
+/// True when a WORKDIR comes before instruction `index` among the
+/// instructions before the first FROM (the implicit stage of a fragment).
+pub(super) fn prelude_has_workdir(doc: &Document, index: usize) -> bool {
+    doc.instructions[..index.min(doc.instructions.len())]
+        .iter()
+        .take_while(|i| i.kind != InstructionKind::From)
+        .any(|i| i.kind == InstructionKind::Workdir)
+}
+
 pub(super) fn stage_and_ancestors(doc: &Document, index: usize) -> impl Iterator<Item = usize> + '_ {
     let mut next = Some(index);
     std::iter::from_fn(move || {

@@ -58,6 +58,33 @@ fn check(ctx: &mut Context<'_>) {
 mod tests {
     use crate::rules::test_support::assert_rule;
 
+    /// A FROM the parser already rejects gets no second error for its
+    /// image (formatting it must not add one); a long image is shortened.
+    #[test]
+    fn one_error_per_broken_from() {
+        let doc = crate::model::Document::parse("FROM spmallick/Openc pip insENV ta\n");
+        assert_eq!(doc.syntax_errors.len(), 1, "{:?}", doc.syntax_errors);
+        let long = format!("FROM {}\n", "A".repeat(200));
+        let doc = crate::model::Document::parse(&long);
+        assert_eq!(doc.syntax_errors.len(), 1, "{:?}", doc.syntax_errors);
+        assert!(doc.syntax_errors[0].message.chars().count() < 170, "{}", doc.syntax_errors[0].message);
+    }
+
+    /// Quoted values continue across lines, without the continuation.
+    #[test]
+    fn quoted_values_span_continuation_lines() {
+        let doc = crate::model::Document::parse(
+            "FROM alpine\nLABEL run='a \\\n  b' x=\"c \\\n d\"\nENV X='x \\\n# note\n  y' Y=2\nLABEL w='C:\\'\n",
+        );
+        assert!(doc.syntax_errors.is_empty(), "{:?}", doc.syntax_errors);
+        let values = |i: usize| -> Vec<String> {
+            doc.instructions[i].pairs.iter().map(|p| p.value.as_ref().map(|v| v.value()).unwrap_or_default()).collect()
+        };
+        assert_eq!(values(1), ["a   b", "c  d"]);
+        assert_eq!(values(2), ["x   y", "2"]);
+        assert_eq!(values(3), ["C:\\"]);
+    }
+
     #[test]
     fn cases() {
         assert_rule(
@@ -66,6 +93,12 @@ mod tests {
                 "FROM alpine\nRUN <<EOF\necho hi\nEOF\n# comment after a heredoc\nCMD [\"sh\"]\n",
                 "# escape=`\nFROM mcr.microsoft.com/windows/nanoserver\nRUN dir c:\\ `\n  && echo ok\n",
                 "FROM alpine\nCOPY --link --parents a/ b/ /dst/\nEXPOSE 8080/TCP\nARG A=1 B=2\n",
+                "FROM alpine AS build\nFROM Build\nCOPY --from=build --link=false /out /app/\n",
+                "FROM registry.Example.com:5000/team/app:1.0@sha256:c5306ab1b2c3d4e5f60718293a4b5c6d7e8f9a0b1c2d3e4f5061728394a5b6c7\n",
+                "ARG IMAGE=Upper\nFROM $IMAGE\n",
+                // BuildKit drops `\`+newline before it reads quotes.
+                "FROM alpine\nLABEL run='a \\\n  b'\nENV X='x \\\n  y' Y=2\nARG Z='c \\\n d'\nRUN echo 'e \\\n f'\n",
+                "FROM alpine\nLABEL a='C:\\' b='x\\ y'\n",
             ],
             &[
                 "FROM alpine\n⟦RU⟧\nRUN echo ok\n",
@@ -74,6 +107,12 @@ mod tests {
                 "FROM alpine\nENV A=\"unterminated\n",
                 "⟦FROM alpine AS⟧\n",
                 "FROM alpine\nCOPY ⟦--user=me⟧ a /b\n",
+                // A flag without `=value`: BuildKit fails, the value is no source.
+                "FROM alpine AS build\nFROM alpine\nCOPY ⟦--from⟧ build /out /app/\n",
+                "FROM alpine\nRUN ⟦--network⟧ none true\n",
+                // Invalid references written literally.
+                "FROM ⟦spack/rockylinux8:sha256:c5306ab1b2c3d4e5f60718293a4b5c6d⟧ AS b\n",
+                "FROM ⟦MyOrg/App:1.0⟧\n",
             ],
             &[],
         );

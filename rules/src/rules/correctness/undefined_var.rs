@@ -382,6 +382,9 @@ mod tests {
                 "FROM node:22-alpine\nLABEL node=$NODE_VERSION\n",
                 "FROM golang:1.22 AS build\nFROM build\nWORKDIR $GOPATH/src\n",
                 "FROM alpine AS a\nENV X=1\nFROM a\nWORKDIR /$X\n",
+                // A stage inherits the ARGs of the stage it is built on.
+                "FROM alpine:3.22 AS base\nARG VERSION=1.0\nFROM base AS final\nLABEL v=\"${VERSION}\"\n",
+                "FROM alpine AS a\nARG V\nFROM a AS b\nFROM b\nCOPY app-$V /app\n",
                 // Unknown image: an unknown name may come from it.
                 "FROM example.com/custom:1\nWORKDIR $APP_HOME\n",
                 "FROM ${BASE:-alpine}\nWORKDIR $APP_HOME\n",
@@ -400,6 +403,9 @@ mod tests {
                 "FROM example.com/custom:1 AS a\nARG X\nFROM example.com/custom:1\nWORKDIR ⟦$X⟧\n",
                 "FROM alpine\nCOPY --chown=⟦$USR⟧ a b\n",
                 "FROM python:3.12\nENV V=⟦$NODE_VERSION⟧\n",
+                // A sibling stage inherits nothing from `base`.
+                "FROM alpine:3.22 AS base\nARG VERSION=1.0\nFROM alpine AS other\nLABEL v=\"⟦${VERSION}⟧\"\n",
+                "FROM alpine AS base\nARG V=1\nFROM base AS a\nFROM alpine\nCOPY app-⟦$V⟧ /app\n",
             ],
             &[],
         );

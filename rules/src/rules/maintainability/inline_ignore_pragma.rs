@@ -55,7 +55,9 @@ pub(crate) static RULE: Rule = Rule {
 };
 
 fn check(ctx: &mut Context<'_>) {
-    for pragma in ctx.doc.suppressions.pragmas.iter().filter(|p| p.scope == PragmaScope::Instruction) {
+    for pragma in
+        ctx.doc.suppressions.pragmas.iter().filter(|p| p.scope == PragmaScope::Instruction && p.instruction.is_some())
+    {
         let names: Vec<String> = pragma.rules.iter().map(|(name, _)| format!("`{name}`")).collect();
         ctx.report(
             pragma.range,

@@ -11,6 +11,7 @@ mod legacy_key_value_format;
 mod maintainer_deprecated;
 mod stage_name_casing;
 mod unused_stage;
+pub(crate) mod unused_suppression;
 
 pub(super) static RULES: &[&Rule] = &[
     &inline_ignore_pragma::RULE,
@@ -24,4 +25,5 @@ pub(super) static RULES: &[&Rule] = &[
     &invalid_definition_description::RULE,
     &copy_from_stage_index::RULE,
     &unused_stage::RULE,
+    &unused_suppression::RULE,
 ];

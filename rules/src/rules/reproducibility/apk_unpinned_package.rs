@@ -23,8 +23,8 @@
 //! ## Notes
 //! Any constraint counts (`=`, `~`, `>`, `<`), as in hadolint, and `.apk`
 //! files are accepted. The values of `-t`/`--virtual` and `-X`/`--repository`
-//! (and `--root`, `--arch`, `--cache-dir`...) are not packages. Each package
-//! is reported on its own (hadolint reports the RUN once), and a variable is
+//! (and `--root`, `--arch`, `--cache-dir`...) are not packages. Each install command is reported once, with a related location
+//! per unpinned package (hadolint reports the RUN once), and a variable is
 //! checked through the literal value the same `RUN` gave it earlier
 //! (`PKGS='gcc make' && … $PKGS`; `export` and multi-line quoted values too)
 //! or else its `ARG`/`ENV` value, and reported at its use (`$PKGS`) with the
@@ -73,6 +73,7 @@ const APK: Cli = Cli {
         "wait",
     ],
     single_word: false,
+    long_prefixes: None,
 };
 
 fn check(run: &Instruction, ctx: &mut Context<'_>) {

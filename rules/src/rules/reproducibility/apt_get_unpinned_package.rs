@@ -22,8 +22,9 @@
 //!
 //! ## Notes
 //! A release (`curl/bookworm-backports`) and a `.deb` file count as pinned, as
-//! in hadolint. Each unpinned package is reported on its own, where hadolint
-//! reports the RUN once. Values of `-t`, `-o`, `-c` and `-a` are not packages.
+//! in hadolint. Each install command is reported once, naming every unpinned
+//! package, with a related location per package (hadolint reports the RUN
+//! once). Values of `-t`, `-o`, `-c` and `-a` are not packages.
 //! A variable is checked through the literal value the same `RUN` gave it
 //! earlier (`PKGS='gcc make' && … $PKGS`; `export` and multi-line quoted
 //! values too) or else its `ARG`/`ENV` value, and reported at its use
@@ -61,6 +62,7 @@ const APT_GET: Cli = Cli {
     short: &['t', 'o', 'c', 'a'],
     long: &["target-release", "default-release", "option", "config-file", "host-architecture"],
     single_word: false,
+    long_prefixes: None,
 };
 
 fn check(run: &Instruction, ctx: &mut Context<'_>) {
@@ -130,23 +132,41 @@ mod tests {
                 "FROM debian\nRUN set -ex; buildDeps=' \\\n    gcc \\\n    make ' \\\n && apt-get install -y ⟦$buildDeps⟧\n",
                 "FROM debian\nENV PKGS=\"curl=1\"\nRUN PKGS='git' && apt-get install -y ⟦$PKGS⟧\n",
                 "FROM debian\nARG V=1\nRUN PKGS=\"curl=$V\" && DEPS='git' && apt-get install -y ⟦$DEPS⟧ $PKGS\n",
+                // One finding per command, over all of its unpinned packages.
+                "FROM debian\nRUN apt-get install -y ⟦curl \\\n  git=1 \\\n  wget⟧\n",
             ],
             &[],
         );
     }
 
     #[test]
-    fn one_diagnostic_per_package() {
-        let doc = crate::model::Document::parse("FROM debian\nRUN apt-get install -y curl git wget=1\n");
+    fn one_diagnostic_per_install_command() {
+        let doc = crate::model::Document::parse(
+            "FROM debian\nARG P=\"gcc make=4\"\nRUN apt-get install -y curl git wget=1 \"$P\" && apt-get install -y jq\n",
+        );
         let found = crate::engine::check_with_rules(&doc, &Default::default(), &[&super::RULE]);
         let messages: Vec<&str> = found.iter().map(|d| d.message.as_str()).collect();
         assert_eq!(
             messages,
             [
-                "`curl` is installed without a version; pin it as `curl=<version>`",
-                "`git` is installed without a version; pin it as `git=<version>`"
+                "3 packages are installed without a version: `curl`, `git`, `$P`; pin each as `<package>=<version>`",
+                "`jq` is installed without a version; pin it as `jq=<version>`",
             ]
         );
+        // From the first unpinned operand to the last, one related location each.
+        let t = doc.text();
+        assert_eq!(&t[found[0].range.as_range()], "curl git wget=1 \"$P\"");
+        let related: Vec<(&str, &str)> =
+            found[0].related.iter().map(|r| (&t[r.range.as_range()], r.message.as_str())).collect();
+        assert_eq!(
+            related,
+            [
+                ("curl", "`curl` has no version"),
+                ("git", "`git` has no version"),
+                ("\"$P\"", "`$P` installs `gcc` without a version"),
+            ]
+        );
+        assert!(found[1].related.is_empty());
     }
 
     #[test]

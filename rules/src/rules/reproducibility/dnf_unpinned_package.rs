@@ -28,7 +28,7 @@
 //! reported here. `.rpm` files and URLs, paths, capabilities
 //! (`'dnf-command(config-manager)'`) and groups (`@development-tools`) are not
 //! reported, nor are values of options such as `--enablerepo` or `--setopt`.
-//! Each package is reported on its own (hadolint reports the RUN once), and a
+//! Each install command is reported once, with a related location per unpinned package (hadolint reports the RUN once), and a
 //! variable is checked through the literal value the same `RUN` gave it
 //! earlier (`PKGS='gcc make' && … $PKGS`; `export` and multi-line quoted
 //! values too) or else its `ARG`/`ENV` value, and reported at its use
@@ -78,6 +78,9 @@ mod tests {
                 "FROM fedora\nRUN dnf module install -y nodejs:20/common && microdnf module install -y php:8.2\n",
                 "FROM fedora\nRUN dnf upgrade -y && dnf remove -y nginx && notdnf install nginx\n",
                 "FROM fedora\nRUN dnf install -y $(cat pkgs.txt)\n",
+                // ARG and ENV values reach the stages built on their stage.
+                "FROM fedora AS base\nARG V=1.2\nFROM base\nRUN dnf install -y pkg-${V}\n",
+                "FROM fedora AS base\nENV V=1.2\nFROM base AS mid\nFROM mid\nRUN dnf install -y pkg-${V}\n",
             ],
             &[
                 "FROM fedora\nRUN dnf install -y ⟦nginx⟧ && dnf clean all\n",
@@ -89,6 +92,8 @@ mod tests {
                 "FROM fedora\nRUN <<EOF\ndnf install -y ⟦nginx⟧\nEOF\n",
                 "FROM fedora\nONBUILD RUN dnf install -y ⟦nginx⟧\n",
                 "FROM fedora\nRUN [\"sh\", \"-c\", \"microdnf install -y ⟦nginx⟧\"]\n",
+                // An ENV of an unrelated stage is not in scope: `pkg-`.
+                "FROM fedora AS a\nENV V=1.2\nFROM fedora AS b\nRUN dnf install -y ⟦pkg-${V}⟧\n",
             ],
             &[],
         );

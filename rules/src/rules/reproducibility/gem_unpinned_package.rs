@@ -25,7 +25,7 @@
 //! files, local paths and `-g`/`--file` (a gem dependencies file) are not
 //! reported, and neither is anything after `--` (build options for native
 //! extensions). Values of options such as `-i`/`--install-dir`, `-n`,
-//! `--source` and `--platform` are not gems. Each gem is reported on its own
+//! `--source` and `--platform` are not gems. Each install command is reported once, with a related location per unpinned gem
 //! (hadolint reports the RUN once), and a variable is checked through the
 //! literal value the same `RUN` gave it earlier (`PKGS='gcc make' && … $PKGS`;
 //! `export` and multi-line quoted values too) or else its `ARG`/`ENV` value,
@@ -77,6 +77,7 @@ const GEM: Cli = Cli {
         "document",
     ],
     single_word: false,
+    long_prefixes: None,
 };
 
 fn check(run: &Instruction, ctx: &mut Context<'_>) {

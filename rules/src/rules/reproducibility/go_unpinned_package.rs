@@ -29,8 +29,8 @@
 //! (`myapp/cmd/server`, `std`, `all`, `tool`): only paths with a domain can be
 //! downloaded. `go get pkg@none` removes a dependency and is not reported. For
 //! `go run`, only the package is checked, not the program's arguments. The
-//! `xx-go` cross-compilation wrapper is checked too. Each package is reported
-//! on its own, and a variable is checked through the literal value the same
+//! `xx-go` cross-compilation wrapper is checked too. Each install command is reported once, with a related location
+//! per unpinned package, and a variable is checked through the literal value the same
 //! `RUN` gave it earlier (`PKGS='gcc make' && … $PKGS`; `export` and
 //! multi-line quoted values too) or else its `ARG`/`ENV` value, and reported
 //! at its use (`$PKGS`) with the packages it names; one with no known value (a
@@ -92,6 +92,7 @@ const GO: Cli = Cli {
         "toolexec",
     ],
     single_word: true,
+    long_prefixes: None,
 };
 
 fn check(run: &Instruction, ctx: &mut Context<'_>) {

@@ -27,8 +27,8 @@
 //! and GitHub shorthands (`user/repo`) need a `#<ref>`. Unlike hadolint,
 //! `@latest` is reported (it names the moving tag, not a version), and the
 //! aliases `npm i` and `npm add` are checked too. Values of options such as
-//! `--prefix`, `--registry` and `--loglevel` are not packages. Each package is
-//! reported on its own, and a variable is checked through the literal value
+//! `--prefix`, `--registry` and `--loglevel` are not packages. Each install command is reported once, with a related location
+//! per unpinned package, and a variable is checked through the literal value
 //! the same `RUN` gave it earlier (`PKGS='gcc make' && … $PKGS`; `export` and
 //! multi-line quoted values too) or else its `ARG`/`ENV` value, and reported
 //! at its use (`$PKGS`) with the packages it names; one with no known value (a
@@ -99,6 +99,7 @@ const NPM: Cli = Cli {
         "workspace",
     ],
     single_word: false,
+    long_prefixes: None,
 };
 
 /// `npm install` and the aliases npm documents for it.

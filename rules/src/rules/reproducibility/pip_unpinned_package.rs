@@ -22,14 +22,17 @@
 //! ```
 //!
 //! ## Notes
-//! Any specifier (`==`, `>=`, `~=`, `<`...) counts, as in hadolint. Not
+//! Any specifier (`==`, `>=`, `~=`, `<`...) counts, as in hadolint; a
+//! quoted requirement with spaces (`"b2 == $V"`) is one requirement. pip
+//! takes any unique prefix of a long option (`--requirem` is
+//! `--requirement`), and so does this rule. Not
 //! reported: a command with `-r`/`--requirement`, `-c`/`--constraint` or a
 //! local project (`.`, `-e ./app`), whose files decide the versions; local
 //! paths and archives (`./dist/app-1.0.whl`); URLs of archives; VCS URLs with
 //! a ref (`git+https://github.com/org/repo@v1.2`); and the values of options
 //! such as `-i`, `--extra-index-url`, `-e` and `--target`. hadolint takes any
 //! `@` in a VCS URL for a ref, so `git+ssh://git@github.com/org/repo` passes
-//! there but is reported here. Each package is reported on its own (hadolint
+//! there but is reported here. Each install command is reported once, with a related location per unpinned package (hadolint
 //! reports the RUN once), and a variable is checked through the literal value
 //! the same `RUN` gave it earlier (`PKGS='gcc make' && … $PKGS`; `export` and
 //! multi-line quoted values too) or else its `ARG`/`ENV` value, and reported
@@ -109,6 +112,7 @@ const PIP: Cli = Cli {
         "use-feature",
     ],
     single_word: false,
+    long_prefixes: Some(crate::rules::pip_cli::long_option),
 };
 
 fn check(run: &Instruction, ctx: &mut Context<'_>) {
@@ -124,9 +128,28 @@ fn check(run: &Instruction, ctx: &mut Context<'_>) {
         if local_project || line.has(&["r", "requirement", "c", "constraint"]) {
             continue;
         }
-        let found = support::unpinned(ctx, run, packages.iter().copied(), pinned);
+        let quoted = |arg: &&ShellArg| {
+            let source = ctx.doc.text().get(arg.range.as_range()).unwrap_or("");
+            source.len() > 1 && (source.starts_with('"') && source.ends_with('"'))
+        };
+        // A double-quoted operand is one word for the shell: one
+        // requirement, spaces and all (`"b2 == $V"`).
+        let (whole, words): (Vec<&ShellArg>, Vec<&ShellArg>) = packages.iter().copied().partition(quoted);
+        let mut found = support::unpinned(ctx, run, words, pinned);
+        found.extend(support::unpinned_split(ctx, run, whole, pinned, &requirements));
+        found.sort_by_key(|u| u.arg.range.start);
         support::report(ctx, found, "==<version>");
     }
+}
+
+/// The requirements in the value of one shell word: one requirement when
+/// its words after the first continue a specifier (`b2 == 1.0`,
+/// `b2 >=1, <2`); else each word (a list written as one word by mistake).
+fn requirements(value: &str) -> Vec<&str> {
+    const CONTINUES: &[char] = &['=', '<', '>', '~', '!', ',', ';', '[', '@'];
+    let words: Vec<&str> = value.split_whitespace().collect();
+    let one = words.windows(2).all(|w| w[1].starts_with(CONTINUES) || w[0].ends_with(CONTINUES));
+    if one && !words.is_empty() { vec![value.trim()] } else { words }
 }
 
 /// pip's arguments: after `pip`/`pip3`/`pip3.12`, or after `-m pip` of a
@@ -200,6 +223,12 @@ mod tests {
                 "FROM python\nRUN pip install --target /opt/lib --no-cache-dir flask==1\n",
                 "FROM python\nRUN pip download flask && pip uninstall -y flask && pipx install black\n",
                 "FROM python\nRUN pip install -U pip==24.0 --progress-bar off\n",
+                // A quoted requirement with spaces is one requirement.
+                "FROM python\nARG V=1.0\nRUN pip install \"b2 == $V\" \"requests >=2, <3\"\n",
+                "FROM python\nRUN pip install \"b2 == 1.0\"\n",
+                // Unique prefixes of long options: `--requirem` is `--requirement`.
+                "FROM python\nRUN pip install --requirem requirements.txt\n",
+                "FROM python\nRUN pip install --extra-index https://x flask==1\n",
                 "FROM python\nRUN pip install $(cat pkgs.txt)\n",
                 "FROM python\nRUN pip install\n",
                 "FROM mcr.microsoft.com/windows/servercore:ltsc2016\nSHELL [\"powershell\", \"-Command\", \"$ErrorActionPreference = 'Stop';\"]\nRUN pip install flask==3.0 # latest\n",
@@ -210,7 +239,7 @@ mod tests {
                 "FROM python\nRUN pip install --no-cache-dir ⟦flask⟧\n",
                 "FROM python\nRUN pip install ⟦'flask[async]'⟧ 'uvicorn[standard]==0.30'\n",
                 "FROM python\nRUN pip install -e git+https://github.com/org/repo#egg=repo ⟦flask⟧\n",
-                "FROM python\nRUN pip3 install --upgrade ⟦pip⟧ setuptools\n",
+                "FROM python\nRUN pip3 install --upgrade ⟦pip setuptools⟧\n",
                 "FROM python\nRUN python3 -m pip install ⟦flask⟧\n",
                 "FROM python\nRUN /opt/venv/bin/pip3.12 install ⟦flask⟧\n",
                 "FROM python\nRUN pip install -i https://pypi.example.com/simple ⟦flask⟧\n",
@@ -224,6 +253,8 @@ mod tests {
                 "FROM mcr.microsoft.com/windows/servercore:ltsc2016\nSHELL [\"powershell\", \"-Command\", \"$ErrorActionPreference = 'Stop';\"]\nRUN pip install ⟦flask⟧ ; python -V\n",
                 "FROM mcr.microsoft.com/windows/servercore:ltsc2016\nSHELL [\"powershell\", \"-Command\", \"$ErrorActionPreference = 'Stop';\"]\nRUN $d = 'x'; python -m pip install --upgrade ⟦pip⟧ 2>&1 | Out-Null\n",
                 "FROM python\nRUN PKGS='flask gunicorn==22' && pip install ⟦\"$PKGS\"⟧\n",
+                "FROM python\nARG V=1.0\nRUN pip install \"b2 == $V\" ⟦\"flask\"⟧\n",
+                "FROM python\nRUN pip install --no-cache ⟦flask⟧\n",
             ],
             &[],
         );

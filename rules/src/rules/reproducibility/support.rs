@@ -3,7 +3,7 @@
 //! find the operands that name a package without a version.
 
 use crate::engine::Context;
-use crate::model::{Instruction, LocalValue, Scope, ShellArg};
+use crate::model::{Document, Instruction, InstructionKind, LocalValue, Scope, ShellArg};
 
 /// How a tool reads its command line: which options take a value.
 pub(super) struct Cli {
@@ -15,6 +15,9 @@ pub(super) struct Cli {
     /// Go's style: every option is a single word after one or two dashes
     /// (`-ldflags x`), never a cluster of short letters.
     pub single_word: bool,
+    /// For a tool that accepts a unique prefix of a long option (pip), the
+    /// full name a written one stands for.
+    pub long_prefixes: Option<fn(&str) -> Option<&'static str>>,
 }
 
 /// An option as written, without its dashes (`t`, `virtual`).
@@ -49,6 +52,10 @@ impl Cli {
                 let (name, inline) = match body.split_once('=') {
                     Some((n, v)) => (n, Some(v)),
                     None => (body, None),
+                };
+                let name = match self.long_prefixes {
+                    Some(full) if text.starts_with("--") => full(name).unwrap_or(name),
+                    _ => name,
                 };
                 let takes_value = inline.is_none() && self.long.contains(&name);
                 let value = if takes_value { words.next().map(|w| w.text.as_str()) } else { inline };
@@ -139,6 +146,18 @@ pub(super) fn unpinned<'a>(
     operands: impl IntoIterator<Item = &'a ShellArg>,
     pinned: impl Fn(&str) -> bool,
 ) -> Vec<Unpinned<'a>> {
+    unpinned_split(ctx, ins, operands, pinned, &|value: &str| value.split_whitespace().collect())
+}
+
+/// [`unpinned`], with `split` saying which packages a variable's value
+/// names (its words, for every tool but pip).
+pub(super) fn unpinned_split<'a>(
+    ctx: &Context<'_>,
+    ins: &Instruction,
+    operands: impl IntoIterator<Item = &'a ShellArg>,
+    pinned: impl Fn(&str) -> bool,
+    split: &dyn for<'v> Fn(&'v str) -> Vec<&'v str>,
+) -> Vec<Unpinned<'a>> {
     let mut scope = None;
     let mut out = Vec::new();
     for arg in operands {
@@ -161,13 +180,13 @@ pub(super) fn unpinned<'a>(
         };
         let value = if local.contains(['$', '`']) {
             let scope = scope.get_or_insert_with(|| Scope::at(ctx.doc, ins.index));
-            let Some(value) = expand(local, scope) else { continue };
+            let Some(value) = expand(local, scope, &|name| declared_elsewhere(ctx.doc, name)) else { continue };
             value
         } else {
             local.to_string()
         };
         let packages: Vec<String> =
-            value.split_whitespace().filter(|p| !p.starts_with('-') && !pinned(p)).map(str::to_string).collect();
+            split(&value).into_iter().filter(|p| !p.starts_with('-') && !pinned(p)).map(str::to_string).collect();
         if !packages.is_empty() {
             out.push(Unpinned { arg, packages, from_variable: true });
         }
@@ -175,16 +194,50 @@ pub(super) fn unpinned<'a>(
     out
 }
 
-/// Report every unpinned operand with the rule's version syntax (`=<version>`).
+/// Report the unpinned operands of one install command with the rule's
+/// version syntax (`=<version>`): one finding per command, spanning its
+/// unpinned operands, with a related location per operand.
 pub(super) fn report(ctx: &mut Context<'_>, found: Vec<Unpinned<'_>>, pin: &str) {
-    for u in found {
-        ctx.report(u.arg.range, u.message(pin));
+    let [first, .., last] = found.as_slice() else {
+        if let Some(u) = found.first() {
+            ctx.report(u.arg.range, u.message(pin));
+        }
+        return;
+    };
+    let range = first.arg.range.cover(last.arg.range);
+    let names: Vec<String> = found.iter().map(|u| format!("`{}`", u.arg.text)).collect();
+    let message = format!(
+        "{} packages are installed without a version: {}; pin each as `<package>{pin}`",
+        found.len(),
+        names.join(", ")
+    );
+    let diagnostic = ctx.report(range, message);
+    for u in &found {
+        let what = if u.from_variable {
+            let list: Vec<String> = u.packages.iter().map(|p| format!("`{p}`")).collect();
+            format!("`{}` installs {} without a version", u.arg.text, list.join(", "))
+        } else {
+            format!("`{}` has no version", u.arg.text)
+        };
+        diagnostic.with_related(u.arg.range, what);
     }
 }
 
-/// `$NAME` and `${NAME}` replaced by their ARG/ENV values; `None` when one is
-/// unknown or the word uses any other expansion.
-fn expand(text: &str, scope: &Scope) -> Option<String> {
+/// True when an ARG or ENV somewhere in the file declares `name`: where
+/// it is out of scope (another stage, a sibling of the one that sets it),
+/// it expands to nothing rather than to something the base image may set.
+fn declared_elsewhere(doc: &Document, name: &str) -> bool {
+    doc.instructions
+        .iter()
+        .filter(|i| matches!(i.kind, InstructionKind::Arg | InstructionKind::Env))
+        .any(|i| i.pairs.iter().any(|p| p.key.value() == name))
+}
+
+/// `$NAME` and `${NAME}` replaced by their ARG/ENV values (by nothing when
+/// the name is not in scope but `out_of_scope` says the file declares it
+/// elsewhere); `None` when one is unknown or the word uses any other
+/// expansion.
+fn expand(text: &str, scope: &Scope, out_of_scope: &dyn Fn(&str) -> bool) -> Option<String> {
     let mut out = String::new();
     let mut rest = text;
     while let Some(i) = rest.find(['$', '`']) {
@@ -204,6 +257,10 @@ fn expand(text: &str, scope: &Scope) -> Option<String> {
             && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
         if !valid {
             return None;
+        }
+        if !scope.is_defined(name) && out_of_scope(name) {
+            rest = &after[len..];
+            continue;
         }
         out.push_str(&scope.value(name)?);
         rest = &after[len..];
@@ -247,6 +304,7 @@ const RPM_CLI: Cli = Cli {
         "setopt",
     ],
     single_word: false,
+    long_prefixes: None,
 };
 
 /// Report the unpinned packages of `yum`/`dnf`/`microdnf install` (RPM's
@@ -293,7 +351,8 @@ mod tests {
         words.iter().map(|w| ShellArg::new(*w, TextRange::empty(0))).collect()
     }
 
-    const APK: Cli = Cli { short: &['t', 'X'], long: &["virtual", "repository"], single_word: false };
+    const APK: Cli =
+        Cli { short: &['t', 'X'], long: &["virtual", "repository"], single_word: false, long_prefixes: None };
 
     #[test]
     fn reads_options_values_and_operands() {
@@ -311,7 +370,7 @@ mod tests {
 
     #[test]
     fn reads_go_style_options() {
-        let go = Cli { short: &[], long: &["o", "ldflags"], single_word: true };
+        let go = Cli { short: &[], long: &["o", "ldflags"], single_word: true, long_prefixes: None };
         let a = args(&["build", "-ldflags", "-s -w", "-o", "out", "-v", "./cmd"]);
         let operands: Vec<&str> = go.read(&a).operands.iter().map(|o| o.text.as_str()).collect();
         assert_eq!(operands, ["build", "./cmd"]);

@@ -33,7 +33,7 @@
 //! variable set to a literal earlier in the same `RUN` (`PKGS='httpd' && …
 //! $PKGS`) is checked through that value and reported at its use; one without
 //! a known value (an `ARG` without default, a command substitution) is
-//! accepted. Each package is reported on its own (hadolint reports the RUN
+//! accepted. Each install command is reported once, with a related location per unpinned package (hadolint reports the RUN
 //! once).
 
 use crate::diagnostic::{Category, Severity};
@@ -84,7 +84,7 @@ mod tests {
             ],
             &[
                 "FROM centos\nRUN yum install -y ⟦httpd⟧ && yum clean all\n",
-                "FROM centos\nRUN yum install -y ⟦python3-devel⟧ java-11-openjdk\n",
+                "FROM centos\nRUN yum install -y ⟦python3-devel java-11-openjdk⟧\n",
                 "FROM centos\nRUN yum -y --enablerepo epel install ⟦jq⟧\n",
                 "FROM centos\nRUN yum module install -y ⟦nodejs⟧\n",
                 "FROM centos\nRUN yum install -y \\\n    jq-1.6 \\\n    ⟦httpd⟧\n",

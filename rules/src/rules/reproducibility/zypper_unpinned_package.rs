@@ -25,8 +25,8 @@
 //! does zypper's `name-version` form (`curl-8.6.0`), which hadolint reports.
 //! `.rpm` files, paths and capabilities are not reported, nor are patterns,
 //! patches and products (`-t pattern devel_basis`). Values of options such as
-//! `--repo`, `--from` and `--root` are not packages. Each package is reported
-//! on its own (hadolint reports the RUN once), and a variable is checked
+//! `--repo`, `--from` and `--root` are not packages. Each install command is reported once, with a related location
+//! per unpinned package (hadolint reports the RUN once), and a variable is checked
 //! through the literal value the same `RUN` gave it earlier (`PKGS='gcc make'
 //! && … $PKGS`; `export` and multi-line quoted values too) or else its
 //! `ARG`/`ENV` value, and reported at its use (`$PKGS`) with the packages it
@@ -79,6 +79,7 @@ const ZYPPER: Cli = Cli {
         "userdata",
     ],
     single_word: false,
+    long_prefixes: None,
 };
 
 fn check(run: &Instruction, ctx: &mut Context<'_>) {

@@ -27,10 +27,14 @@
 //! ## Notes
 //! Only the final stage matters: build stages do not ship. `root`, `0` and
 //! `root:<group>` / `0:<group>` count as root, also through ARG defaults.
+//! A final stage without `USER` runs as the last `USER` of the stage it is
+//! built on (`FROM base`), and so on up the chain: a `USER root` there is
+//! reported too, at that instruction. A fragment without any `FROM` is
+//! taken for the final stage.
 
 use crate::diagnostic::{Category, Severity};
 use crate::engine::{Context, Rule};
-use crate::model::{InstructionKind, Scope};
+use crate::model::{Base, InstructionKind, Scope};
 use crate::registry::{FixAvailability, RuleMeta};
 
 pub(crate) static RULE: Rule = Rule {
@@ -52,20 +56,50 @@ pub(crate) static RULE: Rule = Rule {
 };
 
 fn check(ctx: &mut Context<'_>) {
-    let Some(stage) = ctx.doc.final_stage() else { return };
-    let Some(user) = stage.instructions(ctx.doc).iter().rev().find(|i| i.kind == InstructionKind::User) else {
+    let doc = ctx.doc;
+    let Some(last) = doc.final_stage() else {
+        // No FROM at all (a fragment): its instructions are the image.
+        if let Some(user) = doc.instructions.iter().rev().find(|i| i.kind == InstructionKind::User)
+            && let Some(word) = user.args.first()
+            && is_root(&Scope::at(doc, user.index).expand(word))
+        {
+            ctx.report(word.range, "the image runs as root; switch to an unprivileged user at the end");
+        }
         return;
     };
+    // The last USER of the final stage, or of the stages it builds on (a
+    // loop: the chain can be as long as the file; indices only go down).
+    let mut stage = last;
+    let user = loop {
+        if let Some(user) = stage.instructions(doc).iter().rev().find(|i| i.kind == InstructionKind::User) {
+            break user;
+        }
+        match stage.base {
+            Base::Stage(parent) if parent < stage.index => stage = &doc.stages[parent],
+            _ => return,
+        }
+    };
     let Some(word) = user.args.first() else { return };
-    let scope = Scope::at(ctx.doc, user.index);
-    let expanded = scope.expand(word);
-    if !expanded.complete {
-        return;
+    if is_root(&Scope::at(ctx.doc, user.index).expand(word)) {
+        if stage.index == last.index {
+            ctx.report(word.range, "the image runs as root; switch to an unprivileged user at the end");
+        } else {
+            let parent = stage.name.as_deref().map_or_else(|| format!("stage {}", stage.index), |n| format!("`{n}`"));
+            ctx.report(
+                word.range,
+                format!(
+                    "the final stage inherits this `USER` from {parent} and runs as root; \
+                     switch to an unprivileged user at its end"
+                ),
+            );
+        }
     }
+}
+
+/// `root`, `0`, `root:<group>`, `0:<group>`, when the value is known.
+fn is_root(expanded: &crate::model::Expanded) -> bool {
     let name = expanded.text.split(':').next().unwrap_or("");
-    if name == "root" || name == "0" {
-        ctx.report(word.range, "the image runs as root; switch to an unprivileged user at the end");
-    }
+    expanded.complete && (name == "root" || name == "0")
 }
 
 #[cfg(test)]
@@ -81,11 +115,20 @@ mod tests {
                 "FROM debian AS build\nUSER root\nFROM debian\nUSER 1000\n",
                 "FROM debian\nRUN x\n",
                 "FROM debian\nUSER $UNKNOWN\n",
+                "FROM debian AS base\nUSER root\nFROM base\nUSER app\n",
+                // A sibling's USER is not inherited.
+                "FROM debian AS base\nUSER root\nFROM debian\nRUN x\n",
+                "USER root\nRUN x\nUSER app\n",
             ],
             &[
                 "FROM debian\nUSER app\nUSER ⟦root⟧\n",
                 "FROM debian\nUSER ⟦0:0⟧\n",
                 "FROM debian\nARG U=root\nUSER ⟦${U}⟧\n",
+                // Inherited from the stage the final one is built on.
+                "FROM debian AS base\nUSER ⟦root⟧\nFROM base AS final\nRUN x\n",
+                // A fragment without FROM: its instructions are the image.
+                "RUN x\nUSER ⟦root⟧\n",
+                "FROM debian AS base\nUSER app\nUSER ⟦0⟧\nFROM base AS mid\nRUN y\nFROM mid\nCMD [\"x\"]\n",
             ],
             &[],
         );

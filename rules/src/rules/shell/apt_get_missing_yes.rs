@@ -51,7 +51,7 @@ pub(crate) static RULE: Rule = Rule {
 fn check(run: &Instruction, ctx: &mut Context<'_>) {
     let Some(script) = support::script(ctx.doc, run) else { return };
     for cmd in script.commands_named(&["apt-get"]) {
-        let Some(install) = cmd.args.iter().find(|a| !a.text.starts_with('-')) else { continue };
+        let Some(install) = crate::rules::package_cli::apt_subcommand(cmd) else { continue };
         if install.text != "install" {
             continue;
         }
@@ -83,6 +83,9 @@ mod tests {
             &super::RULE,
             &[
                 "FROM debian\nRUN apt-get install -y curl\n",
+                "FROM debian\nRUN apt-get -y -q install curl && apt-get -o Acquire::Retries=3 -y install git\n",
+                // `-o` takes the next word: `install` there is not the subcommand.
+                "FROM debian\nRUN apt-get -o install update\n",
                 "FROM debian\nRUN apt-get -qq install curl\n",
                 "FROM debian\nRUN apt-get install --yes curl && apt-get --assume-yes install git\n",
                 "FROM debian\nRUN apt-get update\n",
@@ -92,6 +95,9 @@ mod tests {
             ],
             &[
                 "FROM debian\nRUN apt-get update && ⟦apt-get install curl⟧\n",
+                // Options before the subcommand.
+                "FROM debian\nRUN ⟦apt-get -o Acquire::Retries=3 install curl⟧\n",
+                "FROM debian\nRUN ⟦apt-get -q -t bookworm-backports install curl⟧\n",
                 "FROM debian\nRUN set -e; \\\n    ⟦sudo apt-get install \\\n      curl⟧\n",
                 "FROM debian\nRUN <<EOF\napt-get update\n⟦apt-get install curl⟧\nEOF\n",
                 "FROM debian\nONBUILD RUN ⟦apt-get install curl⟧\n",

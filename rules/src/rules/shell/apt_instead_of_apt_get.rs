@@ -72,7 +72,7 @@ pub(crate) static RULE: Rule = Rule {
 };
 
 /// apt's options that take a separate value.
-const VALUE_FLAGS: &[&str] = &["-o", "--option", "-c", "--config-file", "-t", "--target-release", "-a"];
+const VALUE_FLAGS: &[&str] = crate::rules::package_cli::APT_VALUE_OPTIONS;
 
 /// Subcommands `apt-get` runs the same way.
 const APT_GET: &[&str] = &[

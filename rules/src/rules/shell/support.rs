@@ -70,24 +70,7 @@ fn is_windows_image(doc: &Document, stage: &Stage) -> bool {
 /// the value of one of `value_flags` given as a separate word
 /// (`apt -o Acquire::Retries=3 install` → `install`).
 pub(super) fn subcommand<'a>(cmd: &'a ShellCommand, value_flags: &[&str]) -> Option<&'a ShellArg> {
-    let mut skip_next = false;
-    for arg in &cmd.args {
-        if skip_next {
-            skip_next = false;
-            continue;
-        }
-        let t = arg.text.as_str();
-        if t == "--" {
-            continue;
-        }
-        if t.starts_with('-') && t.len() > 1 {
-            // `--opt value` but not `--opt=value`; `-o value` but not `-ovalue`.
-            skip_next = value_flags.contains(&t);
-            continue;
-        }
-        return Some(arg);
-    }
-    None
+    crate::rules::package_cli::subcommand(&cmd.args, value_flags).map(|(_, a)| a)
 }
 
 /// The argument after `arg` in `cmd`, if it is not a flag.

@@ -60,7 +60,7 @@ pub(crate) static RULE: Rule = Rule {
 };
 
 /// apt-get options that take a separate value.
-const VALUE_FLAGS: &[&str] = &["-o", "--option", "-c", "--config-file", "-t", "--target-release", "--default-release"];
+const VALUE_FLAGS: &[&str] = crate::rules::package_cli::APT_VALUE_OPTIONS;
 
 fn check(run: &Instruction, ctx: &mut Context<'_>) {
     let Some(script) = &run.script else { return };

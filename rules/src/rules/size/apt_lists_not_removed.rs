@@ -89,7 +89,7 @@ pub(crate) static RULE: Rule = Rule {
 const LISTS: &str = "/var/lib/apt/lists";
 
 /// apt options that take a separate value.
-const VALUE_FLAGS: &[&str] = &["-o", "--option", "-c", "--config-file"];
+const VALUE_FLAGS: &[&str] = crate::rules::package_cli::APT_VALUE_OPTIONS;
 
 /// apt subcommands that do not read the package lists.
 const WITHOUT_LISTS: &[&str] =

@@ -54,6 +54,7 @@ use crate::engine::{Context, Rule};
 use crate::model::{Instruction, InstructionKind, Scope, ShellArg, ShellCommand};
 use crate::registry::{FixAvailability, RuleMeta};
 use crate::rules::fix_safety::{self, Dependence};
+use crate::rules::pip_cli;
 
 use super::support;
 
@@ -127,10 +128,13 @@ fn check(run: &Instruction, ctx: &mut Context<'_>) {
     }
 }
 
-/// A pip command that uses the cache: no `--no-cache-dir`, no
+/// A pip command that uses the cache: no `--no-cache-dir` (or a prefix of
+/// it, `--no-cache`), no
 /// `PIP_NO_CACHE_DIR=…` before it.
 fn writes_cache(cmd: &ShellCommand) -> bool {
-    !cmd.has_flag(None, &["no-cache-dir"]) && !cmd.env.iter().any(|e| sets_no_cache(e))
+    // pip takes any unique prefix of a long option: `--no-cache` too.
+    !cmd.args.iter().any(|a| pip_cli::is_long_option(&a.text, "no-cache-dir"))
+        && !cmd.env.iter().any(|e| sets_no_cache(e))
 }
 
 /// The `install` argument of `pip install`, `pip3.12 install`,
@@ -202,6 +206,8 @@ mod tests {
                 "FROM python\nRUN pip install --no-cache-dir flask\n",
                 "FROM python\nRUN pip3 --no-cache-dir install flask\n",
                 "FROM python\nRUN python3 -m pip install --no-cache-dir flask\n",
+                // pip takes a unique prefix of a long option.
+                "FROM python\nRUN pip install --no-cache flask && pip3 install --no-cache-d flask\n",
                 "FROM python\nENV PIP_NO_CACHE_DIR=1\nRUN pip install flask\n",
                 "FROM python\nENV PIP_NO_CACHE_DIR=off\nRUN pip install flask\n",
                 "FROM python AS base\nENV PIP_NO_CACHE_DIR=true\nFROM base\nRUN pip install flask\n",
@@ -223,6 +229,8 @@ mod tests {
                 "FROM python\nRUN ⟦/usr/local/bin/pip3.12 install -r requirements.txt⟧\n",
                 "FROM python\nRUN ⟦python3 -m pip install --upgrade pip⟧\n",
                 "FROM python\nRUN ⟦pip --timeout 60 install flask⟧\n",
+                // `--no-c` is ambiguous (`--no-color`, `--no-compile`...).
+                "FROM python\nRUN ⟦pip install --no-co flask⟧\n",
                 "FROM python\nENV PIP_NO_CACHE_DIR=maybe\nRUN ⟦pip install flask⟧\n",
                 "FROM python\nRUN --mount=type=cache,target=/root/.npm ⟦pip install flask⟧\n",
                 "FROM python\nRUN <<EOF\n⟦pip install flask⟧\nEOF\n",

@@ -7,6 +7,7 @@ use crate::model::{
     Base, Document, DocumentFact, Instruction, InstructionKind, Scope, ShellArg, ShellCommand, ShellScript,
 };
 use crate::rules::fix_safety::{self, Dependence};
+use crate::rules::package_cli;
 
 /// True when `ins` is the instruction wrapped in an `ONBUILD`.
 pub(super) fn in_onbuild(doc: &Document, ins: &Instruction) -> bool {
@@ -19,20 +20,9 @@ pub(super) fn subcommand<'a>(cmd: &'a ShellCommand, value_flags: &[&str]) -> Opt
     first_positional(&cmd.args, value_flags)
 }
 
-/// [`subcommand`] over a slice of arguments.
+/// [`subcommand`] over a slice of arguments (the shared reader).
 pub(super) fn first_positional<'a>(args: &'a [ShellArg], value_flags: &[&str]) -> Option<(usize, &'a ShellArg)> {
-    let mut skip_value = false;
-    for (i, arg) in args.iter().enumerate() {
-        if std::mem::take(&mut skip_value) {
-            continue;
-        }
-        if arg.text.len() > 1 && arg.text.starts_with('-') {
-            skip_value = value_flags.contains(&arg.text.as_str());
-            continue;
-        }
-        return Some((i, arg));
-    }
-    None
+    package_cli::subcommand(args, value_flags)
 }
 
 /// The subcommand of `cmd` when it is one of `names`.
