@@ -49,8 +49,12 @@ fn opening_a_file_does_not_run_the_program_its_repository_config_names() {
     // The rules' findings, then ShellCheck's (from PATH) in a second publication.
     let first = client.published(&uri, 1);
     assert!(!codes(&first).contains(&"SC2086".to_string()));
-    let second = client.published(&uri, 1);
-    assert!(codes(&second).contains(&"SC2086".to_string()), "{second:?}");
+    if dockside_rules::test_env::shellcheck(
+        "the ShellCheck half of opening_a_file_does_not_run_the_program_its_repository_config_names",
+    ) {
+        let second = client.published(&uri, 1);
+        assert!(codes(&second).contains(&"SC2086".to_string()), "{second:?}");
+    }
     assert!(!marker.exists(), "the repository's program ran");
     client.shutdown();
     assert!(!marker.exists(), "the repository's program ran");
