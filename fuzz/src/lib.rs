@@ -174,6 +174,73 @@ pub fn incremental_edits(text: &str, edits: &[(TextRange, String)]) -> Result<()
     Ok(())
 }
 
+/// The language server's edits: `changes` applied one `didChange` at a
+/// time by the server's own code (`dockside_server::fuzzing`) give, after
+/// each, the text the protocol defines (see [`lsp_apply`], written here
+/// from the specification, not from the server) and the model, syntax
+/// errors included, of a fresh parse of that text.
+pub fn lsp_edits(text: &str, changes: &[(Option<LspRange>, String)], utf8: bool) -> Result<(), String> {
+    let models = dockside_server::fuzzing::edit_stream(text, changes, utf8);
+    let mut expected = text.to_string();
+    for (step, ((range, new_text), model)) in changes.iter().zip(&models).enumerate() {
+        expected = match range {
+            None => new_text.clone(),
+            Some(range) => lsp_apply(&expected, *range, new_text, utf8),
+        };
+        if model.text() != expected {
+            return Err(format!(
+                "step {step} ({range:?} <- {new_text:?}, utf8 {utf8}): the server holds {:?}, the protocol says {expected:?}",
+                model.text()
+            ));
+        }
+        let fresh = Document::parse(&expected);
+        if format!("{:?}", model.instructions) != format!("{:?}", fresh.instructions) {
+            return Err(format!("step {step}: the server's model differs from a fresh one for {expected:?}"));
+        }
+        if format!("{:?}", model.syntax_errors) != format!("{:?}", fresh.syntax_errors) {
+            return Err(format!(
+                "step {step}: syntax errors {:?}, fresh {:?}, for {expected:?}",
+                model.syntax_errors, fresh.syntax_errors
+            ));
+        }
+    }
+    Ok(())
+}
+
+pub use dockside_server::fuzzing::LspRange;
+
+/// `text` with the LSP range replaced by `new_text`, as the protocol
+/// defines positions: lines end at `\n`, `\r\n` or `\r`; a character counts
+/// UTF-16 code units (UTF-8 bytes when `utf8`); a character past the end of
+/// its line is the line's end, a line past the last is the end of the text,
+/// a character inside a character is its start; an end before the start is
+/// the start.
+pub fn lsp_apply(text: &str, ((l1, c1), (l2, c2)): LspRange, new_text: &str, utf8: bool) -> String {
+    let start = lsp_offset(text, l1, c1, utf8);
+    let end = lsp_offset(text, l2, c2, utf8).max(start);
+    format!("{}{new_text}{}", &text[..start], &text[end..])
+}
+
+fn lsp_offset(text: &str, line: u32, character: u32, utf8: bool) -> usize {
+    let bytes = text.as_bytes();
+    let mut start = 0;
+    for _ in 0..line {
+        let Some(at) = bytes[start..].iter().position(|&b| b == b'\n' || b == b'\r') else { return text.len() };
+        let at = start + at;
+        start = if bytes[at] == b'\r' && bytes.get(at + 1) == Some(&b'\n') { at + 2 } else { at + 1 };
+    }
+    let end = bytes[start..].iter().position(|&b| b == b'\n' || b == b'\r').map_or(text.len(), |i| start + i);
+    let mut units = 0;
+    for (i, c) in text[start..end].char_indices() {
+        let width = if utf8 { c.len_utf8() } else { c.len_utf16() };
+        if units + width > character as usize {
+            return start + i;
+        }
+        units += width;
+    }
+    end
+}
+
 /// `range` shrunk to fit `text` and moved onto character boundaries.
 pub fn clamp(text: &str, range: TextRange) -> TextRange {
     let mut start = range.start.min(text.len());
@@ -202,4 +269,28 @@ fn valid_range(text: &str, range: TextRange, what: &str) -> Result<(), String> {
 /// skipped with a line saying so, except under `CI=true`, where it fails.
 pub fn shared_corpus(test: &str) -> Option<Vec<(String, String)>> {
     dockside_rules::test_env::shared_corpus_files(test)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::lsp_apply;
+
+    #[test]
+    fn lsp_positions_follow_the_protocol() {
+        // Lines end at \n, \r\n and a lone \r.
+        let text = "ab\r\ncd\ref\ngh";
+        assert_eq!(lsp_apply(text, ((1, 0), (1, 0)), "X", false), "ab\r\nXcd\ref\ngh");
+        assert_eq!(lsp_apply(text, ((2, 1), (2, 1)), "X", false), "ab\r\ncd\reXf\ngh");
+        // Past the end of a line: its end, before the terminator.
+        assert_eq!(lsp_apply(text, ((0, 9), (0, 9)), "X", false), "abX\r\ncd\ref\ngh");
+        // Past the last line: the end of the text; a reversed range is empty.
+        assert_eq!(lsp_apply(text, ((9, 0), (9, 0)), "X", false), "ab\r\ncd\ref\nghX");
+        assert_eq!(lsp_apply(text, ((1, 1), (0, 0)), "X", false), "ab\r\ncXd\ref\ngh");
+        // UTF-16 units and UTF-8 bytes; inside a character is its start.
+        let wide = "a\u{1F600}b";
+        assert_eq!(lsp_apply(wide, ((0, 3), (0, 3)), "X", false), "a\u{1F600}Xb");
+        assert_eq!(lsp_apply(wide, ((0, 2), (0, 2)), "X", false), "aX\u{1F600}b");
+        assert_eq!(lsp_apply(wide, ((0, 5), (0, 5)), "X", true), "a\u{1F600}Xb");
+        assert_eq!(lsp_apply(wide, ((0, 1), (0, 3)), "", true), "a\u{1F600}b");
+    }
 }

@@ -5,7 +5,7 @@
 
 use arbitrary::Unstructured;
 use dockside_fuzz::mutate::{Bytes, mutate, tokens};
-use dockside_fuzz::{all_rules, fix_loop, format, incremental_edits, lint, parse, shared_corpus};
+use dockside_fuzz::{LspRange, all_rules, fix_loop, format, incremental_edits, lint, lsp_edits, parse, shared_corpus};
 use dockside_rules::{Settings, TextRange};
 
 /// Mutations per `cargo test` run: enough to catch regressions of the
@@ -85,6 +85,46 @@ fn incremental_edits_equal_fresh_parses_on_mutated_files() {
         }
     }
     assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), failures.join("\n\n"));
+}
+
+/// The language server's edits on mutated corpus files: LSP positions in
+/// both column units (past line ends, past the last line, inside
+/// characters, reversed), inserting line breaks of every kind, multi-byte
+/// text and whole replacements; after each, the server's text is the
+/// protocol's and its model a fresh parse's.
+#[test]
+fn lsp_edits_give_the_protocols_text_and_a_fresh_model() {
+    let Some(files) = shared_corpus("lsp_edits_give_the_protocols_text_and_a_fresh_model") else { return };
+    let tokens = tokens();
+    let mut bytes = Bytes::new(0x15_ed17);
+    let mut failures = Vec::new();
+    let mut applied = 0;
+    for round in 0..MUTATIONS / 5 {
+        let (name, text) = &files[bytes.next_u64() as usize % files.len()];
+        let lines = text.lines().count() as u64 + 2;
+        let position = |bytes: &mut Bytes| ((bytes.next_u64() % lines) as u32, (bytes.next_u64() % 90) as u32);
+        let changes: Vec<(Option<LspRange>, String)> = (0..20)
+            .map(|_| {
+                let new_text = match bytes.next_u64() % 4 {
+                    0 => String::new(),
+                    _ => tokens[bytes.next_u64() as usize % tokens.len()].clone(),
+                };
+                if bytes.next_u64() % 50 == 0 {
+                    return (None, format!("FROM a\r{new_text}\r\nRUN b\n"));
+                }
+                let start = position(&mut bytes);
+                let end = if bytes.next_u64() % 3 == 0 { position(&mut bytes) } else { start };
+                (Some((start, end)), new_text)
+            })
+            .collect();
+        let utf8 = round % 2 == 0;
+        applied += changes.len();
+        if let Err(e) = lsp_edits(text, &changes, utf8) {
+            failures.push(record(&format!("lsp-edits-{round}-{name}"), text, &e));
+        }
+    }
+    assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), failures.join("\n\n"));
+    assert_eq!(applied, MUTATIONS / 5 * 20);
 }
 
 /// Keep a failing input in `target/fuzz-failures/` and say where, with the

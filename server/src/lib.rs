@@ -14,6 +14,8 @@
 //! changes in arrival order.
 
 mod convert;
+#[doc(hidden)]
+pub mod fuzzing;
 mod handlers;
 mod hover;
 mod lint;

@@ -112,6 +112,22 @@ impl Doc {
         self.version = version;
     }
 
+    /// The model of the current text, built now on this thread with the
+    /// document's build cache, as [`State::snapshot`] builds it on a
+    /// blocking thread (for the fuzz crate's edit streams).
+    pub fn build_now(&mut self) -> Arc<Document> {
+        if let (None, Some(built)) = (&self.syntax, &self.built) {
+            return Arc::clone(built);
+        }
+        let tree = self.take_syntax();
+        let built = {
+            let mut cache = self.cache.lock().unwrap_or_else(|e| e.into_inner());
+            Arc::new(Document::build_reusing(tree, &mut cache))
+        };
+        self.built = Some(Arc::clone(&built));
+        built
+    }
+
     /// The current tree, copied out of the model (the text and a reference
     /// to the tree's nodes: cheap). The old model is dropped on a blocking
     /// thread: freeing a big document took longer than re-parsing it.
