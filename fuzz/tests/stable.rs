@@ -109,11 +109,11 @@ fn lsp_edits_give_the_protocols_text_and_a_fresh_model() {
                     0 => String::new(),
                     _ => tokens[bytes.next_u64() as usize % tokens.len()].clone(),
                 };
-                if bytes.next_u64() % 50 == 0 {
+                if bytes.next_u64().is_multiple_of(50) {
                     return (None, format!("FROM a\r{new_text}\r\nRUN b\n"));
                 }
                 let start = position(&mut bytes);
-                let end = if bytes.next_u64() % 3 == 0 { position(&mut bytes) } else { start };
+                let end = if bytes.next_u64().is_multiple_of(3) { position(&mut bytes) } else { start };
                 (Some((start, end)), new_text)
             })
             .collect();
