@@ -11,6 +11,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use dockside_rules::config::{ConfigWarning, Trust};
+use dockside_rules::engine::panic_message;
 use dockside_rules::{ColumnUnit, ConfigError, Diagnostic, Document, Settings, Severity, check_document, config, fix};
 
 use crate::args::FixMode;
@@ -230,15 +231,6 @@ pub fn finish(loaded: Loaded, options: &LintOptions<'_>) -> Result<Linted, Probl
             ),
         )
     })
-}
-
-/// The text of a panic's payload (`panic!` gives a `&str` or a `String`).
-pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
-    payload
-        .downcast_ref::<&str>()
-        .map(|s| s.to_string())
-        .or_else(|| payload.downcast_ref::<String>().cloned())
-        .unwrap_or_else(|| "unknown panic".to_string())
 }
 
 fn finish_unguarded(loaded: Loaded, options: &LintOptions<'_>) -> Linted {

@@ -174,6 +174,21 @@ pub fn incremental_edits(text: &str, edits: &[(TextRange, String)]) -> Result<()
     Ok(())
 }
 
+/// Every property a text must keep, as problems found (none: all held):
+/// parse, lint, the fix loop with safe and with unsafe fixes, format.
+pub fn every_property(text: &str, settings: &Settings) -> Vec<String> {
+    [
+        parse(text),
+        lint(text, settings).map(drop),
+        fix_loop(text, settings, false).map(drop),
+        fix_loop(text, settings, true).map(drop),
+        format(text),
+    ]
+    .into_iter()
+    .filter_map(Result::err)
+    .collect()
+}
+
 /// The language server's edits: `changes` applied one `didChange` at a
 /// time by the server's own code (`dockside_server::fuzzing`) give, after
 /// each, the text the protocol defines (see [`lsp_apply`], written here

@@ -6,7 +6,7 @@
 
 use std::path::{Path, PathBuf};
 
-use dockside_fuzz::{all_rules, fix_loop, format, lint, parse};
+use dockside_fuzz::{all_rules, every_property};
 
 fn inputs(root: &Path) -> Vec<PathBuf> {
     if root.is_file() {
@@ -34,14 +34,7 @@ fn saved_inputs_keep_every_property() {
     for path in &files {
         let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         let text = String::from_utf8_lossy(&bytes);
-        let checks = [
-            parse(&text),
-            lint(&text, &settings).map(drop),
-            fix_loop(&text, &settings, false).map(drop),
-            fix_loop(&text, &settings, true).map(drop),
-            format(&text),
-        ];
-        for e in checks.into_iter().filter_map(Result::err) {
+        for e in every_property(&text, &settings) {
             failures.push(format!("{}: {e}", path.display()));
         }
     }

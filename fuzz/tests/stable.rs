@@ -5,7 +5,7 @@
 
 use arbitrary::Unstructured;
 use dockside_fuzz::mutate::{Bytes, mutate, tokens};
-use dockside_fuzz::{LspRange, all_rules, fix_loop, format, incremental_edits, lint, lsp_edits, parse, shared_corpus};
+use dockside_fuzz::{LspRange, all_rules, every_property, fix_loop, incremental_edits, lsp_edits, shared_corpus};
 use dockside_rules::{Settings, TextRange};
 
 /// Mutations per `cargo test` run: enough to catch regressions of the
@@ -50,14 +50,7 @@ fn mutated_corpus_files_keep_every_property() {
         let (name, original) = &files[bytes.next_u64() as usize % files.len()];
         let data = bytes.take(96);
         let Ok(text) = mutate(original, &mut Unstructured::new(&data), &tokens) else { continue };
-        let checks = [
-            parse(&text),
-            lint(&text, &settings).map(drop),
-            fix_loop(&text, &settings, false).map(drop),
-            fix_loop(&text, &settings, true).map(drop),
-            format(&text),
-        ];
-        for e in checks.into_iter().filter_map(Result::err) {
+        for e in every_property(&text, &settings) {
             failures.push(record(&format!("round-{round}-{name}"), &text, &e));
         }
     }

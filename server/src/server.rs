@@ -7,6 +7,7 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
 
+use dockside_rules::engine::panic_message;
 use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
 use tower_lsp_server::jsonrpc::{Error, ErrorCode, Result};
 use tower_lsp_server::ls_types::*;
@@ -54,15 +55,6 @@ pub async fn blocking<T: Send + 'static>(what: &'static str, work: impl FnOnce()
             Err(Error { message: format!("{what} panicked: {why}").into(), ..Error::internal_error() })
         }
     }
-}
-
-/// The text of a panic's payload (`panic!` gives a `&str` or a `String`).
-pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
-    payload
-        .downcast_ref::<&str>()
-        .map(|s| s.to_string())
-        .or_else(|| payload.downcast_ref::<String>().cloned())
-        .unwrap_or_else(|| "unknown panic".to_string())
 }
 
 /// Tell the user (a message window and the log) that `what` failed on

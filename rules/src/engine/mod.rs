@@ -272,12 +272,18 @@ pub static INTERNAL_ERROR: RuleMeta = RuleMeta {
     enabled_by_default: true,
 };
 
-fn internal_error(rule: &str, range: TextRange, payload: &(dyn std::any::Any + Send)) -> Diagnostic {
-    let what = payload
+/// The text of a panic's payload (`panic!` gives a `&str` or a `String`);
+/// the front ends report their own crashes with it too.
+pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
         .downcast_ref::<&str>()
         .map(|s| s.to_string())
         .or_else(|| payload.downcast_ref::<String>().cloned())
-        .unwrap_or_else(|| "unknown panic".to_string());
+        .unwrap_or_else(|| "unknown panic".to_string())
+}
+
+fn internal_error(rule: &str, range: TextRange, payload: &(dyn std::any::Any + Send)) -> Diagnostic {
+    let what = panic_message(payload);
     Diagnostic {
         rule: &INTERNAL_ERROR,
         severity: Severity::Error,
