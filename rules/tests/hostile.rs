@@ -166,3 +166,29 @@ fn the_formatter_survives_long_chains_and_deep_nesting() {
         assert_eq!(format(&once, &options), once, "{}", &text[..40]);
     }
 }
+
+/// tree-sitter-bash's scanner reads the character after `{` with C's
+/// `isdigit`, a 256-entry table: a code point far above it (U+DD541 after
+/// `${`) crashed the process before scripts were decoded for it. Every
+/// 997th code point, in each place a brace lets the scanner look, lints;
+/// and words keep their real text.
+#[test]
+fn any_character_after_a_brace_is_safe_for_the_bash_scanner() {
+    let mut checked = 0;
+    for code in (0x80..=0x10FFFF).step_by(997).chain([0xDD541, 0x10FFFF, 0xFFFF, 0x3000]) {
+        let Some(c) = char::from_u32(code) else { continue };
+        for script in
+            [format!("echo ${{{c}x"), format!("echo ${{{c}}}"), format!("echo {{{c}..1}}"), format!("echo {{1..{c}}}")]
+        {
+            let text = format!("FROM a\nRUN {script} && echo {c}\n");
+            let doc = Document::parse(&text);
+            check_document(&doc, &Settings::default());
+            checked += 1;
+        }
+    }
+    assert!(checked > 4000, "{checked}");
+    let doc = Document::parse("FROM a\nRUN echo 中文 \u{DD541}x\n");
+    let script = doc.instructions[1].script.as_ref().expect("a script");
+    let args: Vec<&str> = script.commands[0].args.iter().map(|a| a.text.as_str()).collect();
+    assert_eq!(args, ["中文", "\u{DD541}x"]);
+}

@@ -29,6 +29,45 @@ thread_local! {
     });
 }
 
+/// Parse a script with tree-sitter-bash, decoding it with [`ScannerSafeUtf8`].
+fn parse_bash(text: &str) -> Option<Tree> {
+    let bytes = text.as_bytes();
+    let mut read = |offset: usize, _| &bytes[offset.min(bytes.len())..];
+    BASH_PARSER.with(|p| p.borrow_mut().parse_custom_encoding::<ScannerSafeUtf8, _, _>(&mut read, None, None))
+}
+
+/// UTF-8 as tree-sitter reads it, except for what tree-sitter-bash's
+/// external scanner hands to C's `isdigit` (the character after `{`, for
+/// brace ranges): that indexes a table of 256 entries, so a code point far
+/// above it reads outside (`RUN echo ${` and U+DD541 crashed the process).
+/// Every character above U+00FF is given to the parser as a Latin-1 one of
+/// the same kind: whitespace as U+00A0, anything else as U+00B7, which the
+/// grammar reads as a word character like most non-ASCII text. Only the
+/// parser's view changes: nodes keep the byte ranges of the real text.
+struct ScannerSafeUtf8;
+
+impl tree_sitter::Decode for ScannerSafeUtf8 {
+    fn decode(bytes: &[u8]) -> (i32, u32) {
+        let len = match bytes.first() {
+            None => return (-1, 0),
+            Some(&b) if b < 0x80 => return (i32::from(b), 1),
+            Some(&b) if b >= 0xF0 => 4,
+            Some(&b) if b >= 0xE0 => 3,
+            Some(&b) if b >= 0xC0 => 2,
+            Some(_) => return (-1, 1),
+        };
+        let Some(c) = bytes.get(..len).and_then(|b| std::str::from_utf8(b).ok()).and_then(|s| s.chars().next()) else {
+            return (-1, 1);
+        };
+        let code = match u32::from(c) {
+            small @ 0..=0xFF => small,
+            _ if c.is_whitespace() => 0xA0,
+            _ => 0xB7,
+        };
+        (code as i32, len as u32)
+    }
+}
+
 /// `len` bytes at `logical` in the script come from `source` in the Dockerfile.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Segment {
@@ -200,7 +239,7 @@ pub struct ShellScript {
 
 impl ShellScript {
     pub fn parse(text: String, segments: Vec<Segment>) -> ShellScript {
-        let tree = BASH_PARSER.with(|p| p.borrow_mut().parse(&text, None).expect("no timeout is set"));
+        let tree = parse_bash(&text).expect("no timeout is set");
         let mut script = ShellScript {
             text,
             segments,
@@ -427,7 +466,7 @@ fn command_string_arg(args: &[ShellArg]) -> Option<&ShellArg> {
 fn collect_string_commands(string: Node<'_>, source: &Source<'_>, out: &mut Vec<ShellCommand>) -> Result<(), TooDeep> {
     let content = string.start_byte() + 1..string.end_byte() - 1;
     let text = &source.text[content.clone()];
-    let Some(tree) = BASH_PARSER.with(|p| p.borrow_mut().parse(text, None)) else { return Ok(()) };
+    let Some(tree) = parse_bash(text) else { return Ok(()) };
     let inner = Source { text, base: source.base + content.start, segments: source.segments, depth: source.depth + 1 };
     collect_commands(tree.root_node(), &inner, out)
 }

@@ -270,6 +270,12 @@ fn heredoc_markers(ins: &Logical, text: &str) -> Vec<(String, bool)> {
 
 /// The bash tree's shape, or `None` when bash cannot read the script.
 fn bash_shape(script: &str) -> Option<Vec<(String, String)>> {
+    // tree-sitter-bash's scanner passes characters to C's `isdigit`, which
+    // reads outside its table for code points far above U+00FF: those are
+    // compared as a run of `~` of the same length (the same on both sides).
+    let safe: String =
+        script.chars().map(|c| if u32::from(c) > 0xFF { "~".repeat(c.len_utf8()) } else { c.to_string() }).collect();
+    let script = safe.as_str();
     let mut parser = Parser::new();
     parser.set_language(&tree_sitter_bash::LANGUAGE.into()).ok()?;
     let tree = parser.parse(script, None)?;
