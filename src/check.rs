@@ -3,14 +3,13 @@
 
 use std::collections::HashSet;
 use std::io::{self, IsTerminal, Write};
-use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
 use rayon::prelude::*;
 
 use crate::args::{CheckArgs, FixMode, OutputFormat};
-use crate::discover::{Input, collect_inputs};
+use crate::discover::{Input, collect_inputs, paths_or_default};
 use dockside_rules::shellcheck::ShellCheck;
 use dockside_rules::{Document, Settings};
 
@@ -37,12 +36,7 @@ pub fn run(args: CheckArgs) -> ExitCode {
         }
     };
 
-    let paths = match (args.paths.is_empty(), &args.stdin_filename) {
-        (false, _) => args.paths.clone(),
-        // Naming standard input without listing `-` still means "read it".
-        (true, Some(_)) => vec![PathBuf::from("-")],
-        (true, None) => vec![PathBuf::from(".")],
-    };
+    let paths = paths_or_default(&args.paths, args.stdin_filename.as_deref());
     let (inputs, input_errors) = collect_inputs(&paths);
     let mut failed = !input_errors.is_empty();
     // Paths and files that could not be checked: the summary must not say

@@ -19,6 +19,17 @@ pub struct InputError {
     pub message: String,
 }
 
+/// The paths a command reads: those given, else standard input when it was
+/// named with `--stdin-filename` (naming it without listing `-` still means
+/// "read it"), else the current directory.
+pub fn paths_or_default(paths: &[PathBuf], stdin_filename: Option<&Path>) -> Vec<PathBuf> {
+    match (paths.is_empty(), stdin_filename) {
+        (false, _) => paths.to_vec(),
+        (true, Some(_)) => vec![PathBuf::from("-")],
+        (true, None) => vec![PathBuf::from(".")],
+    }
+}
+
 /// Expand `paths` (files, directories, `-`) into inputs, in argument order.
 /// Files named explicitly are linted whatever their name, but only regular
 /// files (a FIFO or device would block the read); directories are walked for

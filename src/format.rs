@@ -12,7 +12,7 @@ use dockside_rules::{ColumnUnit, Document};
 use rayon::prelude::*;
 
 use crate::args::FormatArgs;
-use crate::discover::{Input, collect_inputs, display_path, io_message};
+use crate::discover::{Input, collect_inputs, display_path, io_message, paths_or_default};
 use crate::files::{decode, unified_diff, write_atomically};
 use crate::lint::{Configs, Overrides};
 use crate::{EXIT_ERROR, EXIT_FINDINGS};
@@ -36,11 +36,7 @@ pub fn run(args: FormatArgs) -> ExitCode {
             return ExitCode::from(EXIT_ERROR);
         }
     };
-    let paths = match (args.paths.is_empty(), &args.stdin_filename) {
-        (false, _) => args.paths.clone(),
-        (true, Some(_)) => vec![PathBuf::from("-")],
-        (true, None) => vec![PathBuf::from(".")],
-    };
+    let paths = paths_or_default(&args.paths, args.stdin_filename.as_deref());
     let (inputs, input_errors) = collect_inputs(&paths);
     let mut failed = !input_errors.is_empty();
     for err in &input_errors {

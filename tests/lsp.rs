@@ -606,14 +606,7 @@ fn a_slow_shellcheck_does_not_hold_up_diagnostics() {
     fs::set_permissions(&fake, fs::Permissions::from_mode(0o755)).unwrap();
     fs::write(dir.path().join("dockside.toml"), "shellcheck-timeout = 1\n").unwrap();
     let uri = file_uri(&dir.path().join("Dockerfile"));
-    let mut client = Client::start();
-    let capabilities = json!({ "textDocument": { "diagnostic": { "dynamicRegistration": false } } });
-    let options = json!({ "dockside": { "shellcheck": { "path": fake } } });
-    client.request_ok(
-        "initialize",
-        json!({ "processId": null, "capabilities": capabilities, "initializationOptions": options }),
-    );
-    client.notify("initialized", json!({}));
+    let mut client = Client::pull_with_options(json!({ "dockside": { "shellcheck": { "path": fake } } }));
     client.open(&uri, "FROM alpine:3.19\nRUN apt-get install curl && echo $1\n");
     let items = client.pull_diagnostics(&uri);
     assert!(codes(&items).contains(&"apt-get-missing-yes".to_string()), "{:?}", codes(&items));

@@ -200,14 +200,7 @@ fn a_cancelled_request_is_answered_with_request_cancelled() {
     fs::set_permissions(&fake, fs::Permissions::from_mode(0o755)).unwrap();
     let uri = file_uri(&dir.path().join("Dockerfile"));
     // The editor chooses the program (a project's config may not).
-    let mut client = Client::start();
-    let capabilities = json!({ "textDocument": { "diagnostic": { "dynamicRegistration": false } } });
-    let options = json!({ "dockside": { "shellcheck": { "path": fake } } });
-    client.request_ok(
-        "initialize",
-        json!({ "processId": null, "capabilities": capabilities, "initializationOptions": options }),
-    );
-    client.notify("initialized", json!({}));
+    let mut client = Client::pull_with_options(json!({ "dockside": { "shellcheck": { "path": fake } } }));
     client.open(&uri, "FROM alpine:3.19\nRUN echo $1\n");
     let id = client.next_id;
     client.next_id += 1;

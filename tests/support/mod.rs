@@ -84,9 +84,17 @@ impl Client {
 
     /// Start and initialize with these client capabilities.
     pub fn with_capabilities(capabilities: Value) -> Client {
+        Client::with_options(capabilities, Value::Null)
+    }
+
+    /// Initialized with `capabilities` and the editor's settings as
+    /// `initializationOptions` (`null`: none).
+    pub fn with_options(capabilities: Value, options: Value) -> Client {
         let mut client = Client::start();
-        let result = client
-            .request_ok("initialize", json!({ "processId": null, "rootUri": null, "capabilities": capabilities }));
+        let params = json!({
+            "processId": null, "rootUri": null, "capabilities": capabilities, "initializationOptions": options
+        });
+        let result = client.request_ok("initialize", params);
         client.unit = match result["capabilities"]["positionEncoding"].as_str() {
             Some("utf-8") => ColumnUnit::Utf8,
             _ => ColumnUnit::Utf16,
@@ -102,7 +110,12 @@ impl Client {
 
     /// A client that pulls diagnostics (so none are pushed).
     pub fn pull() -> Client {
-        Client::with_capabilities(json!({ "textDocument": { "diagnostic": { "dynamicRegistration": false } } }))
+        Client::pull_with_options(Value::Null)
+    }
+
+    /// A client that pulls diagnostics, with the editor's settings.
+    pub fn pull_with_options(options: Value) -> Client {
+        Client::with_options(json!({ "textDocument": { "diagnostic": { "dynamicRegistration": false } } }), options)
     }
 
     pub fn send(&mut self, message: &Value) {
