@@ -119,8 +119,9 @@ fn line_starts(text: &str) -> Vec<usize> {
 
 #[test]
 fn random_edit_streams_over_the_corpus_match_a_fresh_server_and_check() {
-    let corpus = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/files");
-    assert!(corpus.is_dir(), "the shared corpus is missing at {}", corpus.display());
+    let test = "random_edit_streams_over_the_corpus_match_a_fresh_server_and_check";
+    let Some(corpus) = dockside_rules::test_env::shared_corpus(test) else { return };
+    let corpus = corpus.join("files");
     let mut files: Vec<PathBuf> = fs::read_dir(&corpus).unwrap().map(|e| e.unwrap().path()).collect();
     files.sort();
     let wanted = env_count("DOCKSIDE_EDIT_FILES", 12).min(files.len());
