@@ -43,6 +43,10 @@ pub use word::{Expanded, Expansion, Part, Word};
 /// deepest script is 20 levels deep.
 pub const MAX_NESTING: usize = 100;
 
+/// A document built once with at least this many RUN scripts parses them
+/// in parallel (below it, handing them to threads costs more than it saves).
+const PARALLEL_SCRIPTS: usize = 256;
+
 /// Instruction keywords, plus `Unknown` for anything else.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum InstructionKind {
@@ -217,15 +221,15 @@ pub struct Instruction {
     /// The RUN script (shell form, heredoc script, or `sh -c` exec form),
     /// parsed with tree-sitter-bash. `None` when the SHELL in effect is not a
     /// POSIX shell.
-    pub script: Option<ShellScript>,
+    pub script: Option<Box<ShellScript>>,
     /// The RUN's commands when the SHELL in effect is PowerShell or cmd
     /// (shell form only), read by [`Instruction::commands`].
-    pub windows_script: Option<WindowsScript>,
+    pub windows_script: Option<Box<WindowsScript>>,
     pub heredocs: Vec<Heredoc>,
     /// FROM: the image reference as written.
-    pub image: Option<ImageSpec>,
+    pub image: Option<Box<ImageSpec>>,
     /// FROM … AS name.
-    pub alias: Option<Word>,
+    pub alias: Option<Box<Word>>,
     /// ONBUILD's instruction; HEALTHCHECK's CMD.
     pub onbuild: Option<Box<Instruction>>,
     pub healthcheck_cmd: Option<Box<Instruction>>,
@@ -238,7 +242,7 @@ pub struct Instruction {
     /// the line's start to just after its newline (BuildKit warns about them).
     pub empty_continuation_lines: Vec<TextRange>,
     /// Free text (MAINTAINER, unknown instructions).
-    pub text: Option<Word>,
+    pub text: Option<Box<Word>>,
     /// The stage this instruction belongs to (`None` before the first FROM).
     pub stage: Option<usize>,
 }
@@ -568,7 +572,9 @@ impl Document {
         let mut cursor = root.walk();
         let mut pending_comments: Vec<Comment> = Vec::new();
         let mut last_line_end: Option<usize> = None;
-        let mut instructions = Vec::new();
+        // Instructions are large: a Vec grown by doubling would hold up to
+        // twice their size.
+        let mut instructions = Vec::with_capacity(root.named_child_count());
         let mut pragmas = Vec::new();
         for node in root.children(&mut cursor) {
             match node.kind() {
@@ -738,9 +744,9 @@ impl Document {
                     ins.heredocs.push(read_heredoc(marker, child, text));
                 }
                 "env_pair" | "label_pair" | "arg_pair" => ins.pairs.push(read_pair(child, text, escape)),
-                "image_spec" => ins.image = Some(read_image_spec(child, text, escape)),
-                "stage_name" => ins.alias = Some(word::word_from_node(child, text, escape)),
-                "text" => ins.text = Some(word::word_from_node(child, text, escape)),
+                "image_spec" => ins.image = Some(Box::new(read_image_spec(child, text, escape))),
+                "stage_name" => ins.alias = Some(Box::new(word::word_from_node(child, text, escape))),
+                "text" => ins.text = Some(Box::new(word::word_from_node(child, text, escape))),
                 "instruction_name" => {}
                 "NONE" => ins.healthcheck_none = true,
                 "AS" => {
@@ -897,22 +903,57 @@ impl Document {
                 self.shells.push(shell.clone());
             }
             self.shell_of.push(u32::try_from(self.shells.len() - 1).unwrap_or(u32::MAX));
-            if shell.first().is_some_and(|program| is_posix_shell(program)) {
+            if let Some(dialect) = shell
+                .first()
+                .filter(|program| !is_posix_shell(program))
+                .and_then(|program| Dialect::of_program(program))
+            {
                 let ins = &mut self.instructions[i];
-                ins.script = build_script(ins, cache).map(|script| script.with_shell(shell.clone()));
+                ins.windows_script = build_windows_script(ins, dialect, &shell).map(Box::new);
                 if let Some(inner) = ins.onbuild.as_deref_mut() {
-                    inner.script = build_script(inner, cache).map(|script| script.with_shell(shell.clone()));
+                    inner.windows_script = build_windows_script(inner, dialect, &shell).map(Box::new);
                 }
-                drop_too_deep_script(ins, &mut self.syntax_errors);
-                if let Some(inner) = ins.onbuild.as_deref_mut() {
-                    drop_too_deep_script(inner, &mut self.syntax_errors);
+            }
+        }
+        self.parse_posix_scripts(cache);
+    }
+
+    /// Parse the scripts of the RUNs (and ONBUILD RUNs) run by a POSIX
+    /// shell. A document built once parses them on all cores: each script is
+    /// parsed on its own, and a 10 MB file holds 200,000 of them.
+    fn parse_posix_scripts(&mut self, cache: &mut ScriptCache) {
+        // One copy of each shell, shared by the scripts it runs.
+        let shells: Vec<Arc<[String]>> = self.shells.iter().map(|s| Arc::from(s.as_slice())).collect();
+        let posix_shell =
+            |shell_of: &u32| Some(&shells[*shell_of as usize]).filter(|s| s.first().is_some_and(|p| is_posix_shell(p)));
+        let build = |ins: &mut Instruction,
+                     shell: &Arc<[String]>,
+                     parse: &mut dyn FnMut(String, Vec<Segment>) -> ShellScript| {
+            ins.script = build_script(ins, parse).map(|script| Box::new(script.with_shell(Arc::clone(shell))));
+            if let Some(inner) = ins.onbuild.as_deref_mut() {
+                inner.script = build_script(inner, parse).map(|script| Box::new(script.with_shell(Arc::clone(shell))));
+            }
+        };
+        let runs =
+            self.instructions.iter().filter(|ins| ins.kind == InstructionKind::Run || ins.onbuild.is_some()).count();
+        if cache.keeps_scripts() || runs < PARALLEL_SCRIPTS {
+            for (ins, shell_of) in self.instructions.iter_mut().zip(&self.shell_of) {
+                if let Some(shell) = posix_shell(shell_of) {
+                    build(ins, shell, &mut |text, segments| cache.parse(text, segments));
                 }
-            } else if let Some(dialect) = shell.first().and_then(|program| Dialect::of_program(program)) {
-                let ins = &mut self.instructions[i];
-                ins.windows_script = build_windows_script(ins, dialect, &shell);
-                if let Some(inner) = ins.onbuild.as_deref_mut() {
-                    inner.windows_script = build_windows_script(inner, dialect, &shell);
+            }
+        } else {
+            use rayon::prelude::*;
+            self.instructions.par_iter_mut().zip(self.shell_of.par_iter()).for_each(|(ins, shell_of)| {
+                if let Some(shell) = posix_shell(shell_of) {
+                    build(ins, shell, &mut ShellScript::parse);
                 }
+            });
+        }
+        for ins in &mut self.instructions {
+            drop_too_deep_script(ins, &mut self.syntax_errors);
+            if let Some(inner) = ins.onbuild.as_deref_mut() {
+                drop_too_deep_script(inner, &mut self.syntax_errors);
             }
         }
     }
@@ -1275,7 +1316,7 @@ fn build_windows_script(ins: &Instruction, dialect: Dialect, shell: &[String]) -
 }
 
 /// The script bash should see for a RUN (or RUN inside ONBUILD).
-fn build_script(ins: &Instruction, cache: &mut ScriptCache) -> Option<ShellScript> {
+fn build_script(ins: &Instruction, parse: &mut dyn FnMut(String, Vec<Segment>) -> ShellScript) -> Option<ShellScript> {
     if ins.kind != InstructionKind::Run {
         return None;
     }
@@ -1287,7 +1328,7 @@ fn build_script(ins: &Instruction, cache: &mut ScriptCache) -> Option<ShellScrip
             let (script, range) = &items[2];
             let seg =
                 Segment { logical: 0, source: range.start + 1, len: script.len().min(range.len().saturating_sub(2)) };
-            return Some(cache.parse(script.clone(), vec![seg]));
+            return Some(parse(script.clone(), vec![seg]));
         }
         return None;
     }
@@ -1308,7 +1349,7 @@ fn build_script(ins: &Instruction, cache: &mut ScriptCache) -> Option<ShellScrip
             return None;
         }
         let seg = Segment { logical: 0, source: h.body_range.start, len: h.body_range.len() };
-        return Some(cache.parse(h.body.clone(), vec![seg]));
+        return Some(parse(h.body.clone(), vec![seg]));
     }
     let shell = shell?;
     let mut text = shell.text.clone();
@@ -1324,5 +1365,5 @@ fn build_script(ins: &Instruction, cache: &mut ScriptCache) -> Option<ShellScrip
         }
         text.push_str(&h.delimiter);
     }
-    Some(cache.parse(text, segments))
+    Some(parse(text, segments))
 }

@@ -15,7 +15,7 @@ use crate::model::word::Expansion;
 
 /// Everything a build reuses from the previous one. [`BuildCache::new`] is
 /// for a document rebuilt as it is edited; the default one, for a single
-/// build, reuses only scripts repeated within it.
+/// build, keeps nothing.
 #[derive(Default)]
 pub struct BuildCache {
     pub(crate) scripts: ScriptCache,
@@ -27,7 +27,7 @@ pub struct BuildCache {
 impl BuildCache {
     /// A cache kept from build to build of one document.
     pub fn new() -> BuildCache {
-        BuildCache { scripts: ScriptCache::default(), instructions: Some(InstructionCache::default()) }
+        BuildCache { scripts: ScriptCache::kept(), instructions: Some(InstructionCache::default()) }
     }
 
     /// Forget what the last build did not use.

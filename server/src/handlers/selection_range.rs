@@ -108,8 +108,8 @@ fn parts(ins: &Instruction, offset: usize, out: &mut Vec<TextRange>) {
         words.extend(pair.value.iter());
     }
     words.extend(ins.image.as_ref().map(|i| &i.word));
-    words.extend(ins.alias.iter());
-    words.extend(ins.text.iter());
+    words.extend(ins.alias.as_deref());
+    words.extend(ins.text.as_deref());
     for w in words {
         if w.range.start <= offset && offset <= w.range.end {
             out.push(w.range);

@@ -116,8 +116,8 @@ fn words(ins: &Instruction) -> Vec<&Word> {
         out.extend(pair.value.as_ref());
     }
     out.extend(ins.image.as_ref().map(|i| &i.word));
-    out.extend(ins.alias.as_ref());
-    out.extend(ins.text.as_ref());
+    out.extend(ins.alias.as_deref());
+    out.extend(ins.text.as_deref());
     out
 }
 

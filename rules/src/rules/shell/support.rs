@@ -316,7 +316,7 @@ mod tests {
 
     fn script(text: &str) -> ShellScript {
         let doc = Document::parse(text);
-        doc.instructions.iter().find_map(|i| i.script.clone()).expect("a RUN script")
+        doc.instructions.iter().find_map(|i| i.script.as_deref().cloned()).expect("a RUN script")
     }
 
     #[test]
