@@ -3,7 +3,10 @@
 # The build context holds one binary per architecture, `amd64/dockside` and
 # `arm64/dockside` (the release workflow puts the musl release binaries
 # there). By hand, for the machine's architecture:
-#   mkdir -p image/amd64 && cp path/to/static/dockside image/amd64/
+#   RUSTFLAGS="-C target-feature=+crt-static" \
+#     cargo build --release --target x86_64-unknown-linux-gnu
+#   mkdir -p image/amd64
+#   cp target/x86_64-unknown-linux-gnu/release/dockside image/amd64/
 #   docker build --build-arg TARGETARCH=amd64 -t dockside -f Dockerfile image
 # Use:
 #   docker run --rm -i dockside check - < Dockerfile
@@ -13,8 +16,8 @@ FROM scratch
 ARG TARGETARCH
 COPY ${TARGETARCH}/dockside /usr/local/bin/dockside
 LABEL org.opencontainers.image.title="dockside" \
-      org.opencontainers.image.description="A Dockerfile linter, formatter and language server" \
-      org.opencontainers.image.licenses="MIT OR Apache-2.0"
+    org.opencontainers.image.description="A Dockerfile linter, formatter and language server" \
+    org.opencontainers.image.licenses="MIT OR Apache-2.0"
 # Any user can run it; mount the project and pass its user id to format files
 # in place (docker run --rm -u "$(id -u):$(id -g)" -v "$PWD:/work" ...).
 USER 65534:65534

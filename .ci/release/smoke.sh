@@ -43,6 +43,6 @@ set -e
 case $out in *"untagged-base-image"*) ;; *) fail "check on 'FROM ubuntu' misses untagged-base-image: $out" ;; esac
 
 # The formatter, from standard input.
-formatted=$(printf 'from alpine:3.19\n' | "$bin" format - 2>&1) || fail "format - failed: $formatted"
+formatted=$(printf 'from alpine:3.19\n' | "$bin" format -) || fail "format - failed: $formatted"
 [ "$formatted" = "FROM alpine:3.19" ] || fail "format - gave: $formatted"
 echo "smoke: ok"
