@@ -5,8 +5,8 @@
 # there). By hand, for the machine's architecture:
 #   RUSTFLAGS="-C target-feature=+crt-static" \
 #     cargo build --release --target x86_64-unknown-linux-gnu
-#   mkdir -p image/amd64
-#   cp target/x86_64-unknown-linux-gnu/release/dockside image/amd64/
+#   mkdir -p image/amd64      # strip: 17.5 MB -> 14 MB (symbol names)
+#   strip -o image/amd64/dockside target/x86_64-unknown-linux-gnu/release/dockside
 #   docker build --build-arg TARGETARCH=amd64 -t dockside -f Dockerfile image
 # Use:
 #   docker run --rm -i dockside check - < Dockerfile
