@@ -23,6 +23,7 @@ Prints one line per check; exits 0 when all pass, 1 otherwise.
 import argparse
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -556,17 +557,13 @@ class Session:
 
 
 def parse_marker(m):
-    """(code, line, column) of a Problems row."""
-    import re
-
+    """(code, line, column) of a Problems row: its `.marker-code` and its
+    `[Ln L, Col C]`; a row without them gives its text, so it mismatches."""
+    pos = re.search(r"\[Ln (\d+), Col (\d+)\]", m["line"])
     code = m["code"].strip().strip("()")
-    pos = re.search(r"\[Ln (\d+), Col (\d+)\]", m["line"] or m["text"])
-    if not pos:
-        pos = re.search(r"line (\d+)[^\d]+(\d+)", m["label"])
-    if not code:
-        c = re.search(r"dockside\(([^)]+)\)", m["text"])
-        code = c.group(1) if c else m["label"]
-    return (code, int(pos.group(1)) if pos else 0, int(pos.group(2)) if pos else 0)
+    if not pos or not code:
+        return (m["text"], 0, 0)
+    return (code, int(pos.group(1)), int(pos.group(2)))
 
 
 def main():
