@@ -193,7 +193,10 @@ class Session:
             "editor.insertSpaces": True,
         }
         (self.user_data / "User" / "settings.json").write_text(json.dumps(settings, indent=2))
-        self.env = dict(os.environ, XDG_CONFIG_HOME=str(self.xdg), XDG_DATA_HOME=str(self.work / "xdg-data"))
+        # Nothing under the user's home: code-server and Chromium write their
+        # config, data and caches (device id, crash reports) below work/.
+        self.env = dict(os.environ, XDG_CONFIG_HOME=str(self.xdg), XDG_DATA_HOME=str(self.work / "xdg-data"),
+                        XDG_CACHE_HOME=str(self.work / "xdg-cache"))
 
     def code_server_args(self):
         return [
@@ -254,7 +257,7 @@ class Session:
         ):
             opts.add_argument(flag)
         service = Service(executable_path=shutil.which("chromedriver") or "/usr/bin/chromedriver",
-                          log_output=str(self.work / "chromedriver.log"))
+                          log_output=str(self.work / "chromedriver.log"), env=self.env)
         self.driver = webdriver.Chrome(options=opts, service=service)
         self.driver.set_script_timeout(WAIT)
 

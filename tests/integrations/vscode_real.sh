@@ -62,7 +62,8 @@ if [ ! -x "$code_server" ] || [ ! -f "$cs_dir/.complete" ]; then
   }
   touch "$cs_dir/.complete"
 fi
-XDG_CONFIG_HOME="$tools/xdg-config" "$code_server" --version | head -1
+# (its own config and data folders, or it writes ~/.config/code-server)
+XDG_CONFIG_HOME="$tools/xdg" XDG_DATA_HOME="$tools/xdg" XDG_CACHE_HOME="$tools/xdg" "$code_server" --version | head -1
 
 if [ "${VSCODE_REAL_SETUP_ONLY:-}" = 1 ]; then
   exit 0
