@@ -429,10 +429,19 @@ fn hover_explains_keywords_pragmas_diagnostics_and_variables() {
     let dockside_pragma = hover_text(&client.hover(uri, client.pos(text, at("=apt-get-installs-recommends", 3))));
     assert!(dockside_pragma.contains("**apt-get-installs-recommends** (DL3015)"), "{dockside_pragma}");
 
-    // A diagnostic's range: the message and the rule's docs.
+    // A diagnostic's range: the message, one line naming the rule, its
+    // summary with a link and the fix; not the rule's whole page.
     let maintainer = hover_text(&client.hover(uri, client.pos(text, at("MAINTAINER", 2))));
     assert!(maintainer.contains("**MAINTAINER**"), "{maintainer}");
-    assert!(maintainer.contains("**maintainer-deprecated**") && maintainer.contains("Fix safety"), "{maintainer}");
+    assert!(
+        maintainer.contains("`maintainer-deprecated` (DL4000, MaintainerDeprecated) · maintainability · error"),
+        "{maintainer}"
+    );
+    assert!(
+        maintainer.contains("[Rule documentation](https://") && maintainer.contains("\n\nFix (safe): "),
+        "{maintainer}"
+    );
+    assert!(!maintainer.contains("## What it does"), "{maintainer}");
     let curl = hover_text(&client.hover(uri, client.pos(text, at("cd $APP_HOME", 0))));
     assert!(curl.contains("cd-instead-of-workdir"), "{curl}");
 

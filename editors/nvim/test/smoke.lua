@@ -3,8 +3,9 @@
 --   DOCKSIDE_BIN=target/release/dockside nvim --headless -u NONE -l editors/nvim/test/smoke.lua
 --
 -- Loads exactly the shipped config (this directory's parent on 'runtimepath'),
--- opens a Containerfile, waits for diagnostics, applies a quick fix, and checks
--- hover and completion. Prints one line per check; exits 0 when all pass, 1
+-- opens a Containerfile, waits for diagnostics, applies a quick fix and
+-- fix-all, formats with vim.lsp.buf.format, changes a setting with
+-- workspace/didChangeConfiguration, and checks hover and completion. Prints one line per check; exits 0 when all pass, 1
 -- on the first failure, 2 on the overall timeout.
 
 local TIMEOUT_MS = tonumber(vim.env.DOCKSIDE_NVIM_TIMEOUT_MS or '') or 20000
@@ -141,6 +142,40 @@ vim.lsp.buf.format({ bufnr = buf, name = 'dockside', timeout_ms = TIMEOUT_MS })
 local formatted = vim.api.nvim_buf_get_lines(buf, 0, -1, false)
 check(vim.deep_equal(formatted, { 'FROM debian:12', 'RUN apt-get update \\', '    && true', 'CMD ["true"]' }),
   'vim.lsp.buf.format formats the buffer: ' .. table.concat(formatted, ' | '))
+vim.api.nvim_buf_set_lines(buf, 0, -1, false, saved)
+
+-- A settings change without a restart: workspace/didChangeConfiguration
+-- makes the server ask for the `dockside` section again (the client answers
+-- from client.settings) and re-lint. Neovim 0.11 pulls diagnostics but
+-- cannot be told to pull again (it advertises workspace.diagnostics
+-- refreshSupport = false), so it shows new results at its next pull, after
+-- an edit: the wait rewrites line 1 unchanged now and then to cause one.
+vim.api.nvim_buf_set_lines(buf, 1, 1, false, { 'MAINTAINER someone@example.com' })
+check(vim.wait(TIMEOUT_MS, function()
+  return find_diag('maintainer-deprecated') ~= nil
+end, 50), 'maintainer-deprecated is reported before the settings change')
+local function set_ignore(list)
+  client.settings = vim.tbl_deep_extend('force', client.settings or {}, { dockside = { ignore = list } })
+  client:notify('workspace/didChangeConfiguration', { settings = client.settings })
+end
+local function wait_with_pulls(cond)
+  local deadline = vim.uv.now() + TIMEOUT_MS
+  while vim.uv.now() < deadline do
+    if vim.wait(300, cond, 50) then
+      return true
+    end
+    vim.api.nvim_buf_set_lines(buf, 0, 1, false, vim.api.nvim_buf_get_lines(buf, 0, 1, false))
+  end
+  return false
+end
+set_ignore({ 'DL4000' })
+check(wait_with_pulls(function()
+  return find_diag('maintainer-deprecated') == nil
+end), 'after didChangeConfiguration with ignore = { "DL4000" } the finding is gone')
+set_ignore({})
+check(wait_with_pulls(function()
+  return find_diag('maintainer-deprecated') ~= nil
+end), 'after didChangeConfiguration with ignore = {} it is back')
 vim.api.nvim_buf_set_lines(buf, 0, -1, false, saved)
 
 -- Hover on the FROM keyword.

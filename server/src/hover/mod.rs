@@ -30,7 +30,7 @@ pub fn hover(doc: &Document, offset: usize, diagnostics: &[Diagnostic]) -> Optio
         }
         shown.push(d.rule.name);
         range.get_or_insert(d.range);
-        sections.push(format!("{}\n\n{}", d.message, rule_docs(d.rule)));
+        sections.push(diagnostic_docs(d));
     }
     let range = range?;
     Some((range, sections.join("\n\n---\n\n")))
@@ -43,6 +43,30 @@ fn covers(range: TextRange, offset: usize) -> bool {
 /// Includes the end: the cursor right after a short token still hovers it.
 fn touches(range: TextRange, offset: usize) -> bool {
     range.start <= offset && offset <= range.end
+}
+
+/// A diagnostic, compactly: its message, one line naming the rule (name,
+/// aliases, category, severity), the rule's one-line summary, the fix if
+/// there is one, and a link to the rule's full page. The page itself, with
+/// its sections and examples, is for a pragma's rule name, where the rule is
+/// the subject.
+pub fn diagnostic_docs(d: &Diagnostic) -> String {
+    let rule = d.rule;
+    let mut head = format!("`{}`", rule.name);
+    if !rule.aliases.is_empty() {
+        head.push_str(&format!(" ({})", rule.aliases.join(", ")));
+    }
+    head.push_str(&format!(" · {} · {}", rule.category, d.severity));
+    let mut out = format!("{}\n\n{head}\n\n{}", d.message, rule.summary.trim_end_matches('.'));
+    out.push_str(&format!(
+        ". [{}]({})",
+        if rule.path.is_empty() { "ShellCheck wiki" } else { "Rule documentation" },
+        rule.url()
+    ));
+    if let Some(fix) = &d.fix {
+        out.push_str(&format!("\n\nFix ({}): {}", fix.applicability.as_str(), fix.title));
+    }
+    out
 }
 
 /// A rule's documentation as Markdown, with its names and a link.
@@ -233,6 +257,33 @@ mod tests {
         // Inherited from the parent stage.
         let inherited = hover_at(text, "$APP", 2).unwrap();
         assert!(inherited.contains("`/srv/app`"), "{inherited}");
+    }
+
+    #[test]
+    fn a_diagnostic_hover_is_compact() {
+        let text = "FROM debian:12\nRUN apt-get install curl\n";
+        let doc = Document::parse(text);
+        let diagnostics = dockside_rules::check_document(&doc, &dockside_rules::Settings::default());
+        let offset = text.find("install").unwrap();
+        let (_, hover) = hover(&doc, offset, &diagnostics).unwrap();
+        let d = diagnostics.iter().find(|d| d.rule.name == "apt-get-missing-yes").expect("the rule fires");
+        // The message, then one line naming the rule, then the summary and a link.
+        let section = hover.split("\n\n---\n\n").find(|s| s.starts_with(&d.message)).expect("its section");
+        let lines: Vec<&str> = section.split("\n\n").collect();
+        assert_eq!(lines[0], d.message, "{section}");
+        assert_eq!(lines[1], "`apt-get-missing-yes` (DL3014) · shell · warning", "{section}");
+        assert!(lines[2].starts_with(d.rule.summary.trim_end_matches('.')), "{section}");
+        assert!(
+            lines[2].ends_with("(https://github.com/dockside/dockside/blob/main/docs/rules/apt-get-missing-yes.md)"),
+            "{section}"
+        );
+        assert_eq!(lines[3], "Fix (safe): Add `-y`", "{section}");
+        assert_eq!(lines.len(), 4, "{section}");
+        // Not the rule's page: no headings, no examples.
+        assert!(!hover.contains("## ") && !hover.contains("```"), "{hover}");
+        // The pragma hover still gives the whole page.
+        let pragma = "FROM debian:12\n# hadolint ignore=DL3014\nRUN apt-get install curl\n";
+        assert!(hover_at(pragma, "DL3014", 0).unwrap().contains("## What it does"));
     }
 
     #[test]
