@@ -45,7 +45,6 @@ fn mb(bytes: usize) -> f64 {
 }
 
 fn main() {
-    sizes();
     let files: Vec<String> = std::env::args().skip(1).collect();
     let texts: Vec<String> = files.iter().map(|f| std::fs::read_to_string(f).expect("readable file")).collect();
     let input: usize = texts.iter().map(String::len).sum();
@@ -96,25 +95,4 @@ fn main() {
     println!("dockerfile grammar: {dockerfile_s}, trees hold {:.1} MB", mb(dockerfile_bytes));
     println!("bash grammar:       {bash_s}, trees hold {:.1} MB", mb(bash_bytes));
     println!("Document::parse:    {model_s}, holds {:.1} MB; drop {drop_s}", mb(model_bytes));
-}
-#[allow(dead_code)]
-fn sizes() {
-    eprintln!(
-        "Windows {} Json {} ShellForm {} Image {} Heredoc {} Pair {}",
-        std::mem::size_of::<Option<dockside_rules::model::WindowsScript>>(),
-        std::mem::size_of::<Option<dockside_rules::model::JsonForm>>(),
-        std::mem::size_of::<Option<dockside_rules::model::ShellForm>>(),
-        std::mem::size_of::<Option<dockside_rules::model::ImageSpec>>(),
-        std::mem::size_of::<dockside_rules::model::Heredoc>(),
-        std::mem::size_of::<dockside_rules::model::Pair>()
-    );
-    eprintln!(
-        "Instruction {} ShellScript {} ShellCommand {} ShellArg {} Word {} Flag {}",
-        std::mem::size_of::<dockside_rules::model::Instruction>(),
-        std::mem::size_of::<dockside_rules::model::ShellScript>(),
-        std::mem::size_of::<dockside_rules::model::ShellCommand>(),
-        std::mem::size_of::<dockside_rules::model::ShellArg>(),
-        std::mem::size_of::<dockside_rules::model::Word>(),
-        std::mem::size_of::<dockside_rules::model::Flag>()
-    );
 }

@@ -251,6 +251,47 @@ pub struct ShellScript {
     /// The logical offset of a construct nested more than [`MAX_NESTING`]
     /// deep: the model then keeps no script for the RUN.
     pub(crate) too_deep: Option<usize>,
+    /// The node kinds in `tree`, by kind id: a rule looking for a kind of
+    /// node (a pipeline, a `&`) skips the walk of scripts without one.
+    kinds: KindSet,
+}
+
+/// A set of tree-sitter-bash node kind ids. The grammar has fewer than 512
+/// kinds; a larger id makes the set answer "maybe" for every kind.
+#[derive(Clone, Debug, Default)]
+struct KindSet {
+    bits: [u64; 8],
+    overflow: bool,
+}
+
+impl KindSet {
+    fn insert(&mut self, id: u16) {
+        match self.bits.get_mut(usize::from(id / 64)) {
+            Some(word) => *word |= 1 << (id % 64),
+            None => self.overflow = true,
+        }
+    }
+
+    fn contains(&self, id: u16) -> bool {
+        self.bits.get(usize::from(id / 64)).is_some_and(|word| word & (1 << (id % 64)) != 0)
+    }
+}
+
+/// The ids tree-sitter-bash gives nodes of `kind` (a name can have several:
+/// a named and an anonymous node, aliases).
+fn kind_ids(kind: &str) -> &'static [u16] {
+    static IDS: std::sync::OnceLock<HashMap<String, Vec<u16>>> = std::sync::OnceLock::new();
+    let ids = IDS.get_or_init(|| {
+        let language: tree_sitter::Language = tree_sitter_bash::LANGUAGE.into();
+        let mut ids: HashMap<String, Vec<u16>> = HashMap::new();
+        for id in 0..u16::try_from(language.node_kind_count()).unwrap_or(u16::MAX) {
+            if let Some(name) = language.node_kind_for_id(id) {
+                ids.entry(name.to_string()).or_default().push(id);
+            }
+        }
+        ids
+    });
+    ids.get(kind).map_or(&[], Vec::as_slice)
 }
 
 impl ShellScript {
@@ -264,10 +305,11 @@ impl ShellScript {
             commands: Vec::new(),
             shell: Arc::from(["/bin/sh".to_string(), "-c".to_string()]),
             too_deep: None,
+            kinds: KindSet::default(),
         };
         let mut commands = Vec::new();
         let source = Source { text: &script.text, base: 0, segments: &script.segments, depth: 0 };
-        match collect_commands(script.tree.root_node(), &source, &mut commands) {
+        match collect_commands(script.tree.root_node(), &source, &mut commands, &mut script.kinds) {
             Ok(()) => {
                 // Kept for the document's life: 200,000 RUNs in a 10 MB file.
                 commands.shrink_to_fit();
@@ -302,6 +344,13 @@ impl ShellScript {
     pub(crate) fn with_shell(mut self, shell: Arc<[String]>) -> ShellScript {
         self.shell = shell;
         self
+    }
+
+    /// True when the script's tree has a node of `kind` (`"pipeline"`, `"&"`):
+    /// a walk looking for one can be skipped when not. The tree of a `-c`
+    /// string inside the script is not the script's tree and does not count.
+    pub fn has_node_kind(&self, kind: &str) -> bool {
+        self.kinds.overflow || kind_ids(kind).iter().any(|&id| self.kinds.contains(id))
     }
 
     /// The shell program's name without directory (`bash`, `sh`).
@@ -391,7 +440,12 @@ fn node_text<'a>(node: Node<'_>, source: &Source<'a>) -> &'a str {
 /// A construct nested more than [`MAX_NESTING`] deep, at this logical offset.
 struct TooDeep(usize);
 
-fn collect_commands(root: Node<'_>, source: &Source<'_>, out: &mut Vec<ShellCommand>) -> Result<(), TooDeep> {
+fn collect_commands(
+    root: Node<'_>,
+    source: &Source<'_>,
+    out: &mut Vec<ShellCommand>,
+    kinds: &mut KindSet,
+) -> Result<(), TooDeep> {
     // An explicit stack, not recursion: `a && b && …` nests one level per
     // command, and a RUN can chain thousands of them. Those chains (lists
     // and pipelines) do not count as nesting; anything else does, and a
@@ -401,13 +455,16 @@ fn collect_commands(root: Node<'_>, source: &Source<'_>, out: &mut Vec<ShellComm
     // The script's assignments so far (the walk is in document order).
     let mut assignments: Vec<Assignment> = Vec::new();
     while let Some((node, in_pipeline, depth)) = stack.pop() {
-        let depth = depth + usize::from(!matches!(node.kind(), "list" | "pipeline"));
+        // Once per node: each `kind()` measures and checks the C string.
+        let kind = node.kind();
+        let depth = depth + usize::from(!matches!(kind, "list" | "pipeline"));
         if depth > MAX_NESTING {
             return Err(TooDeep(source.base + node.start_byte()));
         }
-        let in_pipeline = in_pipeline || node.kind() == "pipeline";
-        record_assignments(node, source, &mut assignments);
-        if node.kind() == "command"
+        let in_pipeline = in_pipeline || kind == "pipeline";
+        kinds.insert(node.kind_id());
+        record_assignments(node, kind, source, &mut assignments);
+        if kind == "command"
             && let Some(cmd) = command_from_node(node, source, in_pipeline, &assignments)
         {
             let string = command_string(node, &cmd, source);
@@ -488,7 +545,8 @@ fn collect_string_commands(string: Node<'_>, source: &Source<'_>, out: &mut Vec<
     let text = &source.text[content.clone()];
     let Some(tree) = parse_bash(text) else { return Ok(()) };
     let inner = Source { text, base: source.base + content.start, segments: source.segments, depth: source.depth + 1 };
-    collect_commands(tree.root_node(), &inner, out)
+    // The string's tree is not the script's: its kinds are not the script's.
+    collect_commands(tree.root_node(), &inner, out, &mut KindSet::default())
 }
 
 /// A variable the script sets: its literal value (`None` when it is only
@@ -500,7 +558,7 @@ struct Assignment {
 }
 
 /// Record what `node` does to the script's variables, if anything.
-fn record_assignments(node: Node<'_>, script: &Source<'_>, out: &mut Vec<Assignment>) {
+fn record_assignments(node: Node<'_>, kind: &str, script: &Source<'_>, out: &mut Vec<Assignment>) {
     let mut unknown = |name: Node<'_>, from: usize| {
         out.push(Assignment { name: node_text(name, script).to_string(), value: None, from });
     };
@@ -515,7 +573,7 @@ fn record_assignments(node: Node<'_>, script: &Source<'_>, out: &mut Vec<Assignm
                 )
             })
     };
-    match node.kind() {
+    match kind {
         "variable_assignment" if node.parent().is_some_and(persists) => {
             let Some(name) = node.child_by_field_name("name").filter(|n| n.kind() == "variable_name") else {
                 return;
@@ -779,6 +837,20 @@ mod tests {
         all.filter_map(|i| i.script.as_ref())
             .map(|s| (s.text.clone(), s.segments.clone(), s.commands.clone(), s.shell.clone()))
             .collect()
+    }
+
+    #[test]
+    fn node_kinds_are_those_of_the_script_tree() {
+        let s = script("a | b & export X=1");
+        for kind in ["pipeline", "&", "declaration_command", "variable_assignment", "command"] {
+            assert!(s.has_node_kind(kind), "{kind}");
+        }
+        assert!(!s.has_node_kind("unset_command"));
+        assert!(!s.has_node_kind("no such kind"));
+        // A `-c` string's tree is its own.
+        let s = script("sh -c 'a | b && export X=1'");
+        assert!(!s.has_node_kind("pipeline") && !s.has_node_kind("declaration_command"));
+        assert!(s.commands.iter().any(|c| c.name == "b" && c.in_command_string));
     }
 
     /// A document built once with many RUNs parses its scripts in parallel;

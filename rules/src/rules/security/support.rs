@@ -28,6 +28,9 @@ pub(super) fn assignments(cmd: &ShellCommand) -> Vec<Assignment> {
 /// declarations, not commands) and bare `NAME=value` statements.
 pub(super) fn declarations(script: &ShellScript) -> Vec<Assignment> {
     let mut out = Vec::new();
+    if !script.has_node_kind("variable_assignment") {
+        return out;
+    }
     for_each_node(script.tree.root_node(), |n| {
         if n.kind() != "variable_assignment" || n.parent().is_some_and(|p| p.kind() == "command") {
             return;

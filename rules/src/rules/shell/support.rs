@@ -151,6 +151,9 @@ pub(super) fn in_subshell(script: &ShellScript, cmd: &ShellCommand) -> bool {
 
 /// True when the script sends a job to the background (`daemon &`).
 pub(super) fn has_background_job(script: &ShellScript) -> bool {
+    if !script.has_node_kind("&") {
+        return false;
+    }
     let mut found = false;
     walk(script.tree.root_node(), &mut |n| found |= n.kind() == "&");
     found
@@ -180,6 +183,9 @@ pub(super) fn pipes(script: &ShellScript) -> Vec<Pipe> {
         out
     };
     let mut out = Vec::new();
+    if !script.has_node_kind("pipeline") {
+        return out;
+    }
     walk(script.tree.root_node(), &mut |n| {
         if n.kind() != "pipeline" {
             return;

@@ -99,6 +99,9 @@ fn command_count(run: &Instruction) -> Option<usize> {
     // hadolint does not look into `sh -c` strings: `sh -c '…'` is one command.
     let named = script.commands.iter().filter(|c| !c.in_command_string && !c.name.contains(['$', '`'])).count();
     let mut declarations = 0;
+    if !script.has_node_kind("declaration_command") && !script.has_node_kind("unset_command") {
+        return Some(named);
+    }
     let mut cursor = script.tree.walk();
     'walk: loop {
         let kind = cursor.node().kind();
