@@ -449,10 +449,9 @@ pub fn is_selector(entry: &str) -> bool {
     is_shellcheck_code(entry) || resolve_selector(entry).is_some()
 }
 
-/// `SC` followed by digits: a ShellCheck code.
+/// `SC` followed by digits: a ShellCheck code (blanks around it allowed).
 pub(crate) fn is_shellcheck_code(entry: &str) -> bool {
-    let entry = entry.trim();
-    entry.len() > 2 && entry[..2].eq_ignore_ascii_case("SC") && entry[2..].bytes().all(|b| b.is_ascii_digit())
+    crate::shellcheck::is_code(entry.trim())
 }
 
 /// The rules an entry of `select` / `extend-select` / `ignore` stands for:

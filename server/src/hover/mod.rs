@@ -87,17 +87,13 @@ fn pragma_rule(doc: &Document, offset: usize) -> Option<(TextRange, String)> {
         doc.suppressions.pragmas.iter().flat_map(|p| p.rules.iter()).find(|(_, range)| touches(*range, offset))?;
     let text = match find_rule(name) {
         Some(rule) => rule_docs(&rule.meta),
-        None if is_shellcheck_code(name) => {
+        None if dockside_rules::shellcheck::is_code(name) => {
             let code = name.to_ascii_uppercase();
             format!("**{code}**: a ShellCheck check\n\n[ShellCheck wiki](https://www.shellcheck.net/wiki/{code})")
         }
         None => format!("`{name}` is not a dockside rule, alias or ShellCheck code"),
     };
     Some((*range, text))
-}
-
-fn is_shellcheck_code(name: &str) -> bool {
-    name.len() > 2 && name[..2].eq_ignore_ascii_case("SC") && name[2..].bytes().all(|b| b.is_ascii_digit())
 }
 
 /// An instruction keyword (also ONBUILD's inner one and HEALTHCHECK's CMD).

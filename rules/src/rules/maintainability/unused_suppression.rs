@@ -79,15 +79,10 @@ pub(crate) static RULE: Rule = Rule {
     check_document: None,
 };
 
-/// A ShellCheck code: `SC` and digits.
-fn is_shellcheck_code(name: &str) -> bool {
-    name.len() > 2 && name[..2].eq_ignore_ascii_case("sc") && name[2..].bytes().all(|b| b.is_ascii_digit())
-}
-
 /// The rules `name` stands for, when this lint can judge it: every one of
 /// them enabled by `settings` (and none of them this rule).
 fn judged(name: &str, settings: &Settings) -> Option<Vec<&'static Rule>> {
-    if is_shellcheck_code(name) || name.eq_ignore_ascii_case("all") {
+    if crate::shellcheck::is_code(name) || name.eq_ignore_ascii_case("all") {
         return None;
     }
     let rules: Vec<&'static Rule> = all_rules().iter().copied().filter(|r| r.meta.answers_to(name)).collect();
