@@ -31,26 +31,12 @@ fn every_rule_is_documented_and_its_examples_hold() {
             if blocks.is_empty() {
                 problems.push(format!("{}: `## {heading}` has no dockerfile block", meta.name));
             }
-            // A ```toml block in the section is the config the example needs
-            // (trusted registries, a label schema...).
-            let settings = match meta.docs_code_blocks(heading, "toml").first() {
-                Some(config) => match dockside_rules::config::parse_toml(config, Path::new("dockside.toml")) {
-                    Ok(settings) => settings,
-                    Err(e) => {
-                        problems.push(format!("{}: `## {heading}` config does not load: {e}", meta.name));
-                        continue;
-                    }
-                },
-                None => Settings::default(),
-            };
-            // Rules about the build context get one: an empty directory, with
-            // the section's ```dockerignore block as its ignore file.
-            let settings = if meta.docs_section("How the context is found").is_some() {
-                let dockerignore =
-                    meta.docs_code_blocks(heading, "dockerignore").first().map(|t| Dockerignore::parse(t, None));
-                settings.with_build_context(BuildContext { dockerignore, ..BuildContext::default() })
-            } else {
-                settings
+            let settings = match example_settings(meta, heading) {
+                Ok(settings) => settings,
+                Err(e) => {
+                    problems.push(e);
+                    continue;
+                }
             };
             for block in blocks {
                 let found = check_with_rules(&Document::parse(&block), &settings, &[rule]);
@@ -89,6 +75,86 @@ fn every_rule_is_documented_and_its_examples_hold() {
             if all_rules().iter().any(|r| r.meta.name.eq_ignore_ascii_case(alias)) {
                 problems.push(format!("alias `{alias}` of {} is another rule's name", rule.meta.name));
             }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n\n"));
+}
+
+/// The settings a section's examples run with: its ```toml block is the
+/// config they need (trusted registries, a label schema...), and rules about
+/// the build context get one: an empty directory, with the section's
+/// ```dockerignore block as its ignore file.
+fn example_settings(meta: &dockside_rules::RuleMeta, heading: &str) -> Result<Settings, String> {
+    let settings = match meta.docs_code_blocks(heading, "toml").first() {
+        Some(config) => dockside_rules::config::parse_toml(config, Path::new("dockside.toml"))
+            .map_err(|e| format!("{}: `## {heading}` config does not load: {e}", meta.name))?,
+        None => Settings::default(),
+    };
+    Ok(if meta.docs_section("How the context is found").is_some() {
+        let dockerignore = meta.docs_code_blocks(heading, "dockerignore").first().map(|t| Dockerignore::parse(t, None));
+        settings.with_build_context(BuildContext { dockerignore, ..BuildContext::default() })
+    } else {
+        settings
+    })
+}
+
+/// Rules that say something about the `FROM` line, the stage graph or the
+/// finished image: without a `FROM` there is nothing for them to read.
+const NEED_A_FROM: &[&str] = &[
+    // The FROM line and its image.
+    "base-image-end-of-life",
+    "base-image-near-end-of-life",
+    "base-image-not-pinned-by-digest",
+    "constant-from-platform",
+    "from-as-casing",
+    "full-size-base-image",
+    "invalid-default-arg-in-from",
+    "latest-base-image",
+    "redundant-target-platform",
+    "reserved-stage-name",
+    "undefined-arg-in-from",
+    "untagged-base-image",
+    "untrusted-registry",
+    // Named stages.
+    "copy-from-current-stage",
+    // What the base image is (its package manager, its environment: a
+    // fragment's variables may all come from the missing base).
+    "package-manager-mismatch",
+    "undefined-var",
+    // The finished image: whether it starts a program, as which user.
+    "missing-healthcheck",
+    "missing-required-label",
+    "missing-user",
+    "package-cache-left-behind",
+    // Global ARGs before the first FROM are another thing than ARGs in a stage.
+    "volatile-value-before-expensive-step",
+];
+
+/// A fragment (instructions with their `FROM` not written yet) is linted as
+/// an implicit stage: each rule's Example with its one `FROM` line removed
+/// still triggers it, unless the rule reads the `FROM` itself.
+#[test]
+fn examples_without_their_from_still_trigger() {
+    let mut problems = Vec::new();
+    for rule in all_rules() {
+        let meta = &rule.meta;
+        let Some(block) = meta.docs_code_blocks("Example", "dockerfile").into_iter().next() else { continue };
+        let is_from = |line: &&str| line.trim_start().get(..5).is_some_and(|w| w.eq_ignore_ascii_case("FROM "));
+        if block.lines().filter(is_from).count() != 1 {
+            continue;
+        }
+        let Ok(settings) = example_settings(meta, "Example") else { continue };
+        let fragment: String = block.lines().filter(|l| !is_from(l)).map(|l| format!("{l}\n")).collect();
+        let fired =
+            check_with_rules(&Document::parse(&fragment), &settings, &[rule]).iter().any(|d| d.rule.name == meta.name);
+        let needs_from = NEED_A_FROM.contains(&meta.name);
+        if fired == needs_from {
+            problems.push(format!(
+                "{}: the Example without its FROM {} the rule{}:\n{fragment}",
+                meta.name,
+                if fired { "triggers" } else { "does not trigger" },
+                if fired { " (remove it from NEED_A_FROM)" } else { "" }
+            ));
         }
     }
     assert!(problems.is_empty(), "{}", problems.join("\n\n"));

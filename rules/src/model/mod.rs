@@ -562,6 +562,38 @@ impl Document {
         self.stages.last()
     }
 
+    /// The instructions before the first `FROM`. In a complete Dockerfile
+    /// these are global ARGs; in a fragment (a file being written, a
+    /// snippet) they are the instructions of a stage whose `FROM` is not
+    /// there yet, and rules that group instructions by stage lint them as
+    /// one (`instruction-before-from` reports the missing `FROM` once).
+    pub fn prelude(&self) -> &[Instruction] {
+        let end = self.stages.first().map_or(self.instructions.len(), |s| s.from);
+        &self.instructions[..end]
+    }
+
+    /// The instruction indices of the stage `instruction` belongs to, or of
+    /// the prelude before the first `FROM` (see [`Document::prelude`]).
+    pub fn stage_run_of(&self, instruction: &Instruction) -> std::ops::Range<usize> {
+        match self.stage_of(instruction) {
+            Some(stage) => stage.from..stage.end,
+            None => 0..self.prelude().len(),
+        }
+    }
+
+    /// The instructions grouped as a build runs them: the prelude as an
+    /// implicit stage (`None`) when it holds more than ARGs, then every
+    /// stage. Rules that look for something twice in a stage, or for one
+    /// instruction undoing another, walk these.
+    pub fn stage_runs(&self) -> impl Iterator<Item = (Option<&Stage>, &[Instruction])> {
+        let prelude = self.prelude();
+        let implicit = prelude.iter().any(|i| i.kind != InstructionKind::Arg);
+        implicit
+            .then_some((None, prelude))
+            .into_iter()
+            .chain(self.stages.iter().map(|s| (Some(s), s.instructions(self))))
+    }
+
     // ------------------------------------------------------------ building
 
     fn read_top_level(&mut self, cache: &mut BuildCache) {

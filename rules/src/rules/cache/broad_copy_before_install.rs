@@ -78,11 +78,11 @@ pub(crate) static RULE: Rule = Rule {
 
 fn check(copy: &Instruction, ctx: &mut Context<'_>) {
     let doc = ctx.doc;
-    let Some(stage) = doc.stage_of(copy) else { return };
+    let stage = doc.stage_run_of(copy);
     if !support::is_broad_copy(copy) {
         return;
     }
-    let earlier = &doc.instructions[stage.from..copy.index];
+    let earlier = &doc.instructions[stage.start..copy.index];
     if earlier.iter().any(support::is_broad_copy) {
         return;
     }
@@ -136,13 +136,16 @@ fn offline(cmd: &ShellCommand, eco: Ecosystem) -> bool {
 /// A COPY/ADD before `copy` in its stage (or a stage it builds on) that
 /// copies one of the ecosystem's manifests.
 fn manifest_copied_before(doc: &Document, copy: &Instruction, eco: Ecosystem) -> bool {
-    let Some(stage) = copy.stage else { return false };
-    doc.stage_chain(stage).iter().any(|s| {
-        doc.instructions[s.from..s.end.min(copy.index)]
+    let copies_manifest = |range: std::ops::Range<usize>| {
+        doc.instructions[range]
             .iter()
             .filter(|i| matches!(i.kind, InstructionKind::Copy | InstructionKind::Add))
             .any(|i| support::copy_sources(i).iter().any(|src| eco.is_manifest(src)))
-    })
+    };
+    match copy.stage {
+        Some(stage) => doc.stage_chain(stage).iter().any(|s| copies_manifest(s.from..s.end.min(copy.index))),
+        None => copies_manifest(0..copy.index),
+    }
 }
 
 /// COPY sources for the manifests a fix can copy first, or `None` when

@@ -99,18 +99,26 @@ fn check(run: &Instruction, ctx: &mut Context<'_>) {
 /// index `run` fetched: in a later RUN of the stage (or of a stage built
 /// `FROM` it), before that RUN refreshes the index itself.
 fn later_stale_install(doc: &Document, run: &Instruction, pm: PackageManager) -> Option<TextRange> {
-    let stage = run.stage?;
-    let mut stages = vec![stage];
-    for s in &doc.stages[stage + 1..] {
-        if let Base::Stage(parent) = s.base
-            && stages.contains(&parent)
-        {
-            stages.push(s.index);
+    // Before the first FROM (a fragment) the prelude is the only stage.
+    let mut stages = Vec::new();
+    if let Some(stage) = run.stage {
+        stages.push(stage);
+        for s in &doc.stages[stage + 1..] {
+            if let Base::Stage(parent) = s.base
+                && stages.contains(&parent)
+            {
+                stages.push(s.index);
+            }
         }
     }
-    let later = doc.instructions[run.index + 1..]
-        .iter()
-        .filter(|i| i.kind == InstructionKind::Run && i.stage.is_some_and(|s| stages.contains(&s)));
+    let later = doc.instructions[run.index + 1..].iter().filter(|i| {
+        i.kind == InstructionKind::Run
+            && match (run.stage, i.stage) {
+                (None, None) => true,
+                (_, Some(s)) => stages.contains(&s),
+                (Some(_), None) => false,
+            }
+    });
     for later_run in later {
         let Some(script) = &later_run.script else { continue };
         for cmd in &script.commands {

@@ -3,7 +3,7 @@
 //! languages'), the stage chain, and broad copies of the build context.
 
 use crate::base_images::{Distro, PackageManager, distro_of};
-use crate::model::{Base, Document, DocumentFact, Instruction, InstructionKind, Scope, ShellArg, ShellCommand};
+use crate::model::{Base, Document, DocumentFact, Instruction, InstructionKind, Scope, ShellArg, ShellCommand, Stage};
 
 /// The distribution a stage builds on, through the stages it builds on,
 /// when its image reference says so.
@@ -306,7 +306,11 @@ fn is_program_start(i: &Instruction) -> bool {
 /// The working directory before instruction `index` of stage `stage`
 /// (WORKDIRs of the stage and the stages it builds on, variables expanded),
 /// or `None` when a WORKDIR has an unknown value. `/` without a WORKDIR.
-pub(crate) fn workdir_at(doc: &Document, stage: usize, index: usize) -> Option<String> {
+pub(crate) fn workdir_at(doc: &Document, stage: Option<usize>, index: usize) -> Option<String> {
+    // Before the first FROM (a fragment): the prelude's own WORKDIRs.
+    let Some(stage) = stage else {
+        return if index < doc.prelude().len() { doc.fact::<Workdirs>().before[index].clone() } else { None };
+    };
     let in_stage = doc.stages.get(stage).is_some_and(|s| (s.from..s.end).contains(&index));
     if in_stage {
         return doc.fact::<Workdirs>().before[index].clone();
@@ -335,12 +339,12 @@ impl DocumentFact for Workdirs {
     fn compute(doc: &Document) -> Workdirs {
         let mut before = vec![None; doc.instructions.len()];
         let mut stage_end: Vec<Option<String>> = Vec::with_capacity(doc.stages.len());
-        for stage in &doc.stages {
-            let mut current = match stage.base {
-                Base::Stage(parent) if parent < stage.index => stage_end[parent].clone(),
+        for (stage, instructions) in doc.stage_runs() {
+            let mut current = match stage {
+                Some(&Stage { base: Base::Stage(parent), index, .. }) if parent < index => stage_end[parent].clone(),
                 _ => Some(String::from("/")),
             };
-            for ins in stage.instructions(doc) {
+            for ins in instructions {
                 before[ins.index].clone_from(&current);
                 if ins.kind == InstructionKind::Workdir {
                     current = current.and_then(|dir| {
@@ -349,7 +353,9 @@ impl DocumentFact for Workdirs {
                     });
                 }
             }
-            stage_end.push(current);
+            if stage.is_some() {
+                stage_end.push(current);
+            }
         }
         Workdirs { before }
     }
@@ -411,7 +417,7 @@ pub(crate) fn copy_destination(doc: &Document, copy: &Instruction) -> Option<Str
     if !expanded.complete || copy.args.len() < 2 {
         return None;
     }
-    let dir = workdir_at(doc, copy.stage?, copy.index)?;
+    let dir = workdir_at(doc, copy.stage, copy.index)?;
     Some(join_path(&dir, &expanded.text))
 }
 
@@ -468,7 +474,7 @@ mod tests {
         assert!(!is_within("/application", "/app"));
         let doc =
             Document::parse("FROM x AS a\nENV D=/srv\nWORKDIR $D\nFROM a\nWORKDIR app\nCOPY . ./\nCOPY x ${D}/y\n");
-        assert_eq!(workdir_at(&doc, 1, 5).as_deref(), Some("/srv/app"));
+        assert_eq!(workdir_at(&doc, Some(1), 5).as_deref(), Some("/srv/app"));
         assert_eq!(copy_destination(&doc, &doc.instructions[5]).as_deref(), Some("/srv/app"));
         assert_eq!(copy_destination(&doc, &doc.instructions[6]).as_deref(), Some("/srv/y"));
         let scope = Scope::at(&doc, 5);

@@ -35,8 +35,8 @@ pub(super) fn whole_lines(text: &str, range: TextRange) -> TextRange {
 pub(super) fn report_overridden(ctx: &mut Context<'_>, kind: InstructionKind) {
     let doc = ctx.doc;
     let kw = kind.keyword();
-    for stage in &doc.stages {
-        let found: Vec<&Instruction> = stage.instructions(doc).iter().filter(|i| i.kind == kind).collect();
+    for (_, instructions) in doc.stage_runs() {
+        let found: Vec<&Instruction> = instructions.iter().filter(|i| i.kind == kind).collect();
         let Some((last, overridden)) = found.split_last() else { continue };
         for ins in overridden {
             let delete = whole_lines(doc.text(), ins.range);
@@ -71,7 +71,6 @@ pub(super) fn known_path(word: &Word, ins: &Instruction, doc: &Document) -> Opti
     (!text.starts_with('$')).then_some(text)
 }
 
-/// Stage `index` and the stages it builds on, nearest first.
 /// True when a WORKDIR comes before instruction `index` among the
 /// instructions before the first FROM (the implicit stage of a fragment).
 pub(super) fn prelude_has_workdir(doc: &Document, index: usize) -> bool {
@@ -81,6 +80,7 @@ pub(super) fn prelude_has_workdir(doc: &Document, index: usize) -> bool {
         .any(|i| i.kind == InstructionKind::Workdir)
 }
 
+/// Stage `index` and the stages it builds on, nearest first.
 pub(super) fn stage_and_ancestors(doc: &Document, index: usize) -> impl Iterator<Item = usize> + '_ {
     let mut next = Some(index);
     std::iter::from_fn(move || {

@@ -66,8 +66,9 @@ fn check(user: &Instruction, ctx: &mut Context<'_>) {
     if word.has_expansion() {
         return;
     }
-    let Some(stage) = ctx.doc.stage_of(user) else { return };
-    let last = stage.instructions(ctx.doc).iter().rev().find(|i| i.kind == InstructionKind::User);
+    let stage = ctx.doc.stage_of(user);
+    let run = &ctx.doc.instructions[ctx.doc.stage_run_of(user)];
+    let last = run.iter().rev().find(|i| i.kind == InstructionKind::User);
     if last.is_some_and(|l| l.index != user.index) {
         return;
     }
@@ -76,7 +77,7 @@ fn check(user: &Instruction, ctx: &mut Context<'_>) {
     if name.is_empty() || name.bytes().all(|b| b.is_ascii_digit()) || name == "root" {
         return;
     }
-    if is_windows_user(name) || is_windows(ctx, stage) {
+    if is_windows_user(name) || stage.is_some_and(|s| is_windows(ctx, s)) {
         return;
     }
     ctx.report(word.range, format!("`USER {name}` is a name; use the numeric uid so runtimes can verify it"));

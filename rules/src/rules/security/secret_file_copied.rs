@@ -66,11 +66,14 @@ pub(crate) static RULE: Rule = Rule {
 
 fn check(ctx: &mut Context<'_>) {
     let doc = ctx.doc;
-    for stage in final_chain(doc) {
-        for ins in stage.instructions(doc) {
-            let ins = ins.onbuild.as_deref().unwrap_or(ins);
-            check_copy(ins, ctx);
-        }
+    // A fragment without FROM: its instructions are the image.
+    let image: Vec<&[Instruction]> = match doc.stages.is_empty() {
+        true => vec![doc.prelude()],
+        false => final_chain(doc).iter().map(|s| s.instructions(doc)).collect(),
+    };
+    for ins in image.into_iter().flatten() {
+        let ins = ins.onbuild.as_deref().unwrap_or(ins);
+        check_copy(ins, ctx);
     }
 }
 

@@ -57,8 +57,7 @@ pub(crate) static RULE: Rule = Rule {
 
 fn check(ctx: &mut Context<'_>) {
     let doc = ctx.doc;
-    for stage in &doc.stages {
-        let instructions = stage.instructions(doc);
+    for (_, instructions) in doc.stage_runs() {
         let runs: Vec<&Instruction> = instructions.iter().filter(|i| i.kind == InstructionKind::Run).collect();
         let onbuild_runs: Vec<&Instruction> = instructions
             .iter()

@@ -91,12 +91,12 @@ struct ShellState {
 fn check(ctx: &mut Context<'_>) {
     let doc = ctx.doc;
     let mut end_states: Vec<ShellState> = Vec::with_capacity(doc.stages.len());
-    for stage in &doc.stages {
-        let mut state = match stage.base {
-            Base::Stage(parent) => end_states.get(parent).cloned().unwrap_or_default(),
+    for (stage, instructions) in doc.stage_runs() {
+        let mut state = match stage.map(|s| &s.base) {
+            Some(Base::Stage(parent)) => end_states.get(*parent).cloned().unwrap_or_default(),
             _ => ShellState::default(),
         };
-        for ins in stage.instructions(doc) {
+        for ins in instructions {
             match ins.kind {
                 InstructionKind::Shell => {
                     if let Some(json) = &ins.json {
@@ -122,7 +122,8 @@ fn check(ctx: &mut Context<'_>) {
                     let (title, edit) = state
                         .fix
                         .get_or_insert_with(|| {
-                            let shell = fixed_shell(&state.items, base_family(doc, stage.index));
+                            let family = stage.map_or(BaseFamily::Unknown, |s| base_family(doc, s.index));
+                            let shell = fixed_shell(&state.items, family);
                             let (offset, indent) = insertion_point_before(doc, ins);
                             (
                                 format!("Insert `SHELL {shell}` before the first `RUN` with a pipe"),
@@ -136,7 +137,10 @@ fn check(ctx: &mut Context<'_>) {
                 _ => {}
             }
         }
-        end_states.push(state);
+        // The prelude is no stage: nothing builds on it.
+        if stage.is_some() {
+            end_states.push(state);
+        }
     }
 }
 

@@ -84,7 +84,7 @@ fn check(copy: &Instruction, ctx: &mut Context<'_>) {
     if copy.flag("from").is_some() || copy.args.len() < 2 {
         return;
     }
-    let Some(stage) = doc.stage_of(copy) else { return };
+    let stage = doc.stage_run_of(copy);
     let (sources, dest) = copy.args.split_at(copy.args.len() - 1);
     let dest = dest[0].value();
     for source in sources {

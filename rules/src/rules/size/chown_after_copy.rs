@@ -66,8 +66,7 @@ pub(crate) static RULE: Rule = Rule {
 fn check(run: &Instruction, ctx: &mut Context<'_>) {
     let doc = ctx.doc;
     let Some(script) = &run.script else { return };
-    let Some(stage) = run.stage else { return };
-    let Some(workdir) = paths::workdir_at(doc, stage, run.index) else { return };
+    let Some(workdir) = paths::workdir_at(doc, run.stage, run.index) else { return };
     let scope = Scope::at(doc, run.index);
     for cmd in script.commands.iter().filter(|c| matches!(c.base_name(), "chown" | "chmod")) {
         if !cmd.has_flag(Some('R'), &["recursive"]) || cmd.args.iter().any(|a| a.text.starts_with("--reference")) {
@@ -109,9 +108,12 @@ fn check(run: &Instruction, ctx: &mut Context<'_>) {
 /// The last COPY/ADD before `run` (in its stage or a stage it builds on)
 /// whose destination lies within `target`, with the destination.
 fn copied_into<'a>(doc: &'a Document, run: &Instruction, target: &str) -> Option<(&'a Instruction, String)> {
-    let stage = run.stage?;
-    let chain = doc.stage_chain(stage);
-    chain.iter().flat_map(|s| s.instructions(doc).iter().rev()).filter(|i| i.index < run.index).find_map(|i| {
+    // Before the first FROM (a fragment): the prelude is the whole chain.
+    let chain: Vec<&[Instruction]> = match run.stage {
+        Some(stage) => doc.stage_chain(stage).iter().map(|s| s.instructions(doc)).collect(),
+        None => vec![doc.prelude()],
+    };
+    chain.iter().flat_map(|s| s.iter().rev()).filter(|i| i.index < run.index).find_map(|i| {
         if !matches!(i.kind, InstructionKind::Copy | InstructionKind::Add) {
             return None;
         }

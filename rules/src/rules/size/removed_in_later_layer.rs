@@ -109,18 +109,17 @@ struct Created<'a> {
 fn check_document(ctx: &mut Context<'_>) {
     let doc = ctx.doc;
     let mut finished: Vec<CreatedIndex<'_>> = Vec::with_capacity(doc.stages.len());
-    for stage in &doc.stages {
+    for (stage, instructions) in doc.stage_runs() {
         let mut own = CreatedIndex::default();
-        for ins in stage.instructions(doc) {
+        for ins in instructions {
             match ins.kind {
                 InstructionKind::Copy | InstructionKind::Add => own.extend(copied_paths(doc, ins)),
                 InstructionKind::Run => {
                     // Nearest first: this stage so far, then the ones it builds on.
                     let created = |target: &str| {
                         own.first_removed_by(target).or_else(|| {
-                            doc.stage_chain(stage.index)[1..]
-                                .iter()
-                                .find_map(|s| finished[s.index].first_removed_by(target))
+                            let chain = stage.map(|s| doc.stage_chain(s.index)).unwrap_or_default();
+                            chain.iter().skip(1).find_map(|s| finished[s.index].first_removed_by(target))
                         })
                     };
                     check(ins, ctx, created);
@@ -129,7 +128,10 @@ fn check_document(ctx: &mut Context<'_>) {
                 _ => {}
             }
         }
-        finished.push(own);
+        // The prelude is no stage: nothing builds on it.
+        if stage.is_some() {
+            finished.push(own);
+        }
     }
 }
 
@@ -138,8 +140,7 @@ fn check_document(ctx: &mut Context<'_>) {
 fn check<'a>(run: &Instruction, ctx: &mut Context<'_>, created: impl Fn(&str) -> Option<&'a Created<'a>>) {
     let doc = ctx.doc;
     let Some(script) = &run.script else { return };
-    let Some(stage) = run.stage else { return };
-    let Some(workdir) = paths::workdir_at(doc, stage, run.index) else { return };
+    let Some(workdir) = paths::workdir_at(doc, run.stage, run.index) else { return };
     let scope = Scope::at(doc, run.index);
     let extracts = script.commands.iter().any(|c| c.base_name() == "tar");
     let mut cd_before = false;
@@ -338,8 +339,8 @@ fn copied_paths<'a>(doc: &Document, copy: &'a Instruction) -> Vec<Created<'a>> {
 /// Files an earlier RUN downloaded (`curl -o`, `wget -O`, `wget URL`) or
 /// cloned (`git clone`), unless the same RUN removed them.
 fn downloaded_paths<'a>(doc: &Document, run: &'a Instruction) -> Vec<Created<'a>> {
-    let (Some(script), Some(stage)) = (&run.script, run.stage) else { return Vec::new() };
-    let Some(workdir) = paths::workdir_at(doc, stage, run.index) else { return Vec::new() };
+    let Some(script) = &run.script else { return Vec::new() };
+    let Some(workdir) = paths::workdir_at(doc, run.stage, run.index) else { return Vec::new() };
     let scope = Scope::at(doc, run.index);
     let mut out = Vec::new();
     let mut removals: Option<Removals> = None;
