@@ -353,6 +353,14 @@ module.exports = grammar({
       ']',
     ),
 
-    json_string: $ => seq('"', optional(token.immediate(/([^"\\\r\n]|\\[^\r\n])+/)), token.immediate('"')),
+    // Parts are not immediate: BuildKit drops the escape character and the
+    // newline (and comment lines inside a continuation) before it reads the
+    // JSON, so a continuation may split a string. A part stops before an
+    // escape character that may end its line (`\` or a backtick, whichever
+    // `# escape=` chose); the scanner then reads the continuation. A
+    // backtick right before the closing quote goes with the closing token.
+    json_string: $ => seq('"', repeat($._json_part), $._json_close),
+    _json_part: $ => /([^"\\`\r\n]|\\[^\s]|\\[ \t]+[^\s\\"]|`[^\s"]|`[ \t]+[^\s`"])+/,
+    _json_close: $ => alias(/`*"/, '"'),
   },
 });

@@ -224,7 +224,26 @@ static bool looks_like_json_array(Scanner *s, TSLexer *lexer, bool *crossed) {
       advance(lexer);
       while (lexer->lookahead != '"') {
         if (lexer->eof(lexer) || is_newline(lexer->lookahead)) return false;
-        if (lexer->lookahead == '\\') advance(lexer);
+        if (lexer->lookahead == s->escape) {
+          // A continuation may split a string too (Docker joins the lines
+          // before it reads the JSON). The mark is tentative until the
+          // newline shows it is one; a later mark replaces it.
+          if (!*crossed) lexer->mark_end(lexer);
+          advance(lexer);
+          bool blanks = false;
+          while (is_blank(lexer->lookahead)) {
+            advance(lexer);
+            blanks = true;
+          }
+          if (consume_newline(lexer)) {
+            *crossed = true;
+            continue;
+          }
+          // Not a continuation: a backslash escapes the next character.
+          if (s->escape != '\\' || blanks) continue;
+        } else if (lexer->lookahead == '\\') {
+          advance(lexer);
+        }
         if (lexer->eof(lexer) || is_newline(lexer->lookahead)) return false;
         advance(lexer);
       }

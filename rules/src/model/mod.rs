@@ -1228,8 +1228,9 @@ fn read_json(node: Node<'_>, text: &str) -> JsonForm {
     let mut items = Vec::new();
     let mut c = node.walk();
     for s in node.children(&mut c).filter(|n| n.kind() == "json_string") {
-        let raw = &text[s.byte_range()];
-        let inner = raw.strip_prefix('"').unwrap_or(raw);
+        // Without the continuations a string may span.
+        let raw = word::logical_text(s, text);
+        let inner = raw.strip_prefix('"').unwrap_or(&raw);
         let inner = inner.strip_suffix('"').unwrap_or(inner);
         items.push((word::decode_json_string(inner), range_of(s)));
     }

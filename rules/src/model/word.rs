@@ -462,8 +462,14 @@ fn unescape_dq(s: &str, escape: char) -> String {
     out
 }
 
-/// Decode the text between the quotes of a JSON string.
+/// Decode the text between the quotes of a JSON string: by serde_json
+/// (surrogate pairs make one character) when it is valid JSON, else
+/// leniently, as far as it goes (an unknown escape keeps its character, a
+/// bad `\u` becomes U+FFFD).
 pub(crate) fn decode_json_string(s: &str) -> String {
+    if let Ok(decoded) = serde_json::from_str::<String>(&format!("\"{s}\"")) {
+        return decoded;
+    }
     let mut out = String::with_capacity(s.len());
     let mut chars = s.chars();
     while let Some(c) = chars.next() {
@@ -489,4 +495,27 @@ pub(crate) fn decode_json_string(s: &str) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::decode_json_string;
+    use crate::Document;
+
+    #[test]
+    fn json_strings_decode_as_json_does() {
+        // A surrogate pair is one character, not two replacement characters.
+        assert_eq!(decode_json_string(r#"\ud83d\ude00 \u00e9\n\"\\"#), "😀 é\n\"\\");
+        // Not valid JSON: decoded as far as it goes.
+        assert_eq!(decode_json_string(r"a\qb \ud800"), "aqb \u{fffd}");
+    }
+
+    #[test]
+    fn exec_form_strings_may_span_continuations() {
+        let doc = Document::parse("FROM alpine:3.22\nCMD [\"echo\", \"a \\\n  b\", \"c\"]\n");
+        let cmd = &doc.instructions[1];
+        let items: Vec<&str> = cmd.json.as_ref().expect("exec form").items.iter().map(|(s, _)| s.as_str()).collect();
+        // BuildKit drops the escape and the newline and keeps the next line's indentation.
+        assert_eq!(items, ["echo", "a   b", "c"]);
+    }
 }
