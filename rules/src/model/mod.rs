@@ -293,7 +293,8 @@ pub struct ImageSpec {
 pub enum Base {
     /// `FROM <earlier stage>`.
     Stage(usize),
-    /// An image; `resolved` is false when a variable had no known value.
+    /// An image; `resolved` is false when a variable had no known value
+    /// or the reference is not a valid one.
     Image {
         reference: ImageRef,
         text: String,
@@ -866,8 +867,11 @@ impl Document {
                         None if lower == "scratch" => Base::Scratch,
                         None => Base::Image {
                             reference: ImageRef::parse(&expanded.text),
+                            // An invalid reference fails the build
+                            // (`syntax-error`, `invalid-default-arg-in-from`):
+                            // nothing more can be said about its image.
+                            resolved: expanded.complete && image::is_valid_reference(&expanded.text),
                             text: expanded.text,
-                            resolved: expanded.complete,
                         },
                     }
                 }

@@ -69,10 +69,16 @@ mod tests {
                 "FROM alpine\nHEALTHCHECK CMD true\n",
                 "FROM alpine AS a\nHEALTHCHECK CMD true\nFROM alpine\nHEALTHCHECK NONE\n",
                 "FROM alpine\nONBUILD HEALTHCHECK CMD a\nHEALTHCHECK CMD b\n",
+                // BuildKit rejects the first one (`syntax-error`): nothing to replace.
+                "FROM alpine\nHEALTHCHECK curl -f http://localhost/\nHEALTHCHECK CMD b\n",
+                // Instructions before the first FROM are a stage of their own.
+                "HEALTHCHECK CMD a\nFROM alpine\nHEALTHCHECK CMD b\n",
             ],
             &[
                 "FROM alpine\n⟦HEALTHCHECK⟧ NONE\nHEALTHCHECK CMD true\n",
                 "FROM alpine\n⟦HEALTHCHECK⟧ --interval=5s CMD a\nRUN x\nHEALTHCHECK CMD [\"b\"]\n",
+                // A fragment without its FROM yet.
+                "⟦HEALTHCHECK⟧ NONE\nHEALTHCHECK CMD true\n",
             ],
             &[
                 (

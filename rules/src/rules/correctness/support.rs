@@ -36,7 +36,9 @@ pub(super) fn report_overridden(ctx: &mut Context<'_>, kind: InstructionKind) {
     let doc = ctx.doc;
     let kw = kind.keyword();
     for (_, instructions) in doc.stage_runs() {
-        let found: Vec<&Instruction> = instructions.iter().filter(|i| i.kind == kind).collect();
+        // One BuildKit rejects is `syntax-error`'s: it replaces nothing.
+        let valid = |i: &&Instruction| !doc.syntax_errors.iter().any(|e| i.range.overlaps(e.range));
+        let found: Vec<&Instruction> = instructions.iter().filter(|i| i.kind == kind).filter(valid).collect();
         let Some((last, overridden)) = found.split_last() else { continue };
         for ins in overridden {
             let delete = whole_lines(doc.text(), ins.range);

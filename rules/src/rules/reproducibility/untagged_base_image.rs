@@ -69,6 +69,8 @@ mod tests {
                 "ARG TAG=24.04\nFROM ubuntu:${TAG}\n",
                 "ARG BASE=ubuntu:24.04\nFROM ${BASE}\n",
                 "FROM localhost:5000/app:1\n",
+                // Not a valid reference: `syntax-error` reports it, nothing more to say.
+                "FROM BASEIMAGE\n",
             ],
             &[
                 "FROM ⟦ubuntu⟧\n",
