@@ -94,6 +94,44 @@ impl StageVars {
     fn set(&mut self, name: String, from: usize, value: Option<String>) {
         self.history.entry(name).or_default().push((from, value));
     }
+
+    /// Record what the ARG and ENV instructions among `instructions` set.
+    fn replay(&mut self, instructions: &[super::Instruction], global: &Scope) {
+        for ins in instructions {
+            // Later pairs of the instruction see the earlier ones.
+            let from = ins.index + 1;
+            let current = |vars: &StageVars, name: &str| vars.lookup(name, from).cloned().flatten();
+            match ins.kind {
+                InstructionKind::Arg => {
+                    for pair in &ins.pairs {
+                        let name = pair.key.value();
+                        let value = match &pair.value {
+                            Some(v) => {
+                                let e = v.expand(&|n| current(self, n));
+                                e.complete.then_some(e.text)
+                            }
+                            None => global.value(&name),
+                        };
+                        self.set(name, from, value);
+                    }
+                }
+                InstructionKind::Env => {
+                    for pair in &ins.pairs {
+                        let value = pair.value.as_ref().and_then(|v| {
+                            if pair.legacy {
+                                Some(v.raw.trim().to_string())
+                            } else {
+                                let e = v.expand(&|n| current(self, n));
+                                e.complete.then_some(e.text)
+                            }
+                        });
+                        self.set(pair.key.value(), from, value);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
 }
 
 /// Every instruction's scope, computed in one pass the first time a rule
@@ -104,6 +142,9 @@ pub struct Scopes {
     global: Scope,
     /// Per stage, what its ARG and ENV instructions set.
     stages: Vec<Arc<StageVars>>,
+    /// The same for the instructions before the first FROM, when they are
+    /// a fragment's implicit stage rather than global ARGs only.
+    prelude: Option<Arc<StageVars>>,
 }
 
 impl Scopes {
@@ -117,43 +158,18 @@ impl Scopes {
                 _ => None,
             };
             let mut vars = StageVars { parent, ..StageVars::default() };
-            for ins in &doc.instructions[stage.from + 1..stage.end] {
-                // Later pairs of the instruction see the earlier ones.
-                let from = ins.index + 1;
-                let current = |vars: &StageVars, name: &str| vars.lookup(name, from).cloned().flatten();
-                match ins.kind {
-                    InstructionKind::Arg => {
-                        for pair in &ins.pairs {
-                            let name = pair.key.value();
-                            let value = match &pair.value {
-                                Some(v) => {
-                                    let e = v.expand(&|n| current(&vars, n));
-                                    e.complete.then_some(e.text)
-                                }
-                                None => global.value(&name),
-                            };
-                            vars.set(name, from, value);
-                        }
-                    }
-                    InstructionKind::Env => {
-                        for pair in &ins.pairs {
-                            let value = pair.value.as_ref().and_then(|v| {
-                                if pair.legacy {
-                                    Some(v.raw.trim().to_string())
-                                } else {
-                                    let e = v.expand(&|n| current(&vars, n));
-                                    e.complete.then_some(e.text)
-                                }
-                            });
-                            vars.set(pair.key.value(), from, value);
-                        }
-                    }
-                    _ => {}
-                }
-            }
+            vars.replay(&doc.instructions[stage.from + 1..stage.end], &global);
             stages.push(Arc::new(vars));
         }
-        Scopes { global, stages }
+        // A fragment's instructions before the first FROM are a stage of
+        // their own (see `Document::stage_runs`): its ENVs are seen by the
+        // instructions after them.
+        let prelude = doc.stage_runs().next().filter(|(stage, _)| stage.is_none()).map(|(_, instructions)| {
+            let mut vars = StageVars::default();
+            vars.replay(instructions, &global);
+            Arc::new(vars)
+        });
+        Scopes { global, stages, prelude }
     }
 }
 
@@ -182,7 +198,12 @@ impl Scope {
     /// The variables visible to instruction `index` (before it runs).
     pub fn at(doc: &Document, index: usize) -> Cow<'_, Scope> {
         let scopes = doc.scopes();
-        match doc.instructions.get(index).and_then(|i| i.stage).and_then(|s| scopes.stages.get(s)) {
+        let stage = match doc.instructions.get(index).map(|i| i.stage) {
+            Some(Some(s)) => scopes.stages.get(s),
+            Some(None) => scopes.prelude.as_ref(),
+            None => None,
+        };
+        match stage {
             Some(stage) => Cow::Owned(Scope { vars: BTreeMap::new(), stage: Some((Arc::clone(stage), index)) }),
             None => Cow::Borrowed(&scopes.global),
         }

@@ -55,6 +55,11 @@ fn check(ins: &Instruction, ctx: &mut Context<'_>) {
     let kw = ins.kind.keyword();
     for pair in ins.pairs.iter().filter(|p| p.legacy) {
         let Some(value) = &pair.value else { continue };
+        // `LABEL a$b=c`: no blank between key and value, so BuildKit reads
+        // one word with `=`, the key=value form (key `a$b`, expanded).
+        if value.range.start == pair.key.range.end {
+            continue;
+        }
         let key = pair.key.value();
         let raw = value.raw.trim();
         let doc = ctx.doc;
@@ -83,6 +88,8 @@ mod tests {
         assert_rule(
             &super::RULE,
             &[
+                // One word with `=`: the key holds an expansion, not a legacy value.
+                "FROM alpine:3.22\nARG b=x\nLABEL a$b=c\nENV k$b=v\n",
                 "FROM alpine\nENV A=1 B=2\n",
                 "FROM alpine\nLABEL a=b\n",
                 "FROM alpine\nENV A=\n",
