@@ -2,7 +2,7 @@ use crate::engine::Rule;
 
 mod broad_copy_before_install;
 mod missing_cache_mount;
-mod package_index_update_alone;
+pub(crate) mod package_index_update_alone;
 pub(crate) mod support;
 mod volatile_value_before_expensive_step;
 

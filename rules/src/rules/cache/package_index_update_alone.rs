@@ -67,18 +67,7 @@ pub(crate) static RULE: Rule = Rule {
 };
 
 fn check(run: &Instruction, ctx: &mut Context<'_>) {
-    let Some(script) = &run.script else { return };
-    let Some((update, pm)) = script.commands.iter().find_map(|c| match support::os_step(c) {
-        Some((pm, OsStep::IndexUpdate)) => Some((c, pm)),
-        _ => None,
-    }) else {
-        return;
-    };
-    let installs = script.commands.iter().any(|c| support::os_step(c).is_some_and(|(_, s)| s == OsStep::Install));
-    if installs || script.commands.iter().any(may_install) || run.has_cache_mount() {
-        return;
-    }
-    let Some(stale) = later_stale_install(ctx.doc, run, pm) else { return };
+    let Some((update, _, stale)) = stale_refresh(ctx.doc, run) else { return };
     let name = update.base_name();
     let sub = support::subcommand(&update.args, &[]).map_or("update", |(_, a)| a.text.as_str());
     let fix = merge_fix(ctx.doc, run, update);
@@ -93,6 +82,25 @@ fn check(run: &Instruction, ctx: &mut Context<'_>) {
     if let Some(fix) = fix {
         diagnostic.with_fix(fix);
     }
+}
+
+/// What this rule reports on `run`, if anything: the refresh it runs
+/// alone, its package manager and the later install that relies on the
+/// index it cached (`apt-lists-not-removed` leaves such a RUN to this rule).
+pub(crate) fn stale_refresh<'a>(
+    doc: &Document,
+    run: &'a Instruction,
+) -> Option<(&'a ShellCommand, PackageManager, TextRange)> {
+    let script = run.script.as_ref()?;
+    let (update, pm) = script.commands.iter().find_map(|c| match support::os_step(c) {
+        Some((pm, OsStep::IndexUpdate)) => Some((c, pm)),
+        _ => None,
+    })?;
+    let installs = script.commands.iter().any(|c| support::os_step(c).is_some_and(|(_, s)| s == OsStep::Install));
+    if installs || script.commands.iter().any(may_install) || run.has_cache_mount() {
+        return None;
+    }
+    later_stale_install(doc, run, pm).map(|stale| (update, pm, stale))
 }
 
 /// The first later install with package manager `pm` that relies on the

@@ -30,11 +30,16 @@
 //! or else its `ARG`/`ENV` value, and reported at its use (`$PKGS`) with the
 //! packages it names; one with no known value (a command substitution, a loop
 //! variable, an `ARG` without default) is not reported, where hadolint reports
-//! it.
+//! it. A `--virtual`/`-t` group that the same RUN deletes again with
+//! `apk del` and whose packages are all download or verification tools
+//! (`gnupg`, `gpg`, `dirmngr`, `curl`, `wget`, `ca-certificates`,
+//! `openssl`...) is not reported: those versions never reach the image and
+//! only fetch or check what is built (a group with a compiler or `-dev`
+//! packages still is).
 
 use crate::diagnostic::{Category, Severity};
 use crate::engine::{Context, Rule};
-use crate::model::{Instruction, InstructionKind};
+use crate::model::{Instruction, InstructionKind, ShellScript};
 use crate::registry::{FixAvailability, RuleMeta};
 
 use super::support::{self, Cli};
@@ -76,14 +81,49 @@ const APK: Cli = Cli {
     long_prefixes: None,
 };
 
+/// Packages that only download or verify: a group of nothing else that
+/// the RUN deletes again leaves no version in the image.
+const FETCH_TOOLS: &[&str] = &[
+    "gnupg",
+    "gnupg2",
+    "gpg",
+    "gpgv",
+    "gpg-agent",
+    "dirmngr",
+    "gnupg-dirmngr",
+    "gnupg-keyboxd",
+    "curl",
+    "wget",
+    "ca-certificates",
+    "openssl",
+];
+
 fn check(run: &Instruction, ctx: &mut Context<'_>) {
     let Some(script) = &run.script else { return };
-    for cmd in script.commands_named(&["apk"]) {
+    for (i, cmd) in script.commands.iter().enumerate() {
+        if cmd.base_name() != "apk" {
+            continue;
+        }
         let line = APK.read(&cmd.args);
         let Some(packages) = line.after(&[&["add"]]) else { continue };
         let found = support::unpinned(ctx, run, packages.iter().copied(), pinned);
+        let fetch_tools = |packages: &[String]| packages.iter().all(|p| FETCH_TOOLS.contains(&p.as_str()));
+        if !found.is_empty()
+            && found.iter().all(|u| fetch_tools(&u.packages))
+            && line.option(&["t", "virtual"]).and_then(|o| o.value).is_some_and(|group| deleted_later(script, i, group))
+        {
+            continue;
+        }
         support::report(ctx, found, "=<version>");
     }
+}
+
+/// True when a command after command `i` runs `apk del … group`.
+fn deleted_later(script: &ShellScript, i: usize, group: &str) -> bool {
+    script.commands[i + 1..].iter().filter(|c| c.base_name() == "apk").any(|c| {
+        let line = APK.read(&c.args);
+        line.after(&[&["del"]]).is_some_and(|names| names.iter().any(|n| n.text == group))
+    })
 }
 
 fn pinned(package: &str) -> bool {
@@ -106,6 +146,9 @@ mod tests {
                 "FROM alpine\nRUN apk update && apk upgrade && apk del curl\n",
                 "FROM alpine\nARG CURL_VERSION=8.11.1-r0\nRUN apk add curl=${CURL_VERSION}\n",
                 "FROM alpine\nRUN apk add --no-cache $DEPS\n",
+                // Fetch and verify tools in a group the RUN deletes again.
+                "FROM alpine\nRUN apk add --no-cache --virtual .fetch-deps gnupg \\\n && wget -O /tmp/a.tgz https://x/a.tgz \\\n && gpg --batch --verify /tmp/a.tgz.asc /tmp/a.tgz \\\n && apk del --no-network .fetch-deps\n",
+                "FROM alpine\nRUN fetchDeps='ca-certificates openssl curl' && apk add -t .fetch $fetchDeps && curl -o /x https://x && apk del .fetch\n",
             ],
             &[
                 "FROM alpine\nRUN apk add --no-cache ⟦curl⟧\n",
@@ -119,6 +162,11 @@ mod tests {
                 "FROM alpine\nONBUILD RUN apk add ⟦curl⟧\n",
                 "FROM alpine\nRUN [\"sh\", \"-c\", \"apk add ⟦curl⟧\"]\n",
                 "FROM alpine\nARG PKGS=\"curl git\"\nRUN apk add ⟦${PKGS}⟧\n",
+                // A group with a build tool, a group kept, a tool outside the group.
+                "FROM alpine\nRUN apk add --virtual .build-deps ⟦gnupg gcc⟧ && make && apk del .build-deps\n",
+                "FROM alpine\nRUN apk add --virtual .fetch-deps ⟦gnupg⟧ && gpg --verify a.asc a\n",
+                "FROM alpine\nRUN apk del .fetch-deps && apk add --virtual .fetch-deps ⟦gnupg⟧\n",
+                "FROM alpine\nRUN apk add ⟦curl⟧ && apk add -t .fetch gnupg && apk del .fetch\n",
             ],
             &[],
         );

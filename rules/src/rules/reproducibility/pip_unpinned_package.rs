@@ -32,7 +32,8 @@
 //! a ref (`git+https://github.com/org/repo@v1.2`); and the values of options
 //! such as `-i`, `--extra-index-url`, `-e` and `--target`. hadolint takes any
 //! `@` in a VCS URL for a ref, so `git+ssh://git@github.com/org/repo` passes
-//! there but is reported here. Each install command is reported once, with a related location per unpinned package (hadolint
+//! there but is reported here; the advice for a VCS URL is a ref
+//! (`<url>@<tag-or-commit>`), not a version. Each install command is reported once, with a related location per unpinned package (hadolint
 //! reports the RUN once), and a variable is checked through the literal value
 //! the same `RUN` gave it earlier (`PKGS='gcc make' && … $PKGS`; `export` and
 //! multi-line quoted values too) or else its `ARG`/`ENV` value, and reported
@@ -138,8 +139,68 @@ fn check(run: &Instruction, ctx: &mut Context<'_>) {
         let mut found = support::unpinned(ctx, run, words, pinned);
         found.extend(support::unpinned_split(ctx, run, whole, pinned, &requirements));
         found.sort_by_key(|u| u.arg.range.start);
-        support::report(ctx, found, "==<version>");
+        report(ctx, found);
     }
+}
+
+/// [`support::report`], with a ref (`<url>@<tag-or-commit>`) as the advice
+/// for VCS URLs: `==<version>` is no valid pin for them.
+fn report(ctx: &mut Context<'_>, found: Vec<support::Unpinned<'_>>) {
+    let vcs: Vec<Option<String>> =
+        found.iter().map(|u| if u.from_variable { None } else { vcs_pin(&u.packages[0]) }).collect();
+    if vcs.iter().all(Option::is_none) {
+        support::report(ctx, found, "==<version>");
+        return;
+    }
+    let [first, .., last] = found.as_slice() else {
+        if let (Some(u), Some(Some(pin))) = (found.first(), vcs.first()) {
+            ctx.report(u.arg.range, format!("`{}` is installed without a ref; pin it as `{pin}`", u.packages[0]));
+        }
+        return;
+    };
+    let names: Vec<String> = found.iter().map(|u| format!("`{}`", u.arg.text)).collect();
+    let advice = if vcs.iter().all(Option::is_some) {
+        "pin each as `<url>@<tag-or-commit>`"
+    } else {
+        "pin each as `<package>==<version>`, a VCS URL as `<url>@<tag-or-commit>`"
+    };
+    let message = format!("{} packages are installed without a version: {}; {advice}", found.len(), names.join(", "));
+    let diagnostic = ctx.report(first.arg.range.cover(last.arg.range), message);
+    for (u, pin) in found.iter().zip(&vcs) {
+        let what = match pin {
+            Some(pin) => format!("`{}` has no ref: `{pin}`", u.arg.text),
+            None if u.from_variable => {
+                let list: Vec<String> = u.packages.iter().map(|p| format!("`{p}`")).collect();
+                format!("`{}` installs {} without a version", u.arg.text, list.join(", "))
+            }
+            None => format!("`{}` has no version", u.arg.text),
+        };
+        diagnostic.with_related(u.arg.range, what);
+    }
+}
+
+/// The pinned form of a VCS requirement without a ref
+/// (`git+https://host/org/repo#egg=x` → `git+https://host/org/repo@<tag-or-commit>#egg=x`,
+/// also after `name @ `); `None` for anything else.
+fn vcs_pin(package: &str) -> Option<String> {
+    let (name, url) = match package.split_once('@') {
+        Some((name, url)) if url.trim_start().contains("://") && !VCS.iter().any(|v| package.starts_with(v)) => {
+            (Some(name.trim_end()), url.trim_start())
+        }
+        _ => (None, package),
+    };
+    if !VCS.iter().any(|v| url.starts_with(v)) {
+        return None;
+    }
+    let (base, fragment) = match url.split_once('#') {
+        Some((base, fragment)) => (base, format!("#{fragment}")),
+        None => (url, String::new()),
+    };
+    let pinned = format!("{base}@<tag-or-commit>{fragment}");
+    Some(match name {
+        Some(name) => format!("{name} @ {pinned}"),
+        None => pinned,
+    })
 }
 
 /// The requirements in the value of one shell word: one requirement when
@@ -258,5 +319,36 @@ mod tests {
             ],
             &[],
         );
+    }
+
+    /// A VCS URL is pinned with a ref, not `==<version>`.
+    #[test]
+    fn vcs_urls_get_a_ref_as_advice() {
+        let lint = |src: &str| {
+            let doc = crate::model::Document::parse(src);
+            let found = crate::engine::check_with_rules(&doc, &Default::default(), &[&super::RULE]);
+            assert_eq!(found.len(), 1, "{src}");
+            let related: Vec<String> = found[0].related.iter().map(|r| r.message.clone()).collect();
+            (found[0].message.clone(), related)
+        };
+        let (one, _) = lint("FROM python\nRUN pip install git+https://github.com/example/lib\n");
+        assert_eq!(
+            one,
+            "`git+https://github.com/example/lib` is installed without a ref; pin it as \
+             `git+https://github.com/example/lib@<tag-or-commit>`"
+        );
+        let (named, _) = lint("FROM python\nRUN pip install 'lib @ git+https://h/o/lib.git#subdirectory=py'\n");
+        assert!(
+            named.ends_with("pin it as `lib @ git+https://h/o/lib.git@<tag-or-commit>#subdirectory=py`"),
+            "{named}"
+        );
+        let (list, related) = lint("FROM python\nRUN pip install flask hg+https://h/o/r\n");
+        assert!(list.ends_with("pin each as `<package>==<version>`, a VCS URL as `<url>@<tag-or-commit>`"), "{list}");
+        assert_eq!(
+            related,
+            ["`flask` has no version", "`hg+https://h/o/r` has no ref: `hg+https://h/o/r@<tag-or-commit>`"]
+        );
+        let (plain, _) = lint("FROM python\nRUN pip install flask\n");
+        assert!(plain.ends_with("pin it as `flask==<version>`"), "{plain}");
     }
 }

@@ -22,6 +22,11 @@
 //! ## Fix safety
 //! The fix adds `-y` after `install`. It is safe: the build could not answer
 //! the prompt anyway.
+//!
+//! ## Notes
+//! A simulation (`-s`, `--simulate`, `--just-print`, `--dry-run`,
+//! `--recon`, `--no-act`, also in a cluster such as `-sq`) only prints what
+//! would happen and never asks, so it is not reported.
 
 use crate::diagnostic::{Category, Edit, Fix, Severity};
 use crate::engine::{Context, Rule};
@@ -63,7 +68,10 @@ fn check(run: &Instruction, ctx: &mut Context<'_>) {
             .filter(|c| c.chars().all(|x| x.is_ascii_alphanumeric()))
             .map(|c| c.matches('q').count())
             .sum();
-        let assumes_yes = cmd.has_flag(Some('y'), &["yes", "assume-yes"])
+        // A simulation prints what would happen and never asks.
+        let simulates = cmd.has_flag(Some('s'), &["simulate", "just-print", "dry-run", "recon", "no-act"]);
+        let assumes_yes = simulates
+            || cmd.has_flag(Some('y'), &["yes", "assume-yes"])
             || quiet_level >= 2
             || cmd.args.iter().any(|a| matches!(a.text.as_str(), "-q=2" | "--quiet=2"));
         if !assumes_yes {
@@ -92,6 +100,10 @@ mod tests {
                 "FROM debian\nRUN apt-get install -qy curl\n",
                 "FROM debian\nRUN apt-get -q -q install curl\n",
                 "FROM debian\nSHELL [\"pwsh\", \"-c\"]\nRUN apt-get install curl\n",
+                // A simulation never asks.
+                "FROM debian\nRUN if apt-get install -s foo >/dev/null 2>&1; then apt-get install -y foo; fi\n",
+                "FROM debian\nRUN apt-get -sq install foo && apt-get install --dry-run foo && apt-get --just-print install foo\n",
+                "FROM debian\nRUN apt-get install --simulate foo; apt-get install --recon foo; apt-get install --no-act foo\n",
             ],
             &[
                 "FROM debian\nRUN apt-get update && ⟦apt-get install curl⟧\n",

@@ -24,10 +24,17 @@
 //! ## Fix safety
 //! The fix adds `-y` after the subcommand. It is safe: the build could not
 //! answer the prompt anyway.
+//!
+//! ## Notes
+//! microdnf on Enterprise Linux 8 assumes yes (only the microdnf of EL 9
+//! and later asks), so `microdnf` is not reported on an EL 8 base: `ubi8`
+//! images (`ubi8/ubi-minimal`, `redhat/ubi8-minimal`, an `-ubi8` tag) and
+//! `centos`, `rockylinux`, `almalinux` and `oraclelinux` 8 (through the
+//! stages a stage builds on).
 
 use crate::diagnostic::{Category, Edit, Fix, Severity};
 use crate::engine::{Context, Rule};
-use crate::model::{Instruction, InstructionKind};
+use crate::model::{Base, Document, ImageRef, Instruction, InstructionKind};
 use crate::registry::{FixAvailability, RuleMeta};
 
 use super::support::{self, assumes_yes_rpm, prompting_subcommand};
@@ -85,6 +92,10 @@ fn check(run: &Instruction, ctx: &mut Context<'_>) {
         ) else {
             continue;
         };
+        if cmd.base_name() == "microdnf" && run.stage.is_some_and(|s| on_el8(ctx.doc, s)) {
+            // EL 8's microdnf assumes yes.
+            continue;
+        }
         if !assumes_yes_rpm(cmd) {
             ctx.report(
                 cmd.range,
@@ -93,6 +104,29 @@ fn check(run: &Instruction, ctx: &mut Context<'_>) {
             .with_fix(Fix::safe("Add `-y`", vec![Edit::insert(sub.range.end, " -y")]));
         }
     }
+}
+
+/// True when the stage's chain starts at an Enterprise Linux 8 image.
+fn on_el8(doc: &Document, stage: usize) -> bool {
+    match doc.stage_root(stage).map(|s| &s.base) {
+        Some(Base::Image { reference, resolved: true, .. }) => is_el8(reference),
+        _ => false,
+    }
+}
+
+/// `ubi8`, `ubi8/ubi-minimal`, `redhat/ubi8-minimal`, `openjdk:17-ubi8`,
+/// `rockylinux:8.9`, `centos:stream8`, `oraclelinux:8-slim`.
+fn is_el8(reference: &ImageRef) -> bool {
+    let ubi8 = |word: &str| word == "ubi8" || word.starts_with("ubi8-") || word.starts_with("ubi8.");
+    let path = reference.path.to_ascii_lowercase();
+    let tag = reference.tag.as_deref().unwrap_or("").to_ascii_lowercase();
+    if path.split('/').any(ubi8) || tag.split(['-', '_']).any(ubi8) {
+        return true;
+    }
+    let release = tag.strip_prefix("stream").unwrap_or(&tag);
+    let eight = release.strip_prefix('8').is_some_and(|rest| !rest.starts_with(|c: char| c.is_ascii_digit()));
+    let name = path.rsplit('/').next().unwrap_or("");
+    eight && matches!(name, "centos" | "rockylinux" | "almalinux" | "oraclelinux")
 }
 
 #[cfg(test)]
@@ -111,6 +145,12 @@ mod tests {
                 "FROM fedora\nRUN dnf search install\n",
                 "FROM fedora\nRUN dnf module enable nodejs:20\n",
                 "FROM fedora\nRUN dnf --setopt=assumeyes=True install httpd\n",
+                // EL 8's microdnf assumes yes.
+                "FROM redhat/ubi8-minimal:8.8\nRUN microdnf install jq && microdnf clean all\n",
+                "FROM registry.access.redhat.com/ubi8/ubi-minimal AS base\nFROM base\nRUN microdnf install jq\n",
+                "FROM rockylinux:8.9-minimal\nRUN microdnf install jq\n",
+                "FROM quay.io/centos/centos:stream8\nRUN microdnf install jq\n",
+                "FROM registry.access.redhat.com/ubi8/openjdk-17:1.18\nRUN microdnf install jq\n",
             ],
             &[
                 "FROM fedora\nRUN ⟦dnf install httpd⟧\n",
@@ -121,6 +161,11 @@ mod tests {
                 "FROM fedora\nRUN <<EOF\nset -e\n⟦dnf groupinstall 'Development Tools'⟧\nEOF\n",
                 "FROM fedora\nONBUILD RUN ⟦dnf install httpd⟧\n",
                 "FROM fedora\nRUN [\"sh\", \"-c\", \"⟦dnf install httpd⟧\"]\n",
+                // Plain dnf asks on EL 8 too; EL 9's microdnf asks.
+                "FROM redhat/ubi8-minimal:8.8\nRUN ⟦dnf install jq⟧\n",
+                "FROM redhat/ubi9-minimal\nRUN ⟦microdnf install jq⟧\n",
+                "FROM rockylinux:9.3\nRUN ⟦microdnf install jq⟧\n",
+                "FROM oraclelinux:80\nRUN ⟦microdnf install jq⟧\n",
             ],
             &[
                 ("FROM fedora\nRUN dnf install httpd\n", "FROM fedora\nRUN dnf install -y httpd\n"),

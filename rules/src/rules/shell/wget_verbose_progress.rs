@@ -26,9 +26,14 @@
 //! BusyBox wget, the `wget` of Alpine and BusyBox images, has no
 //! `--progress` option (following the advice breaks the build) and no dot
 //! display that writes a line per 50 KB: on those bases
-//! (by the image name or tag, through the stages a stage builds on) nothing
-//! is reported unless the stage installs the `wget` package (GNU wget)
-//! first.
+//! (by the image name or tag, the official `docker` image included, through
+//! the stages a stage builds on) nothing is reported unless the stage
+//! installs the `wget` package (GNU wget) first. A stage on an image
+//! dockside cannot place that runs `apk` (in this RUN or an earlier one of
+//! it or of a stage it builds on) and installs no `wget` is Alpine-based
+//! too. Downloads of signature, checksum and key files (`.asc`, `.sig`,
+//! `.gpg`, `.pub`, `.key`, `.sha256`, `.md5`, `SHA256SUMS`, `KEYS`...) are
+//! a few kilobytes, about one progress line, and are not reported.
 //!
 //! ## Fix safety
 //! The fix adds `--progress=dot:giga` (one dot per megabyte) after `wget`.
@@ -40,9 +45,8 @@
 //! or it builds on a distribution whose `wget` is GNU wget (Debian,
 //! Ubuntu, the Red Hat family, openSUSE, Arch; by the image name or tag, or
 //! the documented base of an official image such as `python:3.12`). On
-//! Alpine, BusyBox, and any image dockside cannot place (`docker:27` is
-//! Alpine-based, `FROM $BASE` is anything) the fix is unsafe: `-nv` would
-//! suit both wgets there.
+//! any image dockside cannot place (`FROM $BASE` is anything) the fix is
+//! unsafe: `-nv` would suit both wgets there.
 
 use crate::diagnostic::{Category, Edit, Fix, Severity};
 use crate::engine::{Context, Rule};
@@ -78,12 +82,15 @@ const SHORT_WITH_VALUE: &str = "OeitTwQPUBlADIXR";
 fn check(run: &Instruction, ctx: &mut Context<'_>) {
     let Some(script) = support::script(ctx.doc, run) else { return };
     for (i, cmd) in script.commands.iter().enumerate() {
-        if cmd.base_name() != "wget" || controls_progress(cmd) {
+        if cmd.base_name() != "wget" || controls_progress(cmd) || small_download(cmd) {
             continue;
         }
         let distro = run.stage.and_then(|s| stage_distro(ctx.doc, s));
         let installed = installs_wget(ctx, run, &script.commands[..i]);
-        if !installed && (distro == Some(Distro::Alpine) || run.stage.is_some_and(|s| on_busybox(ctx.doc, s))) {
+        let busybox = distro == Some(Distro::Alpine)
+            || run.stage.is_some_and(|s| on_busybox(ctx.doc, s))
+            || distro.is_none() && runs_apk(ctx, run, &script.commands);
+        if !installed && busybox {
             // BusyBox wget: no `--progress`, and no dot display.
             continue;
         }
@@ -126,14 +133,69 @@ fn controls_progress(cmd: &ShellCommand) -> bool {
     })
 }
 
-/// True when the stage's chain starts at a `busybox` image.
+/// True when the stage's chain starts at a `busybox` image, or at the
+/// official `docker` image (Alpine-based, but for its Windows tags).
 fn on_busybox(doc: &Document, stage: usize) -> bool {
     match doc.stage_root(stage).map(|s| &s.base) {
-        Some(Base::Image { reference, resolved: true, .. }) => {
-            reference.is_docker_hub() && reference.path.strip_prefix("library/").unwrap_or(&reference.path) == "busybox"
+        Some(Base::Image { reference, resolved: true, .. }) if reference.is_docker_hub() => {
+            match reference.path.strip_prefix("library/").unwrap_or(&reference.path) {
+                "busybox" => true,
+                "docker" => !reference.tag.as_deref().is_some_and(|t| t.contains("windows")),
+                _ => false,
+            }
         }
         _ => false,
     }
+}
+
+/// True when this RUN (`commands`) or an earlier RUN of the stage or of a
+/// stage it builds on runs `apk`: only Alpine-based images have it.
+fn runs_apk(ctx: &Context<'_>, run: &Instruction, commands: &[ShellCommand]) -> bool {
+    let apk = |c: &ShellCommand| c.base_name() == "apk";
+    commands.iter().any(apk)
+        || run.stage.is_some_and(|stage| {
+            runs_before(ctx.doc, stage, run.index)
+                .iter()
+                .filter_map(|r| r.script.as_ref())
+                .any(|s| s.commands.iter().any(apk))
+        })
+}
+
+/// Signature, checksum and key files: a few kilobytes, one progress line.
+const SMALL_SUFFIXES: &[&str] = &[
+    ".asc",
+    ".sig",
+    ".sign",
+    ".gpg",
+    ".pub",
+    ".key",
+    ".sha1",
+    ".sha256",
+    ".sha512",
+    ".sha256sum",
+    ".sha512sum",
+    ".md5",
+];
+const SMALL_NAMES: &[&str] = &["sha256sums", "sha512sums", "sha1sums", "md5sums", "shasums256.txt", "keys"];
+
+/// True when the download is a signature, checksum or key file: the file
+/// `-O` names, or else every URL.
+fn small_download(cmd: &ShellCommand) -> bool {
+    let small = |path: &str| {
+        let name = path.split(['?', '#']).next().unwrap_or(path).trim_end_matches(['"', '\'']);
+        let name = name.rsplit('/').next().unwrap_or(name).to_ascii_lowercase();
+        SMALL_SUFFIXES.iter().any(|s| name.ends_with(s)) || SMALL_NAMES.contains(&name.as_str())
+    };
+    let args = &cmd.args;
+    let output = args.iter().enumerate().find_map(|(i, a)| match a.text.as_str() {
+        "-O" | "--output-document" => args.get(i + 1).map(|v| v.text.as_str()),
+        t => t.strip_prefix("--output-document=").or_else(|| t.strip_prefix("-O").filter(|v| !v.is_empty())),
+    });
+    if let Some(file) = output.filter(|f| *f != "-") {
+        return small(file);
+    }
+    let mut urls = args.iter().filter(|a| a.text.contains("://")).peekable();
+    urls.peek().is_some() && urls.all(|u| small(&u.text))
 }
 
 /// True when the stage installs the `wget` package before `cmd` (earlier in
@@ -182,6 +244,14 @@ mod tests {
                 "FROM node:22-alpine AS base\nFROM base\nRUN wget https://x/a.tgz\n",
                 "FROM busybox:1.36\nRUN wget https://x/a.tgz\n",
                 "FROM alpine\nRUN apk add curl\nRUN wget https://x/a.tgz\n",
+                // The official `docker` image is Alpine-based.
+                "FROM docker:29-cli\nRUN wget -O /tmp/docker.tgz https://x/docker.tgz\n",
+                // An image that runs `apk` is Alpine-based.
+                "FROM example/tools AS a\nRUN apk add --no-cache curl\nFROM a\nRUN wget https://x/a.tgz\n",
+                "FROM example/tools\nRUN apk --print-arch > /arch && wget https://x/a.tgz\n",
+                // Signature, checksum and key files: one progress line.
+                "FROM debian\nRUN wget -O /tmp/a.asc https://x/a.asc && wget https://x/SHA256SUMS https://x/a.tgz.sha256\n",
+                "FROM debian\nRUN wget -O gosu.asc \"https://x/gosu-$ARCH.asc\" && wget https://x/KEYS\n",
             ],
             &[
                 "FROM debian\nRUN ⟦wget⟧ https://x/a.tgz\n",
@@ -195,6 +265,11 @@ mod tests {
                 // GNU wget installed on Alpine.
                 "FROM alpine:3.20\nRUN apk add --no-cache wget && ⟦wget⟧ https://x/a.tgz\n",
                 "FROM alpine:3.20 AS a\nRUN apk add wget\nFROM a\nRUN ⟦wget⟧ https://x/a.tgz\n",
+                "FROM docker:27-windowsservercore-ltsc2022\nSHELL [\"bash\", \"-c\"]\nRUN ⟦wget⟧ https://x/a.tgz\n",
+                "FROM example/tools\nRUN apk add wget && ⟦wget⟧ https://x/a.tgz\n",
+                // Not a signature: the saved file, or one URL of several.
+                "FROM debian\nRUN ⟦wget⟧ -O /tmp/app.tgz https://x/app.tgz?sig=1.asc\n",
+                "FROM debian\nRUN ⟦wget⟧ https://x/a.tgz https://x/a.tgz.asc\n",
             ],
             &[
                 (
@@ -207,8 +282,8 @@ mod tests {
                 ),
                 // Unsafe on an unknown image: the test runs unsafe fixes too.
                 (
-                    "FROM docker:27\nRUN wget https://x/a.tgz\n",
-                    "FROM docker:27\nRUN wget --progress=dot:giga https://x/a.tgz\n",
+                    "FROM example/tools:27\nRUN wget https://x/a.tgz\n",
+                    "FROM example/tools:27\nRUN wget --progress=dot:giga https://x/a.tgz\n",
                 ),
             ],
         );
@@ -225,8 +300,8 @@ mod tests {
         assert_eq!(lint("FROM debian:12\nRUN wget https://x\n"), Applicability::Safe);
         assert_eq!(lint("FROM python:3.12\nRUN wget https://x\n"), Applicability::Safe);
         assert_eq!(lint("FROM fedora:40\nRUN wget https://x\n"), Applicability::Safe);
-        // Alpine-based without saying so, or anything at all.
-        assert_eq!(lint("FROM docker:27\nRUN wget https://x\n"), Applicability::Unsafe);
+        // An image dockside cannot place, or anything at all.
+        assert_eq!(lint("FROM example/tools:27\nRUN wget https://x\n"), Applicability::Unsafe);
         assert_eq!(lint("FROM scratch\nRUN wget https://x\n"), Applicability::Unsafe);
         assert_eq!(lint("FROM docker:27\nRUN apk add wget\nRUN wget https://x\n"), Applicability::Safe);
         assert_eq!(lint("FROM example/tools\nRUN apt-get install -y wget && wget https://x\n"), Applicability::Safe);
@@ -250,10 +325,10 @@ mod tests {
                     "FROM alpine:3.20\nRUN apk add --no-cache wget && wget https://x/a\n",
                     "FROM alpine:3.20\nRUN apk add --no-cache wget && wget --progress=dot:giga https://x/a\n",
                 ),
-                kept("FROM docker:27\nRUN wget https://x/a\n"),
+                kept("FROM example/tools:27\nRUN wget https://x/a\n"),
                 kept("ARG BASE\nFROM $BASE\nRUN wget https://x/a\n"),
                 // The install comes after the wget.
-                kept("FROM docker:27\nRUN wget https://x/a && apk add wget\n"),
+                kept("FROM example/tools:27\nRUN wget https://x/a && yum install -y wget\n"),
             ],
         );
     }

@@ -43,6 +43,9 @@
 //! accepted; hadolint does not accept the `rm`. `apk add --no-network`
 //! installs from what is already there and fetches no index, so it is not
 //! reported either.
+//! Only stages whose files can reach an image are checked: the final
+//! stage, stages a later `FROM` builds on, stages a later `COPY --from`
+//! copies the cache (or a parent) out of, and ONBUILD triggers.
 
 use crate::diagnostic::{Applicability, Category, Edit, Fix, Severity};
 use crate::engine::{Context, Rule};
@@ -78,7 +81,7 @@ const CACHE_DIRS: &[&str] = &["/var/cache/apk", "/etc/apk/cache"];
 
 fn check(run: &Instruction, ctx: &mut Context<'_>) {
     let Some(script) = &run.script else { return };
-    if support::has_cache_mount_over(run, CACHE_DIRS) {
+    if support::has_cache_mount_over(run, CACHE_DIRS) || !support::reaches_an_image(ctx.doc, run, CACHE_DIRS) {
         return;
     }
     for (i, cmd) in script.commands.iter().enumerate() {
@@ -148,6 +151,8 @@ mod tests {
                 "FROM alpine\nRUN apk update && apk add curl && rm -rf /var/cache/apk/*\n",
                 "FROM alpine\nRUN apk-tools add curl\n",
                 "FROM alpine\nRUN echo so:libc.so | xargs -rt apk add --no-network --virtual .rundeps\n",
+                // A build stage whose cache never reaches an image.
+                "FROM alpine AS build\nRUN apk add gcc && gcc -o /out/app app.c\nFROM alpine\nCOPY --from=build /out/app /app\n",
             ],
             &[
                 "FROM alpine\nRUN ⟦apk add curl⟧\n",
@@ -158,6 +163,7 @@ mod tests {
                 "FROM alpine\nRUN <<EOF\n⟦apk add curl⟧\nEOF\n",
                 "FROM alpine\nONBUILD RUN ⟦apk add curl⟧\n",
                 "FROM alpine\nRUN [\"/bin/sh\", \"-c\", \"⟦apk add curl⟧\"]\n",
+                "FROM alpine AS build\nRUN ⟦apk add gcc⟧\nFROM alpine\nCOPY --from=build / /\n",
             ],
             &[
                 ("FROM alpine\nRUN apk add curl\n", "FROM alpine\nRUN apk add --no-cache curl\n"),

@@ -50,6 +50,10 @@
 //! image that follows this rule.
 //!
 //! ## Notes
+//! A RUN that only refreshes the index for a later RUN to install from is
+//! left to `package-index-update-alone` (while it is enabled), which
+//! reports the same `apt-get update`: merging it into the installing RUN,
+//! and removing the lists there, is the fix.
 //! Only stages whose files can reach an image are checked: the final stage,
 //! stages a later `FROM` builds on, stages a later `COPY --from` copies
 //! `/var/lib/apt/lists` (or a parent) out of, and ONBUILD triggers. A
@@ -60,6 +64,7 @@
 //! accepts any `rm -rf`, even of another directory, and rejects
 //! `rm -r /var/lib/apt/lists`.
 
+use crate::base_images::PackageManager;
 use crate::diagnostic::{Applicability, Category, Fix, Severity, TextRange};
 use crate::engine::{Context, Rule};
 use crate::model::{Document, Instruction, InstructionKind, ShellCommand, ShellScript};
@@ -110,6 +115,7 @@ fn check(run: &Instruction, ctx: &mut Context<'_>) {
         || script.commands[last_update + 1..].iter().any(|c| apt(c, &["dist-clean"]))
         || support::has_cache_mount_over(run, &[LISTS])
         || !support::reaches_an_image(ctx.doc, run, &[LISTS])
+        || left_to_index_update_alone(ctx, run)
     {
         return;
     }
@@ -129,6 +135,15 @@ fn check(run: &Instruction, ctx: &mut Context<'_>) {
             diagnostic.with_related(reader, "reads these lists, so they cannot be removed: update in this RUN instead");
         }
     }
+}
+
+/// True when `package-index-update-alone` is enabled and reports this RUN
+/// (an `apt-get update` alone, read by a later RUN's install): one finding
+/// on that spot, whose advice (update in the installing RUN) is the fix.
+fn left_to_index_update_alone(ctx: &Context<'_>, run: &Instruction) -> bool {
+    use crate::rules::cache::package_index_update_alone as alone;
+    ctx.settings.is_enabled(&alone::RULE.meta)
+        && alone::stale_refresh(ctx.doc, run).is_some_and(|(_, pm, _)| pm == PackageManager::Apt)
 }
 
 /// How safe removing the lists at the end of `run` is (see Fix safety), or
@@ -276,7 +291,7 @@ mod tests {
         let kept = |before: &'static str| (before.to_string(), before.to_string());
         let hazards = [
             // The issue: a later RUN of the stage installs without an update.
-            kept("FROM ubuntu:24.04\nRUN apt-get update\nRUN apt-get install -y curl\n"),
+            kept("FROM ubuntu:24.04\nRUN apt-get update && apt-get install -y jq\nRUN apt-get install -y curl\n"),
             kept("FROM debian\nRUN apt-get update && apt-get install -y curl\nRUN apt-cache policy curl\n"),
             kept("FROM debian\nRUN apt-get update && apt-get install -y curl\nRUN apt-get source hello\n"),
             kept("FROM debian\nRUN apt-get update && apt-get install -y curl\nRUN sh -c 'apt install -y jq'\n"),
@@ -318,12 +333,41 @@ mod tests {
     /// Without a fix, the finding shows the step that needs the lists.
     #[test]
     fn points_at_the_step_that_needs_the_lists() {
-        let source = "FROM ubuntu:24.04\nRUN apt-get update\nRUN apt-get install -y curl\n";
+        let source = "FROM ubuntu:24.04\nRUN apt-get update && apt-get install -y jq\nRUN apt-get install -y curl\n";
         let doc = crate::model::Document::parse(source);
         let found = crate::engine::check_with_rules(&doc, &Default::default(), &[&super::RULE]);
         assert_eq!(found.len(), 1);
         assert!(found[0].fix.is_none());
         assert_eq!(found[0].related.len(), 1);
         assert_eq!(&source[found[0].related[0].range.as_range()], "apt-get install -y curl");
+    }
+
+    /// A lone update a later RUN installs from is `package-index-update-alone`'s
+    /// finding: one finding on that spot, unless that rule is off.
+    #[test]
+    fn a_lone_update_is_left_to_package_index_update_alone() {
+        let source = "FROM ubuntu:22.04\nRUN apt-get update\nRUN apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/*\n";
+        let doc = crate::model::Document::parse(source);
+        let lint =
+            |settings: &crate::config::Settings| crate::engine::check_with_rules(&doc, settings, &[&super::RULE]).len();
+        assert_eq!(lint(&Default::default()), 0);
+        let without = crate::config::parse_toml(
+            "ignore = [\"package-index-update-alone\"]\n",
+            std::path::Path::new("dockside.toml"),
+        )
+        .unwrap();
+        assert_eq!(lint(&without), 1);
+        // A later reader that is no install, or an update that also installs: reported here.
+        for source in [
+            "FROM ubuntu:22.04\nRUN apt-get update\nRUN apt-cache policy curl\n",
+            "FROM ubuntu:22.04\nRUN apt-get update && apt-get install -y jq\nRUN apt-get install -y curl\n",
+        ] {
+            let doc = crate::model::Document::parse(source);
+            assert_eq!(
+                crate::engine::check_with_rules(&doc, &Default::default(), &[&super::RULE]).len(),
+                1,
+                "{source}"
+            );
+        }
     }
 }

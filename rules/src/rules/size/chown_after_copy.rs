@@ -35,7 +35,10 @@
 //! The paths are compared after resolving WORKDIR and ENV/ARG values; a
 //! target that contains the COPY's destination counts (`chown -R app
 //! /home/app` after `COPY x /home/app/x`), the root directory does not.
-//! Stages whose files never reach an image are not checked.
+//! Only stages whose layers reach an image are checked: the final stage
+//! and the stages it builds on (`FROM`). A stage used only through `COPY
+//! --from` (even `COPY --from=build / /`) passes on its finished files,
+//! not its layers, so nothing is stored twice there.
 
 use crate::diagnostic::{Category, Edit, Fix, Severity, TextRange};
 use crate::engine::{Context, Rule};
@@ -81,22 +84,25 @@ fn check(run: &Instruction, ctx: &mut Context<'_>) {
                 continue;
             }
             let Some((copy, dest)) = copied_into(doc, run, &target_path) else { continue };
-            if !support::reaches_an_image(doc, run, &[&target_path]) {
+            if !support::layers_reach_an_image(doc, run) {
                 return;
             }
             let verb = cmd.base_name();
             let flag = if verb == "chown" { "--chown" } else { "--chmod" };
             let fix = move_fix(doc, run, cmd, copy, &dest, &target_path, &setting.text);
-            let diagnostic = ctx
-                .report(
-                    cmd.range,
-                    format!(
-                        "`{verb} -R` rewrites files an earlier {} wrote, storing them twice; use `{} {flag}=…` instead",
-                        copy.kind.keyword(),
-                        copy.kind.keyword()
-                    ),
+            let keyword = copy.kind.keyword();
+            let message = if already_set(doc, run, &target_path, verb, &setting.text) {
+                format!(
+                    "`{verb} -R` rewrites files an earlier {keyword} already wrote with `{flag}={}`, storing them \
+                     twice; the `{verb} -R` is redundant",
+                    setting.text
                 )
-                .with_related(copy.range, "the files were copied here");
+            } else {
+                format!(
+                    "`{verb} -R` rewrites files an earlier {keyword} wrote, storing them twice; use `{keyword} {flag}=…` instead"
+                )
+            };
+            let diagnostic = ctx.report(cmd.range, message).with_related(copy.range, "the files were copied here");
             if let Some(fix) = fix {
                 diagnostic.with_fix(fix);
             }
@@ -120,6 +126,29 @@ fn copied_into<'a>(doc: &'a Document, run: &Instruction, target: &str) -> Option
         let dest = paths::copy_destination(doc, i)?;
         paths::is_within(&dest, target).then_some((i, dest))
     })
+}
+
+/// True when every COPY/ADD before `run` (in its stage or a stage it
+/// builds on) whose destination lies within `target` already sets
+/// `setting` with `--chown` (for `chown`) or `--chmod` (for `chmod`).
+fn already_set(doc: &Document, run: &Instruction, target: &str, verb: &str, setting: &str) -> bool {
+    let chain: Vec<&[Instruction]> = match run.stage {
+        Some(stage) => doc.stage_chain(stage).iter().map(|s| s.instructions(doc)).collect(),
+        None => vec![doc.prelude()],
+    };
+    let mut covering = chain
+        .iter()
+        .flat_map(|s| s.iter())
+        .filter(|i| i.index < run.index && matches!(i.kind, InstructionKind::Copy | InstructionKind::Add))
+        .filter(|i| paths::copy_destination(doc, i).is_some_and(|dest| paths::is_within(&dest, target)))
+        .peekable();
+    covering.peek().is_some()
+        && covering.all(|copy| {
+            copy.flag(verb).and_then(|f| f.value.as_ref()).is_some_and(|value| {
+                let value = Scope::at(doc, copy.index).expand(value);
+                value.complete && value.text == setting
+            })
+        })
 }
 
 /// Move the owner or mode onto the COPY right before the RUN when the RUN
@@ -182,6 +211,8 @@ mod tests {
                 // A build stage: the copy never reaches an image.
                 "FROM node AS build\nCOPY . /app\nRUN chown -R node /app && npm run build\nFROM nginx\nCOPY --from=build /app/dist /usr/share/nginx/html\n",
                 "FROM node\nWORKDIR $UNKNOWN\nCOPY . .\nRUN chown -R node .\n",
+                // Flattened: `COPY --from` copies the finished files, not the layers.
+                "FROM debian AS build\nCOPY app /app\nRUN chown -R nobody /app\nFROM debian\nCOPY --from=build / /\n",
             ],
             &[
                 "FROM node\nCOPY . /app\nRUN ⟦chown -R node:node /app⟧\n",
@@ -189,6 +220,8 @@ mod tests {
                 "FROM node\nENV HOME=/home/app\nCOPY conf.json $HOME/.config/\nRUN ⟦chown --recursive app:app ${HOME}⟧\n",
                 "FROM node AS base\nADD app.tar.gz /srv/\nFROM base\nRUN ⟦chmod -R 755 /srv⟧\n",
                 "FROM node\nCOPY --from=build /out /app\nRUN set -x && ⟦chmod -R g+w /app⟧\n",
+                // The COPY already sets the owner: still stored twice.
+                "FROM nginx\nCOPY --chown=nginx:nginx start.sh /app/start.sh\nRUN ⟦chown -R nginx:nginx /app⟧\n",
             ],
             &[
                 (
@@ -211,6 +244,29 @@ mod tests {
                 ),
             ],
         );
+    }
+
+    /// When the COPY already sets the owner, the message says the `chown -R` is redundant.
+    #[test]
+    fn redundant_after_copy_chown() {
+        let lint = |src: &str| {
+            let doc = crate::model::Document::parse(src);
+            let found = crate::engine::check_with_rules(&doc, &Default::default(), &[&super::RULE]);
+            assert_eq!(found.len(), 1, "{src}");
+            found[0].message.clone()
+        };
+        let redundant =
+            lint("FROM nginx\nCOPY --chown=nginx:nginx start.sh /app/start.sh\nRUN chown -R nginx:nginx /app\n");
+        assert!(redundant.contains("already wrote with `--chown=nginx:nginx`") && redundant.contains("redundant"));
+        let mode = lint("FROM nginx\nARG M=755\nCOPY --chmod=$M a /app/a\nRUN chmod -R 755 /app\n");
+        assert!(mode.contains("redundant"), "{mode}");
+        // Another owner, or one COPY without `--chown`: the advice stays.
+        for src in [
+            "FROM nginx\nCOPY --chown=root start.sh /app/start.sh\nRUN chown -R nginx /app\n",
+            "FROM nginx\nCOPY --chown=nginx a /app/a\nCOPY b /app/b\nRUN chown -R nginx /app\n",
+        ] {
+            assert!(lint(src).contains("use `COPY --chown=…` instead"), "{src}");
+        }
     }
 
     /// Unsafe: `COPY --chown` leaves an existing destination directory owned by root.

@@ -45,6 +45,9 @@
 //! count. A `clean all` of dnf, microdnf or yum, an `rm` of the cache
 //! directory and a `--mount=type=cache` (or `type=tmpfs`) on it are
 //! accepted. The cleanup must come after the last install.
+//! Only stages whose files can reach an image are checked: the final
+//! stage, stages a later `FROM` builds on, stages a later `COPY --from`
+//! copies the cache (or a parent) out of, and ONBUILD triggers.
 
 use crate::diagnostic::{Category, Fix, Severity};
 use crate::engine::{Context, Rule};
@@ -79,7 +82,7 @@ const INSTALLS: &[&str] =
 
 fn check(run: &Instruction, ctx: &mut Context<'_>) {
     let Some(script) = &run.script else { return };
-    if support::has_cache_mount_over(run, CACHE_DIRS) {
+    if support::has_cache_mount_over(run, CACHE_DIRS) || !support::reaches_an_image(ctx.doc, run, CACHE_DIRS) {
         return;
     }
     let Some(install) = support::last_uncleaned(script, installs, cleans_all, CACHE_DIRS) else { return };
@@ -152,6 +155,8 @@ mod tests {
                 "FROM fedora\nRUN --mount=type=cache,target=/var/cache/libdnf5 --mount=type=cache,target=/var/cache/dnf dnf5 install -y httpd\n",
                 "FROM fedora\nRUN dnf module enable -y nodejs:20\n",
                 "FROM fedora\nRUN dnf makecache\n",
+                // A build stage whose cache never reaches an image.
+                "FROM fedora AS build\nRUN dnf install -y gcc && gcc -o /out/app app.c\nFROM fedora\nCOPY --from=build /out/app /usr/local/bin/app\n",
             ],
             &[
                 "FROM fedora\nRUN ⟦dnf install -y httpd⟧\n",
@@ -161,6 +166,7 @@ mod tests {
                 "FROM fedora\nRUN <<EOF\n⟦dnf install -y httpd⟧\nEOF\n",
                 "FROM fedora\nONBUILD RUN ⟦dnf install -y httpd⟧\n",
                 "FROM fedora\nRUN [\"sh\", \"-c\", \"⟦dnf install -y httpd⟧\"]\n",
+                "FROM fedora AS build\nRUN ⟦dnf install -y gcc⟧\nFROM fedora\nCOPY --from=build /var/cache /var/cache\n",
             ],
             &[
                 ("FROM fedora\nRUN dnf install -y httpd\n", "FROM fedora\nRUN dnf install -y httpd && dnf clean all\n"),

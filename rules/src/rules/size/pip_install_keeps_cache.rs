@@ -48,6 +48,10 @@
 //! commands split on `;`, `&&`, `||`, `|` and (cmd) `&`; there any mention
 //! of `PIP_NO_CACHE_DIR` in the `RUN` counts as setting it. A `pip install`
 //! inside a PowerShell block (`if (…) { … }`) is not seen.
+//! Only stages whose files can reach an image are checked: the final
+//! stage, stages a later `FROM` builds on, stages a later `COPY --from`
+//! copies the cache (`/root/.cache/pip`, `$HOME/.cache/pip`) or a parent
+//! out of, and ONBUILD triggers.
 
 use crate::diagnostic::{Applicability, Category, Edit, Fix, Severity};
 use crate::engine::{Context, Rule};
@@ -101,7 +105,7 @@ fn check(run: &Instruction, ctx: &mut Context<'_>) {
         if !writes_cache(cmd) {
             continue;
         }
-        if *exempt.get_or_insert_with(|| run_disables_cache(run, ctx)) {
+        if *exempt.get_or_insert_with(|| run_disables_cache(run, ctx) || !cache_reaches_an_image(run, ctx)) {
             return;
         }
         let dependence = Dependence {
@@ -126,6 +130,16 @@ fn check(run: &Instruction, ctx: &mut Context<'_>) {
             Fix::new("Add `--no-cache-dir`", applicability, vec![Edit::insert(install.range.end, " --no-cache-dir")]),
         );
     }
+}
+
+/// Whether pip's cache (root's, or that of the `HOME` in scope) can reach
+/// an image from this RUN's stage.
+fn cache_reaches_an_image(run: &Instruction, ctx: &Context<'_>) -> bool {
+    let home = Scope::at(ctx.doc, run.index).value("HOME").filter(|h| h.starts_with('/'));
+    let home_cache = home.map(|h| format!("{}/.cache/pip", h.trim_end_matches('/')));
+    let mut dirs = vec!["/root/.cache/pip"];
+    dirs.extend(home_cache.as_deref());
+    support::reaches_an_image(ctx.doc, run, &dirs)
 }
 
 /// A pip command that uses the cache: no `--no-cache-dir` (or a prefix of
@@ -223,9 +237,13 @@ mod tests {
                 "FROM mcr.microsoft.com/windows/servercore:ltsc2022\nSHELL [\"pwsh\", \"-c\"]\nRUN $env:PIP_NO_CACHE_DIR = 1; pip install flask\n",
                 "FROM mcr.microsoft.com/windows/servercore:ltsc2022\nRUN set PIP_NO_CACHE_DIR=1 && pip install flask\n",
                 "FROM mcr.microsoft.com/windows/servercore:ltsc2022\nRUN echo pip install flask\n",
+                // A build stage whose cache never reaches an image.
+                "FROM python AS build\nRUN pip install --prefix=/install flask\nFROM python\nCOPY --from=build /install /usr/local\n",
             ],
             &[
                 "FROM python\nRUN ⟦pip install flask⟧\n",
+                "FROM python AS build\nRUN ⟦pip install flask⟧\nFROM python\nCOPY --from=build /root /root\n",
+                "FROM python AS build\nENV HOME=/home/app\nRUN ⟦pip install flask⟧\nFROM python\nCOPY --from=build /home/app /home/app\n",
                 "FROM python\nRUN ⟦/usr/local/bin/pip3.12 install -r requirements.txt⟧\n",
                 "FROM python\nRUN ⟦python3 -m pip install --upgrade pip⟧\n",
                 "FROM python\nRUN ⟦pip --timeout 60 install flask⟧\n",

@@ -34,7 +34,10 @@
 //! tar archive that the same RUN extracts is left to
 //! `archive-copied-then-extracted`. Paths are compared after resolving
 //! WORKDIR and ENV/ARG values; relative paths after a `cd` in the same RUN
-//! are skipped. Stages whose files never reach an image are not checked.
+//! are skipped. Only stages whose layers reach an image are checked: the
+//! final stage and the stages it builds on (`FROM`). A stage used only
+//! through `COPY --from` (even `COPY --from=build / /`) passes on its
+//! finished files, not its layers, so what it removed is not there.
 
 use std::collections::HashMap;
 
@@ -159,7 +162,7 @@ fn check<'a>(run: &Instruction, ctx: &mut Context<'_>, created: impl Fn(&str) ->
             if hit.copied && is_tar(&hit.path) && extracts {
                 continue;
             }
-            if !support::reaches_an_image(doc, run, &[&hit.path]) {
+            if !support::layers_reach_an_image(doc, run) {
                 return;
             }
             let what = if hit.copied { hit.by.kind.keyword() } else { "RUN" };
@@ -502,6 +505,9 @@ mod tests {
                 "FROM debian\nRUN wget -qO ~/a.zip https://x/a.zip\nRUN rm ~/a.zip\n",
                 // A build stage.
                 "FROM debian AS build\nCOPY x.deb /tmp/\nRUN dpkg -i /tmp/x.deb && rm /tmp/x.deb\nFROM scratch\nCOPY --from=build /bin/x /x\n",
+                // Flattened: `COPY --from` copies the finished files, not the layers.
+                "FROM alpine AS build\nADD https://x/src.tar.gz /usr/src/x.tar.gz\nRUN rm /usr/src/x.tar.gz\nFROM alpine\nCOPY --from=build / /\n",
+                "FROM alpine AS base\nRUN wget -q https://x/a.zip\nFROM base AS merge\nRUN rm a.zip\nFROM scratch\nCOPY --from=merge / /\n",
             ],
             &[
                 "FROM debian\nRUN curl -fsSLo /tmp/t.tgz https://x/t.tgz\nRUN tar -xzf /tmp/t.tgz -C /opt\nRUN ⟦rm /tmp/t.tgz⟧\n",
@@ -512,6 +518,8 @@ mod tests {
                 "FROM debian\nWORKDIR /opt\nRUN wget https://x/y/installer.run?dl=1\nRUN sh installer.run && ⟦rm installer.run⟧\n",
                 "FROM debian\nENV T=/tmp/x\nRUN wget -O $T/a.zip https://x/a.zip\nRUN ⟦rm -rf ${T}/*⟧\n",
                 "FROM debian AS base\nADD https://x/a.jar /opt/a.jar\nFROM base\nRUN ⟦rm /opt/a.jar⟧\n",
+                // A stage the final stage builds on ships its layers.
+                "FROM debian AS base\nCOPY x.deb /tmp/\nRUN ⟦rm /tmp/x.deb⟧\nFROM base\nCMD [\"x\"]\n",
             ],
             &[],
         );

@@ -100,6 +100,17 @@ pub(super) fn reaches_an_image(doc: &Document, run: &Instruction, dirs: &[&str])
     uses.built_on[stage] || uses.copied[stage].iter().any(|src| dirs.iter().any(|d| is_within(d, src)))
 }
 
+/// Whether the *layers* a RUN commits end up in an image, not just its
+/// files: the RUN is an ONBUILD trigger, or it has no stage (a fragment),
+/// or its stage is the final one or one the final stage builds on
+/// (`FROM`, recursively). A `COPY --from` (even of `/`) copies only the
+/// stage's finished files, so bytes one layer added and a later layer
+/// hid or rewrote are not duplicated there: rules about such bytes ask
+/// this, not [`reaches_an_image`].
+pub(super) fn layers_reach_an_image(doc: &Document, run: &Instruction) -> bool {
+    in_onbuild(doc, run) || run.stage.is_none_or(|stage| doc.in_final_chain(stage))
+}
+
 /// How later stages use each stage: built `FROM` it, and the sources of
 /// the `COPY --from` after its end that copy out of it.
 struct StageUses {

@@ -37,12 +37,16 @@
 //! cache (or a parent) out of, and ONBUILD triggers. An `rm` of the yarn
 //! cache and a `--mount=type=cache` (or `type=tmpfs`) on it are accepted.
 //! As in hadolint, only an explicit `yarn install` counts, not a bare
-//! `yarn`.
+//! `yarn`. An install whose working directory (WORKDIR, `cd`, `--cwd`)
+//! lies under a bind or tmpfs mount of the same RUN is not reported: its
+//! `node_modules` goes away with the mount, so filling the cache is what
+//! the RUN is for.
 
 use crate::diagnostic::{Category, Fix, Severity};
 use crate::engine::{Context, Rule};
-use crate::model::{Instruction, InstructionKind, ShellCommand};
+use crate::model::{Instruction, InstructionKind, Scope, ShellCommand, ShellScript};
 use crate::registry::{FixAvailability, RuleMeta};
+use crate::rules::cache::support as paths;
 
 use super::support;
 
@@ -77,6 +81,7 @@ fn check(run: &Instruction, ctx: &mut Context<'_>) {
     let Some(install) = support::last_uncleaned(script, yarn("install"), cleans, CACHE_DIRS) else { return };
     if support::has_cache_mount(run, |t| t.contains("yarn") || t.ends_with("/.cache"))
         || !support::reaches_an_image(ctx.doc, run, CACHE_DIRS)
+        || installs_into_mount(ctx, run, script, install)
     {
         return;
     }
@@ -85,6 +90,46 @@ fn check(run: &Instruction, ctx: &mut Context<'_>) {
     if let Some(edit) = support::append_command(run, "yarn cache clean") {
         diagnostic.with_fix(Fix::unsafe_("Append `&& yarn cache clean`", vec![edit]));
     }
+}
+
+/// True when `install` runs in a directory under a bind or tmpfs mount of
+/// the RUN (`RUN --mount=type=bind,target=/src,rw cd /src && yarn install`):
+/// the installed tree is thrown away with the mount, and the cache is all
+/// the RUN keeps, on purpose.
+fn installs_into_mount(ctx: &Context<'_>, run: &Instruction, script: &ShellScript, install: &ShellCommand) -> bool {
+    let targets: Vec<String> = run
+        .flags
+        .iter()
+        .filter(|f| f.name.eq_ignore_ascii_case("mount"))
+        .filter(|f| {
+            let kind = f.mount_value("type").unwrap_or_default().to_ascii_lowercase();
+            matches!(kind.as_str(), "" | "bind" | "tmpfs")
+        })
+        .filter_map(|f| ["target", "dst", "destination"].iter().find_map(|k| f.mount_value(k)))
+        .collect();
+    if targets.is_empty() {
+        return false;
+    }
+    let Some(mut cwd) = paths::workdir_at(ctx.doc, run.stage, run.index) else { return false };
+    let scope = Scope::at(ctx.doc, run.index);
+    let enter = |cwd: &mut String, dir: &str| {
+        paths::expand_shell_word(dir, &scope).map(|dir| *cwd = paths::join_path(cwd, &dir)).is_some()
+    };
+    for cmd in script.commands.iter().take_while(|c| !std::ptr::eq(*c, install)) {
+        if cmd.base_name() == "cd" {
+            let Some(dir) = cmd.positional().next() else { return false };
+            if !enter(&mut cwd, &dir.text) {
+                return false;
+            }
+        }
+    }
+    let cwd_flag = install.args.iter().position(|a| a.text == "--cwd").and_then(|i| install.args.get(i + 1));
+    if let Some(dir) = cwd_flag
+        && !enter(&mut cwd, &dir.text)
+    {
+        return false;
+    }
+    targets.iter().any(|t| paths::is_within(&cwd, support::trim_path(t)))
 }
 
 fn is_yarn(c: &ShellCommand, sub: &str) -> bool {
@@ -127,6 +172,10 @@ mod tests {
                 "FROM node\nRUN yarn\n",
                 // A build stage whose files do not reach the image.
                 "FROM node AS build\nRUN yarn install && yarn build\nFROM nginx\nCOPY --from=build /app/dist /usr/share/nginx/html\n",
+                // Warming the cache: the installed tree goes away with the mount.
+                "FROM node AS src\nFROM node\nUSER node\nRUN --mount=type=bind,from=src,target=/tmp/src,rw cd /tmp/src && yarn install\n",
+                "FROM node\nWORKDIR /tmp/src\nRUN --mount=type=tmpfs,target=/tmp/src (yarn install)\n",
+                "FROM node\nRUN --mount=target=/src,rw yarn --cwd /src/app install\n",
             ],
             &[
                 "FROM node\nRUN ⟦yarn install⟧\n",
@@ -137,6 +186,10 @@ mod tests {
                 "FROM node\nRUN <<EOF\n⟦yarn install⟧\nEOF\n",
                 "FROM node AS build\nONBUILD RUN ⟦yarn install⟧\nFROM nginx\n",
                 "FROM node\nRUN [\"sh\", \"-c\", \"⟦yarn install⟧\"]\n",
+                // The install writes outside the mount.
+                "FROM node\nWORKDIR /app\nRUN --mount=type=bind,target=/tmp/src cp -r /tmp/src/. . && ⟦yarn install⟧\n",
+                "FROM node\nRUN --mount=type=bind,target=/tmp/src cd /tmp/src && cd /app && ⟦yarn install⟧\n",
+                "FROM node\nRUN --mount=type=cache,target=/app/node_modules cd /app && ⟦yarn install⟧\n",
             ],
             &[
                 ("FROM node\nRUN yarn install\n", "FROM node\nRUN yarn install && yarn cache clean\n"),

@@ -44,6 +44,9 @@
 //! `/var/cache/dnf`, and a `--mount=type=cache` (or `type=tmpfs`) on one of
 //! them are accepted. The cleanup must come after the last install; hadolint
 //! accepts it anywhere in the RUN, and accepts no `rm` or cache mount.
+//! Only stages whose files can reach an image are checked: the final
+//! stage, stages a later `FROM` builds on, stages a later `COPY --from`
+//! copies the cache (or a parent) out of, and ONBUILD triggers.
 
 use crate::diagnostic::{Category, Fix, Severity};
 use crate::engine::{Context, Rule};
@@ -97,7 +100,7 @@ const CACHE_DIRS: &[&str] = &["/var/cache/yum", "/var/cache/dnf"];
 
 fn check(run: &Instruction, ctx: &mut Context<'_>) {
     let Some(script) = &run.script else { return };
-    if support::has_cache_mount_over(run, CACHE_DIRS) {
+    if support::has_cache_mount_over(run, CACHE_DIRS) || !support::reaches_an_image(ctx.doc, run, CACHE_DIRS) {
         return;
     }
     let is_install = |c: &ShellCommand| {
@@ -147,9 +150,12 @@ mod tests {
                 "FROM centos\nRUN --mount=type=cache,target=/var/cache/yum yum install -y httpd\n",
                 "FROM centos\nRUN yum makecache\n",
                 "FROM centos\nRUN yum-config-manager --enable x\n",
+                // A build stage whose cache never reaches an image.
+                "FROM centos AS build\nRUN yum install -y gcc && make\nFROM centos\nCOPY --from=build /out /out\n",
             ],
             &[
                 "FROM centos\nRUN ⟦yum install -y httpd⟧\n",
+                "FROM centos AS base\nRUN ⟦yum install -y httpd⟧\nFROM base\n",
                 "FROM centos\nRUN yum clean all && ⟦yum install -y httpd⟧\n",
                 "FROM centos\nRUN ⟦yum --enablerepo epel install -y jq⟧ && yum clean metadata\n",
                 "FROM centos\nRUN ⟦yum localinstall -y ./x.rpm⟧\n",

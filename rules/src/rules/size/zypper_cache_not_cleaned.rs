@@ -40,6 +40,9 @@
 //! `zypper clean` and its alias `zypper cc` are accepted, as are an `rm` of
 //! `/var/cache/zypp` and a `--mount=type=cache` (or `type=tmpfs`) on it (or
 //! a parent). The cleanup must come after the last install.
+//! Only stages whose files can reach an image are checked: the final
+//! stage, stages a later `FROM` builds on, stages a later `COPY --from`
+//! copies the cache (or a parent) out of, and ONBUILD triggers.
 
 use crate::diagnostic::{Category, Fix, Severity};
 use crate::engine::{Context, Rule};
@@ -87,7 +90,7 @@ const CACHE_DIRS: &[&str] = &["/var/cache/zypp"];
 
 fn check(run: &Instruction, ctx: &mut Context<'_>) {
     let Some(script) = &run.script else { return };
-    if support::has_cache_mount_over(run, CACHE_DIRS) {
+    if support::has_cache_mount_over(run, CACHE_DIRS) || !support::reaches_an_image(ctx.doc, run, CACHE_DIRS) {
         return;
     }
     let zypper = |names: &'static [&'static str]| {
@@ -135,9 +138,12 @@ mod tests {
                 "FROM opensuse/leap\nRUN zypper --non-interactive install curl; rm -rf /var/cache/zypp/*\n",
                 "FROM opensuse/leap\nRUN --mount=type=cache,target=/var/cache/zypp zypper -n in curl\n",
                 "FROM opensuse/leap\nRUN zypper refresh\n",
+                // A build stage whose cache never reaches an image.
+                "FROM opensuse/leap AS build\nRUN zypper -n in gcc && make\nFROM opensuse/leap\nCOPY --from=build /out /out\n",
             ],
             &[
                 "FROM opensuse/leap\nRUN ⟦zypper install -y curl⟧\n",
+                "FROM opensuse/leap AS build\nRUN ⟦zypper -n in gcc⟧\nFROM scratch\nCOPY --from=build / /\n",
                 "FROM opensuse/leap\nRUN zypper clean && ⟦zypper -n in curl⟧\n",
                 "FROM opensuse/leap\nRUN ⟦zypper --root /mnt install -y curl⟧\n",
                 "FROM opensuse/leap\nRUN <<EOF\n⟦zypper -n install curl⟧\nEOF\n",
