@@ -1,7 +1,7 @@
 //! ## What it does
 //! Checks for packages in `pip install` without a version specifier
-//! (`flask` instead of `flask==3.0.3`), for `pip`, `pip3`, `pip3.12` and
-//! `python -m pip`.
+//! (`flask` instead of `flask==3.0.3`), for `pip`, `pip3`, `pip3.12`,
+//! `python -m pip` and `pipx install`.
 //!
 //! ## Why is this bad?
 //! pip installs the newest release on PyPI when no version is given. The
@@ -116,10 +116,22 @@ const PIP: Cli = Cli {
     long_prefixes: Some(crate::rules::pip_cli::long_option),
 };
 
+/// `pipx install` takes its packages as pip does (`black==24.10.0`).
+const PIPX: Cli = Cli {
+    short: &['i'],
+    long: &["index-url", "pip-args", "python", "spec", "suffix"],
+    single_word: false,
+    long_prefixes: None,
+};
+
 fn check(run: &Instruction, ctx: &mut Context<'_>) {
     for cmd in run.commands() {
-        let Some(args) = pip_args(cmd) else { continue };
-        let line = PIP.read(args);
+        let line = if cmd.base_name() == "pipx" {
+            PIPX.read(&cmd.args)
+        } else {
+            let Some(args) = pip_args(cmd) else { continue };
+            PIP.read(args)
+        };
         let Some(packages) = line.after(&[&["install"]]) else { continue };
         let local_project = packages.iter().any(|p| p.text == "." || p.text == "./")
             || line
@@ -229,7 +241,7 @@ fn pip_args(cmd: &ShellCommand) -> Option<&[ShellArg]> {
     None
 }
 
-/// `pip`, `pip3`, `pip3.12` (not `pipx`, `pipenv`).
+/// `pip`, `pip3`, `pip3.12` (not `pipx`, which has its own options, or `pipenv`).
 fn is_versioned(name: &str, base: &str) -> bool {
     name.strip_prefix(base).is_some_and(|v| v.chars().all(|c| c.is_ascii_digit() || c == '.'))
 }
@@ -282,7 +294,9 @@ mod tests {
                 "FROM python\nRUN pip install 'pkg @ https://example.com/pkg-1.0.tar.gz'\n",
                 "FROM python\nRUN pip install -i https://pypi.example.com/simple --extra-index-url https://x flask==1\n",
                 "FROM python\nRUN pip install --target /opt/lib --no-cache-dir flask==1\n",
-                "FROM python\nRUN pip download flask && pip uninstall -y flask && pipx install black\n",
+                "FROM python\nRUN pip download flask && pip uninstall -y flask && pipx install black==24.10.0\n",
+                "FROM python\nRUN pipx install --python \"$(which python)\" \"poetry==1.8.5\"\n",
+                "FROM python\nRUN pipx run black --check .\n",
                 "FROM python\nRUN pip install -U pip==24.0 --progress-bar off\n",
                 // A quoted requirement with spaces is one requirement.
                 "FROM python\nARG V=1.0\nRUN pip install \"b2 == $V\" \"requests >=2, <3\"\n",
@@ -303,6 +317,7 @@ mod tests {
                 "FROM python\nRUN pip3 install --upgrade ⟦pip setuptools⟧\n",
                 "FROM python\nRUN python3 -m pip install ⟦flask⟧\n",
                 "FROM python\nRUN /opt/venv/bin/pip3.12 install ⟦flask⟧\n",
+                "FROM python:3.13-slim\nRUN pipx install ⟦black⟧\n",
                 "FROM python\nRUN pip install -i https://pypi.example.com/simple ⟦flask⟧\n",
                 "FROM python\nRUN pip install ⟦git+ssh://git@github.com/org/repo.git⟧\n",
                 "FROM python\nRUN pip install \\\n    flask==3.0 \\\n    ⟦gunicorn⟧\n",

@@ -60,20 +60,24 @@ fn check(run: &Instruction, ctx: &mut Context<'_>) {
         if install.text != "install" {
             continue;
         }
-        // `-qq` (also as `-q -q`) implies `-y`.
-        let quiet_level: usize = cmd
-            .args
-            .iter()
-            .filter_map(|a| a.text.strip_prefix('-').filter(|c| !c.starts_with('-')))
-            .filter(|c| c.chars().all(|x| x.is_ascii_alphanumeric()))
-            .map(|c| c.matches('q').count())
-            .sum();
+        // Quiet level 2 implies `-y`: each `-q` or `--quiet` adds one
+        // (`-qq`, `-q -q`, `--quiet --quiet`), `-q=N` / `--quiet=N` sets it.
+        let quiet_level: usize = cmd.args.iter().fold(0, |level, a| {
+            let text = a.text.as_str();
+            if let Some(n) = text.strip_prefix("--quiet=").or_else(|| text.strip_prefix("-q=")) {
+                n.parse().unwrap_or(level)
+            } else if text == "--quiet" {
+                level + 1
+            } else if let Some(cluster) = text.strip_prefix('-').filter(|c| !c.starts_with('-')) {
+                let short = cluster.chars().all(|x| x.is_ascii_alphanumeric());
+                level + if short { cluster.matches('q').count() } else { 0 }
+            } else {
+                level
+            }
+        });
         // A simulation prints what would happen and never asks.
         let simulates = cmd.has_flag(Some('s'), &["simulate", "just-print", "dry-run", "recon", "no-act"]);
-        let assumes_yes = simulates
-            || cmd.has_flag(Some('y'), &["yes", "assume-yes"])
-            || quiet_level >= 2
-            || cmd.args.iter().any(|a| matches!(a.text.as_str(), "-q=2" | "--quiet=2"));
+        let assumes_yes = simulates || cmd.has_flag(Some('y'), &["yes", "assume-yes"]) || quiet_level >= 2;
         if !assumes_yes {
             ctx.report(cmd.range, "`apt-get install` without `-y` aborts at the confirmation prompt")
                 .with_fix(Fix::safe("Add `-y`", vec![Edit::insert(install.range.end, " -y")]));
@@ -99,6 +103,9 @@ mod tests {
                 "FROM debian\nRUN apt-get update\n",
                 "FROM debian\nRUN apt-get install -qy curl\n",
                 "FROM debian\nRUN apt-get -q -q install curl\n",
+                "FROM debian\nRUN apt-get install --quiet --quiet curl\n",
+                "FROM debian\nRUN apt-get install -q --quiet=1 -q curl\n",
+                "FROM debian\nRUN apt-get install -q=2 curl\n",
                 "FROM debian\nSHELL [\"pwsh\", \"-c\"]\nRUN apt-get install curl\n",
                 // A simulation never asks.
                 "FROM debian\nRUN if apt-get install -s foo >/dev/null 2>&1; then apt-get install -y foo; fi\n",

@@ -40,8 +40,8 @@
 //! - a `--mount` covers the cache.
 //!
 //! ## Notes
-//! `install`, `upgrade`, `reinstall` (and their aliases `in`, `update`,
-//! `up`, `rei`), `groupinstall`, `localinstall` and `module`/`group install`
+//! `install`, `upgrade`, `upgrade-minimal`, `reinstall` (and their aliases
+//! `in`, `update`, `up`, `update-minimal`, `up-min`, `rei`), `groupinstall`, `localinstall` and `module`/`group install`
 //! count. A `clean all` of dnf, microdnf or yum, an `rm` of the cache
 //! directory and a `--mount=type=cache` (or `type=tmpfs`) on it are
 //! accepted. The cleanup must come after the last install.
@@ -77,8 +77,20 @@ pub(crate) static RULE: Rule = Rule {
 };
 
 const CACHE_DIRS: &[&str] = &["/var/cache/dnf", "/var/cache/yum", "/var/cache/libdnf5"];
-const INSTALLS: &[&str] =
-    &["install", "in", "upgrade", "update", "up", "reinstall", "rei", "groupinstall", "localinstall"];
+const INSTALLS: &[&str] = &[
+    "install",
+    "in",
+    "upgrade",
+    "update",
+    "up",
+    "upgrade-minimal",
+    "update-minimal",
+    "up-min",
+    "reinstall",
+    "rei",
+    "groupinstall",
+    "localinstall",
+];
 
 fn check(run: &Instruction, ctx: &mut Context<'_>) {
     let Some(script) = &run.script else { return };
@@ -161,6 +173,8 @@ mod tests {
             &[
                 "FROM fedora\nRUN ⟦dnf install -y httpd⟧\n",
                 "FROM fedora\nRUN dnf clean all && ⟦dnf upgrade -y⟧\n",
+                "FROM fedora:41\nRUN ⟦dnf -y upgrade-minimal⟧\n",
+                "FROM fedora:41\nRUN ⟦dnf -y up-min⟧\n",
                 "FROM fedora\nRUN ⟦microdnf --setopt install_weak_deps=0 install -y httpd⟧ && microdnf clean packages\n",
                 "FROM fedora\nRUN ⟦dnf module install -y nodejs:20⟧\n",
                 "FROM fedora\nRUN <<EOF\n⟦dnf install -y httpd⟧\nEOF\n",
