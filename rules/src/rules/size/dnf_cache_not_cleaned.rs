@@ -42,7 +42,8 @@
 //! ## Notes
 //! `install`, `upgrade`, `upgrade-minimal`, `reinstall` (and their aliases
 //! `in`, `update`, `up`, `update-minimal`, `up-min`, `rei`), `groupinstall`, `localinstall` and `module`/`group install`
-//! count. A `clean all` of dnf, microdnf or yum, an `rm` of the cache
+//! count. A `clean all` of dnf or yum after dnf, of microdnf after microdnf
+//! (its cache is its own), an `rm` of the cache
 //! directory and a `--mount=type=cache` (or `type=tmpfs`) on it are
 //! accepted. The cleanup must come after the last install.
 //! Only stages whose files can reach an image are checked: the final
@@ -97,7 +98,21 @@ fn check(run: &Instruction, ctx: &mut Context<'_>) {
     if support::has_cache_mount_over(run, CACHE_DIRS) || !support::reaches_an_image(ctx.doc, run, CACHE_DIRS) {
         return;
     }
-    let Some(install) = support::last_uncleaned(script, installs, cleans_all, CACHE_DIRS) else { return };
+    // microdnf keeps its cache apart from dnf's (and yum's, which is dnf on
+    // EL 8 and later): each front end's `clean all` empties its own.
+    let is_microdnf = |c: &ShellCommand| c.base_name() == "microdnf";
+    let uncleaned = |micro: bool| {
+        support::last_uncleaned(
+            script,
+            |c| installs(c) && is_microdnf(c) == micro,
+            |c| cleans_all(c) && is_microdnf(c) == micro,
+            CACHE_DIRS,
+        )
+    };
+    let Some(install) = [uncleaned(true), uncleaned(false)].into_iter().flatten().max_by_key(|c| c.range.start)
+    else {
+        return;
+    };
     let tool = install.base_name();
     let clean = format!("{tool} clean all");
     let fix = support::append_command(run, &clean).map(|edit| {
@@ -175,6 +190,7 @@ mod tests {
                 "FROM fedora\nRUN dnf clean all && ⟦dnf upgrade -y⟧\n",
                 "FROM fedora:41\nRUN ⟦dnf -y upgrade-minimal⟧\n",
                 "FROM fedora:41\nRUN ⟦dnf -y up-min⟧\n",
+                "FROM fedora:41\nRUN ⟦dnf install -y mariadb-10.4⟧ && microdnf clean all\n",
                 "FROM fedora\nRUN ⟦microdnf --setopt install_weak_deps=0 install -y httpd⟧ && microdnf clean packages\n",
                 "FROM fedora\nRUN ⟦dnf module install -y nodejs:20⟧\n",
                 "FROM fedora\nRUN <<EOF\n⟦dnf install -y httpd⟧\nEOF\n",
