@@ -29,7 +29,12 @@
 //! Only the final stage (and the stages it builds on) is checked: a build
 //! stage on the full image is the intended use, and so is a development
 //! environment: an image without a CMD or ENTRYPOINT (in its stages) that
-//! starts something other than a shell is not reported. Untagged references are
+//! starts something other than a shell is not reported, nor is a final stage
+//! named as one (a `dev`, `devel`, `development`, `devenv` or `devcontainer`
+//! word in its name: `dev-envs`, `app_dev`). Nor is a base image for other
+//! builds (an `ONBUILD RUN` in the final stage or the stages it builds on):
+//! its triggers build in the child image, which needs the tools of the full
+//! variant. Untagged references are
 //! left to `untagged-base-image`. The slim variant lacks compilers, so a
 //! final stage that builds native extensions needs them moved to a build
 //! stage first (see `toolchain-in-final-stage`).
@@ -37,7 +42,7 @@
 use crate::base_images::family::{self, DEBIAN_CODENAMES};
 use crate::diagnostic::{Category, Severity};
 use crate::engine::{Context, Rule};
-use crate::model::{Base, Instruction, InstructionKind};
+use crate::model::{Base, Document, Instruction, InstructionKind};
 use crate::registry::{FixAvailability, RuleMeta};
 use crate::rules::cache::support::starts_program;
 
@@ -67,6 +72,9 @@ fn check(from: &Instruction, ctx: &mut Context<'_>) {
     let doc = ctx.doc;
     let (Some(stage), Some(last)) = (from.stage, doc.stages.len().checked_sub(1)) else { return };
     if !doc.in_final_chain(stage) || !starts_program(doc, last) {
+        return;
+    }
+    if is_development_stage(doc.stages[last].name.as_deref()) || builds_onbuild(doc, last) {
         return;
     }
     let Base::Image { reference, text, resolved: true } = &doc.stages[stage].base else { return };
@@ -103,6 +111,22 @@ fn check(from: &Instruction, ctx: &mut Context<'_>) {
     );
 }
 
+/// A stage named as a development environment (`development`, `dev-envs`).
+fn is_development_stage(name: Option<&str>) -> bool {
+    name.is_some_and(|n| {
+        n.split(['-', '_', '.'])
+            .any(|w| matches!(w, "dev" | "devel" | "development" | "devenv" | "devenvs" | "devcontainer"))
+    })
+}
+
+/// True when the stage or one it builds on has an `ONBUILD RUN`: a base
+/// image whose triggers build in the child image.
+fn builds_onbuild(doc: &Document, stage: usize) -> bool {
+    doc.stage_chain(stage).iter().any(|s| {
+        s.instructions(doc).iter().any(|i| i.onbuild.as_deref().is_some_and(|t| t.kind == InstructionKind::Run))
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use crate::rules::test_support::assert_rule;
@@ -123,6 +147,11 @@ mod tests {
                 // Development environments.
                 "FROM python:3.12\nRUN pip install black\n",
                 "FROM node:22\nCMD [\"bash\"]\n",
+                "FROM node:22 AS development\nCMD [\"npm\", \"start\"]\nFROM development AS dev-envs\nRUN apt-get update\nCMD [\"npm\", \"start\"]\n",
+                "FROM python:3.12 AS app_devcontainer\nCMD [\"app\"]\n",
+                // A base image whose triggers build the child image.
+                "FROM node:22\nONBUILD COPY . /src\nONBUILD RUN cd /src && npm install\nCMD [\"node\", \"/src/main.js\"]\n",
+                "FROM node:22 AS base\nONBUILD RUN npm install\nFROM base\nCMD [\"node\", \"main.js\"]\n",
             ],
             &[
                 "FROM ⟦python:3.12⟧\nCMD [\"app\"]\n",
@@ -131,6 +160,10 @@ mod tests {
                 "ARG V=3.12\nFROM ⟦python:${V}⟧\nCMD [\"app\"]\n",
                 "FROM ⟦node:lts⟧ AS base\nFROM base\nCMD [\"app\"]\n",
                 "FROM golang AS build\nFROM ⟦docker.io/library/perl:5.40⟧\nCMD [\"app\"]\n",
+                // `dev` only as a whole word; ONBUILD without a RUN.
+                "FROM ⟦node:22⟧ AS devops-api\nCMD [\"app\"]\n",
+                "FROM ⟦node:22⟧ AS development\nFROM development AS prod\nCMD [\"app\"]\n",
+                "FROM ⟦node:22⟧\nONBUILD COPY . /src\nCMD [\"app\"]\n",
             ],
             &[],
         );
