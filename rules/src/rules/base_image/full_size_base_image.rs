@@ -34,7 +34,7 @@
 //! word in its name: `dev-envs`, `app_dev`). Nor is a base image for other
 //! builds (an `ONBUILD RUN` in the final stage or the stages it builds on):
 //! its triggers build in the child image, which needs the tools of the full
-//! variant. Untagged references are
+//! variant. Nor is a `FROM` with a syntax error. Untagged references are
 //! left to `untagged-base-image`. The slim variant lacks compilers, so a
 //! final stage that builds native extensions needs them moved to a build
 //! stage first (see `toolchain-in-final-stage`).
@@ -91,6 +91,16 @@ fn check(from: &Instruction, ctx: &mut Context<'_>) {
         return;
     }
     let Some(spec) = &from.image else { return };
+    // A FROM that BuildKit rejects (`FROM python:3. #comment`) builds nothing
+    // to slim down, and its tag may be no tag at all.
+    let text_of = |start: usize, end: usize| doc.text().get(start..end).unwrap_or("\n");
+    let rejected = doc.syntax_errors.iter().any(|e| {
+        e.range.end > from.range.start
+            && (e.range.start < from.range.end || !text_of(from.range.end, e.range.start).contains('\n'))
+    });
+    if rejected {
+        return;
+    }
     // node puts `-slim` last (`20-bookworm-slim`); the others put the
     // code name last (`3.12-slim-bookworm`).
     let codename = words.iter().find(|w| DEBIAN_CODENAMES.contains(w));
@@ -152,6 +162,8 @@ mod tests {
                 // A base image whose triggers build the child image.
                 "FROM node:22\nONBUILD COPY . /src\nONBUILD RUN cd /src && npm install\nCMD [\"node\", \"/src/main.js\"]\n",
                 "FROM node:22 AS base\nONBUILD RUN npm install\nFROM base\nCMD [\"node\", \"main.js\"]\n",
+                // Rejected by BuildKit (Docker has no end-of-line comments).
+                "FROM python:3. #Install Django\nCMD [\"app\"]\n",
             ],
             &[
                 "FROM ⟦python:3.12⟧\nCMD [\"app\"]\n",
