@@ -29,7 +29,12 @@
 //! Only the final stage (and the stages it builds on) is checked: a build
 //! stage on the full image is the intended use, and so is a development
 //! environment: an image without a CMD or ENTRYPOINT (in its stages) that
-//! starts something other than a shell is not reported. Untagged references are
+//! starts something other than a shell is not reported, nor is a final stage
+//! named as one (a `dev`, `devel`, `development`, `devenv` or `devcontainer`
+//! word in its name: `dev-envs`, `app_dev`). Nor is a base image for other
+//! builds (an `ONBUILD RUN` in the final stage or the stages it builds on):
+//! its triggers build in the child image, which needs the tools of the full
+//! variant. Nor is a `FROM` with a syntax error. Untagged references are
 //! left to `untagged-base-image`. The slim variant lacks compilers, so a
 //! final stage that builds native extensions needs them moved to a build
 //! stage first (see `toolchain-in-final-stage`).
@@ -37,7 +42,7 @@
 use crate::base_images::family::{self, DEBIAN_CODENAMES};
 use crate::diagnostic::{Category, Severity};
 use crate::engine::{Context, Rule};
-use crate::model::{Base, Instruction, InstructionKind};
+use crate::model::{Base, Document, Instruction, InstructionKind};
 use crate::registry::{FixAvailability, RuleMeta};
 use crate::rules::cache::support::starts_program;
 
@@ -69,6 +74,9 @@ fn check(from: &Instruction, ctx: &mut Context<'_>) {
     if !doc.in_final_chain(stage) || !starts_program(doc, last) {
         return;
     }
+    if is_development_stage(doc.stages[last].name.as_deref()) || builds_onbuild(doc, last) {
+        return;
+    }
     let Base::Image { reference, text, resolved: true } = &doc.stages[stage].base else { return };
     let Some(name) = FULL_BY_DEFAULT.iter().find(|n| family::is_official(reference, n)) else { return };
     let Some(tag) = reference.tag.as_deref().map(str::to_ascii_lowercase) else { return };
@@ -83,6 +91,16 @@ fn check(from: &Instruction, ctx: &mut Context<'_>) {
         return;
     }
     let Some(spec) = &from.image else { return };
+    // A FROM that BuildKit rejects (`FROM python:3. #comment`) builds nothing
+    // to slim down, and its tag may be no tag at all.
+    let text_of = |start: usize, end: usize| doc.text().get(start..end).unwrap_or("\n");
+    let rejected = doc.syntax_errors.iter().any(|e| {
+        e.range.end > from.range.start
+            && (e.range.start < from.range.end || !text_of(from.range.end, e.range.start).contains('\n'))
+    });
+    if rejected {
+        return;
+    }
     // node puts `-slim` last (`20-bookworm-slim`); the others put the
     // code name last (`3.12-slim-bookworm`).
     let codename = words.iter().find(|w| DEBIAN_CODENAMES.contains(w));
@@ -101,6 +119,22 @@ fn check(from: &Instruction, ctx: &mut Context<'_>) {
         spec.word.range,
         format!("`{text}` is the full-size variant with compilers and build tools; the final image can use `{slim}`"),
     );
+}
+
+/// A stage named as a development environment (`development`, `dev-envs`).
+fn is_development_stage(name: Option<&str>) -> bool {
+    name.is_some_and(|n| {
+        n.split(['-', '_', '.'])
+            .any(|w| matches!(w, "dev" | "devel" | "development" | "devenv" | "devenvs" | "devcontainer"))
+    })
+}
+
+/// True when the stage or one it builds on has an `ONBUILD RUN`: a base
+/// image whose triggers build in the child image.
+fn builds_onbuild(doc: &Document, stage: usize) -> bool {
+    doc.stage_chain(stage).iter().any(|s| {
+        s.instructions(doc).iter().any(|i| i.onbuild.as_deref().is_some_and(|t| t.kind == InstructionKind::Run))
+    })
 }
 
 #[cfg(test)]
@@ -123,6 +157,13 @@ mod tests {
                 // Development environments.
                 "FROM python:3.12\nRUN pip install black\n",
                 "FROM node:22\nCMD [\"bash\"]\n",
+                "FROM node:22 AS development\nCMD [\"npm\", \"start\"]\nFROM development AS dev-envs\nRUN apt-get update\nCMD [\"npm\", \"start\"]\n",
+                "FROM python:3.12 AS app_devcontainer\nCMD [\"app\"]\n",
+                // A base image whose triggers build the child image.
+                "FROM node:22\nONBUILD COPY . /src\nONBUILD RUN cd /src && npm install\nCMD [\"node\", \"/src/main.js\"]\n",
+                "FROM node:22 AS base\nONBUILD RUN npm install\nFROM base\nCMD [\"node\", \"main.js\"]\n",
+                // Rejected by BuildKit (Docker has no end-of-line comments).
+                "FROM python:3. #Install Django\nCMD [\"app\"]\n",
             ],
             &[
                 "FROM ⟦python:3.12⟧\nCMD [\"app\"]\n",
@@ -131,6 +172,10 @@ mod tests {
                 "ARG V=3.12\nFROM ⟦python:${V}⟧\nCMD [\"app\"]\n",
                 "FROM ⟦node:lts⟧ AS base\nFROM base\nCMD [\"app\"]\n",
                 "FROM golang AS build\nFROM ⟦docker.io/library/perl:5.40⟧\nCMD [\"app\"]\n",
+                // `dev` only as a whole word; ONBUILD without a RUN.
+                "FROM ⟦node:22⟧ AS devops-api\nCMD [\"app\"]\n",
+                "FROM ⟦node:22⟧ AS development\nFROM development AS prod\nCMD [\"app\"]\n",
+                "FROM ⟦node:22⟧\nONBUILD COPY . /src\nCMD [\"app\"]\n",
             ],
             &[],
         );

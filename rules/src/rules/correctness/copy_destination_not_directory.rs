@@ -40,8 +40,10 @@
 //! reported (it may end with `/`). `.` is reported, as by hadolint, and
 //! fixed to `./`. A single wildcard source (`COPY *.json /app`) is not
 //! reported, although it fails the same way when it matches several files.
+//! An instruction with a would-be end-of-line comment (`COPY ./app # the
+//! app`) is left to `trailing-comment`: its "sources" are the comment's words.
 
-use super::support::{known_path, stage_and_ancestors};
+use super::support::{known_path, stage_and_ancestors, trailing_comment_start};
 use crate::diagnostic::{Applicability, Category, Edit, Fix, Severity};
 use crate::engine::{Context, Rule};
 use crate::model::{Document, Instruction, InstructionKind};
@@ -66,6 +68,9 @@ pub(crate) static RULE: Rule = Rule {
 };
 
 fn check(copy: &Instruction, ctx: &mut Context<'_>) {
+    if trailing_comment_start(copy).is_some() {
+        return; // `trailing-comment`: the last word is no destination
+    }
     let Some((dest, sources)) = copy.args.split_last() else { return };
     if sources.len() + copy.heredocs.len() < 2 {
         return;
@@ -119,6 +124,7 @@ mod tests {
                 "# escape=`\nFROM mcr.microsoft.com/windows/nanoserver\nCOPY a b C:\\app\\\n",
                 "FROM alpine\nCOPY <<EOF /app/run.sh\necho hi\nEOF\n",
                 "FROM alpine\nONBUILD COPY a b /app\n",
+                "FROM alpine\nWORKDIR /app\nCOPY ./app # copy the app\n",
             ],
             &[
                 "FROM alpine\nCOPY a b ⟦/app⟧\n",

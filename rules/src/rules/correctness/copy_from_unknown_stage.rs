@@ -1,6 +1,6 @@
 //! ## What it does
-//! Checks `COPY --from=<name>` where `<name>` is neither an earlier stage nor
-//! an image reference.
+//! Checks `COPY --from=<name>` where `<name>` is no earlier stage but looks
+//! like a misspelt one, or names a stage defined later.
 //!
 //! ## Why is this bad?
 //! BuildKit treats a `--from` value that names no stage as an image and
@@ -27,7 +27,12 @@
 //! ## Notes
 //! Values that are clearly image references (with a registry, a path, a tag
 //! or a digest, like `nginx:1.27` or `docker.io/library/alpine`) are valid
-//! and not reported (hadolint reports them, see hadolint#859). A stage
+//! and not reported (hadolint reports them, see hadolint#859). Nor is a
+//! name close to no stage name (more than two edits away, like
+//! `--from=templates` or `--from=busybox`): BuildKit first looks it up
+//! among the named contexts the build passes (`--build-context
+//! templates=./dir`), then pulls it as an image, and either may be meant.
+//! A stage
 //! index (`--from=0`) must point to an earlier stage. A `--from` naming the
 //! current stage is reported by `copy-from-current-stage` instead.
 
@@ -81,22 +86,36 @@ fn check(copy: &Instruction, ctx: &mut Context<'_>) {
         return; // `copy-from-current-stage`
     }
     let later = ctx.doc.stages.iter().skip(current).find(|s| s.name.as_deref() == Some(name.as_str()));
-    let diagnostic = match later {
-        Some(stage) => {
-            let range = stage.name_range.unwrap_or(value.range);
-            let d = ctx.report(value.range, format!("stage `{name}` is defined after this COPY"));
-            d.with_related(range, "defined here");
-            return;
-        }
-        None => ctx.report(
-            value.range,
-            format!("`{}` is not a stage of this Dockerfile; BuildKit will pull it as an image", expanded.text),
-        ),
-    };
+    if let Some(stage) = later {
+        let range = stage.name_range.unwrap_or(value.range);
+        let d = ctx.report(value.range, format!("stage `{name}` is defined after this COPY"));
+        d.with_related(range, "defined here");
+        return;
+    }
+    // A name close to no stage is a named build context or an image: only a
+    // near miss of a stage name is evidence of a typo.
+    if KNOWN_IMAGES.contains(&name.as_str()) {
+        return;
+    }
     if let Some(suggestion) = closest(&name, earlier.iter().filter_map(|s| s.name.as_deref())) {
-        diagnostic.message.push_str(&format!(" (did you mean `{suggestion}`?)"));
+        ctx.report(
+            value.range,
+            format!(
+                "`{}` is not a stage of this Dockerfile (did you mean `{suggestion}`?); \
+                 unless the build passes a context of that name, BuildKit will pull it as an image",
+                expanded.text
+            ),
+        );
     }
 }
+
+/// Docker Hub images commonly copied from by name (`COPY --from=busybox`):
+/// not a typo even when a stage has a similar name.
+const KNOWN_IMAGES: &[&str] = &[
+    "alpine", "busybox", "debian", "ubuntu", "fedora", "centos", "node", "python", "golang", "rust", "ruby", "php",
+    "nginx", "httpd", "docker", "tini", "gosu", "scratch", "postgres", "redis", "mysql", "openjdk", "maven", "gradle",
+    "composer", "caddy", "traefik",
+];
 
 /// The stage name within edit distance 2 of `name`, if any.
 fn closest<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
@@ -135,9 +154,16 @@ mod tests {
                 "FROM alpine\nCOPY --from=$UNKNOWN /a /a\n",
                 "FROM alpine AS app\nCOPY --from=app /a /a\n",
                 "FROM alpine\nFROM alpine\nCOPY --from=1 /a /a\n",
+                // Named build contexts (`--build-context templates=./t`) and images.
+                "FROM alpine:3.21\nCOPY --from=templates /redis.yml /etc/redis.yml\n",
+                "FROM golang AS build\nFROM alpine\nCOPY --from=binary_dir /a /a\n",
+                "FROM alpine:3.21\nCOPY --from=busybox /bin/busybox /bin/busybox\n",
+                "FROM alpine AS alpin\nFROM alpine\nCOPY --from=alpine /a /a\n",
+                "FROM alpine\nCOPY --from=alpine:3 /a /a\n",
             ],
             &[
                 "FROM golang AS build\nFROM alpine\nCOPY --from=⟦biuld⟧ /a /a\n",
+                "FROM golang AS builder\nFROM alpine\nCOPY --from=⟦buidler⟧ /a /a\n",
                 "FROM alpine\nCOPY --from=⟦1⟧ /a /a\n",
                 "FROM alpine\nCOPY --from=⟦2⟧ /a /a\nFROM alpine\nFROM alpine\n",
                 "FROM alpine AS a\nCOPY --from=⟦b⟧ /x /x\nFROM alpine AS b\n",

@@ -24,6 +24,7 @@ mod reserved_stage_name;
 mod shell_form_command;
 mod support;
 mod syntax_error;
+mod trailing_comment;
 mod undefined_arg_in_from;
 mod undefined_var;
 
@@ -53,4 +54,5 @@ pub(super) static RULES: &[&Rule] = &[
     &undefined_var::RULE,
     &expose_invalid_format::RULE,
     &copy_ignored_file::RULE,
+    &trailing_comment::RULE,
 ];

@@ -25,9 +25,11 @@
 //! hadolint checks `COPY` only; `ADD` has the same problem and is reported
 //! too. A stage built `FROM scratch` starts in `/`, so relative destinations
 //! there are well defined and not reported. A destination starting with a
-//! variable is checked when its value is known.
+//! variable is checked when its value is known. An instruction with a
+//! would-be end-of-line comment (`COPY ./app # the app`) is left to
+//! `trailing-comment`: its last word is no destination the author meant.
 
-use super::support::{is_absolute, known_path, prelude_has_workdir, stage_and_ancestors};
+use super::support::{is_absolute, known_path, prelude_has_workdir, stage_and_ancestors, trailing_comment_start};
 use crate::diagnostic::{Category, Severity};
 use crate::engine::{Context, Rule};
 use crate::model::{Base, Instruction, InstructionKind};
@@ -52,6 +54,9 @@ pub(crate) static RULE: Rule = Rule {
 };
 
 fn check(copy: &Instruction, ctx: &mut Context<'_>) {
+    if trailing_comment_start(copy).is_some() {
+        return; // `trailing-comment`: the last word is no destination
+    }
     let Some(dest) = copy.args.last() else { return };
     if copy.args.len() + copy.heredocs.len() < 2 {
         return;
@@ -110,6 +115,7 @@ mod tests {
                 "FROM alpine\nCOPY [\"a\", \"/app/\"]\n",
                 "FROM mcr.microsoft.com/windows/nanoserver\nCOPY a C:/app/\n",
                 "FROM scratch\nCOPY app .\n",
+                "FROM alpine\nCOPY ./app # copy the app\n",
                 "FROM alpine\nCOPY <<EOF /etc/motd\nhi\nEOF\n",
                 "FROM alpine\nONBUILD COPY . .\n",
             ],

@@ -10,7 +10,9 @@
 //! its timeout and then kills the process without a clean shutdown. A
 //! shell-form `ENTRYPOINT` also ignores `CMD` and `docker run` arguments.
 //! A shell-form `HEALTHCHECK CMD` needs `/bin/sh` in the image: in a
-//! distroless or scratch image the check can never pass.
+//! distroless or scratch image the check can never pass. (It is reported
+//! only there: signals do not matter to a health check, and in an image
+//! with a shell the shell form is fine.)
 //!
 //! ## Example
 //! ```dockerfile
@@ -57,7 +59,12 @@
 //! BuildKit's `JSONArgsRecommended` check covers `CMD` and `ENTRYPOINT`
 //! only, and stays silent when the image's shell was changed (a `SHELL`
 //! instruction, or a base image that sets one). dockside also reports
-//! `HEALTHCHECK CMD`, and reports the shell form whatever the `SHELL`.
+//! `HEALTHCHECK CMD` on an image known to have no shell (`scratch`,
+//! distroless, Chainguard's `static`, or a stage built on one), and
+//! reports `CMD` and `ENTRYPOINT` under another POSIX shell (`bash`), but
+//! not under PowerShell or `cmd` (a `SHELL` naming one, or a Windows
+//! image): there a multi-statement script needs the shell anyway, and
+//! Linux's PID 1 signal handling is not the question.
 
 use crate::base_images::has_no_entrypoint;
 use crate::diagnostic::{Applicability, Category, Edit, Fix, Severity};
@@ -86,8 +93,8 @@ pub(crate) static RULE: Rule = Rule {
 fn check(ins: &Instruction, ctx: &mut Context<'_>) {
     let (command, kw, problem) = match ins.kind {
         InstructionKind::Healthcheck => match ins.healthcheck_cmd.as_deref() {
-            Some(cmd) => (cmd, "HEALTHCHECK CMD", "which the image must provide"),
-            None => return,
+            Some(cmd) if image_lacks_shell(ctx.doc, ins) => (cmd, "HEALTHCHECK CMD", "which this image does not have"),
+            _ => return,
         },
         kind => (ins, kind.keyword(), "which does not forward stop signals"),
     };
@@ -101,6 +108,9 @@ fn check(ins: &Instruction, ctx: &mut Context<'_>) {
         [] => vec!["/bin/sh", "-c"],
         words => words.iter().map(String::as_str).collect(),
     };
+    if ins.kind != InstructionKind::Healthcheck && is_windows_shell(&shell_words) {
+        return;
+    }
     let shell_text = shell_words.join(" ");
     let message = format!("{kw} in shell form runs under `{shell_text}`, {problem}");
     if text.strip_prefix('[').is_some_and(|rest| rest.trim_start().starts_with(['"', ']'])) {
@@ -124,6 +134,50 @@ fn check(ins: &Instruction, ctx: &mut Context<'_>) {
         Fix::new(format!("Use the exec form: {exec}"), applicability, vec![Edit::replace(shell.range, exec)])
     };
     ctx.report(shell.range, message).with_fix(fix);
+}
+
+/// PowerShell or `cmd` (a `SHELL`, or a Windows image's default).
+fn is_windows_shell(words: &[&str]) -> bool {
+    let Some(program) = words.first() else { return false };
+    let name = program.rsplit(['/', '\\']).next().unwrap_or(program).to_ascii_lowercase();
+    let name = name.strip_suffix(".exe").unwrap_or(&name);
+    matches!(name, "powershell" | "pwsh" | "cmd")
+}
+
+/// True when the image `ins` (a `HEALTHCHECK`) runs in is known to have no
+/// `/bin/sh`: its stage chain ends in `scratch`, a distroless image (not a
+/// `:debug` tag, which has BusyBox) or Chainguard's `static`, and no stage
+/// of the chain copies a shell in or sets `SHELL`. An ONBUILD trigger runs
+/// in an image this file does not show.
+fn image_lacks_shell(doc: &Document, ins: &Instruction) -> bool {
+    if doc.instructions.get(ins.index).is_some_and(|outer| outer.kind == InstructionKind::Onbuild) {
+        return false;
+    }
+    let Some(stage) = ins.stage else { return false };
+    let chain = doc.stage_chain(stage);
+    let shell_free = match chain.last().map(|s| &s.base) {
+        Some(Base::Scratch) => true,
+        Some(Base::Image { reference, resolved: true, .. }) => {
+            let path = reference.path.to_ascii_lowercase();
+            let tag = reference.tag.as_deref().unwrap_or("").to_ascii_lowercase();
+            reference.is_scratch()
+                || (path.contains("distroless") && !tag.contains("debug"))
+                || (path.ends_with("chainguard/static") && !tag.contains("dev"))
+        }
+        _ => false,
+    };
+    // A shell copied in (`COPY --from=busybox /bin/busybox /bin/`) or named.
+    let adds_shell = chain.iter().any(|s| {
+        s.instructions(doc).iter().any(|i| {
+            i.kind == InstructionKind::Shell
+                || (matches!(i.kind, InstructionKind::Copy | InstructionKind::Add)
+                    && i.args.iter().any(|w| {
+                        let v = w.value();
+                        v.contains("busybox") || v.ends_with("/sh") || v.trim_end_matches('/').ends_with("/bin")
+                    }))
+        })
+    });
+    shell_free && !adds_shell
 }
 
 /// Shell builtins and keywords: without a shell there is no program by
@@ -214,14 +268,26 @@ mod tests {
                 "FROM alpine\nRUN echo\n",
                 "FROM alpine\nHEALTHCHECK CMD [\"curl\", \"-f\", \"http://localhost/\"]\n",
                 "FROM alpine\nHEALTHCHECK NONE\n",
+                // A health check in an image with a shell, or in an unknown one.
+                "FROM node:22-slim\nHEALTHCHECK CMD curl -f http://localhost:3000/ || exit 1\n",
+                "FROM alpine\nONBUILD HEALTHCHECK CMD pg_isready\n",
+                "FROM gcr.io/distroless/base:debug\nHEALTHCHECK CMD wget -q localhost\n",
+                "FROM scratch\nCOPY --from=busybox /bin/busybox /bin/busybox\nHEALTHCHECK CMD wget -q localhost\n",
+                "ARG BASE\nFROM $BASE\nHEALTHCHECK CMD check\n",
+                // PowerShell and cmd: no Linux PID 1, and BuildKit is silent too.
+                "FROM mcr.microsoft.com/windows/servercore:ltsc2022\nSHELL [\"powershell\", \"-Command\"]\nCMD Write-Host one ; Write-Host two\n",
+                "FROM mcr.microsoft.com/windows/nanoserver:ltsc2022\nCMD dir\n",
+                "FROM debian\nSHELL [\"pwsh\", \"-Command\"]\nENTRYPOINT Start-App\n",
             ],
             &[
                 "FROM alpine\nCMD ⟦node server.js⟧\n",
                 "FROM alpine\nENTRYPOINT ⟦exec \"$@\"⟧\n",
                 "FROM alpine\nONBUILD CMD ⟦make run⟧\n",
                 "FROM alpine\nCMD ⟦[ -f x ] && run⟧\n",
-                "FROM alpine\nHEALTHCHECK --interval=5s CMD ⟦curl -f http://localhost/ || exit 1⟧\n",
-                "FROM alpine\nONBUILD HEALTHCHECK CMD ⟦pg_isready⟧\n",
+                "FROM scratch\nHEALTHCHECK --interval=5s CMD ⟦/app health || exit 1⟧\n",
+                "FROM gcr.io/distroless/static-debian12\nHEALTHCHECK CMD ⟦/app health⟧\n",
+                "FROM cgr.dev/chainguard/static AS base\nFROM base\nHEALTHCHECK CMD ⟦/app health⟧\n",
+                "FROM debian\nSHELL [\"/bin/bash\", \"-c\"]\nCMD ⟦serve⟧\n",
                 "FROM alpine\nCMD ⟦[\"a\"]⟧\\",
             ],
             &[
@@ -231,8 +297,8 @@ mod tests {
                     "FROM alpine\nCMD [\"/bin/sh\", \"-c\", \"echo \\\"$HOME\\\" | tee x\"]\n",
                 ),
                 (
-                    "FROM alpine\nHEALTHCHECK --retries=3 CMD pg_isready -U app\n",
-                    "FROM alpine\nHEALTHCHECK --retries=3 CMD [\"pg_isready\", \"-U\", \"app\"]\n",
+                    "FROM scratch\nHEALTHCHECK --retries=3 CMD /app health -U app\n",
+                    "FROM scratch\nHEALTHCHECK --retries=3 CMD [\"/app\", \"health\", \"-U\", \"app\"]\n",
                 ),
                 (
                     "FROM alpine\nENTRYPOINT nginx \\\n  -g daemon\n",
@@ -260,8 +326,8 @@ mod tests {
                     "FROM debian\nENTRYPOINT [\"nginx\", \"-g\", \"daemon\"]\n",
                 ),
                 (
-                    "FROM nginx\nHEALTHCHECK CMD curl -f http://localhost/\n",
-                    "FROM nginx\nHEALTHCHECK CMD [\"curl\", \"-f\", \"http://localhost/\"]\n",
+                    "FROM gcr.io/distroless/static\nHEALTHCHECK CMD /app health\n",
+                    "FROM gcr.io/distroless/static\nHEALTHCHECK CMD [\"/app\", \"health\"]\n",
                 ),
                 // A CMD goes to the ENTRYPOINT: of this file, or of the image (`node` has one).
                 kept("FROM debian\nENTRYPOINT [\"/entrypoint.sh\"]\nCMD postgres -c fsync=off\n"),
@@ -276,9 +342,8 @@ mod tests {
                 // Another shell, Windows' cmd, builtins, ONBUILD.
                 kept("FROM debian\nSHELL [\"/bin/bash\", \"--login\", \"-c\"]\nCMD serve\n"),
                 kept("FROM debian AS base\nCMD serve\nFROM base\nSHELL [\"/bin/bash\", \"-c\"]\n"),
-                kept("FROM mcr.microsoft.com/windows/servercore:ltsc2022\nCMD dir\n"),
                 kept("FROM debian\nCMD exec nginx\n"),
-                kept("FROM alpine\nHEALTHCHECK CMD test -f /ready\n"),
+                kept("FROM scratch\nHEALTHCHECK CMD test -f /ready\n"),
                 kept("FROM debian\nONBUILD CMD serve\n"),
             ],
         );
@@ -293,16 +358,17 @@ mod tests {
             assert_eq!(d.len(), 1, "{src}");
             (d[0].message.clone(), d[0].fix.as_ref().map(|f| f.edits[0].new_text.clone()))
         };
-        let (message, fix) = lint(
-            "FROM mcr.microsoft.com/windows/servercore:ltsc2022\nSHELL [\"powershell\", \"-Command\"]\nCMD Get-Date | Out-File x\n",
+        let (message, fix) = lint("FROM debian\nSHELL [\"/bin/bash\", \"-o\", \"pipefail\", \"-c\"]\nCMD a | b\n");
+        assert_eq!(
+            message,
+            "CMD in shell form runs under `/bin/bash -o pipefail -c`, which does not forward stop signals"
         );
-        assert_eq!(message, "CMD in shell form runs under `powershell -Command`, which does not forward stop signals");
-        assert_eq!(fix.as_deref(), Some("[\"powershell\", \"-Command\", \"Get-Date | Out-File x\"]"));
+        assert_eq!(fix.as_deref(), Some("[\"/bin/bash\", \"-o\", \"pipefail\", \"-c\", \"a | b\"]"));
         // Inherited from the stage it builds on.
         let (message, _) = lint("FROM debian AS base\nSHELL [\"/bin/bash\", \"-c\"]\nFROM base\nCMD serve\n");
         assert!(message.contains("`/bin/bash -c`"), "{message}");
-        let (message, _) = lint("FROM mcr.microsoft.com/windows/nanoserver:ltsc2022\nCMD dir\n");
-        assert!(message.contains("`cmd /S /C`"), "{message}");
+        let (message, _) = lint("FROM scratch\nHEALTHCHECK CMD /app health\n");
+        assert_eq!(message, "HEALTHCHECK CMD in shell form runs under `/bin/sh -c`, which this image does not have");
         let (message, _) = lint("FROM debian\nCMD serve\n");
         assert!(message.contains("`/bin/sh -c`"), "{message}");
     }

@@ -133,6 +133,64 @@ fn edit_distance(a: &str, b: &str) -> usize {
     row[b.len()]
 }
 
+/// Where an end-of-line "comment" starts in a non-shell instruction's
+/// arguments: the first unquoted `#` after whitespace (`COPY ./app # the
+/// app`). Docker has no such comments, so these words are arguments. `None`
+/// for the exec form, for RUN, CMD, ENTRYPOINT and HEALTHCHECK (whose shell
+/// form gives `#` to the shell) and for MAINTAINER's free text.
+pub(super) fn trailing_comment_start(ins: &Instruction) -> Option<usize> {
+    if ins.is_exec_form()
+        || matches!(
+            ins.kind,
+            InstructionKind::Run
+                | InstructionKind::Cmd
+                | InstructionKind::Entrypoint
+                | InstructionKind::Healthcheck
+                | InstructionKind::Shell
+                | InstructionKind::Onbuild
+                | InstructionKind::Maintainer
+                | InstructionKind::Unknown
+        )
+    {
+        return None;
+    }
+    // Each word with whether it follows a blank (a `key=value` value does not).
+    let pair_words =
+        ins.pairs.iter().flat_map(|p| std::iter::once((&p.key, true)).chain(p.value.as_ref().map(|v| (v, p.legacy))));
+    let mut words: Vec<(&Word, bool)> = ins.args.iter().map(|w| (w, true)).chain(pair_words).collect();
+    words.sort_by_key(|(w, _)| w.range.start);
+    words.into_iter().find_map(|(w, after_blank)| {
+        if after_blank && w.raw.starts_with('#') {
+            return Some(w.range.start);
+        }
+        // A word that holds blanks (a legacy `ENV KEY value # note` value).
+        hash_after_blank(&w.raw).and_then(|at| source_offset(w, at))
+    })
+}
+
+/// The byte offset in `raw` of the first `#` that follows a blank outside
+/// quotes.
+fn hash_after_blank(raw: &str) -> Option<usize> {
+    let mut quote = None;
+    let mut prev_blank = false;
+    for (i, c) in raw.char_indices() {
+        match (quote, c) {
+            (None, '"' | '\'') => quote = Some(c),
+            (Some(q), c) if c == q => quote = None,
+            (None, '#') if prev_blank => return Some(i),
+            _ => {}
+        }
+        prev_blank = quote.is_none() && c.is_whitespace();
+    }
+    None
+}
+
+/// The source offset of byte `at` of a word's raw text, when the word spans
+/// no line continuation (raw and source then agree byte for byte).
+fn source_offset(word: &Word, at: usize) -> Option<usize> {
+    (word.range.end - word.range.start == word.raw.len()).then_some(word.range.start + at)
+}
+
 #[cfg(test)]
 mod suggest_tests {
     #[test]

@@ -47,6 +47,16 @@
 //! subshell or command substitution (`(cd sub && make)`,
 //! `$(cd dir && pwd)`): its effect ends there by design, and `WORKDIR`
 //! cannot express it. It reports the first `cd` of each `RUN` only.
+//!
+//! Nor does it report a `cd` into a directory that lives only during the
+//! `RUN` or that the `RUN` itself makes, where a `WORKDIR` before it would
+//! not do: a temporary directory (`/tmp`, `/var/tmp`, `/dev/shm`), one the
+//! same `RUN` removes afterwards (`rm -rf /usr/src/python`, or a parent),
+//! one named by a variable the script assigns (`cd "$SRC"`), or one an
+//! earlier command of the `RUN` created by fetching into it (`git clone …
+//! dir`, `tar -x … -C dir`, `unzip … -d dir`, `go get` into
+//! `$GOPATH/src`, `docker-php-source extract`). After such a `cd`, a
+//! relative `cd` or a `cd` back (`cd /`, `cd ..`) is not reported either.
 //! `RUN`s under PowerShell or cmd (a Windows `SHELL`, or a Windows image
 //! without one) are checked too, as in hadolint, without a fix: their
 //! commands are split on `;`, `&&`, `||`, `|` and (cmd) `&`, and a `cd`
@@ -55,7 +65,7 @@
 
 use crate::diagnostic::{Applicability, Category, Edit, Fix, Severity, TextRange};
 use crate::engine::{Context, Rule};
-use crate::model::{Dialect, Document, Instruction, InstructionKind, ShellCommand};
+use crate::model::{Dialect, Document, Instruction, InstructionKind, LocalValue, ShellArg, ShellCommand, ShellScript};
 use crate::registry::{FixAvailability, RuleMeta};
 
 use super::support::{self, in_subshell, insertion_point_before, node_of};
@@ -83,7 +93,22 @@ fn check(run: &Instruction, ctx: &mut Context<'_>) {
         check_windows(run, ctx);
         return;
     };
-    let Some(cd) = script.commands_named(&["cd"]).find(|c| !in_subshell(script, c) && !c.has_arg("-")) else {
+    let mut after_exempt = false;
+    let Some(cd) = script.commands_named(&["cd"]).find(|c| {
+        if in_subshell(script, c) || c.has_arg("-") {
+            return false;
+        }
+        let dir = c.positional().next();
+        // Back out of (or further into) a directory that needs no WORKDIR.
+        if after_exempt && dir.is_none_or(|d| !d.text.starts_with('/') || d.text.trim_end_matches('/').is_empty()) {
+            return false;
+        }
+        if dir.is_some_and(|d| needs_no_workdir(script, c, d)) {
+            after_exempt = true;
+            return false;
+        }
+        true
+    }) else {
         return;
     };
     let message = message(cd.positional().next().map(|a| a.text.as_str()));
@@ -92,6 +117,125 @@ fn check(run: &Instruction, ctx: &mut Context<'_>) {
     if let Some(fix) = fix {
         diagnostic.with_fix(fix);
     }
+}
+
+/// True when `cd`'s directory `dir` lives only during the `RUN` or is made
+/// by it: temporary, removed afterwards, named by a variable the script
+/// sets, or fetched into by an earlier command (see the Notes).
+fn needs_no_workdir(script: &ShellScript, cd: &ShellCommand, dir: &ShellArg) -> bool {
+    if dir.local != LocalValue::None {
+        return true; // a variable of the script: no WORKDIR can name it
+    }
+    let target = dir.text.trim_end_matches('/');
+    if target.is_empty() || target == "." || target == ".." {
+        return false;
+    }
+    let temporary =
+        ["/tmp", "/var/tmp", "/dev/shm"].iter().any(|t| target == *t || target.starts_with(&format!("{t}/")));
+    if temporary {
+        return true;
+    }
+    // `dir` is `path` or below it. A relative `path` (`git clone … repo`)
+    // also matches an absolute target through it (`cd /repo/sub`): where
+    // the script stood is not tracked.
+    let within = |path: &str| {
+        let path = path.trim_end_matches("/*").trim_end_matches('/');
+        let path = path.strip_prefix("./").unwrap_or(path);
+        let below = |t: &str| t == path || t.strip_prefix(path).is_some_and(|rest| rest.starts_with('/'));
+        !path.is_empty()
+            && (below(target)
+                || (!path.starts_with('/')
+                    && target.starts_with('/')
+                    && target.match_indices(&format!("/{path}")).any(|(i, _)| below(&target[i + 1..]))))
+    };
+    let main_line = |c: &&ShellCommand| !c.in_command_string;
+    let before = |c: &&ShellCommand| c.logical.start < cd.logical.start;
+    let after = |c: &&ShellCommand| c.logical.start > cd.logical.start;
+    let removed = script.commands.iter().filter(main_line).filter(after).any(|c| match c.base_name() {
+        "rm" => c.positional().any(|a| within(&a.text)),
+        "docker-php-source" => c.has_arg("delete") && within("/usr/src/php"),
+        _ => false,
+    });
+    if removed {
+        return true;
+    }
+    script.commands.iter().filter(main_line).filter(before).any(|c| {
+        let args: Vec<&str> = c.args.iter().map(|a| a.text.as_str()).collect();
+        match c.base_name() {
+            "git" => cloned_into(&args).is_some_and(|d| within(&d)),
+            "tar" => option_value(&args, "-C", "--directory").is_some_and(within),
+            "unzip" => option_value(&args, "-d", "-d").is_some_and(within),
+            "go" => {
+                let fetched = args.first() == Some(&"get");
+                fetched
+                    && target.split_once("/src/").is_some_and(|(_, path)| {
+                        args.iter().skip(1).filter(|a| !a.starts_with('-')).any(|pkg| {
+                            let pkg = pkg.split('@').next().unwrap_or(pkg).trim_end_matches("/...");
+                            pkg == path || pkg.starts_with(&format!("{path}/")) || path.starts_with(&format!("{pkg}/"))
+                        })
+                    })
+            }
+            "docker-php-source" => c.has_arg("extract") && within("/usr/src/php"),
+            _ => false,
+        }
+    })
+}
+
+/// The directory `git clone <url> [<dir>]` creates (its arguments).
+fn cloned_into(args: &[&str]) -> Option<String> {
+    const WITH_VALUE: &[&str] = &[
+        "-b",
+        "--branch",
+        "--depth",
+        "-o",
+        "--origin",
+        "-c",
+        "--config",
+        "--reference",
+        "-j",
+        "--jobs",
+        "--filter",
+        "--separate-git-dir",
+        "-u",
+        "--upload-pack",
+        "--template",
+        "--shallow-since",
+        "--shallow-exclude",
+    ];
+    let clone = args.iter().position(|a| *a == "clone")?;
+    let mut words = Vec::new();
+    let mut skip = false;
+    for a in &args[clone + 1..] {
+        if skip {
+            skip = false;
+        } else if WITH_VALUE.contains(a) {
+            skip = true;
+        } else if !a.starts_with('-') {
+            words.push(*a);
+        }
+    }
+    match words.as_slice() {
+        [_, dir, ..] => Some((*dir).to_string()),
+        [url] => {
+            let name = url.trim_end_matches('/').rsplit(['/', ':']).next()?;
+            Some(name.strip_suffix(".git").unwrap_or(name).to_string())
+        }
+        [] => None,
+    }
+}
+
+/// The value of option `short` (`-C dir`, `-Cdir`) or `long`
+/// (`--directory dir`, `--directory=dir`).
+fn option_value<'a>(args: &[&'a str], short: &str, long: &str) -> Option<&'a str> {
+    args.iter().enumerate().find_map(|(i, a)| {
+        if *a == short || *a == long {
+            args.get(i + 1).copied()
+        } else if let Some(v) = a.strip_prefix(long).and_then(|v| v.strip_prefix('=')) {
+            Some(v)
+        } else {
+            a.strip_prefix(short).filter(|v| !short.starts_with("--") && !v.is_empty() && v.starts_with('/'))
+        }
+    })
 }
 
 /// A `RUN` under PowerShell or cmd (or parsed as POSIX on a Windows image
@@ -229,6 +373,21 @@ mod tests {
                 "FROM debian\nONBUILD RUN cd /app && make\n",
                 "FROM mcr.microsoft.com/windows/servercore:ltsc2022\nRUN cd && echo cd C:\\x\n",
                 "FROM mcr.microsoft.com/windows/servercore:ltsc2022\nSHELL [\"powershell\"]\nRUN if ($x) { cd C:\\y }\n",
+                // Directories that live only during the RUN, or that it makes.
+                "FROM debian\nRUN cd /tmp/build && make\n",
+                "FROM debian:12\nRUN set -eux; mkdir -p /usr/src/app; tar -xf /tmp/app.tar -C /usr/src/app; cd /usr/src/app; make; cd /; rm -rf /usr/src/app\n",
+                "FROM debian\nRUN cd /usr/src/python && make && cd / && rm -rf /usr/src/python\n",
+                "FROM debian\nRUN cd /usr/src/x/build && make && rm -rf /usr/src/x\n",
+                "FROM php\nRUN docker-php-source extract; cd /usr/src/php; make; docker-php-source delete\n",
+                "FROM alpine:3.20\nRUN V=1.2; P=\"/usr/local/src/openssl-$V\"; mkdir -p \"$P\"; cd \"$P\"; ./config\n",
+                "FROM golang:1.13-alpine\nRUN go get example.com/tool || true && cd /go/src/example.com/tool && git checkout v1 && go build .\n",
+                "FROM golang:1.13\nRUN go get -d example.com/tool/... && cd $GOPATH/src/example.com/tool && make\n",
+                "FROM debian\nRUN git clone --depth 1 https://example.com/repo.git && cd repo && make\n",
+                "FROM debian\nRUN git clone -b v1 https://example.com/repo.git /opt/src && cd /opt/src/cmd && make\n",
+                "FROM debian\nRUN unzip app.zip -d /opt/app && cd /opt/app && ./install.sh\n",
+                "FROM debian\nRUN tar --directory=/opt -xzf app.tgz && cd /opt/app-1.0 && make\n",
+                "FROM debian\nRUN cd /tmp && tar xf a.tgz && cd a-1.0 && make && cd .. && rm -rf a-1.0\n",
+                "FROM debian\nRUN git clone https://example.com/pkg-oss/ && cd pkg-oss && make && cd /pkg-oss/debian && make\n",
             ],
             &[
                 "FROM debian\nRUN ⟦cd /app⟧ && make\n",
@@ -236,6 +395,13 @@ mod tests {
                 "FROM debian\nRUN <<EOF\nset -e\n⟦cd /app⟧\nmake\nEOF\n",
                 "FROM debian\nRUN [\"sh\", \"-c\", \"⟦cd /app⟧ && make\"]\n",
                 "FROM debian\nRUN (cd /a && make) && ⟦cd /b⟧ && make\n",
+                // A directory that stays, not made by the RUN; rm before the cd.
+                "FROM debian\nRUN mkdir -p /usr/src && ⟦cd /usr/src⟧ && make\n",
+                "FROM debian\nRUN rm -rf /app/cache && ⟦cd /app⟧ && make\n",
+                "FROM debian\nRUN ⟦cd /build⟧ && make && rm -rf /build-cache\n",
+                "FROM debian\nRUN git clone https://example.com/repo.git && ⟦cd /opt⟧ && make\n",
+                "FROM debian\nRUN cd /tmp && make && ⟦cd /app⟧ && make\n",
+                "FROM golang:1.13\nRUN go get example.com/tool && ⟦cd /go/src/example.com/other⟧ && make\n",
                 "FROM debian\nSHELL [\"pwsh\", \"-c\"]\nRUN ⟦cd /app⟧\n",
                 "FROM mcr.microsoft.com/windows/servercore:ltsc2016\nSHELL [\"powershell\", \"-Command\"]\nRUN ⟦cd libuv⟧ ; git pull ; \\\n    .\\vcbuild.bat test\n",
                 "FROM mcr.microsoft.com/windows/servercore:ltsc2022\nRUN ⟦cd /d C:\\src⟧ & nmake\n",

@@ -50,11 +50,18 @@
 //!   `SHELL` does not affect, and checks a heredoc with its own `#!` line
 //!   for `set -o pipefail` only;
 //! - skips `RUN`s of stages on Windows images without a `SHELL`: they run
-//!   under `cmd`, where `|` is not a POSIX pipe.
+//!   under `cmd`, where `|` is not a POSIX pipe;
+//! - does not report a pipe into a checksum check that reads it
+//!   (`grep app.tgz SHA256SUMS | sha256sum -c -`): with nothing to check it
+//!   fails anyway, so a failure upstream already fails the build;
+//! - does not report a pipe in the word list of a `for` loop
+//!   (`for f in $(a | b)`): the shell ignores that status even with
+//!   `pipefail` and `set -e`. (A substitution in an assignment, `x=$(a | b)`,
+//!   is reported: `set -e` does check it.)
 
 use crate::diagnostic::{Category, Edit, Fix, Severity};
 use crate::engine::{Context, Rule};
-use crate::model::{Base, InstructionKind, ShellScript};
+use crate::model::{Base, InstructionKind, ShellScript, for_each_node};
 use crate::registry::{FixAvailability, RuleMeta};
 
 use super::support::{self, BaseFamily, Pipe, base_family, insertion_point_before, is_shebang_heredoc, pipes};
@@ -155,10 +162,86 @@ fn unguarded_pipe(script: &ShellScript) -> Option<Pipe> {
         .filter(|c| c.base_name() == "set" && set_args_enable_pipefail(c.args.iter().map(|a| a.text.as_str())))
         .map(super::support::logical_start)
         .min();
-    pipes(script).into_iter().find(|p| {
-        let harmless = p.upstream_all.iter().all(|name| matches!(name.as_str(), "echo" | "printf" | "yes"));
-        !harmless && guard.is_none_or(|g| p.start < g)
+    let found: Vec<Pipe> = pipes(script)
+        .into_iter()
+        .filter(|p| {
+            let harmless = p.upstream_all.iter().all(|name| matches!(name.as_str(), "echo" | "printf" | "yes"));
+            !harmless && guard.is_none_or(|g| p.start < g)
+        })
+        .collect();
+    if found.is_empty() {
+        return None;
+    }
+    // The pipeline nodes by their start, to look at what surrounds each pipe.
+    let mut nodes: Vec<tree_sitter::Node<'_>> = Vec::new();
+    for_each_node(script.tree.root_node(), |n| {
+        if n.kind() == "pipeline" {
+            nodes.push(n);
+        }
+    });
+    found.into_iter().find(|p| {
+        let node = nodes.iter().find(|n| n.start_byte() == p.start && first_operator_at(script, **n, p));
+        !node.is_some_and(|n| pipefail_changes_nothing(script, *n))
     })
+}
+
+/// True when `node`'s first `|` is the pipe `pipe` reports.
+fn first_operator_at(script: &ShellScript, node: tree_sitter::Node<'_>, pipe: &Pipe) -> bool {
+    let mut cursor = node.walk();
+    let op = node.children(&mut cursor).find(|c| matches!(c.kind(), "|" | "|&"));
+    op.is_some_and(|op| script.source_range(op.start_byte(), op.end_byte()) == pipe.range)
+}
+
+/// True for a pipeline whose hidden failures `pipefail` would not surface:
+/// one that ends in a checksum check of what it reads (empty input fails
+/// it), or one in a `for` loop's word list (whose status no option checks).
+fn pipefail_changes_nothing(script: &ShellScript, pipeline: tree_sitter::Node<'_>) -> bool {
+    checks_checksums(script, pipeline) || in_for_word_list(pipeline)
+}
+
+/// `… | sha256sum -c` (or `--check`, with no file but `-`).
+fn checks_checksums(script: &ShellScript, pipeline: tree_sitter::Node<'_>) -> bool {
+    let mut cursor = pipeline.walk();
+    let Some(last) = pipeline.named_children(&mut cursor).filter(|c| c.kind() != "comment").last() else {
+        return false;
+    };
+    let Some(cmd) = script.commands.iter().find(|c| !c.in_command_string && c.logical.start == last.start_byte())
+    else {
+        return false;
+    };
+    let name = cmd.base_name();
+    if !name.ends_with("sum")
+        || !matches!(name, "sha1sum" | "sha224sum" | "sha256sum" | "sha384sum" | "sha512sum" | "md5sum" | "b2sum")
+    {
+        return false;
+    }
+    let args: Vec<&str> = cmd.args.iter().map(|a| a.text.as_str()).collect();
+    let check = args.iter().any(|a| {
+        *a == "--check" || (a.starts_with('-') && !a.starts_with("--") && a.len() > 1 && a[1..].contains('c'))
+    });
+    // Files other than `-` would be read instead of the pipe.
+    check && args.iter().all(|a| a.starts_with('-'))
+}
+
+/// Inside a `$(…)` among the words of a `for` loop (`for f in $(a | b)`).
+/// Only a few levels up are looked at: a word list is near its pipeline, and
+/// a long `&&` chain above would make the walk as long as the script.
+fn in_for_word_list(pipeline: tree_sitter::Node<'_>) -> bool {
+    let mut substitution = None;
+    let mut node = pipeline;
+    for _ in 0..16 {
+        let Some(parent) = node.parent() else { return false };
+        match parent.kind() {
+            "command_substitution" if substitution.is_none() => substitution = Some(parent),
+            "for_statement" => {
+                let Some(sub) = substitution else { return false };
+                return parent.child_by_field_name("body").is_some_and(|body| sub.end_byte() <= body.start_byte());
+            }
+            _ => {}
+        }
+        node = parent;
+    }
+    false
 }
 
 fn message(pipe: &Pipe) -> String {
@@ -252,6 +335,10 @@ mod tests {
                 "FROM mcr.microsoft.com/windows\nSHELL [\"powershell\", \"-Command\"]\nRUN a | b\n",
                 "FROM debian\nRUN cat <<EOF > /x\na | b\nEOF\n",
                 "FROM debian\nONBUILD RUN a | b\n",
+                // A checksum check fails on empty input; a `for` list's status is ignored.
+                "FROM alpine:3.20\nRUN set -e; wget -q u/x.tar.xz u/SUMS; grep \" x.tar.xz$\" SUMS | sha256sum -c -\n",
+                "FROM debian\nRUN curl -fsSL u/SHA512SUMS | grep app.tgz | sha512sum --check --strict\n",
+                "FROM alpine:3.20\nRUN set -ex; for f in $(git status --porcelain | awk '{print $2}'); do cp \"$f\" /out/; done\n",
                 "FROM mcr.microsoft.com/windows/servercore:ltsc2022\nRUN powershell -Command Get-Item x | Out-Null\n",
             ],
             &[
@@ -265,6 +352,11 @@ mod tests {
                 "FROM debian\nSHELL [\"/bin/bash\", \"-o\", \"pipefail\", \"-c\"]\nSHELL [\"/bin/bash\", \"-c\"]\nRUN a ⟦|⟧ b\n",
                 "FROM debian\nRUN curl u ⟦|⟧ sh; set -o pipefail\n",
                 "FROM debian\nRUN x $(a ⟦|⟧ b)\n",
+                "FROM debian\nRUN x=$(a ⟦|⟧ b) && echo $x\n",
+                "FROM debian\nRUN for f in 1 2; do x=$(a ⟦|⟧ b); done\n",
+                "FROM debian\nRUN for f in $(ls); do a ⟦|⟧ b; done\n",
+                "FROM debian\nRUN curl -fsSL u ⟦|⟧ sha256sum > /sum\n",
+                "FROM debian\nRUN curl -fsSL u ⟦|⟧ sha256sum -c SUMS\n",
                 "FROM debian\nRUN echo x | grep -q x && cat f ⟦|⟧ wc -l\n",
                 "FROM debian\nRUN { echo a; curl -fsSL u; } ⟦|⟧ sh\n",
             ],
