@@ -32,9 +32,12 @@
 //! at a ref: `git checkout <ref>` or `git reset --hard <ref>` in
 //! `$GOPATH/src/<pkg>` (or a folder above it, below `$GOPATH/src/<host>`),
 //! after a `cd` in the same RUN or under the WORKDIR of a later RUN of the
-//! stage; nor the project's own import path, when the build context was
+//! stage (or before the command, which then builds that tree, unless `go
+//! get -u` updates it); nor the project's own import path, when the build context was
 //! copied to `$GOPATH/src/<path>` earlier in the stage (`go get
-//! <path>/...`). For `go run`, only the package is checked, not the program's arguments. The
+//! <path>/...`); nor `go install`/`go run` of a package in a folder that
+//! holds a `go.mod` (copied there, or bind-mounted by the RUN), which
+//! builds the version the module requires. For `go run`, only the package is checked, not the program's arguments. The
 //! `xx-go` cross-compilation wrapper is checked too. Each install command is reported once, with a related location
 //! per unpinned package, and a variable is checked through the literal value the same
 //! `RUN` gave it earlier (`PKGS='gcc make' && … $PKGS`; `export` and
@@ -111,6 +114,7 @@ fn check(run: &Instruction, ctx: &mut Context<'_>) {
             continue;
         }
         let line = GO.read(&cmd.args);
+        let in_module = || line.after(&[&["install"], &["run"]]).is_some() && has_go_mod(ctx.doc, run);
         let packages = if let Some(packages) = line.after(&[&["install"], &["get"]]) {
             packages
         } else if let Some(packages) = line.after(&[&["run"]]) {
@@ -119,12 +123,47 @@ fn check(run: &Instruction, ctx: &mut Context<'_>) {
         } else {
             continue;
         };
+        // Inside a module, `go install`/`go run` of a package without a
+        // version build the version its `go.mod` requires.
+        if in_module() {
+            continue;
+        }
         let gopath = gopath.get_or_insert_with(|| Gopath::of(ctx.doc, run));
-        let checked_out = checkouts_after(ctx.doc, run, i);
+        // A tree checked out before the command serves it too, unless
+        // `go get -u` updates it.
+        let before = !line.has(&["u"]);
+        let checked_out = checkouts(ctx.doc, run, i, before);
         let known = |p: &str| pinned(p) || gopath.is_project(p) || gopath.checked_out(p, &checked_out);
         let found = support::unpinned(ctx, run, packages.iter().copied(), known);
         support::report(ctx, found, "@<version>");
     }
+}
+
+/// True when the RUN's working directory holds a `go.mod`: bind-mounted
+/// there by the RUN, or copied there earlier in the stage (or a stage it
+/// builds on).
+fn has_go_mod(doc: &Document, run: &Instruction) -> bool {
+    let Some(dir) = workdir_at(doc, run.stage, run.index) else { return false };
+    let here = |target: &str| target == join_path(&dir, "go.mod") || target == dir;
+    let mounted = run.flags.iter().filter(|f| f.name.eq_ignore_ascii_case("mount")).any(|f| {
+        let source = f.mount_value("source").or_else(|| f.mount_value("src")).unwrap_or_default();
+        let target = ["target", "dst", "destination"].iter().find_map(|k| f.mount_value(k)).unwrap_or_default();
+        source.trim_start_matches("./") == "go.mod" && here(&join_path(&dir, &target))
+    });
+    let copied = || {
+        let Some(stage) = run.stage else { return false };
+        doc.stage_chain(stage).iter().any(|s| {
+            doc.instructions[s.from..s.end.min(run.index)]
+                .iter()
+                .filter(|i| matches!(i.kind, InstructionKind::Copy | InstructionKind::Add) && i.flag("from").is_none())
+                .any(|i| {
+                    let sources = &i.args[..i.args.len().saturating_sub(1)];
+                    sources.iter().any(|w| w.value().rsplit('/').next() == Some("go.mod"))
+                        && copy_destination(doc, i).is_some_and(|d| here(&d))
+                })
+        })
+    };
+    mounted || copied()
 }
 
 /// The GOPATH entries a `go get` fetches into (`$GOPATH` from ARG/ENV,
@@ -182,13 +221,15 @@ fn import_path(dir: &str, root: &str) -> Option<String> {
 }
 
 /// The folders where a `git checkout <ref>` or `git reset --hard <ref>`
-/// runs after command `after` of `run`: the rest of the RUN (following its
-/// `cd`s) and the later RUNs of the stage (from their WORKDIR).
-fn checkouts_after(doc: &Document, run: &Instruction, after: usize) -> Vec<String> {
+/// runs after command `at` of `run` (and, with `before`, before it): the
+/// rest of the RUN (following its `cd`s) and the other RUNs of the stage
+/// (from their WORKDIR).
+fn checkouts(doc: &Document, run: &Instruction, at: usize, before: bool) -> Vec<String> {
     let mut dirs = Vec::new();
     let stage = doc.stage_run_of(run);
-    let later = doc.instructions[run.index.min(stage.end)..stage.end].iter().filter(|i| i.kind == InstructionKind::Run);
-    for ins in std::iter::once(run).chain(later.filter(|i| i.index != run.index)) {
+    let first = if before { stage.start } else { run.index.min(stage.end) };
+    let others = doc.instructions[first..stage.end].iter().filter(|i| i.kind == InstructionKind::Run);
+    for ins in std::iter::once(run).chain(others.filter(|i| i.index != run.index)) {
         let scope = Scope::at(doc, ins.index);
         let mut dir = workdir_at(doc, ins.stage, ins.index);
         for (j, cmd) in ins.commands().iter().enumerate() {
@@ -199,7 +240,7 @@ fn checkouts_after(doc: &Document, run: &Instruction, after: usize) -> Vec<Strin
                     _ => None,
                 };
             } else if name == "git"
-                && (ins.index != run.index || j > after)
+                && (ins.index != run.index || j > at || before && j < at)
                 && let Some(d) = checkout_dir(cmd, dir.as_deref(), &scope)
             {
                 dirs.push(d);
@@ -279,6 +320,10 @@ mod tests {
                 "FROM golang:1.10\nRUN go get github.com/example/tool && cd /go/src/github.com/example/tool && git checkout v1.2.3\n",
                 "FROM ubuntu:12.10\nENV GOPATH /gopath\nARG V=v2\nRUN go get github.com/x/y/cmd/y || true && cd $GOPATH/src/github.com/x/y && git reset --hard \"$V\" && go install ./cmd/y\n",
                 "FROM golang:1.10\nRUN go get -d example.com/x/tool && git -C /go/src/example.com/x checkout v1\n",
+                // Inside a module: go.mod says which version.
+                "FROM golang:1.24\nWORKDIR /app\nRUN --mount=type=bind,source=go.mod,target=/app/go.mod go install tool example.com/gen/cmd/gen\n",
+                "FROM golang:1.24\nWORKDIR /app\nCOPY go.mod go.sum ./\nRUN go install example.com/gen/cmd/gen && go run example.com/x/cmd/y\n",
+                "FROM ubuntu:14.04\nRUN git clone https://example.com/tools.git /go/src/golang.org/x/tools && (cd /go/src/golang.org/x/tools && git checkout -q $C) && go install -v golang.org/x/tools/cmd/cover\n",
                 // The project's own import path.
                 "FROM golang:1.15-alpine\nWORKDIR /go/src/github.com/example/app/\nADD . /go/src/github.com/example/app/\nRUN go get github.com/example/app/...\n",
                 "FROM golang:1.15\nWORKDIR /go/src/example.com/app\nCOPY . .\nRUN go get -d example.com/app/cmd/server\n",
@@ -296,7 +341,10 @@ mod tests {
                 "FROM golang\nRUN <<EOF\ngo install ⟦example.com/b⟧\nEOF\n",
                 // A checkout elsewhere, before the fetch, of a file, or of a host's folder.
                 "FROM golang:1.10\nRUN go get ⟦github.com/example/tool⟧ && cd /go/src/github.com/other/tool && git checkout v1\n",
-                "FROM golang:1.10\nWORKDIR /go/src/github.com/example/tool\nRUN git checkout v1 && go get ⟦github.com/example/tool⟧\n",
+                // `go get` changes go.mod to the newest version; go.mod elsewhere.
+                "FROM golang:1.24\nWORKDIR /app\nCOPY go.mod ./\nRUN go get ⟦example.com/gen⟧\n",
+                "FROM golang:1.24\nCOPY go.mod /src/\nRUN go install ⟦example.com/gen/cmd/gen⟧\n",
+                "FROM golang:1.10\nWORKDIR /go/src/github.com/example/tool\nRUN git checkout v1 && go get -u ⟦github.com/example/tool⟧\n",
                 "FROM golang:1.10\nRUN go get ⟦github.com/example/tool⟧ && cd /go/src/github.com/example/tool && git checkout -- main.go\n",
                 "FROM golang:1.10\nRUN go get ⟦github.com/example/tool⟧ && cd /go/src/github.com && git checkout v1\n",
                 "FROM golang:1.10\nRUN go get ⟦github.com/example/tool⟧ && cd /go/src/github.com/example/tool && git reset HEAD~1\n",
