@@ -49,7 +49,10 @@
 //! uses a `--mount=type=cache` (the download cache survives), for
 //! vendored or offline builds (`-mod=vendor`, `--offline`), for Go code
 //! copied into `GOPATH` (`/go/src/…`, built in GOPATH mode), or inside
-//! ONBUILD.
+//! ONBUILD. A bare `go get` (or `go get ./...`) counts only with a sign of
+//! module mode (`GO111MODULE=on`, a `go mod` command, Go 1.16 or later):
+//! in GOPATH mode it reads the imports of the sources, and there is no
+//! manifest to copy first.
 
 use crate::diagnostic::{Category, Edit, Fix, Severity, TextRange};
 use crate::engine::{Context, Rule};
@@ -87,9 +90,24 @@ fn check(copy: &Instruction, ctx: &mut Context<'_>) {
         return;
     }
     let later = &doc.instructions[copy.index + 1..stage.end];
+    // A bare `go get` reads the imports of the sources; it has a manifest
+    // to copy first only in module mode. Without a sign of that, the stage
+    // builds in GOPATH mode, and its other Go commands download nothing.
+    let mut gopath_mode = false;
     let Some((run, cmd, eco)) = later.iter().filter(|i| i.kind == InstructionKind::Run).find_map(|run| {
         let script = run.script.as_ref()?;
-        script.commands.iter().find_map(|c| support::dependency_install(c).map(|eco| (run, c, eco)))
+        script.commands.iter().enumerate().find_map(|(i, c)| {
+            let eco = support::dependency_install(c)?;
+            if eco == Ecosystem::Go {
+                gopath_mode = gopath_mode
+                    || c.args.first().is_some_and(|a| a.text == "get")
+                        && !support::go_module_evidence(doc, run, i, true);
+                if gopath_mode {
+                    return None;
+                }
+            }
+            Some((run, c, eco))
+        })
     }) else {
         return;
     };
@@ -248,6 +266,9 @@ mod tests {
                 "FROM node\nCOPY . .\nFROM node\nRUN npm ci\n",
                 "FROM golang\nCOPY . .\nRUN go install golang.org/x/tools/cmd/goimports@latest\n",
                 "FROM golang:1.7\nADD . /go/src/github.com/x/y\nRUN go build -o /y github.com/x/y\n",
+                // A bare `go get` in GOPATH mode reads the sources' imports.
+                "FROM golang:1.10\nWORKDIR /app\nCOPY . .\nRUN go get -v\nRUN go build main.go\n",
+                "FROM gcr.io/cloud-builders/go\nWORKDIR /app\nCOPY . .\nRUN go get -v ./...\n",
             ],
             &[
                 "FROM node\nWORKDIR /app\n⟦COPY . .⟧\nRUN npm ci\n",
@@ -258,6 +279,8 @@ mod tests {
                 "FROM composer\n⟦COPY --chown=app . .⟧\nRUN composer install --no-dev\n",
                 "FROM rust\n⟦COPY . .⟧\nRUN cargo build --release\n",
                 "FROM golang\n⟦COPY . .⟧\nRUN go get . && go build -o /app\n",
+                "FROM gcr.io/cloud-builders/go\nENV GO111MODULE=on\n⟦COPY . .⟧\nRUN go get -v\n",
+                "FROM gcr.io/cloud-builders/go\n⟦COPY . .⟧\nRUN go mod tidy && go get -v\n",
                 "FROM maven\n⟦COPY . .⟧\nRUN mvn -B package\n",
                 "FROM python\n⟦COPY . .⟧\nRUN poetry install --no-root\n",
                 "FROM python\n⟦COPY . .⟧\nRUN uv sync --locked\n",

@@ -266,9 +266,224 @@ pub(crate) fn copy_sources(ins: &Instruction) -> Vec<String> {
     ins.args[..ins.args.len().saturating_sub(1)].iter().map(|w| w.value()).collect()
 }
 
+/// The Go release a RUN's toolchain is known to be, as `(major, minor)`:
+/// an official `golang` image's tag (a tag without a version, `alpine`, is
+/// the current release: `(1, u32::MAX)`), a `go1.X….tar.gz` release
+/// downloaded earlier in the stage (or a stage it builds on), or the
+/// `golang` package of an old distribution release (Ubuntu 14.04 and
+/// 16.04, Debian 8 and 9). `None` when unknown.
+pub(crate) fn go_version(doc: &Document, run: &Instruction) -> Option<(u32, u32)> {
+    let stage = run.stage?;
+    let chain = doc.stage_chain(stage);
+    // The newest download wins: it is usually put first on PATH.
+    let mut downloaded = None;
+    for s in chain.iter().rev() {
+        for ins in &doc.instructions[s.from..s.end.min(run.index)] {
+            let text = doc.text().get(ins.range.as_range()).unwrap_or("");
+            for (at, _) in text.match_indices("go1.") {
+                let rest = &text[at + 4..];
+                let end = rest.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(rest.len());
+                let version = rest[..end].trim_end_matches('.');
+                let tail = &rest[version.len()..];
+                if tail.starts_with(".linux-") || tail.starts_with(".src.tar") || tail.starts_with(".darwin-") {
+                    let minor = version.split('.').next().and_then(|m| m.parse().ok());
+                    downloaded = minor.map(|m| (1, m)).or(downloaded);
+                }
+            }
+        }
+    }
+    if downloaded.is_some() {
+        return downloaded;
+    }
+    let Some(Base::Image { reference, resolved: true, .. }) = chain.last().map(|s| &s.base) else { return None };
+    let tag = reference.tag.as_deref().unwrap_or("latest");
+    if crate::base_images::family::is_official(reference, "golang") {
+        let version = tag.split(['-', '_']).next().unwrap_or("");
+        let mut parts = version.split('.').map(|p| p.parse::<u32>());
+        return match (parts.next(), parts.next()) {
+            (Some(Ok(major)), Some(Ok(minor))) => Some((major, minor)),
+            (Some(Ok(major)), None) => Some((major, u32::MAX)),
+            _ if !version.starts_with(|c: char| c.is_ascii_digit()) => Some((1, u32::MAX)),
+            _ => None,
+        };
+    }
+    // Go from the distribution's own package (on the official image or a
+    // copy of it under another name: `brimstone/ubuntu:14.04`).
+    let distro_go = [
+        ("ubuntu", &["14.04", "trusty"][..], (1, 2)),
+        ("ubuntu", &["16.04", "xenial"][..], (1, 6)),
+        ("debian", &["8", "jessie"][..], (1, 3)),
+        ("debian", &["9", "stretch"][..], (1, 7)),
+    ];
+    let (_, _, version) = distro_go.iter().find(|(name, tags, _)| {
+        reference.short_name().eq_ignore_ascii_case(name)
+            && tags.iter().any(|t| tag == *t || tag.strip_prefix(t).is_some_and(|r| r.starts_with(['-', '.'])))
+    })?;
+    let installs_golang = chain.iter().any(|s| {
+        doc.instructions[s.from..s.end.min(run.index + 1)].iter().flat_map(|i| i.commands()).any(|c| {
+            matches!(os_step(c), Some((_, OsStep::Install)))
+                && c.args.iter().any(|a| matches!(a.text.as_str(), "golang" | "golang-go"))
+        })
+    });
+    installs_golang.then_some(*version)
+}
+
+/// True when a Go command (command `at` of `run`) may build a module, so
+/// that it downloads modules: `GO111MODULE=on`, a `go mod …` command, or a
+/// source tree that may hold a `go.mod` (a COPY/ADD of `go.mod`, of a glob
+/// matching it, of the build context or a folder, of a URL; a bind mount;
+/// `git clone`, `tar`, `unzip`) in the RUN or before it in the stage (or a
+/// stage it builds on). False for `GO111MODULE=off` and Go before 1.11.
+/// With `strict`, only an explicit sign counts (`GO111MODULE=on`, `go mod`,
+/// Go 1.16 or later, which needs a `go.mod` to run `go get` at all).
+pub(crate) fn go_module_evidence(doc: &Document, run: &Instruction, at: usize, strict: bool) -> bool {
+    let scope = Scope::at(doc, run.index);
+    let cmd = run.commands().get(at);
+    let mode = cmd
+        .and_then(|c| c.env.iter().find_map(|e| e.strip_prefix("GO111MODULE=")).map(str::to_string))
+        .or_else(|| scope.value("GO111MODULE"));
+    match mode.as_deref().map(|m| m.trim_matches(['"', '\''])) {
+        Some("off") => return false,
+        Some("on") => return true,
+        _ => {}
+    }
+    let version = go_version(doc, run);
+    if version.is_some_and(|v| v < (1, 11)) {
+        return false;
+    }
+    if strict && version.is_some_and(|v| v >= (1, 16)) {
+        return true;
+    }
+    let fetches_source = |c: &ShellCommand| {
+        let sub = c.args.first().map(|a| a.text.as_str());
+        match c.base_name() {
+            "go" => sub == Some("mod"),
+            "git" => !strict && c.args.iter().any(|a| a.text == "clone"),
+            "tar" | "unzip" => !strict,
+            _ => false,
+        }
+    };
+    if run.commands()[..at.min(run.commands().len())].iter().any(fetches_source) {
+        return true;
+    }
+    if !strict
+        && run
+            .flags
+            .iter()
+            .filter(|f| f.name.eq_ignore_ascii_case("mount"))
+            .any(|f| f.mount_value("type").is_none_or(|t| t.eq_ignore_ascii_case("bind")))
+    {
+        return true;
+    }
+    let Some(stage) = run.stage else { return false };
+    doc.stage_chain(stage).iter().any(|s| {
+        doc.instructions[s.from..s.end.min(run.index)].iter().any(|ins| match ins.kind {
+            InstructionKind::Run => ins.commands().iter().any(fetches_source),
+            InstructionKind::Copy | InstructionKind::Add if !strict => {
+                copy_sources(ins).iter().any(|src| may_hold_go_mod(src))
+            }
+            _ => false,
+        })
+    })
+}
+
+/// A COPY/ADD source that is or may contain a `go.mod`.
+fn may_hold_go_mod(source: &str) -> bool {
+    if source.contains("://")
+        || source.starts_with("git@")
+        || matches!(source, "." | "./" | "/")
+        || source.ends_with('/')
+    {
+        return true;
+    }
+    let file = source.rsplit('/').next().unwrap_or(source);
+    ["go.mod", "go.work"].iter().any(|m| glob_matches(file, m)) || !file.contains(['.', '*', '?', '['])
+}
+
+/// A shell glob (`*`, `?`, `[…]` as any one character) matching `name`.
+fn glob_matches(pattern: &str, name: &str) -> bool {
+    let (p, n): (Vec<char>, Vec<char>) = (pattern.chars().collect(), name.chars().collect());
+    // Classes are read as one character: close enough for file names.
+    let mut tokens = Vec::new();
+    let mut i = 0;
+    while i < p.len() {
+        if p[i] == '['
+            && let Some(end) = p[i..].iter().position(|c| *c == ']')
+        {
+            tokens.push('?');
+            i += end + 1;
+        } else {
+            tokens.push(p[i]);
+            i += 1;
+        }
+    }
+    // Iterative wildcard matching with one backtrack point.
+    let (mut t, mut k, mut star, mut mark) = (0, 0, None, 0);
+    while k < n.len() {
+        if t < tokens.len() && (tokens[t] == '?' || tokens[t] == n[k]) {
+            t += 1;
+            k += 1;
+        } else if t < tokens.len() && tokens[t] == '*' {
+            star = Some(t);
+            mark = k;
+            t += 1;
+        } else if let Some(s) = star {
+            t = s + 1;
+            mark += 1;
+            k = mark;
+        } else {
+            return false;
+        }
+    }
+    tokens[t..].iter().all(|c| *c == '*')
+}
+
+/// A command of a RUN that a prefetch earlier in the stage (or a stage it
+/// builds on) already downloaded the dependencies of: `mvn
+/// dependency:go-offline`/`resolve`/`resolve-plugins`, `gradle
+/// dependencies`, `go mod download`, `cargo fetch`, `pip download`.
+pub(crate) fn prefetch(cmd: &ShellCommand) -> Option<Ecosystem> {
+    let (program, args) = program_args(cmd)?;
+    let words = || args.iter().map(|a| a.text.as_str());
+    match program {
+        "mvn" | "mvnw" => words()
+            .any(|w| {
+                let goal = w.rsplit(':').next().unwrap_or(w);
+                w.contains(':') && matches!(goal, "go-offline" | "resolve" | "resolve-plugins")
+            })
+            .then_some(Ecosystem::Maven),
+        "gradle" | "gradlew" => words().any(|w| w == "dependencies").then_some(Ecosystem::Gradle),
+        "go" => (subcommand(args, &[]).is_some_and(|(_, a)| a.text == "mod") && words().any(|w| w == "download"))
+            .then_some(Ecosystem::Go),
+        "cargo" => subcommand(args, &[]).is_some_and(|(_, a)| a.text == "fetch").then_some(Ecosystem::Cargo),
+        "pip" => subcommand(args, &[]).is_some_and(|(_, a)| a.text == "download").then_some(Ecosystem::Pip),
+        _ => None,
+    }
+}
+
+/// True when `cmd` of `run` runs as another user: wrapped in `sudo -u USER`
+/// (or inside a shell that is), or it is `su USER -c …`/`runuser -u USER …`.
+pub(crate) fn runs_as_other_user(doc: &Document, run: &Instruction, cmd: &ShellCommand) -> bool {
+    let text = doc.text();
+    let switches = |c: &ShellCommand| {
+        matches!(c.base_name(), "su" | "runuser")
+            || c.wrappers.iter().any(|w| {
+                w.text.rsplit('/').next() == Some("sudo")
+                    && text.get(w.range.end..c.name_range.start).is_some_and(|between| {
+                        between.split_whitespace().any(|a| a == "-u" || a.starts_with("--user") || a.starts_with("-u"))
+                    })
+            })
+    };
+    run.commands().iter().any(|c| c.range.start <= cmd.range.start && cmd.range.end <= c.range.end && switches(c))
+}
+
 /// True when the image of stage `stage` starts a program of its own: a CMD
 /// or ENTRYPOINT in the stage or the stages it builds on whose program is
-/// not a shell. Development and build environments usually start none.
+/// not a shell. Development and build environments usually start none;
+/// those that do start a build tool (`make`, `go`, `cargo`, `mvn`, `esy` …:
+/// the image compiles when it runs), or, without a CMD, an ENTRYPOINT given
+/// as a relative path into a mounted source tree (`hack/dind`,
+/// `man/generate.sh`: a wrapper that runs what it is given).
 pub(crate) fn starts_program(doc: &Document, stage: usize) -> bool {
     doc.fact::<StartsProgram>().0.get(stage).copied().unwrap_or(false)
 }
@@ -279,16 +494,32 @@ struct StartsProgram(Vec<bool>);
 impl DocumentFact for StartsProgram {
     fn compute(doc: &Document) -> StartsProgram {
         let mut starts: Vec<bool> = Vec::with_capacity(doc.stages.len());
+        let mut has_cmd: Vec<bool> = Vec::with_capacity(doc.stages.len());
         for stage in &doc.stages {
-            let inherited = matches!(stage.base, Base::Stage(parent) if parent < stage.index && starts[parent]);
-            starts.push(inherited || stage.instructions(doc).iter().any(is_program_start));
+            let parent = match stage.base {
+                Base::Stage(parent) if parent < stage.index => Some(parent),
+                _ => None,
+            };
+            let instructions = stage.instructions(doc);
+            let cmd = parent.is_some_and(|p| has_cmd[p]) || instructions.iter().any(|i| i.kind == InstructionKind::Cmd);
+            let own = instructions.iter().any(|i| is_program_start(i, cmd));
+            starts.push(parent.is_some_and(|p| starts[p]) || own);
+            has_cmd.push(cmd);
         }
         StartsProgram(starts)
     }
 }
 
-/// A CMD or ENTRYPOINT that starts something other than a shell.
-fn is_program_start(i: &Instruction) -> bool {
+/// Programs whose job is building: an image that starts one is a build
+/// environment.
+const BUILD_TOOLS: &[&str] = &[
+    "make", "gmake", "cmake", "ninja", "meson", "bazel", "bazelisk", "go", "cargo", "mvn", "mvnw", "gradle", "gradlew",
+    "esy", "gcc", "g++", "cc", "c++", "clang", "clang++",
+];
+
+/// A CMD or ENTRYPOINT that starts something other than a shell, a build
+/// tool, or (with no CMD in the image) a wrapper script at a relative path.
+fn is_program_start(i: &Instruction, has_cmd: bool) -> bool {
     if !matches!(i.kind, InstructionKind::Cmd | InstructionKind::Entrypoint) {
         return false;
     }
@@ -299,7 +530,14 @@ fn is_program_start(i: &Instruction) -> bool {
     };
     program.is_some_and(|p| {
         let name = p.rsplit('/').next().unwrap_or(&p);
-        !matches!(name, "bash" | "sh" | "zsh" | "ash" | "fish")
+        // `hack/dind`: a script of the source tree, not an installed program
+        // (`./app` and `bin/app`-style paths from `/`, `.`, or a drive are kept).
+        let wrapper = i.kind == InstructionKind::Entrypoint
+            && !has_cmd
+            && p.contains('/')
+            && !p.starts_with(['/', '.', '\\', '$'])
+            && !p.contains(':');
+        !matches!(name, "bash" | "sh" | "zsh" | "ash" | "fish") && !BUILD_TOOLS.contains(&name) && !wrapper
     })
 }
 

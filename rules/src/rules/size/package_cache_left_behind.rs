@@ -65,12 +65,20 @@
 //! Only stages whose files reach an image are checked: a build stage whose
 //! results are copied out with `COPY --from` does not ship its caches.
 //! Development and build environments (no CMD or ENTRYPOINT that starts
-//! something other than a shell) are not checked either. A
+//! something other than a shell or a build tool such as `make` or `go`, or
+//! only a wrapper script at a relative path such as `hack/dind`) are not
+//! checked either. A
 //! cleanup later in the RUN (the tool's command, or an `rm` of the cache
 //! directory), a `--mount=type=cache` or `type=tmpfs` over it, or a cache
 //! location moved by `npm_config_cache`, `GOCACHE`/`GOMODCACHE`,
 //! `CARGO_HOME` or `COMPOSER_CACHE_DIR` (in ENV, ARG or the script) is
-//! accepted. A plain `pnpm install` is not reported: its store is
+//! accepted. Go's build cache exists since Go 1.10: with an older
+//! toolchain (an official `golang:1.9` image, a `go1.9….tar.gz` download,
+//! the `golang` package of Ubuntu 14.04 or 16.04, Debian 8 or 9), `go
+//! build` and `go install` leave nothing, and `go get` leaves only what it
+//! fetched into GOPATH, which an `rm` of `$GOPATH` removes. Where nothing
+//! is downloaded (a build without a module, as in GOPATH mode) the message
+//! names the build cache. A plain `pnpm install` is not reported: its store is
 //! hard-linked into `node_modules`, so the layer holds each file once; only
 //! packages the store keeps after `node_modules` dropped them cost space
 //! (`pnpm store prune`, a cache mount over the store or a store moved by
@@ -85,6 +93,7 @@ use crate::registry::{FixAvailability, RuleMeta};
 use crate::rules::fix_safety::Dependence;
 
 use super::support;
+use crate::rules::cache::support as cache_support;
 
 pub(crate) static RULE: Rule = Rule {
     meta: RuleMeta {
@@ -201,6 +210,19 @@ fn cleans(tool: &Tool, cmd: &ShellCommand) -> bool {
     }
 }
 
+/// True when `cmd` removes GOPATH (`rm -rf $GOPATH`, `/go`, `~/go`), where
+/// GOPATH-mode `go get` puts what it downloads.
+fn removes_gopath(cmd: &ShellCommand, scope: &Scope) -> bool {
+    let gopath = scope.value("GOPATH");
+    let gopath = gopath.as_deref().and_then(|g| g.split(':').next()).map(|g| g.trim_end_matches('/'));
+    cmd.base_name() == "rm"
+        && cmd.positional().any(|a| {
+            let path = a.text.trim_end_matches('/');
+            matches!(path, "$GOPATH" | "${GOPATH}" | "/go" | "~/go" | "/root/go" | "$HOME/go")
+                || gopath.is_some_and(|g| !g.is_empty() && support::is_within(g, path))
+        })
+}
+
 /// True when the cache is moved or kept out of the layer for the whole RUN.
 fn cache_elsewhere(tool: &Tool, run: &Instruction, script: &ShellScript, scope: &Scope) -> bool {
     tool.env.iter().any(|v| scope.is_defined(v) || script.text.contains(v))
@@ -219,6 +241,7 @@ fn check(run: &Instruction, ctx: &mut Context<'_>) {
         return;
     }
     check_pnpm(run, script, ctx);
+    let mut go_version = None;
     for (i, cmd) in script.commands.iter().enumerate() {
         let Some(tool) = tool_of(cmd) else { continue };
         let rest = &script.commands[i + 1..];
@@ -226,6 +249,26 @@ fn check(run: &Instruction, ctx: &mut Context<'_>) {
             continue;
         }
         let scope = Scope::at(ctx.doc, run.index);
+        // What Go leaves: the build cache (Go 1.10 and later) of every
+        // command, and downloads only where a module is built or `go get`
+        // fetches (into GOPATH, which an `rm` of GOPATH removes).
+        let mut what = "download cache";
+        if tool.name == "go" {
+            let version = *go_version.get_or_insert_with(|| cache_support::go_version(ctx.doc, run));
+            let build_cache = version.is_none_or(|v| v >= (1, 10));
+            let sub = support::first_positional(&cmd.args, &[]).map_or("", |(_, a)| a.text.as_str());
+            let downloads = match sub {
+                "get" => !rest.iter().any(|c| removes_gopath(c, &scope)),
+                "mod" => true,
+                _ => cache_support::go_module_evidence(ctx.doc, run, i, false),
+            };
+            if !downloads && !build_cache {
+                continue;
+            }
+            if !downloads {
+                what = "build cache";
+            }
+        }
         if cache_elsewhere(tool, run, script, &scope) || !support::reaches_an_image(ctx.doc, run, tool.cache_dirs) {
             continue;
         }
@@ -238,10 +281,7 @@ fn check(run: &Instruction, ctx: &mut Context<'_>) {
         let shown = shown.lines().next().unwrap_or("").trim_end_matches('\\').trim_end();
         let diagnostic = ctx.report(
             cmd.range,
-            format!(
-                "`{shown}` leaves {}'s download cache in the layer; clean it in the same RUN or mount a cache",
-                tool.name
-            ),
+            format!("`{shown}` leaves {}'s {what} in the layer; clean it in the same RUN or mount a cache", tool.name),
         );
         if let Some(cleanup) = tool.cleanup
             && let Some(edit) = support::append_command(run, cleanup)
@@ -438,12 +478,24 @@ mod tests {
                 "FROM ruby\nRUN --mount=type=cache,target=/usr/local/bundle/cache gem install rails\nCMD [\"x\"]\n",
                 "FROM ruby\nRUN bundle exec rake assets:precompile\nCMD [\"x\"]\n",
                 "FROM ruby\nRUN bundle --version\nCMD [\"x\"]\n",
+                // GOPATH removed after `go get`, and no build cache before Go 1.10.
+                "FROM example/ubuntu:14.04\nENV GOPATH /go\nRUN apt-get update && apt-get install -y golang git && go get -v example.com/tool && mv $GOPATH/bin/tool /usr/local/bin/ && rm -rf $GOPATH\nENTRYPOINT [\"/usr/local/bin/tool\"]\n",
+                "FROM golang:1.6-alpine\nADD . /go/src/app\nRUN go install app\nCMD [\"/go/bin/app\"]\n",
+                "FROM ubuntu:12.10\nRUN curl -sL https://go.dev/dl/go1.1.2.linux-amd64.tar.gz | tar -C /usr/local -xz\nRUN cd /manager && go build -o /usr/bin/manager\nCMD [\"manager\"]\n",
+                // Build environments: a wrapper script of the source tree, a build tool.
+                "FROM golang:1.22\nCOPY . /go/src/project\nRUN go build ./...\nENTRYPOINT [\"hack/dind\"]\n",
+                "FROM golang:1.22\nCOPY . .\nRUN go build ./...\nCMD [\"go\", \"run\", \"main.go\"]\n",
             ],
             &[
                 "FROM node\nRUN ⟦npm ci --omit=dev⟧\nCMD [\"x\"]\n",
                 "FROM node\nRUN npm install -g npm && ⟦npm install⟧ && npm run build\nCMD [\"x\"]\n",
                 "FROM golang\nRUN ⟦go install ./cmd/app⟧\nCMD [\"x\"]\n",
                 "FROM golang AS base\nRUN ⟦go mod download⟧\nFROM base\nCMD [\"x\"]\n",
+                // GOPATH removed, but Go 1.10 and later keep a build cache.
+                "FROM golang:1.12\nRUN ⟦go get example.com/tool⟧ && rm -rf $GOPATH/src\nCMD [\"x\"]\n",
+                "FROM golang:1.22\nRUN ⟦go get example.com/tool⟧ && rm -rf /go\nCMD [\"x\"]\n",
+                "FROM golang:1.10\nRUN ⟦go build -o /app /src/main.go⟧\nCMD [\"x\"]\n",
+                "FROM golang\nRUN ⟦go install ./cmd/app⟧\nENTRYPOINT [\"./app\"]\n",
                 "FROM rust\nRUN ⟦cargo install ripgrep⟧\nCMD [\"x\"]\n",
                 "FROM php\nRUN ⟦composer install --no-dev⟧\nCMD [\"x\"]\n",
                 "FROM node\nRUN --mount=type=cache,target=/root/.cache/pip ⟦npm ci⟧\nCMD [\"x\"]\n",
@@ -511,6 +563,27 @@ mod tests {
                 kept("FROM golang:1.10\nRUN go build -o /app .\nCMD [\"/app\"]\n"),
                 kept("FROM ubuntu:18.04\nRUN go build -o /app .\nCMD [\"/app\"]\n"),
             ],
+        );
+    }
+
+    #[test]
+    fn go_messages_name_what_is_left() {
+        let message = |text: &str| {
+            let doc = crate::model::Document::parse(text);
+            let found = crate::engine::check_with_rules(&doc, &Default::default(), &[&super::RULE]);
+            found[0].message.clone()
+        };
+        assert_eq!(
+            message("FROM golang:1.22\nCOPY main.go .\nRUN go build -o /app main.go\nCMD [\"/app\"]\n"),
+            "`go build -o /app main.go` leaves go's build cache in the layer; clean it in the same RUN or mount a cache"
+        );
+        assert_eq!(
+            message("FROM golang:1.22\nRUN go get example.com/tool && rm -rf /go\nCMD [\"x\"]\n"),
+            "`go get example.com/tool` leaves go's build cache in the layer; clean it in the same RUN or mount a cache"
+        );
+        assert_eq!(
+            message("FROM golang:1.22\nCOPY . .\nRUN go build -o /app .\nCMD [\"/app\"]\n"),
+            "`go build -o /app .` leaves go's download cache in the layer; clean it in the same RUN or mount a cache"
         );
     }
 

@@ -46,7 +46,10 @@
 //! are not checked, and neither are build and development environments:
 //! a final image on a toolchain image (`golang`, `buildpack-deps`, a
 //! `-devel` tag) or one without a CMD or ENTRYPOINT that starts something
-//! other than a shell.
+//! other than a shell or a build tool (`make`, `go`, `cargo`, `mvn`, `esy`
+//! …: the image compiles when it runs). Without a CMD, an ENTRYPOINT given
+//! as a relative path (`hack/dind`, `man/generate.sh`) is a wrapper script
+//! from a source tree mounted at run time, not a program of the image.
 
 use crate::base_images::PackageManager;
 use crate::diagnostic::{Category, Severity};
@@ -264,6 +267,10 @@ mod tests {
                 "FROM golang AS b\nFROM debian\nRUN apt-get install -y gcc\n",
                 "FROM golang AS b\nFROM buildpack-deps:bookworm-scm\nRUN apt-get install -y gcc\nCMD [\"go\"]\n",
                 "FROM nvidia/cuda:12.2-devel-ubuntu22.04\nRUN apt-get install -y cmake && cmake .\nCMD [\"app\"]\n",
+                "FROM ubuntu:14.04\nRUN apt-get update && apt-get install -y build-essential ruby && gem install fpm\nWORKDIR /go/src/project\nCOPY . .\nRUN make\nENTRYPOINT [\"hack/dind\"]\n",
+                "FROM ubuntu:xenial\nRUN apt-get update && apt-get install -y --no-install-recommends gcc golang\nRUN go build -o /usr/bin/tool example.com/tool\nWORKDIR /go/src/example.com/project\nENTRYPOINT [\"man/generate.sh\"]\n",
+                "FROM node:22 AS b\nFROM node:22\nRUN apt-get install -y gcc make m4 && npm install -g esy\nENTRYPOINT [\"esy\"]\n",
+                "FROM golang AS b\nFROM debian\nRUN apt-get install -y gcc\nCMD [\"make\", \"test\"]\n",
             ],
             &[
                 "FROM golang AS b\nFROM debian\nRUN apt-get install -y --no-install-recommends ⟦build-essential⟧ curl\nCMD [\"app\"]\n",
@@ -272,6 +279,9 @@ mod tests {
                 "FROM golang AS b\nFROM debian AS base\nRUN apt-get install -y ⟦libssl-dev=3.0⟧\nFROM base\nCMD [\"app\"]\n",
                 "FROM debian\nRUN apt-get install -y ⟦gcc⟧ && gcc -o /x x.c\nCMD [\"app\"]\n",
                 "FROM debian\nRUN apt-get install -y make ⟦g++⟧\nRUN make install\nCMD [\"app\"]\n",
+                // A relative ENTRYPOINT with a CMD, or from `.`, is the image's program.
+                "FROM debian\nRUN apt-get install -y ⟦gcc⟧ && gcc -o bin/app app.c\nENTRYPOINT [\"bin/app\"]\nCMD [\"--serve\"]\n",
+                "FROM debian\nRUN apt-get install -y ⟦gcc⟧ && gcc -o app app.c\nENTRYPOINT [\"./app\"]\n",
             ],
             &[],
         );
