@@ -9,6 +9,7 @@ use crate::engine::Rule;
 mod base_image;
 pub(crate) mod cache;
 mod correctness;
+pub(crate) mod dev_container;
 pub(crate) mod fix_safety;
 mod maintainability;
 mod metadata;
