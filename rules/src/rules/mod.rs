@@ -16,7 +16,7 @@ mod metadata;
 pub(crate) mod package_cli;
 pub(crate) mod pip_cli;
 mod reproducibility;
-mod security;
+pub(crate) mod security;
 mod shell;
 mod size;
 #[cfg(test)]
