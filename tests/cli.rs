@@ -880,8 +880,8 @@ fn shellcheck_can_be_turned_off_and_its_absence_is_noted() {
 fn the_build_context_is_the_dockerfiles_directory() {
     let dockerfile = "FROM alpine:3.19\nCOPY notes.md /srv/\nCOPY . /app\n";
     let selected = "copy-ignored-file,copy-all-without-dockerignore";
-    // No .dockerignore: `COPY .` is reported, nothing is excluded.
-    let bare = project(&[("Dockerfile", dockerfile)]);
+    // No .dockerignore, and a `.env` in the context: `COPY .` is reported, nothing is excluded.
+    let bare = project(&[("Dockerfile", dockerfile), (".env", "TOKEN=1\n")]);
     let out = run(bare.path(), &["check", "--select", selected, "--format", "json", "Dockerfile"]);
     assert_eq!(rules_of(&out.json()), ["copy-all-without-dockerignore"], "{}", out.stdout);
     // The context's .dockerignore excludes the COPY source and the entries it holds.

@@ -82,8 +82,9 @@ fn every_rule_is_documented_and_its_examples_hold() {
 
 /// The settings a section's examples run with: its ```toml block is the
 /// config they need (trusted registries, a label schema...), and rules about
-/// the build context get one: an empty directory, with the section's
-/// ```dockerignore block as its ignore file.
+/// the build context get one: a directory with the section's
+/// ```dockerignore block as its ignore file and the entries its ```context
+/// block lists (one a line) present.
 fn example_settings(meta: &dockside_rules::RuleMeta, heading: &str) -> Result<Settings, String> {
     let settings = match meta.docs_code_blocks(heading, "toml").first() {
         Some(config) => dockside_rules::config::parse_toml(config, Path::new("dockside.toml"))
@@ -92,7 +93,12 @@ fn example_settings(meta: &dockside_rules::RuleMeta, heading: &str) -> Result<Se
     };
     Ok(if meta.docs_section("How the context is found").is_some() {
         let dockerignore = meta.docs_code_blocks(heading, "dockerignore").first().map(|t| Dockerignore::parse(t, None));
-        settings.with_build_context(BuildContext { dockerignore, ..BuildContext::default() })
+        let present = meta
+            .docs_code_blocks(heading, "context")
+            .first()
+            .map(|t| t.lines().map(str::trim).filter(|l| !l.is_empty()).map(str::to_string).collect())
+            .unwrap_or_default();
+        settings.with_build_context(BuildContext { dockerignore, present, ..BuildContext::default() })
     } else {
         settings
     })

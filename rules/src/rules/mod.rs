@@ -9,13 +9,14 @@ use crate::engine::Rule;
 mod base_image;
 pub(crate) mod cache;
 mod correctness;
+pub(crate) mod dev_container;
 pub(crate) mod fix_safety;
 mod maintainability;
 mod metadata;
 pub(crate) mod package_cli;
 pub(crate) mod pip_cli;
 mod reproducibility;
-mod security;
+pub(crate) mod security;
 mod shell;
 mod size;
 #[cfg(test)]

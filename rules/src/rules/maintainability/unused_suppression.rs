@@ -39,7 +39,15 @@
 //! all without it), names of no dockside rule (another tool's codes), rules
 //! the configuration turns off (another configuration may turn them on),
 //! `# check=skip=all`, and everything under `disable-ignore-pragma` except
-//! `# check=skip=`. A `# hadolint` pragma may still be needed by hadolint
+//! `# check=skip=`. A `# check=skip=` name is read by BuildKit, whose
+//! check may fire where dockside's rule does not: it is only reported when
+//! BuildKit's check could not fire either. That is known for the checks
+//! whose dockside rule reports at least what BuildKit does (casing, format
+//! and stage-name checks, `JSONArgsRecommended`…) and for
+//! `SecretsUsedInArgOrEnv` (no `ARG` or `ENV` name with one of BuildKit's
+//! words: `key`, `auth`, `password`, `token`…); other BuildKit checks
+//! (`UndefinedVar`, `CopyIgnoredFile`, `FromPlatformFlagConstDisallowed`)
+//! are left alone. A `# hadolint` pragma may still be needed by hadolint
 //! itself, which reports some cases dockside does not (a pipe in a
 //! PowerShell `RUN` for DL4006): ignore this rule (or that pragma) where
 //! both tools run. That is why it reports at `info`, below the default
@@ -56,7 +64,7 @@ use std::collections::HashSet;
 use crate::config::Settings;
 use crate::diagnostic::{Category, Diagnostic, Edit, Fix, Related, Severity, TextRange};
 use crate::engine::Rule;
-use crate::model::{Document, Pragma, Suppressor};
+use crate::model::{Document, InstructionKind, Pragma, Suppressor};
 use crate::registry::{FixAvailability, RuleMeta, all_rules};
 
 /// Checked by the engine itself (it needs every other rule's findings
@@ -189,6 +197,7 @@ pub(crate) fn findings(doc: &Document, settings: &Settings, used: &HashSet<Suppr
             judged(name, settings).is_some_and(|rules| {
                 rules.iter().any(|r| r.meta.aliases.iter().any(|a| crate::engine::is_buildkit_check_name(a)))
             }) && !used.contains(&Suppressor::CheckSkip(name.to_ascii_lowercase()))
+                && !buildkit_may_need(name, doc)
         })
         .collect();
     for (name, range, directive, only_skip) in &unused {
@@ -213,6 +222,47 @@ pub(crate) fn findings(doc: &Document, settings: &Settings, used: &HashSet<Suppr
         out.push(d);
     }
     out
+}
+
+/// BuildKit checks whose dockside rule reports wherever BuildKit's check
+/// fires: when the rule reports nothing, BuildKit does not either.
+const SAME_AS_BUILDKIT: &[&str] = &[
+    "ConsistentInstructionCasing",
+    "DuplicateStageName",
+    "ExposeInvalidFormat",
+    "ExposeProtoCasing",
+    "FromAsCasing",
+    "InvalidDefaultArgInFrom",
+    "InvalidDefinitionDescription",
+    "JSONArgsRecommended",
+    "LegacyKeyValueFormat",
+    "MaintainerDeprecated",
+    "MultipleInstructionsDisallowed",
+    "NoEmptyContinuation",
+    "RedundantTargetPlatform",
+    "ReservedStageName",
+    "StageNameCasing",
+    "UndefinedArgInFrom",
+    "WorkdirRelativePath",
+];
+
+/// True when BuildKit's own check `name` may fire in `doc` although
+/// dockside's rule does not, or when dockside cannot tell: the skip may be
+/// needed by `docker build`. (A dockside rule name is not a BuildKit check.)
+fn buildkit_may_need(name: &str, doc: &Document) -> bool {
+    if !crate::engine::is_buildkit_check_name(name) {
+        return false;
+    }
+    if name.eq_ignore_ascii_case("SecretsUsedInArgOrEnv") {
+        return doc
+            .instructions
+            .iter()
+            .map(|i| i.onbuild.as_deref().unwrap_or(i))
+            .filter(|i| matches!(i.kind, InstructionKind::Arg | InstructionKind::Env))
+            .flat_map(|i| &i.pairs)
+            .any(|p| crate::rules::security::buildkit_reports_secret(&p.key.raw));
+    }
+    !SAME_AS_BUILDKIT.iter().any(|n| n.eq_ignore_ascii_case(name))
 }
 
 fn diagnostic(range: TextRange, message: String) -> Diagnostic {
@@ -292,6 +342,11 @@ mod tests {
                 &format!("FROM debian\n# hadolint ignore=SC2086,DL9999,whatever\n{PINNED}"),
                 &format!("FROM debian\n# dockside ignore=missing-healthcheck\n{PINNED}"),
                 "# check=skip=all\nFROM debian\n",
+                // BuildKit's check fires on `KEY` words that dockside's rule leaves alone.
+                "# check=skip=SecretsUsedInArgOrEnv\nFROM alpine:3.21\nENV GPG_KEY=0123ABCD\n",
+                "# check=skip=SecretsUsedInArgOrEnv\nFROM alpine\nONBUILD ARG AUTH\n",
+                // dockside cannot tell what BuildKit's check sees (the base image's variables).
+                "# check=skip=UndefinedVar\nFROM alpine\nRUN echo $HOME\n",
                 "FROM debian\nRUN true\n",
             ],
             &[
@@ -301,6 +356,7 @@ mod tests {
                 &format!("FROM debian\n# hadolint ignore=DL3008, ⟦DL3009⟧\n{UNPINNED}"),
                 &format!("⟦# dockside global ignore=apt-get-unpinned-package⟧\nFROM debian\n{PINNED}"),
                 "# check=skip=⟦JSONArgsRecommended⟧\nFROM debian\nCMD [\"serve\"]\n",
+                "# check=skip=⟦SecretsUsedInArgOrEnv⟧\nFROM alpine\nENV PUBLIC_KEY=x KEYS=y USERNAME=z\n",
                 &format!("FROM debian\n⟦# dockside ignore=apt-get-unpinned-package -- pinned below⟧\n{PINNED}"),
             ],
             &[(

@@ -29,7 +29,9 @@
 //! download that a later `RUN` of the stage verifies: one that runs a
 //! checksum or signature tool (`sha256sum`, `gpg`, `cosign`, `minisign`…)
 //! and names the downloaded file. The rule has no fix: only the author can
-//! know the right checksum.
+//! know the right checksum. BuildKit accepts `--checksum` only for an
+//! `ADD` with a single source, so for an `ADD` of several URLs the advice
+//! is one `ADD --checksum=… <url> <dest>` per URL.
 
 use crate::diagnostic::{Category, Severity};
 use crate::engine::{Context, Rule};
@@ -81,10 +83,13 @@ fn check(add: &Instruction, ctx: &mut Context<'_>) {
     for source in sources {
         let url = source.value();
         if is_http_url(&url) && !is_git_url(&url) && !verified_later(ctx, add, &url, &dest) {
-            ctx.report(
-                source.range,
-                "`ADD` downloads this URL without verifying it; add `--checksum=sha256:<digest>` so the build fails when the file changes",
-            );
+            let message = if sources.len() > 1 {
+                // BuildKit: "checksum can't be specified for multiple sources".
+                "`ADD` downloads this URL without verifying it; `--checksum` takes a single source, so give this URL its own `ADD --checksum=sha256:<digest> <url> <dest>` so the build fails when the file changes"
+            } else {
+                "`ADD` downloads this URL without verifying it; add `--checksum=sha256:<digest>` so the build fails when the file changes"
+            };
+            ctx.report(source.range, message);
         }
     }
 }
@@ -154,5 +159,33 @@ mod tests {
             ],
             &[],
         );
+    }
+}
+
+#[cfg(test)]
+mod message_tests {
+    use crate::config::Settings;
+    use crate::engine::check_with_rules;
+    use crate::model::Document;
+
+    /// Several sources: one `ADD --checksum` per URL, which BuildKit accepts.
+    #[test]
+    fn advice_for_several_sources() {
+        let messages = |text: &str| -> Vec<String> {
+            check_with_rules(&Document::parse(text), &Settings::default(), &[&super::RULE])
+                .into_iter()
+                .map(|d| d.message)
+                .collect()
+        };
+        let several = messages(
+            "FROM debian:12\nADD https://example.com/a.png \\\n    https://example.com/b.png \\\n    /docs/img/\n",
+        );
+        assert_eq!(several.len(), 2, "{several:?}");
+        assert!(
+            several.iter().all(|m| m.contains("its own `ADD --checksum=sha256:<digest> <url> <dest>`")),
+            "{several:?}"
+        );
+        let one = messages("FROM debian:12\nADD https://example.com/a.png /docs/img/\n");
+        assert!(one[0].contains("add `--checksum=sha256:<digest>`"), "{one:?}");
     }
 }

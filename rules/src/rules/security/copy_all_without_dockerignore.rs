@@ -1,7 +1,8 @@
 //! ## What it does
-//! Checks for `COPY .` (or `ADD .`) of the whole build context when the
-//! context has no `.dockerignore`, or one that does not exclude `.git`,
-//! `node_modules` or `.env` although the context holds them.
+//! Checks for `COPY .` (or `ADD .`) of the whole build context, in a
+//! stage whose files reach the image, when the context holds `.git`,
+//! `node_modules` (or a `package.json`) or `.env` and has no
+//! `.dockerignore`, or one that does not exclude them.
 //!
 //! ## Why is this bad?
 //! `COPY . /app` copies everything the build context holds. Without a
@@ -12,7 +13,10 @@
 //! commit.
 //!
 //! ## Example
-//! With no `.dockerignore` next to the Dockerfile:
+//! With no `.dockerignore` next to the Dockerfile, in a context that holds:
+//! ```context
+//! .git
+//! ```
 //! ```dockerfile
 //! FROM node:22-alpine
 //! WORKDIR /app
@@ -21,7 +25,11 @@
 //! ```
 //!
 //! ## Use instead
-//! Add a `.dockerignore`:
+//! In the same context:
+//! ```context
+//! .git
+//! ```
+//! add a `.dockerignore`:
 //! ```dockerignore
 //! .git
 //! node_modules
@@ -38,18 +46,29 @@
 //! The build context is the Dockerfile's directory, or the directory
 //! `build-context` names in `dockside.toml`; its `.dockerignore`,
 //! or `<Dockerfile name>.dockerignore` next to the Dockerfile, is read.
-//! With an ignore file, only entries that exist in the context are
-//! required (`node_modules` also when a `package.json` is there). Without
+//! Only entries that exist in the context count (`node_modules` also when
+//! a `package.json` is there): without an ignore file, a context that holds
+//! none of them is not reported, and the message names what it holds. Without
 //! an ignore file in the context but with one in a parent directory (up to
 //! the repository root), the real context is probably that directory
 //! (`docker build -f sub/Dockerfile .`) and nothing is reported; set
-//! `build-context` to check it. Only the first `COPY .` of a file is
-//! reported. Without a context (standard input) nothing is reported.
+//! `build-context` to check it. Without a context (standard input) nothing
+//! is reported.
+//!
+//! Only stages whose files ship are checked: the final stage and the
+//! stages it is built `FROM`, and a build stage when one of those copies
+//! from it (`COPY --from`) a path that holds the `COPY .` destination (or
+//! `/`). A builder that copies the context to compile it, while the final
+//! stage takes only the binary, leaks nothing. Only the first such
+//! `COPY .` of a file is reported.
 
 use crate::diagnostic::{Category, Severity};
 use crate::engine::{Context, Rule};
-use crate::model::InstructionKind;
+use crate::model::{Document, Instruction, InstructionKind, Word};
 use crate::registry::{FixAvailability, RuleMeta};
+use crate::rules::cache::support::{join_path, workdir_at};
+
+use super::support::final_chain;
 
 pub(crate) static RULE: Rule = Rule {
     meta: RuleMeta {
@@ -76,26 +95,35 @@ const SHOULD_IGNORE: [(&str, &[&str]); 3] =
 fn check(ctx: &mut Context<'_>) {
     let Some(context) = ctx.settings.build_context() else { return };
     let doc = ctx.doc;
-    let whole_context = doc.instructions.iter().find_map(|ins| {
-        if !matches!(ins.kind, InstructionKind::Copy | InstructionKind::Add) || ins.flag("from").is_some() {
-            return None;
-        }
-        let (_, sources) = ins.args.split_last()?;
-        sources.iter().find(|w| !w.has_expansion() && crate::config::build_context_path(&w.value()) == ".")
-    });
-    let Some(word) = whole_context else { return };
+    // The shipped stages' `COPY --from`s, gathered once.
+    let from_copies: Vec<&Instruction> =
+        final_chain(doc).iter().flat_map(|s| s.instructions(doc)).filter(|i| i.flag("from").is_some()).collect();
+    let Some(word) = doc.instructions.iter().filter(|ins| ships(doc, ins, &from_copies)).find_map(whole_context) else {
+        return;
+    };
     let copied = format!("`{}`", doc.text().get(word.range.as_range()).unwrap_or("."));
     if context.dockerignore.is_none() {
         // `docker build -f sub/Dockerfile .` from a directory that has one.
         if context.ignore_file_above {
             return;
         }
-        ctx.report(
-            word.range,
-            format!(
-                "{copied} copies the whole build context, which has no .dockerignore: everything in it, such as `.git`, `node_modules` or `.env` files, ends up in the image"
-            ),
-        );
+        // Only what the context really holds: a directory without any of
+        // these entries leaks nothing this rule knows about.
+        let found: Vec<&str> = SHOULD_IGNORE
+            .iter()
+            .filter(|(_, signs)| signs.iter().any(|s| context.has_entry(s)))
+            .map(|(name, _)| *name)
+            .collect();
+        if !found.is_empty() {
+            ctx.report(
+                word.range,
+                format!(
+                    "{copied} copies the whole build context (`{}`), which holds {} and has no .dockerignore: it ends up in the image",
+                    context.dir.display(),
+                    list(&found)
+                ),
+            );
+        }
         return;
     }
     let missing: Vec<&str> = SHOULD_IGNORE
@@ -104,12 +132,59 @@ fn check(ctx: &mut Context<'_>) {
         .map(|(name, _)| *name)
         .collect();
     if !missing.is_empty() {
-        let list = missing.iter().map(|m| format!("`{m}`")).collect::<Vec<_>>().join(", ");
         ctx.report(
             word.range,
-            format!("{copied} copies the whole build context, and .dockerignore does not exclude {list}"),
+            format!("{copied} copies the whole build context, and .dockerignore does not exclude {}", list(&missing)),
         );
     }
+}
+
+fn list(names: &[&str]) -> String {
+    names.iter().map(|m| format!("`{m}`")).collect::<Vec<_>>().join(", ")
+}
+
+/// The `.` source of a `COPY .`/`ADD .` of the whole context.
+fn whole_context(ins: &Instruction) -> Option<&Word> {
+    if !matches!(ins.kind, InstructionKind::Copy | InstructionKind::Add) || ins.flag("from").is_some() {
+        return None;
+    }
+    let (_, sources) = ins.args.split_last()?;
+    sources.iter().find(|w| !w.has_expansion() && crate::config::build_context_path(&w.value()) == ".")
+}
+
+/// True when what `ins` writes can reach the image: it is in the final
+/// stage or a stage that stage is built on (or in a fragment without
+/// FROM), or a shipped stage copies from its stage (`COPY --from`) a path
+/// that holds `ins`'s destination (or whose destination is unknown).
+fn ships(doc: &Document, ins: &Instruction, from_copies: &[&Instruction]) -> bool {
+    let Some(stage) = ins.stage else { return doc.stages.is_empty() };
+    if doc.in_final_chain(stage) {
+        return true;
+    }
+    if whole_context(ins).is_none() {
+        return false;
+    }
+    let dest = ins
+        .args
+        .last()
+        .filter(|d| !d.has_expansion())
+        .and_then(|d| workdir_at(doc, Some(stage), ins.index).map(|dir| join_path(&dir, &d.value())));
+    from_copies.iter().any(|copy| {
+        let from = copy.flag("from").and_then(|f| f.value.as_ref()).map(|v| v.value());
+        let Some(source_stage) = from.as_deref().and_then(|name| doc.stage_named(name)) else { return false };
+        if !doc.stage_chain(source_stage.index).iter().any(|s| s.index == stage) {
+            return false;
+        }
+        let Some((_, sources)) = copy.args.split_last() else { return false };
+        sources.iter().any(|src| match &dest {
+            _ if src.has_expansion() => true,
+            Some(dest) => {
+                let src = join_path("/", &src.value());
+                src == "/" || *dest == src || dest.starts_with(&format!("{src}/"))
+            }
+            None => true,
+        })
+    })
 }
 
 #[cfg(test)]
@@ -133,12 +208,41 @@ mod tests {
 
     #[test]
     fn without_an_ignore_file() {
-        let found = lint(None, &[], "FROM alpine\nCOPY . /app\nCOPY ./ /b\n");
+        let git = &[".git"];
+        let found = lint(None, git, "FROM alpine\nCOPY . /app\nCOPY ./ /b\n");
         assert_eq!(found.len(), 1);
-        assert!(found[0].contains("no .dockerignore"), "{found:?}");
-        assert_eq!(lint(None, &[], "FROM alpine\nCOPY ./ /app\n").len(), 1);
-        assert!(lint(None, &[], "FROM alpine\nCOPY src /app\n").is_empty());
-        assert!(lint(None, &[], "FROM alpine AS a\nFROM alpine\nCOPY --from=a . /app\n").is_empty());
+        assert!(found[0].contains("holds `.git` and has no .dockerignore"), "{found:?}");
+        let found = lint(None, &["package.json", ".env"], "FROM alpine\nCOPY ./ /app\n");
+        assert!(found[0].contains("holds `node_modules`, `.env`"), "{found:?}");
+        assert!(lint(None, git, "FROM alpine\nCOPY src /app\n").is_empty());
+        assert!(lint(None, git, "FROM alpine AS a\nFROM alpine\nCOPY --from=a . /app\n").is_empty());
+        // A context that holds none of the watched entries.
+        assert!(
+            lint(None, &[], "FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nCMD [\"python\", \"app.py\"]\n").is_empty()
+        );
+    }
+
+    #[test]
+    fn only_stages_that_ship() {
+        let all = &[".git", ".env"];
+        // The final stage takes only a built artifact.
+        let build = "FROM golang:1.22 AS build\nWORKDIR /src\nCOPY . .\nRUN go build -o /out/app .\n";
+        assert!(
+            lint(
+                None,
+                all,
+                &format!("{build}FROM gcr.io/distroless/static:nonroot\nCOPY --from=build /out/app /app\n")
+            )
+            .is_empty()
+        );
+        // ... or the whole source tree, or everything.
+        assert_eq!(lint(None, all, &format!("{build}FROM alpine\nCOPY --from=build /src /src\n")).len(), 1);
+        assert_eq!(lint(None, all, &format!("{build}FROM alpine\nCOPY --from=build / /\n")).len(), 1);
+        assert_eq!(lint(None, all, &format!("{build}FROM build\nCMD [\"/out/app\"]\n")).len(), 1);
+        // The first `COPY .` that ships is the one reported.
+        let found = lint(None, all, &format!("{build}FROM alpine\nCOPY ./ /app\n"));
+        assert_eq!(found.len(), 1);
+        assert!(found[0].starts_with("`./`"), "{found:?}");
     }
 
     #[test]

@@ -25,11 +25,16 @@
 //! ## Notes
 //! `22/udp` is not reported (SSH runs over TCP). There is no fix: removing
 //! `EXPOSE` does not remove the SSH server, and some images (SSH bastions,
-//! Git servers) exist to provide one; silence the rule for those.
+//! Git servers) exist to provide one; silence the rule for those. It stays
+//! quiet by itself when a `RUN` shows that SSH gives no shell: a user gets
+//! `git-shell` as its login shell (`adduser -s /usr/bin/git-shell git`,
+//! `usermod --shell`, `chsh -s`), or the sshd configuration gets
+//! `ForceCommand` or `internal-sftp`: SSH is then the service (Git
+//! hosting, SFTP), and `docker exec` is no replacement.
 
 use crate::diagnostic::{Category, Severity};
 use crate::engine::{Context, Rule};
-use crate::model::{Instruction, InstructionKind};
+use crate::model::{Document, DocumentFact, Instruction, InstructionKind};
 use crate::registry::{FixAvailability, RuleMeta};
 
 pub(crate) static RULE: Rule = Rule {
@@ -51,6 +56,9 @@ pub(crate) static RULE: Rule = Rule {
 };
 
 fn check(expose: &Instruction, ctx: &mut Context<'_>) {
+    if ctx.doc.fact::<SshIsTheService>().0 {
+        return;
+    }
     for (word, text) in ctx.doc.expanded_args(expose) {
         if text.split_whitespace().any(includes_ssh) {
             ctx.report(
@@ -58,6 +66,25 @@ fn check(expose: &Instruction, ctx: &mut Context<'_>) {
                 "port 22 (SSH) is exposed: an SSH server is one more service and set of keys to secure; use `docker exec` for a shell instead",
             );
         }
+    }
+}
+
+/// A `RUN` of the file gives a user `git-shell` as its shell, or writes
+/// `ForceCommand`/`internal-sftp` (sshd configuration): SSH serves Git or
+/// SFTP, not shells. Computed once per document.
+struct SshIsTheService(bool);
+
+impl DocumentFact for SshIsTheService {
+    fn compute(doc: &Document) -> SshIsTheService {
+        let found = doc.instructions.iter().filter_map(|i| i.script.as_deref()).any(|script| {
+            let text = script.text.to_ascii_lowercase();
+            let sshd_config = text.contains("forcecommand") || text.contains("internal-sftp");
+            let git_shell = script
+                .commands_named(&["useradd", "adduser", "usermod", "chsh"])
+                .any(|c| c.args.iter().any(|a| a.text.rsplit(['/', '=']).next() == Some("git-shell")));
+            sshd_config || git_shell
+        });
+        SshIsTheService(found)
     }
 }
 
@@ -87,6 +114,10 @@ mod tests {
                 "FROM alpine\nEXPOSE 22/udp\n",
                 "FROM alpine\nEXPOSE $PORT\n",
                 "FROM alpine\nEXPOSE 220\n",
+                // SSH is the service: Git over SSH, SFTP.
+                "FROM alpine:3.20\nRUN apk add --no-cache openssh git \\\n && adduser -D -s /usr/bin/git-shell git\nEXPOSE 22\nCMD [\"/usr/sbin/sshd\", \"-D\", \"-e\"]\n",
+                "FROM debian\nRUN useradd --shell=/usr/bin/git-shell git\nEXPOSE 22\n",
+                "FROM debian\nRUN printf 'Match User sftp\\n  ForceCommand internal-sftp\\n' >> /etc/ssh/sshd_config\nEXPOSE 22\n",
             ],
             &[
                 "FROM alpine\nEXPOSE 80 ⟦22⟧\n",
@@ -94,6 +125,7 @@ mod tests {
                 "FROM alpine\nEXPOSE ⟦20-25⟧\n",
                 "FROM alpine\nARG SSH_PORT=22\nEXPOSE ⟦${SSH_PORT}⟧\n",
                 "FROM alpine\nONBUILD EXPOSE ⟦22⟧\n",
+                "FROM alpine\nRUN apk add git openssh && adduser -D -s /bin/sh git\nEXPOSE ⟦22⟧\n",
             ],
             &[],
         );

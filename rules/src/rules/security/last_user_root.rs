@@ -31,11 +31,19 @@
 //! built on (`FROM base`), and so on up the chain: a `USER root` there is
 //! reported too, at that instruction. A fragment without any `FROM` is
 //! taken for the final stage.
+//!
+//! VS Code dev container definitions are skipped (a base image from
+//! `mcr.microsoft.com/devcontainers/` or `…/vscode/devcontainers/`, a
+//! `${templateOption:…}` template, or a `.devcontainer` build context): the
+//! user the developer works as comes from `devcontainer.json`
+//! (`remoteUser`), not from the image's last `USER`, and the image is a
+//! development environment that is never deployed.
 
 use crate::diagnostic::{Category, Severity};
 use crate::engine::{Context, Rule};
 use crate::model::{Base, InstructionKind, Scope};
 use crate::registry::{FixAvailability, RuleMeta};
+use crate::rules::dev_container::is_dev_container;
 
 pub(crate) static RULE: Rule = Rule {
     meta: RuleMeta {
@@ -57,6 +65,9 @@ pub(crate) static RULE: Rule = Rule {
 
 fn check(ctx: &mut Context<'_>) {
     let doc = ctx.doc;
+    if is_dev_container(doc, ctx.settings, doc.final_stage()) {
+        return;
+    }
     let Some(last) = doc.final_stage() else {
         // No FROM at all (a fragment): its instructions are the image.
         if let Some(user) = doc.instructions.iter().rev().find(|i| i.kind == InstructionKind::User)
@@ -119,6 +130,9 @@ mod tests {
                 // A sibling's USER is not inherited.
                 "FROM debian AS base\nUSER root\nFROM debian\nRUN x\n",
                 "USER root\nRUN x\nUSER app\n",
+                // Dev containers: the user comes from devcontainer.json.
+                "FROM mcr.microsoft.com/devcontainers/javascript-node:20\nUSER root\nRUN apt-get update\n",
+                "ARG VARIANT=\"${templateOption:imageVariant}\"\nFROM node:${VARIANT}\nUSER root\n",
             ],
             &[
                 "FROM debian\nUSER app\nUSER ⟦root⟧\n",
@@ -128,6 +142,7 @@ mod tests {
                 "FROM debian AS base\nUSER ⟦root⟧\nFROM base AS final\nRUN x\n",
                 // A fragment without FROM: its instructions are the image.
                 "RUN x\nUSER ⟦root⟧\n",
+                "FROM mcr.microsoft.com/dotnet/sdk:8.0\nUSER ⟦root⟧\n",
                 "FROM debian AS base\nUSER app\nUSER ⟦0⟧\nFROM base AS mid\nRUN y\nFROM mid\nCMD [\"x\"]\n",
             ],
             &[],

@@ -40,15 +40,25 @@
 //! drops privileges at run time itself: it installs, copies or calls
 //! `gosu`, `su-exec`, `setpriv`, `s6-setuidgid`, `chpst` or `runuser`
 //! (the pattern of official images whose entrypoint starts as root to
-//! prepare volumes, then switches user), and when its `CMD` (exec form) is a
+//! prepare volumes, then switches user), when its last `CMD` or
+//! `ENTRYPOINT` starts a server that runs its workers as another user by
+//! its own configuration (`php-fpm…` without `-R`, `apache2-foreground`,
+//! `httpd-foreground`, `httpd` or `apache2ctl` with `-DFOREGROUND`,
+//! `nginx`: the master process needs root for the port and the logs, the
+//! workers run as `www-data` or `nginx`), and when its `CMD` (exec form) is a
 //! shell or a REPL (`bash`, `jshell`, `python3`, `node`…), the mark of a
-//! toolchain image. A final `USER root` is
-//! `last-user-root`'s finding.
+//! toolchain image. VS Code dev container definitions (a base image from
+//! `mcr.microsoft.com/devcontainers/` or `…/vscode/devcontainers/`, a
+//! `${templateOption:…}` template, or a `.devcontainer` build context) are
+//! skipped: the developer's user comes from `devcontainer.json`
+//! (`remoteUser`), and the image is a development environment. A final
+//! `USER root` is `last-user-root`'s finding.
 
 use crate::diagnostic::{Category, Severity};
 use crate::engine::{Context, Rule};
 use crate::model::{Base, ImageRef, Instruction, InstructionKind};
 use crate::registry::{FixAvailability, RuleMeta};
+use crate::rules::dev_container::is_dev_container;
 
 use super::support::final_chain;
 
@@ -76,6 +86,9 @@ const PRIVILEGE_DROPPERS: &[&str] = &["gosu", "su-exec", "setpriv", "s6-setuidgi
 
 fn check(ctx: &mut Context<'_>) {
     let doc = ctx.doc;
+    if is_dev_container(doc, ctx.settings, doc.final_stage()) {
+        return;
+    }
     let chain = final_chain(doc);
     let Some(root) = chain.last() else { return };
     match &root.base {
@@ -94,8 +107,13 @@ fn check(ctx: &mut Context<'_>) {
     }
     // A toolchain image whose command is a shell or a REPL (`jshell`,
     // `python3`, `node`) is a workbench, not a service.
-    let last_cmd = chain.iter().find_map(|s| s.instructions(doc).iter().rev().find(|i| i.kind == InstructionKind::Cmd));
+    let last = |kind| chain.iter().find_map(|s| s.instructions(doc).iter().rev().find(|i| i.kind == kind));
+    let last_cmd = last(InstructionKind::Cmd);
     if last_cmd.and_then(command_program).is_some_and(|p| INTERACTIVE.contains(&p.as_str())) {
+        return;
+    }
+    // (The official images run `docker-entrypoint.sh` with the server as its `CMD`.)
+    if [last_cmd, last(InstructionKind::Entrypoint)].into_iter().flatten().any(starts_self_dropping_server) {
         return;
     }
     let Some(from) = chain.first().and_then(|s| doc.instructions.get(s.from)) else { return };
@@ -140,6 +158,29 @@ fn command_program(cmd: &Instruction) -> Option<String> {
     let first = cmd.json.as_ref()?.items.first().map(|(s, _)| s.clone())?;
     let base = first.rsplit(['/', '\\']).next().unwrap_or(&first);
     Some(base.strip_suffix(".exe").unwrap_or(base).to_string())
+}
+
+/// True when the instruction starts a server whose master process runs
+/// its workers as an unprivileged user by its own configuration (php-fpm's
+/// pool `user`, Apache's `User`, nginx's `user`), as `gosu` would.
+fn starts_self_dropping_server(ins: &Instruction) -> bool {
+    let words: Vec<String> = match (&ins.json, &ins.shell) {
+        (Some(json), _) => json.items.iter().map(|(s, _)| s.clone()).collect(),
+        (None, Some(shell)) => shell.text.split_whitespace().map(str::to_string).collect(),
+        _ => return false,
+    };
+    let mut words = words.iter().map(String::as_str);
+    let first = words.by_ref().find(|w| *w != "exec").unwrap_or("");
+    let program = first.rsplit('/').next().unwrap_or(first);
+    let rest: Vec<&str> = words.collect();
+    let foreground = rest.contains(&"-DFOREGROUND") || rest.windows(2).any(|p| p[0] == "-D" && p[1] == "FOREGROUND");
+    match program {
+        // `-R` (`--allow-to-run-as-root`) keeps the workers as root.
+        p if p.starts_with("php-fpm") => !rest.iter().any(|w| matches!(*w, "-R" | "--allow-to-run-as-root")),
+        "apache2-foreground" | "httpd-foreground" | "nginx" => true,
+        "httpd" | "apache2ctl" | "apachectl" => foreground,
+        _ => false,
+    }
 }
 
 /// Base images known to set a non-root user.
@@ -187,6 +228,16 @@ mod tests {
                 "FROM debian\nRUN apt-get update && apt-get install -y curl\n",
                 "FROM eclipse-temurin:21\nCMD [\"jshell\"]\n",
                 "FROM debian\nENTRYPOINT [\"docker-entrypoint.sh\"]\nCMD [\"python3\"]\n",
+                // Servers that run their workers as another user.
+                "FROM php:8.3-fpm\nRUN docker-php-ext-install mysqli\nCMD [\"php-fpm\"]\n",
+                "FROM wordpress:php8.3-fpm\nENTRYPOINT [\"docker-entrypoint.sh\"]\nCMD [\"php-fpm8.3\"]\n",
+                "FROM php:8.3-apache\nCMD [\"apache2-foreground\"]\n",
+                "FROM httpd:2.4\nCMD httpd-foreground\n",
+                "FROM centos:7\nCMD [\"/usr/sbin/httpd\", \"-D\", \"FOREGROUND\"]\n",
+                "FROM ubuntu:24.04\nCMD apache2ctl -DFOREGROUND\n",
+                "FROM debian:12\nCMD [\"nginx\", \"-g\", \"daemon off;\"]\n",
+                // Dev containers: the user comes from devcontainer.json.
+                "FROM mcr.microsoft.com/devcontainers/base:bookworm\nCMD [\"sleep\", \"infinity\"]\n",
             ],
             &[
                 "FROM ⟦debian:12⟧\nCOPY app /usr/local/bin/app\nCMD [\"app\"]\n",
@@ -194,6 +245,9 @@ mod tests {
                 "FROM ⟦scratch⟧\nCOPY app /\nENTRYPOINT [\"/app\"]\n",
                 "FROM debian AS base\nCMD [\"app\"]\nFROM ⟦base⟧\nCOPY app /\n",
                 "FROM ⟦debian⟧\nONBUILD USER app\nCMD [\"app\"]\n",
+                "FROM ⟦php:8.3-fpm⟧\nCMD [\"php-fpm\", \"-R\"]\n",
+                "FROM ⟦centos:7⟧\nCMD [\"httpd\"]\n",
+                "FROM ⟦debian:12⟧\nCMD [\"nginx-exporter\"]\n",
             ],
             &[],
         );

@@ -17,6 +17,8 @@ mod tls_verification_disabled;
 mod untrusted_registry;
 mod world_writable_chmod;
 
+pub(crate) use secret_in_arg_or_env::buildkit_reports as buildkit_reports_secret;
+
 pub(super) static RULES: &[&Rule] = &[
     &last_user_root::RULE,
     &sudo_in_run::RULE,

@@ -36,12 +36,18 @@
 //! - a user given by a variable (`USER ${APP_UID}`) is accepted, as its
 //!   value is chosen at build time;
 //! - Windows images are skipped: Windows users such as
-//!   `ContainerAdministrator` have no numeric id.
+//!   `ContainerAdministrator` have no numeric id;
+//! - VS Code dev container definitions are skipped (a base image from
+//!   `mcr.microsoft.com/devcontainers/` or `…/vscode/devcontainers/`, a
+//!   `${templateOption:…}` template, or a `.devcontainer` build context):
+//!   the developer's user comes from `devcontainer.json` (`remoteUser`),
+//!   and the image is a development environment no orchestrator runs.
 
 use crate::diagnostic::{Category, Severity};
 use crate::engine::{Context, Rule};
 use crate::model::{Base, Instruction, InstructionKind, Stage};
 use crate::registry::{FixAvailability, RuleMeta};
+use crate::rules::dev_container::is_dev_container;
 
 pub(crate) static RULE: Rule = Rule {
     meta: RuleMeta {
@@ -78,6 +84,9 @@ fn check(user: &Instruction, ctx: &mut Context<'_>) {
         return;
     }
     if is_windows_user(name) || stage.is_some_and(|s| is_windows(ctx, s)) {
+        return;
+    }
+    if is_dev_container(ctx.doc, ctx.settings, stage) {
         return;
     }
     ctx.report(word.range, format!("`USER {name}` is a name; use the numeric uid so runtimes can verify it"));
@@ -136,6 +145,7 @@ mod tests {
                 "FROM mcr.microsoft.com/windows/nanoserver:ltsc2022 AS base\nFROM base\nUSER app\n",
                 "FROM mcr.microsoft.com/dotnet/sdk:8.0\nUSER ContainerUser\n",
                 "FROM python\nSHELL [\"powershell\", \"-Command\"]\nUSER app\n",
+                "FROM mcr.microsoft.com/vscode/devcontainers/python:3.12\nUSER vscode\n",
             ],
             &[
                 "FROM debian\nUSER ⟦app⟧\n",

@@ -1,8 +1,11 @@
 //! ## What it does
 //! Checks for `ARG` and `ENV` names that look like they hold a secret: a
 //! list of well-known credential variables (`AWS_SECRET_ACCESS_KEY`,
-//! `GITHUB_TOKEN`, `NPM_TOKEN`…) and names containing `api_key`,
-//! `client_key`, `password`, `private`, `secret`, `token` or `username`.
+//! `GITHUB_TOKEN`, `NPM_TOKEN`…) and names with one of the words `apikey`,
+//! `credential(s)`, `passphrase`, `password(s)`, `passwd`, `pword`,
+//! `secret(s)` or `token(s)`, or `key` right after `api`, `client`,
+//! `private` or `secret` (`MY_API_KEY`, `privateKey`). Words are the parts
+//! of the name between `_`, `-` and `.`, and camel-case humps.
 //!
 //! ## Why is this bad?
 //! Neither is a safe place for a secret. `ENV` values are stored in the
@@ -34,16 +37,22 @@
 //!   recommended instead of the secret itself;
 //! - switches that only mention a secret: names starting with `ALLOW_`,
 //!   `ENABLE_`, `DISABLE_`, `SKIP_` or `REQUIRE_` (`ALLOW_EMPTY_PASSWORD`);
-//! - the account name of the image's own user, `USERNAME` or `USER_NAME`
-//!   (`ARG USERNAME=vscode` in dev containers), which names a user and
-//!   grants nothing;
-//! - `token` as part of `tokenizer`/`tokenise…` (`TOKENIZERS_PARALLELISM`);
+//! - user names (`POSTGRESQL_USERNAME`, `ARG USERNAME=vscode`), account
+//!   ids, e-mail addresses and URLs, which name something and grant
+//!   nothing;
+//! - a secret word inside a longer word (`TOKENIZERS_PARALLELISM`);
+//! - names with the word `public` (`PUBLIC_KEY`, `NEXT_PUBLIC_TOKEN`), as
+//!   BuildKit does;
 //! - an `ENV` set to an empty value (`ENV DB_PASSWORD=""`), which declares
 //!   a run-time setting and stores nothing. An `ARG` is reported even
 //!   without a default: its value comes with the build.
 //!
-//! BuildKit's `SecretsUsedInArgOrEnv` check covers the same problem with a
-//! different word list; both names select this rule.
+//! BuildKit's `SecretsUsedInArgOrEnv` check covers the same problem and
+//! matches whole words too, but it also takes `key` and `auth` alone;
+//! dockside does not, as those are mostly public key fingerprints and
+//! settings (`GPG_KEY`, `RABBITMQ_PGP_KEY_ID`, `AUTH_TYPE`). Both names
+//! select this rule; a `# check=skip=SecretsUsedInArgOrEnv` is judged by
+//! BuildKit's word list (`unused-suppression`).
 
 use crate::diagnostic::{Category, Severity};
 use crate::engine::{Context, Rule};
@@ -79,16 +88,11 @@ const KNOWN_NAMES: &[&str] = &[
     "BITTREX_API_KEY",
     "BITTREX_API_SECRET",
     "CF_PASSWORD",
-    "CF_USERNAME",
     "CIRCLE_TOKEN",
     "CI_DEPLOY_PASSWORD",
-    "CI_DEPLOY_USER",
     "DOCKERHUB_PASSWORD",
-    "DOCKER_EMAIL",
     "DOCKER_PASSWORD",
-    "DOCKER_USERNAME",
     "FACEBOOK_ACCESS_TOKEN",
-    "FACEBOOK_APP_ID",
     "FACEBOOK_APP_SECRET",
     "FIREBASE_API_TOKEN",
     "FIREBASE_TOKEN",
@@ -98,30 +102,72 @@ const KNOWN_NAMES: &[&str] = &[
     "GITHUB_ENTERPRISE_TOKEN",
     "GITHUB_TOKEN",
     "HEROKU_API_KEY",
-    "HEROKU_API_USER",
     "NPM_AUTH_TOKEN",
     "NPM_TOKEN",
-    "OKTA_AUTHN_GROUPID",
-    "OKTA_CLIENT_ORGURL",
     "OKTA_CLIENT_TOKEN",
-    "OKTA_OAUTH2_CLIENTID",
     "OKTA_OAUTH2_CLIENTSECRET",
     "OPENAI_API_KEY",
     "OS_PASSWORD",
-    "OS_USERNAME",
     "POSTGRES_PASSWORD",
     "SLACK_TOKEN",
     "STRIPE_API_KEY",
-    "STRIPE_DEVICE_NAME",
-    "TRAVIS_OS_NAME",
-    "TRAVIS_SECURE_ENV_VARS",
-    "TRAVIS_SUDO",
     "VAULT_CLIENT_KEY",
     "VAULT_TOKEN",
 ];
 
-/// Parts of a name that suggest a secret, matched anywhere ignoring case.
-const SUSPICIOUS: &[&str] = &["api_key", "client_key", "password", "private", "secret", "token", "username"];
+/// Words of a name that suggest a secret, matched whole and ignoring case.
+const SECRET_WORDS: &[&str] = &[
+    "apikey",
+    "credential",
+    "credentials",
+    "passphrase",
+    "password",
+    "passwords",
+    "passwd",
+    "pword",
+    "secret",
+    "secrets",
+    "token",
+    "tokens",
+];
+
+/// Words that make a following `key` a secret one (`API_KEY`, `PRIVATE_KEY`).
+const KEY_KINDS: &[&str] = &["api", "client", "private", "secret"];
+
+/// BuildKit's `SecretsUsedInArgOrEnv` words, matched whole between `_`s
+/// (names with the word `public` excepted).
+const BUILDKIT_WORDS: &[&str] =
+    &["apikey", "auth", "credential", "credentials", "key", "password", "pword", "passwd", "secret", "token"];
+
+/// True when BuildKit's `SecretsUsedInArgOrEnv` reports an `ARG`/`ENV`
+/// named `name`.
+pub(crate) fn buildkit_reports(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    let words: Vec<&str> = lower.split('_').collect();
+    !words.contains(&"public") && words.iter().any(|w| BUILDKIT_WORDS.contains(w))
+}
+
+/// The words of a name: split at `_`, `-`, `.` and where a lower-case
+/// letter or digit is followed by an upper-case one, lower-cased.
+fn words(name: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut current = String::new();
+    let mut previous: Option<char> = None;
+    for c in name.chars() {
+        if matches!(c, '_' | '-' | '.') {
+            out.push(std::mem::take(&mut current));
+        } else {
+            if c.is_ascii_uppercase() && previous.is_some_and(|p| p.is_ascii_lowercase() || p.is_ascii_digit()) {
+                out.push(std::mem::take(&mut current));
+            }
+            current.push(c.to_ascii_lowercase());
+        }
+        previous = Some(c);
+    }
+    out.push(current);
+    out.retain(|w| !w.is_empty());
+    out
+}
 
 fn check(ins: &Instruction, ctx: &mut Context<'_>) {
     for pair in &ins.pairs {
@@ -162,14 +208,12 @@ fn looks_secret(name: &str) -> bool {
     if is_exempt(&upper) {
         return false;
     }
-    let lower = name.to_ascii_lowercase();
-    SUSPICIOUS.iter().any(|s| {
-        lower.match_indices(s).any(|(i, _)| {
-            // `TOKENIZERS_PARALLELISM` is about text tokenizers.
-            let after = &lower[i + s.len()..];
-            !(*s == "token" && (after.starts_with("iz") || after.starts_with("is")))
-        })
-    })
+    let words = words(name);
+    if words.iter().any(|w| w == "public") {
+        return false;
+    }
+    words.iter().any(|w| SECRET_WORDS.contains(&w.as_str()))
+        || words.windows(2).any(|p| p[1] == "key" && KEY_KINDS.contains(&p[0].as_str()))
 }
 
 /// Names that mention a secret without holding one (see the Notes).
@@ -179,7 +223,6 @@ fn is_exempt(upper: &str) -> bool {
     let first = words.first().copied().unwrap_or("");
     matches!(last, "FILE" | "PATH" | "DIR")
         || (words.len() > 1 && matches!(first, "ALLOW" | "ENABLE" | "DISABLE" | "SKIP" | "REQUIRE"))
-        || matches!(upper, "USERNAME" | "USER_NAME")
 }
 
 #[cfg(test)]
@@ -199,17 +242,24 @@ mod tests {
                 "FROM alpine\nENV SECRETS_DIR=/run/secrets\n",
                 "FROM alpine\nENV DB_PASSWORD=\"\" SMTP_TOKEN=\n",
                 "FROM alpine\nRUN --mount=type=secret,id=npm_token,env=NPM_TOKEN npm ci\n",
+                // User names, ids and fingerprints grant nothing.
+                "FROM bitnami/minideb:bookworm\nENV POSTGRESQL_USERNAME=postgres \\\n    WORDPRESS_USERNAME=user\n",
+                "FROM node\nARG GIT_USERNAME\n",
+                "FROM node\nARG STRIPE_DEVICE_NAME TRAVIS_OS_NAME DOCKER_EMAIL FACEBOOK_APP_ID\n",
+                "FROM node\nENV GPG_KEY=0123ABCD RABBITMQ_PGP_KEY_ID=0x0A9AF2115F4687BD29803A206B73A36E6026DFCA\n",
+                "FROM node\nENV AUTH_TYPE=basic NEXT_PUBLIC_API_KEY=pk_1 PUBLIC_KEY=x\n",
+                "FROM node\nENV PASSWORDLESS=1 SECRETARY=x\n",
             ],
             &[
                 "FROM node\nARG ⟦NPM_TOKEN⟧\n",
                 "FROM node\nENV A=1 ⟦DB_PASSWORD⟧=x\n",
                 "FROM node\nENV ⟦github_token⟧ abc\n",
-                "FROM node\nARG ⟦STRIPE_DEVICE_NAME⟧\n",
+                "FROM node\nARG ⟦DB_PASSWD⟧ ⟦dbPassword⟧ ⟦GPG_PASSPHRASE⟧ ⟦GCP_CREDENTIALS⟧ ⟦OPENAI_APIKEY⟧\n",
+                "FROM node\nARG ⟦SSH_PRIVATE_KEY⟧ ⟦CLIENT_SECRETS⟧ ⟦app.secret⟧\n",
                 "FROM node\nARG ⟦MY_API_KEY⟧=1\n",
                 "FROM node\nARG ⟦PRIVATE_KEY⟧\n",
                 "FROM node\nARG ⟦DB_PASSWORD⟧=\n",
                 "FROM node\nENV ⟦DB_PASSWORD⟧=$DB\n",
-                "FROM node\nARG ⟦GIT_USERNAME⟧\n",
                 "FROM node\nENV ⟦TOKEN_IZ⟧=1 \\\n  X=2\n",
                 "ARG ⟦AWS_SECRET_ACCESS_KEY⟧\nFROM node\n",
                 "FROM node\nONBUILD ARG ⟦NPM_TOKEN⟧\n",
@@ -217,5 +267,19 @@ mod tests {
             ],
             &[],
         );
+    }
+}
+
+#[cfg(test)]
+mod buildkit_tests {
+    #[test]
+    fn buildkit_words() {
+        assert!(super::buildkit_reports("RABBITMQ_PGP_KEY_ID"));
+        assert!(super::buildkit_reports("gpg_key"));
+        assert!(super::buildkit_reports("AUTH"));
+        assert!(!super::buildkit_reports("PUBLIC_KEY"));
+        assert!(!super::buildkit_reports("POSTGRESQL_USERNAME"));
+        assert!(!super::buildkit_reports("KEYS"));
+        assert!(!super::buildkit_reports("dbPassword"));
     }
 }

@@ -33,11 +33,19 @@
 //! accepted, and so is an earlier RUN of the stage (or of the stage it
 //! builds on) that writes `APT::Install-Recommends "false";` to apt's
 //! configuration; hadolint still reports every install after that.
+//!
+//! VS Code dev container definitions are skipped (a base image from
+//! `mcr.microsoft.com/devcontainers/` or `…/vscode/devcontainers/`, a
+//! `${templateOption:…}` template, or a `.devcontainer` build context):
+//! they are development environments, where the recommended packages
+//! (`git` recommends `openssh-client`, `less`, `patch`) are wanted and
+//! image size matters little.
 
 use crate::diagnostic::{Category, Edit, Fix, Severity};
 use crate::engine::{Context, Rule};
 use crate::model::{Base, Document, Instruction, InstructionKind};
 use crate::registry::{FixAvailability, RuleMeta};
+use crate::rules::dev_container::is_dev_container;
 
 use super::support;
 
@@ -64,6 +72,11 @@ const VALUE_FLAGS: &[&str] = crate::rules::package_cli::APT_VALUE_OPTIONS;
 
 fn check(run: &Instruction, ctx: &mut Context<'_>) {
     let Some(script) = &run.script else { return };
+    if script.commands_named(&["apt-get"]).next().is_none()
+        || is_dev_container(ctx.doc, ctx.settings, ctx.doc.stage_of(run))
+    {
+        return;
+    }
     let mut configured = None;
     for cmd in script.commands_named(&["apt-get"]) {
         let Some(install) = support::subcommand_in(cmd, VALUE_FLAGS, &["install"]) else { continue };
@@ -134,6 +147,7 @@ mod tests {
                 "FROM debian\nRUN apt install -y curl\n",
                 "FROM debian\nRUN echo 'APT::Install-Recommends \"0\";' > /etc/apt/apt.conf.d/norec\nRUN apt-get install -y curl\n",
                 "FROM debian AS base\nRUN echo 'APT::Install-Recommends \"false\";' > /etc/apt/apt.conf.d/norec\nFROM base\nRUN apt-get install -y curl\n",
+                "FROM mcr.microsoft.com/devcontainers/go:1.22\nRUN apt-get update && apt-get -y install git procps\n",
             ],
             &[
                 "FROM debian\nRUN apt-get update && ⟦apt-get install -y curl⟧\n",
