@@ -31,7 +31,9 @@
 //! and names the downloaded file. The rule has no fix: only the author can
 //! know the right checksum. BuildKit accepts `--checksum` only for an
 //! `ADD` with a single source, so for an `ADD` of several URLs the advice
-//! is one `ADD --checksum=… <url> <dest>` per URL.
+//! is one `ADD --checksum=… <url> <dest>` per URL. Such an `ADD` is
+//! reported once, spanning its unverified URLs, with each of them as a
+//! related location.
 
 use crate::diagnostic::{Category, Severity};
 use crate::engine::{Context, Rule};
@@ -80,16 +82,39 @@ fn check(add: &Instruction, ctx: &mut Context<'_>) {
         return;
     }
     let dest = dest.value();
-    for source in sources {
-        let url = source.value();
-        if is_http_url(&url) && !is_git_url(&url) && !verified_later(ctx, add, &url, &dest) {
-            let message = if sources.len() > 1 {
-                // BuildKit: "checksum can't be specified for multiple sources".
-                "`ADD` downloads this URL without verifying it; `--checksum` takes a single source, so give this URL its own `ADD --checksum=sha256:<digest> <url> <dest>` so the build fails when the file changes"
-            } else {
-                "`ADD` downloads this URL without verifying it; add `--checksum=sha256:<digest>` so the build fails when the file changes"
+    let unverified: Vec<_> = sources
+        .iter()
+        .filter(|source| {
+            let url = source.value();
+            is_http_url(&url) && !is_git_url(&url) && !verified_later(ctx, add, &url, &dest)
+        })
+        .collect();
+    // One finding per ADD, as for unpinned packages: an ADD of twenty URLs
+    // is one thing to fix, with a related location per URL.
+    match unverified.as_slice() {
+        [] => {}
+        [one] if sources.len() == 1 => {
+            ctx.report(
+                one.range,
+                "`ADD` downloads this URL without verifying it; add `--checksum=sha256:<digest>` so the build fails when the file changes",
+            );
+        }
+        [first, ..] => {
+            let last = unverified.last().map_or(first.range, |u| u.range);
+            // BuildKit: "checksum can't be specified for multiple sources".
+            let (what, them) = match unverified.len() {
+                1 => ("this URL".to_string(), "it"),
+                n => (format!("{n} URLs"), "them"),
             };
-            ctx.report(source.range, message);
+            let d = ctx.report(
+                first.range.cover(last),
+                format!(
+                    "`ADD` downloads {what} without verifying {them}; `--checksum` takes a single source, so give each URL its own `ADD --checksum=sha256:<digest> <url> <dest>` so the build fails when a file changes"
+                ),
+            );
+            for url in &unverified {
+                d.with_related(url.range, "downloaded without a checksum");
+            }
         }
     }
 }
@@ -180,11 +205,9 @@ mod message_tests {
         let several = messages(
             "FROM debian:12\nADD https://example.com/a.png \\\n    https://example.com/b.png \\\n    /docs/img/\n",
         );
-        assert_eq!(several.len(), 2, "{several:?}");
-        assert!(
-            several.iter().all(|m| m.contains("its own `ADD --checksum=sha256:<digest> <url> <dest>`")),
-            "{several:?}"
-        );
+        assert_eq!(several.len(), 1, "one finding per ADD: {several:?}");
+        assert!(several[0].starts_with("`ADD` downloads 2 URLs"), "{several:?}");
+        assert!(several[0].contains("its own `ADD --checksum=sha256:<digest> <url> <dest>`"), "{several:?}");
         let one = messages("FROM debian:12\nADD https://example.com/a.png /docs/img/\n");
         assert!(one[0].contains("add `--checksum=sha256:<digest>`"), "{one:?}");
     }

@@ -109,8 +109,7 @@ fn check(run: &Instruction, ctx: &mut Context<'_>) {
             CACHE_DIRS,
         )
     };
-    let Some(install) = [uncleaned(true), uncleaned(false)].into_iter().flatten().max_by_key(|c| c.range.start)
-    else {
+    let Some(install) = [uncleaned(true), uncleaned(false)].into_iter().flatten().max_by_key(|c| c.range.start) else {
         return;
     };
     let tool = install.base_name();
