@@ -208,3 +208,93 @@ fn the_cli_fixes_the_whole_corpus_to_a_fixed_point_with_and_without_shellcheck()
         }
     }
 }
+
+/// Rules that may report on overlapping ranges, because they say different
+/// things about the same words, and why. Any other pair meeting on the
+/// corpus fails the test below: two rules saying one thing at one place
+/// (a BuildKit-named and a hadolint-named rule on one instruction, or a
+/// second finding about what BuildKit rejects) is noise.
+const DIFFERENT_THINGS: &[(&str, &str, &str)] = &[
+    ("add-instead-of-copy", "broad-copy-before-install", "ADD for a local copy vs the copy's place before an install"),
+    ("apk-add-keeps-cache", "apk-unpinned-package", "cache left in the layer vs unpinned versions"),
+    ("apk-add-keeps-cache", "package-manager-mismatch", "the command fails on this base vs its cache"),
+    ("apk-unpinned-package", "package-manager-mismatch", "the command fails on this base vs its versions"),
+    ("apk-unpinned-package", "toolchain-in-final-stage", "unpinned versions vs a compiler in the shipped image"),
+    ("apt-get-installs-recommends", "apt-get-missing-yes", "extra packages vs the prompt that aborts the build"),
+    ("apt-get-installs-recommends", "apt-get-unpinned-package", "extra packages vs unpinned versions"),
+    ("apt-get-installs-recommends", "signature-check-disabled", "extra packages vs unverified packages"),
+    ("apt-get-installs-recommends", "sudo-in-run", "extra packages vs sudo"),
+    ("apt-get-installs-recommends", "toolchain-in-final-stage", "extra packages vs a compiler in the shipped image"),
+    ("apt-get-missing-yes", "apt-get-unpinned-package", "the prompt vs unpinned versions"),
+    ("apt-get-unpinned-package", "toolchain-in-final-stage", "unpinned versions vs a compiler in the shipped image"),
+    ("apt-instead-of-apt-get", "apt-lists-not-removed", "apt's unstable CLI vs lists left in the layer"),
+    ("apt-instead-of-apt-get", "package-index-update-alone", "apt's unstable CLI vs a stale cached index"),
+    ("base-image-end-of-life", "full-size-base-image", "no security fixes vs image size"),
+    ("base-image-end-of-life", "missing-user", "the base image vs the user the image runs as"),
+    ("base-image-near-end-of-life", "full-size-base-image", "security fixes ending soon vs image size"),
+    ("base-image-near-end-of-life", "missing-user", "the base image vs the user the image runs as"),
+    ("broad-copy-before-install", "copy-all-without-dockerignore", "cache order vs what the context leaks"),
+    ("broad-copy-before-install", "relative-copy-destination", "cache order vs a destination the base decides"),
+    ("chown-after-copy", "world-writable-chmod", "files stored twice vs files anyone may change"),
+    ("curl-and-wget", "wget-verbose-progress", "two download tools vs a noisy log"),
+    ("curl-pipe-to-shell", "pipe-without-pipefail", "unverified code run vs a hidden failure"),
+    ("curl-pipe-to-shell", "sudo-in-run", "unverified code run vs sudo"),
+    ("dnf-cache-not-cleaned", "dnf-unpinned-package", "cache left in the layer vs unpinned versions"),
+    ("full-size-base-image", "latest-base-image", "image size vs a moving tag"),
+    ("full-size-base-image", "missing-user", "image size vs the user the image runs as"),
+    ("gem-unpinned-package", "package-cache-left-behind", "unpinned versions vs cache left in the layer"),
+    ("go-unpinned-package", "package-cache-left-behind", "unpinned versions vs cache left in the layer"),
+    ("instruction-before-from", "multiple-cmd", "the missing FROM vs a CMD without effect"),
+    ("invalid-label-key", "legacy-key-value-format", "the key's spelling vs the instruction's form"),
+    ("latest-base-image", "missing-user", "a moving tag vs the user the image runs as"),
+    ("legacy-key-value-format", "trailing-comment", "the legacy form vs a `#` that is no comment"),
+    ("missing-cache-mount", "package-cache-left-behind", "downloads again on rebuild vs bytes in the image"),
+    ("missing-cache-mount", "yarn-cache-not-cleaned", "downloads again on rebuild vs bytes in the image"),
+    ("missing-cache-mount", "sudo-in-run", "downloads again on rebuild vs sudo"),
+    ("missing-user", "untagged-base-image", "the user the image runs as vs a missing tag"),
+    ("npm-unpinned-package", "package-cache-left-behind", "unpinned versions vs cache left in the layer"),
+    ("package-cache-left-behind", "sudo-in-run", "cache left in the layer vs sudo"),
+    ("pip-install-keeps-cache", "pip-unpinned-package", "cache left in the layer vs unpinned versions"),
+    ("yum-cache-not-cleaned", "yum-unpinned-package", "cache left in the layer vs unpinned versions"),
+    ("zypper-cache-not-cleaned", "zypper-unpinned-package", "cache left in the layer vs unpinned versions"),
+];
+
+#[test]
+fn no_two_rules_report_one_thing_at_one_place() {
+    let Some(files) = corpus_files("no_two_rules_report_one_thing_at_one_place") else { return };
+    let settings = dockside_rules::config::parse_toml("shellcheck = false\n", std::path::Path::new("dockside.toml"))
+        .expect("config loads");
+    let mut unexpected: BTreeMap<(String, String), Vec<String>> = BTreeMap::new();
+    for (name, text) in &files {
+        let doc = Document::parse(text);
+        let found = dockside_rules::check_document(&doc, &settings);
+        for (i, a) in found.iter().enumerate() {
+            for b in &found[i + 1..] {
+                let same_spot = a.range == b.range || a.range.overlaps(b.range);
+                if a.rule.name == b.rule.name || !same_spot {
+                    continue;
+                }
+                let (x, y) = if a.rule.name < b.rule.name { (a, b) } else { (b, a) };
+                if DIFFERENT_THINGS.iter().any(|(p, q, _)| *p == x.rule.name && *q == y.rule.name) {
+                    continue;
+                }
+                let line = text[..x.range.start].matches('\n').count() + 1;
+                unexpected.entry((x.rule.name.to_string(), y.rule.name.to_string())).or_default().push(format!(
+                    "{}:{line}: {} / {}",
+                    number(name),
+                    x.message,
+                    y.message
+                ));
+            }
+        }
+    }
+    assert!(
+        unexpected.is_empty(),
+        "rules reporting at one place (one thing said twice, or add the pair with its reason to DIFFERENT_THINGS):\n{}",
+        unexpected
+            .iter()
+            .map(|((x, y), places)| format!("{x} + {y}: {} (e.g. {})", places.len(), places[0]))
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+}
