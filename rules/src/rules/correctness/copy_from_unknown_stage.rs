@@ -28,7 +28,8 @@
 //! Values that are clearly image references (with a registry, a path, a tag
 //! or a digest, like `nginx:1.27` or `docker.io/library/alpine`) are valid
 //! and not reported (hadolint reports them, see hadolint#859). Nor is a
-//! name close to no stage name (more than two edits away, like
+//! name close to no stage name (more than two edits away, one for names of
+//! four characters or fewer, like
 //! `--from=templates` or `--from=busybox`): BuildKit first looks it up
 //! among the named contexts the build passes (`--build-context
 //! templates=./dir`), then pulls it as an image, and either may be meant.
@@ -40,6 +41,8 @@ use crate::diagnostic::{Category, Severity};
 use crate::engine::{Context, Rule};
 use crate::model::{Instruction, InstructionKind, Scope};
 use crate::registry::{FixAvailability, RuleMeta};
+
+use super::support::did_you_mean;
 
 pub(crate) static RULE: Rule = Rule {
     meta: RuleMeta {
@@ -97,7 +100,7 @@ fn check(copy: &Instruction, ctx: &mut Context<'_>) {
     if KNOWN_IMAGES.contains(&name.as_str()) {
         return;
     }
-    if let Some(suggestion) = closest(&name, earlier.iter().filter_map(|s| s.name.as_deref())) {
+    if let Some(suggestion) = did_you_mean(&name, earlier.iter().filter_map(|s| s.name.as_deref())) {
         ctx.report(
             value.range,
             format!(
@@ -116,25 +119,6 @@ const KNOWN_IMAGES: &[&str] = &[
     "nginx", "httpd", "docker", "tini", "gosu", "scratch", "postgres", "redis", "mysql", "openjdk", "maven", "gradle",
     "composer", "caddy", "traefik",
 ];
-
-/// The stage name within edit distance 2 of `name`, if any.
-fn closest<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
-    candidates.map(|c| (edit_distance(name, c), c)).filter(|(d, _)| *d <= 2).min().map(|(_, c)| c)
-}
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != *cb);
-            cur.push((prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1));
-        }
-        prev = cur;
-    }
-    prev[b.len()]
-}
 
 #[cfg(test)]
 mod tests {

@@ -63,9 +63,13 @@
 //! inside a block or parentheses (`if (…) { cd x }`, `(cd x & y)`) is not
 //! seen; cmd's `cd` without a directory only prints it.
 
+use std::collections::HashSet;
+
 use crate::diagnostic::{Applicability, Category, Edit, Fix, Severity, TextRange};
 use crate::engine::{Context, Rule};
-use crate::model::{Dialect, Document, Instruction, InstructionKind, LocalValue, ShellArg, ShellCommand, ShellScript};
+use crate::model::{
+    Dialect, Document, DocumentFact, Instruction, InstructionKind, LocalValue, ShellArg, ShellCommand, ShellScript,
+};
 use crate::registry::{FixAvailability, RuleMeta};
 
 use super::support::{self, in_subshell, insertion_point_before, node_of};
@@ -282,19 +286,41 @@ fn fix(run: &Instruction, doc: &Document) -> Option<Fix> {
         ));
     }
     // An earlier RUN with the same `cd` gets the WORKDIR; this one follows.
-    let stage = doc.stage_of(run)?;
-    for earlier in stage.instructions(doc).iter().rev().filter(|i| i.index < run.index) {
-        match earlier.kind {
-            InstructionKind::Workdir => break,
-            InstructionKind::Run if leading_cd(earlier, doc).is_some_and(|(d, _)| d == dir) => return None,
-            _ => {}
-        }
+    doc.stage_of(run)?;
+    if doc.fact::<RepeatedCds>().0.get(run.index).copied().unwrap_or(false) {
+        return None;
     }
     let (at, indent) = insertion_point_before(doc, run);
     Some(Fix::unsafe_(
         format!("Move the directory into `WORKDIR {dir}`"),
         vec![Edit::insert(at, format!("WORKDIR {dir}\n{indent}")), Edit::delete(delete)],
     ))
+}
+
+/// Per instruction: a RUN whose leading `cd` an earlier RUN of its stage
+/// (since the last WORKDIR) already starts with. One pass over the
+/// document; asking each RUN to look back was quadratic.
+struct RepeatedCds(Vec<bool>);
+
+impl DocumentFact for RepeatedCds {
+    fn compute(doc: &Document) -> RepeatedCds {
+        let mut repeated = vec![false; doc.instructions.len()];
+        for stage in &doc.stages {
+            let mut seen: HashSet<String> = HashSet::new();
+            for ins in stage.instructions(doc) {
+                match ins.kind {
+                    InstructionKind::Workdir => seen.clear(),
+                    InstructionKind::Run => {
+                        if let Some((dir, _)) = leading_cd(ins, doc) {
+                            repeated[ins.index] = !seen.insert(dir);
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+        RepeatedCds(repeated)
+    }
 }
 
 /// For `RUN cd /abs && rest`, where the `cd` is the only change of
