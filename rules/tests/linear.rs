@@ -198,3 +198,37 @@ fn deep_expansions() {
 fn deep_command_substitutions() {
     assert_linear("deep command substitutions", |size| nest(size, "FROM a\nRUN echo ", "\"$(echo ", "x", ")\""), 4);
 }
+
+// Rules whose fix asks what later layers do with a cache, or that look at
+// the RUNs before a command, once cost a walk over the file per command.
+
+#[test]
+fn many_pip_installs() {
+    let pip = |size| fill(size, "FROM debian:12\n", |i| format!("RUN pip install p{i}==1.0\n"), "");
+    assert_linear("many pip installs", pip, 4);
+}
+
+#[test]
+fn many_package_index_refreshes() {
+    let apt = |size| fill(size, "FROM debian:12\n", |i| format!("RUN apt-get update # {i}\n"), "");
+    assert_linear("many apt-get updates", apt, 4);
+}
+
+#[test]
+fn many_apt_installs() {
+    let apt = |size| fill(size, "FROM debian:12\n", |i| format!("RUN apt install -y p{i}\n"), "");
+    assert_linear("many apt installs", apt, 4);
+}
+
+#[test]
+fn many_wget_downloads() {
+    let wget = |size| fill(size, "FROM debian:12\n", |i| format!("RUN wget https://example.com/f{i}.tar.gz\n"), "");
+    assert_linear("many wget downloads", wget, 4);
+}
+
+#[test]
+fn many_go_builds() {
+    let go =
+        |size| fill(size, "FROM golang:1.23\nCOPY go.mod go.sum ./\n", |i| format!("RUN go build ./cmd/x{i}\n"), "");
+    assert_linear("many go builds", go, 4);
+}

@@ -4,17 +4,17 @@
 //! --mount=from=` that take files out of them. Fixes that remove or change
 //! something ask this to find out who could depend on it.
 
-use super::{Base, Document, Instruction, InstructionKind, Scope, Word};
+use super::{Base, Document, DocumentFact, Instruction, InstructionKind, Scope, Word};
 
 /// The instructions that see what one instruction leaves behind.
 #[derive(Debug)]
 pub struct Later<'a> {
     /// The instruction's stage and every stage built on it, in order.
     pub stages: Vec<usize>,
-    /// The instructions after it in its stage, then every instruction of the
-    /// stages built on it, in document order (the order they run in along
-    /// any one chain of stages).
-    pub instructions: Vec<&'a Instruction>,
+    /// Where [`Later::instructions`] starts: walked when asked, since a
+    /// walk that stops early should not pay for the rest of the file.
+    doc: &'a Document,
+    after: usize,
     /// The instructions wrapped in an `ONBUILD` in those stages (wherever
     /// they stand: a trigger runs at the start of every stage built `FROM`
     /// its stage, and in every image built on the result).
@@ -34,6 +34,36 @@ pub struct CopyOut<'a> {
     /// The paths it reads in that stage, `None` where a variable has no
     /// known value.
     pub sources: Vec<Option<String>>,
+}
+
+impl<'a> Later<'a> {
+    /// The instructions after it in its stage, then every instruction of the
+    /// stages built on it, in document order (the order they run in along
+    /// any one chain of stages).
+    pub fn instructions(&self) -> impl Iterator<Item = &'a Instruction> + '_ {
+        let rest = self.doc.instructions.get(self.after..).unwrap_or_default();
+        rest.iter().filter(|i| i.stage.is_some_and(|s| self.stages.contains(&s)))
+    }
+}
+
+/// The only instructions `later` looks at outside the stages it walks:
+/// ONBUILDs and instructions with flags (`COPY --from`, `RUN --mount`).
+/// Listed once per document, so that asking about every RUN of a long file
+/// costs these lists, not the file, each time.
+struct CrossStage {
+    onbuilds: Vec<usize>,
+    flagged: Vec<usize>,
+}
+
+impl DocumentFact for CrossStage {
+    fn compute(doc: &Document) -> CrossStage {
+        let indices =
+            |keep: fn(&Instruction) -> bool| doc.instructions.iter().filter(|i| keep(i)).map(|i| i.index).collect();
+        CrossStage {
+            onbuilds: indices(|i| i.onbuild.is_some()),
+            flagged: indices(|i| matches!(i.kind, InstructionKind::Copy | InstructionKind::Run) && !i.flags.is_empty()),
+        }
+    }
 }
 
 impl Document {
@@ -61,7 +91,8 @@ impl Document {
         let Some(stage) = ins.stage.filter(|s| *s < self.stages.len()) else {
             return Later {
                 stages: Vec::new(),
-                instructions: Vec::new(),
+                doc: self,
+                after: self.instructions.len(),
                 triggers: Vec::new(),
                 copies_out: Vec::new(),
                 in_unknown_build,
@@ -70,15 +101,22 @@ impl Document {
         let stages = self.stage_and_descendants(stage);
         let in_stages = |i: &Instruction| i.stage.is_some_and(|s| stages.contains(&s));
         let own = &self.stages[stage];
-        let instructions = self.instructions[ins.index + 1..].iter().filter(|i| in_stages(i)).collect();
-        let triggers = self.instructions[own.from..]
+        let cross = self.fact::<CrossStage>();
+        let triggers = cross
+            .onbuilds
             .iter()
-            .filter(|i| in_stages(i))
+            .map(|&i| &self.instructions[i])
+            .filter(|i| i.index >= own.from && in_stages(i))
             .filter_map(|i| i.onbuild.as_deref())
             .filter(|inner| !std::ptr::eq(*inner, ins))
             .collect();
-        let copies_out = self.instructions[own.from + 1..].iter().filter_map(|i| self.copy_out(i, &stages)).collect();
-        Later { stages, instructions, triggers, copies_out, in_unknown_build }
+        let copies_out = cross
+            .flagged
+            .iter()
+            .filter(|&&i| i > own.from)
+            .filter_map(|&i| self.copy_out(&self.instructions[i], &stages))
+            .collect();
+        Later { stages, doc: self, after: ins.index + 1, triggers, copies_out, in_unknown_build }
     }
 
     /// `i` as a [`CopyOut`] of one of `stages`.
@@ -144,8 +182,8 @@ impl Document {
 mod tests {
     use super::*;
 
-    fn indices(list: &[&Instruction]) -> Vec<usize> {
-        list.iter().map(|i| i.index).collect()
+    fn indices<'a>(list: impl Iterator<Item = &'a Instruction>) -> Vec<usize> {
+        list.map(|i| i.index).collect()
     }
 
     #[test]
@@ -168,7 +206,7 @@ mod tests {
         let a = &doc.instructions[1];
         let later = doc.later(a);
         assert_eq!(later.stages, [0, 1, 3]);
-        assert_eq!(indices(&later.instructions), [2, 3, 4, 5, 10, 11, 12]);
+        assert_eq!(indices(later.instructions()), [2, 3, 4, 5, 10, 11, 12]);
         let triggers: Vec<String> = later.triggers.iter().map(|t| doc.text()[t.range.as_range()].to_string()).collect();
         assert_eq!(triggers, ["RUN t", "RUN u"]);
         let copies: Vec<(usize, Vec<Option<String>>)> =
@@ -178,7 +216,7 @@ mod tests {
 
         // Nothing of stage `other` comes after `d` but its own instructions.
         let d = &doc.instructions[7];
-        assert_eq!(indices(&doc.later(d).instructions), [8, 9]);
+        assert_eq!(indices(doc.later(d).instructions()), [8, 9]);
         assert!(doc.later(d).copies_out.is_empty());
     }
 

@@ -5,7 +5,10 @@
 //! uses them.
 
 use crate::diagnostic::TextRange;
-use crate::model::{Document, Instruction, InstructionKind, Later, ShellCommand, ShellScript};
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+use crate::model::{Document, DocumentFact, Instruction, InstructionKind, Later, ShellCommand, ShellScript};
 
 use super::size::support::is_within;
 
@@ -38,6 +41,33 @@ pub(crate) struct Dependence<'x> {
     /// A command after which the state no longer comes from the fixed
     /// instruction: it fetches it again or removes it.
     pub resets: &'x dyn Fn(&ShellCommand) -> bool,
+    /// Names this dependence in the document's memo of walks that found
+    /// nothing: one name must always come with the same `programs`, `reads`
+    /// and `resets` (`dirs` are part of the key).
+    pub memo: &'static str,
+}
+
+/// Per dependence and stage, the first instruction from which a walk over
+/// what comes later met no reader and no reset.
+#[derive(Default)]
+struct CleanWalks(Mutex<HashMap<(String, usize), usize>>);
+
+impl DocumentFact for CleanWalks {
+    fn compute(_: &Document) -> CleanWalks {
+        CleanWalks::default()
+    }
+}
+
+impl CleanWalks {
+    fn starts(&self, key: &(String, usize)) -> Option<usize> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).get(key).copied()
+    }
+
+    fn record(&self, key: (String, usize), from: usize) {
+        let mut walks = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        let start = walks.entry(key).or_insert(from);
+        *start = (*start).min(from);
+    }
 }
 
 /// The first step after `ins` that could depend on the state `dep`
@@ -68,14 +98,23 @@ pub(crate) fn later_dependence(
         // Dockerfile does not show.
         return Some(Hazard { certain: false, range: ins.keyword_range });
     }
+    // A walk that met no reader and no reset from some instruction of this
+    // stage on has nothing to find from any later one (it walks a part of
+    // the same instructions): a file of many installs asks once, not once
+    // per install.
+    let memo = doc.fact::<CleanWalks>();
+    let memo_key = ins.stage.map(|stage| ([dep.memo, &dep.programs.join(" "), &dep.dirs.join(" ")].join("\0"), stage));
+    let clean = memo_key.as_ref().is_some_and(|key| memo.starts(key).is_some_and(|from| from <= ins.index));
     // Walk in document order (a stage's instructions come before those of
     // the stages built on it), noting the stages where the state was reset:
     // what comes after a reset on its way no longer sees the fixed state.
     let mut reset_in: Vec<usize> = Vec::new();
-    for i in &later.instructions {
-        let chain = i.stage.map(|s| doc.stage_chain(s)).unwrap_or_default();
-        if chain.iter().any(|s| reset_in.contains(&s.index)) {
-            continue;
+    for i in later.instructions().filter(|_| !clean) {
+        if !reset_in.is_empty() {
+            let chain = i.stage.map(|s| doc.stage_chain(s)).unwrap_or_default();
+            if chain.iter().any(|s| reset_in.contains(&s.index)) {
+                continue;
+            }
         }
         if let Some(hazard) = instruction_reader(i, dep) {
             return Some(hazard);
@@ -84,7 +123,17 @@ pub(crate) fn later_dependence(
             && i.commands().iter().any(|c| (dep.resets)(c))
         {
             reset_in.push(stage);
+            if ins.stage == Some(stage) {
+                // Everything left is in this stage or built on it.
+                break;
+            }
         }
+    }
+    if !clean
+        && reset_in.is_empty()
+        && let Some(key) = memo_key
+    {
+        memo.record(key, ins.index);
     }
     // Triggers run after the whole stage: a reset anywhere after `ins` in
     // its own stage comes first.
@@ -273,8 +322,13 @@ mod tests {
             || removes(c, &["/var/lib/apt/lists"])
     }
 
-    const APT: Dependence<'static> =
-        Dependence { dirs: &["/var/lib/apt/lists"], programs: &["apt-get"], reads: &apt_reads, resets: &apt_resets };
+    const APT: Dependence<'static> = Dependence {
+        dirs: &["/var/lib/apt/lists"],
+        programs: &["apt-get"],
+        reads: &apt_reads,
+        resets: &apt_resets,
+        memo: "test-apt",
+    };
 
     /// The hazard for the first RUN of `text`: (certain, the text it points at).
     fn hazard(text: &str) -> Option<(bool, String)> {
@@ -336,7 +390,7 @@ mod tests {
         assert_eq!(hazard("FROM d AS a\nRUN apt-get update\nFROM d\nCOPY --from=a /app /app\n"), None);
         let doc = Document::parse("FROM d\nONBUILD RUN apt-get update\n");
         let inner = doc.instructions[1].onbuild.as_deref().expect("a trigger");
-        let dep = Dependence { dirs: &[], programs: &[], reads: &never, resets: &never };
+        let dep = Dependence { dirs: &[], programs: &[], reads: &never, resets: &never, memo: "test-never" };
         assert!(later_dependence(&doc, inner, None, &dep).is_some_and(|h| !h.certain));
     }
 

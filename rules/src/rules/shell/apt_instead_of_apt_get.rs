@@ -51,7 +51,7 @@ use crate::diagnostic::Applicability;
 use crate::model::{Base, Document, ShellCommand, ShellScript};
 use crate::rules::fix_safety;
 
-use super::support::{self, runs_before, subcommand};
+use super::support::{self, subcommand};
 
 pub(crate) static RULE: Rule = Rule {
     meta: RuleMeta {
@@ -172,9 +172,28 @@ fn image_deletes_packages(doc: &Document, run: &Instruction) -> bool {
         _ => false,
     };
     let touched = |text: &str| text.contains("docker-clean") || text.contains("Keep-Downloaded-Packages");
+    let earlier = doc.fact::<FirstDockerCleanRuns>();
     official
-        && !runs_before(doc, stage, run.index).iter().any(|r| doc.text()[r.range.as_range()].contains("docker-clean"))
+        && !doc.stage_chain(stage).iter().any(|s| earlier.0.get(&s.index).is_some_and(|&i| i < run.index))
         && !script_text(run).is_some_and(touched)
+}
+
+/// Per stage, the first RUN whose text mentions `docker-clean`: asked for
+/// every `apt` command, so found once per document.
+struct FirstDockerCleanRuns(std::collections::HashMap<usize, usize>);
+
+impl crate::model::DocumentFact for FirstDockerCleanRuns {
+    fn compute(doc: &Document) -> FirstDockerCleanRuns {
+        let mut firsts = std::collections::HashMap::new();
+        for run in doc.instructions.iter().filter(|i| i.kind == InstructionKind::Run) {
+            if let Some(stage) = run.stage
+                && doc.text()[run.range.as_range()].contains("docker-clean")
+            {
+                firsts.entry(stage).or_insert(run.index);
+            }
+        }
+        FirstDockerCleanRuns(firsts)
+    }
 }
 
 fn script_text(run: &Instruction) -> Option<&str> {

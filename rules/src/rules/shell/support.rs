@@ -305,16 +305,6 @@ pub(super) fn base_family(doc: &Document, stage: usize) -> BaseFamily {
     }
 }
 
-/// The RUN instructions of a stage and of the stages it builds on that come
-/// before instruction `index`, oldest first.
-pub(super) fn runs_before(doc: &Document, stage: usize, index: usize) -> Vec<&Instruction> {
-    let mut runs: Vec<&Instruction> = Vec::new();
-    for s in doc.stage_chain(stage).into_iter().rev() {
-        runs.extend(s.instructions(doc).iter().filter(|i| i.kind == InstructionKind::Run && i.index < index));
-    }
-    runs
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -56,7 +56,7 @@ use crate::registry::{FixAvailability, RuleMeta};
 use crate::base_images::Distro;
 use crate::rules::cache::support::stage_distro;
 
-use super::support::{self, runs_before};
+use super::support;
 
 pub(crate) static RULE: Rule = Rule {
     meta: RuleMeta {
@@ -151,14 +151,55 @@ fn on_busybox(doc: &Document, stage: usize) -> bool {
 /// True when this RUN (`commands`) or an earlier RUN of the stage or of a
 /// stage it builds on runs `apk`: only Alpine-based images have it.
 fn runs_apk(ctx: &Context<'_>, run: &Instruction, commands: &[ShellCommand]) -> bool {
-    let apk = |c: &ShellCommand| c.base_name() == "apk";
-    commands.iter().any(apk)
-        || run.stage.is_some_and(|stage| {
-            runs_before(ctx.doc, stage, run.index)
-                .iter()
-                .filter_map(|r| r.script.as_ref())
-                .any(|s| s.commands.iter().any(apk))
-        })
+    commands.iter().any(runs_apk_itself) || ran_before(ctx, run, |firsts| &firsts.apk)
+}
+
+fn runs_apk_itself(c: &ShellCommand) -> bool {
+    c.base_name() == "apk"
+}
+
+/// With any package manager, `wget` is GNU wget (or wget2), not BusyBox's.
+fn installs_wget_package(c: &ShellCommand) -> bool {
+    matches!(c.base_name(), "apk" | "apt-get" | "apt" | "aptitude" | "yum" | "dnf" | "microdnf" | "zypper" | "pacman")
+        && c.positional().any(|a| a.text == "wget")
+}
+
+/// Per stage, the first RUN that runs `apk` and the first that installs
+/// wget: asked for every `wget`, so looked up once per document rather than
+/// by walking the RUNs before each.
+#[derive(Default)]
+struct FirstRuns {
+    apk: std::collections::HashMap<usize, usize>,
+    wget: std::collections::HashMap<usize, usize>,
+}
+
+impl crate::model::DocumentFact for FirstRuns {
+    fn compute(doc: &Document) -> FirstRuns {
+        let mut firsts = FirstRuns::default();
+        for run in doc.instructions.iter().filter(|i| i.kind == InstructionKind::Run) {
+            let (Some(stage), Some(script)) = (run.stage, run.script.as_ref()) else { continue };
+            if script.commands.iter().any(runs_apk_itself) {
+                firsts.apk.entry(stage).or_insert(run.index);
+            }
+            if script.commands.iter().any(installs_wget_package) {
+                firsts.wget.entry(stage).or_insert(run.index);
+            }
+        }
+        firsts
+    }
+}
+
+/// True when a RUN before `run` in its stage or a stage it builds on is
+/// among `which` of [`FirstRuns`].
+fn ran_before(
+    ctx: &Context<'_>,
+    run: &Instruction,
+    which: impl Fn(&FirstRuns) -> &std::collections::HashMap<usize, usize>,
+) -> bool {
+    let Some(stage) = run.stage else { return false };
+    let firsts = ctx.doc.fact::<FirstRuns>();
+    let first = which(&firsts);
+    ctx.doc.stage_chain(stage).iter().any(|s| first.get(&s.index).is_some_and(|&i| i < run.index))
 }
 
 /// Signature, checksum and key files: a few kilobytes, one progress line.
@@ -199,23 +240,9 @@ fn small_download(cmd: &ShellCommand) -> bool {
 }
 
 /// True when the stage installs the `wget` package before `cmd` (earlier in
-/// the stage or a stage it builds on, or earlier in this RUN): with any
-/// package manager that is GNU wget (or wget2), not BusyBox's.
+/// the stage or a stage it builds on, or earlier in this RUN).
 fn installs_wget(ctx: &Context<'_>, run: &Instruction, before: &[ShellCommand]) -> bool {
-    let installs = |c: &ShellCommand| {
-        matches!(
-            c.base_name(),
-            "apk" | "apt-get" | "apt" | "aptitude" | "yum" | "dnf" | "microdnf" | "zypper" | "pacman"
-        ) && c.positional().any(|a| a.text == "wget")
-    };
-    if before.iter().any(installs) {
-        return true;
-    }
-    let Some(stage) = run.stage else { return false };
-    runs_before(ctx.doc, stage, run.index)
-        .iter()
-        .filter_map(|r| r.script.as_ref())
-        .any(|s| s.commands.iter().any(installs))
+    before.iter().any(installs_wget_package) || ran_before(ctx, run, |firsts| &firsts.wget)
 }
 
 #[cfg(test)]

@@ -104,7 +104,13 @@ fn applicability(doc: &Document, run: &Instruction, i: usize, cmd: &ShellCommand
     if !fetches_index(cmd) {
         return Applicability::Safe;
     }
-    let dependence = Dependence { dirs: CACHE_DIRS, programs: &["apk"], reads: &reads_index, resets: &resets_index };
+    let dependence = Dependence {
+        dirs: CACHE_DIRS,
+        programs: &["apk"],
+        reads: &reads_index,
+        resets: &resets_index,
+        memo: "apk-index",
+    };
     match fix_safety::later_dependence(doc, run, Some(i), &dependence) {
         Some(_) => Applicability::Unsafe,
         None => Applicability::Safe,

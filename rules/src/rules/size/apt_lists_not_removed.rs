@@ -159,6 +159,7 @@ fn fix_decision(
         programs: &["apt-get", "apt", "aptitude", "apt-cache"],
         reads: &reads_lists,
         resets: &resets_lists,
+        memo: "apt-lists",
     };
     match fix_safety::later_dependence(doc, run, None, &dependence) {
         Some(hazard) if hazard.certain => Err(hazard.range),

@@ -120,6 +120,7 @@ fn check(run: &Instruction, ctx: &mut Context<'_>) {
             programs: &["dnf", "dnf5", "microdnf", "yum"],
             reads: &reads_cache,
             resets: &|c| cleans_all(c) || fix_safety::removes(c, CACHE_DIRS),
+            memo: "dnf-cache",
         };
         let applicability = support::cleanup_applicability(ctx.doc, run, script, install, tool, &dependence);
         Fix::new(format!("Append `&& {clean}`"), applicability, vec![edit])

@@ -419,8 +419,13 @@ fn cleanup_applicability(
             && support::first_positional(&c.args, &[])
                 .is_some_and(|(_, sub)| !matches!(sub.text.as_str(), "version" | "env"))
     };
-    let dependence =
-        Dependence { dirs: tool.cache_dirs, programs: tool.programs, reads: &reads, resets: &|c| cleans(tool, c) };
+    let dependence = Dependence {
+        dirs: tool.cache_dirs,
+        programs: tool.programs,
+        reads: &reads,
+        resets: &|c| cleans(tool, c),
+        memo: tool.name,
+    };
     support::cleanup_applicability(doc, run, script, cmd, program, &dependence)
 }
 

@@ -121,6 +121,7 @@ fn check(run: &Instruction, ctx: &mut Context<'_>) {
                     && c.args.iter().any(|a| matches!(a.text.as_str(), "purge" | "remove")))
                     || fix_safety::removes(c, &["/root/.cache/pip"])
             },
+            memo: "pip-cache",
         };
         let applicability = match fix_safety::later_dependence(ctx.doc, run, Some(i), &dependence) {
             Some(_) => Applicability::Unsafe,

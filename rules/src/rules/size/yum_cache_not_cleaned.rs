@@ -117,6 +117,7 @@ fn check(run: &Instruction, ctx: &mut Context<'_>) {
                     && support::subcommand(c, VALUE_FLAGS).is_some_and(|(_, sub)| sub.text != "clean")
             },
             resets: &|c| cleans_all(c) || fix_safety::removes(c, CACHE_DIRS),
+            memo: "yum-cache",
         };
         let applicability = support::cleanup_applicability(ctx.doc, run, script, install, "yum", &dependence);
         Fix::new("Append `&& yum clean all`", applicability, vec![edit])

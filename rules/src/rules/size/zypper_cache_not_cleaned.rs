@@ -113,6 +113,7 @@ fn check(run: &Instruction, ctx: &mut Context<'_>) {
             programs: &["zypper"],
             reads: &reads,
             resets: &|c| cleans(c) || fix_safety::removes(c, CACHE_DIRS),
+            memo: "zypper-cache",
         };
         let applicability = support::cleanup_applicability(ctx.doc, run, script, install, "zypper", &dependence);
         Fix::new("Append `&& zypper clean`", applicability, vec![edit])
