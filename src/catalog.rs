@@ -40,15 +40,7 @@ impl RuleInfo {
 pub fn rules(args: &RulesArgs) -> ExitCode {
     let infos: Vec<RuleInfo> = all_rules().iter().map(|r| RuleInfo::of(&r.meta)).collect();
     let text = match args.format {
-        RulesFormat::Table => {
-            // On a terminal the summaries are cut to its width; a pipe gets them whole.
-            let width = io::stdout()
-                .is_terminal()
-                .then(terminal_size::terminal_size)
-                .flatten()
-                .map(|(terminal_size::Width(w), _)| usize::from(w));
-            table(&infos, width)
-        }
+        RulesFormat::Table => table(&infos, output_width(std::env::var("COLUMNS").ok().as_deref())),
         RulesFormat::Json => {
             let mut json = serde_json::to_string_pretty(&infos).unwrap_or_default();
             json.push('\n');
@@ -58,47 +50,122 @@ pub fn rules(args: &RulesArgs) -> ExitCode {
     print(&text)
 }
 
-/// The rules as aligned columns; with `width`, each line's last column
-/// (the summary) is cut to fit, ending in `…`.
+/// The width to fit the table to: `COLUMNS` when set (the user's word),
+/// else the terminal's when stdout is one. A pipe gets no limit, so each
+/// rule stays on one line for `grep` and `awk`.
+fn output_width(columns: Option<&str>) -> Option<usize> {
+    if let Some(columns) = columns.and_then(|c| c.trim().parse::<usize>().ok()).filter(|&c| c > 0) {
+        return Some(columns);
+    }
+    io::stdout()
+        .is_terminal()
+        .then(terminal_size::terminal_size)
+        .flatten()
+        .map(|(terminal_size::Width(w), _)| usize::from(w))
+}
+
+/// The summary column is wrapped rather than cut when it would get at
+/// least this many columns; narrower, each rule takes two lines.
+const MIN_SUMMARY_WIDTH: usize = 30;
+
+/// The rules as aligned columns, fitted to `width`: one line per rule when
+/// it fits (or without a width); else the summary wrapped in its column;
+/// on a narrow terminal, the aliases and summary wrapped on indented lines
+/// under each rule.
 fn table(infos: &[RuleInfo], width: Option<usize>) -> String {
-    let header = ["NAME", "ALIASES", "CATEGORY", "SEVERITY", "FIXABLE", "SUMMARY"];
-    let rows: Vec<[String; 6]> = infos
-        .iter()
-        .map(|r| {
-            [
-                r.name.to_string(),
-                r.aliases.join(","),
-                r.category.to_string(),
-                r.severity.to_string(),
-                (if r.fixable { "yes" } else { "no" }).to_string(),
-                r.summary.to_string(),
-            ]
-        })
-        .collect();
-    let mut widths = header.map(str::len);
+    let cells = |r: &RuleInfo| {
+        [
+            r.name.to_string(),
+            r.aliases.join(","),
+            r.category.to_string(),
+            r.severity.to_string(),
+            (if r.fixable { "yes" } else { "no" }).to_string(),
+            r.summary.to_string(),
+        ]
+    };
+    let header = ["NAME", "ALIASES", "CATEGORY", "SEVERITY", "FIXABLE", "SUMMARY"].map(str::to_string);
+    let rows: Vec<[String; 6]> = std::iter::once(header).chain(infos.iter().map(cells)).collect();
+    let mut widths = [0; 6];
     for row in &rows {
         for (width, cell) in widths.iter_mut().zip(row) {
             *width = (*width).max(cell.chars().count());
         }
     }
+    let summary_column: usize = widths[..5].iter().map(|w| w + 2).sum();
     let mut out = String::new();
-    let header = header.map(str::to_string);
-    for row in std::iter::once(&header).chain(&rows) {
-        let mut line = String::new();
-        for (cell, width) in row.iter().zip(widths) {
-            let _ = write!(line, "{cell:<width$}  ");
-        }
-        let line = line.trim_end();
-        match width {
-            Some(width) if line.chars().count() > width && width > 1 => {
-                out.extend(line.chars().take(width - 1));
-                out.push('…');
+    match width {
+        Some(width) if summary_column + widths[5] > width && summary_column + MIN_SUMMARY_WIDTH > width => {
+            // Narrow: NAME CATEGORY SEVERITY FIXABLE, then the aliases and
+            // the summary, indented and wrapped.
+            let columns = [0, 2, 3, 4];
+            for (i, row) in rows.iter().enumerate() {
+                let mut line = String::new();
+                for &c in &columns {
+                    let _ = write!(line, "{:<w$}  ", row[c], w = widths[c]);
+                }
+                out.push_str(line.trim_end());
+                out.push('\n');
+                if i == 0 {
+                    continue;
+                }
+                let detail = if row[1].is_empty() {
+                    row[5].clone()
+                } else {
+                    format!("[{}] {}", row[1].replace(',', ", "), row[5])
+                };
+                for piece in wrap(&detail, width.saturating_sub(4).max(MIN_SUMMARY_WIDTH)) {
+                    let _ = writeln!(out, "    {piece}");
+                }
             }
-            _ => out.push_str(line),
         }
-        out.push('\n');
+        _ => {
+            let summary_width = width.map_or(usize::MAX, |w| w.saturating_sub(summary_column).max(1));
+            for row in &rows {
+                let mut line = String::new();
+                for (cell, width) in row[..5].iter().zip(widths) {
+                    let _ = write!(line, "{cell:<width$}  ");
+                }
+                for (i, piece) in wrap(&row[5], summary_width).iter().enumerate() {
+                    if i > 0 {
+                        line = " ".repeat(summary_column);
+                    }
+                    line.push_str(piece);
+                    out.push_str(line.trim_end());
+                    out.push('\n');
+                }
+            }
+        }
     }
     out
+}
+
+/// `text` in lines of at most `width` characters, broken at spaces (a word
+/// longer than a line is split).
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines = vec![String::new()];
+    for word in text.split(' ').filter(|w| !w.is_empty()) {
+        let mut word: Vec<char> = word.chars().collect();
+        loop {
+            let line = lines.last_mut().expect("never empty");
+            let used = line.chars().count();
+            let gap = usize::from(used > 0);
+            if used + gap + word.len() <= width {
+                if gap == 1 {
+                    line.push(' ');
+                }
+                line.extend(word);
+                break;
+            }
+            if used == 0 {
+                // A word longer than the line: as much as fits, the rest below.
+                let rest = word.split_off(width);
+                line.extend(word);
+                word = rest;
+            }
+            lines.push(String::new());
+        }
+    }
+    lines
 }
 
 pub fn explain(args: &ExplainArgs) -> ExitCode {
@@ -161,5 +228,54 @@ fn print(text: &str) -> ExitCode {
             ExitCode::from(EXIT_ERROR)
         }
         _ => ExitCode::SUCCESS,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn infos() -> Vec<RuleInfo> {
+        all_rules().iter().map(|r| RuleInfo::of(&r.meta)).collect()
+    }
+
+    fn widest(text: &str) -> usize {
+        text.lines().map(|l| l.chars().count()).max().unwrap_or(0)
+    }
+
+    /// Every word of `summary` is still there, in order.
+    fn keeps_words(text: &str, summary: &str) -> bool {
+        let words: Vec<&str> = text.split_whitespace().collect();
+        summary.split_whitespace().all(|w| words.contains(&w))
+    }
+
+    #[test]
+    fn the_table_fits_the_width_and_keeps_every_summary() {
+        let infos = infos();
+        let unlimited = table(&infos, None);
+        assert_eq!(unlimited.lines().count(), infos.len() + 1, "one line per rule without a width");
+        for width in [80, 100, 150, 200] {
+            let text = table(&infos, Some(width));
+            assert!(widest(&text) <= width, "{width}:\n{text}");
+            assert!(infos.iter().all(|r| keeps_words(&text, r.summary) && text.contains(r.name)), "{width}:\n{text}");
+        }
+        assert_eq!(table(&infos, Some(1000)), unlimited, "a wide terminal gets the plain table");
+        // Wrapped summaries stay in their column.
+        let text = table(&infos, Some(150));
+        let column = text.lines().next().unwrap().find("SUMMARY").unwrap();
+        assert!(text.lines().filter(|l| l.starts_with(' ')).all(|l| l.len() - l.trim_start().len() == column));
+    }
+
+    #[test]
+    fn columns_overrides_the_terminal() {
+        assert_eq!(output_width(Some("72")), Some(72));
+        assert_eq!(output_width(Some(" 100 ")), Some(100));
+    }
+
+    #[test]
+    fn wrap_breaks_at_spaces_and_splits_long_words() {
+        assert_eq!(wrap("a bb ccc dddd", 6), ["a bb", "ccc", "dddd"]);
+        assert_eq!(wrap("abcdefgh", 3), ["abc", "def", "gh"]);
+        assert_eq!(wrap("", 5), [""]);
     }
 }

@@ -31,7 +31,11 @@ pub fn run(args: CheckArgs) -> ExitCode {
     let configs = match Configs::new(overrides, args.config.as_deref()) {
         Ok(configs) => configs,
         Err(err) => {
-            eprintln!("{err}");
+            // Nothing is checked; the report (and its summary) says why.
+            let text = err.to_string();
+            eprintln!("{text}");
+            let failures = [first_line(&text)];
+            let _ = print_reports(&args, &[], &[], false, false, &failures);
             return ExitCode::from(EXIT_ERROR);
         }
     };
@@ -39,11 +43,12 @@ pub fn run(args: CheckArgs) -> ExitCode {
     let paths = paths_or_default(&args.paths, args.stdin_filename.as_deref());
     let (inputs, input_errors) = collect_inputs(&paths);
     let mut failed = !input_errors.is_empty();
-    // Paths and files that could not be checked: the summary must not say
-    // "All checks passed" about them.
-    let mut unchecked = input_errors.len();
+    // What went wrong, one line each (also printed on stderr as it happens):
+    // the summary and the machine formats say it instead of "All checks passed".
+    let mut failures: Vec<String> = Vec::new();
     for err in &input_errors {
         eprintln!("{}: error: {}", err.path, err.message);
+        failures.push(format!("{}: {}", err.path, err.message));
     }
 
     let fix_mode = args.fix_mode();
@@ -92,6 +97,7 @@ pub fn run(args: CheckArgs) -> ExitCode {
                     eprintln!("{line}");
                 }
                 failed |= !outcome.errors.is_empty();
+                failures.extend(outcome.errors.iter().map(|line| line.replacen(": error: ", ": ", 1)));
                 // A rule that crashed is a dockside bug, not a finding: exit 2.
                 failed |=
                     report.diagnostics.iter().any(|d| std::ptr::eq(d.rule, &dockside_rules::engine::INTERNAL_ERROR));
@@ -105,23 +111,24 @@ pub fn run(args: CheckArgs) -> ExitCode {
             }
             Err(Problem::Input { path, message }) => {
                 eprintln!("{path}: error: {message}");
+                failures.push(format!("{path}: {message}"));
                 failed = true;
-                unchecked += 1;
             }
             Err(Problem::Config(err)) => {
                 // Every file under a broken config fails the same way; say it once.
-                if reported_configs.insert(err.to_string()) {
-                    eprintln!("{err}");
+                let text = err.to_string();
+                if reported_configs.insert(text.clone()) {
+                    eprintln!("{text}");
+                    failures.push(first_line(&text));
                 }
                 failed = true;
-                unchecked += 1;
             }
         }
     }
 
     let printed = match fix_mode {
         Some(FixMode::Diff { .. }) => print_diffs(&outcomes, args.quiet),
-        _ => print_reports(&args, &reports, &outcomes, fix_mode.is_some(), inputs.contains(&Input::Stdin), unchecked),
+        _ => print_reports(&args, &reports, &outcomes, fix_mode.is_some(), inputs.contains(&Input::Stdin), &failures),
     };
     if args.verbose {
         eprintln!("Linted {} file(s) in {:.2?}", reports.len(), started.elapsed());
@@ -149,7 +156,7 @@ fn print_reports(
     outcomes: &[Outcome],
     fixing: bool,
     has_stdin: bool,
-    unchecked: usize,
+    failures: &[String],
 ) -> io::Result<()> {
     // Fixed standard input goes to stdout, so the report moves to stderr.
     let report_to_stderr = fixing && has_stdin;
@@ -160,7 +167,7 @@ fn print_reports(
     let mut text = if args.statistics {
         output::statistics(reports)
     } else {
-        output::render(format, reports, &RenderOptions { color })
+        output::render(format, reports, &RenderOptions { color, failures })
     };
 
     // Machine formats must stay parseable, so their summary lines go to stderr.
@@ -171,7 +178,7 @@ fn print_reports(
             summary.push_str(&format!("Fixed {fixed} {}.\n", if fixed == 1 { "issue" } else { "issues" }));
         }
         if format.is_human() {
-            summary.push_str(&Totals::of(reports).summary_with_unchecked(unchecked));
+            summary.push_str(&Totals::of(reports).summary_with_failures(failures));
             summary.push('\n');
         }
     }
@@ -214,6 +221,11 @@ fn print_diffs(outcomes: &[Outcome], quiet: bool) -> io::Result<()> {
         );
     }
     Ok(())
+}
+
+/// A config error's first line names the file, line and column; the rest is advice.
+fn first_line(text: &str) -> String {
+    text.lines().next().unwrap_or_default().to_string()
 }
 
 /// <https://no-color.org>: any non-empty `NO_COLOR` turns color off.

@@ -31,6 +31,8 @@ fn dockside(dir: &Path, args: &[&str], stdin: Option<&[u8]>) -> Run {
         .args(args)
         .current_dir(dir)
         .env_remove("NO_COLOR")
+        // `dockside rules` fits its table to `COLUMNS`; the tests read it whole.
+        .env_remove("COLUMNS")
         // End-of-life findings depend on the date; the fixtures are linted on a fixed one.
         .env("DOCKSIDE_LINT_DATE", "2024-06-01")
         // The machine's user config (~/.config/dockside) must not change the results.
@@ -337,9 +339,10 @@ fn quiet_statistics_and_default_format() {
     assert!(stats.stdout.trim_end().ends_with("[1 fixable with --unsafe-fixes]"), "{}", stats.stdout);
 }
 
-/// A path that cannot be checked is never summed up as "All checks passed".
+/// A path that cannot be checked is never summed up as "All checks passed":
+/// every format with a summary says what failed.
 #[test]
-fn the_summary_counts_what_could_not_be_checked() {
+fn the_summary_says_what_could_not_be_checked() {
     let dir = project(&[("ok/Dockerfile", CLEAN), ("empty/.keep", ""), ("bad/Dockerfile", APT)]);
     let d = dir.path();
     let out = run(d, &["check", "missing", "empty", "ok"]);
@@ -347,16 +350,55 @@ fn the_summary_counts_what_could_not_be_checked() {
     assert!(out.stderr.contains("missing: error:") && out.stderr.contains("empty: error: no Dockerfiles found"));
     assert_eq!(
         out.stdout.trim(),
-        "No findings in 1 file checked; 2 paths or files could not be checked (see the errors above)."
+        "No findings in 1 file checked; 2 errors, the first: missing: No such file or directory."
     );
     let out = run(d, &["check", "missing", "bad"]);
     assert_eq!(out.code, 2);
-    assert!(
-        out.stdout.trim_end().ends_with("1 path or file could not be checked (see the errors above)."),
-        "{}",
-        out.stdout
-    );
+    assert!(out.stdout.trim_end().ends_with(" Also 1 error: missing: No such file or directory."), "{}", out.stdout);
     assert!(!out.stdout.contains("All checks passed"));
+
+    // Nothing checked at all: a missing path, an empty directory, a binary file, a bad config.
+    write(d, "binary/Dockerfile", b"FROM \xff\xfe alpine\n");
+    write(d, "bad.toml", "select = 3\n");
+    for (args, failure) in [
+        (&["missing"][..], "missing: No such file or directory"),
+        (&["empty"][..], "empty: no Dockerfiles found"),
+        (&["binary/Dockerfile"][..], "binary/Dockerfile: not valid UTF-8"),
+        (&["--config", "bad.toml", "ok"][..], "bad.toml:1:10: invalid type for `select`"),
+    ] {
+        let with = |extra: &[&str]| {
+            let mut all = vec!["check"];
+            all.extend_from_slice(extra);
+            all.extend_from_slice(args);
+            run(d, &all)
+        };
+        for format in ["concise", "pretty"] {
+            let out = with(&["--format", format]);
+            assert_eq!(out.code, 2, "{args:?}: {}", out.stderr);
+            let last = out.stdout.trim_end().lines().last().unwrap_or_default();
+            assert!(last.starts_with(&format!("1 error: {failure}")), "{args:?} {format}: {}", out.stdout);
+            assert!(last.ends_with("; no file was checked."), "{args:?} {format}: {}", out.stdout);
+        }
+        let out = with(&["--statistics"]);
+        assert!(out.stdout.contains(&format!("1 error: {failure}")), "{args:?} --statistics: {}", out.stdout);
+        assert!(!out.stdout.contains("All checks passed"), "{}", out.stdout);
+
+        // The machine formats stay one valid document and carry the failure.
+        let json = with(&["--format", "json"]).json();
+        assert!(json["failures"][0].as_str().unwrap().starts_with(failure), "{args:?}: {json}");
+        assert_eq!(json["summary"]["failures"], 1, "{json}");
+        let sarif = with(&["--format", "sarif"]).json();
+        let invocation = &sarif["runs"][0]["invocations"][0];
+        assert_eq!(invocation["executionSuccessful"], false, "{sarif}");
+        let notification = &invocation["toolExecutionNotifications"][0];
+        assert_eq!(notification["level"], "error");
+        assert!(notification["message"]["text"].as_str().unwrap().starts_with(failure), "{sarif}");
+    }
+    // A clean run's reports do not change.
+    let json = run(d, &["check", "--format", "json", "ok"]).json();
+    assert!(json.get("failures").is_none() && json["summary"].get("failures").is_none(), "{json}");
+    let sarif = run(d, &["check", "--format", "sarif", "ok"]).json();
+    assert!(sarif["runs"][0].get("invocations").is_none(), "{sarif}");
 }
 
 #[test]
@@ -765,6 +807,31 @@ fn fix_writes_through_symlinks() {
 }
 
 // ---- rule catalogue ----
+
+/// `dockside rules` fits `COLUMNS` (or the terminal) by wrapping the
+/// summaries, and keeps one line per rule in a pipe.
+#[test]
+fn rules_fits_the_width_it_is_given() {
+    let rules_at = |columns: Option<&str>| {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_dockside"));
+        command.arg("rules").env_remove("COLUMNS");
+        if let Some(columns) = columns {
+            command.env("COLUMNS", columns);
+        }
+        let out = command.output().unwrap();
+        assert!(out.status.success());
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let count = dockside_rules::all_rules().len();
+    let piped = rules_at(None);
+    assert_eq!(piped.lines().count(), count + 1, "one line per rule in a pipe");
+    for columns in ["80", "120"] {
+        let text = rules_at(Some(columns));
+        let widest = text.lines().map(|l| l.chars().count()).max().unwrap();
+        assert!(widest <= columns.parse().unwrap(), "COLUMNS={columns}: {widest} wide\n{text}");
+        assert!(text.contains("untagged-base-image") && text.contains("DL3006"), "{text}");
+    }
+}
 
 #[test]
 fn rules_lists_every_rule() {

@@ -155,6 +155,15 @@ fn sarif_validates_against_the_schema() {
         "no percent-encoded path"
     );
 
+    // A path that could not be checked: an unsuccessful invocation with its notification.
+    let dir = crafted_project();
+    let out = dockside(dir.path(), &["check", "--format", "sarif", ".", "missing"]);
+    assert_eq!(out.code, 2, "a missing path exits 2");
+    let failed = assert_valid_sarif(&validator, &out.stdout, "a run with a missing path");
+    let invocation = &failed["runs"][0]["invocations"][0];
+    assert_eq!(invocation["executionSuccessful"], false, "{invocation}");
+    assert!(invocation["toolExecutionNotifications"][0]["message"]["text"].as_str().unwrap().starts_with("missing: "));
+
     if let Some(output) = corpus_output("the corpus half of the SARIF test", "sarif") {
         let corpus = assert_valid_sarif(&validator, &output, "corpus");
         let results = corpus["runs"][0]["results"].as_array().unwrap();

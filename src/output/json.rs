@@ -12,6 +12,10 @@ const VERSION: u32 = 1;
 struct Report<'a> {
     version: u32,
     files: Vec<File<'a>>,
+    /// What could not be checked or written (`path: why`); absent when
+    /// nothing failed, so a clean run's report is unchanged.
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    failures: &'a [String],
     summary: Summary,
 }
 
@@ -67,9 +71,15 @@ struct Summary {
     infos: usize,
     styles: usize,
     fixable: usize,
+    #[serde(skip_serializing_if = "is_zero")]
+    failures: usize,
 }
 
-pub fn render(reports: &[FileReport]) -> String {
+fn is_zero(n: &usize) -> bool {
+    *n == 0
+}
+
+pub fn render(reports: &[FileReport], failures: &[String]) -> String {
     let totals = Totals::of(reports);
     let report = Report {
         version: VERSION,
@@ -77,6 +87,7 @@ pub fn render(reports: &[FileReport]) -> String {
             .iter()
             .map(|r| File { path: &r.path, diagnostics: r.diagnostics.iter().map(|d| diagnostic(r, d)).collect() })
             .collect(),
+        failures,
         summary: Summary {
             files: totals.files,
             diagnostics: totals.diagnostics,
@@ -85,6 +96,7 @@ pub fn render(reports: &[FileReport]) -> String {
             infos: totals.infos,
             styles: totals.styles,
             fixable: totals.fixable,
+            failures: failures.len(),
         },
     };
     // Serialising plain structs of strings and numbers cannot fail.

@@ -54,8 +54,11 @@ impl FileReport {
     }
 }
 
-pub struct RenderOptions {
+pub struct RenderOptions<'a> {
     pub color: bool,
+    /// What could not be checked or written, one line each (`path: why`):
+    /// the formats with a summary or an invocation record carry it.
+    pub failures: &'a [String],
 }
 
 /// Render `reports` in `format`.
@@ -63,8 +66,8 @@ pub fn render(format: OutputFormat, reports: &[FileReport], options: &RenderOpti
     match format {
         OutputFormat::Pretty => pretty::render(reports, options.color),
         OutputFormat::Concise => concise::render(reports),
-        OutputFormat::Json => json::render(reports),
-        OutputFormat::Sarif => sarif::render(reports),
+        OutputFormat::Json => json::render(reports, options.failures),
+        OutputFormat::Sarif => sarif::render(reports, options.failures),
         OutputFormat::Github => github::render(reports),
         OutputFormat::Gitlab => gitlab::render(reports),
         OutputFormat::Checkstyle => checkstyle::render(reports),
@@ -109,20 +112,23 @@ impl Totals {
         t
     }
 
-    /// The summary line, when `unchecked` paths or files could not be
-    /// checked (their errors are on stderr): never "All checks passed".
-    pub fn summary_with_unchecked(&self, unchecked: usize) -> String {
-        if unchecked == 0 {
+    /// The summary line after `failures` (paths, files or configs that could
+    /// not be checked, fixes that could not be written; each also printed on
+    /// stderr): it says what failed, never "All checks passed".
+    pub fn summary_with_failures(&self, failures: &[String]) -> String {
+        let Some(first) = failures.first() else {
             return self.summary();
-        }
-        let failed = format!(
-            "{unchecked} {} could not be checked (see the errors above).",
-            plural(unchecked, "path or file", "paths or files")
-        );
-        if self.diagnostics == 0 {
-            format!("No findings in {} {} checked; {failed}", self.files, plural(self.files, "file", "files"))
+        };
+        let what = match failures.len() {
+            1 => format!("1 error: {first}"),
+            n => format!("{n} errors, the first: {first}"),
+        };
+        if self.files == 0 {
+            format!("{what}; no file was checked.")
+        } else if self.diagnostics == 0 {
+            format!("No findings in {} {} checked; {what}.", self.files, plural(self.files, "file", "files"))
         } else {
-            format!("{} {failed}", self.summary())
+            format!("{} Also {what}.", self.summary())
         }
     }
 
@@ -186,7 +192,8 @@ pub fn statistics(reports: &[FileReport]) -> String {
         let fixable = match (safe, unsafe_only) {
             (0, 0) => String::new(),
             (0, n) => format!("[{n} fixable with --unsafe-fixes]"),
-            (n, _) => format!("[{n} fixable]"),
+            (n, 0) => format!("[{n} fixable]"),
+            (n, m) => format!("[{n} fixable, {m} more with --unsafe-fixes]"),
         };
         let line = format!(
             "{count:>5}  {name:<name_width$}  {:<alias_width$}  {:<7}  {fixable}",
@@ -228,6 +235,34 @@ pub(crate) fn xml_escape(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn report(fixes: &[Option<Applicability>]) -> FileReport {
+        let rule = &dockside_rules::all_rules().iter().find(|r| r.meta.name == "apt-get-missing-yes").unwrap().meta;
+        let diagnostics = fixes
+            .iter()
+            .map(|applicability| Diagnostic {
+                rule,
+                severity: Severity::Warning,
+                message: "m".into(),
+                range: TextRange::new(0, 4),
+                fix: applicability.map(|a| dockside_rules::Fix::new("f", a, Vec::new())),
+                related: Vec::new(),
+            })
+            .collect();
+        FileReport::new("Dockerfile".into(), "FROM alpine\n".into(), diagnostics)
+    }
+
+    /// `[fixable]` counts the fixes the reported findings carry, by applicability.
+    #[test]
+    fn statistics_mark_the_fixes_of_the_reported_findings() {
+        let row = |fixes: &[Option<Applicability>]| statistics(&[report(fixes)]).trim_end().to_string();
+        assert!(row(&[None, None]).ends_with("warning"), "{}", row(&[None, None]));
+        assert!(row(&[None, Some(Applicability::Safe)]).ends_with("  [1 fixable]"));
+        assert!(row(&[Some(Applicability::Unsafe)]).ends_with("  [1 fixable with --unsafe-fixes]"));
+        let mixed = row(&[Some(Applicability::Safe), Some(Applicability::Safe), Some(Applicability::Unsafe), None]);
+        assert!(mixed.starts_with("    4  apt-get-missing-yes"), "{mixed}");
+        assert!(mixed.ends_with("  [2 fixable, 1 more with --unsafe-fixes]"), "{mixed}");
+    }
 
     #[test]
     fn xml_escaping_keeps_documents_well_formed() {

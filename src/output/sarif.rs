@@ -9,11 +9,11 @@ use super::FileReport;
 
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 
-pub fn render(reports: &[FileReport]) -> String {
+pub fn render(reports: &[FileReport], failures: &[String]) -> String {
     let rules: Vec<Value> = all_rules().iter().map(|r| rule(&r.meta)).collect();
     let results: Vec<Value> =
         reports.iter().flat_map(|report| report.diagnostics.iter().map(move |d| result(report, d))).collect();
-    let sarif = json!({
+    let mut sarif = json!({
         "$schema": SCHEMA,
         "version": "2.1.0",
         "runs": [{
@@ -29,6 +29,14 @@ pub fn render(reports: &[FileReport]) -> String {
             "results": results,
         }]
     });
+    if !failures.is_empty() {
+        // SARIF's place for "the run did not do all it should": an
+        // unsuccessful invocation with one error notification per failure.
+        let notifications: Vec<Value> =
+            failures.iter().map(|text| json!({ "level": "error", "message": { "text": text } })).collect();
+        sarif["runs"][0]["invocations"] =
+            json!([{ "executionSuccessful": false, "toolExecutionNotifications": notifications }]);
+    }
     let mut out = serde_json::to_string_pretty(&sarif).unwrap_or_default();
     out.push('\n');
     out

@@ -135,8 +135,9 @@ export function missingBinaryMessage(missing: MissingBinary): string {
   }
   return (
     'dockside: no dockside binary found (this extension package carries none for this platform, ' +
-    'and there is no dockside on PATH). Install it with `pipx install dockside-lint` (or `pip install dockside-lint`), ' +
-    'or `cargo install --locked --path .` in a dockside checkout, then run "dockside: Restart Server"; ' +
+    'and there is no dockside on PATH). Install it with ' +
+    '`cargo install --locked --git https://github.com/dockside/dockside dockside` ' +
+    '(or `cargo install --locked --path .` in a dockside checkout), then run "dockside: Restart Server"; ' +
     'or set "dockside.path" to the binary.'
   );
 }

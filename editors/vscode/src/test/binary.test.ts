@@ -77,8 +77,10 @@ describe('resolveBinary', () => {
     const result = resolveBinary({ configuredPath: null, extensionPath: ext, env });
     assert.deepEqual(result, { searched: [`${ext}/bundled/dockside`, '/a/dockside', '/b/dockside'] });
     const message = missingBinaryMessage(result as { searched: string[] });
-    assert.match(message, /pipx? install dockside-lint/);
-    assert.match(message, /cargo install/);
+    // Only routes that work today: dockside-lint is not on PyPI yet.
+    assert.doesNotMatch(message, /pip/);
+    assert.match(message, /cargo install --locked --git https:\/\/github\.com\/dockside\/dockside dockside/);
+    assert.match(message, /cargo install --locked --path \./);
     assert.match(message, /dockside\.path/);
   });
 
