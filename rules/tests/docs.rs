@@ -173,7 +173,8 @@ fn every_rule_file_is_registered() {
     let mut missing = Vec::new();
     for category in std::fs::read_dir(&dir).unwrap() {
         let category = category.unwrap().path();
-        if !category.is_dir() {
+        // `snapshots/` holds the rule tests' insta snapshots, not rules.
+        if !category.is_dir() || category.ends_with("snapshots") {
             continue;
         }
         for file in std::fs::read_dir(&category).unwrap() {

@@ -117,33 +117,16 @@ pub(crate) mod testing {
     use std::path::Path;
 
     use crate::config::{Settings, parse_toml};
-    use crate::diagnostic::Diagnostic;
-    use crate::engine::{Rule, check_with_rules, fix_with_rules};
-    use crate::model::Document;
+    use crate::engine::Rule;
+    use crate::rules::test_support::{assert_cases, lint_with};
 
     pub(crate) fn settings(config: &str) -> Settings {
         parse_toml(config, Path::new("dockside.toml")).unwrap_or_else(|e| panic!("bad test config: {e}"))
     }
 
-    fn lint(rule: &'static Rule, settings: &Settings, source: &str) -> Vec<Diagnostic> {
-        check_with_rules(&Document::parse(source), settings, &[rule])
-            .into_iter()
-            .filter(|d| d.rule.name == rule.meta.name)
-            .collect()
-    }
-
-    fn strip_markers(case: &str) -> (String, Option<std::ops::Range<usize>>) {
-        match (case.find('⟦'), case.find('⟧')) {
-            (Some(a), Some(b)) if a < b => {
-                let source = case.replacen('⟦', "", 1).replacen('⟧', "", 1);
-                (source, Some(a..b - '⟦'.len_utf8()))
-            }
-            _ => (case.to_string(), None),
-        }
-    }
-
     /// Like `test_support::assert_rule`, with `config` (a `dockside.toml`)
-    /// as the settings; fix cases are `(before, after)`.
+    /// as the settings; fix cases are `(before, after)`. The snapshot
+    /// shows the config above the cases.
     pub(crate) fn assert_rule_with(
         config: &str,
         rule: &'static Rule,
@@ -151,45 +134,12 @@ pub(crate) mod testing {
         fail: &[&str],
         fixes: &[(&str, &str)],
     ) {
-        let settings = settings(config);
-        let mut problems = Vec::new();
-        let render = |source: &str, found: &[Diagnostic]| -> String {
-            found
-                .iter()
-                .map(|d| format!("  {:?} `{}`: {}\n", d.range, &source[d.range.as_range()], d.message))
-                .collect()
-        };
-        for case in pass {
-            let found = lint(rule, &settings, case);
-            if !found.is_empty() {
-                problems.push(format!("expected no diagnostic in:\n{case}\ngot:\n{}", render(case, &found)));
-            }
-        }
-        for case in fail {
-            let (source, expected) = strip_markers(case);
-            let found = lint(rule, &settings, &source);
-            match (found.first(), expected) {
-                (None, _) => problems.push(format!("expected a diagnostic in:\n{source}")),
-                (Some(d), Some(range)) if d.range.as_range() != range => problems.push(format!(
-                    "expected range {range:?} `{}` in:\n{source}\ngot:\n{}",
-                    &source[range.clone()],
-                    render(&source, &found)
-                )),
-                _ => {}
-            }
-        }
-        for (before, after) in fixes {
-            let result = fix_with_rules(before, &settings, true, &[rule]);
-            if result.text != *after {
-                problems.push(format!("fix of:\n{before}\nexpected:\n{after}\ngot:\n{}", result.text));
-            }
-        }
-        assert!(problems.is_empty(), "rule {} with config {config:?}:\n{}", rule.meta.name, problems.join("\n---\n"));
+        assert_cases(rule, &settings(config), Some(config), pass, fail, fixes, Vec::new());
     }
 
     /// The messages `rule` reports on `source` under `config`.
     pub(crate) fn messages(config: &str, rule: &'static Rule, source: &str) -> Vec<String> {
-        lint(rule, &settings(config), source).into_iter().map(|d| d.message).collect()
+        lint_with(rule, &settings(config), source).into_iter().map(|d| d.message).collect()
     }
 
     /// For config-driven rules: the docs' `## Example` holds a ```toml block
@@ -234,7 +184,7 @@ pub(crate) mod testing {
                 blocks(heading).into_iter().filter(|(l, _)| l == "dockerfile").map(|(_, b)| b).collect();
             assert!(!dockerfiles.is_empty(), "{}: `## {heading}` has no dockerfile block", rule.meta.name);
             for block in dockerfiles {
-                let fired = !lint(rule, &settings, &block).is_empty();
+                let fired = !lint_with(rule, &settings, &block).is_empty();
                 assert_eq!(fired, should_fire, "{}: `## {heading}` block under its config:\n{block}", rule.meta.name);
             }
         }
