@@ -31,7 +31,7 @@ use crate::base_images::Date;
 use crate::diagnostic::{Category, Severity};
 use crate::registry::{RuleMeta, all_rules, find_rule, find_rules};
 
-pub use build_context::{BuildContext, Dockerignore, IgnorePattern, build_context_path};
+pub use build_context::{BuildContext, Dockerignore, IgnorePattern, WATCHED_ENTRIES, build_context_path};
 pub use hadolint::parse_hadolint_yaml;
 pub use toml_config::parse_toml;
 

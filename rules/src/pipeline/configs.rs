@@ -222,7 +222,10 @@ impl Configs {
         if self.freshness() != Freshness::Watched {
             return Arc::new(settings.for_dockerfile(file));
         }
-        let key = (std::path::absolute(file).unwrap_or_else(|_| file.to_path_buf()), settings.build_context_dir().map(Path::to_path_buf));
+        let key = (
+            std::path::absolute(file).unwrap_or_else(|_| file.to_path_buf()),
+            settings.build_context_dir().map(Path::to_path_buf),
+        );
         let cached = lock(&self.contexts).get(&key).cloned();
         let context = cached.unwrap_or_else(|| {
             let context = settings.for_dockerfile(file).build_context().cloned().unwrap_or_default();
@@ -273,11 +276,7 @@ impl Configs {
 
     /// A project config's settings and warnings, loaded once per file (or
     /// again when its modification time changed, while polled).
-    fn load(
-        &self,
-        path: &Path,
-        user: Option<&Settings>,
-    ) -> Result<(Arc<Settings>, Vec<ConfigWarning>), ConfigError> {
+    fn load(&self, path: &Path, user: Option<&Settings>) -> Result<(Arc<Settings>, Vec<ConfigWarning>), ConfigError> {
         let polled = self.freshness() == Freshness::Polled;
         let stamp = if polled { modified(path) } else { None };
         let mut files = lock(&self.files);
@@ -316,9 +315,8 @@ impl Configs {
         let folder = changed.parent().unwrap_or(changed);
         lock(&self.discovered).retain(|dir, _| !dir.starts_with(folder));
         lock(&self.files).retain(|file, _| !file.starts_with(folder));
-        lock(&self.contexts).retain(|(dockerfile, _), context| {
-            !dockerfile.starts_with(folder) && !context.dir.starts_with(folder)
-        });
+        lock(&self.contexts)
+            .retain(|(dockerfile, _), context| !dockerfile.starts_with(folder) && !context.dir.starts_with(folder));
     }
 
     /// Whether a change of `changed` may change the settings of the

@@ -12,10 +12,21 @@ mod shellchecks;
 pub use configs::{Configs, Freshness, Overrides, Resolved};
 pub use shellchecks::{ShellCheckPass, ShellChecks};
 
-use crate::config::Settings;
+use crate::config::{DOCKSIDE_CONFIG_NAMES, HADOLINT_CONFIG_NAMES, Settings, WATCHED_ENTRIES};
 use crate::diagnostic::{Diagnostic, sort_by_position};
 use crate::engine::check_document;
 use crate::model::Document;
+
+/// The names of the files whose change can change a document's settings
+/// (an editor watches them and reports changes to
+/// [`Configs::invalidate`]): config files, ignore files
+/// (`.dockerignore`, `<Dockerfile>.dockerignore`), and the build context
+/// entries rules ask about.
+pub fn watched_file_names() -> Vec<String> {
+    let configs = DOCKSIDE_CONFIG_NAMES.iter().chain(&HADOLINT_CONFIG_NAMES);
+    let ignore_files = [".dockerignore", "*.dockerignore"];
+    configs.chain(&ignore_files).chain(&WATCHED_ENTRIES).map(|name| name.to_string()).collect()
+}
 
 /// A document's findings: the rules' and ShellCheck's, in position order,
 /// and what ShellCheck left out.
@@ -33,7 +44,12 @@ pub fn lint_document(doc: &Document, settings: &Settings, shellchecks: &ShellChe
 
 /// The rules' findings on `doc` (from [`check_document`] or the fix loop)
 /// completed with ShellCheck's.
-pub fn with_shellcheck(doc: &Document, settings: &Settings, shellchecks: &ShellChecks, rules: Vec<Diagnostic>) -> Linted {
+pub fn with_shellcheck(
+    doc: &Document,
+    settings: &Settings,
+    shellchecks: &ShellChecks,
+    rules: Vec<Diagnostic>,
+) -> Linted {
     let mut shellcheck = shellchecks.check(doc, settings);
     let diagnostics = merge(rules, std::mem::take(&mut shellcheck.diagnostics));
     Linted { diagnostics, shellcheck }
