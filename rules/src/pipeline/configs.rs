@@ -87,6 +87,9 @@ struct UserConfig {
     settings: Option<Arc<Settings>>,
 }
 
+/// A Dockerfile (absolute) and the configured context directory.
+type ContextKey = (PathBuf, Option<PathBuf>);
+
 /// Config files and build contexts by folder, shared by every lint of a
 /// session.
 pub struct Configs {
@@ -102,7 +105,7 @@ pub struct Configs {
     files: Mutex<HashMap<PathBuf, ConfigFile>>,
     /// Build contexts by Dockerfile and configured context directory (only
     /// while [`Freshness::Watched`]).
-    contexts: Mutex<HashMap<(PathBuf, Option<PathBuf>), Arc<BuildContext>>>,
+    contexts: Mutex<HashMap<ContextKey, Arc<BuildContext>>>,
     /// Warnings of config files loaded since the last [`Configs::take_warnings`].
     new_warnings: Mutex<Vec<ConfigWarning>>,
 }
@@ -339,4 +342,74 @@ fn fallback(user: &UserConfig, overrides: &Overrides) -> Result<Settings, Config
     let mut settings = user.settings.as_deref().cloned().unwrap_or_default();
     overrides.apply(&mut settings)?;
     Ok(settings)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::find_rule;
+
+    const IGNORING: &str = "ignore = [\"maintainer-deprecated\"]\n";
+
+    fn ignores(configs: &Configs, dockerfile: &Path) -> bool {
+        let settings = configs.resolve(dockerfile, Some(dockerfile)).unwrap().settings;
+        !settings.is_enabled(&find_rule("maintainer-deprecated").unwrap().meta)
+    }
+
+    fn ignored_md(configs: &Configs, dockerfile: &Path) -> bool {
+        let settings = configs.resolve(dockerfile, Some(dockerfile)).unwrap().settings;
+        settings.build_context().unwrap().is_ignored("notes.md")
+    }
+
+    #[test]
+    fn watched_settings_hold_until_their_folder_is_invalidated() {
+        let dir = tempfile::tempdir().unwrap();
+        let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+        for folder in [&a, &b] {
+            std::fs::create_dir(folder).unwrap();
+            std::fs::write(folder.join("dockside.toml"), IGNORING).unwrap();
+        }
+        let configs = Configs::for_editor(Freshness::Watched);
+        let (in_a, in_b) = (a.join("Dockerfile"), b.join("Dockerfile"));
+        assert!(ignores(&configs, &in_a) && ignores(&configs, &in_b));
+        assert!(!ignored_md(&configs, &in_a));
+        for folder in [&a, &b] {
+            std::fs::write(folder.join("dockside.toml"), "").unwrap();
+            std::fs::write(folder.join(".dockerignore"), "*.md\n").unwrap();
+        }
+        assert!(ignores(&configs, &in_a) && !ignored_md(&configs, &in_a), "nothing is read again");
+        configs.invalidate(&a.join("dockside.toml"));
+        assert!(!ignores(&configs, &in_a) && ignored_md(&configs, &in_a), "a is read again");
+        assert!(ignores(&configs, &in_b), "b is not");
+        // A change above a folder concerns it.
+        configs.invalidate(&dir.path().join("dockside.toml"));
+        assert!(!ignores(&configs, &in_b) && ignored_md(&configs, &in_b));
+    }
+
+    #[test]
+    fn polled_settings_follow_the_disk() {
+        let dir = tempfile::tempdir().unwrap();
+        let dockerfile = dir.path().join("Dockerfile");
+        let configs = Configs::for_editor(Freshness::Polled);
+        assert!(!ignores(&configs, &dockerfile));
+        std::fs::write(dir.path().join("dockside.toml"), IGNORING).unwrap();
+        assert!(ignores(&configs, &dockerfile), "a new config is found");
+        std::fs::write(dir.path().join(".dockerignore"), "*.md\n").unwrap();
+        assert!(ignored_md(&configs, &dockerfile), "the build context is read again");
+    }
+
+    #[test]
+    fn a_run_loads_each_config_once_and_reports_its_warnings_once() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("dockside.toml"), "shellcheck-path = \"/bin/true\"\n").unwrap();
+        std::fs::create_dir(dir.path().join("sub")).unwrap();
+        let configs = Configs::new(Overrides::default(), None).unwrap();
+        let (top, below) = (dir.path().join("Dockerfile"), dir.path().join("sub/Dockerfile"));
+        let first = configs.resolve(&top, None).unwrap();
+        let second = configs.resolve(&below, None).unwrap();
+        assert!(Arc::ptr_eq(&first.settings, &second.settings), "one load for both");
+        assert_eq!(first.config.as_deref(), Some(dir.path().join("dockside.toml").as_path()));
+        assert_eq!(configs.take_warnings().len(), 1, "a project config may not name a program");
+        assert!(configs.take_warnings().is_empty());
+    }
 }
