@@ -1,6 +1,7 @@
-//! Linting open documents: settings per document (the CLI's config
-//! discovery), the rules plus ShellCheck, and the worker that pushes
-//! diagnostics after a short quiet period, for the latest version only.
+//! Linting open documents over the engine's pipeline (`rules::pipeline`:
+//! settings per document, the rules, ShellCheck, the merge), with the
+//! editor's settings on top, and the worker that pushes diagnostics after a
+//! short quiet period, for the latest version only.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
