@@ -10,12 +10,12 @@ use rayon::prelude::*;
 
 use crate::args::{CheckArgs, FixMode, OutputFormat};
 use crate::discover::{Input, collect_inputs, paths_or_default};
+use dockside_rules::pipeline::ShellChecks;
 use dockside_rules::shellcheck::ShellCheck;
 use dockside_rules::{Document, Settings};
 
 use crate::lint::{Configs, LintOptions, Linted, Loaded, Outcome, Overrides, Problem, finish, load};
 use crate::output::{self, FileReport, RenderOptions, Totals};
-use crate::shellcheck::ShellChecks;
 use crate::{EXIT_ERROR, EXIT_FINDINGS};
 
 pub fn run(args: CheckArgs) -> ExitCode {

@@ -114,7 +114,7 @@ fn format_input(input: &Input, args: &FormatArgs, configs: &Configs) -> Result<F
         }
     };
     let text = decode(bytes).map_err(|m| format!("{path}: error: {}", m.replace("not linted", "not formatted")))?;
-    let (settings, _) = configs.for_file(&anchor).map_err(|e| e.to_string())?;
+    let settings = configs.resolve(&anchor, None).map_err(|e| e.to_string())?.settings;
     let options = options_for(Some(&anchor), settings.format_config(), EditorDefaults::default());
     let (bom, body) = match text.strip_prefix('\u{FEFF}') {
         Some(rest) => ("\u{FEFF}", rest),

@@ -2,134 +2,22 @@
 //! fixes back safely.
 
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::fs;
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
-use std::time::Duration;
-
-use dockside_rules::config::{ConfigWarning, Trust};
 use dockside_rules::engine::panic_message;
-use dockside_rules::{ColumnUnit, ConfigError, Diagnostic, Document, Settings, Severity, check_document, config, fix};
+use dockside_rules::pipeline::{self, Resolved, ShellChecks};
+pub use dockside_rules::pipeline::{Configs, Overrides};
+use dockside_rules::{ColumnUnit, ConfigError, Document, Settings, Severity, fix};
 
 use crate::args::FixMode;
 use crate::discover::{Input, display_path, io_message};
 use crate::files::{decode, unified_diff, write_atomically};
 use crate::output::FileReport;
-use crate::shellcheck::ShellChecks;
 
 const BOM: &str = "\u{FEFF}";
-
-/// The `--select`/`--extend-select`/`--ignore`/`--fail-level` arguments,
-/// applied on top of every config file.
-#[derive(Debug, Default)]
-pub struct Overrides {
-    pub select: Vec<String>,
-    pub extend_select: Vec<String>,
-    pub ignore: Vec<String>,
-    /// `Some(level)` when `--fail-level` was given (`Some(None)` for `none`).
-    pub fail_level: Option<Option<Severity>>,
-    /// `--shellcheck-path`.
-    pub shellcheck_path: Option<PathBuf>,
-    /// `--shellcheck-timeout`.
-    pub shellcheck_timeout: Option<Duration>,
-}
-
-impl Overrides {
-    pub fn apply(&self, settings: &mut Settings) -> Result<(), ConfigError> {
-        settings.apply_overrides(&self.select, &self.extend_select, &self.ignore)?;
-        if let Some(level) = self.fail_level {
-            settings.set_fail_level(level);
-        }
-        if let Some(path) = &self.shellcheck_path {
-            settings.set_shellcheck(None, Some(Some(path.clone())));
-        }
-        if let Some(timeout) = self.shellcheck_timeout {
-            settings.set_shellcheck_timeout(timeout);
-        }
-        Ok(())
-    }
-}
-
-/// Settings per config file. Many files share one config, so each file is
-/// loaded (and its errors and warnings reported) once.
-///
-/// Layers, lowest first: the user config's program choice (its
-/// `shellcheck-path`), the file's config (a project's own may not name a
-/// program), the command line.
-pub struct Configs {
-    overrides: Overrides,
-    /// `--config`: used for every input, no discovery. Trusted: the user named it.
-    explicit: Option<(PathBuf, Arc<Settings>)>,
-    /// For files without a project config: the user config, else the defaults.
-    fallback: (Option<PathBuf>, Arc<Settings>),
-    /// The user config, whose program choices every project config inherits.
-    user: Option<Settings>,
-    loaded: Mutex<HashMap<PathBuf, Result<Arc<Settings>, ConfigError>>>,
-    /// What project configs asked for and did not get, not printed yet.
-    warnings: Mutex<Vec<ConfigWarning>>,
-}
-
-impl Configs {
-    /// Fails when the overrides name unknown rules, or `--config` or the
-    /// user config cannot be loaded.
-    pub fn new(overrides: Overrides, explicit: Option<&Path>) -> Result<Configs, ConfigError> {
-        let user = config::load_user_config()?;
-        let mut defaults = user.clone().unwrap_or_default();
-        overrides.apply(&mut defaults)?;
-        let user_path = user.as_ref().and_then(|_| config::user_config_path());
-        let explicit = match explicit {
-            Some(path) => {
-                let mut settings = config::load(path, Trust::User)?.settings;
-                if let Some(user) = &user {
-                    settings.inherit_programs(user);
-                }
-                overrides.apply(&mut settings)?;
-                Some((path.to_path_buf(), Arc::new(settings)))
-            }
-            None => None,
-        };
-        Ok(Configs {
-            overrides,
-            explicit,
-            fallback: (user_path, Arc::new(defaults)),
-            user,
-            loaded: Mutex::new(HashMap::new()),
-            warnings: Mutex::new(Vec::new()),
-        })
-    }
-
-    /// The settings for `file` and the config file they came from.
-    pub fn for_file(&self, file: &Path) -> Result<(Arc<Settings>, Option<PathBuf>), ConfigError> {
-        if let Some((path, settings)) = &self.explicit {
-            return Ok((Arc::clone(settings), Some(path.clone())));
-        }
-        let Some(config_path) = config::discover(file)? else {
-            return Ok((Arc::clone(&self.fallback.1), self.fallback.0.clone()));
-        };
-        // A poisoned lock only means another thread panicked; the map is still usable.
-        let mut loaded = self.loaded.lock().unwrap_or_else(|e| e.into_inner());
-        let entry = loaded.entry(config_path.clone()).or_insert_with(|| {
-            let config::Loaded { mut settings, warnings } = config::load(&config_path, Trust::Project)?;
-            self.warnings.lock().unwrap_or_else(|e| e.into_inner()).extend(warnings);
-            if let Some(user) = &self.user {
-                settings.inherit_programs(user);
-            }
-            self.overrides.apply(&mut settings)?;
-            Ok(Arc::new(settings))
-        });
-        entry.clone().map(|settings| (settings, Some(config_path)))
-    }
-
-    /// The warnings about config files loaded since the last call.
-    pub fn take_warnings(&self) -> Vec<ConfigWarning> {
-        let mut warnings = std::mem::take(&mut *self.warnings.lock().unwrap_or_else(|e| e.into_inner()));
-        warnings.sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
-        warnings
-    }
-}
 
 /// What the CLI asked for, shared by every input.
 pub struct LintOptions<'a> {
@@ -194,14 +82,14 @@ pub struct Loaded {
 pub fn load(input: &Input, options: &LintOptions<'_>) -> Result<Loaded, Problem> {
     let (path, bytes, config_anchor) = read_input(input, options.stdin_filename)?;
     let text = decode(bytes).map_err(|message| Problem::input(&path, message))?;
-    let (settings, config_path) = options.configs.for_file(&config_anchor).map_err(Problem::Config)?;
     // Rules about the build context read the file's `.dockerignore`;
     // standard input has the context of the path it is named as, if any.
-    let settings = match (input, options.stdin_filename) {
-        (Input::File(file), _) => Arc::new(settings.for_dockerfile(file)),
-        (Input::Stdin, Some(named)) => Arc::new(settings.for_dockerfile(named)),
-        (Input::Stdin, None) => settings,
+    let dockerfile = match (input, options.stdin_filename) {
+        (Input::File(file), _) => Some(file.as_path()),
+        (Input::Stdin, named) => named,
     };
+    let Resolved { settings, config: config_path, .. } =
+        options.configs.resolve(&config_anchor, dockerfile).map_err(Problem::Config)?;
     let outcome = Outcome {
         fail_level: settings.fail_level(),
         notes: vec![match &config_path {
@@ -263,18 +151,15 @@ struct Lint<'a> {
 impl Lint<'_> {
     /// The rules' diagnostics plus ShellCheck's, in position order.
     fn report(&self, path: String, doc: Document) -> FileReport {
-        let mut diagnostics = check_document(&doc, self.settings);
-        diagnostics.extend(self.shellcheck(&path, &doc));
-        diagnostics
-            .sort_by(|a, b| (a.range.start, a.range.end, a.rule.name).cmp(&(b.range.start, b.range.end, b.rule.name)));
-        FileReport::new(path, doc.text().to_string(), diagnostics)
+        let linted = pipeline::lint_document(&doc, self.settings, self.shellchecks);
+        self.gave_up(&path, &doc, &linted);
+        FileReport::new(path, doc.text().to_string(), linted.diagnostics)
     }
 
-    /// ShellCheck's diagnostics; the scripts it gave up on become warnings.
-    fn shellcheck(&self, path: &str, doc: &Document) -> Vec<Diagnostic> {
-        let checked = self.shellchecks.check(doc, self.settings);
-        let budget = self.settings.shellcheck().timeout.as_secs_f64();
-        for range in checked.gave_up {
+    /// The scripts ShellCheck gave up on become warnings.
+    fn gave_up(&self, path: &str, doc: &Document, linted: &pipeline::Linted) {
+        let budget = linted.shellcheck.budget.as_secs_f64();
+        for range in &linted.shellcheck.gave_up {
             let at = doc.line_index.position(doc.text(), range.start, ColumnUnit::Char);
             self.warnings.borrow_mut().push(format!(
                 "{path}:{}:{}: warning: ShellCheck gave up on this RUN script after {budget} s and was stopped; \
@@ -283,7 +168,6 @@ impl Lint<'_> {
                 at.column + 1,
             ));
         }
-        checked.diagnostics
     }
 
     fn checked(&self, path: String, text: &str) -> FileReport {
@@ -360,11 +244,10 @@ fn fix_input(
                 Input::File(_) => {}
             }
             outcome.fixed = fixed.applied;
-            let mut report = FileReport::new(path, fixed.text, fixed.diagnostics);
-            let doc = Document::parse(&report.source);
-            report.diagnostics.extend(lint.shellcheck(&report.path, &doc));
-            report.diagnostics.sort_by_key(|d| (d.range.start, d.range.end, d.rule.name));
-            report
+            let doc = Document::parse(&fixed.text);
+            let linted = pipeline::with_shellcheck(&doc, lint.settings, lint.shellchecks, fixed.diagnostics);
+            lint.gave_up(&path, &doc, &linted);
+            FileReport::new(path, fixed.text, linted.diagnostics)
         }
     }
 }

@@ -9,7 +9,6 @@ mod files;
 mod format;
 mod lint;
 mod output;
-mod shellcheck;
 
 use std::process::ExitCode;
 

@@ -140,3 +140,91 @@ fn workspace_configuration_watched_files_and_workspace_diagnostics() {
     assert_eq!(codes(&items), ["latest-base-image"]);
     assert_eq!(severity_of(&items, "latest-base-image"), 3);
 }
+
+/// A client that watches files for the server (dynamic registration).
+fn watching_client() -> Client {
+    let mut client =
+        Client::with_capabilities(json!({ "workspace": { "didChangeWatchedFiles": { "dynamicRegistration": true } } }));
+    client.serve_until(|_| None, |r| has_request(r, "client/registerCapability"));
+    client
+}
+
+fn append_comment(client: &mut Client, uri: &str, text: &str, version: i64) {
+    let end = client.pos(text, text.len());
+    client.change(uri, version, json!([{ "range": { "start": end, "end": end }, "text": "# edited\n" }]));
+}
+
+#[test]
+fn watched_configs_and_dockerignore_are_cached_until_a_change_is_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let (here, elsewhere) = (dir.path().join("here"), dir.path().join("elsewhere"));
+    for folder in [&here, &elsewhere] {
+        fs::create_dir(folder).unwrap();
+        fs::write(folder.join("dockside.toml"), "shellcheck = false\nignore = [\"maintainer-deprecated\"]\n").unwrap();
+    }
+    let text = "FROM alpine:latest\nMAINTAINER me\nCOPY notes.md /srv/\n";
+    let (uri, other) = (file_uri(&here.join("Dockerfile")), file_uri(&elsewhere.join("Dockerfile")));
+    let mut client = watching_client();
+    client.open(&uri, text);
+    client.open(&other, text);
+    for uri in [&uri, &other] {
+        let got = codes(&client.published(uri, 1));
+        assert!(!got.contains(&"maintainer-deprecated".to_string()), "{got:?}");
+        assert!(!got.contains(&"copy-ignored-file".to_string()), "{got:?}");
+    }
+
+    // Changed on disk, not reported: the next lint uses what was read.
+    fs::write(here.join("dockside.toml"), "shellcheck = false\n").unwrap();
+    fs::write(here.join(".dockerignore"), "*.md\n").unwrap();
+    append_comment(&mut client, &uri, text, 2);
+    let cached = codes(&client.published(&uri, 2));
+    assert!(!cached.contains(&"maintainer-deprecated".to_string()), "the cached config applies: {cached:?}");
+    assert!(!cached.contains(&"copy-ignored-file".to_string()), "the cached context applies: {cached:?}");
+
+    // Reported: the documents in that folder are linted again, with both.
+    let changes: Vec<Value> = ["dockside.toml", ".dockerignore"]
+        .iter()
+        .map(|name| json!({ "uri": file_uri(&here.join(name)), "type": 2 }))
+        .collect();
+    client.notify("workspace/didChangeWatchedFiles", json!({ "changes": changes }));
+    let fresh = codes(&client.published(&uri, 2));
+    assert!(fresh.contains(&"maintainer-deprecated".to_string()), "{fresh:?}");
+    assert!(fresh.contains(&"copy-ignored-file".to_string()), "{fresh:?}");
+    // The document in another folder is not: nothing is published for it.
+    let later = client.collect_for(std::time::Duration::from_millis(500));
+    let republished = later.iter().any(|m| {
+        m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"].as_str() == Some(other.as_str())
+    });
+    assert!(!republished, "{later:?}");
+
+    // A config created above both folders concerns both.
+    fs::remove_file(elsewhere.join("dockside.toml")).unwrap();
+    fs::write(dir.path().join("dockside.toml"), "shellcheck = false\nignore = [\"copy-ignored-file\"]\n").unwrap();
+    let changes = json!([
+        { "uri": file_uri(&elsewhere.join("dockside.toml")), "type": 3 },
+        { "uri": file_uri(&dir.path().join("dockside.toml")), "type": 1 }
+    ]);
+    client.notify("workspace/didChangeWatchedFiles", json!({ "changes": changes }));
+    let in_other = codes(&client.published(&other, 1));
+    assert!(in_other.contains(&"maintainer-deprecated".to_string()), "the parent's config: {in_other:?}");
+}
+
+#[test]
+fn without_file_watching_config_files_are_checked_on_every_lint() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("dockside.toml"), "shellcheck = false\nignore = [\"maintainer-deprecated\"]\n").unwrap();
+    let text = "FROM alpine:latest\nMAINTAINER me\nCOPY notes.md /srv/\n";
+    let uri = file_uri(&dir.path().join("Dockerfile"));
+    let mut client = Client::push();
+    client.open(&uri, text);
+    let first = codes(&client.published(&uri, 1));
+    assert!(!first.contains(&"maintainer-deprecated".to_string()), "{first:?}");
+    assert!(!first.contains(&"copy-ignored-file".to_string()), "{first:?}");
+
+    fs::write(dir.path().join("dockside.toml"), "shellcheck = false\n").unwrap();
+    fs::write(dir.path().join(".dockerignore"), "*.md\n").unwrap();
+    append_comment(&mut client, &uri, text, 2);
+    let second = codes(&client.published(&uri, 2));
+    assert!(second.contains(&"maintainer-deprecated".to_string()), "{second:?}");
+    assert!(second.contains(&"copy-ignored-file".to_string()), "{second:?}");
+}

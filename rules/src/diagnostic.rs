@@ -247,3 +247,10 @@ impl Diagnostic {
         self.rule.name
     }
 }
+
+/// Put diagnostics in the order every front-end shows them: by range, then
+/// rule name (the one place this order is written).
+pub fn sort_by_position(diagnostics: &mut [Diagnostic]) {
+    diagnostics
+        .sort_by(|a, b| (a.range.start, a.range.end, a.rule.name).cmp(&(b.range.start, b.range.end, b.rule.name)));
+}

@@ -11,6 +11,7 @@ pub mod diagnostic;
 pub mod engine;
 pub mod format;
 pub mod model;
+pub mod pipeline;
 #[cfg(test)]
 mod random_edits;
 pub mod registry;

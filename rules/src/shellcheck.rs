@@ -299,7 +299,7 @@ impl ShellCheck {
                 }
             }
         }
-        out.diagnostics.sort_by_key(|d| (d.range.start, d.range.end, d.rule.name));
+        crate::diagnostic::sort_by_position(&mut out.diagnostics);
         out.gave_up.sort_by_key(|r| r.start);
         out.gave_up.dedup();
         Ok(out)

@@ -1,16 +1,16 @@
-//! Linting open documents: settings per document (the CLI's config
-//! discovery), the rules plus ShellCheck, and the worker that pushes
-//! diagnostics after a short quiet period, for the latest version only.
+//! Linting open documents over the engine's pipeline (`rules::pipeline`:
+//! settings per document, the rules, ShellCheck, the merge), with the
+//! editor's settings on top, and the worker that pushes diagnostics after a
+//! short quiet period, for the latest version only.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
-use dockside_rules::config::Trust;
-use dockside_rules::shellcheck::ShellCheck;
-use dockside_rules::{ColumnUnit, Diagnostic, Document, Settings, check_document_on_two_threads, config};
+use dockside_rules::pipeline::{self, Configs, Freshness, ShellChecks};
+use dockside_rules::{ColumnUnit, Diagnostic, Document, Settings, check_document_on_two_threads};
 use tokio::sync::Semaphore;
 use tokio::sync::mpsc::UnboundedReceiver;
 use tower_lsp_server::Client;
@@ -30,21 +30,6 @@ pub const QUIET_PERIOD: Duration = Duration::from_millis(50);
 /// of the next keystroke).
 pub const SHELLCHECK_DELAY: Duration = Duration::from_millis(150);
 
-/// A loaded config file: its modification time when read, and its settings
-/// (with the warnings about what it could not set) or why they could not be
-/// read.
-type LoadedConfig = (Option<SystemTime>, Result<(Arc<Settings>, Vec<String>), String>);
-
-/// A located ShellCheck binary, or why there is none.
-type Runner = Result<Arc<ShellCheck>, String>;
-
-/// Settings per config file, reloaded when the file changes on disk.
-#[derive(Default)]
-pub struct Configs {
-    loaded: Mutex<HashMap<PathBuf, LoadedConfig>>,
-    defaults: Arc<Settings>,
-}
-
 /// A document's settings and what to tell the user about its config.
 pub struct ConfigFor {
     pub settings: Arc<Settings>,
@@ -54,82 +39,23 @@ pub struct ConfigFor {
     pub warnings: Vec<String>,
 }
 
-impl Configs {
-    /// The settings for a document at `path`: its project config (which may
-    /// not choose a program) over the user config's program choice; the user
-    /// config alone without a project config; the defaults without a path.
-    pub fn for_path(&self, path: Option<&Path>) -> ConfigFor {
-        let defaults = |error| ConfigFor { settings: Arc::clone(&self.defaults), error, warnings: Vec::new() };
-        let Some(path) = path else { return defaults(None) };
-        let user = match config::user_config_path().filter(|p| p.is_file()) {
-            Some(user_path) => match self.load(&user_path, Trust::User) {
-                Ok((settings, _)) => Some(settings),
-                Err(err) => return defaults(Some(err)),
-            },
-            None => None,
-        };
-        let config_path = match config::discover(path) {
-            Ok(Some(found)) => found,
-            Ok(None) => {
-                let settings = user.unwrap_or_else(|| Arc::clone(&self.defaults));
-                return ConfigFor { settings, error: None, warnings: Vec::new() };
-            }
-            Err(err) => return defaults(Some(err.to_string())),
-        };
-        match self.load(&config_path, Trust::Project) {
-            Ok((settings, warnings)) => {
-                let settings = match user {
-                    Some(user) => {
-                        let mut settings = (*settings).clone();
-                        settings.inherit_programs(&user);
-                        Arc::new(settings)
-                    }
-                    None => settings,
-                };
-                ConfigFor { settings, error: None, warnings }
-            }
-            Err(err) => defaults(Some(err)),
+/// The settings for a document at `path` (the engine's config layers and
+/// caching); the defaults, and why, when its config cannot be used; the
+/// defaults without a path. With the build context when `context` is set.
+pub fn config_for(configs: &Configs, path: Option<&Path>, context: bool) -> ConfigFor {
+    let Some(path) = path else {
+        return ConfigFor { settings: configs.defaults(None), error: None, warnings: Vec::new() };
+    };
+    let dockerfile = context.then_some(path);
+    match configs.resolve(path, dockerfile) {
+        Ok(resolved) => ConfigFor {
+            settings: resolved.settings,
+            error: None,
+            warnings: resolved.warnings.iter().map(ToString::to_string).collect(),
+        },
+        Err(err) => {
+            ConfigFor { settings: configs.defaults(dockerfile), error: Some(err.to_string()), warnings: Vec::new() }
         }
-    }
-
-    /// A config file's settings and warnings, read again when it changed.
-    fn load(&self, config_path: &Path, trust: Trust) -> Result<(Arc<Settings>, Vec<String>), String> {
-        let modified = std::fs::metadata(config_path).and_then(|m| m.modified()).ok();
-        let mut loaded = self.loaded.lock().unwrap_or_else(|e| e.into_inner());
-        let entry = loaded.entry(config_path.to_path_buf()).or_insert_with(|| (None, Err(String::new())));
-        if entry.0.is_none() || entry.0 != modified {
-            let read = config::load(config_path, trust)
-                .map(|loaded| (Arc::new(loaded.settings), loaded.warnings.iter().map(ToString::to_string).collect()));
-            *entry = (modified, read.map_err(|e| e.to_string()));
-        }
-        entry.1.clone()
-    }
-
-    /// Forget every loaded file: the next lint reads them again.
-    pub fn clear(&self) {
-        self.loaded.lock().unwrap_or_else(|e| e.into_inner()).clear();
-    }
-}
-
-/// ShellCheck runners by configured binary (`None`: from PATH) and time budget.
-#[derive(Default)]
-pub struct ShellChecks {
-    runners: Mutex<HashMap<(Option<PathBuf>, Duration), Runner>>,
-}
-
-impl ShellChecks {
-    fn runner(&self, settings: &Settings) -> Result<Option<Arc<ShellCheck>>, String> {
-        let config = settings.shellcheck();
-        if !config.enabled {
-            return Ok(None);
-        }
-        let mut runners = self.runners.lock().unwrap_or_else(|e| e.into_inner());
-        let runner = runners.entry((config.path.clone(), config.timeout)).or_insert_with(|| {
-            ShellCheck::locate(config.path.as_deref())
-                .map(|runner| Arc::new(runner.with_budget(config.timeout)))
-                .map_err(|e| e.to_string())
-        });
-        runner.clone().map(Some)
     }
 }
 
@@ -152,7 +78,9 @@ pub struct Linter {
 impl Default for Linter {
     fn default() -> Self {
         Linter {
-            configs: Configs::default(),
+            // Until file watching is registered (if ever), config files are
+            // checked on every lint.
+            configs: Configs::for_editor(Freshness::Polled),
             shellchecks: ShellChecks::default(),
             shellcheck_slot: Arc::new(Semaphore::new(1)),
             noted: Mutex::new(BTreeSet::new()),
@@ -179,12 +107,7 @@ struct RulesPass {
 impl Linter {
     /// The document's settings and the rules' diagnostics (blocking: config I/O).
     fn rules(&self, doc: &Document, path: Option<&Path>) -> RulesPass {
-        let ConfigFor { settings, error: config_error, warnings } = self.configs.for_path(path);
-        // The build context (`.dockerignore`) is read on each lint, so edits to it show up.
-        let settings = match path {
-            Some(path) => Arc::new(settings.for_dockerfile(path)),
-            None => settings,
-        };
+        let ConfigFor { settings, error: config_error, warnings } = config_for(&self.configs, path, true);
         let editor = self.editor();
         let settings = if editor.is_empty() { settings } else { Arc::new(editor.apply(&settings)) };
         crash_if_asked(doc.text());
@@ -206,7 +129,7 @@ impl Linter {
         };
         RulesPass {
             generation,
-            settings: Arc::clone(&self.configs.defaults),
+            settings: self.configs.defaults(None),
             config_error: None,
             config_notes: Vec::new(),
             diagnostics: vec![diagnostic],
@@ -215,26 +138,21 @@ impl Linter {
     }
 
     /// ShellCheck's diagnostics (blocking: runs the `shellcheck` processes,
-    /// each within the settings' time budget), and notes about the scripts
-    /// it gave up on.
-    fn shellcheck(
-        &self,
-        doc: &Document,
-        settings: &Settings,
-        uri: &Uri,
-    ) -> Result<(Vec<Diagnostic>, Vec<String>), String> {
-        let Some(runner) = self.shellchecks.runner(settings)? else { return Ok((Vec::new(), Vec::new())) };
-        let checked = runner.check(doc, settings).map_err(|e| e.to_string())?;
-        let gave_up = checked.gave_up.iter().map(|range| {
+    /// each within the settings' time budget), and notes about what is
+    /// missing: ShellCheck itself, or the scripts it gave up on.
+    fn shellcheck(&self, doc: &Document, settings: &Settings, uri: &Uri) -> (Vec<Diagnostic>, Vec<String>) {
+        let pass = self.shellchecks.check(doc, settings);
+        let gave_up = pass.gave_up.iter().map(|range| {
             let line = doc.line_index.position(doc.text(), range.start, ColumnUnit::Char).line + 1;
             format!(
                 "ShellCheck gave up on the RUN script at {}:{line} after {} s and was stopped; its findings are \
                  missing (`shellcheck-timeout` sets the budget)",
                 uri.as_str(),
-                runner.budget().as_secs_f64(),
+                pass.budget.as_secs_f64(),
             )
         });
-        Ok((checked.diagnostics, gave_up.collect()))
+        let notes = pass.problem.iter().cloned().chain(gave_up).collect();
+        (pass.diagnostics, notes)
     }
 
     pub fn editor(&self) -> Arc<EditorSettings> {
@@ -253,9 +171,20 @@ impl Linter {
         true
     }
 
-    /// Config files changed on disk: read them again.
-    pub fn reload_configs(&self) {
-        self.configs.clear();
+    /// Whether the client watches config files and `.dockerignore` for us:
+    /// then what was read is kept until it says something changed, else
+    /// config files are checked on every lint.
+    pub fn watching_files(&self, watching: bool) {
+        self.configs.set_freshness(if watching { Freshness::Watched } else { Freshness::Polled });
+        self.generation.fetch_add(1, Ordering::SeqCst);
+    }
+
+    /// These watched files changed on disk: forget what was read in their
+    /// folders (and below).
+    pub fn files_changed(&self, changed: &[PathBuf]) {
+        for path in changed {
+            self.configs.invalidate(path);
+        }
         self.generation.fetch_add(1, Ordering::SeqCst);
     }
 
@@ -314,21 +243,13 @@ async fn shellcheck_pass(
         let _slot = permit;
         lint.shellcheck(&doc, &settings, &uri)
     });
-    match run.await {
-        Ok(Ok(found)) => found,
-        Ok(Err(err)) => (Vec::new(), vec![err]),
-        Err(_panicked) => (Vec::new(), Vec::new()),
-    }
+    run.await.unwrap_or_default()
 }
 
 /// Put ShellCheck's findings (if any) with the rules' and sort them.
 fn combine(pass: &RulesPass, shellcheck: Vec<Diagnostic>) -> Linted {
-    let mut diagnostics = pass.diagnostics.clone();
-    diagnostics.extend(shellcheck);
-    diagnostics
-        .sort_by(|a, b| (a.range.start, a.range.end, a.rule.name).cmp(&(b.range.start, b.range.end, b.rule.name)));
     Linted {
-        diagnostics,
+        diagnostics: pipeline::merge(pass.diagnostics.clone(), shellcheck),
         settings: Arc::clone(&pass.settings),
         config_error: pass.config_error.clone(),
         generation: pass.generation,

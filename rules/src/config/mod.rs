@@ -31,7 +31,7 @@ use crate::base_images::Date;
 use crate::diagnostic::{Category, Severity};
 use crate::registry::{RuleMeta, all_rules, find_rule, find_rules};
 
-pub use build_context::{BuildContext, Dockerignore, IgnorePattern, build_context_path};
+pub use build_context::{BuildContext, Dockerignore, IgnorePattern, WATCHED_ENTRIES, build_context_path};
 pub use hadolint::parse_hadolint_yaml;
 pub use toml_config::parse_toml;
 
@@ -565,8 +565,21 @@ pub fn load_user_config() -> Result<Option<Settings>, ConfigError> {
 /// `dockside.toml` or `.dockside.toml` wins. Only when no ancestor has a
 /// dockside config is the nearest `.hadolint.yaml` / `.hadolint.yml` used.
 pub fn discover(file: &Path) -> Result<Option<PathBuf>, ConfigError> {
+    discover_in(&folder_of(file))
+}
+
+/// The folder a config is discovered from for `file`: the file itself when
+/// it is a directory, else its parent (absolute).
+pub fn folder_of(file: &Path) -> PathBuf {
     let absolute = std::path::absolute(file).unwrap_or_else(|_| file.to_path_buf());
-    let start = if absolute.is_dir() { absolute.as_path() } else { absolute.parent().unwrap_or(Path::new(".")) };
+    if absolute.is_dir() {
+        return absolute;
+    }
+    absolute.parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf)
+}
+
+/// [`discover`] from the folder `start` (whether or not it exists).
+pub fn discover_in(start: &Path) -> Result<Option<PathBuf>, ConfigError> {
     let mut hadolint = None;
     for dir in start.ancestors() {
         let found: Vec<PathBuf> =

@@ -200,8 +200,7 @@ fn check_with(doc: &Document, settings: &Settings, rules: &[&'static Rule], thre
             d.severity = Severity::Error;
         }
     }
-    diagnostics
-        .sort_by(|a, b| (a.range.start, a.range.end, a.rule.name).cmp(&(b.range.start, b.range.end, b.rule.name)));
+    crate::diagnostic::sort_by_position(&mut diagnostics);
     diagnostics
 }
 

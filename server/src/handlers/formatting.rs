@@ -12,8 +12,8 @@ use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::*;
 
 use crate::convert;
-use crate::lint::Configs;
 use crate::server::{Backend, blocking};
+use dockside_rules::pipeline::Configs;
 
 pub async fn formatting(backend: &Backend, params: DocumentFormattingParams) -> Result<Option<Vec<TextEdit>>> {
     let Some(snap) = backend.state.snapshot(&params.text_document.uri).await else { return Ok(None) };
@@ -58,7 +58,7 @@ pub async fn on_type_formatting(
 
 /// The formatter's options for a document: its config files, then the editor's indent.
 fn options(configs: &Configs, path: Option<&Path>, editor: &FormattingOptions) -> FormatOptions {
-    let settings = configs.for_path(path).settings;
+    let settings = crate::lint::config_for(configs, path, false).settings;
     let indent = if editor.insert_spaces {
         Indent::Spaces(u8::try_from(editor.tab_size.clamp(1, 16)).unwrap_or(4))
     } else {

@@ -81,7 +81,7 @@ fn schedule(backend: &Backend, uri: Uri) {
 }
 
 /// The file behind a `file:` URI, for config discovery.
-fn file_path(uri: &Uri) -> Option<std::path::PathBuf> {
+pub(crate) fn file_path(uri: &Uri) -> Option<std::path::PathBuf> {
     let is_file = uri.scheme().as_str().eq_ignore_ascii_case("file");
     if !is_file {
         return None;

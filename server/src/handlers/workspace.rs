@@ -4,18 +4,21 @@
 //! and `workspace/diagnostic`. A change of settings or of a config file
 //! re-lints every open document.
 
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use dockside_rules::config;
+use dockside_rules::pipeline::{self, Configs};
 use serde_json::Value;
 use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::*;
 
 use crate::convert;
+use crate::handlers::sync::file_path;
 use crate::lint;
 use crate::server::Backend;
 use crate::settings::EditorSettings;
-
-/// The files whose change re-lints open documents.
-const WATCHED: &[&str] =
-    &["**/dockside.toml", "**/.dockside.toml", "**/.hadolint.yaml", "**/.hadolint.yml", "**/.dockerignore"];
+use crate::state::Doc;
 
 /// The settings section we read.
 const SECTION: &str = "dockside";
@@ -34,9 +37,9 @@ pub async fn initialized(backend: &Backend) {
     report_problems(backend, &backend.linter.editor()).await;
     let features = backend.state.features();
     if features.watch_files {
-        let watchers = WATCHED
-            .iter()
-            .map(|glob| FileSystemWatcher { glob_pattern: GlobPattern::String(glob.to_string()), kind: None })
+        let watchers = pipeline::watched_file_names()
+            .into_iter()
+            .map(|name| FileSystemWatcher { glob_pattern: GlobPattern::String(format!("**/{name}")), kind: None })
             .collect();
         let options = DidChangeWatchedFilesRegistrationOptions { watchers };
         let registration = Registration {
@@ -44,10 +47,15 @@ pub async fn initialized(backend: &Backend) {
             method: "workspace/didChangeWatchedFiles".to_string(),
             register_options: serde_json::to_value(options).ok(),
         };
-        let client = backend.client.clone();
+        // From now on what was read is kept until the client reports a
+        // change (set before asking, so no lint reads the old way after).
+        backend.linter.watching_files(true);
+        let (client, linter) = (backend.client.clone(), Arc::clone(&backend.linter));
         // The answer is not needed to go on.
         tokio::spawn(async move {
             if let Err(err) = client.register_capability(vec![registration]).await {
+                // Back to checking config files on every lint.
+                linter.watching_files(false);
                 let message = format!("dockside: cannot watch config files: {err}");
                 client.log_message(MessageType::WARNING, message).await;
             }
@@ -67,16 +75,29 @@ pub async fn did_change_configuration(backend: &Backend, params: DidChangeConfig
         let editor = EditorSettings::from_json(&params.settings);
         report_problems(backend, &editor).await;
         if backend.linter.set_editor(editor) {
-            relint_all(backend).await;
+            relint(backend, |_| true).await;
         }
     }
 }
 
-/// `workspace/didChangeWatchedFiles`: a config file or `.dockerignore`
-/// changed; read the config files again and re-lint.
-pub async fn did_change_watched_files(backend: &Backend, _params: DidChangeWatchedFilesParams) {
-    backend.linter.reload_configs();
-    relint_all(backend).await;
+/// `workspace/didChangeWatchedFiles`: a config file, ignore file or build
+/// context entry changed; forget what was read in its folder and re-lint
+/// the open documents it may concern.
+pub async fn did_change_watched_files(backend: &Backend, params: DidChangeWatchedFilesParams) {
+    let changed: Vec<PathBuf> = params.changes.iter().filter_map(|change| file_path(&change.uri)).collect();
+    backend.linter.files_changed(&changed);
+    let user_config = config::user_config_path();
+    if changed.iter().any(|path| Some(path) == user_config.as_ref()) {
+        // Every document inherits the user config's program choice.
+        relint(backend, |_| true).await;
+        return;
+    }
+    relint(backend, |doc| {
+        let Some(path) = &doc.path else { return false };
+        let settings = doc.linted.as_ref().map(|(_, linted)| Arc::clone(&linted.settings)).unwrap_or_default();
+        changed.iter().any(|changed| Configs::affects(changed, path, &settings))
+    })
+    .await;
 }
 
 async fn fetch_settings(backend: &Backend) {
@@ -97,7 +118,7 @@ async fn fetch_settings(backend: &Backend) {
     let editor = EditorSettings::from_json(&value);
     report_problems(backend, &editor).await;
     if backend.linter.set_editor(editor) {
-        relint_all(backend).await;
+        relint(backend, |_| true).await;
     }
 }
 
@@ -107,12 +128,13 @@ async fn report_problems(backend: &Backend, editor: &EditorSettings) {
     }
 }
 
-/// Lint every open document again: pushed again to push clients; pull
-/// clients are asked to pull again.
-async fn relint_all(backend: &Backend) {
+/// Lint the open documents `concerned` picks again: pushed again to push
+/// clients; pull clients are asked to pull again.
+async fn relint(backend: &Backend, concerned: impl Fn(&Doc) -> bool) {
     let uris: Vec<Uri> = {
         let mut docs = backend.state.docs();
         docs.iter_mut()
+            .filter(|(_, doc)| concerned(doc))
             .map(|(uri, doc)| {
                 doc.linted = None;
                 doc.published = None;
