@@ -7,6 +7,7 @@
 
 use std::any::{Any, TypeId};
 use std::fmt;
+use std::panic::RefUnwindSafe;
 use std::sync::Arc;
 
 use serde::de::DeserializeOwned;
@@ -51,32 +52,33 @@ impl fmt::Debug for Rule {
 
 /// The options a rule declares: a `Deserialize` struct (kebab-case keys,
 /// unknown keys denied) whose `Default` is what an absent table means.
-pub trait RuleOptions: DeserializeOwned + Default + Clone + fmt::Debug + Send + Sync + 'static {}
+pub trait RuleOptions: DeserializeOwned + Default + Clone + fmt::Debug + Send + Sync + RefUnwindSafe + 'static {}
 
-impl<T: DeserializeOwned + Default + Clone + fmt::Debug + Send + Sync + 'static> RuleOptions for T {}
+impl<T: DeserializeOwned + Default + Clone + fmt::Debug + Send + Sync + RefUnwindSafe + 'static> RuleOptions for T {}
 
-/// A rule's options as read from the config, whatever their type.
-#[derive(Clone)]
-pub struct OptionsValue(
-    Arc<dyn Any + Send + Sync>,
-    fn(&(dyn Any + Send + Sync), &mut fmt::Formatter<'_>) -> fmt::Result,
-);
+/// Any rule's options, behind [`OptionsValue`].
+trait AnyOptions: fmt::Debug {
+    fn as_any(&self) -> &dyn Any;
+}
 
-impl fmt::Debug for OptionsValue {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        (self.1)(self.0.as_ref(), f)
+impl<T: RuleOptions> AnyOptions for T {
+    fn as_any(&self) -> &dyn Any {
+        self
     }
 }
 
+/// A rule's options as read from the config, whatever their type (unwind
+/// safe, so that `Settings` stays so: front ends lint under `catch_unwind`).
+#[derive(Clone, Debug)]
+pub struct OptionsValue(Arc<dyn AnyOptions + Send + Sync + RefUnwindSafe>);
+
 impl OptionsValue {
     fn new<T: RuleOptions>(value: T) -> OptionsValue {
-        OptionsValue(Arc::new(value), |any, f| {
-            any.downcast_ref::<T>().expect("an OptionsValue holds the type it was made from").fmt(f)
-        })
+        OptionsValue(Arc::new(value))
     }
 
     fn get<T: RuleOptions>(&self) -> Option<&T> {
-        self.0.downcast_ref()
+        self.0.as_any().downcast_ref()
     }
 }
 
