@@ -185,6 +185,8 @@ macro_rules! declare_rule {
         $(check_instruction: $check_instruction:path,)?
         $(check_document: $check_document:path,)?
     ) => {
+        // A rule may write every field; the defaults then fill nothing.
+        #[allow(clippy::needless_update)]
         pub(crate) static RULE: $crate::rule::Rule = $crate::rule::Rule {
             meta: $crate::rule_meta::RuleMeta {
                 name: $name,

@@ -169,15 +169,15 @@ impl RuleMeta {
         enabled_by_default: true,
     };
 
-    /// The rule's documentation, as Markdown.
-    pub fn docs(&self) -> &'static str {
-        self.docs
+    /// The rule's documentation, as Markdown (the `docs` field, owned:
+    /// front ends append to it).
+    pub fn docs(&self) -> String {
+        self.docs.to_string()
     }
 
     /// The Markdown section under `## <heading>`, without the heading.
     pub fn docs_section(&self, heading: &str) -> Option<String> {
-        let docs = self.docs();
-        let mut lines = docs.lines();
+        let mut lines = self.docs.lines();
         lines.find(|l| l.trim_start_matches('#').trim() == heading && l.starts_with("## "))?;
         let body: Vec<&str> = lines.take_while(|l| !l.starts_with("## ")).collect();
         Some(body.join("\n").trim().to_string())
