@@ -69,8 +69,15 @@ impl<T: RuleOptions> AnyOptions for T {
 
 /// A rule's options as read from the config, whatever their type (unwind
 /// safe, so that `Settings` stays so: front ends lint under `catch_unwind`).
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct OptionsValue(Arc<dyn AnyOptions + Send + Sync + RefUnwindSafe>);
+
+impl fmt::Debug for OptionsValue {
+    /// As the rule's options type prints itself.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
 
 impl OptionsValue {
     fn new<T: RuleOptions>(value: T) -> OptionsValue {
