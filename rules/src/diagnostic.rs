@@ -1,12 +1,14 @@
-//! What the engine reports: diagnostics, their severities and fixes.
+//! What the engine reports: diagnostics and their fixes. With
+//! [`crate::rule_meta`] this is the bottom layer of the crate: it imports
+//! nothing else from it.
 //!
 //! Every range is a byte range into the linted text; front-ends turn it into
 //! line/column positions with [`crate::LineIndex`].
 
-use std::fmt;
 use std::ops::Range;
 
-use crate::registry::RuleMeta;
+use crate::rule_meta::RuleMeta;
+pub use crate::rule_meta::{Category, Severity};
 
 /// A half-open byte range `[start, end)` into the source text.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
@@ -45,115 +47,6 @@ impl TextRange {
 impl From<Range<usize>> for TextRange {
     fn from(r: Range<usize>) -> Self {
         TextRange::new(r.start, r.end)
-    }
-}
-
-/// How bad a finding is. Ordered from most to least severe.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Severity {
-    Error,
-    Warning,
-    Info,
-    Style,
-}
-
-impl Severity {
-    pub const ALL: [Severity; 4] = [Severity::Error, Severity::Warning, Severity::Info, Severity::Style];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-            Severity::Info => "info",
-            Severity::Style => "style",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Severity> {
-        match s.to_ascii_lowercase().as_str() {
-            "error" => Some(Severity::Error),
-            "warning" => Some(Severity::Warning),
-            "info" => Some(Severity::Info),
-            "style" => Some(Severity::Style),
-            _ => None,
-        }
-    }
-
-    /// True when `self` is at least as severe as `threshold`.
-    pub fn at_least(self, threshold: Severity) -> bool {
-        self <= threshold
-    }
-}
-
-impl fmt::Display for Severity {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// The closed list of rule categories; every rule is in exactly one.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Category {
-    Correctness,
-    Security,
-    Cache,
-    Size,
-    BaseImage,
-    Reproducibility,
-    Shell,
-    Maintainability,
-    Metadata,
-}
-
-impl Category {
-    pub const ALL: [Category; 9] = [
-        Category::Correctness,
-        Category::Security,
-        Category::Cache,
-        Category::Size,
-        Category::BaseImage,
-        Category::Reproducibility,
-        Category::Shell,
-        Category::Maintainability,
-        Category::Metadata,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Category::Correctness => "correctness",
-            Category::Security => "security",
-            Category::Cache => "cache",
-            Category::Size => "size",
-            Category::BaseImage => "base-image",
-            Category::Reproducibility => "reproducibility",
-            Category::Shell => "shell",
-            Category::Maintainability => "maintainability",
-            Category::Metadata => "metadata",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Category> {
-        Category::ALL.into_iter().find(|c| c.as_str().eq_ignore_ascii_case(s))
-    }
-
-    pub fn description(self) -> &'static str {
-        match self {
-            Category::Correctness => "the build fails or does something other than intended",
-            Category::Security => "secrets, privileges and untrusted sources",
-            Category::Cache => "build-cache invalidation and layer ordering",
-            Category::Size => "image bloat",
-            Category::BaseImage => "choice of base image",
-            Category::Reproducibility => "unpinned versions and moving tags",
-            Category::Shell => "shell pitfalls in RUN",
-            Category::Maintainability => "style and deprecated forms",
-            Category::Metadata => "labels",
-        }
-    }
-}
-
-impl fmt::Display for Category {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
     }
 }
 
@@ -245,6 +138,17 @@ pub struct Diagnostic {
 impl Diagnostic {
     pub fn rule_name(&self) -> &'static str {
         self.rule.name
+    }
+
+    pub fn with_fix(&mut self, fix: Fix) -> &mut Self {
+        debug_assert!(self.rule.fix.is_fixable(), "rule {} declares no fix but reported one", self.rule.name);
+        self.fix = Some(fix);
+        self
+    }
+
+    pub fn with_related(&mut self, range: TextRange, message: impl Into<String>) -> &mut Self {
+        self.related.push(Related { range, message: message.into() });
+        self
     }
 }
 

@@ -15,6 +15,8 @@ pub mod pipeline;
 #[cfg(test)]
 mod random_edits;
 pub mod registry;
+pub mod rule;
+pub mod rule_meta;
 mod rules;
 pub mod shellcheck;
 pub mod syntax;

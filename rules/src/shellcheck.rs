@@ -470,7 +470,7 @@ fn rule_meta(code: u32) -> &'static RuleMeta {
             severity: Severity::Warning,
             fix: FixAvailability::None,
             summary: "A ShellCheck finding in a RUN script",
-            source: "",
+            docs: "",
             path: "",
             enabled_by_default: true,
         }))

@@ -191,6 +191,22 @@ fn every_rule_file_is_registered() {
     assert!(missing.is_empty(), "rule files not in the registry: {missing:?}");
 }
 
+/// A rule's file is its name in snake case (`unused-stage` is
+/// `unused_stage.rs`), so the one can be found from the other.
+#[test]
+fn every_rule_file_is_named_after_its_rule() {
+    let misnamed: Vec<String> = all_rules()
+        .iter()
+        .map(|r| &r.meta)
+        .filter(|meta| {
+            let file = std::path::Path::new(meta.path).file_stem().and_then(|s| s.to_str());
+            file != Some(meta.name.replace('-', "_").as_str())
+        })
+        .map(|meta| format!("`{}` is declared in {}", meta.name, meta.path))
+        .collect();
+    assert!(misnamed.is_empty(), "rule files not named after their rule:\n{}", misnamed.join("\n"));
+}
+
 fn fix_label(fix: FixAvailability) -> &'static str {
     match fix {
         FixAvailability::None => "no",
@@ -341,7 +357,8 @@ fn fix_safety_audit_covers_every_fixable_rule() {
         if !agrees {
             problems.push(format!("{}: verdict {verdict:?} disagrees with the rule's `## Fix safety`", meta.name));
         }
-        if !meta.source.contains("assert_safe_fixes(") {
+        let source = std::fs::read_to_string(repo_root().join(meta.path)).expect("the rule's file");
+        if !source.contains("assert_safe_fixes(") {
             problems.push(format!("{}: no `assert_safe_fixes` cases", meta.name));
         }
     }

@@ -29,7 +29,9 @@ use std::time::Duration;
 
 use crate::base_images::Date;
 use crate::diagnostic::{Category, Severity};
-use crate::registry::{RuleMeta, all_rules, find_rule, find_rules};
+use crate::registry::{all_rules, find_rules};
+use crate::rule::OptionsValue;
+use crate::rule_meta::RuleMeta;
 
 pub use build_context::{BuildContext, Dockerignore, IgnorePattern, WATCHED_ENTRIES, build_context_path};
 pub use hadolint::parse_hadolint_yaml;
@@ -75,7 +77,8 @@ pub struct Settings {
     /// The enabled rules by canonical name; `None` means the default set.
     selection: Option<BTreeSet<&'static str>>,
     severities: BTreeMap<&'static str, Severity>,
-    rule_options: BTreeMap<&'static str, toml::Table>,
+    /// Each rule's `[rules.<name>]` options, read into its declared type.
+    rule_options: BTreeMap<&'static str, OptionsValue>,
     fail_level: Option<Severity>,
     trusted_registries: Vec<String>,
     required_labels: BTreeMap<String, LabelType>,
@@ -214,11 +217,10 @@ impl Settings {
         self.severities.get(rule.name).copied().unwrap_or(rule.severity)
     }
 
-    /// The `[rules.<name>]` options table of a rule (looked up by name or alias).
-    pub fn rule_options(&self, rule_name: &str) -> Option<&toml::Table> {
-        self.rule_options
-            .get(rule_name)
-            .or_else(|| find_rule(rule_name).and_then(|rule| self.rule_options.get(rule.meta.name)))
+    /// The `[rules.<name>]` options of a rule, by its canonical name, if
+    /// the config set them (rules read them typed: `Context::options`).
+    pub fn rule_options(&self, rule_name: &str) -> Option<&OptionsValue> {
+        self.rule_options.get(rule_name)
     }
 
     /// The date end-of-life checks compare against: the one set with

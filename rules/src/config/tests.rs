@@ -4,6 +4,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use super::*;
+use crate::registry::find_rule;
 
 fn meta(name: &str) -> &'static RuleMeta {
     &find_rule(name).expect("known rule").meta

@@ -5,11 +5,12 @@ use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 use toml::Spanned;
-use toml::de::{DeString, DeTable, DeValue};
+use toml::de::{DeString, DeTable, DeValue, ValueDeserializer};
 
 use super::{ConfigError, LabelType, Settings, backticked, line_col, resolve_selector, severity_names};
 use crate::diagnostic::Severity;
 use crate::registry::find_rule;
+use crate::rule::OptionsValue;
 
 /// Every top-level key, in documentation order.
 const KEYS: [&str; 16] = [
@@ -364,31 +365,66 @@ impl Cx<'_> {
         Ok(out)
     }
 
-    /// `[rules.<name>]`: free-form option tables, keyed by canonical rule name.
-    fn rule_options(&self, doc: &Spanned<DeTable<'_>>) -> Result<BTreeMap<&'static str, toml::Table>, ConfigError> {
-        let Some((rules_key, rules_value)) = doc.get_ref().get_key_value("rules") else {
+    /// `[rules.<name>]`: each rule's options, read into the type the rule
+    /// declares, keyed by canonical rule name.
+    fn rule_options(&self, doc: &Spanned<DeTable<'_>>) -> Result<BTreeMap<&'static str, OptionsValue>, ConfigError> {
+        let Some(rules_value) = doc.get_ref().get("rules") else {
             return Ok(BTreeMap::new());
         };
         let table = self.table("rules", rules_value)?;
-        let resolved = self.rule_keyed("rules", table)?;
-        for (_, (rule_key, value)) in &resolved {
-            let written: &str = rule_key.get_ref();
-            self.table(&format!("rules.{written}"), value)?;
-        }
-        // The spanned tree proved the shape; re-read the values as plain TOML.
-        let mut plain: toml::Table = toml::from_str(self.text)
-            .map_err(|e| self.error(e.span().unwrap_or_else(|| rules_key.span()), e.message()))?;
-        let Some(toml::Value::Table(mut rules)) = plain.remove("rules") else {
-            return Err(self.error(rules_key.span(), "invalid type for `rules`: expected a table"));
-        };
         let mut out = BTreeMap::new();
-        for (name, (rule_key, _)) in resolved {
+        for (name, (rule_key, value)) in self.rule_keyed("rules", table)? {
             let written: &str = rule_key.get_ref();
-            if let Some(toml::Value::Table(options)) = rules.remove(written) {
-                out.insert(name, options);
-            }
+            let options = self.table(&format!("rules.{written}"), value)?;
+            let rule = find_rule(name).expect("rule_keyed gives registered names");
+            let Some(reader) = rule.options else {
+                if let Some((key, _)) = options.iter().next() {
+                    let key_name: &str = key.get_ref();
+                    return Err(self.error(
+                        key.span(),
+                        format!("unknown key `{key_name}` in `rules.{written}`; rule `{name}` takes no options"),
+                    ));
+                }
+                continue;
+            };
+            let read = (reader.read)(ValueDeserializer::from(value.clone()))
+                .map_err(|e| self.rule_options_error(written, options, value.span(), &e))?;
+            out.insert(name, read);
         }
         Ok(out)
+    }
+
+    /// A rule's options that do not fit its type, in this file's error
+    /// style: the key's path, and for an unknown key the expected ones.
+    fn rule_options_error(
+        &self,
+        written: &str,
+        options: &DeTable<'_>,
+        table_span: Range<usize>,
+        e: &toml::de::Error,
+    ) -> ConfigError {
+        let span = e.span().unwrap_or(table_span);
+        let key = options
+            .iter()
+            .find(|(key, value)| key.span().contains(&span.start) || value.span().contains(&span.start))
+            .map(|(key, _)| -> &str { key.get_ref() });
+        let path = match key {
+            Some(key) => format!("rules.{written}.{key}"),
+            None => format!("rules.{written}"),
+        };
+        let message = e.message();
+        let message = if let Some((found, expected)) =
+            message.strip_prefix("invalid type: ").and_then(|rest| rest.split_once(", expected "))
+        {
+            format!("invalid type for `{path}`: expected {expected}, found {found}")
+        } else if let Some((field, expected)) =
+            message.strip_prefix("unknown field ").and_then(|rest| rest.split_once(", "))
+        {
+            format!("unknown key {field} in `rules.{written}`; {expected}")
+        } else {
+            format!("invalid `{path}`: {message}")
+        };
+        self.error(span, message)
     }
 }
 
@@ -442,12 +478,10 @@ maintainer = "email"
 DL3006 = "error"
 latest-base-image = "style"
 
-[rules.untagged-base-image]
-allow = ["scratch"]
-depth = 2
+[rules.unused-stage]
+named-stages = true
 
 [rules.DL3002]
-users = ["app"]
 "#;
         let s = parse(text).unwrap();
         assert!(s.is_enabled(meta("untagged-base-image")));
@@ -472,10 +506,9 @@ users = ["app"]
         assert_eq!(s.severity_of(meta("untagged-base-image")), Severity::Error);
         assert_eq!(s.severity_of(meta("latest-base-image")), Severity::Style);
         assert_eq!(s.severity_of(meta("last-user-root")), meta("last-user-root").severity);
-        let options = s.rule_options("untagged-base-image").unwrap();
-        assert_eq!(options.get("depth").and_then(|v| v.as_integer()), Some(2));
-        assert_eq!(s.rule_options("last-user-root").unwrap().get("users").unwrap().as_array().unwrap().len(), 1);
-        assert!(s.rule_options("DL3002").is_some(), "alias lookups work too");
+        let options = s.rule_options("unused-stage").expect("options read at load time");
+        assert_eq!(format!("{options:?}"), "Options { named_stages: true }");
+        assert!(s.rule_options("last-user-root").is_none(), "an empty table for a rule without options");
         assert!(s.rule_options("latest-base-image").is_none());
     }
 
@@ -624,6 +657,28 @@ users = ["app"]
     fn bad_label_type() {
         let e = error("[required-labels]\nversion = \"number\"");
         assert!(e.starts_with("2:11: invalid label type `number` for `version` in `required-labels`"), "{e}");
+    }
+
+    /// A rule's options are read into its declared type when the config
+    /// loads: a wrong key or value is an error where it was written.
+    #[test]
+    fn bad_rule_options() {
+        assert_eq!(
+            error("[rules.unused-stage]\nnamed-stages = \"yes\"\n"),
+            "2:16: invalid type for `rules.unused-stage.named-stages`: expected a boolean, found string \"yes\""
+        );
+        assert_eq!(
+            error("[rules]\nunused-stage = { named-stages = 1 }\n"),
+            "2:33: invalid type for `rules.unused-stage.named-stages`: expected a boolean, found integer `1`"
+        );
+        assert_eq!(
+            error("[rules.unused-stage]\nnamed-stage = true\n"),
+            "2:1: unknown key `named-stage` in `rules.unused-stage`; expected `named-stages`"
+        );
+        assert_eq!(
+            error("[rules.latest-base-image]\nallow = [\"scratch\"]\n"),
+            "2:1: unknown key `allow` in `rules.latest-base-image`; rule `latest-base-image` takes no options"
+        );
     }
 
     #[test]

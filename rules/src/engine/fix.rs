@@ -448,9 +448,8 @@ mod tests {
         Box::leak(Box::new(Rule {
             meta: RuleMeta { name, ..META },
             kinds: &[InstructionKind::Run],
-            in_onbuild: false,
             check_instruction: Some(check),
-            check_document: None,
+            ..Rule::DEFAULTS
         }))
     }
 

@@ -4,73 +4,17 @@
 mod fix;
 
 use crate::config::Settings;
-use crate::diagnostic::{Diagnostic, Fix, Related, Severity, TextRange};
+use crate::diagnostic::{Diagnostic, Severity, TextRange};
 use crate::model::{Document, Instruction, InstructionKind};
-use crate::registry::{RuleMeta, all_rules};
+use crate::registry::all_rules;
+pub use crate::rule::{Context, Rule};
+pub use crate::rule_meta::is_buildkit_check_name;
+use crate::rule_meta::{FixAvailability, RuleMeta};
 use crate::rules::unused_suppression;
 
 #[cfg(test)]
 pub(crate) use fix::fix_with_rules;
 pub use fix::{FixProblem, FixProblemKind, FixResult, fix, is_crlf};
-
-/// A rule: its metadata plus the checks the engine calls.
-pub struct Rule {
-    pub meta: RuleMeta,
-    /// The instruction kinds `check_instruction` is called for.
-    pub kinds: &'static [InstructionKind],
-    /// Also call `check_instruction` on instructions wrapped in `ONBUILD`.
-    pub in_onbuild: bool,
-    pub check_instruction: Option<fn(&Instruction, &mut Context<'_>)>,
-    /// Called once per document, after every instruction was seen.
-    pub check_document: Option<fn(&mut Context<'_>)>,
-}
-
-impl std::fmt::Debug for Rule {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Rule").field("name", &self.meta.name).finish()
-    }
-}
-
-/// What a rule sees while it runs, and where it reports.
-pub struct Context<'a> {
-    pub doc: &'a Document,
-    pub settings: &'a Settings,
-    rule: &'static Rule,
-    diagnostics: Vec<Diagnostic>,
-}
-
-impl<'a> Context<'a> {
-    /// Report a finding at `range`; refine it with the returned handle.
-    pub fn report(&mut self, range: TextRange, message: impl Into<String>) -> &mut Diagnostic {
-        self.diagnostics.push(Diagnostic {
-            rule: &self.rule.meta,
-            severity: self.rule.meta.severity,
-            message: message.into(),
-            range,
-            fix: None,
-            related: Vec::new(),
-        });
-        self.diagnostics.last_mut().expect("just pushed")
-    }
-
-    /// This rule's options table from the config (`[rules.<name>]`), if any.
-    pub fn options(&self) -> Option<&toml::Table> {
-        self.settings.rule_options(self.rule.meta.name)
-    }
-}
-
-impl Diagnostic {
-    pub fn with_fix(&mut self, fix: Fix) -> &mut Self {
-        debug_assert!(self.rule.fix.is_fixable(), "rule {} declares no fix but reported one", self.rule.name);
-        self.fix = Some(fix);
-        self
-    }
-
-    pub fn with_related(&mut self, range: TextRange, message: impl Into<String>) -> &mut Self {
-        self.related.push(Related { range, message: message.into() });
-        self
-    }
-}
 
 /// The diagnostics of one check, sorted by position.
 #[derive(Debug, Default)]
@@ -249,7 +193,7 @@ fn run(
     range: TextRange,
     check: impl FnOnce(&mut Context<'_>),
 ) {
-    let mut ctx = Context { doc, settings, rule, diagnostics: Vec::new() };
+    let mut ctx = Context::new(doc, settings, rule);
     match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| check(&mut ctx))) {
         Ok(()) => out.append(&mut ctx.diagnostics),
         Err(payload) => out.push(internal_error(rule.meta.name, range, payload.as_ref())),
@@ -264,9 +208,9 @@ pub static INTERNAL_ERROR: RuleMeta = RuleMeta {
     aliases: &[],
     category: crate::diagnostic::Category::Correctness,
     severity: Severity::Error,
-    fix: crate::registry::FixAvailability::None,
+    fix: FixAvailability::None,
     summary: "A rule crashed on this input (a dockside bug)",
-    source: "//! A rule crashed on this input. This is a bug in dockside: please report it with the file.\n",
+    docs: "A rule crashed on this input. This is a bug in dockside: please report it with the file.\n",
     path: "rules/src/engine/mod.rs",
     enabled_by_default: true,
 };
@@ -293,11 +237,6 @@ fn internal_error(rule: &str, range: TextRange, payload: &(dyn std::any::Any + S
     }
 }
 
-/// BuildKit check names are CamelCase words; hadolint codes are `DL`/`SC` + digits.
-pub fn is_buildkit_check_name(alias: &str) -> bool {
-    alias.chars().next().is_some_and(|c| c.is_ascii_uppercase()) && !alias.starts_with("DL") && !alias.starts_with("SC")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -305,9 +244,8 @@ mod tests {
     static PANICKY: Rule = Rule {
         meta: RuleMeta { name: "panicky", ..INTERNAL_ERROR },
         kinds: &[InstructionKind::Run],
-        in_onbuild: false,
         check_instruction: Some(|_, _| panic!("boom")),
-        check_document: None,
+        ..Rule::DEFAULTS
     };
 
     /// A crashing rule costs only its own findings: the others still run

@@ -4,7 +4,7 @@
 
 use std::sync::LazyLock;
 
-use crate::engine::Rule;
+use crate::rule::Rule;
 
 mod base_image;
 pub(crate) mod cache;

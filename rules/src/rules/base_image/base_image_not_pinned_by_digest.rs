@@ -26,28 +26,15 @@
 //! Stages, `scratch` and references whose variables have no known value
 //! are not reported.
 
-use crate::diagnostic::{Category, Severity};
-use crate::engine::{Context, Rule};
-use crate::model::{Base, Instruction, InstructionKind};
-use crate::registry::{FixAvailability, RuleMeta};
+use crate::model::{Base, Instruction};
+use crate::rule::{Context, declare_rule};
 
-pub(crate) static RULE: Rule = Rule {
-    meta: RuleMeta {
-        name: "base-image-not-pinned-by-digest",
-        aliases: &[],
-        category: Category::BaseImage,
-        severity: Severity::Info,
-        fix: FixAvailability::None,
-        summary: "The base image is referenced by tag, not by digest (opt-in)",
-        source: include_str!("base_image_not_pinned_by_digest.rs"),
-        path: "rules/src/rules/base_image/base_image_not_pinned_by_digest.rs",
-        enabled_by_default: false,
-    },
-    kinds: &[InstructionKind::From],
-    in_onbuild: false,
-    check_instruction: Some(check),
-    check_document: None,
-};
+declare_rule! {
+    /// The base image is referenced by tag, not by digest (opt-in)
+    name: "base-image-not-pinned-by-digest", category: BaseImage, severity: Info,
+    enabled_by_default: false,
+    kinds: [From], check_instruction: check,
+}
 
 fn check(from: &Instruction, ctx: &mut Context<'_>) {
     let Some(stage) = ctx.doc.stage_of(from) else { return };

@@ -40,29 +40,15 @@
 //! stage first (see `toolchain-in-final-stage`).
 
 use crate::base_images::family::{self, DEBIAN_CODENAMES};
-use crate::diagnostic::{Category, Severity};
-use crate::engine::{Context, Rule};
 use crate::model::{Base, Document, Instruction, InstructionKind};
-use crate::registry::{FixAvailability, RuleMeta};
+use crate::rule::{Context, declare_rule};
 use crate::rules::cache::support::starts_program;
 
-pub(crate) static RULE: Rule = Rule {
-    meta: RuleMeta {
-        name: "full-size-base-image",
-        aliases: &[],
-        category: Category::BaseImage,
-        severity: Severity::Info,
-        fix: FixAvailability::None,
-        summary: "The final image builds on a full-size language image where a slim variant exists",
-        source: include_str!("full_size_base_image.rs"),
-        path: "rules/src/rules/base_image/full_size_base_image.rs",
-        enabled_by_default: true,
-    },
-    kinds: &[InstructionKind::From],
-    in_onbuild: false,
-    check_instruction: Some(check),
-    check_document: None,
-};
+declare_rule! {
+    /// The final image builds on a full-size language image where a slim variant exists
+    name: "full-size-base-image", category: BaseImage, severity: Info,
+    kinds: [From], check_instruction: check,
+}
 
 /// Official images whose default variant is the full `buildpack-deps` one
 /// and which publish `-slim` variants.

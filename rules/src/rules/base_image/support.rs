@@ -1,8 +1,8 @@
 //! Helpers shared by the base-image rules.
 
 use crate::base_images::{EolState, EolStatus, eol_statuses};
-use crate::engine::Context;
 use crate::model::{Base, Instruction};
+use crate::rule::Context;
 
 /// The most urgent end-of-life status of the image a FROM names (through
 /// ARG defaults), when it is `wanted`, with the image text.

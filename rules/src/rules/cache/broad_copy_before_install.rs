@@ -54,30 +54,17 @@
 //! in GOPATH mode it reads the imports of the sources, and there is no
 //! manifest to copy first.
 
-use crate::diagnostic::{Category, Edit, Fix, Severity, TextRange};
-use crate::engine::{Context, Rule};
+use crate::diagnostic::{Edit, Fix, TextRange};
 use crate::model::{Document, Instruction, InstructionKind, ShellCommand};
-use crate::registry::{FixAvailability, RuleMeta};
+use crate::rule::{Context, declare_rule};
 
 use super::support::{self, Ecosystem};
 
-pub(crate) static RULE: Rule = Rule {
-    meta: RuleMeta {
-        name: "broad-copy-before-install",
-        aliases: &[],
-        category: Category::Cache,
-        severity: Severity::Warning,
-        fix: FixAvailability::Sometimes,
-        summary: "`COPY . .` before a dependency install reruns the install on every source change",
-        source: include_str!("broad_copy_before_install.rs"),
-        path: "rules/src/rules/cache/broad_copy_before_install.rs",
-        enabled_by_default: true,
-    },
-    kinds: &[InstructionKind::Copy, InstructionKind::Add],
-    in_onbuild: false,
-    check_instruction: Some(check),
-    check_document: None,
-};
+declare_rule! {
+    /// `COPY . .` before a dependency install reruns the install on every source change
+    name: "broad-copy-before-install", category: Cache, severity: Warning, fix: Sometimes,
+    kinds: [Copy, Add], check_instruction: check,
+}
 
 fn check(copy: &Instruction, ctx: &mut Context<'_>) {
     let doc = ctx.doc;

@@ -53,30 +53,16 @@
 //! user (`sudo -u`, `su USER -c`, `runuser -u`) is not reported: its cache
 //! is in that user's home, which the rule cannot know.
 
-use crate::diagnostic::{Category, Severity};
-use crate::engine::{Context, Rule};
 use crate::model::{Document, DocumentFact, Instruction, InstructionKind, Scope};
-use crate::registry::{FixAvailability, RuleMeta};
+use crate::rule::{Context, declare_rule};
 
 use super::support::{self, Ecosystem};
 
-pub(crate) static RULE: Rule = Rule {
-    meta: RuleMeta {
-        name: "missing-cache-mount",
-        aliases: &[],
-        category: Category::Cache,
-        severity: Severity::Info,
-        fix: FixAvailability::None,
-        summary: "A dependency install without a cache mount downloads everything again on each rebuild",
-        source: include_str!("missing_cache_mount.rs"),
-        path: "rules/src/rules/cache/missing_cache_mount.rs",
-        enabled_by_default: true,
-    },
-    kinds: &[InstructionKind::Run],
-    in_onbuild: false,
-    check_instruction: Some(check),
-    check_document: None,
-};
+declare_rule! {
+    /// A dependency install without a cache mount downloads everything again on each rebuild
+    name: "missing-cache-mount", category: Cache, severity: Info,
+    kinds: [Run], check_instruction: check,
+}
 
 fn check(run: &Instruction, ctx: &mut Context<'_>) {
     let doc = ctx.doc;

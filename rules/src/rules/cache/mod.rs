@@ -1,4 +1,4 @@
-use crate::engine::Rule;
+use crate::rule::Rule;
 
 mod broad_copy_before_install;
 mod missing_cache_mount;

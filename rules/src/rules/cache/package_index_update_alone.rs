@@ -41,30 +41,17 @@
 //! layer).
 
 use crate::base_images::PackageManager;
-use crate::diagnostic::{Category, Edit, Fix, Severity, TextRange};
-use crate::engine::{Context, Rule};
+use crate::diagnostic::{Edit, Fix, TextRange};
 use crate::model::{Base, Document, Instruction, InstructionKind, ShellCommand};
-use crate::registry::{FixAvailability, RuleMeta};
+use crate::rule::{Context, declare_rule};
 
 use super::support::{self, OsStep};
 
-pub(crate) static RULE: Rule = Rule {
-    meta: RuleMeta {
-        name: "package-index-update-alone",
-        aliases: &[],
-        category: Category::Cache,
-        severity: Severity::Warning,
-        fix: FixAvailability::Sometimes,
-        summary: "A package-index refresh without an install in the same RUN goes stale in the cache",
-        source: include_str!("package_index_update_alone.rs"),
-        path: "rules/src/rules/cache/package_index_update_alone.rs",
-        enabled_by_default: true,
-    },
-    kinds: &[InstructionKind::Run],
-    in_onbuild: false,
-    check_instruction: Some(check),
-    check_document: None,
-};
+declare_rule! {
+    /// A package-index refresh without an install in the same RUN goes stale in the cache
+    name: "package-index-update-alone", category: Cache, severity: Warning, fix: Sometimes,
+    kinds: [Run], check_instruction: check,
+}
 
 fn check(run: &Instruction, ctx: &mut Context<'_>) {
     let Some((update, _, stale)) = stale_refresh(ctx.doc, run) else { return };

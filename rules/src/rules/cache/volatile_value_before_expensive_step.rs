@@ -42,30 +42,16 @@
 //! and is not counted; an ARG before the first FROM is only seen by FROM
 //! lines and is not reported.
 
-use crate::diagnostic::{Category, Severity};
-use crate::engine::{Context, Rule};
 use crate::model::{Instruction, InstructionKind, Pair};
-use crate::registry::{FixAvailability, RuleMeta};
+use crate::rule::{Context, declare_rule};
 
 use super::support::{self, OsStep};
 
-pub(crate) static RULE: Rule = Rule {
-    meta: RuleMeta {
-        name: "volatile-value-before-expensive-step",
-        aliases: &[],
-        category: Category::Cache,
-        severity: Severity::Warning,
-        fix: FixAvailability::None,
-        summary: "A per-build value (date, commit) declared before an expensive step rebuilds it every time",
-        source: include_str!("volatile_value_before_expensive_step.rs"),
-        path: "rules/src/rules/cache/volatile_value_before_expensive_step.rs",
-        enabled_by_default: true,
-    },
-    kinds: &[InstructionKind::Arg, InstructionKind::Label, InstructionKind::Env],
-    in_onbuild: false,
-    check_instruction: Some(check),
-    check_document: None,
-};
+declare_rule! {
+    /// A per-build value (date, commit) declared before an expensive step rebuilds it every time
+    name: "volatile-value-before-expensive-step", category: Cache, severity: Warning,
+    kinds: [Arg, Label, Env], check_instruction: check,
+}
 
 /// True for a variable name whose value changes on every build.
 fn is_volatile(name: &str) -> bool {

@@ -44,28 +44,16 @@
 //! app`) is left to `trailing-comment`: its "sources" are the comment's words.
 
 use super::support::{known_path, stage_and_ancestors, trailing_comment_start};
-use crate::diagnostic::{Applicability, Category, Edit, Fix, Severity};
-use crate::engine::{Context, Rule};
+use crate::diagnostic::{Applicability, Edit, Fix};
 use crate::model::{Document, Instruction, InstructionKind};
-use crate::registry::{FixAvailability, RuleMeta};
+use crate::rule::{Context, declare_rule};
 
-pub(crate) static RULE: Rule = Rule {
-    meta: RuleMeta {
-        name: "copy-destination-not-directory",
-        aliases: &["DL3021"],
-        category: Category::Correctness,
-        severity: Severity::Error,
-        fix: FixAvailability::Always,
-        summary: "`COPY` with several sources needs a destination ending in `/`",
-        source: include_str!("copy_destination_not_directory.rs"),
-        path: "rules/src/rules/correctness/copy_destination_not_directory.rs",
-        enabled_by_default: true,
-    },
-    kinds: &[InstructionKind::Copy, InstructionKind::Add],
-    in_onbuild: false,
-    check_instruction: Some(check),
-    check_document: None,
-};
+declare_rule! {
+    /// `COPY` with several sources needs a destination ending in `/`
+    name: "copy-destination-not-directory", aliases: ["DL3021"], category: Correctness,
+    severity: Error, fix: Always,
+    kinds: [Copy, Add], check_instruction: check,
+}
 
 fn check(copy: &Instruction, ctx: &mut Context<'_>) {
     if trailing_comment_start(copy).is_some() {

@@ -35,28 +35,14 @@
 //! (`FROM tonistiigi/xx AS xx`), is not reported either: nothing tells
 //! what it contains.
 
-use crate::diagnostic::{Category, Severity};
-use crate::engine::{Context, Rule};
 use crate::model::{Base, Document, Instruction, InstructionKind, Scope};
-use crate::registry::{FixAvailability, RuleMeta};
+use crate::rule::{Context, declare_rule};
 
-pub(crate) static RULE: Rule = Rule {
-    meta: RuleMeta {
-        name: "copy-entire-filesystem",
-        aliases: &["DL3067"],
-        category: Category::Correctness,
-        severity: Severity::Warning,
-        fix: FixAvailability::None,
-        summary: "`COPY --from=<stage> / /` lays one operating system over another",
-        source: include_str!("copy_entire_filesystem.rs"),
-        path: "rules/src/rules/correctness/copy_entire_filesystem.rs",
-        enabled_by_default: true,
-    },
-    kinds: &[InstructionKind::Copy],
-    in_onbuild: false,
-    check_instruction: Some(check),
-    check_document: None,
-};
+declare_rule! {
+    /// `COPY --from=<stage> / /` lays one operating system over another
+    name: "copy-entire-filesystem", aliases: ["DL3067"], category: Correctness, severity: Warning,
+    kinds: [Copy], check_instruction: check,
+}
 
 fn check(copy: &Instruction, ctx: &mut Context<'_>) {
     let Some(from) = copy.flag("from").and_then(|f| f.value.as_ref()) else { return };

@@ -26,28 +26,14 @@
 //! stage number (`--from=1` in the second stage) or a variable whose value
 //! is known counts too; hadolint only compares the name as written.
 
-use crate::diagnostic::{Category, Severity};
-use crate::engine::{Context, Rule};
-use crate::model::{Instruction, InstructionKind, Scope};
-use crate::registry::{FixAvailability, RuleMeta};
+use crate::model::{Instruction, Scope};
+use crate::rule::{Context, declare_rule};
 
-pub(crate) static RULE: Rule = Rule {
-    meta: RuleMeta {
-        name: "copy-from-current-stage",
-        aliases: &["DL3023"],
-        category: Category::Correctness,
-        severity: Severity::Error,
-        fix: FixAvailability::None,
-        summary: "`COPY --from` names the stage it is in",
-        source: include_str!("copy_from_current_stage.rs"),
-        path: "rules/src/rules/correctness/copy_from_current_stage.rs",
-        enabled_by_default: true,
-    },
-    kinds: &[InstructionKind::Copy],
-    in_onbuild: false,
-    check_instruction: Some(check),
-    check_document: None,
-};
+declare_rule! {
+    /// `COPY --from` names the stage it is in
+    name: "copy-from-current-stage", aliases: ["DL3023"], category: Correctness, severity: Error,
+    kinds: [Copy], check_instruction: check,
+}
 
 fn check(copy: &Instruction, ctx: &mut Context<'_>) {
     let Some(value) = copy.flag("from").and_then(|f| f.value.as_ref()) else { return };

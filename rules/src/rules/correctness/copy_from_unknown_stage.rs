@@ -37,30 +37,16 @@
 //! index (`--from=0`) must point to an earlier stage. A `--from` naming the
 //! current stage is reported by `copy-from-current-stage` instead.
 
-use crate::diagnostic::{Category, Severity};
-use crate::engine::{Context, Rule};
-use crate::model::{Instruction, InstructionKind, Scope};
-use crate::registry::{FixAvailability, RuleMeta};
+use crate::model::{Instruction, Scope};
+use crate::rule::{Context, declare_rule};
 
 use super::support::did_you_mean;
 
-pub(crate) static RULE: Rule = Rule {
-    meta: RuleMeta {
-        name: "copy-from-unknown-stage",
-        aliases: &["DL3022"],
-        category: Category::Correctness,
-        severity: Severity::Warning,
-        fix: FixAvailability::None,
-        summary: "`COPY --from` names no earlier stage",
-        source: include_str!("copy_from_unknown_stage.rs"),
-        path: "rules/src/rules/correctness/copy_from_unknown_stage.rs",
-        enabled_by_default: true,
-    },
-    kinds: &[InstructionKind::Copy],
-    in_onbuild: false,
-    check_instruction: Some(check),
-    check_document: None,
-};
+declare_rule! {
+    /// `COPY --from` names no earlier stage
+    name: "copy-from-unknown-stage", aliases: ["DL3022"], category: Correctness, severity: Warning,
+    kinds: [Copy], check_instruction: check,
+}
 
 fn check(copy: &Instruction, ctx: &mut Context<'_>) {
     let Some(value) = copy.flag("from").and_then(|f| f.value.as_ref()) else { return };

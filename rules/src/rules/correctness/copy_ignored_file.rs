@@ -39,28 +39,15 @@
 //! BuildKit skips the whole check when the file has any exception. Without
 //! a context (standard input) nothing is reported.
 
-use crate::diagnostic::{Category, Severity};
-use crate::engine::{Context, Rule};
-use crate::model::{Instruction, InstructionKind, Scope, Word};
-use crate::registry::{FixAvailability, RuleMeta};
+use crate::model::{Instruction, Scope, Word};
+use crate::rule::{Context, declare_rule};
 
-pub(crate) static RULE: Rule = Rule {
-    meta: RuleMeta {
-        name: "copy-ignored-file",
-        aliases: &["CopyIgnoredFile"],
-        category: Category::Correctness,
-        severity: Severity::Warning,
-        fix: FixAvailability::None,
-        summary: "`COPY`/`ADD` of a file `.dockerignore` excludes",
-        source: include_str!("copy_ignored_file.rs"),
-        path: "rules/src/rules/correctness/copy_ignored_file.rs",
-        enabled_by_default: true,
-    },
-    kinds: &[InstructionKind::Copy, InstructionKind::Add],
-    in_onbuild: false,
-    check_instruction: Some(check),
-    check_document: None,
-};
+declare_rule! {
+    /// `COPY`/`ADD` of a file `.dockerignore` excludes
+    name: "copy-ignored-file", aliases: ["CopyIgnoredFile"], category: Correctness,
+    severity: Warning,
+    kinds: [Copy, Add], check_instruction: check,
+}
 
 /// The local sources of a COPY/ADD: every path argument but the last.
 pub(crate) fn local_sources(ins: &Instruction) -> &[Word] {

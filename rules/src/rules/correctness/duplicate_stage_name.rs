@@ -29,27 +29,14 @@
 //! BuildKit lower-cases stage names, so `AS Build` and `AS build` clash;
 //! hadolint compares them as written and misses that.
 
-use crate::diagnostic::{Category, Severity};
-use crate::engine::{Context, Rule};
-use crate::registry::{FixAvailability, RuleMeta};
+use crate::rule::{Context, declare_rule};
 
-pub(crate) static RULE: Rule = Rule {
-    meta: RuleMeta {
-        name: "duplicate-stage-name",
-        aliases: &["DL3024", "DuplicateStageName"],
-        category: Category::Correctness,
-        severity: Severity::Error,
-        fix: FixAvailability::None,
-        summary: "Two stages have the same name",
-        source: include_str!("duplicate_stage_name.rs"),
-        path: "rules/src/rules/correctness/duplicate_stage_name.rs",
-        enabled_by_default: true,
-    },
-    kinds: &[],
-    in_onbuild: false,
-    check_instruction: None,
-    check_document: Some(check),
-};
+declare_rule! {
+    /// Two stages have the same name
+    name: "duplicate-stage-name", aliases: ["DL3024", "DuplicateStageName"], category: Correctness,
+    severity: Error,
+    check_document: check,
+}
 
 fn check(ctx: &mut Context<'_>) {
     let stages = &ctx.doc.stages;

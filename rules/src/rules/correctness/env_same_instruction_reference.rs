@@ -28,28 +28,15 @@
 //! escaped dollars are not expansions and are not reported. dockside
 //! reports each reference; hadolint reports the instruction once.
 
-use crate::diagnostic::{Category, Severity};
-use crate::engine::{Context, Rule};
-use crate::model::{Instruction, InstructionKind, Scope};
-use crate::registry::{FixAvailability, RuleMeta};
+use crate::model::{Instruction, Scope};
+use crate::rule::{Context, declare_rule};
 
-pub(crate) static RULE: Rule = Rule {
-    meta: RuleMeta {
-        name: "env-same-instruction-reference",
-        aliases: &["DL3044"],
-        category: Category::Correctness,
-        severity: Severity::Error,
-        fix: FixAvailability::None,
-        summary: "`ENV` uses a variable it sets itself, before it is set",
-        source: include_str!("env_same_instruction_reference.rs"),
-        path: "rules/src/rules/correctness/env_same_instruction_reference.rs",
-        enabled_by_default: true,
-    },
-    kinds: &[InstructionKind::Env],
-    in_onbuild: false,
-    check_instruction: Some(check),
-    check_document: None,
-};
+declare_rule! {
+    /// `ENV` uses a variable it sets itself, before it is set
+    name: "env-same-instruction-reference", aliases: ["DL3044"], category: Correctness,
+    severity: Error,
+    kinds: [Env], check_instruction: check,
+}
 
 fn check(env: &Instruction, ctx: &mut Context<'_>) {
     if env.pairs.len() < 2 {

@@ -21,28 +21,15 @@
 //! EXPOSE 80
 //! ```
 
-use crate::diagnostic::{Category, Severity};
-use crate::engine::{Context, Rule};
-use crate::model::{Instruction, InstructionKind};
-use crate::registry::{FixAvailability, RuleMeta};
+use crate::model::Instruction;
+use crate::rule::{Context, declare_rule};
 
-pub(crate) static RULE: Rule = Rule {
-    meta: RuleMeta {
-        name: "expose-invalid-format",
-        aliases: &["ExposeInvalidFormat"],
-        category: Category::Correctness,
-        severity: Severity::Warning,
-        fix: FixAvailability::None,
-        summary: "`EXPOSE` with an IP address or a host port",
-        source: include_str!("expose_invalid_format.rs"),
-        path: "rules/src/rules/correctness/expose_invalid_format.rs",
-        enabled_by_default: true,
-    },
-    kinds: &[InstructionKind::Expose],
-    in_onbuild: true,
-    check_instruction: Some(check),
-    check_document: None,
-};
+declare_rule! {
+    /// `EXPOSE` with an IP address or a host port
+    name: "expose-invalid-format", aliases: ["ExposeInvalidFormat"], category: Correctness,
+    severity: Warning,
+    kinds: [Expose], in_onbuild: true, check_instruction: check,
+}
 
 fn check(ins: &Instruction, ctx: &mut Context<'_>) {
     for (word, text) in ctx.doc.expanded_args(ins) {

@@ -23,28 +23,14 @@
 //! Ports written with a variable (`EXPOSE $PORT`) are checked when the
 //! variable's value is known from an `ARG` default or an `ENV`.
 
-use crate::diagnostic::{Category, Severity};
-use crate::engine::{Context, Rule};
-use crate::model::{Instruction, InstructionKind};
-use crate::registry::{FixAvailability, RuleMeta};
+use crate::model::Instruction;
+use crate::rule::{Context, declare_rule};
 
-pub(crate) static RULE: Rule = Rule {
-    meta: RuleMeta {
-        name: "expose-port-out-of-range",
-        aliases: &["DL3011"],
-        category: Category::Correctness,
-        severity: Severity::Error,
-        fix: FixAvailability::None,
-        summary: "`EXPOSE` of a port above 65535",
-        source: include_str!("expose_port_out_of_range.rs"),
-        path: "rules/src/rules/correctness/expose_port_out_of_range.rs",
-        enabled_by_default: true,
-    },
-    kinds: &[InstructionKind::Expose],
-    in_onbuild: false,
-    check_instruction: Some(check),
-    check_document: None,
-};
+declare_rule! {
+    /// `EXPOSE` of a port above 65535
+    name: "expose-port-out-of-range", aliases: ["DL3011"], category: Correctness, severity: Error,
+    kinds: [Expose], check_instruction: check,
+}
 
 const MAX_PORT: u64 = 65535;
 

@@ -26,28 +26,14 @@
 //! before the first `FROM` are one finding, at the first of them, with a
 //! related location for each; the other rules lint them as usual.
 
-use crate::diagnostic::{Category, Severity};
-use crate::engine::{Context, Rule};
 use crate::model::InstructionKind;
-use crate::registry::{FixAvailability, RuleMeta};
+use crate::rule::{Context, declare_rule};
 
-pub(crate) static RULE: Rule = Rule {
-    meta: RuleMeta {
-        name: "instruction-before-from",
-        aliases: &["DL3061"],
-        category: Category::Correctness,
-        severity: Severity::Error,
-        fix: FixAvailability::None,
-        summary: "An instruction other than `ARG` before the first `FROM`",
-        source: include_str!("instruction_before_from.rs"),
-        path: "rules/src/rules/correctness/instruction_before_from.rs",
-        enabled_by_default: true,
-    },
-    kinds: &[],
-    in_onbuild: false,
-    check_instruction: None,
-    check_document: Some(check),
-};
+declare_rule! {
+    /// An instruction other than `ARG` before the first `FROM`
+    name: "instruction-before-from", aliases: ["DL3061"], category: Correctness, severity: Error,
+    check_document: check,
+}
 
 fn check(ctx: &mut Context<'_>) {
     let doc = ctx.doc;

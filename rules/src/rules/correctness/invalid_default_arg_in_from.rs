@@ -28,28 +28,15 @@
 
 use std::collections::BTreeMap;
 
-use crate::diagnostic::{Category, Severity};
-use crate::engine::{Context, Rule};
 use crate::model::{Document, Instruction, InstructionKind, PREDEFINED_ARGS, is_valid_reference};
-use crate::registry::{FixAvailability, RuleMeta};
+use crate::rule::{Context, declare_rule};
 
-pub(crate) static RULE: Rule = Rule {
-    meta: RuleMeta {
-        name: "invalid-default-arg-in-from",
-        aliases: &["InvalidDefaultArgInFrom"],
-        category: Category::Correctness,
-        severity: Severity::Warning,
-        fix: FixAvailability::None,
-        summary: "The default `ARG` values make a `FROM` image empty or invalid",
-        source: include_str!("invalid_default_arg_in_from.rs"),
-        path: "rules/src/rules/correctness/invalid_default_arg_in_from.rs",
-        enabled_by_default: true,
-    },
-    kinds: &[InstructionKind::From],
-    in_onbuild: false,
-    check_instruction: Some(check),
-    check_document: None,
-};
+declare_rule! {
+    /// The default `ARG` values make a `FROM` image empty or invalid
+    name: "invalid-default-arg-in-from", aliases: ["InvalidDefaultArgInFrom"],
+    category: Correctness, severity: Warning,
+    kinds: [From], check_instruction: check,
+}
 
 /// Global ARGs and their default values: `Some("")` without a default,
 /// `None` when the default depends on something unknown.

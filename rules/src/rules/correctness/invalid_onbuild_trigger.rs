@@ -20,28 +20,14 @@
 //! ONBUILD COPY package.json /app/
 //! ```
 
-use crate::diagnostic::{Category, Severity};
-use crate::engine::{Context, Rule};
 use crate::model::{Instruction, InstructionKind};
-use crate::registry::{FixAvailability, RuleMeta};
+use crate::rule::{Context, declare_rule};
 
-pub(crate) static RULE: Rule = Rule {
-    meta: RuleMeta {
-        name: "invalid-onbuild-trigger",
-        aliases: &["DL3043"],
-        category: Category::Correctness,
-        severity: Severity::Error,
-        fix: FixAvailability::None,
-        summary: "`ONBUILD` cannot trigger `ONBUILD`, `FROM` or `MAINTAINER`",
-        source: include_str!("invalid_onbuild_trigger.rs"),
-        path: "rules/src/rules/correctness/invalid_onbuild_trigger.rs",
-        enabled_by_default: true,
-    },
-    kinds: &[InstructionKind::Onbuild],
-    in_onbuild: false,
-    check_instruction: Some(check),
-    check_document: None,
-};
+declare_rule! {
+    /// `ONBUILD` cannot trigger `ONBUILD`, `FROM` or `MAINTAINER`
+    name: "invalid-onbuild-trigger", aliases: ["DL3043"], category: Correctness, severity: Error,
+    kinds: [Onbuild], check_instruction: check,
+}
 
 fn check(onbuild: &Instruction, ctx: &mut Context<'_>) {
     let Some(trigger) = onbuild.onbuild.as_deref() else { return };

@@ -1,4 +1,4 @@
-use crate::engine::Rule;
+use crate::rule::Rule;
 
 mod copy_destination_not_directory;
 mod copy_entire_filesystem;

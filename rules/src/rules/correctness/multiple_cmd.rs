@@ -32,28 +32,15 @@
 //! information. The count is the same.
 
 use super::support::report_overridden;
-use crate::diagnostic::{Category, Severity};
-use crate::engine::{Context, Rule};
 use crate::model::InstructionKind;
-use crate::registry::{FixAvailability, RuleMeta};
+use crate::rule::{Context, declare_rule};
 
-pub(crate) static RULE: Rule = Rule {
-    meta: RuleMeta {
-        name: "multiple-cmd",
-        aliases: &["DL4003", "MultipleInstructionsDisallowed"],
-        category: Category::Correctness,
-        severity: Severity::Warning,
-        fix: FixAvailability::Always,
-        summary: "Only the last `CMD` of a stage takes effect",
-        source: include_str!("multiple_cmd.rs"),
-        path: "rules/src/rules/correctness/multiple_cmd.rs",
-        enabled_by_default: true,
-    },
-    kinds: &[],
-    in_onbuild: false,
-    check_instruction: None,
-    check_document: Some(check),
-};
+declare_rule! {
+    /// Only the last `CMD` of a stage takes effect
+    name: "multiple-cmd", aliases: ["DL4003", "MultipleInstructionsDisallowed"],
+    category: Correctness, severity: Warning, fix: Always,
+    check_document: check,
+}
 
 fn check(ctx: &mut Context<'_>) {
     report_overridden(ctx, InstructionKind::Cmd);

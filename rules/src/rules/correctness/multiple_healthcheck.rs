@@ -30,28 +30,15 @@
 //! as related information. The count is the same.
 
 use super::support::report_overridden;
-use crate::diagnostic::{Category, Severity};
-use crate::engine::{Context, Rule};
 use crate::model::InstructionKind;
-use crate::registry::{FixAvailability, RuleMeta};
+use crate::rule::{Context, declare_rule};
 
-pub(crate) static RULE: Rule = Rule {
-    meta: RuleMeta {
-        name: "multiple-healthcheck",
-        aliases: &["DL3012", "MultipleInstructionsDisallowed"],
-        category: Category::Correctness,
-        severity: Severity::Error,
-        fix: FixAvailability::Always,
-        summary: "Only the last `HEALTHCHECK` of a stage takes effect",
-        source: include_str!("multiple_healthcheck.rs"),
-        path: "rules/src/rules/correctness/multiple_healthcheck.rs",
-        enabled_by_default: true,
-    },
-    kinds: &[],
-    in_onbuild: false,
-    check_instruction: None,
-    check_document: Some(check),
-};
+declare_rule! {
+    /// Only the last `HEALTHCHECK` of a stage takes effect
+    name: "multiple-healthcheck", aliases: ["DL3012", "MultipleInstructionsDisallowed"],
+    category: Correctness, severity: Error, fix: Always,
+    check_document: check,
+}
 
 fn check(ctx: &mut Context<'_>) {
     report_overridden(ctx, InstructionKind::Healthcheck);

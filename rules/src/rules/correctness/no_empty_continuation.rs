@@ -36,28 +36,16 @@
 //! ## Notes
 //! Comment lines inside a continuation are not blank and are not reported.
 
-use crate::diagnostic::{Category, Edit, Fix, Severity};
-use crate::engine::{Context, Rule};
-use crate::model::{Instruction, InstructionKind};
-use crate::registry::{FixAvailability, RuleMeta};
+use crate::diagnostic::{Edit, Fix};
+use crate::model::Instruction;
+use crate::rule::{Context, declare_rule};
 
-pub(crate) static RULE: Rule = Rule {
-    meta: RuleMeta {
-        name: "no-empty-continuation",
-        aliases: &["NoEmptyContinuation"],
-        category: Category::Correctness,
-        severity: Severity::Warning,
-        fix: FixAvailability::Always,
-        summary: "A blank line inside a continued instruction",
-        source: include_str!("no_empty_continuation.rs"),
-        path: "rules/src/rules/correctness/no_empty_continuation.rs",
-        enabled_by_default: true,
-    },
-    kinds: &InstructionKind::ALL,
-    in_onbuild: false,
-    check_instruction: Some(check),
-    check_document: None,
-};
+declare_rule! {
+    /// A blank line inside a continued instruction
+    name: "no-empty-continuation", aliases: ["NoEmptyContinuation"], category: Correctness,
+    severity: Warning, fix: Always,
+    kinds: ALL, check_instruction: check,
+}
 
 fn check(ins: &Instruction, ctx: &mut Context<'_>) {
     let Some(first) = ins.empty_continuation_lines.first() else { return };

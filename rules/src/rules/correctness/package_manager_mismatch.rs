@@ -35,29 +35,15 @@
 //! stage's own package manager.
 
 use crate::base_images::PackageManager;
-use crate::diagnostic::{Category, Severity};
-use crate::engine::{Context, Rule};
-use crate::model::{Base, Instruction, InstructionKind, ShellCommand, ShellScript};
-use crate::registry::{FixAvailability, RuleMeta};
+use crate::model::{Base, Instruction, ShellCommand, ShellScript};
+use crate::rule::{Context, declare_rule};
 use crate::rules::cache::support;
 
-pub(crate) static RULE: Rule = Rule {
-    meta: RuleMeta {
-        name: "package-manager-mismatch",
-        aliases: &[],
-        category: Category::Correctness,
-        severity: Severity::Error,
-        fix: FixAvailability::None,
-        summary: "A package manager the base image's distribution does not have",
-        source: include_str!("package_manager_mismatch.rs"),
-        path: "rules/src/rules/correctness/package_manager_mismatch.rs",
-        enabled_by_default: true,
-    },
-    kinds: &[InstructionKind::Run],
-    in_onbuild: false,
-    check_instruction: Some(check),
-    check_document: None,
-};
+declare_rule! {
+    /// A package manager the base image's distribution does not have
+    name: "package-manager-mismatch", category: Correctness, severity: Error,
+    kinds: [Run], check_instruction: check,
+}
 
 fn check(run: &Instruction, ctx: &mut Context<'_>) {
     let Some(script) = &run.script else { return };

@@ -25,28 +25,16 @@
 //! `FROM` (without a default): then `--build-arg TARGETPLATFORM=…` sets the
 //! flag to something else than the target, and the fix is unsafe.
 
-use crate::diagnostic::{Applicability, Category, Edit, Fix, Severity, TextRange};
-use crate::engine::{Context, Rule};
+use crate::diagnostic::{Applicability, Edit, Fix, TextRange};
 use crate::model::{Instruction, InstructionKind, Part, Scope};
-use crate::registry::{FixAvailability, RuleMeta};
+use crate::rule::{Context, declare_rule};
 
-pub(crate) static RULE: Rule = Rule {
-    meta: RuleMeta {
-        name: "redundant-target-platform",
-        aliases: &["DL3065", "RedundantTargetPlatform"],
-        category: Category::Correctness,
-        severity: Severity::Warning,
-        fix: FixAvailability::Always,
-        summary: "`FROM --platform=$TARGETPLATFORM` repeats the default",
-        source: include_str!("redundant_target_platform.rs"),
-        path: "rules/src/rules/correctness/redundant_target_platform.rs",
-        enabled_by_default: true,
-    },
-    kinds: &[InstructionKind::From],
-    in_onbuild: false,
-    check_instruction: Some(check),
-    check_document: None,
-};
+declare_rule! {
+    /// `FROM --platform=$TARGETPLATFORM` repeats the default
+    name: "redundant-target-platform", aliases: ["DL3065", "RedundantTargetPlatform"],
+    category: Correctness, severity: Warning, fix: Always,
+    kinds: [From], check_instruction: check,
+}
 
 fn check(from: &Instruction, ctx: &mut Context<'_>) {
     let Some(flag) = from.flag("platform") else { return };

@@ -30,28 +30,15 @@
 //! `trailing-comment`: its last word is no destination the author meant.
 
 use super::support::{is_absolute, known_path, prelude_has_workdir, stage_and_ancestors, trailing_comment_start};
-use crate::diagnostic::{Category, Severity};
-use crate::engine::{Context, Rule};
 use crate::model::{Base, Instruction, InstructionKind};
-use crate::registry::{FixAvailability, RuleMeta};
+use crate::rule::{Context, declare_rule};
 
-pub(crate) static RULE: Rule = Rule {
-    meta: RuleMeta {
-        name: "relative-copy-destination",
-        aliases: &["DL3045"],
-        category: Category::Correctness,
-        severity: Severity::Warning,
-        fix: FixAvailability::None,
-        summary: "`COPY` to a relative destination without a `WORKDIR`",
-        source: include_str!("relative_copy_destination.rs"),
-        path: "rules/src/rules/correctness/relative_copy_destination.rs",
-        enabled_by_default: true,
-    },
-    kinds: &[InstructionKind::Copy, InstructionKind::Add],
-    in_onbuild: false,
-    check_instruction: Some(check),
-    check_document: None,
-};
+declare_rule! {
+    /// `COPY` to a relative destination without a `WORKDIR`
+    name: "relative-copy-destination", aliases: ["DL3045"], category: Correctness,
+    severity: Warning,
+    kinds: [Copy, Add], check_instruction: check,
+}
 
 fn check(copy: &Instruction, ctx: &mut Context<'_>) {
     if trailing_comment_start(copy).is_some() {

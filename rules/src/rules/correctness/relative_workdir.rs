@@ -32,28 +32,15 @@
 //! paths (`C:\app`, `C:/app`, `\app`) are absolute.
 
 use super::support::{is_absolute, known_path, prelude_has_workdir, stage_and_ancestors};
-use crate::diagnostic::{Category, Severity};
-use crate::engine::{Context, Rule};
 use crate::model::{Instruction, InstructionKind};
-use crate::registry::{FixAvailability, RuleMeta};
+use crate::rule::{Context, declare_rule};
 
-pub(crate) static RULE: Rule = Rule {
-    meta: RuleMeta {
-        name: "relative-workdir",
-        aliases: &["DL3000", "WorkdirRelativePath"],
-        category: Category::Correctness,
-        severity: Severity::Error,
-        fix: FixAvailability::None,
-        summary: "A relative `WORKDIR` depends on the base image's working directory",
-        source: include_str!("relative_workdir.rs"),
-        path: "rules/src/rules/correctness/relative_workdir.rs",
-        enabled_by_default: true,
-    },
-    kinds: &[InstructionKind::Workdir],
-    in_onbuild: false,
-    check_instruction: Some(check),
-    check_document: None,
-};
+declare_rule! {
+    /// A relative `WORKDIR` depends on the base image's working directory
+    name: "relative-workdir", aliases: ["DL3000", "WorkdirRelativePath"], category: Correctness,
+    severity: Error,
+    kinds: [Workdir], check_instruction: check,
+}
 
 fn check(workdir: &Instruction, ctx: &mut Context<'_>) {
     let Some(word) = workdir.args.first() else { return };

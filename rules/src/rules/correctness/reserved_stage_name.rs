@@ -20,27 +20,14 @@
 //! RUN go build -o /app .
 //! ```
 
-use crate::diagnostic::{Category, Severity};
-use crate::engine::{Context, Rule};
-use crate::registry::{FixAvailability, RuleMeta};
+use crate::rule::{Context, declare_rule};
 
-pub(crate) static RULE: Rule = Rule {
-    meta: RuleMeta {
-        name: "reserved-stage-name",
-        aliases: &["DL3063", "ReservedStageName"],
-        category: Category::Correctness,
-        severity: Severity::Warning,
-        fix: FixAvailability::None,
-        summary: "A stage named `scratch` or `context`",
-        source: include_str!("reserved_stage_name.rs"),
-        path: "rules/src/rules/correctness/reserved_stage_name.rs",
-        enabled_by_default: true,
-    },
-    kinds: &[],
-    in_onbuild: false,
-    check_instruction: None,
-    check_document: Some(check),
-};
+declare_rule! {
+    /// A stage named `scratch` or `context`
+    name: "reserved-stage-name", aliases: ["DL3063", "ReservedStageName"], category: Correctness,
+    severity: Warning,
+    check_document: check,
+}
 
 const RESERVED: &[&str] = &["scratch", "context"];
 

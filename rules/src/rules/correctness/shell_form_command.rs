@@ -67,28 +67,16 @@
 //! Linux's PID 1 signal handling is not the question.
 
 use crate::base_images::has_no_entrypoint;
-use crate::diagnostic::{Applicability, Category, Edit, Fix, Severity};
-use crate::engine::{Context, Rule};
+use crate::diagnostic::{Applicability, Edit, Fix};
 use crate::model::{Base, Document, Instruction, InstructionKind};
-use crate::registry::{FixAvailability, RuleMeta};
+use crate::rule::{Context, declare_rule};
 
-pub(crate) static RULE: Rule = Rule {
-    meta: RuleMeta {
-        name: "shell-form-command",
-        aliases: &["DL3025", "JSONArgsRecommended"],
-        category: Category::Correctness,
-        severity: Severity::Warning,
-        fix: FixAvailability::Always,
-        summary: "`CMD`/`ENTRYPOINT` in shell form do not receive stop signals",
-        source: include_str!("shell_form_command.rs"),
-        path: "rules/src/rules/correctness/shell_form_command.rs",
-        enabled_by_default: true,
-    },
-    kinds: &[InstructionKind::Cmd, InstructionKind::Entrypoint, InstructionKind::Healthcheck],
-    in_onbuild: true,
-    check_instruction: Some(check),
-    check_document: None,
-};
+declare_rule! {
+    /// `CMD`/`ENTRYPOINT` in shell form do not receive stop signals
+    name: "shell-form-command", aliases: ["DL3025", "JSONArgsRecommended"], category: Correctness,
+    severity: Warning, fix: Always,
+    kinds: [Cmd, Entrypoint, Healthcheck], in_onbuild: true, check_instruction: check,
+}
 
 fn check(ins: &Instruction, ctx: &mut Context<'_>) {
     let (command, kw, problem) = match ins.kind {

@@ -1,8 +1,8 @@
 //! Helpers shared by the correctness rules (not a rule).
 
 use crate::diagnostic::{Edit, Fix, TextRange};
-use crate::engine::Context;
 use crate::model::{Base, Document, Instruction, InstructionKind, Scope, Word};
+use crate::rule::Context;
 
 /// The lines of `range`, from the start of its first line to the end of its
 /// last line break: deleting it removes the instruction without leaving a

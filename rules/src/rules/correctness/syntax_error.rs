@@ -26,27 +26,13 @@
 //! It also rejects valid files, such as a comment line right after a heredoc
 //! terminator; dockside parses those.
 
-use crate::diagnostic::{Category, Severity};
-use crate::engine::{Context, Rule};
-use crate::registry::{FixAvailability, RuleMeta};
+use crate::rule::{Context, declare_rule};
 
-pub(crate) static RULE: Rule = Rule {
-    meta: RuleMeta {
-        name: "syntax-error",
-        aliases: &["DL1000"],
-        category: Category::Correctness,
-        severity: Severity::Error,
-        fix: FixAvailability::None,
-        summary: "Text that is not a valid Dockerfile",
-        source: include_str!("syntax_error.rs"),
-        path: "rules/src/rules/correctness/syntax_error.rs",
-        enabled_by_default: true,
-    },
-    kinds: &[],
-    in_onbuild: false,
-    check_instruction: None,
-    check_document: Some(check),
-};
+declare_rule! {
+    /// Text that is not a valid Dockerfile
+    name: "syntax-error", aliases: ["DL1000"], category: Correctness, severity: Error,
+    check_document: check,
+}
 
 fn check(ctx: &mut Context<'_>) {
     for error in &ctx.doc.syntax_errors {

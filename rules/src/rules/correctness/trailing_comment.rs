@@ -34,39 +34,16 @@
 //! this rule: its last word is no destination the author meant.
 
 use super::support::trailing_comment_start;
-use crate::diagnostic::{Category, Severity, TextRange};
-use crate::engine::{Context, Rule};
-use crate::model::{Instruction, InstructionKind};
-use crate::registry::{FixAvailability, RuleMeta};
+use crate::diagnostic::TextRange;
+use crate::model::Instruction;
+use crate::rule::{Context, declare_rule};
 
-pub(crate) static RULE: Rule = Rule {
-    meta: RuleMeta {
-        name: "trailing-comment",
-        aliases: &[],
-        category: Category::Correctness,
-        severity: Severity::Warning,
-        fix: FixAvailability::None,
-        summary: "`#` after an instruction's arguments is no comment",
-        source: include_str!("trailing_comment.rs"),
-        path: "rules/src/rules/correctness/trailing_comment.rs",
-        enabled_by_default: true,
-    },
-    kinds: &[
-        InstructionKind::Copy,
-        InstructionKind::Add,
-        InstructionKind::Workdir,
-        InstructionKind::Env,
-        InstructionKind::Arg,
-        InstructionKind::Label,
-        InstructionKind::Expose,
-        InstructionKind::User,
-        InstructionKind::Volume,
-        InstructionKind::Stopsignal,
-    ],
-    in_onbuild: true,
-    check_instruction: Some(check),
-    check_document: None,
-};
+declare_rule! {
+    /// `#` after an instruction's arguments is no comment
+    name: "trailing-comment", category: Correctness, severity: Warning,
+    kinds: [Copy, Add, Workdir, Env, Arg, Label, Expose, User, Volume, Stopsignal],
+    in_onbuild: true, check_instruction: check,
+}
 
 fn check(ins: &Instruction, ctx: &mut Context<'_>) {
     let Some(start) = trailing_comment_start(ins) else { return };

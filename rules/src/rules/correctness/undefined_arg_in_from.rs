@@ -25,30 +25,17 @@
 //! Like BuildKit, a variable with a default (`${VERSION:-22}`) is not
 //! reported: the default is used when it is not set.
 
-use crate::diagnostic::{Category, Severity};
-use crate::engine::{Context, Rule};
-use crate::model::{Instruction, InstructionKind, PREDEFINED_ARGS, Scope, Word};
-use crate::registry::{FixAvailability, RuleMeta};
+use crate::model::{Instruction, PREDEFINED_ARGS, Scope, Word};
+use crate::rule::{Context, declare_rule};
 
 use super::support::{did_you_mean, is_plain_expansion};
 
-pub(crate) static RULE: Rule = Rule {
-    meta: RuleMeta {
-        name: "undefined-arg-in-from",
-        aliases: &["UndefinedArgInFrom"],
-        category: Category::Correctness,
-        severity: Severity::Warning,
-        fix: FixAvailability::None,
-        summary: "`FROM` uses a variable no global `ARG` declares",
-        source: include_str!("undefined_arg_in_from.rs"),
-        path: "rules/src/rules/correctness/undefined_arg_in_from.rs",
-        enabled_by_default: true,
-    },
-    kinds: &[InstructionKind::From],
-    in_onbuild: false,
-    check_instruction: Some(check),
-    check_document: None,
-};
+declare_rule! {
+    /// `FROM` uses a variable no global `ARG` declares
+    name: "undefined-arg-in-from", aliases: ["UndefinedArgInFrom"], category: Correctness,
+    severity: Warning,
+    kinds: [From], check_instruction: check,
+}
 
 fn check(ins: &Instruction, ctx: &mut Context<'_>) {
     let globals = Scope::global(ctx.doc);

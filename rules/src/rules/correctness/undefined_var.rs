@@ -49,41 +49,17 @@
 
 use std::collections::BTreeSet;
 
-use crate::diagnostic::{Category, Severity};
-use crate::engine::{Context, Rule};
 use crate::model::{Base, Document, Expansion, Instruction, InstructionKind, Part, Scope, Word};
-use crate::registry::{FixAvailability, RuleMeta};
+use crate::rule::{Context, declare_rule};
 
 use super::support::{did_you_mean, is_plain_expansion, stage_and_ancestors};
 
-pub(crate) static RULE: Rule = Rule {
-    meta: RuleMeta {
-        name: "undefined-var",
-        aliases: &["UndefinedVar"],
-        category: Category::Correctness,
-        severity: Severity::Warning,
-        fix: FixAvailability::None,
-        summary: "A variable is used where no `ARG` or `ENV` declares it",
-        source: include_str!("undefined_var.rs"),
-        path: "rules/src/rules/correctness/undefined_var.rs",
-        enabled_by_default: true,
-    },
-    kinds: &[
-        InstructionKind::Env,
-        InstructionKind::Arg,
-        InstructionKind::Label,
-        InstructionKind::Copy,
-        InstructionKind::Add,
-        InstructionKind::Workdir,
-        InstructionKind::User,
-        InstructionKind::Expose,
-        InstructionKind::Volume,
-        InstructionKind::Stopsignal,
-    ],
-    in_onbuild: false,
-    check_instruction: Some(check),
-    check_document: None,
-};
+declare_rule! {
+    /// A variable is used where no `ARG` or `ENV` declares it
+    name: "undefined-var", aliases: ["UndefinedVar"], category: Correctness, severity: Warning,
+    kinds: [Env, Arg, Label, Copy, Add, Workdir, User, Expose, Volume, Stopsignal],
+    check_instruction: check,
+}
 
 /// Variables treated as defined everywhere: set by Docker or by nearly
 /// every image, or by the shell environment they describe.

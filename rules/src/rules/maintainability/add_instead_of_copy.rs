@@ -49,28 +49,16 @@
 //! ENV; one that depends on a variable without a known value is not
 //! classified (hadolint reports it).
 
-use crate::diagnostic::{Applicability, Category, Edit, Fix, Severity};
-use crate::engine::{Context, Rule};
-use crate::model::{Instruction, InstructionKind, Scope};
-use crate::registry::{FixAvailability, RuleMeta};
+use crate::diagnostic::{Applicability, Edit, Fix};
+use crate::model::{Instruction, Scope};
+use crate::rule::{Context, declare_rule};
 
-pub(crate) static RULE: Rule = Rule {
-    meta: RuleMeta {
-        name: "add-instead-of-copy",
-        aliases: &["DL3020"],
-        category: Category::Maintainability,
-        severity: Severity::Error,
-        fix: FixAvailability::Sometimes,
-        summary: "`ADD` of local files: use `COPY`",
-        source: include_str!("add_instead_of_copy.rs"),
-        path: "rules/src/rules/maintainability/add_instead_of_copy.rs",
-        enabled_by_default: true,
-    },
-    kinds: &[InstructionKind::Add],
-    in_onbuild: false,
-    check_instruction: Some(check),
-    check_document: None,
-};
+declare_rule! {
+    /// `ADD` of local files: use `COPY`
+    name: "add-instead-of-copy", aliases: ["DL3020"], category: Maintainability, severity: Error,
+    fix: Sometimes,
+    kinds: [Add], check_instruction: check,
+}
 
 /// Extensions of files `ADD` may unpack: tar, possibly compressed with
 /// gzip, bzip2, xz or zstd.

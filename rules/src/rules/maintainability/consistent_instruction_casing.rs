@@ -32,28 +32,16 @@
 //! and checks them like any other instruction. Instructions wrapped in
 //! `ONBUILD` are checked as well.
 
-use crate::diagnostic::{Category, Edit, Fix, Severity};
-use crate::engine::{Context, Rule};
+use crate::diagnostic::{Edit, Fix};
 use crate::model::{Instruction, InstructionKind};
-use crate::registry::{FixAvailability, RuleMeta};
+use crate::rule::{Context, declare_rule};
 
-pub(crate) static RULE: Rule = Rule {
-    meta: RuleMeta {
-        name: "consistent-instruction-casing",
-        aliases: &["ConsistentInstructionCasing"],
-        category: Category::Maintainability,
-        severity: Severity::Style,
-        fix: FixAvailability::Always,
-        summary: "An instruction keyword differs from the case the file uses",
-        source: include_str!("consistent_instruction_casing.rs"),
-        path: "rules/src/rules/maintainability/consistent_instruction_casing.rs",
-        enabled_by_default: true,
-    },
-    kinds: &[],
-    in_onbuild: false,
-    check_instruction: None,
-    check_document: Some(check),
-};
+declare_rule! {
+    /// An instruction keyword differs from the case the file uses
+    name: "consistent-instruction-casing", aliases: ["ConsistentInstructionCasing"],
+    category: Maintainability, severity: Style, fix: Always,
+    check_document: check,
+}
 
 fn keywords(ins: &Instruction) -> impl Iterator<Item = &Instruction> {
     std::iter::once(ins).chain(ins.onbuild.as_deref()).filter(|i| i.kind != InstructionKind::Unknown)

@@ -29,28 +29,15 @@
 //! It is safe: both refer to the same stage. Stages without a name get no
 //! fix; name them first.
 
-use crate::diagnostic::{Category, Edit, Fix, Severity};
-use crate::engine::{Context, Rule};
-use crate::model::{Instruction, InstructionKind};
-use crate::registry::{FixAvailability, RuleMeta};
+use crate::diagnostic::{Edit, Fix};
+use crate::model::Instruction;
+use crate::rule::{Context, declare_rule};
 
-pub(crate) static RULE: Rule = Rule {
-    meta: RuleMeta {
-        name: "copy-from-stage-index",
-        aliases: &[],
-        category: Category::Maintainability,
-        severity: Severity::Info,
-        fix: FixAvailability::Sometimes,
-        summary: "`COPY --from` names a stage by its number",
-        source: include_str!("copy_from_stage_index.rs"),
-        path: "rules/src/rules/maintainability/copy_from_stage_index.rs",
-        enabled_by_default: true,
-    },
-    kinds: &[InstructionKind::Copy],
-    in_onbuild: false,
-    check_instruction: Some(check),
-    check_document: None,
-};
+declare_rule! {
+    /// `COPY --from` names a stage by its number
+    name: "copy-from-stage-index", category: Maintainability, severity: Info, fix: Sometimes,
+    kinds: [Copy], check_instruction: check,
+}
 
 fn check(ins: &Instruction, ctx: &mut Context<'_>) {
     let Some(value) = ins.flag("from").and_then(|f| f.value.as_ref()) else { return };

@@ -23,28 +23,16 @@
 //! The fix lower-cases the protocol. It is safe: BuildKit lower-cases it
 //! itself when it records the port, so the image is the same.
 
-use crate::diagnostic::{Category, Edit, Fix, Severity, TextRange};
-use crate::engine::{Context, Rule};
-use crate::model::{Instruction, InstructionKind, Part};
-use crate::registry::{FixAvailability, RuleMeta};
+use crate::diagnostic::{Edit, Fix, TextRange};
+use crate::model::{Instruction, Part};
+use crate::rule::{Context, declare_rule};
 
-pub(crate) static RULE: Rule = Rule {
-    meta: RuleMeta {
-        name: "expose-proto-casing",
-        aliases: &["ExposeProtoCasing"],
-        category: Category::Maintainability,
-        severity: Severity::Style,
-        fix: FixAvailability::Sometimes,
-        summary: "The protocol of an exposed port is not lower case",
-        source: include_str!("expose_proto_casing.rs"),
-        path: "rules/src/rules/maintainability/expose_proto_casing.rs",
-        enabled_by_default: true,
-    },
-    kinds: &[InstructionKind::Expose],
-    in_onbuild: true,
-    check_instruction: Some(check),
-    check_document: None,
-};
+declare_rule! {
+    /// The protocol of an exposed port is not lower case
+    name: "expose-proto-casing", aliases: ["ExposeProtoCasing"], category: Maintainability,
+    severity: Style, fix: Sometimes,
+    kinds: [Expose], in_onbuild: true, check_instruction: check,
+}
 
 fn check(ins: &Instruction, ctx: &mut Context<'_>) {
     for word in &ins.args {

@@ -22,28 +22,16 @@
 //! The fix rewrites `AS` in the case of `FROM`. It is safe: keywords are
 //! case-insensitive.
 
-use crate::diagnostic::{Category, Edit, Fix, Severity};
-use crate::engine::{Context, Rule};
-use crate::model::{Instruction, InstructionKind};
-use crate::registry::{FixAvailability, RuleMeta};
+use crate::diagnostic::{Edit, Fix};
+use crate::model::Instruction;
+use crate::rule::{Context, declare_rule};
 
-pub(crate) static RULE: Rule = Rule {
-    meta: RuleMeta {
-        name: "from-as-casing",
-        aliases: &["FromAsCasing"],
-        category: Category::Maintainability,
-        severity: Severity::Style,
-        fix: FixAvailability::Always,
-        summary: "`AS` is not written in the case of its `FROM`",
-        source: include_str!("from_as_casing.rs"),
-        path: "rules/src/rules/maintainability/from_as_casing.rs",
-        enabled_by_default: true,
-    },
-    kinds: &[InstructionKind::From],
-    in_onbuild: false,
-    check_instruction: Some(check),
-    check_document: None,
-};
+declare_rule! {
+    /// `AS` is not written in the case of its `FROM`
+    name: "from-as-casing", aliases: ["FromAsCasing"], category: Maintainability, severity: Style,
+    fix: Always,
+    kinds: [From], check_instruction: check,
+}
 
 fn check(ins: &Instruction, ctx: &mut Context<'_>) {
     let Some(range) = ins.as_keyword_range else { return };

@@ -31,28 +31,15 @@
 //! instruction by a blank line applies to nothing and is not reported
 //! either.
 
-use crate::diagnostic::{Category, Severity};
-use crate::engine::{Context, Rule};
 use crate::model::PragmaScope;
-use crate::registry::{FixAvailability, RuleMeta};
+use crate::rule::{Context, declare_rule};
 
-pub(crate) static RULE: Rule = Rule {
-    meta: RuleMeta {
-        name: "inline-ignore-pragma",
-        aliases: &["DL1001"],
-        category: Category::Maintainability,
-        severity: Severity::Info,
-        fix: FixAvailability::None,
-        summary: "Inline ignore comment; keep exceptions in the config",
-        source: include_str!("inline_ignore_pragma.rs"),
-        path: "rules/src/rules/maintainability/inline_ignore_pragma.rs",
-        enabled_by_default: false,
-    },
-    kinds: &[],
-    in_onbuild: false,
-    check_instruction: None,
-    check_document: Some(check),
-};
+declare_rule! {
+    /// Inline ignore comment; keep exceptions in the config
+    name: "inline-ignore-pragma", aliases: ["DL1001"], category: Maintainability, severity: Info,
+    enabled_by_default: false,
+    check_document: check,
+}
 
 fn check(ctx: &mut Context<'_>) {
     for pragma in

@@ -36,28 +36,16 @@
 //! Suppression comments (`# dockside ignore=…`, `# hadolint ignore=…`) are
 //! not descriptions and are skipped; BuildKit would report them.
 
-use crate::diagnostic::{Category, Edit, Fix, Severity, TextRange};
-use crate::engine::{Context, Rule};
+use crate::diagnostic::{Edit, Fix, TextRange};
 use crate::model::{Comment, Document, Instruction, InstructionKind};
-use crate::registry::{FixAvailability, RuleMeta};
+use crate::rule::{Context, declare_rule};
 
-pub(crate) static RULE: Rule = Rule {
-    meta: RuleMeta {
-        name: "invalid-definition-description",
-        aliases: &["InvalidDefinitionDescription"],
-        category: Category::Maintainability,
-        severity: Severity::Style,
-        fix: FixAvailability::Always,
-        summary: "A comment above a stage or `ARG` does not start with its name",
-        source: include_str!("invalid_definition_description.rs"),
-        path: "rules/src/rules/maintainability/invalid_definition_description.rs",
-        enabled_by_default: false,
-    },
-    kinds: &[InstructionKind::From, InstructionKind::Arg],
-    in_onbuild: false,
-    check_instruction: Some(check),
-    check_document: None,
-};
+declare_rule! {
+    /// A comment above a stage or `ARG` does not start with its name
+    name: "invalid-definition-description", aliases: ["InvalidDefinitionDescription"],
+    category: Maintainability, severity: Style, fix: Always, enabled_by_default: false,
+    kinds: [From, Arg], check_instruction: check,
+}
 
 /// The comment on the line right above `ins`, if any.
 fn comment_above<'a>(doc: &'a Document, ins: &Instruction) -> Option<&'a Comment> {

@@ -28,28 +28,16 @@
 //! holds blanks. It is safe, and offered only when the value has no quotes,
 //! escapes or line continuations, whose meaning could change in the new form.
 
-use crate::diagnostic::{Category, Edit, Fix, Severity};
-use crate::engine::{Context, Rule};
-use crate::model::{Instruction, InstructionKind};
-use crate::registry::{FixAvailability, RuleMeta};
+use crate::diagnostic::{Edit, Fix};
+use crate::model::Instruction;
+use crate::rule::{Context, declare_rule};
 
-pub(crate) static RULE: Rule = Rule {
-    meta: RuleMeta {
-        name: "legacy-key-value-format",
-        aliases: &["LegacyKeyValueFormat"],
-        category: Category::Maintainability,
-        severity: Severity::Warning,
-        fix: FixAvailability::Sometimes,
-        summary: "`ENV`/`LABEL` in the legacy `key value` form",
-        source: include_str!("legacy_key_value_format.rs"),
-        path: "rules/src/rules/maintainability/legacy_key_value_format.rs",
-        enabled_by_default: true,
-    },
-    kinds: &[InstructionKind::Env, InstructionKind::Label],
-    in_onbuild: true,
-    check_instruction: Some(check),
-    check_document: None,
-};
+declare_rule! {
+    /// `ENV`/`LABEL` in the legacy `key value` form
+    name: "legacy-key-value-format", aliases: ["LegacyKeyValueFormat"], category: Maintainability,
+    severity: Warning, fix: Sometimes,
+    kinds: [Env, Label], in_onbuild: true, check_instruction: check,
+}
 
 fn check(ins: &Instruction, ctx: &mut Context<'_>) {
     let kw = ins.kind.keyword();

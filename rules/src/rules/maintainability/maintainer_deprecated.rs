@@ -26,28 +26,16 @@
 //! It is safe: the image's author field gives way to the label, which is
 //! the intended effect, and no instruction reads either.
 
-use crate::diagnostic::{Category, Edit, Fix, Severity};
-use crate::engine::{Context, Rule};
-use crate::model::{Instruction, InstructionKind};
-use crate::registry::{FixAvailability, RuleMeta};
+use crate::diagnostic::{Edit, Fix};
+use crate::model::Instruction;
+use crate::rule::{Context, declare_rule};
 
-pub(crate) static RULE: Rule = Rule {
-    meta: RuleMeta {
-        name: "maintainer-deprecated",
-        aliases: &["DL4000", "MaintainerDeprecated"],
-        category: Category::Maintainability,
-        severity: Severity::Error,
-        fix: FixAvailability::Always,
-        summary: "`MAINTAINER` is deprecated; use the `org.opencontainers.image.authors` label",
-        source: include_str!("maintainer_deprecated.rs"),
-        path: "rules/src/rules/maintainability/maintainer_deprecated.rs",
-        enabled_by_default: true,
-    },
-    kinds: &[InstructionKind::Maintainer],
-    in_onbuild: false,
-    check_instruction: Some(check),
-    check_document: None,
-};
+declare_rule! {
+    /// `MAINTAINER` is deprecated; use the `org.opencontainers.image.authors` label
+    name: "maintainer-deprecated", aliases: ["DL4000", "MaintainerDeprecated"],
+    category: Maintainability, severity: Error, fix: Always,
+    kinds: [Maintainer], check_instruction: check,
+}
 
 fn check(ins: &Instruction, ctx: &mut Context<'_>) {
     let Some(text) = &ins.text else {

@@ -1,4 +1,4 @@
-use crate::engine::Rule;
+use crate::rule::Rule;
 
 mod add_instead_of_copy;
 mod consistent_instruction_casing;

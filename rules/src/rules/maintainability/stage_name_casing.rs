@@ -30,28 +30,16 @@
 //! compares stage names without regard to case, so every reference keeps
 //! pointing at the same stage.
 
-use crate::diagnostic::{Category, Edit, Fix, Severity, TextRange};
-use crate::engine::{Context, Rule};
+use crate::diagnostic::{Edit, Fix, TextRange};
 use crate::model::{Document, InstructionKind, Word};
-use crate::registry::{FixAvailability, RuleMeta};
+use crate::rule::{Context, declare_rule};
 
-pub(crate) static RULE: Rule = Rule {
-    meta: RuleMeta {
-        name: "stage-name-casing",
-        aliases: &["StageNameCasing"],
-        category: Category::Maintainability,
-        severity: Severity::Style,
-        fix: FixAvailability::Always,
-        summary: "A stage name is not lower case",
-        source: include_str!("stage_name_casing.rs"),
-        path: "rules/src/rules/maintainability/stage_name_casing.rs",
-        enabled_by_default: true,
-    },
-    kinds: &[],
-    in_onbuild: false,
-    check_instruction: None,
-    check_document: Some(check),
-};
+declare_rule! {
+    /// A stage name is not lower case
+    name: "stage-name-casing", aliases: ["StageNameCasing"], category: Maintainability,
+    severity: Style, fix: Always,
+    check_document: check,
+}
 
 fn check(ctx: &mut Context<'_>) {
     let doc = ctx.doc;

@@ -42,28 +42,22 @@
 //! When a stage reference holds a variable (`COPY --from=${STAGE}`), any
 //! stage could be meant and nothing is reported.
 
-use crate::diagnostic::{Category, Severity};
-use crate::engine::{Context, Rule};
 use crate::model::{Base, Document, InstructionKind, Word};
-use crate::registry::{FixAvailability, RuleMeta};
+use crate::rule::{Context, declare_rule};
 
-pub(crate) static RULE: Rule = Rule {
-    meta: RuleMeta {
-        name: "unused-stage",
-        aliases: &[],
-        category: Category::Maintainability,
-        severity: Severity::Info,
-        fix: FixAvailability::None,
-        summary: "A stage that no other stage uses and that is not the final stage",
-        source: include_str!("unused_stage.rs"),
-        path: "rules/src/rules/maintainability/unused_stage.rs",
-        enabled_by_default: true,
-    },
-    kinds: &[],
-    in_onbuild: false,
-    check_instruction: None,
-    check_document: Some(check),
-};
+declare_rule! {
+    /// A stage that no other stage uses and that is not the final stage
+    name: "unused-stage", category: Maintainability, severity: Info,
+    options: Options, check_document: check,
+}
+
+/// `[rules.unused-stage]`.
+#[derive(Clone, Debug, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub(crate) struct Options {
+    /// Also report named stages (they may be built with `--target`).
+    named_stages: bool,
+}
 
 /// Which stages another stage refers to; `None` when a reference cannot be
 /// resolved (a variable), so that any stage might be used.
@@ -118,7 +112,7 @@ fn used_stages(doc: &Document) -> Option<Vec<bool>> {
 fn check(ctx: &mut Context<'_>) {
     let doc = ctx.doc;
     let Some(used) = used_stages(doc) else { return };
-    let named = ctx.options().and_then(|o| o.get("named-stages")).and_then(toml::Value::as_bool).unwrap_or(false);
+    let named = ctx.options::<Options>().named_stages;
     let last = doc.stages.len().saturating_sub(1);
     for stage in doc.stages.iter().filter(|s| s.index != last && !used[s.index] && (named || s.name.is_none())) {
         let ins = &doc.instructions[stage.from];

@@ -62,30 +62,26 @@
 use std::collections::HashSet;
 
 use crate::config::Settings;
-use crate::diagnostic::{Category, Diagnostic, Edit, Fix, Related, Severity, TextRange};
-use crate::engine::Rule;
+use crate::diagnostic::{Diagnostic, Edit, Fix, Related, TextRange};
 use crate::model::{Document, InstructionKind, Pragma, Suppressor};
-use crate::registry::{FixAvailability, RuleMeta, all_rules};
+use crate::registry::all_rules;
+use crate::rule::{Rule, declare_rule, rule_options};
 
-/// Checked by the engine itself (it needs every other rule's findings
-/// before suppression): no checks of its own.
-pub(crate) static RULE: Rule = Rule {
-    meta: RuleMeta {
-        name: "unused-suppression",
-        aliases: &[],
-        category: Category::Maintainability,
-        severity: Severity::Info,
-        fix: FixAvailability::Always,
-        summary: "An ignore pragma or `# check=skip=` name that suppresses nothing",
-        source: include_str!("unused_suppression.rs"),
-        path: "rules/src/rules/maintainability/unused_suppression.rs",
-        enabled_by_default: true,
-    },
-    kinds: &[],
-    in_onbuild: false,
-    check_instruction: None,
-    check_document: None,
-};
+// Checked by the engine itself (it needs every other rule's findings
+// before suppression): no checks of its own.
+declare_rule! {
+    /// An ignore pragma or `# check=skip=` name that suppresses nothing
+    name: "unused-suppression", category: Maintainability, severity: Info, fix: Always,
+    options: Options,
+}
+
+/// `[rules.unused-suppression]`.
+#[derive(Clone, Debug, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub(crate) struct Options {
+    /// Also report pragmas that do not say why.
+    require_reason: bool,
+}
 
 /// The rules `name` stands for, when this lint can judge it: every one of
 /// them enabled by `settings` (and none of them this rule).
@@ -161,11 +157,7 @@ fn line_of(text: &str, range: TextRange) -> TextRange {
 pub(crate) fn findings(doc: &Document, settings: &Settings, used: &HashSet<Suppressor>) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let text = doc.text();
-    let require_reason = settings
-        .rule_options(RULE.meta.name)
-        .and_then(|o| o.get("require-reason"))
-        .and_then(toml::Value::as_bool)
-        .unwrap_or(false);
+    let require_reason = rule_options::<Options>(settings, &RULE).require_reason;
     if settings.ignore_pragmas() {
         for (i, pragma) in doc.suppressions.pragmas.iter().enumerate() {
             // A pragma that names this rule keeps its other names as they are.

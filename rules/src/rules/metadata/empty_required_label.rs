@@ -30,30 +30,16 @@
 //! gives an empty label, while an `ARG` without a default is passed at
 //! build time and is not reported.
 
-use crate::diagnostic::{Category, Severity};
-use crate::engine::{Context, Rule};
-use crate::model::{Instruction, InstructionKind};
-use crate::registry::{FixAvailability, RuleMeta};
+use crate::model::Instruction;
+use crate::rule::{Context, declare_rule};
 
 use super::support::{labels, schema_type};
 
-pub(crate) static RULE: Rule = Rule {
-    meta: RuleMeta {
-        name: "empty-required-label",
-        aliases: &["DL3051"],
-        category: Category::Metadata,
-        severity: Severity::Warning,
-        fix: FixAvailability::None,
-        summary: "A label of the label schema is empty",
-        source: include_str!("empty_required_label.rs"),
-        path: "rules/src/rules/metadata/empty_required_label.rs",
-        enabled_by_default: true,
-    },
-    kinds: &[InstructionKind::Label],
-    in_onbuild: false,
-    check_instruction: Some(check),
-    check_document: None,
-};
+declare_rule! {
+    /// A label of the label schema is empty
+    name: "empty-required-label", aliases: ["DL3051"], category: Metadata, severity: Warning,
+    kinds: [Label], check_instruction: check,
+}
 
 fn check(ins: &Instruction, ctx: &mut Context<'_>) {
     if ctx.settings.required_labels().is_empty() {

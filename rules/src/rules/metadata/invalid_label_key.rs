@@ -31,30 +31,16 @@
 //! that contain a variable are not checked. Each invalid key of a `LABEL`
 //! is reported on its own (hadolint reports the instruction once).
 
-use crate::diagnostic::{Category, Severity};
-use crate::engine::{Context, Rule};
-use crate::model::{Instruction, InstructionKind};
-use crate::registry::{FixAvailability, RuleMeta};
+use crate::model::Instruction;
+use crate::rule::{Context, declare_rule};
 
 use super::support::labels;
 
-pub(crate) static RULE: Rule = Rule {
-    meta: RuleMeta {
-        name: "invalid-label-key",
-        aliases: &["DL3048"],
-        category: Category::Metadata,
-        severity: Severity::Style,
-        fix: FixAvailability::None,
-        summary: "Label key does not follow Docker's naming guidelines",
-        source: include_str!("invalid_label_key.rs"),
-        path: "rules/src/rules/metadata/invalid_label_key.rs",
-        enabled_by_default: true,
-    },
-    kinds: &[InstructionKind::Label],
-    in_onbuild: false,
-    check_instruction: Some(check),
-    check_document: None,
-};
+declare_rule! {
+    /// Label key does not follow Docker's naming guidelines
+    name: "invalid-label-key", aliases: ["DL3048"], category: Metadata, severity: Style,
+    kinds: [Label], check_instruction: check,
+}
 
 fn check(ins: &Instruction, ctx: &mut Context<'_>) {
     for label in labels(ins, ctx.doc) {

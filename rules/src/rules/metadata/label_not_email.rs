@@ -32,30 +32,16 @@
 //! checked. Empty values are left to `empty-required-label`.
 
 use crate::config::LabelType;
-use crate::diagnostic::{Category, Severity};
-use crate::engine::{Context, Rule};
-use crate::model::{Instruction, InstructionKind};
-use crate::registry::{FixAvailability, RuleMeta};
+use crate::model::Instruction;
+use crate::rule::{Context, declare_rule};
 
 use super::support::check_label_format;
 
-pub(crate) static RULE: Rule = Rule {
-    meta: RuleMeta {
-        name: "label-not-email",
-        aliases: &["DL3058"],
-        category: Category::Metadata,
-        severity: Severity::Warning,
-        fix: FixAvailability::None,
-        summary: "An `email` label of the label schema is not an email address",
-        source: include_str!("label_not_email.rs"),
-        path: "rules/src/rules/metadata/label_not_email.rs",
-        enabled_by_default: true,
-    },
-    kinds: &[InstructionKind::Label],
-    in_onbuild: false,
-    check_instruction: Some(check),
-    check_document: None,
-};
+declare_rule! {
+    /// An `email` label of the label schema is not an email address
+    name: "label-not-email", aliases: ["DL3058"], category: Metadata, severity: Warning,
+    kinds: [Label], check_instruction: check,
+}
 
 fn check(ins: &Instruction, ctx: &mut Context<'_>) {
     check_label_format(ins, ctx, &[LabelType::Email], is_mailbox, "an email address");

@@ -33,30 +33,16 @@
 //! checked. Empty values are left to `empty-required-label`.
 
 use crate::config::LabelType;
-use crate::diagnostic::{Category, Severity};
-use crate::engine::{Context, Rule};
-use crate::model::{Instruction, InstructionKind};
-use crate::registry::{FixAvailability, RuleMeta};
+use crate::model::Instruction;
+use crate::rule::{Context, declare_rule};
 
 use super::support::check_label_format;
 
-pub(crate) static RULE: Rule = Rule {
-    meta: RuleMeta {
-        name: "label-not-git-hash",
-        aliases: &["DL3055"],
-        category: Category::Metadata,
-        severity: Severity::Warning,
-        fix: FixAvailability::None,
-        summary: "A `hash` label of the label schema is not a git commit hash",
-        source: include_str!("label_not_git_hash.rs"),
-        path: "rules/src/rules/metadata/label_not_git_hash.rs",
-        enabled_by_default: true,
-    },
-    kinds: &[InstructionKind::Label],
-    in_onbuild: false,
-    check_instruction: Some(check),
-    check_document: None,
-};
+declare_rule! {
+    /// A `hash` label of the label schema is not a git commit hash
+    name: "label-not-git-hash", aliases: ["DL3055"], category: Metadata, severity: Warning,
+    kinds: [Label], check_instruction: check,
+}
 
 fn check(ins: &Instruction, ctx: &mut Context<'_>) {
     check_label_format(ins, ctx, &[LabelType::Hash, LabelType::GitHash], is_git_hash, "a git commit hash");

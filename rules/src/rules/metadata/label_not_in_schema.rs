@@ -30,30 +30,16 @@
 //! Each extra label is reported at its key. Keys that contain a variable
 //! are not checked.
 
-use crate::diagnostic::{Category, Severity};
-use crate::engine::{Context, Rule};
-use crate::model::{Instruction, InstructionKind};
-use crate::registry::{FixAvailability, RuleMeta};
+use crate::model::Instruction;
+use crate::rule::{Context, declare_rule};
 
 use super::support::labels;
 
-pub(crate) static RULE: Rule = Rule {
-    meta: RuleMeta {
-        name: "label-not-in-schema",
-        aliases: &["DL3050"],
-        category: Category::Metadata,
-        severity: Severity::Info,
-        fix: FixAvailability::None,
-        summary: "Label outside the label schema while `strict-labels` is on",
-        source: include_str!("label_not_in_schema.rs"),
-        path: "rules/src/rules/metadata/label_not_in_schema.rs",
-        enabled_by_default: true,
-    },
-    kinds: &[InstructionKind::Label],
-    in_onbuild: false,
-    check_instruction: Some(check),
-    check_document: None,
-};
+declare_rule! {
+    /// Label outside the label schema while `strict-labels` is on
+    name: "label-not-in-schema", aliases: ["DL3050"], category: Metadata, severity: Info,
+    kinds: [Label], check_instruction: check,
+}
 
 fn check(ins: &Instruction, ctx: &mut Context<'_>) {
     if !ctx.settings.strict_labels() {

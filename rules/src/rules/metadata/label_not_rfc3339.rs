@@ -33,30 +33,16 @@
 //! `$BUILD_DATE`. Empty values are left to `empty-required-label`.
 
 use crate::config::LabelType;
-use crate::diagnostic::{Category, Severity};
-use crate::engine::{Context, Rule};
-use crate::model::{Instruction, InstructionKind};
-use crate::registry::{FixAvailability, RuleMeta};
+use crate::model::Instruction;
+use crate::rule::{Context, declare_rule};
 
 use super::support::check_label_format;
 
-pub(crate) static RULE: Rule = Rule {
-    meta: RuleMeta {
-        name: "label-not-rfc3339",
-        aliases: &["DL3053"],
-        category: Category::Metadata,
-        severity: Severity::Warning,
-        fix: FixAvailability::None,
-        summary: "An `rfc3339` label of the label schema is not an RFC 3339 timestamp",
-        source: include_str!("label_not_rfc3339.rs"),
-        path: "rules/src/rules/metadata/label_not_rfc3339.rs",
-        enabled_by_default: true,
-    },
-    kinds: &[InstructionKind::Label],
-    in_onbuild: false,
-    check_instruction: Some(check),
-    check_document: None,
-};
+declare_rule! {
+    /// An `rfc3339` label of the label schema is not an RFC 3339 timestamp
+    name: "label-not-rfc3339", aliases: ["DL3053"], category: Metadata, severity: Warning,
+    kinds: [Label], check_instruction: check,
+}
 
 fn check(ins: &Instruction, ctx: &mut Context<'_>) {
     check_label_format(ins, ctx, &[LabelType::Rfc3339], is_rfc3339, "an RFC 3339 timestamp");

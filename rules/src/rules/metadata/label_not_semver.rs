@@ -34,30 +34,16 @@
 //! `empty-required-label`.
 
 use crate::config::LabelType;
-use crate::diagnostic::{Category, Severity};
-use crate::engine::{Context, Rule};
-use crate::model::{Instruction, InstructionKind};
-use crate::registry::{FixAvailability, RuleMeta};
+use crate::model::Instruction;
+use crate::rule::{Context, declare_rule};
 
 use super::support::check_label_format;
 
-pub(crate) static RULE: Rule = Rule {
-    meta: RuleMeta {
-        name: "label-not-semver",
-        aliases: &["DL3056"],
-        category: Category::Metadata,
-        severity: Severity::Warning,
-        fix: FixAvailability::None,
-        summary: "A `semver` label of the label schema is not a semantic version",
-        source: include_str!("label_not_semver.rs"),
-        path: "rules/src/rules/metadata/label_not_semver.rs",
-        enabled_by_default: true,
-    },
-    kinds: &[InstructionKind::Label],
-    in_onbuild: false,
-    check_instruction: Some(check),
-    check_document: None,
-};
+declare_rule! {
+    /// A `semver` label of the label schema is not a semantic version
+    name: "label-not-semver", aliases: ["DL3056"], category: Metadata, severity: Warning,
+    kinds: [Label], check_instruction: check,
+}
 
 fn check(ins: &Instruction, ctx: &mut Context<'_>) {
     check_label_format(ins, ctx, &[LabelType::Semver], is_semver, "a semantic version (MAJOR.MINOR.PATCH)");

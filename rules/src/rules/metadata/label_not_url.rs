@@ -33,30 +33,16 @@
 //! a host.
 
 use crate::config::LabelType;
-use crate::diagnostic::{Category, Severity};
-use crate::engine::{Context, Rule};
-use crate::model::{Instruction, InstructionKind};
-use crate::registry::{FixAvailability, RuleMeta};
+use crate::model::Instruction;
+use crate::rule::{Context, declare_rule};
 
 use super::support::check_label_format;
 
-pub(crate) static RULE: Rule = Rule {
-    meta: RuleMeta {
-        name: "label-not-url",
-        aliases: &["DL3052"],
-        category: Category::Metadata,
-        severity: Severity::Warning,
-        fix: FixAvailability::None,
-        summary: "A `url` label of the label schema is not an absolute URL",
-        source: include_str!("label_not_url.rs"),
-        path: "rules/src/rules/metadata/label_not_url.rs",
-        enabled_by_default: true,
-    },
-    kinds: &[InstructionKind::Label],
-    in_onbuild: false,
-    check_instruction: Some(check),
-    check_document: None,
-};
+declare_rule! {
+    /// A `url` label of the label schema is not an absolute URL
+    name: "label-not-url", aliases: ["DL3052"], category: Metadata, severity: Warning,
+    kinds: [Label], check_instruction: check,
+}
 
 fn check(ins: &Instruction, ctx: &mut Context<'_>) {
     check_label_format(ins, ctx, &[LabelType::Url], is_url, "an absolute URL");

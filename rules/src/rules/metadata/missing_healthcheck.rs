@@ -34,28 +34,15 @@
 //! label, is part of the image configuration that the Dockerfile declares
 //! for the tools running the image; it changes nothing in the build.
 
-use crate::diagnostic::{Category, Severity};
-use crate::engine::{Context, Rule};
 use crate::model::InstructionKind;
-use crate::registry::{FixAvailability, RuleMeta};
+use crate::rule::{Context, declare_rule};
 
-pub(crate) static RULE: Rule = Rule {
-    meta: RuleMeta {
-        name: "missing-healthcheck",
-        aliases: &["DL3057"],
-        category: Category::Metadata,
-        severity: Severity::Info,
-        fix: FixAvailability::None,
-        summary: "The image has no `HEALTHCHECK`",
-        source: include_str!("missing_healthcheck.rs"),
-        path: "rules/src/rules/metadata/missing_healthcheck.rs",
-        enabled_by_default: false,
-    },
-    kinds: &[],
-    in_onbuild: false,
-    check_instruction: None,
-    check_document: Some(check),
-};
+declare_rule! {
+    /// The image has no `HEALTHCHECK`
+    name: "missing-healthcheck", aliases: ["DL3057"], category: Metadata, severity: Info,
+    enabled_by_default: false,
+    check_document: check,
+}
 
 fn check(ctx: &mut Context<'_>) {
     let Some(stage) = ctx.doc.final_stage() else { return };

@@ -33,30 +33,16 @@
 //! labels never reach an image. Labels of the base image are not known and
 //! do not count.
 
-use crate::diagnostic::{Category, Severity};
-use crate::engine::{Context, Rule};
 use crate::model::InstructionKind;
-use crate::registry::{FixAvailability, RuleMeta};
+use crate::rule::{Context, declare_rule};
 
 use super::support::labels;
 
-pub(crate) static RULE: Rule = Rule {
-    meta: RuleMeta {
-        name: "missing-required-label",
-        aliases: &["DL3049"],
-        category: Category::Metadata,
-        severity: Severity::Info,
-        fix: FixAvailability::None,
-        summary: "A label required by the label schema is missing from the image",
-        source: include_str!("missing_required_label.rs"),
-        path: "rules/src/rules/metadata/missing_required_label.rs",
-        enabled_by_default: true,
-    },
-    kinds: &[],
-    in_onbuild: false,
-    check_instruction: None,
-    check_document: Some(check),
-};
+declare_rule! {
+    /// A label required by the label schema is missing from the image
+    name: "missing-required-label", aliases: ["DL3049"], category: Metadata, severity: Info,
+    check_document: check,
+}
 
 fn check(ctx: &mut Context<'_>) {
     if ctx.settings.required_labels().is_empty() {

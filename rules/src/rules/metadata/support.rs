@@ -4,8 +4,8 @@
 
 use crate::config::LabelType;
 use crate::diagnostic::TextRange;
-use crate::engine::Context;
 use crate::model::{Document, Instruction, Scope};
+use crate::rule::Context;
 
 /// One `key=value` of a `LABEL`.
 pub(crate) struct Label {

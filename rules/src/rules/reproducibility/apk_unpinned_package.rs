@@ -37,30 +37,16 @@
 //! only fetch or check what is built (a group with a compiler or `-dev`
 //! packages still is).
 
-use crate::diagnostic::{Category, Severity};
-use crate::engine::{Context, Rule};
-use crate::model::{Instruction, InstructionKind, ShellScript};
-use crate::registry::{FixAvailability, RuleMeta};
+use crate::model::{Instruction, ShellScript};
+use crate::rule::{Context, declare_rule};
 
 use super::support::{self, Cli};
 
-pub(crate) static RULE: Rule = Rule {
-    meta: RuleMeta {
-        name: "apk-unpinned-package",
-        aliases: &["DL3018"],
-        category: Category::Reproducibility,
-        severity: Severity::Warning,
-        fix: FixAvailability::None,
-        summary: "`apk add` of a package without a version constraint",
-        source: include_str!("apk_unpinned_package.rs"),
-        path: "rules/src/rules/reproducibility/apk_unpinned_package.rs",
-        enabled_by_default: true,
-    },
-    kinds: &[InstructionKind::Run],
-    in_onbuild: true,
-    check_instruction: Some(check),
-    check_document: None,
-};
+declare_rule! {
+    /// `apk add` of a package without a version constraint
+    name: "apk-unpinned-package", aliases: ["DL3018"], category: Reproducibility, severity: Warning,
+    kinds: [Run], in_onbuild: true, check_instruction: check,
+}
 
 const APK: Cli = Cli {
     short: &['t', 'X', 'p'],

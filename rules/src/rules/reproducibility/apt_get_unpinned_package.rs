@@ -33,30 +33,17 @@
 //! while hadolint reports it. Commands behind `sudo` or with a path
 //! (`/usr/bin/apt-get`) are checked too.
 
-use crate::diagnostic::{Category, Severity};
-use crate::engine::{Context, Rule};
-use crate::model::{Instruction, InstructionKind};
-use crate::registry::{FixAvailability, RuleMeta};
+use crate::model::Instruction;
+use crate::rule::{Context, declare_rule};
 
 use super::support::{self, Cli};
 
-pub(crate) static RULE: Rule = Rule {
-    meta: RuleMeta {
-        name: "apt-get-unpinned-package",
-        aliases: &["DL3008"],
-        category: Category::Reproducibility,
-        severity: Severity::Warning,
-        fix: FixAvailability::None,
-        summary: "`apt-get install` of a package without a version",
-        source: include_str!("apt_get_unpinned_package.rs"),
-        path: "rules/src/rules/reproducibility/apt_get_unpinned_package.rs",
-        enabled_by_default: true,
-    },
-    kinds: &[InstructionKind::Run],
-    in_onbuild: true,
-    check_instruction: Some(check),
-    check_document: None,
-};
+declare_rule! {
+    /// `apt-get install` of a package without a version
+    name: "apt-get-unpinned-package", aliases: ["DL3008"], category: Reproducibility,
+    severity: Warning,
+    kinds: [Run], in_onbuild: true, check_instruction: check,
+}
 
 const APT_GET: Cli = Cli {
     short: &['t', 'o', 'c', 'a'],

@@ -33,28 +33,15 @@
 //! `arm64v8` and `aarch64` for `arm64`; `amd64`, `x86_64` and `x64` for
 //! `amd64`; `386`, `i386` and `i686` for `386`; `s390x`; `ppc64le`.
 
-use crate::diagnostic::{Category, Severity};
-use crate::engine::{Context, Rule};
 use crate::model::{Document, DocumentFact, Instruction, InstructionKind};
-use crate::registry::{FixAvailability, RuleMeta};
+use crate::rule::{Context, declare_rule};
 
-pub(crate) static RULE: Rule = Rule {
-    meta: RuleMeta {
-        name: "constant-from-platform",
-        aliases: &["DL3029", "FromPlatformFlagConstDisallowed"],
-        category: Category::Reproducibility,
-        severity: Severity::Warning,
-        fix: FixAvailability::None,
-        summary: "`FROM --platform` with a constant value",
-        source: include_str!("constant_from_platform.rs"),
-        path: "rules/src/rules/reproducibility/constant_from_platform.rs",
-        enabled_by_default: true,
-    },
-    kinds: &[InstructionKind::From],
-    in_onbuild: false,
-    check_instruction: Some(check),
-    check_document: None,
-};
+declare_rule! {
+    /// `FROM --platform` with a constant value
+    name: "constant-from-platform", aliases: ["DL3029", "FromPlatformFlagConstDisallowed"],
+    category: Reproducibility, severity: Warning,
+    kinds: [From], check_instruction: check,
+}
 
 fn check(from: &Instruction, ctx: &mut Context<'_>) {
     let Some(value) = from.flag("platform").and_then(|f| f.value.as_ref()) else { return };

@@ -35,28 +35,14 @@
 //! (`$PKGS`) with the packages it names; one with no known value (a command
 //! substitution, a loop variable, an `ARG` without default) is not reported.
 
-use crate::diagnostic::{Category, Severity};
-use crate::engine::{Context, Rule};
-use crate::model::{Instruction, InstructionKind};
-use crate::registry::{FixAvailability, RuleMeta};
+use crate::model::Instruction;
+use crate::rule::{Context, declare_rule};
 
-pub(crate) static RULE: Rule = Rule {
-    meta: RuleMeta {
-        name: "dnf-unpinned-package",
-        aliases: &["DL3041"],
-        category: Category::Reproducibility,
-        severity: Severity::Warning,
-        fix: FixAvailability::None,
-        summary: "`dnf install` of a package without a version",
-        source: include_str!("dnf_unpinned_package.rs"),
-        path: "rules/src/rules/reproducibility/dnf_unpinned_package.rs",
-        enabled_by_default: true,
-    },
-    kinds: &[InstructionKind::Run],
-    in_onbuild: true,
-    check_instruction: Some(check),
-    check_document: None,
-};
+declare_rule! {
+    /// `dnf install` of a package without a version
+    name: "dnf-unpinned-package", aliases: ["DL3041"], category: Reproducibility, severity: Warning,
+    kinds: [Run], in_onbuild: true, check_instruction: check,
+}
 
 fn check(run: &Instruction, ctx: &mut Context<'_>) {
     super::support::check_rpm_installs(run, ctx, &["dnf", "dnf5", "microdnf"]);

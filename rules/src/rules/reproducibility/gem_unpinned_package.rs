@@ -36,30 +36,16 @@
 //! their commands are split on `;`, `&&`, `||`, `|` and (cmd) `&`, and a
 //! command inside a block (`if (…) { … }`) is not seen.
 
-use crate::diagnostic::{Category, Severity};
-use crate::engine::{Context, Rule};
-use crate::model::{Instruction, InstructionKind};
-use crate::registry::{FixAvailability, RuleMeta};
+use crate::model::Instruction;
+use crate::rule::{Context, declare_rule};
 
 use super::support::{self, Cli};
 
-pub(crate) static RULE: Rule = Rule {
-    meta: RuleMeta {
-        name: "gem-unpinned-package",
-        aliases: &["DL3028"],
-        category: Category::Reproducibility,
-        severity: Severity::Warning,
-        fix: FixAvailability::None,
-        summary: "`gem install` of a gem without a version",
-        source: include_str!("gem_unpinned_package.rs"),
-        path: "rules/src/rules/reproducibility/gem_unpinned_package.rs",
-        enabled_by_default: true,
-    },
-    kinds: &[InstructionKind::Run],
-    in_onbuild: true,
-    check_instruction: Some(check),
-    check_document: None,
-};
+declare_rule! {
+    /// `gem install` of a gem without a version
+    name: "gem-unpinned-package", aliases: ["DL3028"], category: Reproducibility, severity: Warning,
+    kinds: [Run], in_onbuild: true, check_instruction: check,
+}
 
 const GEM: Cli = Cli {
     short: &['v', 'i', 'n', 's', 'p', 'P'],

@@ -49,33 +49,19 @@
 //! split on `;`, `&&`, `||`, `|` and (cmd) `&`, and a command inside a block
 //! (`if (…) { … }`) is not seen.
 
-use crate::diagnostic::{Category, Severity};
-use crate::engine::{Context, Rule};
 use crate::model::{Document, Instruction, InstructionKind, LocalValue, Scope, ShellArg, ShellCommand};
-use crate::registry::{FixAvailability, RuleMeta};
+use crate::rule::{Context, declare_rule};
 use crate::rules::cache::support::{
     copy_destination, expand_shell_word, is_broad_copy, is_within, join_path, workdir_at,
 };
 
 use super::support::{self, Cli};
 
-pub(crate) static RULE: Rule = Rule {
-    meta: RuleMeta {
-        name: "go-unpinned-package",
-        aliases: &["DL3062"],
-        category: Category::Reproducibility,
-        severity: Severity::Warning,
-        fix: FixAvailability::None,
-        summary: "`go install`/`go get`/`go run` of a package without a version",
-        source: include_str!("go_unpinned_package.rs"),
-        path: "rules/src/rules/reproducibility/go_unpinned_package.rs",
-        enabled_by_default: true,
-    },
-    kinds: &[InstructionKind::Run],
-    in_onbuild: true,
-    check_instruction: Some(check),
-    check_document: None,
-};
+declare_rule! {
+    /// `go install`/`go get`/`go run` of a package without a version
+    name: "go-unpinned-package", aliases: ["DL3062"], category: Reproducibility, severity: Warning,
+    kinds: [Run], in_onbuild: true, check_instruction: check,
+}
 
 /// Build flags that take a value (`-o out`, `-ldflags '-s -w'`).
 const GO: Cli = Cli {

@@ -20,28 +20,14 @@
 //! A digest pins the image even with `latest` (`node:latest@sha256:…`), so
 //! that is not reported.
 
-use crate::diagnostic::{Category, Severity};
-use crate::engine::{Context, Rule};
-use crate::model::{Base, Instruction, InstructionKind};
-use crate::registry::{FixAvailability, RuleMeta};
+use crate::model::{Base, Instruction};
+use crate::rule::{Context, declare_rule};
 
-pub(crate) static RULE: Rule = Rule {
-    meta: RuleMeta {
-        name: "latest-base-image",
-        aliases: &["DL3007"],
-        category: Category::Reproducibility,
-        severity: Severity::Warning,
-        fix: FixAvailability::None,
-        summary: "Base image pinned to the moving `latest` tag",
-        source: include_str!("latest_base_image.rs"),
-        path: "rules/src/rules/reproducibility/latest_base_image.rs",
-        enabled_by_default: true,
-    },
-    kinds: &[InstructionKind::From],
-    in_onbuild: false,
-    check_instruction: Some(check),
-    check_document: None,
-};
+declare_rule! {
+    /// Base image pinned to the moving `latest` tag
+    name: "latest-base-image", aliases: ["DL3007"], category: Reproducibility, severity: Warning,
+    kinds: [From], check_instruction: check,
+}
 
 fn check(from: &Instruction, ctx: &mut Context<'_>) {
     let (Some(stage), Some(spec)) = (ctx.doc.stage_of(from), from.image.as_ref()) else { return };

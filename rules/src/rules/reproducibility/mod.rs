@@ -1,4 +1,4 @@
-use crate::engine::Rule;
+use crate::rule::Rule;
 
 mod apk_unpinned_package;
 mod apt_get_unpinned_package;

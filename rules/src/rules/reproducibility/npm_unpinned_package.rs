@@ -38,30 +38,16 @@
 //! split on `;`, `&&`, `||`, `|` and (cmd) `&`, and a command inside a block
 //! (`if (…) { … }`) is not seen.
 
-use crate::diagnostic::{Category, Severity};
-use crate::engine::{Context, Rule};
-use crate::model::{Instruction, InstructionKind};
-use crate::registry::{FixAvailability, RuleMeta};
+use crate::model::Instruction;
+use crate::rule::{Context, declare_rule};
 
 use super::support::{self, Cli};
 
-pub(crate) static RULE: Rule = Rule {
-    meta: RuleMeta {
-        name: "npm-unpinned-package",
-        aliases: &["DL3016"],
-        category: Category::Reproducibility,
-        severity: Severity::Warning,
-        fix: FixAvailability::None,
-        summary: "`npm install` of a package without a version",
-        source: include_str!("npm_unpinned_package.rs"),
-        path: "rules/src/rules/reproducibility/npm_unpinned_package.rs",
-        enabled_by_default: true,
-    },
-    kinds: &[InstructionKind::Run],
-    in_onbuild: true,
-    check_instruction: Some(check),
-    check_document: None,
-};
+declare_rule! {
+    /// `npm install` of a package without a version
+    name: "npm-unpinned-package", aliases: ["DL3016"], category: Reproducibility, severity: Warning,
+    kinds: [Run], in_onbuild: true, check_instruction: check,
+}
 
 const NPM: Cli = Cli {
     short: &['w', 'C'],

@@ -44,30 +44,16 @@
 //! split on `;`, `&&`, `||`, `|` and (cmd) `&`, and a command inside a block
 //! (`if (…) { … }`) is not seen.
 
-use crate::diagnostic::{Category, Severity};
-use crate::engine::{Context, Rule};
-use crate::model::{Instruction, InstructionKind, ShellArg, ShellCommand};
-use crate::registry::{FixAvailability, RuleMeta};
+use crate::model::{Instruction, ShellArg, ShellCommand};
+use crate::rule::{Context, declare_rule};
 
 use super::support::{self, Cli};
 
-pub(crate) static RULE: Rule = Rule {
-    meta: RuleMeta {
-        name: "pip-unpinned-package",
-        aliases: &["DL3013"],
-        category: Category::Reproducibility,
-        severity: Severity::Warning,
-        fix: FixAvailability::None,
-        summary: "`pip install` of a package without a version specifier",
-        source: include_str!("pip_unpinned_package.rs"),
-        path: "rules/src/rules/reproducibility/pip_unpinned_package.rs",
-        enabled_by_default: true,
-    },
-    kinds: &[InstructionKind::Run],
-    in_onbuild: true,
-    check_instruction: Some(check),
-    check_document: None,
-};
+declare_rule! {
+    /// `pip install` of a package without a version specifier
+    name: "pip-unpinned-package", aliases: ["DL3013"], category: Reproducibility, severity: Warning,
+    kinds: [Run], in_onbuild: true, check_instruction: check,
+}
 
 const PIP: Cli = Cli {
     short: &['b', 'c', 'C', 'e', 'f', 'i', 'r', 't'],

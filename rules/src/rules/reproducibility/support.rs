@@ -2,8 +2,8 @@
 //! line (options, the values they take, subcommand words and operands) and
 //! find the operands that name a package without a version.
 
-use crate::engine::Context;
 use crate::model::{Document, Instruction, InstructionKind, LocalValue, Scope, ShellArg};
+use crate::rule::Context;
 
 /// How a tool reads its command line: which options take a value.
 pub(super) struct Cli {

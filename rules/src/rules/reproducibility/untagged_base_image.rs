@@ -21,28 +21,14 @@
 //! `ARG BASE=ubuntu` + `FROM $BASE` is reported and `FROM $BASE` with
 //! `ARG BASE=ubuntu:24.04` is not. `scratch` and earlier stages are exempt.
 
-use crate::diagnostic::{Category, Severity};
-use crate::engine::{Context, Rule};
-use crate::model::{Base, Instruction, InstructionKind};
-use crate::registry::{FixAvailability, RuleMeta};
+use crate::model::{Base, Instruction};
+use crate::rule::{Context, declare_rule};
 
-pub(crate) static RULE: Rule = Rule {
-    meta: RuleMeta {
-        name: "untagged-base-image",
-        aliases: &["DL3006"],
-        category: Category::Reproducibility,
-        severity: Severity::Warning,
-        fix: FixAvailability::None,
-        summary: "Base image without a tag or digest",
-        source: include_str!("untagged_base_image.rs"),
-        path: "rules/src/rules/reproducibility/untagged_base_image.rs",
-        enabled_by_default: true,
-    },
-    kinds: &[InstructionKind::From],
-    in_onbuild: false,
-    check_instruction: Some(check),
-    check_document: None,
-};
+declare_rule! {
+    /// Base image without a tag or digest
+    name: "untagged-base-image", aliases: ["DL3006"], category: Reproducibility, severity: Warning,
+    kinds: [From], check_instruction: check,
+}
 
 fn check(from: &Instruction, ctx: &mut Context<'_>) {
     let (Some(stage), Some(spec)) = (ctx.doc.stage_of(from), from.image.as_ref()) else { return };

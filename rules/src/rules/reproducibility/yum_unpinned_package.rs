@@ -36,28 +36,14 @@
 //! accepted. Each install command is reported once, with a related location per unpinned package (hadolint reports the RUN
 //! once).
 
-use crate::diagnostic::{Category, Severity};
-use crate::engine::{Context, Rule};
-use crate::model::{Instruction, InstructionKind};
-use crate::registry::{FixAvailability, RuleMeta};
+use crate::model::Instruction;
+use crate::rule::{Context, declare_rule};
 
-pub(crate) static RULE: Rule = Rule {
-    meta: RuleMeta {
-        name: "yum-unpinned-package",
-        aliases: &["DL3033"],
-        category: Category::Reproducibility,
-        severity: Severity::Warning,
-        fix: FixAvailability::None,
-        summary: "`yum install` of a package without a version",
-        source: include_str!("yum_unpinned_package.rs"),
-        path: "rules/src/rules/reproducibility/yum_unpinned_package.rs",
-        enabled_by_default: true,
-    },
-    kinds: &[InstructionKind::Run],
-    in_onbuild: true,
-    check_instruction: Some(check),
-    check_document: None,
-};
+declare_rule! {
+    /// `yum install` of a package without a version
+    name: "yum-unpinned-package", aliases: ["DL3033"], category: Reproducibility, severity: Warning,
+    kinds: [Run], in_onbuild: true, check_instruction: check,
+}
 
 fn check(run: &Instruction, ctx: &mut Context<'_>) {
     super::support::check_rpm_installs(run, ctx, &["yum"]);

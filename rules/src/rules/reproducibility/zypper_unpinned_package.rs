@@ -33,30 +33,17 @@
 //! names; one with no known value (a command substitution, a loop variable, an
 //! `ARG` without default) is not reported.
 
-use crate::diagnostic::{Category, Severity};
-use crate::engine::{Context, Rule};
-use crate::model::{Instruction, InstructionKind};
-use crate::registry::{FixAvailability, RuleMeta};
+use crate::model::Instruction;
+use crate::rule::{Context, declare_rule};
 
 use super::support::{self, Cli};
 
-pub(crate) static RULE: Rule = Rule {
-    meta: RuleMeta {
-        name: "zypper-unpinned-package",
-        aliases: &["DL3037"],
-        category: Category::Reproducibility,
-        severity: Severity::Warning,
-        fix: FixAvailability::None,
-        summary: "`zypper install` of a package without a version",
-        source: include_str!("zypper_unpinned_package.rs"),
-        path: "rules/src/rules/reproducibility/zypper_unpinned_package.rs",
-        enabled_by_default: true,
-    },
-    kinds: &[InstructionKind::Run],
-    in_onbuild: true,
-    check_instruction: Some(check),
-    check_document: None,
-};
+declare_rule! {
+    /// `zypper install` of a package without a version
+    name: "zypper-unpinned-package", aliases: ["DL3037"], category: Reproducibility,
+    severity: Warning,
+    kinds: [Run], in_onbuild: true, check_instruction: check,
+}
 
 const ZYPPER: Cli = Cli {
     short: &['t', 'r', 'p', 'R', 'c', 'D'],

@@ -35,28 +35,14 @@
 //! reported once, spanning its unverified URLs, with each of them as a
 //! related location.
 
-use crate::diagnostic::{Category, Severity};
-use crate::engine::{Context, Rule};
 use crate::model::{Instruction, InstructionKind};
-use crate::registry::{FixAvailability, RuleMeta};
+use crate::rule::{Context, declare_rule};
 
-pub(crate) static RULE: Rule = Rule {
-    meta: RuleMeta {
-        name: "add-url-without-checksum",
-        aliases: &[],
-        category: Category::Security,
-        severity: Severity::Warning,
-        fix: FixAvailability::None,
-        summary: "`ADD <url>` without `--checksum` puts an unverified download in the image",
-        source: include_str!("add_url_without_checksum.rs"),
-        path: "rules/src/rules/security/add_url_without_checksum.rs",
-        enabled_by_default: true,
-    },
-    kinds: &[InstructionKind::Add],
-    in_onbuild: true,
-    check_instruction: Some(check),
-    check_document: None,
-};
+declare_rule! {
+    /// `ADD <url>` without `--checksum` puts an unverified download in the image
+    name: "add-url-without-checksum", category: Security, severity: Warning,
+    kinds: [Add], in_onbuild: true, check_instruction: check,
+}
 
 /// Programs that check a file against a checksum or signature.
 const VERIFIERS: &[&str] = &[

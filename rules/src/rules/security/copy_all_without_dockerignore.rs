@@ -62,31 +62,17 @@
 //! stage takes only the binary, leaks nothing. Only the first such
 //! `COPY .` of a file is reported.
 
-use crate::diagnostic::{Category, Severity};
-use crate::engine::{Context, Rule};
 use crate::model::{Document, Instruction, InstructionKind, Word};
-use crate::registry::{FixAvailability, RuleMeta};
+use crate::rule::{Context, declare_rule};
 use crate::rules::cache::support::{join_path, workdir_at};
 
 use super::support::final_chain;
 
-pub(crate) static RULE: Rule = Rule {
-    meta: RuleMeta {
-        name: "copy-all-without-dockerignore",
-        aliases: &[],
-        category: Category::Security,
-        severity: Severity::Warning,
-        fix: FixAvailability::None,
-        summary: "`COPY .` without a `.dockerignore` that excludes `.git`, `node_modules` and `.env`",
-        source: include_str!("copy_all_without_dockerignore.rs"),
-        path: "rules/src/rules/security/copy_all_without_dockerignore.rs",
-        enabled_by_default: true,
-    },
-    kinds: &[],
-    in_onbuild: false,
-    check_instruction: None,
-    check_document: Some(check),
-};
+declare_rule! {
+    /// `COPY .` without a `.dockerignore` that excludes `.git`, `node_modules` and `.env`
+    name: "copy-all-without-dockerignore", category: Security, severity: Warning,
+    check_document: check,
+}
 
 /// Entries that should never reach the image, and when each one matters.
 const SHOULD_IGNORE: [(&str, &[&str]); 3] =

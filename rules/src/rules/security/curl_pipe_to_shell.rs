@@ -42,28 +42,15 @@
 
 use tree_sitter::Node;
 
-use crate::diagnostic::{Category, Severity, TextRange};
-use crate::engine::{Context, Rule};
-use crate::model::{Instruction, InstructionKind, Segment, ShellCommand, ShellScript, for_each_node};
-use crate::registry::{FixAvailability, RuleMeta};
+use crate::diagnostic::TextRange;
+use crate::model::{Instruction, Segment, ShellCommand, ShellScript, for_each_node};
+use crate::rule::{Context, declare_rule};
 
-pub(crate) static RULE: Rule = Rule {
-    meta: RuleMeta {
-        name: "curl-pipe-to-shell",
-        aliases: &[],
-        category: Category::Security,
-        severity: Severity::Warning,
-        fix: FixAvailability::None,
-        summary: "A script downloaded with `curl`/`wget` runs without being verified",
-        source: include_str!("curl_pipe_to_shell.rs"),
-        path: "rules/src/rules/security/curl_pipe_to_shell.rs",
-        enabled_by_default: true,
-    },
-    kinds: &[InstructionKind::Run],
-    in_onbuild: true,
-    check_instruction: Some(check),
-    check_document: None,
-};
+declare_rule! {
+    /// A script downloaded with `curl`/`wget` runs without being verified
+    name: "curl-pipe-to-shell", category: Security, severity: Warning,
+    kinds: [Run], in_onbuild: true, check_instruction: check,
+}
 
 const DOWNLOADERS: &[&str] = &["curl", "wget"];
 

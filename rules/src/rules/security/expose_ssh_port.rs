@@ -32,28 +32,14 @@
 //! `ForceCommand` or `internal-sftp`: SSH is then the service (Git
 //! hosting, SFTP), and `docker exec` is no replacement.
 
-use crate::diagnostic::{Category, Severity};
-use crate::engine::{Context, Rule};
-use crate::model::{Document, DocumentFact, Instruction, InstructionKind};
-use crate::registry::{FixAvailability, RuleMeta};
+use crate::model::{Document, DocumentFact, Instruction};
+use crate::rule::{Context, declare_rule};
 
-pub(crate) static RULE: Rule = Rule {
-    meta: RuleMeta {
-        name: "expose-ssh-port",
-        aliases: &[],
-        category: Category::Security,
-        severity: Severity::Warning,
-        fix: FixAvailability::None,
-        summary: "`EXPOSE 22`: an SSH server in the container",
-        source: include_str!("expose_ssh_port.rs"),
-        path: "rules/src/rules/security/expose_ssh_port.rs",
-        enabled_by_default: true,
-    },
-    kinds: &[InstructionKind::Expose],
-    in_onbuild: true,
-    check_instruction: Some(check),
-    check_document: None,
-};
+declare_rule! {
+    /// `EXPOSE 22`: an SSH server in the container
+    name: "expose-ssh-port", category: Security, severity: Warning,
+    kinds: [Expose], in_onbuild: true, check_instruction: check,
+}
 
 fn check(expose: &Instruction, ctx: &mut Context<'_>) {
     if ctx.doc.fact::<SshIsTheService>().0 {

@@ -40,39 +40,18 @@
 //! password, a token made of a few repeated characters) are not reported.
 //! Messages show only the first characters of the value.
 
-use crate::diagnostic::{Category, Severity, TextRange};
-use crate::engine::{Context, Rule};
+use crate::diagnostic::TextRange;
 use crate::model::{Instruction, InstructionKind};
-use crate::registry::{FixAvailability, RuleMeta};
+use crate::rule::{Context, declare_rule};
 
 use super::support::{pair_value, redact};
 
-pub(crate) static RULE: Rule = Rule {
-    meta: RuleMeta {
-        name: "hardcoded-secret",
-        aliases: &[],
-        category: Category::Security,
-        severity: Severity::Error,
-        fix: FixAvailability::None,
-        summary: "A credential is written in the Dockerfile and would ship with the image",
-        source: include_str!("hardcoded_secret.rs"),
-        path: "rules/src/rules/security/hardcoded_secret.rs",
-        enabled_by_default: true,
-    },
-    kinds: &[
-        InstructionKind::Env,
-        InstructionKind::Arg,
-        InstructionKind::Label,
-        InstructionKind::Run,
-        InstructionKind::Copy,
-        InstructionKind::Add,
-        InstructionKind::Cmd,
-        InstructionKind::Entrypoint,
-    ],
-    in_onbuild: true,
-    check_instruction: Some(check),
-    check_document: None,
-};
+declare_rule! {
+    /// A credential is written in the Dockerfile and would ship with the image
+    name: "hardcoded-secret", category: Security, severity: Error,
+    kinds: [Env, Arg, Label, Run, Copy, Add, Cmd, Entrypoint], in_onbuild: true,
+    check_instruction: check,
+}
 
 /// A value that looks like a credential.
 #[derive(Debug, PartialEq, Eq)]

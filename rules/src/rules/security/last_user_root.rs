@@ -39,29 +39,15 @@
 //! (`remoteUser`), not from the image's last `USER`, and the image is a
 //! development environment that is never deployed.
 
-use crate::diagnostic::{Category, Severity};
-use crate::engine::{Context, Rule};
 use crate::model::{Base, InstructionKind, Scope};
-use crate::registry::{FixAvailability, RuleMeta};
+use crate::rule::{Context, declare_rule};
 use crate::rules::dev_container::is_dev_container;
 
-pub(crate) static RULE: Rule = Rule {
-    meta: RuleMeta {
-        name: "last-user-root",
-        aliases: &["DL3002"],
-        category: Category::Security,
-        severity: Severity::Warning,
-        fix: FixAvailability::None,
-        summary: "The image's last `USER` is root",
-        source: include_str!("last_user_root.rs"),
-        path: "rules/src/rules/security/last_user_root.rs",
-        enabled_by_default: true,
-    },
-    kinds: &[],
-    in_onbuild: false,
-    check_instruction: None,
-    check_document: Some(check),
-};
+declare_rule! {
+    /// The image's last `USER` is root
+    name: "last-user-root", aliases: ["DL3002"], category: Security, severity: Warning,
+    check_document: check,
+}
 
 fn check(ctx: &mut Context<'_>) {
     let doc = ctx.doc;

@@ -54,31 +54,17 @@
 //! (`remoteUser`), and the image is a development environment. A final
 //! `USER root` is `last-user-root`'s finding.
 
-use crate::diagnostic::{Category, Severity};
-use crate::engine::{Context, Rule};
 use crate::model::{Base, ImageRef, Instruction, InstructionKind};
-use crate::registry::{FixAvailability, RuleMeta};
+use crate::rule::{Context, declare_rule};
 use crate::rules::dev_container::is_dev_container;
 
 use super::support::final_chain;
 
-pub(crate) static RULE: Rule = Rule {
-    meta: RuleMeta {
-        name: "missing-user",
-        aliases: &[],
-        category: Category::Security,
-        severity: Severity::Info,
-        fix: FixAvailability::None,
-        summary: "The final stage never sets `USER`: the container may run as root",
-        source: include_str!("missing_user.rs"),
-        path: "rules/src/rules/security/missing_user.rs",
-        enabled_by_default: true,
-    },
-    kinds: &[],
-    in_onbuild: false,
-    check_instruction: None,
-    check_document: Some(check),
-};
+declare_rule! {
+    /// The final stage never sets `USER`: the container may run as root
+    name: "missing-user", category: Security, severity: Info,
+    check_document: check,
+}
 
 /// Programs that switch to another user: an image that uses them drops
 /// root at run time.

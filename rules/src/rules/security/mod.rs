@@ -1,4 +1,4 @@
-use crate::engine::Rule;
+use crate::rule::Rule;
 
 mod add_url_without_checksum;
 mod copy_all_without_dockerignore;

@@ -43,29 +43,15 @@
 //!   the developer's user comes from `devcontainer.json` (`remoteUser`),
 //!   and the image is a development environment no orchestrator runs.
 
-use crate::diagnostic::{Category, Severity};
-use crate::engine::{Context, Rule};
 use crate::model::{Base, Instruction, InstructionKind, Stage};
-use crate::registry::{FixAvailability, RuleMeta};
+use crate::rule::{Context, declare_rule};
 use crate::rules::dev_container::is_dev_container;
 
-pub(crate) static RULE: Rule = Rule {
-    meta: RuleMeta {
-        name: "non-numeric-user",
-        aliases: &["DL3066"],
-        category: Category::Security,
-        severity: Severity::Info,
-        fix: FixAvailability::None,
-        summary: "`USER` by name: runtimes cannot verify the uid (`runAsNonRoot`)",
-        source: include_str!("non_numeric_user.rs"),
-        path: "rules/src/rules/security/non_numeric_user.rs",
-        enabled_by_default: true,
-    },
-    kinds: &[InstructionKind::User],
-    in_onbuild: false,
-    check_instruction: Some(check),
-    check_document: None,
-};
+declare_rule! {
+    /// `USER` by name: runtimes cannot verify the uid (`runAsNonRoot`)
+    name: "non-numeric-user", aliases: ["DL3066"], category: Security, severity: Info,
+    kinds: [User], check_instruction: check,
+}
 
 fn check(user: &Instruction, ctx: &mut Context<'_>) {
     let Some(word) = user.args.first() else { return };

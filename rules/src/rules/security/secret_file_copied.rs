@@ -39,30 +39,16 @@
 //! `COPY . .` copies such files too when they sit in the build context;
 //! the rule cannot see that, so list them in `.dockerignore`.
 
-use crate::diagnostic::{Category, Severity};
-use crate::engine::{Context, Rule};
 use crate::model::{Instruction, InstructionKind};
-use crate::registry::{FixAvailability, RuleMeta};
+use crate::rule::{Context, declare_rule};
 
 use super::support::final_chain;
 
-pub(crate) static RULE: Rule = Rule {
-    meta: RuleMeta {
-        name: "secret-file-copied",
-        aliases: &[],
-        category: Category::Security,
-        severity: Severity::Warning,
-        fix: FixAvailability::None,
-        summary: "A file that usually holds credentials is copied into the image",
-        source: include_str!("secret_file_copied.rs"),
-        path: "rules/src/rules/security/secret_file_copied.rs",
-        enabled_by_default: true,
-    },
-    kinds: &[],
-    in_onbuild: false,
-    check_instruction: None,
-    check_document: Some(check),
-};
+declare_rule! {
+    /// A file that usually holds credentials is copied into the image
+    name: "secret-file-copied", category: Security, severity: Warning,
+    check_document: check,
+}
 
 fn check(ctx: &mut Context<'_>) {
     let doc = ctx.doc;

@@ -54,28 +54,15 @@
 //! select this rule; a `# check=skip=SecretsUsedInArgOrEnv` is judged by
 //! BuildKit's word list (`unused-suppression`).
 
-use crate::diagnostic::{Category, Severity};
-use crate::engine::{Context, Rule};
 use crate::model::{Instruction, InstructionKind};
-use crate::registry::{FixAvailability, RuleMeta};
+use crate::rule::{Context, declare_rule};
 
-pub(crate) static RULE: Rule = Rule {
-    meta: RuleMeta {
-        name: "secret-in-arg-or-env",
-        aliases: &["DL3064", "SecretsUsedInArgOrEnv"],
-        category: Category::Security,
-        severity: Severity::Warning,
-        fix: FixAvailability::None,
-        summary: "`ARG`/`ENV` name looks like a secret, which the image would keep",
-        source: include_str!("secret_in_arg_or_env.rs"),
-        path: "rules/src/rules/security/secret_in_arg_or_env.rs",
-        enabled_by_default: true,
-    },
-    kinds: &[InstructionKind::Arg, InstructionKind::Env],
-    in_onbuild: true,
-    check_instruction: Some(check),
-    check_document: None,
-};
+declare_rule! {
+    /// `ARG`/`ENV` name looks like a secret, which the image would keep
+    name: "secret-in-arg-or-env", aliases: ["DL3064", "SecretsUsedInArgOrEnv"], category: Security,
+    severity: Warning,
+    kinds: [Arg, Env], in_onbuild: true, check_instruction: check,
+}
 
 /// Well-known credential variables, matched whole and ignoring case.
 const KNOWN_NAMES: &[&str] = &[

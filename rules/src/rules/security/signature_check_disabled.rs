@@ -41,30 +41,16 @@
 //! index. Neither is an APT source on the local disk
 //! (`deb [trusted=yes] file:/…`).
 
-use crate::diagnostic::{Category, Severity};
-use crate::engine::{Context, Rule};
-use crate::model::{Instruction, InstructionKind, ShellArg, ShellCommand};
-use crate::registry::{FixAvailability, RuleMeta};
+use crate::model::{Instruction, ShellArg, ShellCommand};
+use crate::rule::{Context, declare_rule};
 
 use super::support::{delete_arg_fix, is_local_package};
 
-pub(crate) static RULE: Rule = Rule {
-    meta: RuleMeta {
-        name: "signature-check-disabled",
-        aliases: &[],
-        category: Category::Security,
-        severity: Severity::Warning,
-        fix: FixAvailability::Sometimes,
-        summary: "Package signature verification is turned off",
-        source: include_str!("signature_check_disabled.rs"),
-        path: "rules/src/rules/security/signature_check_disabled.rs",
-        enabled_by_default: true,
-    },
-    kinds: &[InstructionKind::Run],
-    in_onbuild: true,
-    check_instruction: Some(check),
-    check_document: None,
-};
+declare_rule! {
+    /// Package signature verification is turned off
+    name: "signature-check-disabled", category: Security, severity: Warning, fix: Sometimes,
+    kinds: [Run], in_onbuild: true, check_instruction: check,
+}
 
 fn check(run: &Instruction, ctx: &mut Context<'_>) {
     let Some(script) = &run.script else { return };

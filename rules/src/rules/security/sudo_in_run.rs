@@ -52,29 +52,16 @@
 //! image may have set a non-root user, in which case the command loses its
 //! privileges.
 
-use crate::diagnostic::{Category, Edit, Fix, Severity, TextRange};
-use crate::engine::{Context, Rule};
+use crate::diagnostic::{Edit, Fix, TextRange};
 use crate::model::{Base, Document, DocumentFact, Instruction, InstructionKind, Scope, ShellCommand, ShellScript};
-use crate::registry::{FixAvailability, RuleMeta};
+use crate::rule::{Context, declare_rule};
 use crate::rules::dev_container::is_dev_container;
 
-pub(crate) static RULE: Rule = Rule {
-    meta: RuleMeta {
-        name: "sudo-in-run",
-        aliases: &["DL3004"],
-        category: Category::Security,
-        severity: Severity::Error,
-        fix: FixAvailability::Sometimes,
-        summary: "`sudo` in `RUN`: build steps already run as the `USER` in effect",
-        source: include_str!("sudo_in_run.rs"),
-        path: "rules/src/rules/security/sudo_in_run.rs",
-        enabled_by_default: true,
-    },
-    kinds: &[InstructionKind::Run],
-    in_onbuild: true,
-    check_instruction: Some(check),
-    check_document: None,
-};
+declare_rule! {
+    /// `sudo` in `RUN`: build steps already run as the `USER` in effect
+    name: "sudo-in-run", aliases: ["DL3004"], category: Security, severity: Error, fix: Sometimes,
+    kinds: [Run], in_onbuild: true, check_instruction: check,
+}
 
 const MESSAGE: &str = "do not use `sudo` in RUN; switch users with `USER`, or drop privileges with `gosu` at run time";
 

@@ -41,30 +41,16 @@
 //! download then fails if the server's certificate is not trusted by the
 //! image, which the Dockerfile must then fix properly.
 
-use crate::diagnostic::{Category, Severity};
-use crate::engine::{Context, Rule};
 use crate::model::{Instruction, InstructionKind, ShellArg, ShellCommand, ShellScript};
-use crate::registry::{FixAvailability, RuleMeta};
+use crate::rule::{Context, declare_rule};
 
 use super::support::{assignments, declarations, delete_arg_fix, pair_value, replace_arg_fix};
 
-pub(crate) static RULE: Rule = Rule {
-    meta: RuleMeta {
-        name: "tls-verification-disabled",
-        aliases: &[],
-        category: Category::Security,
-        severity: Severity::Warning,
-        fix: FixAvailability::Sometimes,
-        summary: "TLS certificate verification is turned off",
-        source: include_str!("tls_verification_disabled.rs"),
-        path: "rules/src/rules/security/tls_verification_disabled.rs",
-        enabled_by_default: true,
-    },
-    kinds: &[InstructionKind::Run, InstructionKind::Env, InstructionKind::Arg],
-    in_onbuild: true,
-    check_instruction: Some(check),
-    check_document: None,
-};
+declare_rule! {
+    /// TLS certificate verification is turned off
+    name: "tls-verification-disabled", category: Security, severity: Warning, fix: Sometimes,
+    kinds: [Run, Env, Arg], in_onbuild: true, check_instruction: check,
+}
 
 const ADVICE: &str =
     "anyone on the network path can answer in the server's place; add the server's CA certificate to the image instead";

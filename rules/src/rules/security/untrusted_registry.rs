@@ -37,28 +37,14 @@
 //! build context (`--build-context templates=…`). hadolint reports those,
 //! and `COPY --from=<stage index>`, as untrusted Docker Hub images.
 
-use crate::diagnostic::{Category, Severity};
-use crate::engine::{Context, Rule};
 use crate::model::{Base, ImageRef, Instruction, InstructionKind, Scope, Word};
-use crate::registry::{FixAvailability, RuleMeta};
+use crate::rule::{Context, declare_rule};
 
-pub(crate) static RULE: Rule = Rule {
-    meta: RuleMeta {
-        name: "untrusted-registry",
-        aliases: &["DL3026"],
-        category: Category::Security,
-        severity: Severity::Error,
-        fix: FixAvailability::None,
-        summary: "Image pulled from a registry outside `trusted-registries`",
-        source: include_str!("untrusted_registry.rs"),
-        path: "rules/src/rules/security/untrusted_registry.rs",
-        enabled_by_default: true,
-    },
-    kinds: &[InstructionKind::From, InstructionKind::Copy, InstructionKind::Run],
-    in_onbuild: false,
-    check_instruction: Some(check),
-    check_document: None,
-};
+declare_rule! {
+    /// Image pulled from a registry outside `trusted-registries`
+    name: "untrusted-registry", aliases: ["DL3026"], category: Security, severity: Error,
+    kinds: [From, Copy, Run], check_instruction: check,
+}
 
 fn check(ins: &Instruction, ctx: &mut Context<'_>) {
     if ctx.settings.trusted_registries().is_empty() {

@@ -33,28 +33,15 @@
 //! `who` follows the umask and does not reach other users either. There
 //! is no fix: the right owner and mode depend on who needs to write.
 
-use crate::diagnostic::{Category, Severity, TextRange};
-use crate::engine::{Context, Rule};
+use crate::diagnostic::TextRange;
 use crate::model::{Instruction, InstructionKind};
-use crate::registry::{FixAvailability, RuleMeta};
+use crate::rule::{Context, declare_rule};
 
-pub(crate) static RULE: Rule = Rule {
-    meta: RuleMeta {
-        name: "world-writable-chmod",
-        aliases: &[],
-        category: Category::Security,
-        severity: Severity::Warning,
-        fix: FixAvailability::None,
-        summary: "`chmod` makes files writable by every user",
-        source: include_str!("world_writable_chmod.rs"),
-        path: "rules/src/rules/security/world_writable_chmod.rs",
-        enabled_by_default: true,
-    },
-    kinds: &[InstructionKind::Run, InstructionKind::Copy, InstructionKind::Add],
-    in_onbuild: true,
-    check_instruction: Some(check),
-    check_document: None,
-};
+declare_rule! {
+    /// `chmod` makes files writable by every user
+    name: "world-writable-chmod", category: Security, severity: Warning,
+    kinds: [Run, Copy, Add], in_onbuild: true, check_instruction: check,
+}
 
 fn check(ins: &Instruction, ctx: &mut Context<'_>) {
     let mut found: Vec<(TextRange, String)> = Vec::new();

@@ -28,30 +28,18 @@
 //! `--recon`, `--no-act`, also in a cluster such as `-sq`) only prints what
 //! would happen and never asks, so it is not reported.
 
-use crate::diagnostic::{Category, Edit, Fix, Severity};
-use crate::engine::{Context, Rule};
-use crate::model::{Instruction, InstructionKind};
-use crate::registry::{FixAvailability, RuleMeta};
+use crate::diagnostic::{Edit, Fix};
+use crate::model::Instruction;
+use crate::rule::{Context, declare_rule};
 
 use super::support;
 
-pub(crate) static RULE: Rule = Rule {
-    meta: RuleMeta {
-        name: "apt-get-missing-yes",
-        aliases: &["DL3014"],
-        category: Category::Shell,
-        severity: Severity::Warning,
-        fix: FixAvailability::Always,
-        summary: "`apt-get install` without `-y` stops at the confirmation prompt",
-        source: include_str!("apt_get_missing_yes.rs"),
-        path: "rules/src/rules/shell/apt_get_missing_yes.rs",
-        enabled_by_default: true,
-    },
-    kinds: &[InstructionKind::Run],
-    in_onbuild: true,
-    check_instruction: Some(check),
-    check_document: None,
-};
+declare_rule! {
+    /// `apt-get install` without `-y` stops at the confirmation prompt
+    name: "apt-get-missing-yes", aliases: ["DL3014"], category: Shell, severity: Warning,
+    fix: Always,
+    kinds: [Run], in_onbuild: true, check_instruction: check,
+}
 
 fn check(run: &Instruction, ctx: &mut Context<'_>) {
     let Some(script) = support::script(ctx.doc, run) else { return };

@@ -41,35 +41,23 @@
 //!   (`apt show` only the candidate version): safe only when the output
 //!   goes to the build log, not into a pipe, a redirection or a `$(…)`.
 
-use crate::diagnostic::{Category, Edit, Fix, Severity};
-use crate::engine::{Context, Rule};
-use crate::model::{Instruction, InstructionKind};
-use crate::registry::{FixAvailability, RuleMeta};
+use crate::diagnostic::{Edit, Fix};
+use crate::model::Instruction;
 
 use crate::base_images::cleans_downloaded_packages;
 use crate::diagnostic::Applicability;
 use crate::model::{Base, Document, ShellCommand, ShellScript};
+use crate::rule::{Context, declare_rule};
 use crate::rules::fix_safety;
 
 use super::support::{self, subcommand};
 
-pub(crate) static RULE: Rule = Rule {
-    meta: RuleMeta {
-        name: "apt-instead-of-apt-get",
-        aliases: &["DL3027"],
-        category: Category::Shell,
-        severity: Severity::Warning,
-        fix: FixAvailability::Sometimes,
-        summary: "`apt` is for terminals; scripts should use `apt-get` or `apt-cache`",
-        source: include_str!("apt_instead_of_apt_get.rs"),
-        path: "rules/src/rules/shell/apt_instead_of_apt_get.rs",
-        enabled_by_default: true,
-    },
-    kinds: &[InstructionKind::Run],
-    in_onbuild: true,
-    check_instruction: Some(check),
-    check_document: None,
-};
+declare_rule! {
+    /// `apt` is for terminals; scripts should use `apt-get` or `apt-cache`
+    name: "apt-instead-of-apt-get", aliases: ["DL3027"], category: Shell, severity: Warning,
+    fix: Sometimes,
+    kinds: [Run], in_onbuild: true, check_instruction: check,
+}
 
 /// apt's options that take a separate value.
 const VALUE_FLAGS: &[&str] = crate::rules::package_cli::APT_VALUE_OPTIONS;

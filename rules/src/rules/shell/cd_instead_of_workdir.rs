@@ -65,32 +65,20 @@
 
 use std::collections::HashSet;
 
-use crate::diagnostic::{Applicability, Category, Edit, Fix, Severity, TextRange};
-use crate::engine::{Context, Rule};
+use crate::diagnostic::{Applicability, Edit, Fix, TextRange};
 use crate::model::{
     Dialect, Document, DocumentFact, Instruction, InstructionKind, LocalValue, ShellArg, ShellCommand, ShellScript,
 };
-use crate::registry::{FixAvailability, RuleMeta};
+use crate::rule::{Context, declare_rule};
 
 use super::support::{self, in_subshell, insertion_point_before, node_of};
 
-pub(crate) static RULE: Rule = Rule {
-    meta: RuleMeta {
-        name: "cd-instead-of-workdir",
-        aliases: &["DL3003"],
-        category: Category::Shell,
-        severity: Severity::Warning,
-        fix: FixAvailability::Sometimes,
-        summary: "`cd` in `RUN` lasts for one instruction; use `WORKDIR`",
-        source: include_str!("cd_instead_of_workdir.rs"),
-        path: "rules/src/rules/shell/cd_instead_of_workdir.rs",
-        enabled_by_default: true,
-    },
-    kinds: &[InstructionKind::Run],
-    in_onbuild: false,
-    check_instruction: Some(check),
-    check_document: None,
-};
+declare_rule! {
+    /// `cd` in `RUN` lasts for one instruction; use `WORKDIR`
+    name: "cd-instead-of-workdir", aliases: ["DL3003"], category: Shell, severity: Warning,
+    fix: Sometimes,
+    kinds: [Run], check_instruction: check,
+}
 
 fn check(run: &Instruction, ctx: &mut Context<'_>) {
     let Some(script) = support::script(ctx.doc, run) else {

@@ -30,30 +30,17 @@
 //! checked among themselves, as they run in another build. Lookups such as
 //! `command -v curl` do not count as uses.
 
-use crate::diagnostic::{Category, Severity, TextRange};
-use crate::engine::{Context, Rule};
+use crate::diagnostic::TextRange;
 use crate::model::{Instruction, InstructionKind};
-use crate::registry::{FixAvailability, RuleMeta};
+use crate::rule::{Context, declare_rule};
 
 use super::support::{self, is_lookup};
 
-pub(crate) static RULE: Rule = Rule {
-    meta: RuleMeta {
-        name: "curl-and-wget",
-        aliases: &["DL4001"],
-        category: Category::Shell,
-        severity: Severity::Warning,
-        fix: FixAvailability::None,
-        summary: "A stage uses both `curl` and `wget`; one download tool is enough",
-        source: include_str!("curl_and_wget.rs"),
-        path: "rules/src/rules/shell/curl_and_wget.rs",
-        enabled_by_default: true,
-    },
-    kinds: &[],
-    in_onbuild: true,
-    check_instruction: None,
-    check_document: Some(check),
-};
+declare_rule! {
+    /// A stage uses both `curl` and `wget`; one download tool is enough
+    name: "curl-and-wget", aliases: ["DL4001"], category: Shell, severity: Warning,
+    in_onbuild: true, check_document: check,
+}
 
 fn check(ctx: &mut Context<'_>) {
     let doc = ctx.doc;

@@ -32,30 +32,17 @@
 //! `centos`, `rockylinux`, `almalinux` and `oraclelinux` 8 (through the
 //! stages a stage builds on).
 
-use crate::diagnostic::{Category, Edit, Fix, Severity};
-use crate::engine::{Context, Rule};
-use crate::model::{Base, Document, ImageRef, Instruction, InstructionKind};
-use crate::registry::{FixAvailability, RuleMeta};
+use crate::diagnostic::{Edit, Fix};
+use crate::model::{Base, Document, ImageRef, Instruction};
+use crate::rule::{Context, declare_rule};
 
 use super::support::{self, assumes_yes_rpm, prompting_subcommand};
 
-pub(crate) static RULE: Rule = Rule {
-    meta: RuleMeta {
-        name: "dnf-missing-yes",
-        aliases: &["DL3038"],
-        category: Category::Shell,
-        severity: Severity::Warning,
-        fix: FixAvailability::Always,
-        summary: "`dnf install` without `-y` stops at the confirmation prompt",
-        source: include_str!("dnf_missing_yes.rs"),
-        path: "rules/src/rules/shell/dnf_missing_yes.rs",
-        enabled_by_default: true,
-    },
-    kinds: &[InstructionKind::Run],
-    in_onbuild: true,
-    check_instruction: Some(check),
-    check_document: None,
-};
+declare_rule! {
+    /// `dnf install` without `-y` stops at the confirmation prompt
+    name: "dnf-missing-yes", aliases: ["DL3038"], category: Shell, severity: Warning, fix: Always,
+    kinds: [Run], in_onbuild: true, check_instruction: check,
+}
 
 /// dnf's and microdnf's options that take a separate value.
 const VALUE_FLAGS: &[&str] = &[

@@ -31,30 +31,16 @@
 //! `ln` that mentions `/bin/sh`, also when `/bin/sh` is the link's target
 //! (`ln -s /bin/sh /usr/local/bin/sh`), which leaves `/bin/sh` alone.
 
-use crate::diagnostic::{Category, Severity};
-use crate::engine::{Context, Rule};
-use crate::model::{Instruction, InstructionKind};
-use crate::registry::{FixAvailability, RuleMeta};
+use crate::model::Instruction;
+use crate::rule::{Context, declare_rule};
 
 use super::support;
 
-pub(crate) static RULE: Rule = Rule {
-    meta: RuleMeta {
-        name: "ln-replaces-bin-sh",
-        aliases: &["DL4005"],
-        category: Category::Shell,
-        severity: Severity::Warning,
-        fix: FixAvailability::None,
-        summary: "Replacing `/bin/sh` with `ln` changes the shell of the whole image; use `SHELL`",
-        source: include_str!("ln_replaces_bin_sh.rs"),
-        path: "rules/src/rules/shell/ln_replaces_bin_sh.rs",
-        enabled_by_default: true,
-    },
-    kinds: &[InstructionKind::Run],
-    in_onbuild: true,
-    check_instruction: Some(check),
-    check_document: None,
-};
+declare_rule! {
+    /// Replacing `/bin/sh` with `ln` changes the shell of the whole image; use `SHELL`
+    name: "ln-replaces-bin-sh", aliases: ["DL4005"], category: Shell, severity: Warning,
+    kinds: [Run], in_onbuild: true, check_instruction: check,
+}
 
 fn check(run: &Instruction, ctx: &mut Context<'_>) {
     let Some(script) = support::script(ctx.doc, run) else { return };

@@ -1,4 +1,4 @@
-use crate::engine::Rule;
+use crate::rule::Rule;
 
 mod apt_get_missing_yes;
 mod apt_instead_of_apt_get;

@@ -59,30 +59,18 @@
 //!   `pipefail` and `set -e`. (A substitution in an assignment, `x=$(a | b)`,
 //!   is reported: `set -e` does check it.)
 
-use crate::diagnostic::{Category, Edit, Fix, Severity};
-use crate::engine::{Context, Rule};
+use crate::diagnostic::{Edit, Fix};
 use crate::model::{Base, InstructionKind, ShellScript, for_each_node};
-use crate::registry::{FixAvailability, RuleMeta};
+use crate::rule::{Context, declare_rule};
 
 use super::support::{self, BaseFamily, Pipe, base_family, insertion_point_before, is_shebang_heredoc, pipes};
 
-pub(crate) static RULE: Rule = Rule {
-    meta: RuleMeta {
-        name: "pipe-without-pipefail",
-        aliases: &["DL4006"],
-        category: Category::Shell,
-        severity: Severity::Warning,
-        fix: FixAvailability::Sometimes,
-        summary: "A pipe in `RUN` without `pipefail` hides failures of all but its last command",
-        source: include_str!("pipe_without_pipefail.rs"),
-        path: "rules/src/rules/shell/pipe_without_pipefail.rs",
-        enabled_by_default: true,
-    },
-    kinds: &[],
-    in_onbuild: false,
-    check_instruction: None,
-    check_document: Some(check),
-};
+declare_rule! {
+    /// A pipe in `RUN` without `pipefail` hides failures of all but its last command
+    name: "pipe-without-pipefail", aliases: ["DL4006"], category: Shell, severity: Warning,
+    fix: Sometimes,
+    check_document: check,
+}
 
 /// The SHELL in effect: its JSON items (`None`: Docker's default
 /// `["/bin/sh", "-c"]`), whether it sets `pipefail`, and the edit that will

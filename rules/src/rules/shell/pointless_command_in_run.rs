@@ -34,30 +34,16 @@
 //! when more commands follow it in the same `RUN` or it stops what an
 //! earlier `service` started (start a database, load data, stop it), and lookups such as `command -v ps`.
 
-use crate::diagnostic::{Category, Severity};
-use crate::engine::{Context, Rule};
-use crate::model::{Instruction, InstructionKind};
-use crate::registry::{FixAvailability, RuleMeta};
+use crate::model::Instruction;
+use crate::rule::{Context, declare_rule};
 
 use super::support::{self, has_background_job, is_lookup, logical_start};
 
-pub(crate) static RULE: Rule = Rule {
-    meta: RuleMeta {
-        name: "pointless-command-in-run",
-        aliases: &["DL3001"],
-        category: Category::Shell,
-        severity: Severity::Info,
-        fix: FixAvailability::None,
-        summary: "Interactive or process-management commands have no lasting effect in `RUN`",
-        source: include_str!("pointless_command_in_run.rs"),
-        path: "rules/src/rules/shell/pointless_command_in_run.rs",
-        enabled_by_default: true,
-    },
-    kinds: &[InstructionKind::Run],
-    in_onbuild: true,
-    check_instruction: Some(check),
-    check_document: None,
-};
+declare_rule! {
+    /// Interactive or process-management commands have no lasting effect in `RUN`
+    name: "pointless-command-in-run", aliases: ["DL3001"], category: Shell, severity: Info,
+    kinds: [Run], in_onbuild: true, check_instruction: check,
+}
 
 fn check(run: &Instruction, ctx: &mut Context<'_>) {
     let Some(script) = support::script(ctx.doc, run) else { return };

@@ -48,33 +48,21 @@
 //! any image dockside cannot place (`FROM $BASE` is anything) the fix is
 //! unsafe: `-nv` would suit both wgets there.
 
-use crate::diagnostic::{Category, Edit, Fix, Severity};
-use crate::engine::{Context, Rule};
-use crate::model::{Base, Document, Instruction, InstructionKind, ShellCommand};
-use crate::registry::{FixAvailability, RuleMeta};
+use crate::diagnostic::{Edit, Fix};
+use crate::model::{Base, Document, Instruction, ShellCommand};
 
 use crate::base_images::Distro;
+use crate::rule::{Context, declare_rule};
 use crate::rules::cache::support::stage_distro;
 
 use super::support;
 
-pub(crate) static RULE: Rule = Rule {
-    meta: RuleMeta {
-        name: "wget-verbose-progress",
-        aliases: &["DL3047"],
-        category: Category::Shell,
-        severity: Severity::Info,
-        fix: FixAvailability::Always,
-        summary: "`wget` without progress control floods the build log",
-        source: include_str!("wget_verbose_progress.rs"),
-        path: "rules/src/rules/shell/wget_verbose_progress.rs",
-        enabled_by_default: true,
-    },
-    kinds: &[InstructionKind::Run],
-    in_onbuild: true,
-    check_instruction: Some(check),
-    check_document: None,
-};
+declare_rule! {
+    /// `wget` without progress control floods the build log
+    name: "wget-verbose-progress", aliases: ["DL3047"], category: Shell, severity: Info,
+    fix: Always,
+    kinds: [Run], in_onbuild: true, check_instruction: check,
+}
 
 /// wget's short options that take a value (the rest of the cluster).
 const SHORT_WITH_VALUE: &str = "OeitTwQPUBlADIXR";

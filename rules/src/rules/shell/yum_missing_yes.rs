@@ -23,30 +23,17 @@
 //! The fix adds `-y` after the subcommand. It is safe: the build could not
 //! answer the prompt anyway.
 
-use crate::diagnostic::{Category, Edit, Fix, Severity};
-use crate::engine::{Context, Rule};
-use crate::model::{Instruction, InstructionKind};
-use crate::registry::{FixAvailability, RuleMeta};
+use crate::diagnostic::{Edit, Fix};
+use crate::model::Instruction;
+use crate::rule::{Context, declare_rule};
 
 use super::support::{self, assumes_yes_rpm, prompting_subcommand};
 
-pub(crate) static RULE: Rule = Rule {
-    meta: RuleMeta {
-        name: "yum-missing-yes",
-        aliases: &["DL3030"],
-        category: Category::Shell,
-        severity: Severity::Warning,
-        fix: FixAvailability::Always,
-        summary: "`yum install` without `-y` stops at the confirmation prompt",
-        source: include_str!("yum_missing_yes.rs"),
-        path: "rules/src/rules/shell/yum_missing_yes.rs",
-        enabled_by_default: true,
-    },
-    kinds: &[InstructionKind::Run],
-    in_onbuild: true,
-    check_instruction: Some(check),
-    check_document: None,
-};
+declare_rule! {
+    /// `yum install` without `-y` stops at the confirmation prompt
+    name: "yum-missing-yes", aliases: ["DL3030"], category: Shell, severity: Warning, fix: Always,
+    kinds: [Run], in_onbuild: true, check_instruction: check,
+}
 
 /// yum's options that take a separate value.
 const VALUE_FLAGS: &[&str] = &[

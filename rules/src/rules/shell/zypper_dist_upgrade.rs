@@ -21,30 +21,16 @@
 //! RUN zypper -n install curl
 //! ```
 
-use crate::diagnostic::{Category, Severity};
-use crate::engine::{Context, Rule};
-use crate::model::{Instruction, InstructionKind};
-use crate::registry::{FixAvailability, RuleMeta};
+use crate::model::Instruction;
+use crate::rule::{Context, declare_rule};
 
 use super::support::{self, ZYPPER_VALUE_FLAGS, subcommand};
 
-pub(crate) static RULE: Rule = Rule {
-    meta: RuleMeta {
-        name: "zypper-dist-upgrade",
-        aliases: &["DL3035"],
-        category: Category::Shell,
-        severity: Severity::Warning,
-        fix: FixAvailability::None,
-        summary: "`zypper dist-upgrade` upgrades the whole distribution inside the image",
-        source: include_str!("zypper_dist_upgrade.rs"),
-        path: "rules/src/rules/shell/zypper_dist_upgrade.rs",
-        enabled_by_default: true,
-    },
-    kinds: &[InstructionKind::Run],
-    in_onbuild: true,
-    check_instruction: Some(check),
-    check_document: None,
-};
+declare_rule! {
+    /// `zypper dist-upgrade` upgrades the whole distribution inside the image
+    name: "zypper-dist-upgrade", aliases: ["DL3035"], category: Shell, severity: Warning,
+    kinds: [Run], in_onbuild: true, check_instruction: check,
+}
 
 fn check(run: &Instruction, ctx: &mut Context<'_>) {
     let Some(script) = support::script(ctx.doc, run) else { return };

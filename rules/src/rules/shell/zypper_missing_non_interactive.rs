@@ -26,30 +26,18 @@
 //! every prompt with its default. It is safe: the build could not answer
 //! the prompt anyway.
 
-use crate::diagnostic::{Category, Edit, Fix, Severity};
-use crate::engine::{Context, Rule};
-use crate::model::{Instruction, InstructionKind};
-use crate::registry::{FixAvailability, RuleMeta};
+use crate::diagnostic::{Edit, Fix};
+use crate::model::Instruction;
+use crate::rule::{Context, declare_rule};
 
 use super::support::{self, ZYPPER_VALUE_FLAGS, subcommand};
 
-pub(crate) static RULE: Rule = Rule {
-    meta: RuleMeta {
-        name: "zypper-missing-non-interactive",
-        aliases: &["DL3034"],
-        category: Category::Shell,
-        severity: Severity::Warning,
-        fix: FixAvailability::Always,
-        summary: "`zypper install` without `-n` stops at the confirmation prompt",
-        source: include_str!("zypper_missing_non_interactive.rs"),
-        path: "rules/src/rules/shell/zypper_missing_non_interactive.rs",
-        enabled_by_default: true,
-    },
-    kinds: &[InstructionKind::Run],
-    in_onbuild: true,
-    check_instruction: Some(check),
-    check_document: None,
-};
+declare_rule! {
+    /// `zypper install` without `-n` stops at the confirmation prompt
+    name: "zypper-missing-non-interactive", aliases: ["DL3034"], category: Shell, severity: Warning,
+    fix: Always,
+    kinds: [Run], in_onbuild: true, check_instruction: check,
+}
 
 const PROMPTING: &[&str] = &["install", "in", "remove", "rm", "source-install", "si", "patch"];
 

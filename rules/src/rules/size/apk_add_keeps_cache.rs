@@ -47,31 +47,18 @@
 //! stage, stages a later `FROM` builds on, stages a later `COPY --from`
 //! copies the cache (or a parent) out of, and ONBUILD triggers.
 
-use crate::diagnostic::{Applicability, Category, Edit, Fix, Severity};
-use crate::engine::{Context, Rule};
-use crate::model::{Document, Instruction, InstructionKind, ShellCommand};
-use crate::registry::{FixAvailability, RuleMeta};
+use crate::diagnostic::{Applicability, Edit, Fix};
+use crate::model::{Document, Instruction, ShellCommand};
+use crate::rule::{Context, declare_rule};
 use crate::rules::fix_safety::{self, Dependence};
 
 use super::support;
 
-pub(crate) static RULE: Rule = Rule {
-    meta: RuleMeta {
-        name: "apk-add-keeps-cache",
-        aliases: &["DL3019"],
-        category: Category::Size,
-        severity: Severity::Info,
-        fix: FixAvailability::Always,
-        summary: "`apk add` without `--no-cache` leaves the package index in the layer",
-        source: include_str!("apk_add_keeps_cache.rs"),
-        path: "rules/src/rules/size/apk_add_keeps_cache.rs",
-        enabled_by_default: true,
-    },
-    kinds: &[InstructionKind::Run],
-    in_onbuild: true,
-    check_instruction: Some(check),
-    check_document: None,
-};
+declare_rule! {
+    /// `apk add` without `--no-cache` leaves the package index in the layer
+    name: "apk-add-keeps-cache", aliases: ["DL3019"], category: Size, severity: Info, fix: Always,
+    kinds: [Run], in_onbuild: true, check_instruction: check,
+}
 
 /// apk options that take a separate value.
 const VALUE_FLAGS: &[&str] =

@@ -41,31 +41,19 @@
 //! (`git` recommends `openssh-client`, `less`, `patch`) are wanted and
 //! image size matters little.
 
-use crate::diagnostic::{Category, Edit, Fix, Severity};
-use crate::engine::{Context, Rule};
-use crate::model::{Base, Document, Instruction, InstructionKind};
-use crate::registry::{FixAvailability, RuleMeta};
+use crate::diagnostic::{Edit, Fix};
+use crate::model::{Base, Document, Instruction};
+use crate::rule::{Context, declare_rule};
 use crate::rules::dev_container::is_dev_container;
 
 use super::support;
 
-pub(crate) static RULE: Rule = Rule {
-    meta: RuleMeta {
-        name: "apt-get-installs-recommends",
-        aliases: &["DL3015"],
-        category: Category::Size,
-        severity: Severity::Info,
-        fix: FixAvailability::Always,
-        summary: "`apt-get install` without `--no-install-recommends` installs optional packages",
-        source: include_str!("apt_get_installs_recommends.rs"),
-        path: "rules/src/rules/size/apt_get_installs_recommends.rs",
-        enabled_by_default: true,
-    },
-    kinds: &[InstructionKind::Run],
-    in_onbuild: true,
-    check_instruction: Some(check),
-    check_document: None,
-};
+declare_rule! {
+    /// `apt-get install` without `--no-install-recommends` installs optional packages
+    name: "apt-get-installs-recommends", aliases: ["DL3015"], category: Size, severity: Info,
+    fix: Always,
+    kinds: [Run], in_onbuild: true, check_instruction: check,
+}
 
 /// apt-get options that take a separate value.
 const VALUE_FLAGS: &[&str] = crate::rules::package_cli::APT_VALUE_OPTIONS;

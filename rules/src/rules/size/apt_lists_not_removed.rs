@@ -65,31 +65,19 @@
 //! `rm -r /var/lib/apt/lists`.
 
 use crate::base_images::PackageManager;
-use crate::diagnostic::{Applicability, Category, Fix, Severity, TextRange};
-use crate::engine::{Context, Rule};
-use crate::model::{Document, Instruction, InstructionKind, ShellCommand, ShellScript};
-use crate::registry::{FixAvailability, RuleMeta};
+use crate::diagnostic::{Applicability, Fix, TextRange};
+use crate::model::{Document, Instruction, ShellCommand, ShellScript};
+use crate::rule::{Context, declare_rule};
 use crate::rules::fix_safety::{self, Dependence};
 
 use super::support;
 
-pub(crate) static RULE: Rule = Rule {
-    meta: RuleMeta {
-        name: "apt-lists-not-removed",
-        aliases: &["DL3009"],
-        category: Category::Size,
-        severity: Severity::Info,
-        fix: FixAvailability::Sometimes,
-        summary: "`apt-get update` leaves the package lists in the layer",
-        source: include_str!("apt_lists_not_removed.rs"),
-        path: "rules/src/rules/size/apt_lists_not_removed.rs",
-        enabled_by_default: true,
-    },
-    kinds: &[InstructionKind::Run],
-    in_onbuild: true,
-    check_instruction: Some(check),
-    check_document: None,
-};
+declare_rule! {
+    /// `apt-get update` leaves the package lists in the layer
+    name: "apt-lists-not-removed", aliases: ["DL3009"], category: Size, severity: Info,
+    fix: Sometimes,
+    kinds: [Run], in_onbuild: true, check_instruction: check,
+}
 
 const LISTS: &str = "/var/lib/apt/lists";
 

@@ -30,28 +30,14 @@
 //! to stdout, or a list of members to extract. The archive is matched by
 //! file name.
 
-use crate::diagnostic::{Category, Severity};
-use crate::engine::{Context, Rule};
-use crate::model::{Instruction, InstructionKind, ShellCommand};
-use crate::registry::{FixAvailability, RuleMeta};
+use crate::model::{Instruction, ShellCommand};
+use crate::rule::{Context, declare_rule};
 
-pub(crate) static RULE: Rule = Rule {
-    meta: RuleMeta {
-        name: "archive-copied-then-extracted",
-        aliases: &["DL3010"],
-        category: Category::Size,
-        severity: Severity::Info,
-        fix: FixAvailability::None,
-        summary: "A tar archive is copied and then extracted: `ADD` does both in one layer",
-        source: include_str!("archive_copied_then_extracted.rs"),
-        path: "rules/src/rules/size/archive_copied_then_extracted.rs",
-        enabled_by_default: true,
-    },
-    kinds: &[InstructionKind::Copy],
-    in_onbuild: false,
-    check_instruction: Some(check),
-    check_document: None,
-};
+declare_rule! {
+    /// A tar archive is copied and then extracted: `ADD` does both in one layer
+    name: "archive-copied-then-extracted", aliases: ["DL3010"], category: Size, severity: Info,
+    kinds: [Copy], check_instruction: check,
+}
 
 /// Endings of the tar archives `ADD` unpacks.
 const TARBALLS: &[&str] = &[".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz2", ".tbz", ".tb2", ".tar.xz", ".txz"];

@@ -40,31 +40,18 @@
 //! --from` (even `COPY --from=build / /`) passes on its finished files,
 //! not its layers, so nothing is stored twice there.
 
-use crate::diagnostic::{Category, Edit, Fix, Severity, TextRange};
-use crate::engine::{Context, Rule};
+use crate::diagnostic::{Edit, Fix, TextRange};
 use crate::model::{Document, Instruction, InstructionKind, Scope, ShellCommand};
-use crate::registry::{FixAvailability, RuleMeta};
+use crate::rule::{Context, declare_rule};
 use crate::rules::cache::support as paths;
 
 use super::support;
 
-pub(crate) static RULE: Rule = Rule {
-    meta: RuleMeta {
-        name: "chown-after-copy",
-        aliases: &[],
-        category: Category::Size,
-        severity: Severity::Warning,
-        fix: FixAvailability::Sometimes,
-        summary: "`RUN chown -R`/`chmod -R` on copied files stores them twice; use `COPY --chown`/`--chmod`",
-        source: include_str!("chown_after_copy.rs"),
-        path: "rules/src/rules/size/chown_after_copy.rs",
-        enabled_by_default: true,
-    },
-    kinds: &[InstructionKind::Run],
-    in_onbuild: false,
-    check_instruction: Some(check),
-    check_document: None,
-};
+declare_rule! {
+    /// `RUN chown -R`/`chmod -R` on copied files stores them twice; use `COPY --chown`/`--chmod`
+    name: "chown-after-copy", category: Size, severity: Warning, fix: Sometimes,
+    kinds: [Run], check_instruction: check,
+}
 
 fn check(run: &Instruction, ctx: &mut Context<'_>) {
     let doc = ctx.doc;

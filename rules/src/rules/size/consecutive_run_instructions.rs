@@ -38,30 +38,18 @@
 //! RUNs do not separate them. RUNs under a non-POSIX `SHELL` are not
 //! checked.
 
-use crate::diagnostic::{Category, Edit, Fix, Severity, TextRange};
-use crate::engine::{Context, Rule};
+use crate::diagnostic::{Edit, Fix, TextRange};
 use crate::model::{Document, Instruction, InstructionKind};
-use crate::registry::{FixAvailability, RuleMeta};
+use crate::rule::{Context, declare_rule};
 
 use super::support;
 
-pub(crate) static RULE: Rule = Rule {
-    meta: RuleMeta {
-        name: "consecutive-run-instructions",
-        aliases: &["DL3059"],
-        category: Category::Size,
-        severity: Severity::Info,
-        fix: FixAvailability::Sometimes,
-        summary: "Consecutive short `RUN` instructions could be one layer",
-        source: include_str!("consecutive_run_instructions.rs"),
-        path: "rules/src/rules/size/consecutive_run_instructions.rs",
-        enabled_by_default: true,
-    },
-    kinds: &[InstructionKind::Run],
-    in_onbuild: false,
-    check_instruction: Some(check),
-    check_document: None,
-};
+declare_rule! {
+    /// Consecutive short `RUN` instructions could be one layer
+    name: "consecutive-run-instructions", aliases: ["DL3059"], category: Size, severity: Info,
+    fix: Sometimes,
+    kinds: [Run], check_instruction: check,
+}
 
 /// RUNs with more commands than this were split on purpose.
 const MAX_COMMANDS: usize = 1;

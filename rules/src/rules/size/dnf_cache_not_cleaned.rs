@@ -50,32 +50,20 @@
 //! stage, stages a later `FROM` builds on, stages a later `COPY --from`
 //! copies the cache (or a parent) out of, and ONBUILD triggers.
 
-use crate::diagnostic::{Category, Fix, Severity};
-use crate::engine::{Context, Rule};
-use crate::model::{Instruction, InstructionKind, ShellCommand};
-use crate::registry::{FixAvailability, RuleMeta};
+use crate::diagnostic::Fix;
+use crate::model::{Instruction, ShellCommand};
+use crate::rule::{Context, declare_rule};
 use crate::rules::fix_safety::{self, Dependence};
 
 use super::support;
 use super::yum_cache_not_cleaned::VALUE_FLAGS;
 
-pub(crate) static RULE: Rule = Rule {
-    meta: RuleMeta {
-        name: "dnf-cache-not-cleaned",
-        aliases: &["DL3040"],
-        category: Category::Size,
-        severity: Severity::Warning,
-        fix: FixAvailability::Sometimes,
-        summary: "`dnf install` without `dnf clean all` leaves the cache in the layer",
-        source: include_str!("dnf_cache_not_cleaned.rs"),
-        path: "rules/src/rules/size/dnf_cache_not_cleaned.rs",
-        enabled_by_default: true,
-    },
-    kinds: &[InstructionKind::Run],
-    in_onbuild: true,
-    check_instruction: Some(check),
-    check_document: None,
-};
+declare_rule! {
+    /// `dnf install` without `dnf clean all` leaves the cache in the layer
+    name: "dnf-cache-not-cleaned", aliases: ["DL3040"], category: Size, severity: Warning,
+    fix: Sometimes,
+    kinds: [Run], in_onbuild: true, check_instruction: check,
+}
 
 const CACHE_DIRS: &[&str] = &["/var/cache/dnf", "/var/cache/yum", "/var/cache/libdnf5"];
 const INSTALLS: &[&str] = &[

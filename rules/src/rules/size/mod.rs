@@ -1,4 +1,4 @@
-use crate::engine::Rule;
+use crate::rule::Rule;
 
 mod apk_add_keeps_cache;
 mod apt_get_installs_recommends;

@@ -86,32 +86,19 @@
 //! (`yarn-cache-not-cleaned`) and pip too (`pip-install-keeps-cache`).
 
 use crate::base_images::family::is_official;
-use crate::diagnostic::{Applicability, Category, Fix, Severity};
-use crate::engine::{Context, Rule};
-use crate::model::{Base, Document, Instruction, InstructionKind, Scope, ShellCommand, ShellScript};
-use crate::registry::{FixAvailability, RuleMeta};
+use crate::diagnostic::{Applicability, Fix};
+use crate::model::{Base, Document, Instruction, Scope, ShellCommand, ShellScript};
+use crate::rule::{Context, declare_rule};
 use crate::rules::fix_safety::Dependence;
 
 use super::support;
 use crate::rules::cache::support as cache_support;
 
-pub(crate) static RULE: Rule = Rule {
-    meta: RuleMeta {
-        name: "package-cache-left-behind",
-        aliases: &[],
-        category: Category::Size,
-        severity: Severity::Info,
-        fix: FixAvailability::Sometimes,
-        summary: "npm, Go, cargo, composer, gem or pnpm leave their download cache in the layer",
-        source: include_str!("package_cache_left_behind.rs"),
-        path: "rules/src/rules/size/package_cache_left_behind.rs",
-        enabled_by_default: true,
-    },
-    kinds: &[InstructionKind::Run],
-    in_onbuild: true,
-    check_instruction: Some(check),
-    check_document: None,
-};
+declare_rule! {
+    /// npm, Go, cargo, composer, gem or pnpm leave their download cache in the layer
+    name: "package-cache-left-behind", category: Size, severity: Info, fix: Sometimes,
+    kinds: [Run], in_onbuild: true, check_instruction: check,
+}
 
 /// One tool: how to recognise its installs, its cache, and its cleanup.
 struct Tool {

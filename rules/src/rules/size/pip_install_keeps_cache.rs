@@ -53,32 +53,20 @@
 //! copies the cache (`/root/.cache/pip`, `$HOME/.cache/pip`) or a parent
 //! out of, and ONBUILD triggers.
 
-use crate::diagnostic::{Applicability, Category, Edit, Fix, Severity};
-use crate::engine::{Context, Rule};
-use crate::model::{Instruction, InstructionKind, Scope, ShellArg, ShellCommand};
-use crate::registry::{FixAvailability, RuleMeta};
+use crate::diagnostic::{Applicability, Edit, Fix};
+use crate::model::{Instruction, Scope, ShellArg, ShellCommand};
+use crate::rule::{Context, declare_rule};
 use crate::rules::fix_safety::{self, Dependence};
 use crate::rules::pip_cli;
 
 use super::support;
 
-pub(crate) static RULE: Rule = Rule {
-    meta: RuleMeta {
-        name: "pip-install-keeps-cache",
-        aliases: &["DL3042"],
-        category: Category::Size,
-        severity: Severity::Warning,
-        fix: FixAvailability::Always,
-        summary: "`pip install` without `--no-cache-dir` leaves pip's cache in the layer",
-        source: include_str!("pip_install_keeps_cache.rs"),
-        path: "rules/src/rules/size/pip_install_keeps_cache.rs",
-        enabled_by_default: true,
-    },
-    kinds: &[InstructionKind::Run],
-    in_onbuild: true,
-    check_instruction: Some(check),
-    check_document: None,
-};
+declare_rule! {
+    /// `pip install` without `--no-cache-dir` leaves pip's cache in the layer
+    name: "pip-install-keeps-cache", aliases: ["DL3042"], category: Size, severity: Warning,
+    fix: Always,
+    kinds: [Run], in_onbuild: true, check_instruction: check,
+}
 
 /// pip's general options that take a separate value.
 const VALUE_FLAGS: &[&str] = &[

@@ -41,31 +41,17 @@
 
 use std::collections::HashMap;
 
-use crate::diagnostic::{Category, Severity};
-use crate::engine::{Context, Rule};
 use crate::model::{Document, Instruction, InstructionKind, Scope, ShellCommand, ShellScript};
-use crate::registry::{FixAvailability, RuleMeta};
+use crate::rule::{Context, declare_rule};
 use crate::rules::cache::support as paths;
 
 use super::support;
 
-pub(crate) static RULE: Rule = Rule {
-    meta: RuleMeta {
-        name: "removed-in-later-layer",
-        aliases: &[],
-        category: Category::Size,
-        severity: Severity::Warning,
-        fix: FixAvailability::None,
-        summary: "Deleting files an earlier layer created leaves their bytes in the image",
-        source: include_str!("removed_in_later_layer.rs"),
-        path: "rules/src/rules/size/removed_in_later_layer.rs",
-        enabled_by_default: true,
-    },
-    kinds: &[],
-    in_onbuild: false,
-    check_instruction: None,
-    check_document: Some(check_document),
-};
+declare_rule! {
+    /// Deleting files an earlier layer created leaves their bytes in the image
+    name: "removed-in-later-layer", category: Size, severity: Warning,
+    check_document: check_document,
+}
 
 /// Archive and package suffixes: copied files worth reporting.
 const BULKY: &[&str] = &[

@@ -52,29 +52,15 @@
 //! from a source tree mounted at run time, not a program of the image.
 
 use crate::base_images::PackageManager;
-use crate::diagnostic::{Category, Severity};
-use crate::engine::{Context, Rule};
-use crate::model::{Base, Document, DocumentFact, Instruction, InstructionKind, ShellArg, ShellCommand};
-use crate::registry::{FixAvailability, RuleMeta};
+use crate::model::{Base, Document, DocumentFact, Instruction, ShellArg, ShellCommand};
+use crate::rule::{Context, declare_rule};
 use crate::rules::cache::support::{self as pkg, OsStep};
 
-pub(crate) static RULE: Rule = Rule {
-    meta: RuleMeta {
-        name: "toolchain-in-final-stage",
-        aliases: &[],
-        category: Category::Size,
-        severity: Severity::Info,
-        fix: FixAvailability::None,
-        summary: "A build toolchain installed in the final image; compile in a build stage",
-        source: include_str!("toolchain_in_final_stage.rs"),
-        path: "rules/src/rules/size/toolchain_in_final_stage.rs",
-        enabled_by_default: true,
-    },
-    kinds: &[InstructionKind::Run],
-    in_onbuild: false,
-    check_instruction: Some(check),
-    check_document: None,
-};
+declare_rule! {
+    /// A build toolchain installed in the final image; compile in a build stage
+    name: "toolchain-in-final-stage", category: Size, severity: Info,
+    kinds: [Run], check_instruction: check,
+}
 
 /// Packages that are compilers or build tools.
 const TOOLCHAIN: &[&str] = &[

@@ -30,28 +30,16 @@
 //! when the value is unknown nothing is reported (hadolint counts the
 //! characters of the variable's name).
 
-use crate::diagnostic::{Category, Edit, Fix, Severity};
-use crate::engine::{Context, Rule};
-use crate::model::{Instruction, InstructionKind, Scope, ShellCommand};
-use crate::registry::{FixAvailability, RuleMeta};
+use crate::diagnostic::{Edit, Fix};
+use crate::model::{Instruction, Scope, ShellCommand};
+use crate::rule::{Context, declare_rule};
 
-pub(crate) static RULE: Rule = Rule {
-    meta: RuleMeta {
-        name: "useradd-high-uid-lastlog",
-        aliases: &["DL3046"],
-        category: Category::Size,
-        severity: Severity::Warning,
-        fix: FixAvailability::Always,
-        summary: "`useradd` with a high UID and without `-l` writes huge sparse log files",
-        source: include_str!("useradd_high_uid_lastlog.rs"),
-        path: "rules/src/rules/size/useradd_high_uid_lastlog.rs",
-        enabled_by_default: true,
-    },
-    kinds: &[InstructionKind::Run],
-    in_onbuild: true,
-    check_instruction: Some(check),
-    check_document: None,
-};
+declare_rule! {
+    /// `useradd` with a high UID and without `-l` writes huge sparse log files
+    name: "useradd-high-uid-lastlog", aliases: ["DL3046"], category: Size, severity: Warning,
+    fix: Always,
+    kinds: [Run], in_onbuild: true, check_instruction: check,
+}
 
 fn check(run: &Instruction, ctx: &mut Context<'_>) {
     let Some(script) = &run.script else { return };

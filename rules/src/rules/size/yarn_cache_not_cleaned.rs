@@ -42,31 +42,19 @@
 //! `node_modules` goes away with the mount, so filling the cache is what
 //! the RUN is for.
 
-use crate::diagnostic::{Category, Fix, Severity};
-use crate::engine::{Context, Rule};
-use crate::model::{Instruction, InstructionKind, Scope, ShellCommand, ShellScript};
-use crate::registry::{FixAvailability, RuleMeta};
+use crate::diagnostic::Fix;
+use crate::model::{Instruction, Scope, ShellCommand, ShellScript};
+use crate::rule::{Context, declare_rule};
 use crate::rules::cache::support as paths;
 
 use super::support;
 
-pub(crate) static RULE: Rule = Rule {
-    meta: RuleMeta {
-        name: "yarn-cache-not-cleaned",
-        aliases: &["DL3060"],
-        category: Category::Size,
-        severity: Severity::Info,
-        fix: FixAvailability::Sometimes,
-        summary: "`yarn install` without `yarn cache clean` leaves the cache in the layer",
-        source: include_str!("yarn_cache_not_cleaned.rs"),
-        path: "rules/src/rules/size/yarn_cache_not_cleaned.rs",
-        enabled_by_default: true,
-    },
-    kinds: &[InstructionKind::Run],
-    in_onbuild: true,
-    check_instruction: Some(check),
-    check_document: None,
-};
+declare_rule! {
+    /// `yarn install` without `yarn cache clean` leaves the cache in the layer
+    name: "yarn-cache-not-cleaned", aliases: ["DL3060"], category: Size, severity: Info,
+    fix: Sometimes,
+    kinds: [Run], in_onbuild: true, check_instruction: check,
+}
 
 /// yarn options that take a separate value.
 const VALUE_FLAGS: &[&str] =

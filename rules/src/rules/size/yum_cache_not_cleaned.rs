@@ -48,31 +48,19 @@
 //! stage, stages a later `FROM` builds on, stages a later `COPY --from`
 //! copies the cache (or a parent) out of, and ONBUILD triggers.
 
-use crate::diagnostic::{Category, Fix, Severity};
-use crate::engine::{Context, Rule};
-use crate::model::{Instruction, InstructionKind, ShellCommand};
-use crate::registry::{FixAvailability, RuleMeta};
+use crate::diagnostic::Fix;
+use crate::model::{Instruction, ShellCommand};
+use crate::rule::{Context, declare_rule};
 use crate::rules::fix_safety::{self, Dependence};
 
 use super::support;
 
-pub(crate) static RULE: Rule = Rule {
-    meta: RuleMeta {
-        name: "yum-cache-not-cleaned",
-        aliases: &["DL3032"],
-        category: Category::Size,
-        severity: Severity::Warning,
-        fix: FixAvailability::Sometimes,
-        summary: "`yum install` without `yum clean all` leaves the cache in the layer",
-        source: include_str!("yum_cache_not_cleaned.rs"),
-        path: "rules/src/rules/size/yum_cache_not_cleaned.rs",
-        enabled_by_default: true,
-    },
-    kinds: &[InstructionKind::Run],
-    in_onbuild: true,
-    check_instruction: Some(check),
-    check_document: None,
-};
+declare_rule! {
+    /// `yum install` without `yum clean all` leaves the cache in the layer
+    name: "yum-cache-not-cleaned", aliases: ["DL3032"], category: Size, severity: Warning,
+    fix: Sometimes,
+    kinds: [Run], in_onbuild: true, check_instruction: check,
+}
 
 /// yum and dnf options that take a separate value.
 pub(super) const VALUE_FLAGS: &[&str] = &[

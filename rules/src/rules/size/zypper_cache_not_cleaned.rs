@@ -44,31 +44,19 @@
 //! stage, stages a later `FROM` builds on, stages a later `COPY --from`
 //! copies the cache (or a parent) out of, and ONBUILD triggers.
 
-use crate::diagnostic::{Category, Fix, Severity};
-use crate::engine::{Context, Rule};
-use crate::model::{Instruction, InstructionKind, ShellCommand};
-use crate::registry::{FixAvailability, RuleMeta};
+use crate::diagnostic::Fix;
+use crate::model::{Instruction, ShellCommand};
+use crate::rule::{Context, declare_rule};
 use crate::rules::fix_safety::{self, Dependence};
 
 use super::support;
 
-pub(crate) static RULE: Rule = Rule {
-    meta: RuleMeta {
-        name: "zypper-cache-not-cleaned",
-        aliases: &["DL3036"],
-        category: Category::Size,
-        severity: Severity::Warning,
-        fix: FixAvailability::Sometimes,
-        summary: "`zypper install` without `zypper clean` leaves the cache in the layer",
-        source: include_str!("zypper_cache_not_cleaned.rs"),
-        path: "rules/src/rules/size/zypper_cache_not_cleaned.rs",
-        enabled_by_default: true,
-    },
-    kinds: &[InstructionKind::Run],
-    in_onbuild: true,
-    check_instruction: Some(check),
-    check_document: None,
-};
+declare_rule! {
+    /// `zypper install` without `zypper clean` leaves the cache in the layer
+    name: "zypper-cache-not-cleaned", aliases: ["DL3036"], category: Size, severity: Warning,
+    fix: Sometimes,
+    kinds: [Run], in_onbuild: true, check_instruction: check,
+}
 
 /// zypper global options that take a separate value.
 const VALUE_FLAGS: &[&str] = &[

@@ -30,30 +30,16 @@
 //! `lint-date` in `dockside.toml` (as in the example).
 
 use crate::base_images::EolState;
-use crate::diagnostic::{Category, Severity};
-use crate::engine::{Context, Rule};
-use crate::model::{Instruction, InstructionKind};
-use crate::registry::{FixAvailability, RuleMeta};
+use crate::model::Instruction;
+use crate::rule::{Context, declare_rule};
 
 use super::support;
 
-pub(crate) static RULE: Rule = Rule {
-    meta: RuleMeta {
-        name: "base-image-near-end-of-life",
-        aliases: &[],
-        category: Category::BaseImage,
-        severity: Severity::Info,
-        fix: FixAvailability::None,
-        summary: "The base image's version reaches its end of life within 90 days",
-        source: include_str!("near_end_of_life_base_image.rs"),
-        path: "rules/src/rules/base_image/near_end_of_life_base_image.rs",
-        enabled_by_default: true,
-    },
-    kinds: &[InstructionKind::From],
-    in_onbuild: false,
-    check_instruction: Some(check),
-    check_document: None,
-};
+declare_rule! {
+    /// The base image's version reaches its end of life within 90 days
+    name: "base-image-near-end-of-life", category: BaseImage, severity: Info,
+    kinds: [From], check_instruction: check,
+}
 
 fn check(from: &Instruction, ctx: &mut Context<'_>) {
     let Some((status, image)) = support::from_eol(from, ctx, EolState::Near) else { return };

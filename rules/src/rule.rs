@@ -1,0 +1,222 @@
+//! A rule: its metadata, the checks the engine calls, its typed options,
+//! and [`declare_rule!`], the one place a rule file says all of that.
+//!
+//! Layers: this module builds on [`crate::rule_meta`], [`crate::diagnostic`],
+//! the model and `Settings`; the rule files build on it, the registry lists
+//! them and the engine runs them.
+
+use std::any::{Any, TypeId};
+use std::fmt;
+use std::panic::RefUnwindSafe;
+use std::sync::Arc;
+
+use serde::de::DeserializeOwned;
+
+use crate::config::Settings;
+use crate::diagnostic::{Diagnostic, TextRange};
+use crate::model::{Document, Instruction, InstructionKind};
+use crate::rule_meta::RuleMeta;
+
+/// A rule: its metadata plus the checks the engine calls.
+pub struct Rule {
+    pub meta: RuleMeta,
+    /// The instruction kinds `check_instruction` is called for.
+    pub kinds: &'static [InstructionKind],
+    /// Also call `check_instruction` on instructions wrapped in `ONBUILD`.
+    pub in_onbuild: bool,
+    pub check_instruction: Option<fn(&Instruction, &mut Context<'_>)>,
+    /// Called once per document, after every instruction was seen.
+    pub check_document: Option<fn(&mut Context<'_>)>,
+    /// How to read the rule's `[rules.<name>]` table; `None`: it takes no options.
+    pub options: Option<OptionsReader>,
+}
+
+impl Rule {
+    /// The fields a `declare_rule!` leaves out: no checks, no options.
+    #[doc(hidden)]
+    pub const DEFAULTS: Rule = Rule {
+        meta: RuleMeta::DEFAULTS,
+        kinds: &[],
+        in_onbuild: false,
+        check_instruction: None,
+        check_document: None,
+        options: None,
+    };
+}
+
+impl fmt::Debug for Rule {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Rule").field("name", &self.meta.name).finish()
+    }
+}
+
+/// The options a rule declares: a `Deserialize` struct (kebab-case keys,
+/// unknown keys denied) whose `Default` is what an absent table means.
+pub trait RuleOptions: DeserializeOwned + Default + Clone + fmt::Debug + Send + Sync + RefUnwindSafe + 'static {}
+
+impl<T: DeserializeOwned + Default + Clone + fmt::Debug + Send + Sync + RefUnwindSafe + 'static> RuleOptions for T {}
+
+/// Any rule's options, behind [`OptionsValue`].
+trait AnyOptions: fmt::Debug {
+    fn as_any(&self) -> &dyn Any;
+}
+
+impl<T: RuleOptions> AnyOptions for T {
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+/// A rule's options as read from the config, whatever their type (unwind
+/// safe, so that `Settings` stays so: front ends lint under `catch_unwind`).
+#[derive(Clone)]
+pub struct OptionsValue(Arc<dyn AnyOptions + Send + Sync + RefUnwindSafe>);
+
+impl fmt::Debug for OptionsValue {
+    /// As the rule's options type prints itself.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl OptionsValue {
+    fn new<T: RuleOptions>(value: T) -> OptionsValue {
+        OptionsValue(Arc::new(value))
+    }
+
+    fn get<T: RuleOptions>(&self) -> Option<&T> {
+        self.0.as_any().downcast_ref()
+    }
+}
+
+/// Reads one rule's `[rules.<name>]` table into its options type; the
+/// config loader calls it with the table's spanned TOML, so a bad key or
+/// value is reported where it was written.
+#[derive(Clone, Copy)]
+pub struct OptionsReader {
+    pub(crate) read: fn(toml::de::ValueDeserializer<'_>) -> Result<OptionsValue, toml::de::Error>,
+    type_id: fn() -> TypeId,
+}
+
+impl OptionsReader {
+    #[doc(hidden)]
+    pub const fn of<T: RuleOptions>() -> OptionsReader {
+        OptionsReader { read: read_options::<T>, type_id: TypeId::of::<T> }
+    }
+}
+
+fn read_options<T: RuleOptions>(table: toml::de::ValueDeserializer<'_>) -> Result<OptionsValue, toml::de::Error> {
+    T::deserialize(table).map(OptionsValue::new)
+}
+
+/// What a rule sees while it runs, and where it reports.
+pub struct Context<'a> {
+    pub doc: &'a Document,
+    pub settings: &'a Settings,
+    pub(crate) rule: &'static Rule,
+    pub(crate) diagnostics: Vec<Diagnostic>,
+}
+
+impl<'a> Context<'a> {
+    pub(crate) fn new(doc: &'a Document, settings: &'a Settings, rule: &'static Rule) -> Context<'a> {
+        Context { doc, settings, rule, diagnostics: Vec::new() }
+    }
+
+    /// Report a finding at `range`; refine it with the returned handle.
+    pub fn report(&mut self, range: TextRange, message: impl Into<String>) -> &mut Diagnostic {
+        self.diagnostics.push(Diagnostic {
+            rule: &self.rule.meta,
+            severity: self.rule.meta.severity,
+            message: message.into(),
+            range,
+            fix: None,
+            related: Vec::new(),
+        });
+        self.diagnostics.last_mut().expect("just pushed")
+    }
+
+    /// This rule's options (`[rules.<name>]`), or their defaults. `T` is the
+    /// type the rule declared with `options:`.
+    pub fn options<T: RuleOptions>(&self) -> T {
+        rule_options(self.settings, self.rule)
+    }
+}
+
+/// `rule`'s options in `settings`, or their defaults; `T` must be the type
+/// `rule` declared.
+pub(crate) fn rule_options<T: RuleOptions>(settings: &Settings, rule: &Rule) -> T {
+    assert!(
+        rule.options.is_some_and(|reader| (reader.type_id)() == TypeId::of::<T>()),
+        "rule {} reads options of a type it did not declare",
+        rule.meta.name
+    );
+    settings.rule_options(rule.meta.name).and_then(OptionsValue::get::<T>).cloned().unwrap_or_default()
+}
+
+/// Declares a rule: the `RULE` static of a rule file. The doc comment is
+/// the one-line summary `dockside rules` shows; the fields come in this
+/// order, and the ones marked optional may be left out:
+///
+/// ```ignore
+/// declare_rule! {
+///     /// A stage that no other stage uses and that is not the final stage
+///     name: "unused-stage",          // kebab-case; the file is `unused_stage.rs`
+///     aliases: ["DL3000"],           // optional: hadolint codes, BuildKit check names
+///     category: Maintainability,
+///     severity: Info,                // the default severity
+///     fix: Sometimes,                // optional: None (default), Sometimes, Always
+///     enabled_by_default: false,     // optional: true by default
+///     options: Options,              // optional: a `RuleOptions` type
+///     kinds: [Copy, Add],            // optional: or `ALL`; what `check_instruction` sees
+///     in_onbuild: true,              // optional: false by default
+///     check_instruction: check,      // optional
+///     check_document: check_document, // optional
+/// }
+/// ```
+///
+/// Rule files group the fields on a few lines (what it is; how it runs).
+/// The documentation is the file's `//!` comment, extracted by `build.rs`
+/// (only the docs are embedded, not the source); the path is `file!()`.
+macro_rules! declare_rule {
+    (
+        #[doc = $summary:literal]
+        name: $name:literal,
+        $(aliases: [$($alias:literal),* $(,)?],)?
+        category: $category:ident,
+        severity: $severity:ident,
+        $(fix: $fix:ident,)?
+        $(enabled_by_default: $enabled:literal,)?
+        $(options: $options:ty,)?
+        $(kinds: $kinds:tt,)?
+        $(in_onbuild: $in_onbuild:literal,)?
+        $(check_instruction: $check_instruction:path,)?
+        $(check_document: $check_document:path,)?
+    ) => {
+        // A rule may write every field; the defaults then fill nothing.
+        #[allow(clippy::needless_update)]
+        pub(crate) static RULE: $crate::rule::Rule = $crate::rule::Rule {
+            meta: $crate::rule_meta::RuleMeta {
+                name: $name,
+                $(aliases: &[$($alias),*],)?
+                category: $crate::rule_meta::Category::$category,
+                severity: $crate::rule_meta::Severity::$severity,
+                $(fix: $crate::rule_meta::FixAvailability::$fix,)?
+                $(enabled_by_default: $enabled,)?
+                summary: $summary.trim_ascii(),
+                docs: include_str!(concat!(env!("OUT_DIR"), "/rule_docs/", $name, ".md")),
+                path: file!(),
+                ..$crate::rule_meta::RuleMeta::DEFAULTS
+            },
+            $(options: Some($crate::rule::OptionsReader::of::<$options>()),)?
+            $(kinds: $crate::rule::declare_rule!(@kinds $kinds),)?
+            $(in_onbuild: $in_onbuild,)?
+            $(check_instruction: Some($check_instruction),)?
+            $(check_document: Some($check_document),)?
+            ..$crate::rule::Rule::DEFAULTS
+        };
+    };
+    (@kinds ALL) => { &$crate::model::InstructionKind::ALL };
+    (@kinds [$($kind:ident),* $(,)?]) => { &[$($crate::model::InstructionKind::$kind),*] };
+}
+
+pub(crate) use declare_rule;
