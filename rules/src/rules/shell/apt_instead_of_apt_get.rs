@@ -173,7 +173,7 @@ struct FirstDockerCleanRuns(std::collections::HashMap<usize, usize>);
 impl crate::model::DocumentFact for FirstDockerCleanRuns {
     fn compute(doc: &Document) -> FirstDockerCleanRuns {
         let mut firsts = std::collections::HashMap::new();
-        for run in doc.instructions.iter().filter(|i| i.kind == InstructionKind::Run) {
+        for run in doc.instructions.iter().filter(|i| i.kind == crate::model::InstructionKind::Run) {
             if let Some(stage) = run.stage
                 && doc.text()[run.range.as_range()].contains("docker-clean")
             {
