@@ -2,6 +2,7 @@
 //! built once per parse from the syntax tree. It never fails; missing parts
 //! are `None` and syntax problems are listed in [`Document::syntax_errors`].
 
+pub mod flags;
 mod image;
 mod later;
 mod reuse;
@@ -324,6 +325,22 @@ impl Stage {
     pub fn instructions<'a>(&self, doc: &'a Document) -> &'a [Instruction] {
         &doc.instructions[self.from..self.end]
     }
+
+    /// True when this stage's own base is a Windows image, whose default
+    /// shell is `cmd`: its reference names one ([`ImageRef::is_windows`]),
+    /// or its `FROM` word as written does, which is all there is to go on
+    /// when variables leave it unresolved (`${WINDOWS_BASE_IMAGE}`,
+    /// `mcr.microsoft.com/${NanoServerRepo}:${tag}`). A stage built on
+    /// another stage is not; ask [`Document::on_windows_image`] for its chain.
+    pub fn has_windows_image(&self, doc: &Document) -> bool {
+        let Base::Image { reference, .. } = &self.base else { return false };
+        reference.is_windows()
+            || doc
+                .instructions
+                .get(self.from)
+                .and_then(|i| i.image.as_ref())
+                .is_some_and(|spec| image::names_windows(&spec.word.raw))
+    }
 }
 
 /// Where each stage's chain starts and whether it reaches the final stage:
@@ -532,6 +549,12 @@ impl Document {
     /// [`Document::stage_chain`]), without walking the chain.
     pub fn stage_root(&self, stage: usize) -> Option<&Stage> {
         self.fact::<StageChains>().root.get(stage).and_then(|root| self.stages.get(*root))
+    }
+
+    /// True when the chain of stages `stage` builds on starts on a Windows
+    /// image ([`Stage::has_windows_image`]).
+    pub fn on_windows_image(&self, stage: usize) -> bool {
+        self.stage_root(stage).is_some_and(|root| root.has_windows_image(self))
     }
 
     /// True when the final stage is `stage` or builds on it.
@@ -923,7 +946,9 @@ impl Document {
                 shell = match (stage.map(|s| &self.stages[s].base), &default_shell) {
                     (Some(Base::Stage(parent)), _) => shell_by_stage[*parent].clone(),
                     (_, Some(default)) => default.clone(),
-                    (Some(Base::Image { reference, .. }), None) if reference.is_windows() => {
+                    (Some(Base::Image { .. }), None)
+                        if stage.is_some_and(|s| self.stages[s].has_windows_image(self)) =>
+                    {
                         vec!["cmd".to_string(), "/S".to_string(), "/C".to_string()]
                     }
                     _ => posix_default(),
@@ -1072,30 +1097,15 @@ impl Document {
     }
 }
 
-/// The flags BuildKit accepts per instruction; any other fails the build.
-fn known_flags(kind: InstructionKind) -> &'static [&'static str] {
-    use InstructionKind as K;
-    match kind {
-        K::From => &["platform"],
-        K::Run => &["mount", "network", "security", "device"],
-        K::Copy => &["from", "chown", "chmod", "link", "parents", "exclude"],
-        K::Add => &["chown", "chmod", "link", "checksum", "keep-git-dir", "exclude", "unpack"],
-        K::Healthcheck => &["interval", "timeout", "start-period", "start-interval", "retries"],
-        _ => &[],
-    }
-}
-
-/// The flags BuildKit reads as switches: `--link` alone means
-/// `--link=true`. Every other flag needs its `=value`.
-const SWITCH_FLAGS: &[&str] = &["link", "parents", "keep-git-dir", "unpack"];
-
 fn check_instruction_arguments(ins: &Instruction, errors: &mut Vec<SyntaxError>) {
     use InstructionKind as K;
     let kw = ins.kind.keyword();
     for flag in &ins.flags {
-        if !known_flags(ins.kind).iter().any(|k| k.eq_ignore_ascii_case(&flag.name)) {
+        let Some(known) = flags::flag(ins.kind, &flag.name) else {
             errors.push(SyntaxError { range: flag.range, message: format!("unknown flag `--{}` for {kw}", flag.name) });
-        } else if flag.value.is_none() && !SWITCH_FLAGS.iter().any(|k| k.eq_ignore_ascii_case(&flag.name)) {
+            continue;
+        };
+        if flag.value.is_none() && !known.switch {
             // `--from build` is read as a flag without value and a source.
             let name = &flag.name;
             errors.push(SyntaxError {
@@ -1403,4 +1413,27 @@ fn build_script(ins: &Instruction, parse: &mut dyn FnMut(String, Vec<Segment>) -
         text.push_str(&h.delimiter);
     }
     Some(parse(text, segments))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Document;
+
+    #[test]
+    fn windows_images_are_known_by_reference_or_by_the_word_as_written() {
+        let doc = Document::parse(
+            "ARG WINDOWS_BASE_IMAGE\n\
+             FROM ${WINDOWS_BASE_IMAGE}\nRUN dir\n\
+             FROM mcr.microsoft.com/dotnet/framework/sdk:4.8 AS build\n\
+             FROM build\nUSER app\n\
+             FROM myorg/app:ltsc2019\n\
+             FROM debian:12\nRUN ls\n",
+        );
+        let windows: Vec<bool> = (0..doc.stages.len()).map(|s| doc.on_windows_image(s)).collect();
+        assert_eq!(windows, [true, true, true, false, false]);
+        // The stage's default shell follows the same answer.
+        assert_eq!(doc.shell_at(2), ["cmd", "/S", "/C"]);
+        assert_eq!(doc.shell_at(5), ["cmd", "/S", "/C"]);
+        assert_eq!(doc.shell_at(8), ["/bin/sh", "-c"]);
+    }
 }
