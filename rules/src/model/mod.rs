@@ -511,7 +511,6 @@ impl Document {
         (offset <= ins.range.end).then_some(ins)
     }
 
-    /// Stage by `AS` name (case-insensitive) or by number.
     /// Each argument of `ins` with its value once the variables in scope
     /// are expanded; arguments whose variables have no known value are left
     /// out.
@@ -562,6 +561,7 @@ impl Document {
         self.fact::<StageChains>().in_final.get(stage).copied().unwrap_or(false)
     }
 
+    /// Stage by `AS` name (case-insensitive) or by number.
     pub fn stage_named(&self, name: &str) -> Option<&Stage> {
         let lower = name.to_ascii_lowercase();
         let first_named = self.fact::<StageNames>().0.get(&lower).copied();
@@ -1172,8 +1172,6 @@ fn is_posix_shell(program: &str) -> bool {
     matches!(base, "sh" | "bash" | "ash" | "dash" | "zsh" | "ksh" | "mksh" | "busybox")
 }
 
-/// The blank lines a continuation (or a comment inside one) absorbed: every
-/// complete line after the token's first line that holds only blanks.
 /// True when a whole line of `s` after its first (one that ends in a line
 /// break) is empty or blank.
 fn has_blank_line(s: &str) -> bool {
@@ -1182,6 +1180,8 @@ fn has_blank_line(s: &str) -> bool {
     lines.iter().any(|line| line.trim_matches([' ', '\t', '\r']).is_empty())
 }
 
+/// The blank lines a continuation (or a comment inside one) absorbed: every
+/// complete line after the token's first line that holds only blanks.
 fn blank_lines_after_first(node: Node<'_>, text: &str) -> Vec<TextRange> {
     let token = &text[node.byte_range()];
     let mut out = Vec::new();
