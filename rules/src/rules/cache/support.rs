@@ -31,34 +31,10 @@ pub(crate) enum OsStep {
     Other,
 }
 
-/// Options of apt, apk, yum/dnf and zypper that take a separate value.
-const OS_VALUE_FLAGS: &[&str] = &[
-    "-o",
-    "--option",
-    "-c",
-    "--config-file",
-    "-t",
-    "--target-release",
-    "-X",
-    "--repository",
-    "-p",
-    "--root",
-    "--arch",
-    "--cache-dir",
-    "--installroot",
-    "--setopt",
-    "--enablerepo",
-    "--disablerepo",
-    "--releasever",
-    "-R",
-    "-C",
-    "-D",
-];
-
 /// The package manager a command runs and what it does.
 pub(crate) fn os_step(cmd: &ShellCommand) -> Option<(PackageManager, OsStep)> {
     let pm = PackageManager::of_command(cmd.base_name())?;
-    let Some((_, sub)) = subcommand(&cmd.args, OS_VALUE_FLAGS) else {
+    let Some((_, sub)) = subcommand(&cmd.args, crate::rules::package_cli::value_options(pm)) else {
         // `pacman -Syu …` works by flags.
         return Some((pm, if pm == PackageManager::Pacman { OsStep::Install } else { OsStep::Other }));
     };

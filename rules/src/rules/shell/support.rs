@@ -8,24 +8,7 @@ use crate::diagnostic::TextRange;
 use crate::model::{Base, Document, Instruction, InstructionKind, ShellArg, ShellCommand, ShellScript, for_each_node};
 
 /// zypper's global options that take a separate value.
-pub(super) const ZYPPER_VALUE_FLAGS: &[&str] = &[
-    "-c",
-    "--config",
-    "-R",
-    "--root",
-    "-D",
-    "--reposd-dir",
-    "-C",
-    "--cache-dir",
-    "--raw-cache-dir",
-    "--solv-cache-dir",
-    "--pkg-cache-dir",
-    "--userdata",
-    "-p",
-    "--plus-repo",
-    "--plus-content",
-    "--installroot",
-];
+pub(super) const ZYPPER_VALUE_FLAGS: &[&str] = crate::rules::package_cli::ZYPPER_VALUE_OPTIONS;
 
 /// The script of a RUN, unless the stage runs it with Windows' `cmd`: a
 /// stage on a Windows image without a `SHELL` of its own (or of a stage
