@@ -20,7 +20,7 @@ mod shell;
 use tree_sitter::Node;
 
 use crate::diagnostic::{Edit, TextRange};
-use crate::model::{Base, Document, InstructionKind};
+use crate::model::{Document, InstructionKind};
 
 pub use config::{EditorDefaults, FormatConfig, options_for};
 
@@ -184,8 +184,7 @@ impl<'a> Formatter<'a> {
             i.kind == InstructionKind::Shell || i.onbuild.as_ref().is_some_and(|o| o.kind == InstructionKind::Shell)
         }) || doc.comments.iter().any(|c| c.text.contains("shell="));
         // A Windows base image runs CMD/ENTRYPOINT through cmd, not a POSIX shell.
-        let windows_base =
-            doc.stages.iter().any(|s| matches!(&s.base, Base::Image { reference, .. } if reference.is_windows()));
+        let windows_base = doc.stages.iter().any(|s| s.has_windows_image(doc));
         let posix_commands = doc.escape == '\\'
             && !shell_changed
             && !windows_base

@@ -49,15 +49,25 @@ impl ImageRef {
     /// Framework), whose default shell is `cmd`, not `/bin/sh`.
     pub fn is_windows(&self) -> bool {
         let path = self.path.to_ascii_lowercase();
-        let tag = self.tag.as_deref().unwrap_or("").to_ascii_lowercase();
-        ["windows", "nanoserver", "servercore"].iter().any(|w| path.contains(w) || tag.contains(w))
+        names_windows(&path)
+            || self.tag.as_deref().is_some_and(names_windows)
             || path.contains("dotnet/framework")
-            || (tag.starts_with("ltsc") && self.registry.as_deref() == Some("mcr.microsoft.com"))
+            || (self.tag.as_deref().and_then(|t| t.get(..4)).is_some_and(|t| t.eq_ignore_ascii_case("ltsc"))
+                && self.registry.as_deref() == Some("mcr.microsoft.com"))
     }
 
     pub fn is_scratch(&self) -> bool {
         self.registry.is_none() && self.path.eq_ignore_ascii_case("scratch")
     }
+}
+
+/// True when `text` mentions a Windows base image by one of the words in
+/// their names (`windows`, `nanoserver`, `servercore`), in any case.
+pub(super) fn names_windows(text: &str) -> bool {
+    // Asked for every stage of every build: no allocation.
+    ["windows", "nanoserver", "servercore"]
+        .iter()
+        .any(|w| text.as_bytes().windows(w.len()).any(|b| b.eq_ignore_ascii_case(w.as_bytes())))
 }
 
 /// Docker's reference grammar: `[host[:port]/]path[:tag][@digest]`.

@@ -3,6 +3,7 @@
 //! `apt-get -y -q install`, `dnf --setopt x=1 install`), and the value of an
 //! option given as a separate word is not the subcommand.
 
+use crate::base_images::PackageManager;
 use crate::model::{ShellArg, ShellCommand};
 
 /// apt-get's (and apt's, aptitude's) options that take a separate value.
@@ -17,6 +18,46 @@ pub(crate) const APT_VALUE_OPTIONS: &[&str] = &[
     "-a",
     "--host-architecture",
 ];
+
+/// apk's global options that take a separate value.
+pub(crate) const APK_VALUE_OPTIONS: &[&str] = &["-X", "--repository", "-p", "--root", "--arch", "--cache-dir"];
+
+/// yum's and dnf's global options that take a separate value (`-C` is
+/// `--cacheonly`, a switch).
+pub(crate) const RPM_VALUE_OPTIONS: &[&str] =
+    &["-c", "--config", "--installroot", "--setopt", "--enablerepo", "--disablerepo", "--releasever", "-R"];
+
+/// zypper's global options that take a separate value.
+pub(crate) const ZYPPER_VALUE_OPTIONS: &[&str] = &[
+    "-c",
+    "--config",
+    "-R",
+    "--root",
+    "-D",
+    "--reposd-dir",
+    "-C",
+    "--cache-dir",
+    "--raw-cache-dir",
+    "--solv-cache-dir",
+    "--pkg-cache-dir",
+    "--userdata",
+    "-p",
+    "--plus-repo",
+    "--plus-content",
+    "--installroot",
+];
+
+/// The options of `manager` that take a separate value (pacman works by
+/// flags and has no subcommand to find).
+pub(crate) fn value_options(manager: PackageManager) -> &'static [&'static str] {
+    match manager {
+        PackageManager::Apt => APT_VALUE_OPTIONS,
+        PackageManager::Apk => APK_VALUE_OPTIONS,
+        PackageManager::Rpm => RPM_VALUE_OPTIONS,
+        PackageManager::Zypper => ZYPPER_VALUE_OPTIONS,
+        PackageManager::Pacman => &[],
+    }
+}
 
 /// The first argument that is neither an option nor the value of one of
 /// `value_options` written as a separate word, with its index. `--` ends
@@ -84,5 +125,16 @@ mod tests {
         assert_eq!(sub(&["--target-release", "bookworm", "install"], apt).as_deref(), Some("install"));
         assert_eq!(sub(&["--", "-x"], apt).as_deref(), Some("-x"));
         assert_eq!(sub(&["-y"], apt), None);
+    }
+
+    #[test]
+    fn each_manager_skips_its_own_value_options() {
+        use PackageManager as P;
+        assert_eq!(sub(&["-a", "arm64", "install"], value_options(P::Apt)).as_deref(), Some("install"));
+        assert_eq!(sub(&["--default-release", "sid", "install"], value_options(P::Apt)).as_deref(), Some("install"));
+        // dnf's `-C` is a switch; zypper's takes a directory.
+        assert_eq!(sub(&["-C", "install"], value_options(P::Rpm)).as_deref(), Some("install"));
+        assert_eq!(sub(&["-C", "/cache", "install"], value_options(P::Zypper)).as_deref(), Some("install"));
+        assert_eq!(sub(&["-X", "https://mirror", "add"], value_options(P::Apk)).as_deref(), Some("add"));
     }
 }

@@ -175,4 +175,21 @@ mod tests {
             }
         }
     }
+
+    #[test]
+    fn syntax_lines_name_only_the_flags_of_the_model_table() {
+        // Signature help reads these lines; the flags themselves are the
+        // model's table (dockside_rules::model::flags), which the syntax
+        // lines may abridge (RUN's experimental `--device`) but not outgrow.
+        for entry in KEYWORDS {
+            for line in entry.syntax {
+                for (i, _) in line.match_indices("[--") {
+                    let name: String = line[i + 3..].chars().take_while(|c| *c != '=' && *c != ']').collect();
+                    let flag = dockside_rules::model::flags::flag(entry.kind, &name);
+                    assert!(flag.is_some(), "{:?} syntax names --{name}, which the flag table lacks", entry.kind);
+                    assert_eq!(flag.is_some_and(|f| f.switch), line[i + 3 + name.len()..].starts_with(']'), "--{name}");
+                }
+            }
+        }
+    }
 }

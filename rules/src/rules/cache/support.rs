@@ -31,34 +31,10 @@ pub(crate) enum OsStep {
     Other,
 }
 
-/// Options of apt, apk, yum/dnf and zypper that take a separate value.
-const OS_VALUE_FLAGS: &[&str] = &[
-    "-o",
-    "--option",
-    "-c",
-    "--config-file",
-    "-t",
-    "--target-release",
-    "-X",
-    "--repository",
-    "-p",
-    "--root",
-    "--arch",
-    "--cache-dir",
-    "--installroot",
-    "--setopt",
-    "--enablerepo",
-    "--disablerepo",
-    "--releasever",
-    "-R",
-    "-C",
-    "-D",
-];
-
 /// The package manager a command runs and what it does.
 pub(crate) fn os_step(cmd: &ShellCommand) -> Option<(PackageManager, OsStep)> {
     let pm = PackageManager::of_command(cmd.base_name())?;
-    let Some((_, sub)) = subcommand(&cmd.args, OS_VALUE_FLAGS) else {
+    let Some((_, sub)) = subcommand(&cmd.args, crate::rules::package_cli::value_options(pm)) else {
         // `pacman -Syu …` works by flags.
         return Some((pm, if pm == PackageManager::Pacman { OsStep::Install } else { OsStep::Other }));
     };
@@ -400,42 +376,74 @@ fn may_hold_go_mod(source: &str) -> bool {
     ["go.mod", "go.work"].iter().any(|m| glob_matches(file, m)) || !file.contains(['.', '*', '?', '['])
 }
 
-/// A shell glob (`*`, `?`, `[…]` as any one character) matching `name`.
-fn glob_matches(pattern: &str, name: &str) -> bool {
-    let (p, n): (Vec<char>, Vec<char>) = (pattern.chars().collect(), name.chars().collect());
-    // Classes are read as one character: close enough for file names.
-    let mut tokens = Vec::new();
-    let mut i = 0;
-    while i < p.len() {
-        if p[i] == '['
-            && let Some(end) = p[i..].iter().position(|c| *c == ']')
-        {
-            tokens.push('?');
-            i += end + 1;
-        } else {
-            tokens.push(p[i]);
-            i += 1;
+/// True when the shell glob `pattern` matches the file name `name`, as the
+/// shell expands it: `*` any run of characters, `?` any one, `[…]` one of
+/// a set (`[a-z0-9]`, negated by a leading `!` or `^`), `\` quoting the
+/// next character; a `[` without its `]` is itself. One path component:
+/// `/` has no special meaning here. (`.dockerignore` patterns have Go's
+/// semantics and their own matcher, `config::build_context`.)
+pub(crate) fn glob_matches(pattern: &str, name: &str) -> bool {
+    let pattern: Vec<char> = pattern.chars().collect();
+    let name: Vec<char> = name.chars().collect();
+    let (mut p, mut n) = (0, 0);
+    // Where to resume after the last `*`: the pattern after it, and the
+    // name position it has swallowed up to. Only the last `*` needs
+    // retrying: earlier ones can never need to swallow more.
+    let mut retry: Option<(usize, usize)> = None;
+    while n < name.len() {
+        if pattern.get(p) == Some(&'*') {
+            p += 1;
+            retry = Some((p, n));
+            continue;
+        }
+        if let Some((true, len)) = pattern.get(p).map(|_| match_one(&pattern[p..], name[n])) {
+            p += len;
+            n += 1;
+            continue;
+        }
+        let Some((after_star, swallowed)) = retry else { return false };
+        p = after_star;
+        n = swallowed + 1;
+        retry = Some((after_star, n));
+    }
+    pattern[p..].iter().all(|c| *c == '*')
+}
+
+/// Whether the glob element `pattern` starts with (not `*`) matches `c`,
+/// and how many characters of the pattern it spans.
+fn match_one(pattern: &[char], c: char) -> (bool, usize) {
+    match pattern[0] {
+        '?' => (true, 1),
+        '\\' if pattern.len() > 1 => (pattern[1] == c, 2),
+        '[' => bracket(pattern, c).unwrap_or((c == '[', 1)),
+        literal => (literal == c, 1),
+    }
+}
+
+/// A `[…]` set at the start of `pattern`: whether it holds `c`, and its
+/// length; None when it has no closing `]`.
+fn bracket(pattern: &[char], c: char) -> Option<(bool, usize)> {
+    let negated = matches!(pattern.get(1), Some('!' | '^'));
+    let mut i = if negated { 2 } else { 1 };
+    let first = i;
+    let mut found = false;
+    loop {
+        let start = *pattern.get(i)?;
+        // A `]` right after the `[` (or `[!`) is a member, not the end.
+        if start == ']' && i > first {
+            return Some((found != negated, i + 1));
+        }
+        match (pattern.get(i + 1), pattern.get(i + 2)) {
+            (Some('-'), Some(&end)) if end != ']' => {
+                found |= (start..=end).contains(&c);
+                i += 3;
+            }
+            _ => {
+                found |= start == c;
+                i += 1;
+            }
         }
     }
-    // Iterative wildcard matching with one backtrack point.
-    let (mut t, mut k, mut star, mut mark) = (0, 0, None, 0);
-    while k < n.len() {
-        if t < tokens.len() && (tokens[t] == '?' || tokens[t] == n[k]) {
-            t += 1;
-            k += 1;
-        } else if t < tokens.len() && tokens[t] == '*' {
-            star = Some(t);
-            mark = k;
-            t += 1;
-        } else if let Some(s) = star {
-            t = s + 1;
-            mark += 1;
-            k = mark;
-        } else {
-            return false;
-        }
-    }
-    tokens[t..].iter().all(|c| *c == '*')
 }
 
 /// A command of a RUN that a prefetch earlier in the stage (or a stage it
@@ -661,6 +669,38 @@ pub(crate) fn copy_destination(doc: &Document, copy: &Instruction) -> Option<Str
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn globs_match_as_the_shell_expands_them() {
+        use super::glob_matches;
+        for (pattern, name) in [
+            ("*.whl", "a-1.0.whl"),
+            ("go.*", "go.mod"),
+            ("*", ""),
+            ("a*b*c", "abxbc"),
+            ("file?.txt", "file1.txt"),
+            ("[Gg]o.mod", "Go.mod"),
+            ("[a-c]x", "bx"),
+            ("[!a-c]x", "dx"),
+            ("[^a]x", "bx"),
+            ("[]]", "]"),
+            ("\\*", "*"),
+            ("[x", "[x"),
+            ("é*", "été"),
+        ] {
+            assert!(glob_matches(pattern, name), "{pattern} should match {name}");
+        }
+        for (pattern, name) in [
+            ("*.whl", "a.tar"),
+            ("file?.txt", "file.txt"),
+            ("[Gg]o.mod", "xo.mod"),
+            ("[!a-c]x", "bx"),
+            ("\\*", "a"),
+            ("a*b", "abc"),
+        ] {
+            assert!(!glob_matches(pattern, name), "{pattern} should not match {name}");
+        }
+    }
+
     use super::*;
     use crate::model::Document;
 

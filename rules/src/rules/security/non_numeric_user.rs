@@ -43,7 +43,7 @@
 //!   the developer's user comes from `devcontainer.json` (`remoteUser`),
 //!   and the image is a development environment no orchestrator runs.
 
-use crate::model::{Base, Instruction, InstructionKind, Stage};
+use crate::model::{Dialect, Instruction, InstructionKind, Stage};
 use crate::rule::{Context, declare_rule};
 use crate::rules::dev_container::is_dev_container;
 
@@ -85,30 +85,16 @@ fn is_windows_user(name: &str) -> bool {
 /// A Windows base image (`…/windows/servercore`, `…-nanoserver…`) or a
 /// Windows shell in the stage or the stages it builds on.
 fn is_windows(ctx: &Context<'_>, stage: &Stage) -> bool {
-    let mut current = Some(stage);
-    while let Some(s) = current {
-        let windows_shell = s.instructions(ctx.doc).iter().any(|i| {
-            i.kind == InstructionKind::Shell
-                && i.json.as_ref().and_then(|j| j.items.first()).is_some_and(|(shell, _)| {
-                    let shell = shell.to_ascii_lowercase();
-                    ["cmd", "cmd.exe", "powershell", "powershell.exe", "pwsh", "pwsh.exe"]
-                        .iter()
-                        .any(|w| shell.rsplit(['/', '\\']).next() == Some(w))
-                })
-        });
-        if windows_shell {
-            return true;
-        }
-        current = match &s.base {
-            Base::Stage(parent) if *parent < s.index => ctx.doc.stages.get(*parent),
-            Base::Image { text, .. } => {
-                let text = text.to_ascii_lowercase();
-                return ["windows", "nanoserver", "servercore", "ltsc20"].iter().any(|w| text.contains(w));
-            }
-            _ => None,
-        };
-    }
-    false
+    ctx.doc.on_windows_image(stage.index)
+        || ctx.doc.stage_chain(stage.index).iter().any(|s| {
+            s.instructions(ctx.doc).iter().any(|i| {
+                i.kind == InstructionKind::Shell
+                    && i.json
+                        .as_ref()
+                        .and_then(|j| j.items.first())
+                        .is_some_and(|(shell, _)| Dialect::of_program(shell).is_some())
+            })
+        })
 }
 
 #[cfg(test)]

@@ -5,29 +5,10 @@
 use tree_sitter::Node;
 
 use crate::diagnostic::TextRange;
-use crate::model::{
-    Base, Document, Instruction, InstructionKind, ShellArg, ShellCommand, ShellScript, Stage, for_each_node,
-};
+use crate::model::{Base, Document, Instruction, InstructionKind, ShellArg, ShellCommand, ShellScript, for_each_node};
 
 /// zypper's global options that take a separate value.
-pub(super) const ZYPPER_VALUE_FLAGS: &[&str] = &[
-    "-c",
-    "--config",
-    "-R",
-    "--root",
-    "-D",
-    "--reposd-dir",
-    "-C",
-    "--cache-dir",
-    "--raw-cache-dir",
-    "--solv-cache-dir",
-    "--pkg-cache-dir",
-    "--userdata",
-    "-p",
-    "--plus-repo",
-    "--plus-content",
-    "--installroot",
-];
+pub(super) const ZYPPER_VALUE_FLAGS: &[&str] = crate::rules::package_cli::ZYPPER_VALUE_OPTIONS;
 
 /// The script of a RUN, unless the stage runs it with Windows' `cmd`: a
 /// stage on a Windows image without a `SHELL` of its own (or of a stage
@@ -39,7 +20,7 @@ pub(super) fn script<'a>(doc: &Document, run: &'a Instruction) -> Option<&'a She
         return Some(script);
     }
     let Some(stage) = run.stage else { return Some(script) };
-    if !doc.stage_root(stage).is_some_and(|root| is_windows_image(doc, root)) {
+    if !doc.on_windows_image(stage) {
         return Some(script);
     }
     let shell_set = doc
@@ -47,23 +28,6 @@ pub(super) fn script<'a>(doc: &Document, run: &'a Instruction) -> Option<&'a She
         .iter()
         .any(|s| s.instructions(doc).iter().any(|i| i.kind == InstructionKind::Shell && i.index < run.index));
     shell_set.then_some(script)
-}
-
-/// True when a stage's image looks like a Windows image (`cmd` is then the
-/// default shell).
-fn is_windows_image(doc: &Document, stage: &Stage) -> bool {
-    // Rules ask for every RUN: no allocation here.
-    let windowsy = |text: &str| {
-        ["windows", "nanoserver", "servercore"]
-            .iter()
-            .any(|w| text.as_bytes().windows(w.len()).any(|b| b.eq_ignore_ascii_case(w.as_bytes())))
-    };
-    if let Base::Image { text, .. } = &stage.base
-        && windowsy(text)
-    {
-        return true;
-    }
-    doc.instructions.get(stage.from).and_then(|i| i.image.as_ref()).is_some_and(|spec| windowsy(&spec.word.raw))
 }
 
 /// The subcommand of `cmd`: its first argument that is neither a flag nor

@@ -199,20 +199,9 @@ fn removes(target: &str, created: &str) -> bool {
     if target.contains('*') {
         let (t_dir, t_file) = target.rsplit_once('/').unwrap_or(("", target));
         let (c_dir, c_file) = created.rsplit_once('/').unwrap_or(("", created));
-        return t_dir == c_dir && (t_file == c_file || glob_match(t_file, c_file));
+        return t_dir == c_dir && (t_file == c_file || paths::glob_matches(t_file, c_file));
     }
     paths::is_within(created, target)
-}
-
-/// `*` wildcard match of a single path component.
-fn glob_match(pattern: &str, name: &str) -> bool {
-    match pattern.split_once('*') {
-        None => pattern == name,
-        Some((head, tail)) => {
-            let Some(rest) = name.strip_prefix(head) else { return false };
-            (0..=rest.len()).filter(|i| rest.is_char_boundary(*i)).any(|i| glob_match(tail, &rest[i..]))
-        }
-    }
 }
 
 fn is_file_like(path: &str) -> bool {
@@ -287,7 +276,7 @@ impl<'a> CreatedIndex<'a> {
             let node = self.node(dir)?;
             node.children
                 .iter()
-                .filter(|(name, _)| *name == pattern || glob_match(pattern, name))
+                .filter(|(name, _)| *name == pattern || paths::glob_matches(pattern, name))
                 .filter_map(|(_, &child)| self.nodes[child].here)
                 .min()
         } else if target == "/" {
@@ -393,11 +382,9 @@ impl Removals {
             return true;
         }
         let (dir, file) = path.rsplit_once('/').unwrap_or(("", path));
-        if self
-            .patterns
-            .get(dir)
-            .is_some_and(|p| p.iter().any(|(pattern, i)| *i > after && (pattern == file || glob_match(pattern, file))))
-        {
+        if self.patterns.get(dir).is_some_and(|p| {
+            p.iter().any(|(pattern, i)| *i > after && (pattern == file || paths::glob_matches(pattern, file)))
+        }) {
             return true;
         }
         // `path` itself and every directory above it.
