@@ -1,113 +1,74 @@
 //! `dockside.toml`: dockside's own config format.
+//!
+//! The text is parsed once into a `DeTable`, which keeps the span of every
+//! key and value, and that table is deserialized into [`RawConfig`]: its
+//! fields are the keys, so serde itself rejects an unknown key or a value of
+//! the wrong type, and [`Cx::serde_error`] words the error in this file's
+//! style with the key's path found from the error's span. What types cannot
+//! say (rule names, severity names, bounds) is checked afterwards on the
+//! spanned values; `[rules.<name>]` is read from the same table into each
+//! rule's own options type.
 
 use std::collections::BTreeMap;
+use std::fmt;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
+use serde::Deserialize;
+use serde::de::{Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor, value::MapAccessDeserializer};
 use toml::Spanned;
 use toml::de::{DeString, DeTable, DeValue, ValueDeserializer};
 
 use super::{ConfigError, LabelType, Settings, backticked, line_col, resolve_selector, severity_names};
 use crate::diagnostic::Severity;
+use crate::format::{FormatConfig, Indent, OperatorPosition};
 use crate::registry::find_rule;
 use crate::rule::OptionsValue;
 
-/// Every top-level key, in documentation order.
-const KEYS: [&str; 16] = [
-    "select",
-    "extend-select",
-    "ignore",
-    "fail-level",
-    "trusted-registries",
-    "strict-labels",
-    "disable-ignore-pragma",
-    "shellcheck",
-    "shellcheck-path",
-    "shellcheck-timeout",
-    "build-context",
-    "required-labels",
-    "severity",
-    "rules",
-    "lint-date",
-    "format",
-];
+/// A `dockside.toml` as written. The fields are in documentation order,
+/// which is the order serde lists them in when a key is unknown.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawConfig {
+    select: Option<Strings>,
+    extend_select: Option<Strings>,
+    ignore: Option<Strings>,
+    fail_level: Option<Spanned<String>>,
+    trusted_registries: Option<Strings>,
+    strict_labels: Option<bool>,
+    disable_ignore_pragma: Option<bool>,
+    shellcheck: Option<bool>,
+    shellcheck_path: Option<String>,
+    shellcheck_timeout: Option<Spanned<Seconds>>,
+    build_context: Option<String>,
+    required_labels: Option<Entries>,
+    severity: Option<Entries>,
+    /// Read per rule into its own options type by [`Cx::rule_options`].
+    rules: Option<IgnoredAny>,
+    lint_date: Option<Spanned<DateText>>,
+    format: Option<RawFormat>,
+}
+
+/// `[format]` as written (docs/formatter.md).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawFormat {
+    indent: Option<Spanned<IndentValue>>,
+    line_width: Option<Spanned<Integer>>,
+    operator_position: Option<Spanned<String>>,
+    max_blank_lines: Option<Spanned<Integer>>,
+    blank_line_before_from: Option<bool>,
+    final_newline: Option<bool>,
+}
 
 /// Parse the text of a `dockside.toml`; `path` names it in errors and
 /// anchors a relative `shellcheck-path`.
 pub fn parse_toml(text: &str, path: &Path) -> Result<Settings, ConfigError> {
     let cx = Cx { text, path };
     let doc = DeTable::parse(text).map_err(|e| cx.error(e.span().unwrap_or(0..0), e.message()))?;
-    let mut settings = Settings::default();
-    let mut select = None;
-    let mut extend = Vec::new();
-    let mut ignore = Vec::new();
-    let mut has_rules_table = false;
-
-    for (key, value) in sorted_entries(doc.get_ref()) {
-        let name: &str = key.get_ref();
-        match name {
-            // ShellCheck codes (`SC2086`) only matter in `ignore`; selecting
-            // them is accepted (ShellCheck is switched with `shellcheck`).
-            "select" => select = Some(cx.selectors(name, value, &mut Vec::new())?),
-            "extend-select" => extend = cx.selectors(name, value, &mut Vec::new())?,
-            "ignore" => ignore = cx.selectors(name, value, &mut settings.ignored_extra)?,
-            "fail-level" => {
-                let level = cx.string(name, value)?;
-                settings.fail_level = if level.eq_ignore_ascii_case("none") {
-                    None
-                } else {
-                    Some(Severity::parse(level).ok_or_else(|| {
-                        cx.error(
-                            value.span(),
-                            format!(
-                                "invalid value `{level}` for `fail-level`; expected one of {}, `none`",
-                                severity_names()
-                            ),
-                        )
-                    })?)
-                };
-            }
-            "trusted-registries" => {
-                settings.trusted_registries =
-                    cx.strings(name, value)?.into_iter().map(|(s, _)| s.to_string()).collect();
-            }
-            "strict-labels" => settings.strict_labels = cx.boolean(name, value)?,
-            "disable-ignore-pragma" => settings.ignore_pragmas = !cx.boolean(name, value)?,
-            "shellcheck" => settings.shellcheck_enabled = cx.boolean(name, value)?,
-            "shellcheck-path" => {
-                settings.shellcheck_path = Some(shellcheck_path(path, cx.string(name, value)?));
-                settings.shellcheck_path_at = Some(line_col(text, key.span().start));
-            }
-            "shellcheck-timeout" => settings.shellcheck_timeout = cx.timeout(name, value)?,
-            "build-context" => {
-                let dir = PathBuf::from(cx.string(name, value)?);
-                settings.build_context_dir = Some(path.parent().unwrap_or(Path::new("")).join(dir));
-            }
-            "required-labels" => settings.required_labels = cx.label_schema(name, value)?,
-            "severity" => settings.severities = cx.severities(name, value)?,
-            "rules" => has_rules_table = true,
-            "lint-date" => {
-                let text = match value.get_ref() {
-                    DeValue::Datetime(d) => d.to_string(),
-                    DeValue::String(s) => s.to_string(),
-                    _ => return Err(cx.wrong_type(name, "a date", value)),
-                };
-                let date = crate::base_images::Date::parse(&text).ok_or_else(|| {
-                    cx.error(value.span(), format!("invalid date `{text}` for `lint-date`; expected YYYY-MM-DD"))
-                })?;
-                settings.lint_date = Some(date);
-            }
-            "format" => settings.format = cx.format_section(name, value, path)?,
-            _ => {
-                return Err(cx.error(key.span(), format!("unknown key `{name}`; expected one of {}", backticked(KEYS))));
-            }
-        }
-    }
-    if has_rules_table {
-        settings.rule_options = cx.rule_options(&doc)?;
-    }
-    settings.apply_selection(select, &extend, &ignore);
-    Ok(settings)
+    let root = Spanned::new(doc.span(), DeValue::Table(doc.get_ref().clone()));
+    let raw = RawConfig::deserialize(ValueDeserializer::from(root)).map_err(|e| cx.serde_error(doc.get_ref(), &e))?;
+    cx.settings(raw, &doc)
 }
 
 /// A relative `shellcheck-path` with a directory part is relative to the
@@ -144,6 +105,80 @@ fn type_name(value: &DeValue<'_>) -> &'static str {
     }
 }
 
+/// Where in the document a byte offset falls: the keys leading to it, the
+/// value there (`None` when the offset is in a key) and whether that value
+/// is an array item.
+struct Place<'a, 'i> {
+    keys: Vec<&'a str>,
+    value: Option<&'a DeValue<'i>>,
+    in_array: bool,
+}
+
+impl<'a, 'i> Place<'a, 'i> {
+    fn find(table: &'a DeTable<'i>, at: usize) -> Option<Self> {
+        for (key, value) in table.iter() {
+            let name: &'a str = key.get_ref();
+            if key.span().contains(&at) {
+                return Some(Place { keys: vec![name], value: None, in_array: false });
+            }
+            // Inside first: a table's span may start where its first key does.
+            let inner = match value.get_ref() {
+                DeValue::Table(table) => Place::find(table, at),
+                DeValue::Array(items) => items.iter().find(|item| item.span().contains(&at)).map(|item| {
+                    match item.get_ref() {
+                        DeValue::Table(table) => Place::find(table, at),
+                        _ => None,
+                    }
+                    .unwrap_or(Place {
+                        keys: Vec::new(),
+                        value: Some(item.get_ref()),
+                        in_array: true,
+                    })
+                }),
+                _ => None,
+            };
+            if let Some(mut place) = inner {
+                place.keys.insert(0, name);
+                return Some(place);
+            }
+            if value.span().contains(&at) {
+                return Some(Place { keys: vec![name], value: Some(value.get_ref()), in_array: false });
+            }
+        }
+        None
+    }
+}
+
+/// Serde's name for what a type expects, in TOML's words.
+fn toml_words(expected: &str) -> &str {
+    if expected.starts_with("struct ") || expected == "a map" {
+        "a table"
+    } else if expected == "a sequence" {
+        "an array"
+    } else {
+        expected
+    }
+}
+
+/// The error nearest the start of the file among the checks made, so that
+/// the error reported is the first one in the file.
+#[derive(Default)]
+struct FirstError(Option<ConfigError>);
+
+impl FirstError {
+    fn keep<T>(&mut self, result: Result<T, ConfigError>) -> Option<T> {
+        match result {
+            Ok(value) => Some(value),
+            Err(e) => {
+                if self.0.as_ref().is_none_or(|first| (e.line, e.column) < (first.line, first.column)) {
+                    self.0 = Some(e);
+                }
+                None
+            }
+        }
+    }
+}
+
 /// The file being parsed, for positions in errors.
 struct Cx<'a> {
     text: &'a str,
@@ -163,104 +198,194 @@ impl Cx<'_> {
         )
     }
 
-    fn string<'v>(&self, key: &str, value: &'v Spanned<DeValue<'_>>) -> Result<&'v str, ConfigError> {
-        value.get_ref().as_str().ok_or_else(|| self.wrong_type(key, "a string", value))
+    /// A serde error from reading `doc` into [`RawConfig`], in this file's
+    /// style: the key's dotted path, TOML's names for types.
+    fn serde_error(&self, doc: &DeTable<'_>, e: &toml::de::Error) -> ConfigError {
+        let span = e.span().unwrap_or(0..0);
+        let place = Place::find(doc, span.start);
+        let keys = place.as_ref().map(|p| p.keys.as_slice()).unwrap_or_default();
+        let message = e.message();
+        let message = if let Some(rest) = message.strip_prefix("unknown field ") {
+            // `unknown field `x`, expected one of `a`, `b``: the span is the key's.
+            let (field, expected) = rest.split_once(", ").unwrap_or((rest, ""));
+            let parent = keys.split_last().map(|(_, parent)| parent.join(".")).unwrap_or_default();
+            let parent = if parent.is_empty() { String::new() } else { format!(" in `{parent}`") };
+            format!("unknown key {field}{parent}; {expected}")
+        } else if let Some((found, expected)) =
+            message.strip_prefix("invalid type: ").and_then(|rest| rest.split_once(", expected "))
+        {
+            let found = place.as_ref().and_then(|p| p.value).map_or(found, |value| type_name(value));
+            let preposition = if place.as_ref().is_some_and(|p| p.in_array) { "in" } else { "for" };
+            format!("invalid type {preposition} `{}`: expected {}, found {found}", keys.join("."), toml_words(expected))
+        } else {
+            format!("invalid value for `{}`: {message}", keys.join("."))
+        };
+        self.error(span, message)
     }
 
-    fn boolean(&self, key: &str, value: &Spanned<DeValue<'_>>) -> Result<bool, ConfigError> {
-        value.get_ref().as_bool().ok_or_else(|| self.wrong_type(key, "a boolean", value))
+    /// Settings from the file's keys, once their types are right.
+    fn settings(&self, raw: RawConfig, doc: &Spanned<DeTable<'_>>) -> Result<Settings, ConfigError> {
+        let mut settings = Settings::default();
+        let mut first = FirstError::default();
+        let select = raw.select.and_then(|s| first.keep(self.selectors("select", s, &mut Vec::new())));
+        let extend = raw.extend_select.and_then(|s| first.keep(self.selectors("extend-select", s, &mut Vec::new())));
+        let ignore = raw.ignore.and_then(|s| first.keep(self.selectors("ignore", s, &mut settings.ignored_extra)));
+        if let Some(level) = raw.fail_level.and_then(|level| first.keep(self.fail_level(&level))) {
+            settings.fail_level = level;
+        }
+        if let Some(registries) = raw.trusted_registries {
+            settings.trusted_registries = registries.0.into_iter().map(Spanned::into_inner).collect();
+        }
+        if let Some(strict) = raw.strict_labels {
+            settings.strict_labels = strict;
+        }
+        if let Some(disable) = raw.disable_ignore_pragma {
+            settings.ignore_pragmas = !disable;
+        }
+        if let Some(enabled) = raw.shellcheck {
+            settings.shellcheck_enabled = enabled;
+        }
+        if let Some(program) = raw.shellcheck_path {
+            settings.shellcheck_path = Some(shellcheck_path(self.path, &program));
+            // The warning for an untrusted file points at the key.
+            let key_at = doc.get_ref().get_key_value("shellcheck-path").map_or(0, |(key, _)| key.span().start);
+            settings.shellcheck_path_at = Some(line_col(self.text, key_at));
+        }
+        if let Some(timeout) = raw.shellcheck_timeout.and_then(|t| first.keep(self.timeout("shellcheck-timeout", &t))) {
+            settings.shellcheck_timeout = timeout;
+        }
+        if let Some(dir) = raw.build_context {
+            settings.build_context_dir = Some(self.path.parent().unwrap_or(Path::new("")).join(dir));
+        }
+        if let Some(labels) = raw.required_labels.and_then(|l| first.keep(self.label_schema("required-labels", l))) {
+            settings.required_labels = labels;
+        }
+        if let Some(severities) = raw.severity.and_then(|s| first.keep(self.severities("severity", s))) {
+            settings.severities = severities;
+        }
+        if raw.rules.is_some()
+            && let Some(options) = first.keep(self.rule_options(doc))
+        {
+            settings.rule_options = options;
+        }
+        if let Some(date) = raw.lint_date.and_then(|date| first.keep(self.lint_date(&date))) {
+            settings.lint_date = Some(date);
+        }
+        if let Some(format) = raw.format {
+            settings.format = self.format_section("format", format, &mut first);
+        }
+        if let Some(e) = first.0 {
+            return Err(e);
+        }
+        settings.apply_selection(select, &extend.unwrap_or_default(), &ignore.unwrap_or_default());
+        Ok(settings)
+    }
+
+    fn fail_level(&self, level: &Spanned<String>) -> Result<Option<Severity>, ConfigError> {
+        let text = level.get_ref();
+        if text.eq_ignore_ascii_case("none") {
+            return Ok(None);
+        }
+        Severity::parse(text).map(Some).ok_or_else(|| {
+            self.error(
+                level.span(),
+                format!("invalid value `{text}` for `fail-level`; expected one of {}, `none`", severity_names()),
+            )
+        })
     }
 
     /// A number of seconds, more than 0 and at most [`super::MAX_SHELLCHECK_TIMEOUT`].
-    fn timeout(&self, key: &str, value: &Spanned<DeValue<'_>>) -> Result<std::time::Duration, ConfigError> {
-        let text = match value.get_ref() {
-            DeValue::Integer(i) if i.radix() == 10 => i.as_str(),
-            DeValue::Float(f) => f.as_str(),
-            _ => return Err(self.wrong_type(key, "a number of seconds", value)),
-        };
-        let seconds = text.replace('_', "").parse::<f64>().unwrap_or(f64::NAN);
-        super::shellcheck_timeout(seconds)
-            .map_err(|why| self.error(value.span(), format!("invalid value `{text}` for `{key}`: {why}")))
+    fn timeout(&self, key: &str, value: &Spanned<Seconds>) -> Result<std::time::Duration, ConfigError> {
+        let written = &self.text[value.span()];
+        // Seconds are decimal: `0x10` is an integer, but not a number of seconds.
+        if ["0x", "0o", "0b"].iter().any(|prefix| written.starts_with(prefix)) {
+            return Err(self.error(
+                value.span(),
+                format!("invalid type for `{key}`: expected a number of seconds, found an integer"),
+            ));
+        }
+        super::shellcheck_timeout(value.get_ref().0)
+            .map_err(|why| self.error(value.span(), format!("invalid value `{written}` for `{key}`: {why}")))
+    }
+
+    fn lint_date(&self, value: &Spanned<DateText>) -> Result<crate::base_images::Date, ConfigError> {
+        let text = &value.get_ref().0;
+        crate::base_images::Date::parse(text).ok_or_else(|| {
+            self.error(value.span(), format!("invalid date `{text}` for `lint-date`; expected YYYY-MM-DD"))
+        })
     }
 
     fn table<'v, 'i>(&self, key: &str, value: &'v Spanned<DeValue<'i>>) -> Result<&'v DeTable<'i>, ConfigError> {
         value.get_ref().as_table().ok_or_else(|| self.wrong_type(key, "a table", value))
     }
 
-    /// An array of strings, each with its span.
-    fn strings<'v>(
-        &self,
-        key: &str,
-        value: &'v Spanned<DeValue<'_>>,
-    ) -> Result<Vec<(&'v str, Range<usize>)>, ConfigError> {
-        let array = value.get_ref().as_array().ok_or_else(|| self.wrong_type(key, "an array of strings", value))?;
-        array
-            .iter()
-            .map(|item| match item.get_ref().as_str() {
-                Some(s) => Ok((s, item.span())),
-                None => Err(self.error(
-                    item.span(),
-                    format!("invalid type in `{key}`: expected a string, found {}", type_name(item.get_ref())),
-                )),
-            })
-            .collect()
-    }
-
     /// `select` / `extend-select` / `ignore`: rule names, aliases, categories or `ALL`.
     fn selectors(
         &self,
         key: &str,
-        value: &Spanned<DeValue<'_>>,
+        entries: Strings,
         shellcheck_codes: &mut Vec<String>,
     ) -> Result<Vec<&'static str>, ConfigError> {
         let mut names = Vec::new();
-        for (entry, span) in self.strings(key, value)? {
-            if super::is_shellcheck_code(entry) {
-                shellcheck_codes.push(entry.trim().to_ascii_uppercase());
+        for entry in entries.0 {
+            let text = entry.get_ref();
+            if super::is_shellcheck_code(text) {
+                shellcheck_codes.push(text.trim().to_ascii_uppercase());
                 continue;
             }
-            let resolved = resolve_selector(entry)
-                .ok_or_else(|| self.error(span, format!("unknown rule or category `{entry}` in `{key}`")))?;
+            let resolved = resolve_selector(text)
+                .ok_or_else(|| self.error(entry.span(), format!("unknown rule or category `{text}` in `{key}`")))?;
             names.extend(resolved);
         }
         Ok(names)
     }
 
-    /// A table keyed by rule name or alias, resolved to canonical names;
-    /// naming a rule twice (say by name and by alias) is an error.
+    /// A rule name or alias written as a key of `[key]`, resolved to its
+    /// canonical name; naming a rule twice (say by name and by alias) is an
+    /// error. `seen` maps the names met so far to how they were written.
+    fn rule_key(
+        &self,
+        key: &str,
+        written: &str,
+        span: Range<usize>,
+        seen: &mut BTreeMap<&'static str, String>,
+    ) -> Result<&'static str, ConfigError> {
+        let rule = find_rule(written)
+            .ok_or_else(|| self.error(span.clone(), format!("unknown rule `{written}` in `{key}`")))?;
+        if let Some(previous) = seen.insert(rule.meta.name, written.to_string()) {
+            return Err(self.error(
+                span,
+                format!("rule `{}` appears twice in `{key}` (as `{previous}` and `{written}`)", rule.meta.name),
+            ));
+        }
+        Ok(rule.meta.name)
+    }
+
+    /// A table keyed by rule name or alias, resolved to canonical names.
     fn rule_keyed<'a, 'i>(
         &self,
         key: &str,
         table: &'a DeTable<'i>,
     ) -> Result<Vec<(&'static str, Entry<'a, 'i>)>, ConfigError> {
-        let mut seen: BTreeMap<&'static str, &str> = BTreeMap::new();
+        let mut seen = BTreeMap::new();
         let mut out = Vec::new();
         for (rule_key, value) in sorted_entries(table) {
-            let written: &str = rule_key.get_ref();
-            let rule = find_rule(written)
-                .ok_or_else(|| self.error(rule_key.span(), format!("unknown rule `{written}` in `{key}`")))?;
-            if let Some(previous) = seen.insert(rule.meta.name, written) {
-                return Err(self.error(
-                    rule_key.span(),
-                    format!("rule `{}` appears twice in `{key}` (as `{previous}` and `{written}`)", rule.meta.name),
-                ));
-            }
-            out.push((rule.meta.name, (rule_key, value)));
+            let name = self.rule_key(key, rule_key.get_ref(), rule_key.span(), &mut seen)?;
+            out.push((name, (rule_key, value)));
         }
         Ok(out)
     }
 
     /// `[severity]`: rule name or alias -> severity.
-    fn severities(
-        &self,
-        key: &str,
-        value: &Spanned<DeValue<'_>>,
-    ) -> Result<BTreeMap<&'static str, Severity>, ConfigError> {
-        let table = self.table(key, value)?;
+    fn severities(&self, key: &str, entries: Entries) -> Result<BTreeMap<&'static str, Severity>, ConfigError> {
+        let mut seen = BTreeMap::new();
+        let mut named = Vec::new();
+        for (rule_key, level) in &entries.0 {
+            named.push((self.rule_key(key, rule_key.get_ref(), rule_key.span(), &mut seen)?, rule_key, level));
+        }
         let mut out = BTreeMap::new();
-        for (name, (rule_key, level)) in self.rule_keyed(key, table)? {
-            let written: &str = rule_key.get_ref();
-            let text = self.string(&format!("{key}.{written}"), level)?;
+        for (name, rule_key, level) in named {
+            let (written, text) = (rule_key.get_ref(), level.get_ref());
             let severity = Severity::parse(text).ok_or_else(|| {
                 self.error(
                     level.span(),
@@ -276,16 +401,10 @@ impl Cx<'_> {
     }
 
     /// `[required-labels]`: label -> schema type.
-    fn label_schema(
-        &self,
-        key: &str,
-        value: &Spanned<DeValue<'_>>,
-    ) -> Result<BTreeMap<String, LabelType>, ConfigError> {
-        let table = self.table(key, value)?;
+    fn label_schema(&self, key: &str, entries: Entries) -> Result<BTreeMap<String, LabelType>, ConfigError> {
         let mut out = BTreeMap::new();
-        for (label, kind) in sorted_entries(table) {
-            let label: &str = label.get_ref();
-            let text = self.string(&format!("{key}.{label}"), kind)?;
+        for (label, kind) in entries.0 {
+            let (label, text) = (label.into_inner(), kind.get_ref());
             let label_type = LabelType::parse(text).ok_or_else(|| {
                 self.error(
                     kind.span(),
@@ -295,74 +414,57 @@ impl Cx<'_> {
                     ),
                 )
             })?;
-            out.insert(label.to_string(), label_type);
+            out.insert(label, label_type);
         }
         Ok(out)
     }
 
     /// `[format]`: the formatter's options (docs/formatter.md).
-    fn format_section(
-        &self,
-        key: &str,
-        value: &Spanned<DeValue<'_>>,
-        path: &Path,
-    ) -> Result<crate::format::FormatConfig, ConfigError> {
-        use crate::format::{FormatConfig, Indent, OperatorPosition, config::FORMAT_KEYS};
-        let table = self.table(key, value)?;
-        let mut out = FormatConfig { path: Some(path.to_path_buf()), ..FormatConfig::default() };
-        let small = |name: &str, value: &Spanned<DeValue<'_>>, min: i64, max: i64| -> Result<i64, ConfigError> {
-            let n = match value.get_ref() {
-                DeValue::Integer(i) => i.to_string().parse::<i64>().ok(),
-                _ => return Err(self.wrong_type(&format!("{key}.{name}"), "an integer", value)),
-            };
-            n.filter(|n| (min..=max).contains(n))
-                .ok_or_else(|| self.error(value.span(), format!("`{key}.{name}` must be between {min} and {max}")))
-        };
-        for (option, value) in sorted_entries(table) {
-            let name: &str = option.get_ref();
-            match name {
-                "indent" => {
-                    out.indent = Some(match value.get_ref() {
-                        DeValue::String(s) if s.eq_ignore_ascii_case("tab") => Indent::Tab,
-                        DeValue::String(s) => {
-                            return Err(self.error(
-                                value.span(),
-                                format!(
-                                    "invalid value `{s}` for `{key}.indent`; expected a number of spaces or `\"tab\"`"
-                                ),
-                            ));
-                        }
-                        _ => Indent::Spaces(small(name, value, 1, 16)? as u8),
-                    })
-                }
-                "line-width" => out.line_width = Some(small(name, value, 20, 1000)? as usize),
-                "max-blank-lines" => out.max_blank_lines = Some(small(name, value, 0, 100)? as usize),
-                "operator-position" => {
-                    let text = self.string(&format!("{key}.{name}"), value)?;
-                    out.operator_position = Some(match text.to_ascii_lowercase().as_str() {
-                        "start" => OperatorPosition::Start,
-                        "end" => OperatorPosition::End,
-                        _ => {
-                            return Err(self.error(
-                                value.span(),
-                                format!(
-                                    "invalid value `{text}` for `{key}.operator-position`; expected `start` or `end`"
-                                ),
-                            ));
-                        }
-                    });
-                }
-                "blank-line-before-from" => out.blank_line_before_from = Some(self.boolean(name, value)?),
-                "final-newline" => out.final_newline = Some(self.boolean(name, value)?),
-                _ => {
-                    return Err(self.error(
-                        option.span(),
-                        format!("unknown key `{name}` in `{key}`; expected one of {}", backticked(FORMAT_KEYS)),
-                    ));
-                }
+    fn format_section(&self, key: &str, raw: RawFormat, first: &mut FirstError) -> FormatConfig {
+        let within = |name: &str, value: &Spanned<Integer>, min: i64, max: i64| -> Result<i64, ConfigError> {
+            let n = value.get_ref().0;
+            if (min..=max).contains(&n) {
+                Ok(n)
+            } else {
+                Err(self.error(value.span(), format!("`{key}.{name}` must be between {min} and {max}")))
             }
+        };
+        let indent = raw.indent.and_then(|indent| {
+            first.keep(match indent.get_ref() {
+                IndentValue::Named(name) if name.eq_ignore_ascii_case("tab") => Ok(Indent::Tab),
+                IndentValue::Named(name) => Err(self.error(
+                    indent.span(),
+                    format!("invalid value `{name}` for `{key}.indent`; expected a number of spaces or `\"tab\"`"),
+                )),
+                IndentValue::Spaces(n) => {
+                    within("indent", &Spanned::new(indent.span(), Integer(*n)), 1, 16).map(|n| Indent::Spaces(n as u8))
+                }
+            })
+        });
+        let line_width = raw.line_width.and_then(|n| first.keep(within("line-width", &n, 20, 1000)));
+        let max_blank_lines = raw.max_blank_lines.and_then(|n| first.keep(within("max-blank-lines", &n, 0, 100)));
+        let operator_position = raw.operator_position.and_then(|position| {
+            first.keep(match position.get_ref().to_ascii_lowercase().as_str() {
+                "start" => Ok(OperatorPosition::Start),
+                "end" => Ok(OperatorPosition::End),
+                _ => Err(self.error(
+                    position.span(),
+                    format!(
+                        "invalid value `{}` for `{key}.operator-position`; expected `start` or `end`",
+                        position.get_ref()
+                    ),
+                )),
+            })
+        });
+        FormatConfig {
+            path: Some(self.path.to_path_buf()),
+            indent,
+            line_width: line_width.map(|n| n as usize),
+            operator_position,
+            max_blank_lines: max_blank_lines.map(|n| n as usize),
+            blank_line_before_from: raw.blank_line_before_from,
+            final_newline: raw.final_newline,
         }
-        Ok(out)
     }
 
     /// `[rules.<name>]`: each rule's options, read into the type the rule
@@ -427,6 +529,111 @@ impl Cx<'_> {
         self.error(span, message)
     }
 }
+
+/// An array of strings, each with its span.
+struct Strings(Vec<Spanned<String>>);
+
+/// A table of strings, each key and value with its span, in file order.
+struct Entries(Vec<(Spanned<String>, Spanned<String>)>);
+
+/// A number of seconds, integer or float.
+struct Seconds(f64);
+
+/// A date: a TOML date, or a string holding one.
+struct DateText(String);
+
+/// An integer; one too large for `i64` is taken as `i64::MAX` (out of any bound).
+struct Integer(i64);
+
+/// `indent`: a number of spaces, or a name (`"tab"`).
+enum IndentValue {
+    Spaces(i64),
+    Named(String),
+}
+
+/// A `Deserialize` impl through a visitor that says what it expects in the
+/// words of this file's messages (serde's own say "a sequence", "i64").
+macro_rules! deserialize_via {
+    ($type:ident, $expecting:literal, $deserialize:ident, { $($visit:item)* }) => {
+        impl<'de> Deserialize<'de> for $type {
+            fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                struct TypeVisitor;
+                impl<'de> Visitor<'de> for TypeVisitor {
+                    type Value = $type;
+                    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                        f.write_str($expecting)
+                    }
+                    $($visit)*
+                }
+                deserializer.$deserialize(TypeVisitor)
+            }
+        }
+    };
+}
+
+deserialize_via!(Strings, "an array of strings", deserialize_seq, {
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Strings, A::Error> {
+        let mut items = Vec::new();
+        while let Some(item) = seq.next_element()? {
+            items.push(item);
+        }
+        Ok(Strings(items))
+    }
+});
+
+deserialize_via!(Entries, "a table", deserialize_map, {
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Entries, A::Error> {
+        let mut entries = Vec::new();
+        while let Some(entry) = map.next_entry()? {
+            entries.push(entry);
+        }
+        Ok(Entries(entries))
+    }
+});
+
+deserialize_via!(Seconds, "a number of seconds", deserialize_f64, {
+    fn visit_i64<E>(self, n: i64) -> Result<Seconds, E> {
+        Ok(Seconds(n as f64))
+    }
+    fn visit_u64<E>(self, n: u64) -> Result<Seconds, E> {
+        Ok(Seconds(n as f64))
+    }
+    fn visit_f64<E>(self, n: f64) -> Result<Seconds, E> {
+        Ok(Seconds(n))
+    }
+});
+
+deserialize_via!(DateText, "a date", deserialize_any, {
+    fn visit_str<E>(self, text: &str) -> Result<DateText, E> {
+        Ok(DateText(text.to_string()))
+    }
+    /// TOML hands a date over as a map with one private key.
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<DateText, A::Error> {
+        let date = toml::value::Datetime::deserialize(MapAccessDeserializer::new(map))?;
+        Ok(DateText(date.to_string()))
+    }
+});
+
+deserialize_via!(Integer, "an integer", deserialize_i64, {
+    fn visit_i64<E>(self, n: i64) -> Result<Integer, E> {
+        Ok(Integer(n))
+    }
+    fn visit_u64<E>(self, n: u64) -> Result<Integer, E> {
+        Ok(Integer(i64::try_from(n).unwrap_or(i64::MAX)))
+    }
+});
+
+deserialize_via!(IndentValue, "a number of spaces or `\"tab\"`", deserialize_any, {
+    fn visit_i64<E>(self, n: i64) -> Result<IndentValue, E> {
+        Ok(IndentValue::Spaces(n))
+    }
+    fn visit_u64<E>(self, n: u64) -> Result<IndentValue, E> {
+        Ok(IndentValue::Spaces(i64::try_from(n).unwrap_or(i64::MAX)))
+    }
+    fn visit_str<E>(self, name: &str) -> Result<IndentValue, E> {
+        Ok(IndentValue::Named(name.to_string()))
+    }
+});
 
 #[cfg(test)]
 mod tests {
@@ -721,6 +928,47 @@ named-stages = true
         );
         assert!(error("[format]\noperator-position = \"left\"\n").contains("expected `start` or `end`"));
         assert!(error("format = 1").contains("expected a table"));
+    }
+
+    /// Type errors come from serde and name the key by its dotted path,
+    /// whether the table was written as a section, inline or with dotted keys.
+    #[test]
+    fn type_errors_name_the_key_path() {
+        assert_eq!(
+            error("[format]\nfinal-newline = 1\n"),
+            "2:17: invalid type for `format.final-newline`: expected a boolean, found an integer"
+        );
+        assert_eq!(
+            error("format.line-width = \"wide\""),
+            "1:21: invalid type for `format.line-width`: expected an integer, found a string"
+        );
+        assert_eq!(
+            error("format = { indent = true }"),
+            "1:21: invalid type for `format.indent`: expected a number of spaces or `\"tab\"`, found a boolean"
+        );
+        assert_eq!(
+            error("fail-level = 2024-01-01"),
+            "1:14: invalid type for `fail-level`: expected a string, found a datetime"
+        );
+        assert_eq!(
+            error("[required-labels]\nversion = [\"semver\"]"),
+            "2:11: invalid type for `required-labels.version`: expected a string, found an array"
+        );
+        assert_eq!(
+            error("shellcheck-timeout = 0x10"),
+            "1:22: invalid type for `shellcheck-timeout`: expected a number of seconds, found an integer"
+        );
+        assert!(
+            error("format = { indent = 2, wrap = true }")
+                .starts_with("1:24: unknown key `wrap` in `format`; expected one of `indent`, `line-width`,"),
+        );
+    }
+
+    #[test]
+    fn first_value_error_in_file_order() {
+        // Both values have the right type; the check of the first one wins.
+        assert!(error("fail-level = \"loud\"\nselect = [\"nope\"]\n").starts_with("1:14: invalid value `loud`"));
+        assert!(error("select = [\"nope\"]\nfail-level = \"loud\"\n").starts_with("1:11: unknown rule"));
     }
 
     #[test]

@@ -21,10 +21,6 @@ pub struct FormatConfig {
     pub final_newline: Option<bool>,
 }
 
-/// The keys of `[format]`, in documentation order.
-pub const FORMAT_KEYS: [&str; 6] =
-    ["indent", "line-width", "operator-position", "max-blank-lines", "blank-line-before-from", "final-newline"];
-
 /// Editor defaults (an LSP client's `tabSize`/`insertSpaces`), used where
 /// no config file sets the indent.
 #[derive(Clone, Copy, Debug, Default)]
