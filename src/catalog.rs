@@ -4,7 +4,7 @@ use std::fmt::Write as _;
 use std::io::{self, IsTerminal, Write};
 use std::process::ExitCode;
 
-use dockside_rules::{RuleMeta, all_rules, find_rules};
+use dockside_rules::{FixSafety, RuleMeta, all_rules, find_rules};
 use serde::Serialize;
 
 use crate::EXIT_ERROR;
@@ -213,7 +213,13 @@ fn describe(meta: &RuleMeta, text: &mut String) {
     let _ = writeln!(text, "aliases:  {aliases}");
     let _ = writeln!(text, "category: {} ({})", meta.category.as_str(), meta.category.description());
     let _ = writeln!(text, "severity: {}", meta.severity.as_str());
-    let _ = writeln!(text, "fixable:  {}", if meta.fix.is_fixable() { "yes" } else { "no" });
+    let fixable = match (meta.fix.is_fixable(), meta.fix_safety) {
+        (false, _) => "no",
+        (true, FixSafety::Safe) => "yes (safe: --fix applies it)",
+        (true, FixSafety::Unsafe) => "yes (unsafe: only --unsafe-fixes applies it)",
+        (true, FixSafety::Either) => "yes (safe where the build cannot change, else only with --unsafe-fixes)",
+    };
+    let _ = writeln!(text, "fixable:  {fixable}");
     let _ = writeln!(text, "enabled:  {}", if meta.enabled_by_default { "by default" } else { "only when selected" });
     let _ = writeln!(text, "docs:     {}", meta.url());
     text.push('\n');

@@ -30,5 +30,5 @@ pub use engine::{
     check_with_rules, fix,
 };
 pub use model::Document;
-pub use registry::{FixAvailability, RuleMeta, all_rules, find_rule, find_rules};
+pub use registry::{FixAvailability, FixSafety, RuleMeta, all_rules, find_rule, find_rules};
 pub use syntax::{ColumnUnit, LineIndex, Position, SyntaxTree};

@@ -2,7 +2,7 @@
 //! the rule files, which import [`crate::rule`]).
 
 use crate::rule::Rule;
-pub use crate::rule_meta::{DOCS_BASE_URL, FixAvailability, RuleMeta};
+pub use crate::rule_meta::{DOCS_BASE_URL, FixAvailability, FixSafety, RuleMeta};
 
 /// Every rule, in the order of `rules/mod.rs`.
 pub fn all_rules() -> &'static [&'static Rule] {

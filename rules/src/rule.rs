@@ -185,6 +185,7 @@ macro_rules! declare_rule {
         category: $category:ident,
         severity: $severity:ident,
         $(fix: $fix:ident,)?
+        $(fix_safety: $fix_safety:ident,)?
         $(enabled_by_default: $enabled:literal,)?
         $(options: $options:ty,)?
         $(kinds: $kinds:tt,)?
@@ -201,6 +202,7 @@ macro_rules! declare_rule {
                 category: $crate::rule_meta::Category::$category,
                 severity: $crate::rule_meta::Severity::$severity,
                 $(fix: $crate::rule_meta::FixAvailability::$fix,)?
+                $(fix_safety: $crate::rule_meta::FixSafety::$fix_safety,)?
                 $(enabled_by_default: $enabled,)?
                 summary: $summary.trim_ascii(),
                 docs: include_str!(concat!(env!("OUT_DIR"), "/rule_docs/", $name, ".md")),

@@ -129,6 +129,29 @@ impl FixAvailability {
     }
 }
 
+/// Which applicability a rule's fixes carry: whether `--fix` applies them,
+/// or only `--unsafe-fixes` does. Checked against the fixes of the rule's
+/// test cases (their snapshots).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FixSafety {
+    /// Every fix is safe.
+    Safe,
+    /// Every fix is unsafe: nothing is applied without `--unsafe-fixes`.
+    Unsafe,
+    /// Safe where the rule can tell the build does not change, else unsafe.
+    Either,
+}
+
+impl FixSafety {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FixSafety::Safe => "safe",
+            FixSafety::Unsafe => "unsafe",
+            FixSafety::Either => "safe or unsafe",
+        }
+    }
+}
+
 /// Everything about a rule that is not its check.
 #[derive(Debug)]
 pub struct RuleMeta {
@@ -141,6 +164,8 @@ pub struct RuleMeta {
     /// The default severity.
     pub severity: Severity,
     pub fix: FixAvailability,
+    /// The applicability of its fixes (meaningless without a fix).
+    pub fix_safety: FixSafety,
     /// One line, shown in `dockside rules`.
     pub summary: &'static str,
     /// The rule's documentation, Markdown: its file's `//!` comment, which
@@ -163,6 +188,7 @@ impl RuleMeta {
         category: Category::Correctness,
         severity: Severity::Warning,
         fix: FixAvailability::None,
+        fix_safety: FixSafety::Safe,
         summary: "",
         docs: "",
         path: "",

@@ -469,6 +469,7 @@ fn rule_meta(code: u32) -> &'static RuleMeta {
             category: Category::Shell,
             severity: Severity::Warning,
             fix: FixAvailability::None,
+            fix_safety: crate::rule_meta::FixSafety::Safe,
             summary: "A ShellCheck finding in a RUN script",
             docs: "",
             path: "",

@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 
 use dockside_rules::config::{BuildContext, Dockerignore};
-use dockside_rules::{Document, FixAvailability, Settings, all_rules, check_with_rules};
+use dockside_rules::{Document, FixAvailability, FixSafety, RuleMeta, Settings, all_rules, check_with_rules};
 
 fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
@@ -207,11 +207,17 @@ fn every_rule_file_is_named_after_its_rule() {
     assert!(misnamed.is_empty(), "rule files not named after their rule:\n{}", misnamed.join("\n"));
 }
 
-fn fix_label(fix: FixAvailability) -> &'static str {
-    match fix {
-        FixAvailability::None => "no",
+/// "yes", "sometimes", and which of `--fix` / `--unsafe-fixes` applies them.
+fn fix_label(meta: &RuleMeta) -> String {
+    let when = match meta.fix {
+        FixAvailability::None => return "no".to_string(),
         FixAvailability::Sometimes => "sometimes",
         FixAvailability::Always => "yes",
+    };
+    match meta.fix_safety {
+        FixSafety::Safe => when.to_string(),
+        FixSafety::Unsafe => format!("{when}, unsafe"),
+        FixSafety::Either => format!("{when}, safe or unsafe"),
     }
 }
 
@@ -237,7 +243,7 @@ fn rule_page(rule: &dockside_rules::Rule) -> String {
         summary = m.summary.trim_end_matches('.'),
         category = m.category,
         severity = m.severity,
-        fix = fix_label(m.fix),
+        fix = fix_label(m),
         enabled = if m.enabled_by_default { "yes" } else { "no" },
         docs = m.docs(),
     )
@@ -253,7 +259,7 @@ fn rules_table() -> String {
             aliases = m.aliases.join(", "),
             category = m.category,
             severity = m.severity,
-            fix = fix_label(m.fix),
+            fix = fix_label(m),
             summary = m.summary.replace('|', "\\|"),
         ));
     }

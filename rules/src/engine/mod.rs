@@ -209,6 +209,7 @@ pub static INTERNAL_ERROR: RuleMeta = RuleMeta {
     category: crate::diagnostic::Category::Correctness,
     severity: Severity::Error,
     fix: FixAvailability::None,
+    fix_safety: crate::rule_meta::FixSafety::Safe,
     summary: "A rule crashed on this input (a dockside bug)",
     docs: "A rule crashed on this input. This is a bug in dockside: please report it with the file.\n",
     path: "rules/src/engine/mod.rs",

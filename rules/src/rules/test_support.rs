@@ -321,3 +321,40 @@ fn every_snapshot_names_a_registered_rule() {
     }
     assert!(orphans.is_empty(), "snapshots of no registered rule in {}: {orphans:?}", dir.display());
 }
+
+/// A rule's declared fix safety is what its test cases' fixes carry: the
+/// README, the rule pages and `dockside explain` say whether `--fix` applies
+/// a rule's fixes or only `--unsafe-fixes` does.
+#[test]
+fn declared_fix_safety_matches_the_snapshots() {
+    use crate::rule_meta::FixSafety;
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/rules/snapshots");
+    let mut seen: std::collections::BTreeMap<String, (bool, bool)> = std::collections::BTreeMap::new();
+    for entry in std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display())) {
+        let path = entry.expect("a readable snapshot directory").path();
+        let name = path.file_name().unwrap_or_default().to_string_lossy().into_owned();
+        let rule = name.split("__").next().unwrap_or_default().to_string();
+        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let kinds = seen.entry(rule).or_default();
+        kinds.0 |= text.contains("fix (safe)");
+        kinds.1 |= text.contains("fix (unsafe)");
+    }
+    let mut wrong = Vec::new();
+    for rule in crate::registry::all_rules() {
+        let meta = &rule.meta;
+        let found = match seen.get(meta.name).copied().unwrap_or_default() {
+            (false, false) => None,
+            (true, false) => Some(FixSafety::Safe),
+            (false, true) => Some(FixSafety::Unsafe),
+            (true, true) => Some(FixSafety::Either),
+        };
+        match found {
+            Some(found) if found != meta.fix_safety || !meta.fix.is_fixable() => wrong.push(format!(
+                "{}: declared {:?} ({:?}), its cases' fixes are {found:?}",
+                meta.name, meta.fix, meta.fix_safety
+            )),
+            _ => {}
+        }
+    }
+    assert!(wrong.is_empty(), "fix safety declared wrong:\n{}", wrong.join("\n"));
+}

@@ -62,7 +62,7 @@ use super::support::{self, Ecosystem};
 
 declare_rule! {
     /// `COPY . .` before a dependency install reruns the install on every source change
-    name: "broad-copy-before-install", category: Cache, severity: Warning, fix: Sometimes,
+    name: "broad-copy-before-install", category: Cache, severity: Warning, fix: Sometimes, fix_safety: Unsafe,
     kinds: [Copy, Add], check_instruction: check,
 }
 

@@ -49,7 +49,7 @@ use super::support::{self, OsStep};
 
 declare_rule! {
     /// A package-index refresh without an install in the same RUN goes stale in the cache
-    name: "package-index-update-alone", category: Cache, severity: Warning, fix: Sometimes,
+    name: "package-index-update-alone", category: Cache, severity: Warning, fix: Sometimes, fix_safety: Unsafe,
     kinds: [Run], check_instruction: check,
 }
 

@@ -51,7 +51,7 @@ use crate::rule::{Context, declare_rule};
 declare_rule! {
     /// `COPY` with several sources needs a destination ending in `/`
     name: "copy-destination-not-directory", aliases: ["DL3021"], category: Correctness,
-    severity: Error, fix: Always,
+    severity: Error, fix: Always, fix_safety: Either,
     kinds: [Copy, Add], check_instruction: check,
 }
 

@@ -32,7 +32,7 @@ use crate::rule::{Context, declare_rule};
 declare_rule! {
     /// `FROM --platform=$TARGETPLATFORM` repeats the default
     name: "redundant-target-platform", aliases: ["DL3065", "RedundantTargetPlatform"],
-    category: Correctness, severity: Warning, fix: Always,
+    category: Correctness, severity: Warning, fix: Always, fix_safety: Either,
     kinds: [From], check_instruction: check,
 }
 

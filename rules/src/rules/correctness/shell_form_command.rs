@@ -74,7 +74,7 @@ use crate::rule::{Context, declare_rule};
 declare_rule! {
     /// `CMD`/`ENTRYPOINT` in shell form do not receive stop signals
     name: "shell-form-command", aliases: ["DL3025", "JSONArgsRecommended"], category: Correctness,
-    severity: Warning, fix: Always,
+    severity: Warning, fix: Always, fix_safety: Either,
     kinds: [Cmd, Entrypoint, Healthcheck], in_onbuild: true, check_instruction: check,
 }
 

@@ -56,7 +56,7 @@ use crate::rule::{Context, declare_rule};
 declare_rule! {
     /// `ADD` of local files: use `COPY`
     name: "add-instead-of-copy", aliases: ["DL3020"], category: Maintainability, severity: Error,
-    fix: Sometimes,
+    fix: Sometimes, fix_safety: Either,
     kinds: [Add], check_instruction: check,
 }
 

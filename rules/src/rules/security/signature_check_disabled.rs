@@ -48,7 +48,7 @@ use super::support::{delete_arg_fix, is_local_package};
 
 declare_rule! {
     /// Package signature verification is turned off
-    name: "signature-check-disabled", category: Security, severity: Warning, fix: Sometimes,
+    name: "signature-check-disabled", category: Security, severity: Warning, fix: Sometimes, fix_safety: Unsafe,
     kinds: [Run], in_onbuild: true, check_instruction: check,
 }
 

@@ -48,7 +48,7 @@ use super::support::{assignments, declarations, delete_arg_fix, pair_value, repl
 
 declare_rule! {
     /// TLS certificate verification is turned off
-    name: "tls-verification-disabled", category: Security, severity: Warning, fix: Sometimes,
+    name: "tls-verification-disabled", category: Security, severity: Warning, fix: Sometimes, fix_safety: Unsafe,
     kinds: [Run, Env, Arg], in_onbuild: true, check_instruction: check,
 }
 

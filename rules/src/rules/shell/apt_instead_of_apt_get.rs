@@ -55,7 +55,7 @@ use super::support::{self, subcommand};
 declare_rule! {
     /// `apt` is for terminals; scripts should use `apt-get` or `apt-cache`
     name: "apt-instead-of-apt-get", aliases: ["DL3027"], category: Shell, severity: Warning,
-    fix: Sometimes,
+    fix: Sometimes, fix_safety: Either,
     kinds: [Run], in_onbuild: true, check_instruction: check,
 }
 

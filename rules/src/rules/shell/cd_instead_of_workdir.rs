@@ -76,7 +76,7 @@ use super::support::{self, in_subshell, insertion_point_before, node_of};
 declare_rule! {
     /// `cd` in `RUN` lasts for one instruction; use `WORKDIR`
     name: "cd-instead-of-workdir", aliases: ["DL3003"], category: Shell, severity: Warning,
-    fix: Sometimes,
+    fix: Sometimes, fix_safety: Either,
     kinds: [Run], check_instruction: check,
 }
 

@@ -68,7 +68,7 @@ use super::support::{self, BaseFamily, Pipe, base_family, insertion_point_before
 declare_rule! {
     /// A pipe in `RUN` without `pipefail` hides failures of all but its last command
     name: "pipe-without-pipefail", aliases: ["DL4006"], category: Shell, severity: Warning,
-    fix: Sometimes,
+    fix: Sometimes, fix_safety: Unsafe,
     check_document: check,
 }
 

@@ -60,7 +60,7 @@ use super::support;
 declare_rule! {
     /// `wget` without progress control floods the build log
     name: "wget-verbose-progress", aliases: ["DL3047"], category: Shell, severity: Info,
-    fix: Always,
+    fix: Always, fix_safety: Either,
     kinds: [Run], in_onbuild: true, check_instruction: check,
 }
 

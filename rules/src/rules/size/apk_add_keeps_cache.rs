@@ -56,7 +56,7 @@ use super::support;
 
 declare_rule! {
     /// `apk add` without `--no-cache` leaves the package index in the layer
-    name: "apk-add-keeps-cache", aliases: ["DL3019"], category: Size, severity: Info, fix: Always,
+    name: "apk-add-keeps-cache", aliases: ["DL3019"], category: Size, severity: Info, fix: Always, fix_safety: Either,
     kinds: [Run], in_onbuild: true, check_instruction: check,
 }
 

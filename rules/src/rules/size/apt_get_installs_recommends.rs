@@ -51,7 +51,7 @@ use super::support;
 declare_rule! {
     /// `apt-get install` without `--no-install-recommends` installs optional packages
     name: "apt-get-installs-recommends", aliases: ["DL3015"], category: Size, severity: Info,
-    fix: Always,
+    fix: Always, fix_safety: Unsafe,
     kinds: [Run], in_onbuild: true, check_instruction: check,
 }
 

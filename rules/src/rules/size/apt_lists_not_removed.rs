@@ -75,7 +75,7 @@ use super::support;
 declare_rule! {
     /// `apt-get update` leaves the package lists in the layer
     name: "apt-lists-not-removed", aliases: ["DL3009"], category: Size, severity: Info,
-    fix: Sometimes,
+    fix: Sometimes, fix_safety: Either,
     kinds: [Run], in_onbuild: true, check_instruction: check,
 }
 

@@ -49,7 +49,7 @@ use super::support;
 
 declare_rule! {
     /// `RUN chown -R`/`chmod -R` on copied files stores them twice; use `COPY --chown`/`--chmod`
-    name: "chown-after-copy", category: Size, severity: Warning, fix: Sometimes,
+    name: "chown-after-copy", category: Size, severity: Warning, fix: Sometimes, fix_safety: Unsafe,
     kinds: [Run], check_instruction: check,
 }
 

@@ -47,7 +47,7 @@ use super::support;
 declare_rule! {
     /// Consecutive short `RUN` instructions could be one layer
     name: "consecutive-run-instructions", aliases: ["DL3059"], category: Size, severity: Info,
-    fix: Sometimes,
+    fix: Sometimes, fix_safety: Unsafe,
     kinds: [Run], check_instruction: check,
 }
 

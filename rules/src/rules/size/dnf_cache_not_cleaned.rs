@@ -61,7 +61,7 @@ use super::yum_cache_not_cleaned::VALUE_FLAGS;
 declare_rule! {
     /// `dnf install` without `dnf clean all` leaves the cache in the layer
     name: "dnf-cache-not-cleaned", aliases: ["DL3040"], category: Size, severity: Warning,
-    fix: Sometimes,
+    fix: Sometimes, fix_safety: Either,
     kinds: [Run], in_onbuild: true, check_instruction: check,
 }
 

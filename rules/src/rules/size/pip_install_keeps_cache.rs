@@ -64,7 +64,7 @@ use super::support;
 declare_rule! {
     /// `pip install` without `--no-cache-dir` leaves pip's cache in the layer
     name: "pip-install-keeps-cache", aliases: ["DL3042"], category: Size, severity: Warning,
-    fix: Always,
+    fix: Always, fix_safety: Either,
     kinds: [Run], in_onbuild: true, check_instruction: check,
 }
 

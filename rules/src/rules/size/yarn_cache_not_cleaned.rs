@@ -52,7 +52,7 @@ use super::support;
 declare_rule! {
     /// `yarn install` without `yarn cache clean` leaves the cache in the layer
     name: "yarn-cache-not-cleaned", aliases: ["DL3060"], category: Size, severity: Info,
-    fix: Sometimes,
+    fix: Sometimes, fix_safety: Unsafe,
     kinds: [Run], in_onbuild: true, check_instruction: check,
 }
 

@@ -58,7 +58,7 @@ use super::support;
 declare_rule! {
     /// `yum install` without `yum clean all` leaves the cache in the layer
     name: "yum-cache-not-cleaned", aliases: ["DL3032"], category: Size, severity: Warning,
-    fix: Sometimes,
+    fix: Sometimes, fix_safety: Either,
     kinds: [Run], in_onbuild: true, check_instruction: check,
 }
 

@@ -54,25 +54,12 @@ use super::support;
 declare_rule! {
     /// `zypper install` without `zypper clean` leaves the cache in the layer
     name: "zypper-cache-not-cleaned", aliases: ["DL3036"], category: Size, severity: Warning,
-    fix: Sometimes,
+    fix: Sometimes, fix_safety: Either,
     kinds: [Run], in_onbuild: true, check_instruction: check,
 }
 
-/// zypper global options that take a separate value.
-const VALUE_FLAGS: &[&str] = &[
-    "-c",
-    "--config",
-    "-R",
-    "--root",
-    "--installroot",
-    "-D",
-    "--reposd-dir",
-    "-C",
-    "--cache-dir",
-    "--raw-cache-dir",
-    "--solv-cache-dir",
-    "--pkg-cache-dir",
-];
+/// zypper's global options that take a separate value.
+const VALUE_FLAGS: &[&str] = crate::rules::package_cli::ZYPPER_VALUE_OPTIONS;
 
 const CACHE_DIRS: &[&str] = &["/var/cache/zypp"];
 
