@@ -18,12 +18,13 @@ pub mod registry;
 pub mod rule;
 pub mod rule_meta;
 mod rules;
+pub mod settings;
 pub mod shellcheck;
 pub mod syntax;
 #[doc(hidden)]
 pub mod test_env;
 
-pub use config::{ConfigError, Settings};
+pub use config::ConfigError;
 pub use diagnostic::{Applicability, Category, Diagnostic, Edit, Fix, Related, Severity, TextRange};
 pub use engine::{
     CheckResult, FixProblem, FixProblemKind, FixResult, Rule, check, check_document, check_document_on_two_threads,
@@ -31,4 +32,5 @@ pub use engine::{
 };
 pub use model::Document;
 pub use registry::{FixAvailability, FixSafety, RuleMeta, all_rules, find_rule, find_rules};
+pub use settings::Settings;
 pub use syntax::{ColumnUnit, LineIndex, Position, SyntaxTree};

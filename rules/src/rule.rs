@@ -2,20 +2,18 @@
 //! and [`declare_rule!`], the one place a rule file says all of that.
 //!
 //! Layers: this module builds on [`crate::rule_meta`], [`crate::diagnostic`],
-//! the model and `Settings`; the rule files build on it, the registry lists
-//! them and the engine runs them.
+//! the model and [`crate::settings`]; the rule files build on it, the
+//! registry lists them and the engine runs them (the order is written down,
+//! and checked, in `tests/layers.rs`).
 
-use std::any::{Any, TypeId};
+use std::any::TypeId;
 use std::fmt;
-use std::panic::RefUnwindSafe;
-use std::sync::Arc;
 
-use serde::de::DeserializeOwned;
-
-use crate::config::Settings;
 use crate::diagnostic::{Diagnostic, TextRange};
 use crate::model::{Document, Instruction, InstructionKind};
 use crate::rule_meta::RuleMeta;
+use crate::settings::Settings;
+pub use crate::settings::{OptionsValue, RuleOptions};
 
 /// A rule: its metadata plus the checks the engine calls.
 pub struct Rule {
@@ -47,45 +45,6 @@ impl Rule {
 impl fmt::Debug for Rule {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Rule").field("name", &self.meta.name).finish()
-    }
-}
-
-/// The options a rule declares: a `Deserialize` struct (kebab-case keys,
-/// unknown keys denied) whose `Default` is what an absent table means.
-pub trait RuleOptions: DeserializeOwned + Default + Clone + fmt::Debug + Send + Sync + RefUnwindSafe + 'static {}
-
-impl<T: DeserializeOwned + Default + Clone + fmt::Debug + Send + Sync + RefUnwindSafe + 'static> RuleOptions for T {}
-
-/// Any rule's options, behind [`OptionsValue`].
-trait AnyOptions: fmt::Debug {
-    fn as_any(&self) -> &dyn Any;
-}
-
-impl<T: RuleOptions> AnyOptions for T {
-    fn as_any(&self) -> &dyn Any {
-        self
-    }
-}
-
-/// A rule's options as read from the config, whatever their type (unwind
-/// safe, so that `Settings` stays so: front ends lint under `catch_unwind`).
-#[derive(Clone)]
-pub struct OptionsValue(Arc<dyn AnyOptions + Send + Sync + RefUnwindSafe>);
-
-impl fmt::Debug for OptionsValue {
-    /// As the rule's options type prints itself.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.0.fmt(f)
-    }
-}
-
-impl OptionsValue {
-    fn new<T: RuleOptions>(value: T) -> OptionsValue {
-        OptionsValue(Arc::new(value))
-    }
-
-    fn get<T: RuleOptions>(&self) -> Option<&T> {
-        self.0.as_any().downcast_ref()
     }
 }
 

@@ -252,3 +252,15 @@ impl RuleMeta {
 pub fn is_buildkit_check_name(alias: &str) -> bool {
     alias.chars().next().is_some_and(|c| c.is_ascii_uppercase()) && !alias.starts_with("DL") && !alias.starts_with("SC")
 }
+
+/// `SC` (any case) followed by digits: a ShellCheck code. Names come from
+/// pragmas and config files, so anything may be in them: no byte offset is
+/// assumed to fall between characters.
+pub fn is_shellcheck_code(name: &str) -> bool {
+    match (name.get(..2), name.get(2..)) {
+        (Some(prefix), Some(digits)) => {
+            prefix.eq_ignore_ascii_case("sc") && !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())
+        }
+        _ => false,
+    }
+}

@@ -10,7 +10,7 @@
 //! spreads many scripts over the CPUs. Every front-end uses this one
 //! implementation of the budget.
 //!
-//! [`ShellcheckSettings::timeout`]: crate::config::ShellcheckSettings
+//! [`ShellcheckSettings::timeout`]: crate::settings::ShellcheckSettings
 
 mod process;
 
@@ -26,10 +26,12 @@ use serde::Deserialize;
 
 pub use process::kill_all;
 
-use crate::config::Settings;
 use crate::diagnostic::{Category, Diagnostic, Severity, TextRange};
 use crate::model::{Document, Instruction, PREDEFINED_ARGS, Scope, ShellScript};
-use crate::registry::{FixAvailability, RuleMeta};
+/// `SC` (any case) followed by digits: a ShellCheck code.
+pub use crate::rule_meta::is_shellcheck_code as is_code;
+use crate::rule_meta::{FixAvailability, RuleMeta};
+use crate::settings::Settings;
 
 /// Codes hadolint never reports, and neither do we: SC2187 (ash is not
 /// supported) and SC1090/SC1091 (they need `# shellcheck source=` directives,
@@ -71,18 +73,6 @@ impl fmt::Display for ShellCheckError {
             }
             ShellCheckError::Failed(why) => write!(f, "shellcheck failed: {why}"),
         }
-    }
-}
-
-/// `SC` (any case) followed by digits: a ShellCheck code. Names come from
-/// pragmas and config files, so anything may be in them: no byte offset is
-/// assumed to fall between characters.
-pub fn is_code(name: &str) -> bool {
-    match (name.get(..2), name.get(2..)) {
-        (Some(prefix), Some(digits)) => {
-            prefix.eq_ignore_ascii_case("sc") && !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())
-        }
-        _ => false,
     }
 }
 
@@ -154,7 +144,7 @@ struct Prepared<'a> {
 
 impl ShellCheck {
     /// Find the binary: the configured path, else `shellcheck` on PATH. The
-    /// time budget is [`crate::config::DEFAULT_SHELLCHECK_TIMEOUT`] until
+    /// time budget is [`crate::settings::DEFAULT_SHELLCHECK_TIMEOUT`] until
     /// [`ShellCheck::with_budget`] changes it.
     pub fn locate(configured: Option<&Path>) -> Result<ShellCheck, ShellCheckError> {
         let program = match configured {
@@ -169,7 +159,7 @@ impl ShellCheck {
         };
         Ok(ShellCheck {
             program,
-            budget: crate::config::DEFAULT_SHELLCHECK_TIMEOUT,
+            budget: crate::settings::DEFAULT_SHELLCHECK_TIMEOUT,
             cache: Mutex::new(HashMap::new()),
             skipped: Default::default(),
         })

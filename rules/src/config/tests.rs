@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use super::*;
 use crate::registry::find_rule;
+use crate::rule_meta::RuleMeta;
 
 fn meta(name: &str) -> &'static RuleMeta {
     &find_rule(name).expect("known rule").meta

@@ -23,9 +23,9 @@
 use std::collections::HashSet;
 use std::hash::{Hash, Hasher};
 
-use crate::config::Settings;
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, TextRange};
 use crate::model::Document;
+use crate::settings::Settings;
 
 use super::{Rule, check_with_rules};
 
@@ -440,7 +440,7 @@ mod tests {
     use super::*;
     use crate::engine::{Context, INTERNAL_ERROR};
     use crate::model::{Instruction, InstructionKind};
-    use crate::registry::{FixAvailability, RuleMeta};
+    use crate::rule_meta::{FixAvailability, RuleMeta};
 
     const META: RuleMeta = RuleMeta { fix: FixAvailability::Always, ..INTERNAL_ERROR };
 

@@ -3,7 +3,6 @@
 
 mod fix;
 
-use crate::config::Settings;
 use crate::diagnostic::{Diagnostic, Severity, TextRange};
 use crate::model::{Document, Instruction, InstructionKind};
 use crate::registry::all_rules;
@@ -11,6 +10,7 @@ pub use crate::rule::{Context, Rule};
 pub use crate::rule_meta::is_buildkit_check_name;
 use crate::rule_meta::{FixAvailability, RuleMeta};
 use crate::rules::unused_suppression;
+use crate::settings::Settings;
 
 #[cfg(test)]
 pub(crate) use fix::fix_with_rules;
@@ -79,7 +79,7 @@ fn check_with(doc: &Document, settings: &Settings, rules: &[&'static Rule], thre
     let mut run_rules: Vec<&'static Rule> =
         rules.iter().copied().filter(|rule| audit || !doc.suppressions.skips_file(&rule.meta, pragmas)).collect();
     if audit {
-        for rule in unused_suppression::rules_to_judge(doc, settings) {
+        for rule in unused_suppression::rules_to_judge(doc, settings, all_rules()) {
             if !run_rules.iter().any(|r| std::ptr::eq(*r, rule)) {
                 run_rules.push(rule);
             }
@@ -132,7 +132,7 @@ fn check_with(doc: &Document, settings: &Settings, rules: &[&'static Rule], thre
             used.extend(by);
             keep
         });
-        let unused = unused_suppression::findings(doc, settings, &used);
+        let unused = unused_suppression::findings(doc, settings, &used, all_rules());
         diagnostics.extend(unused.into_iter().filter(|d| !doc.suppressions.suppresses(doc, d, pragmas)));
     } else {
         diagnostics.retain(|d| std::ptr::eq(d.rule, &INTERNAL_ERROR) || !doc.suppressions.suppresses(doc, d, pragmas));

@@ -4,7 +4,7 @@
 //! `# hadolint shell=…` (`# dockside shell=…`).
 
 use crate::diagnostic::{Diagnostic, TextRange};
-use crate::registry::RuleMeta;
+use crate::rule_meta::RuleMeta;
 
 use super::Document;
 
@@ -59,7 +59,7 @@ impl Suppressions {
     /// `# check=skip=…` counts.
     pub fn skips_file(&self, rule: &RuleMeta, ignore_pragmas: bool) -> bool {
         let buildkit_names: Vec<&str> =
-            rule.aliases.iter().copied().filter(|a| crate::engine::is_buildkit_check_name(a)).collect();
+            rule.aliases.iter().copied().filter(|a| crate::rule_meta::is_buildkit_check_name(a)).collect();
         let skipped_by_check = !buildkit_names.is_empty()
             && self.check_skip.iter().any(|s| s.eq_ignore_ascii_case("all") || rule.answers_to(s));
         skipped_by_check
@@ -79,7 +79,7 @@ impl Suppressions {
             return out;
         }
         let rule = d.rule;
-        if rule.aliases.iter().any(|a| crate::engine::is_buildkit_check_name(a)) {
+        if rule.aliases.iter().any(|a| crate::rule_meta::is_buildkit_check_name(a)) {
             for name in &self.check_skip {
                 if name.eq_ignore_ascii_case("all") || rule.answers_to(name) {
                     out.push(Suppressor::CheckSkip(name.to_ascii_lowercase()));

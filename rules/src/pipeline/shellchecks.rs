@@ -6,9 +6,9 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
-use crate::config::Settings;
 use crate::diagnostic::{Diagnostic, TextRange};
 use crate::model::Document;
+use crate::settings::Settings;
 use crate::shellcheck::{MAX_SCRIPT_STATEMENTS, ShellCheck, ShellCheckError};
 
 /// A located runner, or why there is none.

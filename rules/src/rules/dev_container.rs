@@ -4,8 +4,8 @@
 //! that user gets password-less `sudo` by design, so the rules about the
 //! image's final user, `sudo` and lean package installs do not apply.
 
-use crate::config::Settings;
 use crate::model::{Base, Document, DocumentFact, InstructionKind, Stage};
+use crate::settings::Settings;
 
 /// Where Microsoft publishes the dev container base images.
 const IMAGE_PREFIXES: &[&str] = &["mcr.microsoft.com/devcontainers/", "mcr.microsoft.com/vscode/devcontainers/"];
@@ -64,7 +64,7 @@ fn in_devcontainer_dir(settings: &Settings) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::BuildContext;
+    use crate::settings::BuildContext;
 
     fn dev(text: &str) -> bool {
         let doc = Document::parse(text);

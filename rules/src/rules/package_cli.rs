@@ -22,10 +22,34 @@ pub(crate) const APT_VALUE_OPTIONS: &[&str] = &[
 /// apk's global options that take a separate value.
 pub(crate) const APK_VALUE_OPTIONS: &[&str] = &["-X", "--repository", "-p", "--root", "--arch", "--cache-dir"];
 
-/// yum's and dnf's global options that take a separate value (`-C` is
-/// `--cacheonly`, a switch).
-pub(crate) const RPM_VALUE_OPTIONS: &[&str] =
-    &["-c", "--config", "--installroot", "--setopt", "--enablerepo", "--disablerepo", "--releasever", "-R"];
+/// yum's, dnf's and microdnf's global options that take a separate value
+/// (`-C` is `--cacheonly`, a switch). One list for both: on Enterprise
+/// Linux 8 and later `yum` is dnf, so it takes dnf's options too
+/// (`--repo`, `--repoid`, `--forcearch`).
+pub(crate) const RPM_VALUE_OPTIONS: &[&str] = &[
+    "-c",
+    "--config",
+    "-d",
+    "--debuglevel",
+    "-e",
+    "--errorlevel",
+    "-R",
+    "--randomwait",
+    "-x",
+    "--exclude",
+    "--enablerepo",
+    "--disablerepo",
+    "--repo",
+    "--repoid",
+    "--installroot",
+    "--releasever",
+    "--setopt",
+    "--disableplugin",
+    "--enableplugin",
+    "--forcearch",
+    "--downloaddir",
+    "--destdir",
+];
 
 /// zypper's global options that take a separate value.
 pub(crate) const ZYPPER_VALUE_OPTIONS: &[&str] = &[

@@ -14,10 +14,10 @@ use std::collections::HashMap;
 use std::fmt::Write;
 use std::sync::Mutex;
 
-use crate::config::Settings;
 use crate::diagnostic::{Diagnostic, TextRange};
 use crate::engine::{Rule, check_with_rules, fix_with_rules};
 use crate::model::Document;
+use crate::settings::Settings;
 use crate::{ColumnUnit, LineIndex};
 
 /// The diagnostics of `rule` alone on `source` under `settings`.

@@ -45,15 +45,12 @@ declare_rule! {
 }
 
 fn check(from: &Instruction, ctx: &mut Context<'_>) {
-    let Some((status, image)) = support::from_eol(from, ctx, EolState::Past) else { return };
-    let Some(range) = support::image_range(from) else { return };
-    ctx.report(
-        range,
+    support::report_eol(from, ctx, EolState::Past, |image, status, _| {
         format!(
             "`{image}` is on {} {}, which reached its end of life on {}: it no longer gets security fixes",
             status.product, status.version, status.eol
-        ),
-    );
+        )
+    });
 }
 
 #[cfg(test)]

@@ -42,16 +42,12 @@ declare_rule! {
 }
 
 fn check(from: &Instruction, ctx: &mut Context<'_>) {
-    let Some((status, image)) = support::from_eol(from, ctx, EolState::Near) else { return };
-    let Some(range) = support::image_range(from) else { return };
-    let days = ctx.settings.lint_date().days_until(status.eol);
-    ctx.report(
-        range,
+    support::report_eol(from, ctx, EolState::Near, |image, status, days| {
         format!(
             "`{image}` is on {} {}, which reaches its end of life on {} (in {days} days)",
             status.product, status.version, status.eol
-        ),
-    );
+        )
+    });
 }
 
 #[cfg(test)]

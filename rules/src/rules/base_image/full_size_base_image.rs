@@ -166,11 +166,11 @@ mod tests {
             &[],
         );
         let doc = crate::model::Document::parse("FROM python:3-bullseye\nCMD [\"python\"]\n");
-        let found = crate::engine::check_with_rules(&doc, &crate::config::Settings::default(), &[&super::RULE]);
+        let found = crate::engine::check_with_rules(&doc, &crate::settings::Settings::default(), &[&super::RULE]);
         assert!(found[0].message.ends_with("can use `python:3-slim-bullseye`"), "{}", found[0].message);
         for (image, slim) in [("node:lts-bookworm", "node:lts-bookworm-slim"), ("ruby:latest", "ruby:slim")] {
             let doc = crate::model::Document::parse(&format!("FROM {image}\nCMD [\"x\"]\n"));
-            let found = crate::engine::check_with_rules(&doc, &crate::config::Settings::default(), &[&super::RULE]);
+            let found = crate::engine::check_with_rules(&doc, &crate::settings::Settings::default(), &[&super::RULE]);
             assert!(found[0].message.ends_with(&format!("can use `{slim}`")), "{}", found[0].message);
         }
     }

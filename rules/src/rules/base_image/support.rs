@@ -4,19 +4,26 @@ use crate::base_images::{EolState, EolStatus, eol_statuses};
 use crate::model::{Base, Instruction};
 use crate::rule::Context;
 
-/// The most urgent end-of-life status of the image a FROM names (through
-/// ARG defaults), when it is `wanted`, with the image text.
-pub(super) fn from_eol(from: &Instruction, ctx: &Context<'_>, wanted: EolState) -> Option<(EolStatus, String)> {
-    let stage = ctx.doc.stage_of(from)?;
-    let Base::Image { reference, text, resolved: true } = &stage.base else { return None };
-    let statuses = eol_statuses(reference, ctx.settings.lint_date());
-    let first = statuses.into_iter().next()?;
-    (first.state == wanted).then(|| (first, text.clone()))
-}
-
-/// Where to report a finding about a FROM's image.
-pub(super) fn image_range(from: &Instruction) -> Option<crate::diagnostic::TextRange> {
-    from.image.as_ref().map(|spec| spec.word.range)
+/// Report a FROM whose image's most urgent end-of-life status (through ARG
+/// defaults) is `wanted`, at the image, with the message `message` makes of
+/// the image text, the status and the days from the lint date to its end
+/// of life.
+pub(super) fn report_eol(
+    from: &Instruction,
+    ctx: &mut Context<'_>,
+    wanted: EolState,
+    message: impl FnOnce(&str, &EolStatus, i64) -> String,
+) {
+    let Some(stage) = ctx.doc.stage_of(from) else { return };
+    let Base::Image { reference, text, resolved: true } = &stage.base else { return };
+    let lint_date = ctx.settings.lint_date();
+    let Some(status) = eol_statuses(reference, lint_date).into_iter().next() else { return };
+    let Some(spec) = &from.image else { return };
+    if status.state == wanted {
+        let days = lint_date.days_until(status.eol);
+        let message = message(text, &status, days);
+        ctx.report(spec.word.range, message);
+    }
 }
 
 /// `rule`'s diagnostics on `source` when linted on `date` (the end-of-life
@@ -27,7 +34,7 @@ pub(super) fn lint_on(
     date: &str,
     source: &str,
 ) -> Vec<crate::diagnostic::Diagnostic> {
-    let mut settings = crate::config::Settings::default();
+    let mut settings = crate::settings::Settings::default();
     settings.set_lint_date(crate::base_images::Date::parse(date));
     crate::engine::check_with_rules(&crate::model::Document::parse(source), &settings, &[rule])
 }

@@ -75,7 +75,7 @@ fn check(ins: &Instruction, ctx: &mut Context<'_>) {
         if text.contains("://") || text.starts_with("git@") {
             continue;
         }
-        let path = crate::config::build_context_path(&text);
+        let path = crate::settings::build_context_path(&text);
         if path == "." || path.starts_with("..") {
             continue;
         }
@@ -88,9 +88,9 @@ fn check(ins: &Instruction, ctx: &mut Context<'_>) {
 
 #[cfg(test)]
 mod tests {
-    use crate::config::{BuildContext, Dockerignore, Settings};
     use crate::engine::check_with_rules;
     use crate::model::Document;
+    use crate::settings::{BuildContext, Dockerignore, Settings};
 
     fn lint(dockerignore: Option<&str>, source: &str) -> Vec<String> {
         let context = BuildContext {

@@ -61,11 +61,10 @@
 
 use std::collections::HashSet;
 
-use crate::config::Settings;
 use crate::diagnostic::{Diagnostic, Edit, Fix, Related, TextRange};
 use crate::model::{Document, InstructionKind, Pragma, Suppressor};
-use crate::registry::all_rules;
 use crate::rule::{Rule, declare_rule, rule_options};
+use crate::settings::Settings;
 
 // Checked by the engine itself (it needs every other rule's findings
 // before suppression): no checks of its own.
@@ -84,12 +83,14 @@ pub(crate) struct Options {
 }
 
 /// The rules `name` stands for, when this lint can judge it: every one of
-/// them enabled by `settings` (and none of them this rule).
-fn judged(name: &str, settings: &Settings) -> Option<Vec<&'static Rule>> {
-    if crate::shellcheck::is_code(name) || name.eq_ignore_ascii_case("all") {
+/// them enabled by `settings` (and none of them this rule). `registered` is
+/// every rule: the engine hands the registry's list down, as the registry
+/// sits above the rules.
+fn judged(name: &str, settings: &Settings, registered: &[&'static Rule]) -> Option<Vec<&'static Rule>> {
+    if crate::rule_meta::is_shellcheck_code(name) || name.eq_ignore_ascii_case("all") {
         return None;
     }
-    let rules: Vec<&'static Rule> = all_rules().iter().copied().filter(|r| r.meta.answers_to(name)).collect();
+    let rules: Vec<&'static Rule> = registered.iter().copied().filter(|r| r.meta.answers_to(name)).collect();
     let judgeable =
         !rules.is_empty() && rules.iter().all(|r| settings.is_enabled(&r.meta) && !std::ptr::eq(&r.meta, &RULE.meta));
     judgeable.then_some(rules)
@@ -125,13 +126,13 @@ fn check_skip_names(doc: &Document) -> Vec<(String, TextRange, TextRange, bool)>
 
 /// The rules the engine must run (if they are not already) to judge the
 /// pragmas: every enabled rule a pragma or `# check=skip=` names.
-pub(crate) fn rules_to_judge(doc: &Document, settings: &Settings) -> Vec<&'static Rule> {
+pub(crate) fn rules_to_judge(doc: &Document, settings: &Settings, registered: &[&'static Rule]) -> Vec<&'static Rule> {
     let mut out: Vec<&'static Rule> = Vec::new();
     let pragma_names = doc.suppressions.pragmas.iter().flat_map(|p| p.rules.iter().map(|(n, _)| n.as_str()));
     let names: Vec<&str> = if settings.ignore_pragmas() { pragma_names.collect() } else { Vec::new() };
     let skip_names: Vec<String> = check_skip_names(doc).into_iter().map(|(n, ..)| n).collect();
     for name in names.into_iter().chain(skip_names.iter().map(String::as_str)) {
-        for rule in judged(name, settings).unwrap_or_default() {
+        for rule in judged(name, settings, registered).unwrap_or_default() {
             if !out.iter().any(|r| std::ptr::eq(*r, rule)) {
                 out.push(rule);
             }
@@ -154,7 +155,12 @@ fn line_of(text: &str, range: TextRange) -> TextRange {
 /// The findings: every judged name no finding used, and (with
 /// `require-reason`) every pragma without a reason. `used` holds what
 /// suppressed the other rules' findings.
-pub(crate) fn findings(doc: &Document, settings: &Settings, used: &HashSet<Suppressor>) -> Vec<Diagnostic> {
+pub(crate) fn findings(
+    doc: &Document,
+    settings: &Settings,
+    used: &HashSet<Suppressor>,
+    registered: &[&'static Rule],
+) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let text = doc.text();
     let require_reason = rule_options::<Options>(settings, &RULE).require_reason;
@@ -166,7 +172,7 @@ pub(crate) fn findings(doc: &Document, settings: &Settings, used: &HashSet<Suppr
             }
             let unused: Vec<usize> = (0..pragma.rules.len())
                 .filter(|&j| {
-                    judged(&pragma.rules[j].0, settings).is_some()
+                    judged(&pragma.rules[j].0, settings, registered).is_some()
                         && !used.contains(&Suppressor::Pragma { pragma: i, name: j })
                 })
                 .collect();
@@ -186,8 +192,8 @@ pub(crate) fn findings(doc: &Document, settings: &Settings, used: &HashSet<Suppr
     let unused: Vec<&(String, TextRange, TextRange, bool)> = skips
         .iter()
         .filter(|(name, ..)| {
-            judged(name, settings).is_some_and(|rules| {
-                rules.iter().any(|r| r.meta.aliases.iter().any(|a| crate::engine::is_buildkit_check_name(a)))
+            judged(name, settings, registered).is_some_and(|rules| {
+                rules.iter().any(|r| r.meta.aliases.iter().any(|a| crate::rule_meta::is_buildkit_check_name(a)))
             }) && !used.contains(&Suppressor::CheckSkip(name.to_ascii_lowercase()))
                 && !buildkit_may_need(name, doc)
         })
@@ -242,7 +248,7 @@ const SAME_AS_BUILDKIT: &[&str] = &[
 /// dockside's rule does not, or when dockside cannot tell: the skip may be
 /// needed by `docker build`. (A dockside rule name is not a BuildKit check.)
 fn buildkit_may_need(name: &str, doc: &Document) -> bool {
-    if !crate::engine::is_buildkit_check_name(name) {
+    if !crate::rule_meta::is_buildkit_check_name(name) {
         return false;
     }
     if name.eq_ignore_ascii_case("SecretsUsedInArgOrEnv") {
@@ -306,11 +312,11 @@ fn has_reason(text: &str, pragma: &Pragma) -> bool {
 #[cfg(test)]
 mod tests {
     use super::RULE;
-    use crate::config::Settings;
     use crate::diagnostic::Diagnostic;
     use crate::engine::{Rule, check_with_rules};
     use crate::model::Document;
     use crate::rules::test_support::{assert_rule, assert_safe_fixes};
+    use crate::settings::Settings;
 
     fn lint(text: &str, settings: &Settings, rules: &[&'static Rule]) -> Vec<Diagnostic> {
         let doc = Document::parse(text);

@@ -31,9 +31,9 @@
 //! and ENV; a value that depends on a variable without a known value is not
 //! checked. Empty values are left to `empty-required-label`.
 
-use crate::config::LabelType;
 use crate::model::Instruction;
 use crate::rule::{Context, declare_rule};
+use crate::settings::LabelType;
 
 use super::support::check_label_format;
 

@@ -32,9 +32,9 @@
 //! a variable without a known value (the usual `ARG GIT_SHA`) is not
 //! checked. Empty values are left to `empty-required-label`.
 
-use crate::config::LabelType;
 use crate::model::Instruction;
 use crate::rule::{Context, declare_rule};
+use crate::settings::LabelType;
 
 use super::support::check_label_format;
 

@@ -32,9 +32,9 @@
 //! `ARG BUILD_DATE`) is not checked, where hadolint reports the text
 //! `$BUILD_DATE`. Empty values are left to `empty-required-label`.
 
-use crate::config::LabelType;
 use crate::model::Instruction;
 use crate::rule::{Context, declare_rule};
+use crate::settings::LabelType;
 
 use super::support::check_label_format;
 

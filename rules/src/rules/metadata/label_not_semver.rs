@@ -33,9 +33,9 @@
 //! (hadolint reports the text `$VERSION`). Empty values are left to
 //! `empty-required-label`.
 
-use crate::config::LabelType;
 use crate::model::Instruction;
 use crate::rule::{Context, declare_rule};
+use crate::settings::LabelType;
 
 use super::support::check_label_format;
 

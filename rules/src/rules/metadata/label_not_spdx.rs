@@ -37,9 +37,9 @@
 //! variable without a known value is not checked. Empty values are left to
 //! `empty-required-label`.
 
-use crate::config::LabelType;
 use crate::model::Instruction;
 use crate::rule::{Context, declare_rule};
+use crate::settings::LabelType;
 
 use super::support::check_label_format;
 

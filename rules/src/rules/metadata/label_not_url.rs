@@ -32,9 +32,9 @@
 //! left to `empty-required-label`. `http`, `https` and `ftp` URLs must name
 //! a host.
 
-use crate::config::LabelType;
 use crate::model::Instruction;
 use crate::rule::{Context, declare_rule};
+use crate::settings::LabelType;
 
 use super::support::check_label_format;
 

@@ -2,10 +2,10 @@
 //! with their values resolved through ARG/ENV, the format check behind the
 //! schema rules, and (for tests) a rule tester that takes a config.
 
-use crate::config::LabelType;
 use crate::diagnostic::TextRange;
 use crate::model::{Document, Instruction, Scope};
 use crate::rule::Context;
+use crate::settings::LabelType;
 
 /// One `key=value` of a `LABEL`.
 pub(crate) struct Label {

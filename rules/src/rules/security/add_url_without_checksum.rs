@@ -175,9 +175,9 @@ mod tests {
 
 #[cfg(test)]
 mod message_tests {
-    use crate::config::Settings;
     use crate::engine::check_with_rules;
     use crate::model::Document;
+    use crate::settings::Settings;
 
     /// Several sources: one `ADD --checksum` per URL, which BuildKit accepts.
     #[test]

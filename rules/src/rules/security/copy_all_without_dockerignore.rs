@@ -135,7 +135,7 @@ fn whole_context(ins: &Instruction) -> Option<&Word> {
         return None;
     }
     let (_, sources) = ins.args.split_last()?;
-    sources.iter().find(|w| !w.has_expansion() && crate::config::build_context_path(&w.value()) == ".")
+    sources.iter().find(|w| !w.has_expansion() && crate::settings::build_context_path(&w.value()) == ".")
 }
 
 /// True when what `ins` writes can reach the image: it is in the final
@@ -175,9 +175,9 @@ fn ships(doc: &Document, ins: &Instruction, from_copies: &[&Instruction]) -> boo
 
 #[cfg(test)]
 mod tests {
-    use crate::config::{BuildContext, Dockerignore, Settings};
     use crate::engine::check_with_rules;
     use crate::model::Document;
+    use crate::settings::{BuildContext, Dockerignore, Settings};
 
     fn lint(dockerignore: Option<&str>, present: &[&str], source: &str) -> Vec<String> {
         let context = BuildContext {

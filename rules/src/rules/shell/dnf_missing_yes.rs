@@ -32,11 +32,10 @@
 //! `centos`, `rockylinux`, `almalinux` and `oraclelinux` 8 (through the
 //! stages a stage builds on).
 
-use crate::diagnostic::{Edit, Fix};
 use crate::model::{Base, Document, ImageRef, Instruction};
 use crate::rule::{Context, declare_rule};
 
-use super::support::{self, assumes_yes_rpm, prompting_subcommand};
+use super::support;
 
 declare_rule! {
     /// `dnf install` without `-y` stops at the confirmation prompt
@@ -44,52 +43,21 @@ declare_rule! {
     kinds: [Run], in_onbuild: true, check_instruction: check,
 }
 
-/// dnf's and microdnf's options that take a separate value.
-const VALUE_FLAGS: &[&str] = &[
-    "-c",
-    "--config",
-    "-d",
-    "--debuglevel",
-    "-e",
-    "--errorlevel",
-    "-R",
-    "--randomwait",
-    "-x",
-    "--exclude",
-    "--enablerepo",
-    "--disablerepo",
-    "--repo",
-    "--repoid",
-    "--installroot",
-    "--releasever",
-    "--setopt",
-    "--disableplugin",
-    "--enableplugin",
-    "--forcearch",
-];
-
 fn check(run: &Instruction, ctx: &mut Context<'_>) {
     let Some(script) = support::script(ctx.doc, run) else { return };
-    for cmd in script.commands_named(&["dnf", "microdnf", "dnf5"]) {
-        let Some(sub) = prompting_subcommand(
-            cmd,
-            VALUE_FLAGS,
-            &["install", "groupinstall", "localinstall"],
-            &["group", "groups", "module"],
-        ) else {
-            continue;
-        };
+    let subcommands = &["install", "groupinstall", "localinstall"];
+    for (cmd, sub) in
+        support::rpm_prompts(script, &["dnf", "microdnf", "dnf5"], subcommands, &["group", "groups", "module"])
+    {
         if cmd.base_name() == "microdnf" && run.stage.is_some_and(|s| on_el8(ctx.doc, s)) {
             // EL 8's microdnf assumes yes.
             continue;
         }
-        if !assumes_yes_rpm(cmd) {
-            ctx.report(
-                cmd.range,
-                format!("`{} {}` without `-y` aborts at the confirmation prompt", cmd.base_name(), sub.text),
-            )
-            .with_fix(Fix::safe("Add `-y`", vec![Edit::insert(sub.range.end, " -y")]));
-        }
+        ctx.report(
+            cmd.range,
+            format!("`{} {}` without `-y` aborts at the confirmation prompt", cmd.base_name(), sub.text),
+        )
+        .with_fix(support::add_yes(sub));
     }
 }
 

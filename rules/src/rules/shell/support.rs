@@ -4,11 +4,8 @@
 
 use tree_sitter::Node;
 
-use crate::diagnostic::TextRange;
+use crate::diagnostic::{Edit, Fix, TextRange};
 use crate::model::{Base, Document, Instruction, InstructionKind, ShellArg, ShellCommand, ShellScript, for_each_node};
-
-/// zypper's global options that take a separate value.
-pub(super) const ZYPPER_VALUE_FLAGS: &[&str] = crate::rules::package_cli::ZYPPER_VALUE_OPTIONS;
 
 /// The script of a RUN, unless the stage runs it with Windows' `cmd`: a
 /// stage on a Windows image without a `SHELL` of its own (or of a stage
@@ -43,28 +40,50 @@ pub(super) fn next_word<'a>(cmd: &'a ShellCommand, arg: &ShellArg) -> Option<&'a
     cmd.args.get(i + 1).filter(|a| !a.text.starts_with('-'))
 }
 
-/// The word that makes `cmd` a prompting subcommand: the subcommand itself
-/// when it is one of `subcommands` (`install`), or the second word after one
-/// of `groups` (`group install`, `module install`).
-pub(super) fn prompting_subcommand<'a>(
-    cmd: &'a ShellCommand,
-    value_flags: &[&str],
-    subcommands: &[&str],
-    groups: &[&str],
-) -> Option<&'a ShellArg> {
-    let sub = subcommand(cmd, value_flags)?;
-    if subcommands.contains(&sub.text.as_str()) {
-        return Some(sub);
-    }
-    if groups.contains(&sub.text.as_str()) {
-        return next_word(cmd, sub).filter(|w| w.text == "install");
-    }
-    None
+/// The `zypper` commands of `script` whose subcommand (past zypper's
+/// global options and their values) is one of `names`, with it.
+pub(super) fn zypper_commands<'a>(
+    script: &'a ShellScript,
+    names: &'a [&'a str],
+) -> impl Iterator<Item = (&'a ShellCommand, &'a ShellArg)> + 'a {
+    script.commands_named(&["zypper"]).filter_map(move |cmd| {
+        let sub = subcommand(cmd, crate::rules::package_cli::ZYPPER_VALUE_OPTIONS)?;
+        names.contains(&sub.text.as_str()).then_some((cmd, sub))
+    })
+}
+
+/// The yum/dnf commands (run as one of `programs`) of `script` that stop
+/// at the confirmation prompt, with the word that makes them prompt: the
+/// subcommand when it is one of `subcommands` (`install`), or the second
+/// word after one of `groups` (`group install`, `module install`); and no
+/// `-y` ([`assumes_yes_rpm`]).
+pub(super) fn rpm_prompts<'a>(
+    script: &'a ShellScript,
+    programs: &'a [&'a str],
+    subcommands: &'a [&'a str],
+    groups: &'a [&'a str],
+) -> impl Iterator<Item = (&'a ShellCommand, &'a ShellArg)> + 'a {
+    script.commands_named(programs).filter_map(move |cmd| {
+        let sub = subcommand(cmd, crate::rules::package_cli::RPM_VALUE_OPTIONS)?;
+        let word = if subcommands.contains(&sub.text.as_str()) {
+            sub
+        } else if groups.contains(&sub.text.as_str()) {
+            next_word(cmd, sub).filter(|w| w.text == "install")?
+        } else {
+            return None;
+        };
+        (!assumes_yes_rpm(cmd)).then_some((cmd, word))
+    })
+}
+
+/// The fix of a yum/dnf command that would prompt: `-y` after `word`.
+pub(super) fn add_yes(word: &ShellArg) -> Fix {
+    Fix::safe("Add `-y`", vec![Edit::insert(word.range.end, " -y")])
 }
 
 /// True when a yum/dnf command answers its prompt itself: `-y`,
 /// `--assumeyes` or `--setopt=assumeyes=1`.
-pub(super) fn assumes_yes_rpm(cmd: &ShellCommand) -> bool {
+fn assumes_yes_rpm(cmd: &ShellCommand) -> bool {
     cmd.has_flag(Some('y'), &["assumeyes"])
         || cmd.args.iter().any(|a| {
             a.text

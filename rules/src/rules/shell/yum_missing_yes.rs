@@ -23,11 +23,10 @@
 //! The fix adds `-y` after the subcommand. It is safe: the build could not
 //! answer the prompt anyway.
 
-use crate::diagnostic::{Edit, Fix};
 use crate::model::Instruction;
 use crate::rule::{Context, declare_rule};
 
-use super::support::{self, assumes_yes_rpm, prompting_subcommand};
+use super::support;
 
 declare_rule! {
     /// `yum install` without `-y` stops at the confirmation prompt
@@ -35,39 +34,12 @@ declare_rule! {
     kinds: [Run], in_onbuild: true, check_instruction: check,
 }
 
-/// yum's options that take a separate value.
-const VALUE_FLAGS: &[&str] = &[
-    "-c",
-    "--config",
-    "-d",
-    "--debuglevel",
-    "-e",
-    "--errorlevel",
-    "-R",
-    "--randomwait",
-    "-x",
-    "--exclude",
-    "--enablerepo",
-    "--disablerepo",
-    "--installroot",
-    "--releasever",
-    "--setopt",
-    "--disableplugin",
-    "--enableplugin",
-];
-
 fn check(run: &Instruction, ctx: &mut Context<'_>) {
     let Some(script) = support::script(ctx.doc, run) else { return };
-    for cmd in script.commands_named(&["yum"]) {
-        let Some(sub) =
-            prompting_subcommand(cmd, VALUE_FLAGS, &["install", "groupinstall", "localinstall"], &["group", "groups"])
-        else {
-            continue;
-        };
-        if !assumes_yes_rpm(cmd) {
-            ctx.report(cmd.range, format!("`yum {}` without `-y` aborts at the confirmation prompt", sub.text))
-                .with_fix(Fix::safe("Add `-y`", vec![Edit::insert(sub.range.end, " -y")]));
-        }
+    let subcommands = &["install", "groupinstall", "localinstall"];
+    for (cmd, sub) in support::rpm_prompts(script, &["yum"], subcommands, &["group", "groups"]) {
+        ctx.report(cmd.range, format!("`yum {}` without `-y` aborts at the confirmation prompt", sub.text))
+            .with_fix(support::add_yes(sub));
     }
 }
 

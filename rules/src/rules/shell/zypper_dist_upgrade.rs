@@ -24,7 +24,7 @@
 use crate::model::Instruction;
 use crate::rule::{Context, declare_rule};
 
-use super::support::{self, ZYPPER_VALUE_FLAGS, subcommand};
+use super::support;
 
 declare_rule! {
     /// `zypper dist-upgrade` upgrades the whole distribution inside the image
@@ -34,15 +34,11 @@ declare_rule! {
 
 fn check(run: &Instruction, ctx: &mut Context<'_>) {
     let Some(script) = support::script(ctx.doc, run) else { return };
-    for cmd in script.commands_named(&["zypper"]) {
-        if let Some(sub) =
-            subcommand(cmd, ZYPPER_VALUE_FLAGS).filter(|s| matches!(s.text.as_str(), "dist-upgrade" | "dup"))
-        {
-            ctx.report(
-                cmd.range,
-                format!("`zypper {}` upgrades the whole distribution in a layer; use a newer base image", sub.text),
-            );
-        }
+    for (cmd, sub) in support::zypper_commands(script, &["dist-upgrade", "dup"]) {
+        ctx.report(
+            cmd.range,
+            format!("`zypper {}` upgrades the whole distribution in a layer; use a newer base image", sub.text),
+        );
     }
 }
 

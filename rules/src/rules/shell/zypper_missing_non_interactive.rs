@@ -30,7 +30,7 @@ use crate::diagnostic::{Edit, Fix};
 use crate::model::Instruction;
 use crate::rule::{Context, declare_rule};
 
-use super::support::{self, ZYPPER_VALUE_FLAGS, subcommand};
+use super::support;
 
 declare_rule! {
     /// `zypper install` without `-n` stops at the confirmation prompt
@@ -43,10 +43,7 @@ const PROMPTING: &[&str] = &["install", "in", "remove", "rm", "source-install", 
 
 fn check(run: &Instruction, ctx: &mut Context<'_>) {
     let Some(script) = support::script(ctx.doc, run) else { return };
-    for cmd in script.commands_named(&["zypper"]) {
-        let Some(sub) = subcommand(cmd, ZYPPER_VALUE_FLAGS).filter(|s| PROMPTING.contains(&s.text.as_str())) else {
-            continue;
-        };
+    for (cmd, sub) in support::zypper_commands(script, PROMPTING) {
         let non_interactive = cmd.has_flag(Some('n'), &["non-interactive"]) || cmd.has_flag(Some('y'), &["no-confirm"]);
         if !non_interactive {
             ctx.report(cmd.range, format!("`zypper {}` without `-n` stops at the confirmation prompt", sub.text))

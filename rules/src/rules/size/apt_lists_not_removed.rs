@@ -337,8 +337,9 @@ mod tests {
     fn a_lone_update_is_left_to_package_index_update_alone() {
         let source = "FROM ubuntu:22.04\nRUN apt-get update\nRUN apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/*\n";
         let doc = crate::model::Document::parse(source);
-        let lint =
-            |settings: &crate::config::Settings| crate::engine::check_with_rules(&doc, settings, &[&super::RULE]).len();
+        let lint = |settings: &crate::settings::Settings| {
+            crate::engine::check_with_rules(&doc, settings, &[&super::RULE]).len()
+        };
         assert_eq!(lint(&Default::default()), 0);
         let without = crate::config::parse_toml(
             "ignore = [\"package-index-update-alone\"]\n",

@@ -56,7 +56,6 @@ use crate::rule::{Context, declare_rule};
 use crate::rules::fix_safety::{self, Dependence};
 
 use super::support;
-use super::yum_cache_not_cleaned::VALUE_FLAGS;
 
 declare_rule! {
     /// `dnf install` without `dnf clean all` leaves the cache in the layer
@@ -66,6 +65,8 @@ declare_rule! {
 }
 
 const CACHE_DIRS: &[&str] = &["/var/cache/dnf", "/var/cache/yum", "/var/cache/libdnf5"];
+/// The front ends of dnf's cache (yum is dnf on Enterprise Linux 8 and later).
+const FRONT_ENDS: &[&str] = &["dnf", "dnf5", "microdnf", "yum"];
 const INSTALLS: &[&str] = &[
     "install",
     "in",
@@ -105,8 +106,8 @@ fn check(run: &Instruction, ctx: &mut Context<'_>) {
     let fix = support::append_command(run, &clean).map(|edit| {
         let dependence = Dependence {
             dirs: CACHE_DIRS,
-            programs: &["dnf", "dnf5", "microdnf", "yum"],
-            reads: &reads_cache,
+            programs: FRONT_ENDS,
+            reads: &|c| support::rpm_reads_cache(c, FRONT_ENDS),
             resets: &|c| cleans_all(c) || fix_safety::removes(c, CACHE_DIRS),
             memo: "dnf-cache",
         };
@@ -122,13 +123,6 @@ fn check(run: &Instruction, ctx: &mut Context<'_>) {
     }
 }
 
-/// dnf, microdnf or yum doing anything but `clean` (and `--version`): they
-/// read the metadata cache.
-fn reads_cache(c: &ShellCommand) -> bool {
-    (is_dnf(c) || c.base_name() == "yum")
-        && support::subcommand(c, VALUE_FLAGS).is_some_and(|(_, sub)| sub.text != "clean")
-}
-
 fn is_dnf(c: &ShellCommand) -> bool {
     matches!(c.base_name(), "dnf" | "dnf5" | "microdnf")
 }
@@ -137,7 +131,7 @@ fn installs(c: &ShellCommand) -> bool {
     if !is_dnf(c) {
         return false;
     }
-    match support::subcommand(c, VALUE_FLAGS) {
+    match support::rpm_subcommand(c) {
         Some((_, sub)) if INSTALLS.contains(&sub.text.as_str()) => true,
         Some((i, sub)) if matches!(sub.text.as_str(), "module" | "group" | "groups") => c.args[i + 1..]
             .iter()
@@ -149,9 +143,7 @@ fn installs(c: &ShellCommand) -> bool {
 
 /// `dnf clean all`, `microdnf clean all` or `yum clean all`.
 fn cleans_all(c: &ShellCommand) -> bool {
-    (is_dnf(c) || c.base_name() == "yum")
-        && support::subcommand(c, VALUE_FLAGS)
-            .is_some_and(|(i, sub)| sub.text == "clean" && c.args[i + 1..].iter().any(|a| a.text == "all"))
+    support::rpm_cleans_all(c, FRONT_ENDS)
 }
 
 #[cfg(test)]

@@ -30,6 +30,25 @@ pub(super) fn subcommand_in<'a>(cmd: &'a ShellCommand, value_flags: &[&str], nam
     subcommand(cmd, value_flags).map(|(_, a)| a).filter(|a| names.contains(&a.text.as_str()))
 }
 
+/// yum's, dnf's and microdnf's subcommand, with its index (their options
+/// and the values of [`package_cli::RPM_VALUE_OPTIONS`] skipped).
+pub(super) fn rpm_subcommand(cmd: &ShellCommand) -> Option<(usize, &ShellArg)> {
+    subcommand(cmd, package_cli::RPM_VALUE_OPTIONS)
+}
+
+/// `clean all` run by one of `programs` (yum/dnf front ends).
+pub(super) fn rpm_cleans_all(cmd: &ShellCommand, programs: &[&str]) -> bool {
+    programs.contains(&cmd.base_name())
+        && rpm_subcommand(cmd)
+            .is_some_and(|(i, sub)| sub.text == "clean" && cmd.args[i + 1..].iter().any(|a| a.text == "all"))
+}
+
+/// One of `programs` (yum/dnf front ends) doing anything but `clean` (and
+/// `--version`): it reads the metadata cache.
+pub(super) fn rpm_reads_cache(cmd: &ShellCommand, programs: &[&str]) -> bool {
+    programs.contains(&cmd.base_name()) && rpm_subcommand(cmd).is_some_and(|(_, sub)| sub.text != "clean")
+}
+
 /// `path` without trailing `/` and `/*` (`/var/lib/apt/lists/*` is
 /// `/var/lib/apt/lists`, `/` is the empty string).
 pub(crate) fn trim_path(path: &str) -> &str {

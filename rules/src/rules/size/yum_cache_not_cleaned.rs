@@ -62,29 +62,9 @@ declare_rule! {
     kinds: [Run], in_onbuild: true, check_instruction: check,
 }
 
-/// yum and dnf options that take a separate value.
-pub(super) const VALUE_FLAGS: &[&str] = &[
-    "-c",
-    "--config",
-    "-d",
-    "--debuglevel",
-    "-e",
-    "--errorlevel",
-    "--installroot",
-    "--releasever",
-    "--enablerepo",
-    "--disablerepo",
-    "--repo",
-    "--repoid",
-    "-x",
-    "--exclude",
-    "--setopt",
-    "--downloaddir",
-    "--destdir",
-    "--forcearch",
-];
-
 const CACHE_DIRS: &[&str] = &["/var/cache/yum", "/var/cache/dnf"];
+/// The front ends that read yum's cache.
+const READERS: &[&str] = &["yum", "dnf", "microdnf"];
 
 fn check(run: &Instruction, ctx: &mut Context<'_>) {
     let Some(script) = &run.script else { return };
@@ -93,17 +73,15 @@ fn check(run: &Instruction, ctx: &mut Context<'_>) {
     }
     let is_install = |c: &ShellCommand| {
         c.base_name() == "yum"
-            && support::subcommand_in(c, VALUE_FLAGS, &["install", "groupinstall", "localinstall"]).is_some()
+            && support::rpm_subcommand(c)
+                .is_some_and(|(_, sub)| matches!(sub.text.as_str(), "install" | "groupinstall" | "localinstall"))
     };
     let Some(install) = support::last_uncleaned(script, is_install, cleans_all, CACHE_DIRS) else { return };
     let fix = support::append_command(run, "yum clean all").map(|edit| {
         let dependence = Dependence {
             dirs: CACHE_DIRS,
-            programs: &["yum", "dnf", "microdnf"],
-            reads: &|c| {
-                matches!(c.base_name(), "yum" | "dnf" | "microdnf")
-                    && support::subcommand(c, VALUE_FLAGS).is_some_and(|(_, sub)| sub.text != "clean")
-            },
+            programs: READERS,
+            reads: &|c| support::rpm_reads_cache(c, READERS),
             resets: &|c| cleans_all(c) || fix_safety::removes(c, CACHE_DIRS),
             memo: "yum-cache",
         };
@@ -119,9 +97,7 @@ fn check(run: &Instruction, ctx: &mut Context<'_>) {
 
 /// `yum clean all` or `dnf clean all`.
 fn cleans_all(c: &ShellCommand) -> bool {
-    matches!(c.base_name(), "yum" | "dnf")
-        && support::subcommand(c, VALUE_FLAGS)
-            .is_some_and(|(i, sub)| sub.text == "clean" && c.args[i + 1..].iter().any(|a| a.text == "all"))
+    support::rpm_cleans_all(c, &["yum", "dnf"])
 }
 
 #[cfg(test)]
