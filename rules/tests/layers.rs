@@ -84,13 +84,23 @@ fn is_test_cfg(line: &str) -> bool {
     line == "#[cfg(test)]" || line.starts_with("#[cfg(all(test,")
 }
 
-/// Each line of `text` with comments and test items blanked out (kept as
-/// empty lines, so line numbers stay), plus the names of the child
-/// modules declared test-only (`#[cfg(test)] mod name;`).
-fn shipped_lines(text: &str) -> (Vec<String>, Vec<String>) {
+/// What [`shipped_lines`] makes of a file.
+struct Shipped {
+    /// Each line with comments and test items blanked out (kept as empty
+    /// lines, so line numbers stay).
+    lines: Vec<String>,
+    /// The child modules declared test-only (`#[cfg(test)] mod name;`).
+    test_children: Vec<String>,
+    /// The 1-based lines of `#[cfg(test)]` attributes whose item has no
+    /// closing line at its own indentation.
+    unclosed: Vec<usize>,
+}
+
+fn shipped_lines(text: &str) -> Shipped {
     let lines: Vec<&str> = text.lines().collect();
     let mut out = Vec::with_capacity(lines.len());
     let mut test_children = Vec::new();
+    let mut unclosed = Vec::new();
     let mut i = 0;
     while i < lines.len() {
         if !is_test_cfg(lines[i]) {
@@ -114,19 +124,21 @@ fn shipped_lines(text: &str) -> (Vec<String>, Vec<String>) {
         let mut end = item;
         if !first.trim_end().ends_with(';') {
             // A block item ends at the first line that closes it at its own indentation.
-            end = (item + 1..lines.len())
-                .find(|&j| {
-                    let line = lines[j].trim_end();
-                    line.strip_prefix(indent).is_some_and(|rest| rest == "}" || rest == "};")
-                })
-                .unwrap_or(lines.len() - 1);
+            let close = (item + 1..lines.len()).find(|&j| {
+                let line = lines[j].trim_end();
+                line.strip_prefix(indent).is_some_and(|rest| rest == "}" || rest == "};")
+            });
+            end = close.unwrap_or_else(|| {
+                unclosed.push(i + 1);
+                lines.len().saturating_sub(1)
+            });
         }
         for _ in i..=end.min(lines.len() - 1) {
             out.push(String::new());
         }
         i = end + 1;
     }
-    (out, test_children)
+    Shipped { lines: out, test_children, unclosed }
 }
 
 /// `line` up to a `//` comment that is not inside a string literal.
@@ -227,8 +239,14 @@ fn violations(src: &Path) -> Vec<String> {
         let relative = file.strip_prefix(src).expect("below src").to_path_buf();
         let module = module_path(&relative);
         let text = std::fs::read_to_string(file).expect("read source");
-        let (lines, children) = shipped_lines(&text);
-        test_only.extend(children.into_iter().map(|child| module.iter().cloned().chain([child]).collect()));
+        let Shipped { lines, test_children, unclosed } = shipped_lines(&text);
+        for line in unclosed {
+            problems.push(format!(
+                "{}:{line}: cannot tell where this `#[cfg(test)]` item ends (no closing line at its indentation)",
+                relative.display()
+            ));
+        }
+        test_only.extend(test_children.into_iter().map(|child| module.iter().cloned().chain([child]).collect()));
         shipped.push((relative, module, lines));
     }
     for (relative, module, lines) in shipped {
@@ -315,7 +333,8 @@ fn every_top_level_module_has_a_layer() {
 }
 
 /// The reader sees what it must: a made-up tree with one import of each
-/// kind that breaks the layers, and test code that may.
+/// kind that breaks the layers, test code that may, and a test item whose
+/// end it cannot find.
 #[test]
 fn an_upward_import_is_reported_with_its_file_and_line() {
     let dir = tempfile::tempdir().expect("tempdir");
@@ -335,8 +354,10 @@ fn an_upward_import_is_reported_with_its_file_and_line() {
     write("model/inner.rs", "use super::super::config::Settings;\nfn g() { crate::lookup(\"x\"); }\n");
     write("model/tests.rs", "use crate::pipeline::lint;\n");
     write("syntax/mod.rs", "use crate::{diagnostic::TextRange, model::Document};\n");
+    write("format/mod.rs", "#[cfg(test)]\nmod tests {\n    use crate::engine::check;\n");
     let found = violations(src);
     let want = [
+        "format/mod.rs:1: cannot tell where this `#[cfg(test)]` item ends",
         "model/inner.rs:1: `model` (layer 3",
         "model/inner.rs:2: `model` (layer 3",
         "syntax/mod.rs:1: `syntax` (layer 2",
@@ -345,7 +366,7 @@ fn an_upward_import_is_reported_with_its_file_and_line() {
     for (found, want) in found.iter().zip(want) {
         assert!(found.starts_with(want), "{found}\nshould start with {want}");
     }
-    assert!(found[0].contains("imports `config`"), "{}", found[0]);
-    assert!(found[1].contains("imports `registry`"), "{}", found[1]);
-    assert!(found[2].contains("imports `model`") && found[2].ends_with("model::Document};`"), "{}", found[2]);
+    assert!(found[1].contains("imports `config`"), "{}", found[1]);
+    assert!(found[2].contains("imports `registry`"), "{}", found[2]);
+    assert!(found[3].contains("imports `model`") && found[3].ends_with("model::Document};`"), "{}", found[3]);
 }
