@@ -161,4 +161,16 @@ mod tests {
         assert_eq!(sub(&["-C", "/cache", "install"], value_options(P::Zypper)).as_deref(), Some("install"));
         assert_eq!(sub(&["-X", "https://mirror", "add"], value_options(P::Apk)).as_deref(), Some("add"));
     }
+
+    /// yum and dnf read one list: dnf's own options (`--repo`, which yum
+    /// takes too where it is dnf) and yum 3's (`--randomwait`) alike.
+    #[test]
+    fn yum_and_dnf_share_one_list() {
+        let rpm = value_options(PackageManager::Rpm);
+        for option in ["--repo", "--repoid", "--forcearch", "-x", "--randomwait", "--enableplugin", "--downloaddir"] {
+            assert_eq!(sub(&[option, "value", "install"], rpm).as_deref(), Some("install"), "{option}");
+        }
+        assert_eq!(sub(&["--repo=base", "install"], rpm).as_deref(), Some("install"));
+        assert_eq!(sub(&["-y", "--nogpgcheck", "install"], rpm).as_deref(), Some("install"));
+    }
 }
