@@ -19,6 +19,7 @@
 
 mod build_context;
 mod hadolint;
+mod messages;
 mod toml_config;
 
 use std::collections::{BTreeMap, BTreeSet};

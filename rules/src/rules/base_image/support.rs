@@ -18,16 +18,3 @@ pub(super) fn from_eol(from: &Instruction, ctx: &Context<'_>, wanted: EolState) 
 pub(super) fn image_range(from: &Instruction) -> Option<crate::diagnostic::TextRange> {
     from.image.as_ref().map(|spec| spec.word.range)
 }
-
-/// `rule`'s diagnostics on `source` when linted on `date` (the end-of-life
-/// rules' tests).
-#[cfg(test)]
-pub(super) fn lint_on(
-    rule: &'static crate::engine::Rule,
-    date: &str,
-    source: &str,
-) -> Vec<crate::diagnostic::Diagnostic> {
-    let mut settings = crate::config::Settings::default();
-    settings.set_lint_date(crate::base_images::Date::parse(date));
-    crate::engine::check_with_rules(&crate::model::Document::parse(source), &settings, &[rule])
-}
