@@ -20,6 +20,7 @@
 //! (`security`) or `ALL`.
 
 mod hadolint;
+mod messages;
 mod toml_config;
 
 use std::collections::BTreeSet;

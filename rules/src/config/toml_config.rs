@@ -19,7 +19,7 @@ use serde::de::{Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor, value::
 use toml::Spanned;
 use toml::de::{DeString, DeTable, DeValue, ValueDeserializer};
 
-use super::{ConfigError, LabelType, Settings, backticked, line_col, resolve_selector, severity_names};
+use super::{ConfigError, LabelType, Settings, backticked, line_col, messages, resolve_selector, severity_names};
 use crate::diagnostic::Severity;
 use crate::format::{FormatConfig, Indent, OperatorPosition};
 use crate::registry::find_rule;
@@ -192,10 +192,7 @@ impl Cx<'_> {
     }
 
     fn wrong_type(&self, key: &str, expected: &str, value: &Spanned<DeValue<'_>>) -> ConfigError {
-        self.error(
-            value.span(),
-            format!("invalid type for `{key}`: expected {expected}, found {}", type_name(value.get_ref())),
-        )
+        self.error(value.span(), messages::invalid_type(key, false, expected, type_name(value.get_ref())))
     }
 
     /// A serde error from reading `doc` into [`RawConfig`], in this file's
@@ -205,18 +202,14 @@ impl Cx<'_> {
         let place = Place::find(doc, span.start);
         let keys = place.as_ref().map(|p| p.keys.as_slice()).unwrap_or_default();
         let message = e.message();
-        let message = if let Some(rest) = message.strip_prefix("unknown field ") {
-            // `unknown field `x`, expected one of `a`, `b``: the span is the key's.
-            let (field, expected) = rest.split_once(", ").unwrap_or((rest, ""));
+        let message = if let Some((field, expected)) = unknown_field(message) {
+            // The span is the key's.
             let parent = keys.split_last().map(|(_, parent)| parent.join(".")).unwrap_or_default();
-            let parent = if parent.is_empty() { String::new() } else { format!(" in `{parent}`") };
-            format!("unknown key {field}{parent}; {expected}")
-        } else if let Some((found, expected)) =
-            message.strip_prefix("invalid type: ").and_then(|rest| rest.split_once(", expected "))
-        {
+            messages::unknown_key(field, &parent, expected)
+        } else if let Some((found, expected)) = invalid_type(message) {
             let found = place.as_ref().and_then(|p| p.value).map_or(found, |value| type_name(value));
-            let preposition = if place.as_ref().is_some_and(|p| p.in_array) { "in" } else { "for" };
-            format!("invalid type {preposition} `{}`: expected {}, found {found}", keys.join("."), toml_words(expected))
+            let item = place.as_ref().is_some_and(|p| p.in_array);
+            messages::invalid_type(&keys.join("."), item, toml_words(expected), found)
         } else {
             format!("invalid value for `{}`: {message}", keys.join("."))
         };
@@ -299,10 +292,9 @@ impl Cx<'_> {
         let written = &self.text[value.span()];
         // Seconds are decimal: `0x10` is an integer, but not a number of seconds.
         if ["0x", "0o", "0b"].iter().any(|prefix| written.starts_with(prefix)) {
-            return Err(self.error(
-                value.span(),
-                format!("invalid type for `{key}`: expected a number of seconds, found an integer"),
-            ));
+            return Err(
+                self.error(value.span(), messages::invalid_type(key, false, "a number of seconds", "an integer"))
+            );
         }
         super::shellcheck_timeout(value.get_ref().0)
             .map_err(|why| self.error(value.span(), format!("invalid value `{written}` for `{key}`: {why}")))
@@ -506,28 +498,36 @@ impl Cx<'_> {
         e: &toml::de::Error,
     ) -> ConfigError {
         let span = e.span().unwrap_or(table_span);
-        let key = options
-            .iter()
-            .find(|(key, value)| key.span().contains(&span.start) || value.span().contains(&span.start))
-            .map(|(key, _)| -> &str { key.get_ref() });
-        let path = match key {
-            Some(key) => format!("rules.{written}.{key}"),
-            None => format!("rules.{written}"),
-        };
+        let place = Place::find(options, span.start);
+        let mut path = format!("rules.{written}");
+        for key in place.iter().flat_map(|p| &p.keys) {
+            path.push('.');
+            path.push_str(key);
+        }
         let message = e.message();
-        let message = if let Some((found, expected)) =
-            message.strip_prefix("invalid type: ").and_then(|rest| rest.split_once(", expected "))
-        {
-            format!("invalid type for `{path}`: expected {expected}, found {found}")
-        } else if let Some((field, expected)) =
-            message.strip_prefix("unknown field ").and_then(|rest| rest.split_once(", "))
-        {
-            format!("unknown key {field} in `rules.{written}`; {expected}")
+        let message = if let Some((field, expected)) = unknown_field(message) {
+            messages::unknown_key(field, &format!("rules.{written}"), expected)
+        } else if let Some((found, expected)) = invalid_type(message) {
+            let found = place.as_ref().and_then(|p| p.value).map_or(found, |value| type_name(value));
+            let item = place.as_ref().is_some_and(|p| p.in_array);
+            messages::invalid_type(&path, item, toml_words(expected), found)
         } else {
             format!("invalid `{path}`: {message}")
         };
         self.error(span, message)
     }
+}
+
+/// serde's "unknown field `x`, expected …": the field's name and what is expected.
+fn unknown_field(message: &str) -> Option<(&str, &str)> {
+    let (field, expected) = message.strip_prefix("unknown field `")?.split_once("`, ")?;
+    Some((field, expected))
+}
+
+/// serde's "invalid type: integer `1`, expected a boolean": what was found
+/// (serde's words, for when the document cannot say) and what is expected.
+fn invalid_type(message: &str) -> Option<(&str, &str)> {
+    message.strip_prefix("invalid type: ")?.split_once(", expected ")
 }
 
 /// An array of strings, each with its span.
@@ -872,11 +872,11 @@ named-stages = true
     fn bad_rule_options() {
         assert_eq!(
             error("[rules.unused-stage]\nnamed-stages = \"yes\"\n"),
-            "2:16: invalid type for `rules.unused-stage.named-stages`: expected a boolean, found string \"yes\""
+            "2:16: invalid type for `rules.unused-stage.named-stages`: expected a boolean, found a string"
         );
         assert_eq!(
             error("[rules]\nunused-stage = { named-stages = 1 }\n"),
-            "2:33: invalid type for `rules.unused-stage.named-stages`: expected a boolean, found integer `1`"
+            "2:33: invalid type for `rules.unused-stage.named-stages`: expected a boolean, found an integer"
         );
         assert_eq!(
             error("[rules.unused-stage]\nnamed-stage = true\n"),

@@ -46,21 +46,95 @@ pub(crate) fn assert_rule(rule: &'static Rule, pass: &[&str], fail: &[&str], fix
     if rule.meta.fix.is_fixable() && fixes.is_empty() {
         problems.push(format!("rule {} declares a fix but has no fix cases", rule.meta.name));
     }
-    assert_cases(rule, &Settings::default(), None, pass, fail, fixes, problems);
+    assert_cases(rule, &Settings::default(), Setup::Default, pass, fail, fixes, problems);
 }
 
-/// `assert_rule` under `settings` (read from `config`, which the snapshot
-/// shows when given), with `problems` already found by the caller.
+/// What a harness call's settings were made from; its snapshot shows it
+/// above the cases.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Setup<'a> {
+    /// The defaults.
+    Default,
+    /// A `dockside.toml`.
+    Config(&'a str),
+    /// A build context: its `.dockerignore` (`None`: there is none) and the
+    /// watched entries it holds.
+    Context { dockerignore: Option<&'a str>, present: &'a [&'a str] },
+    /// Settings made some other way, as described.
+    Other(&'a str),
+}
+
+impl Setup<'_> {
+    /// The snapshot's header.
+    fn header(&self) -> String {
+        let mut text = String::new();
+        match self {
+            Setup::Default => {}
+            Setup::Config("") => text.push_str("config: (empty)\n"),
+            Setup::Config(config) => {
+                text.push_str("config:\n");
+                write_source(&mut text, config);
+            }
+            Setup::Context { dockerignore, present } => {
+                let _ = writeln!(text, "build context {TEST_CONTEXT_DIR}:");
+                match dockerignore {
+                    None => text.push_str("  .dockerignore: none\n"),
+                    Some(ignore) => {
+                        text.push_str("  .dockerignore:\n");
+                        write_source(&mut text, ignore);
+                    }
+                }
+                if present.is_empty() {
+                    text.push_str("  holds none of the watched entries\n");
+                } else {
+                    let _ = writeln!(text, "  holds: {}", present.join(", "));
+                }
+            }
+            Setup::Other(description) => {
+                let _ = writeln!(text, "settings: {description}");
+            }
+        }
+        text
+    }
+}
+
+/// The directory of [`assert_rule_in_context`]'s build context.
+const TEST_CONTEXT_DIR: &str = "/src/app";
+
+/// `assert_rule` in a build context: `dockerignore` is its `.dockerignore`
+/// (`None`: there is none) and `present` the watched entries
+/// ([`crate::config::WATCHED_ENTRIES`]) it holds.
+pub(crate) fn assert_rule_in_context(
+    dockerignore: Option<&str>,
+    present: &[&str],
+    rule: &'static Rule,
+    pass: &[&str],
+    fail: &[&str],
+    fixes: &[(&str, &str)],
+) {
+    use crate::settings::{BuildContext, Dockerignore};
+    let context = BuildContext {
+        dir: std::path::PathBuf::from(TEST_CONTEXT_DIR),
+        dockerignore: dockerignore.map(|text| Dockerignore::parse(text, None)),
+        present: present.iter().map(|entry| entry.to_string()).collect(),
+        ..BuildContext::default()
+    };
+    let settings = Settings::default().with_build_context(context);
+    assert_cases(rule, &settings, Setup::Context { dockerignore, present }, pass, fail, fixes, Vec::new());
+}
+
+/// `assert_rule` under `settings` (made from `setup`, which the snapshot
+/// shows), with `problems` already found by the caller.
 pub(crate) fn assert_cases(
     rule: &'static Rule,
     settings: &Settings,
-    config: Option<&str>,
+    setup: Setup<'_>,
     pass: &[&str],
     fail: &[&str],
     fixes: &[(&str, &str)],
     mut problems: Vec<String>,
 ) {
-    let mut snapshot = CaseSnapshot::new(rule, config);
+    let mut snapshot = CaseSnapshot::new(rule, setup);
     for case in pass {
         let found = lint_with(rule, settings, case);
         if !found.is_empty() {
@@ -86,14 +160,9 @@ pub(crate) fn assert_cases(
         snapshot.case(&format!("fix {} (unsafe fixes allowed)", index + 1), before, &lint_with(rule, settings, before));
         snapshot.fixed(before, &fixed);
     }
-    match config {
-        None => assert!(problems.is_empty(), "rule {}:\n{}", rule.meta.name, problems.join("\n---\n")),
-        Some(config) => assert!(
-            problems.is_empty(),
-            "rule {} with config {config:?}:\n{}",
-            rule.meta.name,
-            problems.join("\n---\n")
-        ),
+    match setup {
+        Setup::Default => assert!(problems.is_empty(), "rule {}:\n{}", rule.meta.name, problems.join("\n---\n")),
+        setup => assert!(problems.is_empty(), "rule {} with {setup:?}:\n{}", rule.meta.name, problems.join("\n---\n")),
     }
     snapshot.assert();
 }
@@ -106,7 +175,7 @@ pub(crate) fn assert_cases(
 pub(crate) fn assert_safe_fixes(rule: &'static Rule, cases: &[(&str, &str)]) {
     let settings = Settings::default();
     let mut problems = Vec::new();
-    let mut snapshot = CaseSnapshot::new(rule, None);
+    let mut snapshot = CaseSnapshot::new(rule, Setup::Default);
     for (index, (before, after)) in cases.iter().enumerate() {
         let fixed = check_fix(rule, &settings, before, after, false, &mut problems);
         let found = lint_with(rule, &settings, before);
@@ -165,17 +234,8 @@ struct CaseSnapshot {
 }
 
 impl CaseSnapshot {
-    fn new(rule: &'static Rule, config: Option<&str>) -> CaseSnapshot {
-        let mut text = String::new();
-        match config {
-            Some("") => text.push_str("config: (empty)\n"),
-            Some(config) => {
-                text.push_str("config:\n");
-                write_source(&mut text, config);
-            }
-            None => {}
-        }
-        CaseSnapshot { rule, text, cases: 0 }
+    fn new(rule: &'static Rule, setup: Setup<'_>) -> CaseSnapshot {
+        CaseSnapshot { rule, text: setup.header(), cases: 0 }
     }
 
     fn case(&mut self, title: &str, source: &str, found: &[Diagnostic]) {

@@ -55,31 +55,29 @@ fn check(from: &Instruction, ctx: &mut Context<'_>) {
 
 #[cfg(test)]
 mod tests {
-    fn lint_on(date: &str, source: &str) -> Vec<String> {
-        super::support::lint_on(&super::RULE, date, source)
-            .into_iter()
-            .map(|d| format!("{}: {}", &source[d.range.as_range()], d.message))
-            .collect()
-    }
+    use crate::rules::metadata::support::testing::assert_rule_with;
 
     #[test]
     fn reports_versions_past_their_end_of_life_on_the_lint_date() {
-        let on = "2025-01-01";
-        assert_eq!(
-            lint_on(on, "FROM python:3.8-slim-bullseye\n"),
-            [
-                "python:3.8-slim-bullseye: `python:3.8-slim-bullseye` is on Python 3.8, which reached its end of life on 2024-10-07: it no longer gets security fixes"
-            ]
+        assert_rule_with(
+            "lint-date = 2025-01-01",
+            &super::RULE,
+            &["ARG V\nFROM node:${V}-alpine\n", "FROM node:22\n", "FROM python:3\n", "FROM myorg/python:3.8\n"],
+            &[
+                "FROM ⟦python:3.8-slim-bullseye⟧\n",
+                "ARG V=16\nFROM ⟦node:${V}-alpine⟧ AS web\n",
+                // Reported once, at the image.
+                "FROM ⟦centos:7⟧ AS a\nFROM a\n",
+                "FROM golang:1.23-bullseye\nFROM ⟦debian:buster-slim⟧\n",
+                "FROM ⟦ruby:3.3-slim-buster⟧\n",
+            ],
+            &[],
         );
-        assert!(lint_on("2024-10-01", "FROM python:3.8\n").is_empty());
-        assert_eq!(lint_on(on, "ARG V=16\nFROM node:${V}-alpine AS web\n").len(), 1);
-        assert!(lint_on(on, "ARG V\nFROM node:${V}-alpine\n").is_empty());
-        assert!(lint_on(on, "FROM node:22\n").is_empty());
-        assert!(lint_on(on, "FROM python:3\n").is_empty());
-        assert!(lint_on(on, "FROM myorg/python:3.8\n").is_empty());
-        assert_eq!(lint_on(on, "FROM centos:7 AS a\nFROM a\n").len(), 1, "reported once, at the image");
-        assert!(lint_on("2024-01-01", "FROM centos:7 AS a\nFROM a\n").is_empty());
-        assert_eq!(lint_on(on, "FROM golang:1.23-bullseye\nFROM debian:buster-slim\n").len(), 1);
-        assert_eq!(lint_on(on, "FROM ruby:3.3-slim-buster\n").len(), 1);
+    }
+
+    #[test]
+    fn not_before_the_end_of_life() {
+        assert_rule_with("lint-date = 2024-10-01", &super::RULE, &["FROM python:3.8\n"], &[], &[]);
+        assert_rule_with("lint-date = 2024-01-01", &super::RULE, &["FROM centos:7 AS a\nFROM a\n"], &[], &[]);
     }
 }

@@ -52,18 +52,20 @@ fn check(from: &Instruction, ctx: &mut Context<'_>) {
 
 #[cfg(test)]
 mod tests {
-    fn lint_on(date: &str, source: &str) -> Vec<String> {
-        super::support::lint_on(&super::RULE, date, source).into_iter().map(|d| d.message).collect()
-    }
+    use crate::rules::metadata::support::testing::assert_rule_with;
 
     #[test]
     fn reports_versions_near_their_end_of_life() {
-        assert_eq!(
-            lint_on("2025-09-01", "FROM python:3.9-alpine\n"),
-            ["`python:3.9-alpine` is on Python 3.9, which reaches its end of life on 2025-10-31 (in 60 days)"]
+        assert_rule_with(
+            "lint-date = 2025-09-01",
+            &super::RULE,
+            &["FROM python:3.12\n"],
+            &["FROM ⟦python:3.9-alpine⟧\n"],
+            &[],
         );
-        assert!(lint_on("2025-11-01", "FROM python:3.9\n").is_empty(), "past, not near");
-        assert!(lint_on("2025-06-01", "FROM python:3.9\n").is_empty(), "not near yet");
-        assert!(lint_on("2025-09-01", "FROM python:3.12\n").is_empty());
+        // Past, not near.
+        assert_rule_with("lint-date = 2025-11-01", &super::RULE, &["FROM python:3.9\n"], &[], &[]);
+        // Not near yet.
+        assert_rule_with("lint-date = 2025-06-01", &super::RULE, &["FROM python:3.9\n"], &[], &[]);
     }
 }

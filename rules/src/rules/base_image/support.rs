@@ -25,16 +25,3 @@ pub(super) fn report_eol(
         ctx.report(spec.word.range, message);
     }
 }
-
-/// `rule`'s diagnostics on `source` when linted on `date` (the end-of-life
-/// rules' tests).
-#[cfg(test)]
-pub(super) fn lint_on(
-    rule: &'static crate::engine::Rule,
-    date: &str,
-    source: &str,
-) -> Vec<crate::diagnostic::Diagnostic> {
-    let mut settings = crate::settings::Settings::default();
-    settings.set_lint_date(crate::base_images::Date::parse(date));
-    crate::engine::check_with_rules(&crate::model::Document::parse(source), &settings, &[rule])
-}

@@ -88,50 +88,56 @@ fn check(ins: &Instruction, ctx: &mut Context<'_>) {
 
 #[cfg(test)]
 mod tests {
-    use crate::engine::check_with_rules;
-    use crate::model::Document;
-    use crate::settings::{BuildContext, Dockerignore, Settings};
-
-    fn lint(dockerignore: Option<&str>, source: &str) -> Vec<String> {
-        let context = BuildContext {
-            dockerignore: dockerignore.map(|t| Dockerignore::parse(t, None)),
-            ..BuildContext::default()
-        };
-        let settings = Settings::default().with_build_context(context);
-        check_with_rules(&Document::parse(source), &settings, &[&super::RULE])
-            .iter()
-            .map(|d| source[d.range.as_range()].to_string())
-            .collect()
-    }
+    use crate::rules::test_support::{assert_rule, assert_rule_in_context};
 
     #[test]
     fn reports_ignored_sources() {
-        let ignore = Some("*.md\n!KEEP.md\nsecrets/\n");
-        assert_eq!(lint(ignore, "FROM alpine\nCOPY README.md app /x/\n"), ["README.md"]);
-        assert_eq!(lint(ignore, "FROM alpine\nADD ./secrets/key.pem /k\n"), ["./secrets/key.pem"]);
-        assert_eq!(lint(ignore, "FROM alpine\nARG F=NOTES.md\nCOPY $F /x\n"), ["$F"]);
-        assert!(lint(ignore, "FROM alpine\nCOPY KEEP.md docs/a.md /x/\n").is_empty());
-        assert!(lint(ignore, "FROM alpine AS a\nFROM alpine\nCOPY --from=a README.md /x\n").is_empty());
-        assert!(lint(ignore, "FROM alpine\nCOPY . /x\n").is_empty());
-        assert!(lint(ignore, "FROM alpine\nADD https://example.com/a.md /x\n").is_empty());
-        assert!(lint(ignore, "FROM alpine\nCOPY $UNKNOWN /x\n").is_empty());
-        assert!(lint(ignore, "FROM alpine\nCOPY <<EOF /x.md\nhi\nEOF\n").is_empty());
+        assert_rule_in_context(
+            Some("*.md\n!KEEP.md\nsecrets/\n"),
+            &[],
+            &super::RULE,
+            &[
+                "FROM alpine\nCOPY KEEP.md docs/a.md /x/\n",
+                "FROM alpine AS a\nFROM alpine\nCOPY --from=a README.md /x\n",
+                "FROM alpine\nCOPY . /x\n",
+                "FROM alpine\nADD https://example.com/a.md /x\n",
+                "FROM alpine\nCOPY $UNKNOWN /x\n",
+                "FROM alpine\nCOPY <<EOF /x.md\nhi\nEOF\n",
+            ],
+            &[
+                "FROM alpine\nCOPY ⟦README.md⟧ app /x/\n",
+                "FROM alpine\nADD ⟦./secrets/key.pem⟧ /k\n",
+                "FROM alpine\nARG F=NOTES.md\nCOPY ⟦$F⟧ /x\n",
+            ],
+            &[],
+        );
         // A directory with a re-included file inside still copies that file.
-        let ignore = Some("docs\n!docs/keep.md\n");
-        assert!(lint(ignore, "FROM alpine\nCOPY docs /docs\n").is_empty());
-        assert_eq!(lint(ignore, "FROM alpine\nCOPY docs/other.md /docs/\n"), ["docs/other.md"]);
+        assert_rule_in_context(
+            Some("docs\n!docs/keep.md\n"),
+            &[],
+            &super::RULE,
+            &["FROM alpine\nCOPY docs /docs\n"],
+            &["FROM alpine\nCOPY ⟦docs/other.md⟧ /docs/\n"],
+            &[],
+        );
     }
 
     #[test]
     fn silent_without_a_context_or_ignore_file() {
-        assert!(lint(None, "FROM alpine\nCOPY README.md /x\n").is_empty());
-        let doc = Document::parse("FROM alpine\nCOPY README.md /x\n");
-        assert!(check_with_rules(&doc, &Settings::default(), &[&super::RULE]).is_empty());
+        assert_rule_in_context(None, &[], &super::RULE, &["FROM alpine\nCOPY README.md /x\n"], &[], &[]);
+        assert_rule(&super::RULE, &["FROM alpine\nCOPY README.md /x\n"], &[], &[]);
     }
 
     #[test]
     fn example_fires() {
         // The docs' example needs a context; the docs test cannot give one.
-        assert_eq!(lint(Some("*.md\n"), "FROM nginx:1.27\nCOPY README.md /usr/share/nginx/html/\n"), ["README.md"]);
+        assert_rule_in_context(
+            Some("*.md\n"),
+            &[],
+            &super::RULE,
+            &[],
+            &["FROM nginx:1.27\nCOPY ⟦README.md⟧ /usr/share/nginx/html/\n"],
+            &[],
+        );
     }
 }

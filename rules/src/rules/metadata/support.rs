@@ -118,7 +118,7 @@ pub(crate) mod testing {
 
     use crate::config::{Settings, parse_toml};
     use crate::engine::Rule;
-    use crate::rules::test_support::{assert_cases, lint_with};
+    use crate::rules::test_support::{Setup, assert_cases, lint_with};
 
     pub(crate) fn settings(config: &str) -> Settings {
         parse_toml(config, Path::new("dockside.toml")).unwrap_or_else(|e| panic!("bad test config: {e}"))
@@ -134,7 +134,7 @@ pub(crate) mod testing {
         fail: &[&str],
         fixes: &[(&str, &str)],
     ) {
-        assert_cases(rule, &settings(config), Some(config), pass, fail, fixes, Vec::new());
+        assert_cases(rule, &settings(config), Setup::Config(config), pass, fail, fixes, Vec::new());
     }
 
     /// The messages `rule` reports on `source` under `config`.

@@ -175,88 +175,82 @@ fn ships(doc: &Document, ins: &Instruction, from_copies: &[&Instruction]) -> boo
 
 #[cfg(test)]
 mod tests {
-    use crate::engine::check_with_rules;
-    use crate::model::Document;
-    use crate::settings::{BuildContext, Dockerignore, Settings};
-
-    fn lint(dockerignore: Option<&str>, present: &[&str], source: &str) -> Vec<String> {
-        let context = BuildContext {
-            dockerignore: dockerignore.map(|t| Dockerignore::parse(t, None)),
-            present: present.iter().map(|s| s.to_string()).collect(),
-            ..BuildContext::default()
-        };
-        let settings = Settings::default().with_build_context(context);
-        check_with_rules(&Document::parse(source), &settings, &[&super::RULE])
-            .iter()
-            .map(|d| d.message.clone())
-            .collect()
-    }
+    use crate::rules::test_support::{Setup, assert_cases, assert_rule, assert_rule_in_context};
+    use crate::settings::{BuildContext, Settings};
 
     #[test]
     fn without_an_ignore_file() {
-        let git = &[".git"];
-        let found = lint(None, git, "FROM alpine\nCOPY . /app\nCOPY ./ /b\n");
-        assert_eq!(found.len(), 1);
-        assert!(found[0].contains("holds `.git` and has no .dockerignore"), "{found:?}");
-        let found = lint(None, &["package.json", ".env"], "FROM alpine\nCOPY ./ /app\n");
-        assert!(found[0].contains("holds `node_modules`, `.env`"), "{found:?}");
-        assert!(lint(None, git, "FROM alpine\nCOPY src /app\n").is_empty());
-        assert!(lint(None, git, "FROM alpine AS a\nFROM alpine\nCOPY --from=a . /app\n").is_empty());
+        assert_rule_in_context(
+            None,
+            &[".git"],
+            &super::RULE,
+            &["FROM alpine\nCOPY src /app\n", "FROM alpine AS a\nFROM alpine\nCOPY --from=a . /app\n"],
+            &["FROM alpine\nCOPY ⟦.⟧ /app\nCOPY ./ /b\n"],
+            &[],
+        );
+        assert_rule_in_context(
+            None,
+            &["package.json", ".env"],
+            &super::RULE,
+            &[],
+            &["FROM alpine\nCOPY ⟦./⟧ /app\n"],
+            &[],
+        );
         // A context that holds none of the watched entries.
-        assert!(
-            lint(None, &[], "FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nCMD [\"python\", \"app.py\"]\n").is_empty()
+        assert_rule_in_context(
+            None,
+            &[],
+            &super::RULE,
+            &["FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nCMD [\"python\", \"app.py\"]\n"],
+            &[],
+            &[],
         );
     }
 
     #[test]
     fn only_stages_that_ship() {
-        let all = &[".git", ".env"];
-        // The final stage takes only a built artifact.
         let build = "FROM golang:1.22 AS build\nWORKDIR /src\nCOPY . .\nRUN go build -o /out/app .\n";
-        assert!(
-            lint(
-                None,
-                all,
-                &format!("{build}FROM gcr.io/distroless/static:nonroot\nCOPY --from=build /out/app /app\n")
-            )
-            .is_empty()
-        );
-        // ... or the whole source tree, or everything.
-        assert_eq!(lint(None, all, &format!("{build}FROM alpine\nCOPY --from=build /src /src\n")).len(), 1);
-        assert_eq!(lint(None, all, &format!("{build}FROM alpine\nCOPY --from=build / /\n")).len(), 1);
-        assert_eq!(lint(None, all, &format!("{build}FROM build\nCMD [\"/out/app\"]\n")).len(), 1);
+        // The final stage takes only a built artifact ...
+        let artifact = format!("{build}FROM gcr.io/distroless/static:nonroot\nCOPY --from=build /out/app /app\n");
+        // ... or the whole source tree, or everything, or is the build stage.
+        let tree = format!("{build}FROM alpine\nCOPY --from=build /src /src\n");
+        let everything = format!("{build}FROM alpine\nCOPY --from=build / /\n");
+        let built_on = format!("{build}FROM build\nCMD [\"/out/app\"]\n");
         // The first `COPY .` that ships is the one reported.
-        let found = lint(None, all, &format!("{build}FROM alpine\nCOPY ./ /app\n"));
-        assert_eq!(found.len(), 1);
-        assert!(found[0].starts_with("`./`"), "{found:?}");
+        let own_copy = format!("{build}FROM alpine\nCOPY ⟦./⟧ /app\n");
+        assert_rule_in_context(
+            None,
+            &[".git", ".env"],
+            &super::RULE,
+            &[&artifact],
+            &[&tree, &everything, &built_on, &own_copy],
+            &[],
+        );
     }
 
     #[test]
     fn with_an_ignore_file() {
         let all = &[".git", "node_modules", ".env", "package.json"];
-        let found = lint(Some("node_modules\n"), all, "FROM alpine\nCOPY . /app\n");
-        assert_eq!(found.len(), 1);
-        assert!(found[0].contains("`.git`, `.env`"), "{found:?}");
-        assert!(lint(Some(".git\nnode_modules\n.env\n"), all, "FROM alpine\nCOPY . /app\n").is_empty());
-        assert!(lint(Some("*\n!src\n"), all, "FROM alpine\nCOPY . /app\n").is_empty());
-        assert!(lint(Some("**/.git\n**/node_modules\n.env*\n"), all, "FROM alpine\nCOPY . /app\n").is_empty());
+        let copy = "FROM alpine\nCOPY . /app\n";
+        assert_rule_in_context(Some("node_modules\n"), all, &super::RULE, &[], &[copy], &[]);
+        for ignore in [".git\nnode_modules\n.env\n", "*\n!src\n", "**/.git\n**/node_modules\n.env*\n"] {
+            assert_rule_in_context(Some(ignore), all, &super::RULE, &[copy], &[], &[]);
+        }
         // Only what the context holds is required.
-        assert!(lint(Some("build/\n"), &[], "FROM alpine\nCOPY . /app\n").is_empty());
-        let found = lint(Some("build/\n"), &["package.json"], "FROM alpine\nCOPY . /app\n");
-        assert!(found[0].contains("`node_modules`"), "{found:?}");
+        assert_rule_in_context(Some("build/\n"), &[], &super::RULE, &[copy], &[], &[]);
+        assert_rule_in_context(Some("build/\n"), &["package.json"], &super::RULE, &[], &[copy], &[]);
     }
 
     #[test]
     fn silent_when_a_parent_directory_has_an_ignore_file() {
         let context = BuildContext { ignore_file_above: true, ..BuildContext::default() };
         let settings = Settings::default().with_build_context(context);
-        let doc = Document::parse("FROM alpine\nCOPY . /app\n");
-        assert!(check_with_rules(&doc, &settings, &[&super::RULE]).is_empty());
+        let setup = Setup::Other("a build context with a .dockerignore in a parent directory");
+        assert_cases(&super::RULE, &settings, setup, &["FROM alpine\nCOPY . /app\n"], &[], &[], Vec::new());
     }
 
     #[test]
     fn silent_without_a_context() {
-        let doc = Document::parse("FROM alpine\nCOPY . /app\n");
-        assert!(check_with_rules(&doc, &Settings::default(), &[&super::RULE]).is_empty());
+        assert_rule(&super::RULE, &["FROM alpine\nCOPY . /app\n"], &[], &[]);
     }
 }
