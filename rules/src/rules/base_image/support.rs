@@ -16,7 +16,7 @@ pub(super) fn from_eol(from: &Instruction, ctx: &Context<'_>, wanted: EolState) 
 
 /// Where to report a finding about a FROM's image.
 pub(super) fn image_range(from: &Instruction) -> Option<crate::diagnostic::TextRange> {
-    from.image.as_ref().map(|spec| spec.word.range)
+    from.image().map(|spec| spec.word.range)
 }
 
 /// `rule`'s diagnostics on `source` when linted on `date` (the end-of-life
