@@ -96,15 +96,7 @@ impl Document {
                         range,
                         message: format!("expansion nested deeper than {MAX_NESTING} levels; not analysed"),
                     }));
-                    ins.index = index;
-                    let inner = match &mut ins.body {
-                        Body::Onbuild(inner) => inner.as_deref_mut(),
-                        Body::Healthcheck(healthcheck) => healthcheck.cmd.as_deref_mut(),
-                        _ => None,
-                    };
-                    if let Some(inner) = inner {
-                        inner.index = index;
-                    }
+                    ins.set_index(index);
                     for c in pending_comments.drain(..) {
                         if let Some(mut p) = suppress::parse_pragma(&c.text, c.range.start) {
                             // Detached by a blank line: it covers nothing

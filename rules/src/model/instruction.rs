@@ -338,6 +338,20 @@ impl Instruction {
         }
     }
 
+    /// Give the instruction, and those inside it (ONBUILD's, HEALTHCHECK's
+    /// CMD, at most three levels), the index `index`.
+    pub(crate) fn set_index(&mut self, index: usize) {
+        self.index = index;
+        let inner = match &mut self.body {
+            Body::Onbuild(inner) => inner.as_deref_mut(),
+            Body::Healthcheck(healthcheck) => healthcheck.cmd.as_deref_mut(),
+            _ => None,
+        };
+        if let Some(inner) = inner {
+            inner.set_index(index);
+        }
+    }
+
     pub(crate) fn onbuild_mut(&mut self) -> Option<&mut Instruction> {
         match &mut self.body {
             Body::Onbuild(inner) => inner.as_deref_mut(),

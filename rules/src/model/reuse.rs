@@ -306,7 +306,8 @@ mod tests {
                       RUN --mount=type=cache,target=/root/.cache pip install x \\\n  && echo \"$HOME\"\n\
                       COPY --from=base --chmod=644 a b /c/\nCOPY <<EOF /x\nhi\nEOF\nONBUILD RUN make\n\
                       HEALTHCHECK --interval=5s CMD curl -f http://x/ || exit 1\nENV A=1 B=\"two words\"\n\
-                      CMD [\"python\", \"-m\", \"x\"]\nMAINTAINER me\nFROM base\nRUN <<EOT bash\nset -e\nEOT\n";
+                      CMD [\"python\", \"-m\", \"x\"]\nMAINTAINER me\nFROM base\n\
+                      ONBUILD HEALTHCHECK --interval=1s CMD true\nFOO bar\nHEALTHCHECK NONE\nFROM base AS\nRUN <<EOT bash\nset -e\nEOT\n";
         let mut edits = RandomEdits::new(0x5eed);
         let mut cache = BuildCache::new();
         let mut text = sample.to_string();
