@@ -297,8 +297,7 @@ fn main() {
     let mut scripts: Vec<(String, Vec<Segment>)> = Vec::new();
     for doc in &docs {
         for ins in &doc.instructions {
-            for s in [ins.script.as_ref(), ins.onbuild.as_deref().and_then(|i| i.script.as_ref())].into_iter().flatten()
-            {
+            for s in [ins.script(), ins.onbuild().and_then(|i| i.script())].into_iter().flatten() {
                 scripts.push((s.text.clone(), s.segments.clone()));
             }
         }

@@ -60,9 +60,7 @@ fn main() {
     let scripts: Vec<String> = texts
         .iter()
         .map(|t| dockside_rules::Document::parse(t))
-        .flat_map(|doc| {
-            doc.instructions.iter().filter_map(|i| i.script.as_ref().map(|s| s.text.clone())).collect::<Vec<_>>()
-        })
+        .flat_map(|doc| doc.instructions.iter().filter_map(|i| i.script().map(|s| s.text.clone())).collect::<Vec<_>>())
         .collect();
     let script_bytes: usize = scripts.iter().map(String::len).sum();
     let before = live();

@@ -381,7 +381,7 @@ impl ShellCheck {
 fn prepared_scripts(doc: &Document) -> Vec<Prepared<'_>> {
     let mut out = Vec::new();
     for ins in &doc.instructions {
-        for ins in std::iter::once(ins).chain(ins.onbuild.as_deref()) {
+        for ins in std::iter::once(ins).chain(ins.onbuild()) {
             if let Some(p) = prepare(doc, ins) {
                 out.push(p);
             }
@@ -391,7 +391,7 @@ fn prepared_scripts(doc: &Document) -> Vec<Prepared<'_>> {
 }
 
 fn prepare<'a>(doc: &Document, ins: &'a Instruction) -> Option<Prepared<'a>> {
-    let script = ins.script.as_ref().filter(|_| ins.json.is_none())?;
+    let script = ins.script().filter(|_| ins.json.is_none())?;
     let dialect = match script.shell_name().trim_end_matches(".exe") {
         "bash" => "bash",
         "dash" => "dash",

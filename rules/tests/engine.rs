@@ -61,7 +61,7 @@ fn buildkit_check_directive_skips_and_escalates() {
 fn words_split_by_a_continuation_map_to_both_lines() {
     let source = "FROM debian:12\nRUN apt-get ins\\\ntall curl\n";
     let doc = Document::parse(source);
-    let script = doc.instructions[1].script.as_ref().unwrap();
+    let script = doc.instructions[1].script().unwrap();
     assert_eq!(script.text, "apt-get install curl");
     let install = &script.commands[0].args[0];
     assert_eq!(install.text, "install");
@@ -118,11 +118,11 @@ fn a_buildkit_check_name_can_cover_several_rules() {
 #[test]
 fn windows_images_run_cmd_not_sh() {
     let doc = Document::parse("FROM mcr.microsoft.com/windows/servercore:ltsc2022\nRUN echo %PATH% | findstr x\n");
-    assert!(doc.instructions[1].script.is_none(), "cmd scripts are not parsed as POSIX shell");
+    assert!(doc.instructions[1].script().is_none(), "cmd scripts are not parsed as POSIX shell");
     let doc = Document::parse(
         "FROM mcr.microsoft.com/windows/servercore:ltsc2022\nSHELL [\"bash\", \"-c\"]\nRUN echo $PATH\n",
     );
-    assert!(doc.instructions[2].script.is_some(), "an explicit POSIX SHELL wins");
+    assert!(doc.instructions[2].script().is_some(), "an explicit POSIX SHELL wins");
 }
 
 #[test]
@@ -130,7 +130,7 @@ fn shell_pragmas_set_the_shell_of_the_runs_below() {
     let shells = |source: &str| -> Vec<Option<String>> {
         let doc = Document::parse(source);
         let runs = doc.instructions.iter().filter(|i| i.keyword.eq_ignore_ascii_case("run"));
-        runs.map(|i| i.script.as_ref().map(|s| s.shell_name().to_string())).collect()
+        runs.map(|i| i.script().map(|s| s.shell_name().to_string())).collect()
     };
     // In a stage: from the pragma to the end of the stage; SHELL still wins.
     let source = "FROM ubuntu AS a\nRUN x\n# hadolint shell=powershell\nRUN y\n\nRUN z\nFROM a\nRUN w\n\
@@ -220,7 +220,7 @@ fn a_run_chaining_thousands_of_commands_does_not_overflow_the_stack() {
             }
             source.push('\n');
             let doc = Document::parse(&source);
-            assert_eq!(doc.instructions[1].script.as_ref().unwrap().commands.len(), 20_001);
+            assert_eq!(doc.instructions[1].script().unwrap().commands.len(), 20_001);
             check(&source, &Settings::default()).diagnostics.len()
         })
         .unwrap();

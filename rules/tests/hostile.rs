@@ -64,7 +64,7 @@ fn nesting_up_to_the_limit_is_read() {
     let text = format!("FROM {}alpine:3.20{}\n", "${a:-".repeat(MAX_NESTING), "}".repeat(MAX_NESTING));
     let (doc, errors, _) = lint(&text);
     assert_eq!(errors, []);
-    let image = doc.instructions[0].image.as_ref().expect("an image");
+    let image = doc.instructions[0].image().expect("an image");
     assert_eq!(image.word.expansions().len(), MAX_NESTING);
     assert_eq!(image.word.expand(&|_| None).text, "alpine:3.20");
     // One more level is not.
@@ -79,7 +79,7 @@ fn assert_script_not_read(text: &str) {
         format!("shell script nested too deeply (its syntax tree is over {MAX_NESTING} levels deep); not analysed");
     assert!(errors.iter().any(|e| e.0 == 2 && e.2 == expected), "{}: {errors:?}", &text[..40]);
     let run = &doc.instructions[1];
-    assert!(run.script.is_none() && run.onbuild.as_ref().is_none_or(|i| i.script.is_none()));
+    assert!(run.script().is_none() && run.onbuild().is_none_or(|i| i.script().is_none()));
 }
 
 #[test]
@@ -113,15 +113,15 @@ fn deep_scripts_in_exec_form_and_onbuild_are_reported() {
 fn long_and_chains_are_not_nesting() {
     let (doc, errors, _) = lint(&format!("FROM a\nRUN true{}\n", " && echo x".repeat(DEPTH / 10)));
     assert_eq!(errors, []);
-    assert_eq!(doc.instructions[1].script.as_ref().map(|s| s.commands.len()), Some(DEPTH / 10 + 1));
+    assert_eq!(doc.instructions[1].script().map(|s| s.commands.len()), Some(DEPTH / 10 + 1));
 }
 
 #[test]
 fn chained_onbuild_is_read_two_levels_deep() {
     let (doc, _, rules) = lint(&format!("FROM a\n{}RUN x\n", "ONBUILD ".repeat(DEPTH)));
     assert!(rules.contains(&"invalid-onbuild-trigger"), "{rules:?}");
-    let second = doc.instructions[1].onbuild.as_ref().and_then(|i| i.onbuild.as_ref()).expect("two levels");
-    assert!(second.onbuild.is_none());
+    let second = doc.instructions[1].onbuild().and_then(|i| i.onbuild()).expect("two levels");
+    assert!(second.onbuild().is_none());
 }
 
 #[test]
@@ -188,7 +188,7 @@ fn any_character_after_a_brace_is_safe_for_the_bash_scanner() {
     }
     assert!(checked > 4000, "{checked}");
     let doc = Document::parse("FROM a\nRUN echo 中文 \u{DD541}x\n");
-    let script = doc.instructions[1].script.as_ref().expect("a script");
+    let script = doc.instructions[1].script().expect("a script");
     let args: Vec<&str> = script.commands[0].args.iter().map(|a| a.text.as_str()).collect();
     assert_eq!(args, ["中文", "\u{DD541}x"]);
 }

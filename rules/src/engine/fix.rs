@@ -273,8 +273,7 @@ pub(super) fn drop_fixes_in_broken_text(doc: &Document, diagnostics: &mut [Diagn
 }
 
 fn has_broken_script(i: &crate::model::Instruction) -> bool {
-    i.script.as_ref().is_some_and(|s| s.has_errors)
-        || i.onbuild.as_ref().and_then(|o| o.script.as_ref()).is_some_and(|s| s.has_errors)
+    i.script().is_some_and(|s| s.has_errors) || i.onbuild().and_then(|o| o.script()).is_some_and(|s| s.has_errors)
 }
 
 /// The ranges of instructions whose text has a syntax error, Dockerfile or

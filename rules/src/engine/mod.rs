@@ -162,7 +162,7 @@ fn run_instructions(
             let check = rule.check_instruction.expect("only rules with an instruction check are indexed");
             run(doc, settings, rule, &mut diagnostics, instruction.range, |ctx| check(instruction, ctx));
         }
-        if let Some(inner) = instruction.onbuild.as_deref() {
+        if let Some(inner) = instruction.onbuild() {
             for rule in by_kind[inner.kind as usize].iter().filter(|r| r.in_onbuild) {
                 let check = rule.check_instruction.expect("only rules with an instruction check are indexed");
                 run(doc, settings, rule, &mut diagnostics, inner.range, |ctx| check(inner, ctx));

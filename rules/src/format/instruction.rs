@@ -137,10 +137,8 @@ fn collect<'t, 'd>(
             "heredoc_block" => {
                 heredocs_start.get_or_insert(child.start_byte());
             }
-            "cmd_instruction" => collect(cx, child, ins.healthcheck_cmd.as_deref()?, items, heredocs_start)?,
-            kind if kind.ends_with("_instruction") => {
-                collect(cx, child, ins.onbuild.as_deref()?, items, heredocs_start)?
-            }
+            "cmd_instruction" => collect(cx, child, ins.healthcheck_cmd()?, items, heredocs_start)?,
+            kind if kind.ends_with("_instruction") => collect(cx, child, ins.onbuild()?, items, heredocs_start)?,
             _ => return None,
         }
     }
@@ -155,7 +153,7 @@ fn script_of<'d>(cx: &Context<'_>, ins: &'d Instruction) -> Option<Cow<'d, Shell
     }
     match ins.kind {
         InstructionKind::Run => {
-            let script = ins.script.as_ref()?;
+            let script = ins.script()?;
             (script.text == form.text).then_some(Cow::Borrowed(script))
         }
         InstructionKind::Cmd | InstructionKind::Entrypoint if cx.posix_commands => {

@@ -120,7 +120,7 @@ pub fn continuation_indent(doc: &Document, options: &FormatOptions, offset: usiz
     let in_heredoc = doc
         .instructions
         .iter()
-        .flat_map(|i| i.heredocs.iter().chain(i.onbuild.iter().flat_map(|o| o.heredocs.iter())))
+        .flat_map(|i| i.heredocs.iter().chain(i.onbuild().into_iter().flat_map(|o| o.heredocs.iter())))
         .any(|h| h.body_range.start <= at && at <= h.end_range.map_or(h.body_range.end, |r| r.end));
     if in_heredoc {
         return None;
@@ -180,15 +180,16 @@ impl<'a> Formatter<'a> {
             Some(i) if i > 0 && text.as_bytes()[i - 1] == b'\r' => "\r\n",
             _ => "\n",
         };
-        let shell_changed = doc.instructions.iter().any(|i| {
-            i.kind == InstructionKind::Shell || i.onbuild.as_ref().is_some_and(|o| o.kind == InstructionKind::Shell)
-        }) || doc.comments.iter().any(|c| c.text.contains("shell="));
+        let shell_changed =
+            doc.instructions.iter().any(|i| {
+                i.kind == InstructionKind::Shell || i.onbuild().is_some_and(|o| o.kind == InstructionKind::Shell)
+            }) || doc.comments.iter().any(|c| c.text.contains("shell="));
         // A Windows base image runs CMD/ENTRYPOINT through cmd, not a POSIX shell.
         let windows_base = doc.stages.iter().any(|s| s.has_windows_image(doc));
         let posix_commands = doc.escape == '\\'
             && !shell_changed
             && !windows_base
-            && doc.instructions.iter().all(|i| i.windows_script.is_none());
+            && doc.instructions.iter().all(|i| i.windows_script().is_none());
         Formatter { doc, text, options, newline, context: instruction::Context { source: text, posix_commands } }
     }
 

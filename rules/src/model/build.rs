@@ -12,7 +12,7 @@ use crate::syntax::{LineIndex, SyntaxError, SyntaxTree};
 
 use super::validate::drop_too_deep_script;
 use super::{
-    Base, BuildCache, Comment, Dialect, Directive, Document, Flag, Heredoc, ImageRef, ImageSpec, Instruction,
+    Base, Body, BuildCache, Comment, Dialect, Directive, Document, Flag, Heredoc, ImageRef, ImageSpec, Instruction,
     InstructionKind, JsonForm, MAX_NESTING, MountOption, PARALLEL_SCRIPTS, Pair, Part, PragmaScope, Scope, ScriptCache,
     Segment, ShellForm, ShellScript, Stage, Suppressions, WindowsScript, Word, image, suppress, word,
 };
@@ -96,10 +96,7 @@ impl Document {
                         range,
                         message: format!("expansion nested deeper than {MAX_NESTING} levels; not analysed"),
                     }));
-                    ins.index = index;
-                    for inner in [&mut ins.onbuild, &mut ins.healthcheck_cmd].into_iter().flatten() {
-                        inner.index = index;
-                    }
+                    ins.set_index(index);
                     for c in pending_comments.drain(..) {
                         if let Some(mut p) = suppress::parse_pragma(&c.text, c.range.start) {
                             // Detached by a blank line: it covers nothing
@@ -187,19 +184,10 @@ impl Document {
             pairs: Vec::new(),
             json: None,
             shell: None,
-            script: None,
-            windows_script: None,
             heredocs: Vec::new(),
-            image: None,
-            alias: None,
-            onbuild: None,
-            healthcheck_cmd: None,
-            healthcheck_none: false,
-            has_as_keyword: false,
-            as_keyword_range: None,
             empty_continuation_lines: Vec::new(),
-            text: None,
             stage: None,
+            body: Body::for_kind(kind),
         };
         let mut markers: Vec<Node<'_>> = Vec::new();
         let mut cursor = node.walk();
@@ -234,24 +222,25 @@ impl Document {
                     ins.heredocs.push(read_heredoc(marker, child, text));
                 }
                 "env_pair" | "label_pair" | "arg_pair" => ins.pairs.push(read_pair(child, text, escape)),
-                "image_spec" => ins.image = Some(Box::new(read_image_spec(child, text, escape))),
-                "stage_name" => ins.alias = Some(Box::new(word::word_from_node(child, text, escape))),
-                "text" => ins.text = Some(Box::new(word::word_from_node(child, text, escape))),
                 "instruction_name" => {}
-                "NONE" => ins.healthcheck_none = true,
-                "AS" => {
-                    ins.has_as_keyword = true;
-                    ins.as_keyword_range = Some(range_of(child));
-                }
-                "cmd_instruction" if kind == InstructionKind::Healthcheck => {
-                    ins.healthcheck_cmd = Some(Box::new(self.read_instruction(child, text, index, depth + 1)))
-                }
-                // `ONBUILD ONBUILD …` is an error of its own (DL3043); below
-                // two levels nothing is read, however deep it goes.
-                k if k.ends_with("_instruction") && depth < 2 => {
-                    ins.onbuild = Some(Box::new(self.read_instruction(child, text, index, depth + 1)))
-                }
-                _ => {}
+                // The grammar gives these only to their own kind, whose body
+                // has the field.
+                node_kind => match (&mut ins.body, node_kind) {
+                    (Body::From(from), "image_spec") => from.image = Some(read_image_spec(child, text, escape)),
+                    (Body::From(from), "stage_name") => from.alias = Some(word::word_from_node(child, text, escape)),
+                    (Body::From(from), "AS") => from.as_keyword_range = Some(range_of(child)),
+                    (Body::Text(body), "text") => *body = Some(Box::new(word::word_from_node(child, text, escape))),
+                    (Body::Healthcheck(healthcheck), "NONE") => healthcheck.none = true,
+                    (Body::Healthcheck(healthcheck), "cmd_instruction") => {
+                        healthcheck.cmd = Some(Box::new(self.read_instruction(child, text, index, depth + 1)))
+                    }
+                    // `ONBUILD ONBUILD …` is an error of its own (DL3043); below
+                    // two levels nothing is read, however deep it goes.
+                    (Body::Onbuild(inner), k) if k.ends_with("_instruction") && depth < 2 => {
+                        *inner = Some(Box::new(self.read_instruction(child, text, index, depth + 1)))
+                    }
+                    _ => {}
+                },
             }
         }
         // Heredoc markers without a body block (unterminated at EOF are
@@ -290,11 +279,11 @@ impl Document {
                     last.end = i;
                 }
                 let ins = &self.instructions[i];
-                let name = ins.alias.as_ref().map(|a| a.value().to_ascii_lowercase());
+                let name = ins.alias().map(|a| a.value().to_ascii_lowercase());
                 stages.push(Stage {
                     index: stages.len(),
                     name,
-                    name_range: ins.alias.as_ref().map(|a| a.range),
+                    name_range: ins.alias().map(|a| a.range),
                     from: i,
                     end: self.instructions.len(),
                     base: Base::Missing,
@@ -303,7 +292,7 @@ impl Document {
             }
             self.instructions[i].stage = stages.len().checked_sub(1);
             let stage = self.instructions[i].stage;
-            if let Some(inner) = self.instructions[i].onbuild.as_deref_mut() {
+            if let Some(inner) = self.instructions[i].onbuild_mut() {
                 inner.stage = stage;
             }
         }
@@ -314,7 +303,7 @@ impl Document {
         let mut earlier: HashMap<String, usize> = HashMap::new();
         for (s, stage) in stages.iter_mut().enumerate() {
             let ins = &self.instructions[stage.from];
-            let base = match &ins.image {
+            let base = match ins.image() {
                 None => Base::Missing,
                 Some(spec) => {
                     let expanded = spec.word.expand(&|name| globals.value(name));
@@ -404,9 +393,9 @@ impl Document {
                 .and_then(|program| Dialect::of_program(program))
             {
                 let ins = &mut self.instructions[i];
-                ins.windows_script = build_windows_script(ins, dialect, &shell).map(Box::new);
-                if let Some(inner) = ins.onbuild.as_deref_mut() {
-                    inner.windows_script = build_windows_script(inner, dialect, &shell).map(Box::new);
+                set_windows_script(ins, dialect, &shell);
+                if let Some(inner) = ins.onbuild_mut() {
+                    set_windows_script(inner, dialect, &shell);
                 }
             }
         }
@@ -424,13 +413,13 @@ impl Document {
         let build = |ins: &mut Instruction,
                      shell: &Arc<[String]>,
                      parse: &mut dyn FnMut(String, Vec<Segment>) -> ShellScript| {
-            ins.script = build_script(ins, parse).map(|script| Box::new(script.with_shell(Arc::clone(shell))));
-            if let Some(inner) = ins.onbuild.as_deref_mut() {
-                inner.script = build_script(inner, parse).map(|script| Box::new(script.with_shell(Arc::clone(shell))));
+            set_script(ins, shell, parse);
+            if let Some(inner) = ins.onbuild_mut() {
+                set_script(inner, shell, parse);
             }
         };
         let runs =
-            self.instructions.iter().filter(|ins| ins.kind == InstructionKind::Run || ins.onbuild.is_some()).count();
+            self.instructions.iter().filter(|ins| ins.kind == InstructionKind::Run || ins.onbuild().is_some()).count();
         if cache.keeps_scripts() || runs < PARALLEL_SCRIPTS {
             for (ins, shell_of) in self.instructions.iter_mut().zip(&self.shell_of) {
                 if let Some(shell) = posix_shell(shell_of) {
@@ -447,7 +436,7 @@ impl Document {
         }
         for ins in &mut self.instructions {
             drop_too_deep_script(ins, &mut self.syntax_errors);
-            if let Some(inner) = ins.onbuild.as_deref_mut() {
+            if let Some(inner) = ins.onbuild_mut() {
                 drop_too_deep_script(inner, &mut self.syntax_errors);
             }
         }
@@ -642,6 +631,26 @@ fn read_image_spec(node: Node<'_>, text: &str, escape: char) -> ImageSpec {
         name_range: node.child_by_field_name("name").map_or(range_of(node), range_of),
         tag_range: node.child_by_field_name("tag").map(range_of),
         digest_range: node.child_by_field_name("digest").map(range_of),
+    }
+}
+
+/// Attach a RUN's commands under PowerShell or cmd.
+fn set_windows_script(ins: &mut Instruction, dialect: Dialect, shell: &[String]) {
+    let windows_script = build_windows_script(ins, dialect, shell).map(Box::new);
+    if let Some(run) = ins.run_parts_mut() {
+        run.windows_script = windows_script;
+    }
+}
+
+/// Attach a RUN's script under the POSIX shell `shell`.
+fn set_script(
+    ins: &mut Instruction,
+    shell: &Arc<[String]>,
+    parse: &mut dyn FnMut(String, Vec<Segment>) -> ShellScript,
+) {
+    let script = build_script(ins, parse).map(|script| Box::new(script.with_shell(Arc::clone(shell))));
+    if let Some(run) = ins.run_parts_mut() {
+        run.script = script;
     }
 }
 

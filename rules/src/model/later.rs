@@ -60,7 +60,7 @@ impl DocumentFact for CrossStage {
         let indices =
             |keep: fn(&Instruction) -> bool| doc.instructions.iter().filter(|i| keep(i)).map(|i| i.index).collect();
         CrossStage {
-            onbuilds: indices(|i| i.onbuild.is_some()),
+            onbuilds: indices(|i| i.onbuild().is_some()),
             flagged: indices(|i| matches!(i.kind, InstructionKind::Copy | InstructionKind::Run) && !i.flags.is_empty()),
         }
     }
@@ -86,7 +86,7 @@ impl Document {
     /// `FROM` nothing does.
     pub fn later(&self, ins: &Instruction) -> Later<'_> {
         let in_unknown_build = self.instructions.get(ins.index).is_some_and(|outer| {
-            outer.kind == InstructionKind::Onbuild && outer.onbuild.as_deref().is_some_and(|i| std::ptr::eq(i, ins))
+            outer.kind == InstructionKind::Onbuild && outer.onbuild().is_some_and(|i| std::ptr::eq(i, ins))
         });
         let Some(stage) = ins.stage.filter(|s| *s < self.stages.len()) else {
             return Later {
@@ -107,7 +107,7 @@ impl Document {
             .iter()
             .map(|&i| &self.instructions[i])
             .filter(|i| i.index >= own.from && in_stages(i))
-            .filter_map(|i| i.onbuild.as_deref())
+            .filter_map(|i| i.onbuild())
             .filter(|inner| !std::ptr::eq(*inner, ins))
             .collect();
         let copies_out = cross
@@ -223,7 +223,7 @@ mod tests {
     #[test]
     fn an_onbuild_trigger_runs_in_an_unknown_build() {
         let doc = Document::parse("FROM debian\nONBUILD RUN apt-get update\nRUN x\n");
-        let inner = doc.instructions[1].onbuild.as_deref().expect("ONBUILD's instruction");
+        let inner = doc.instructions[1].onbuild().expect("ONBUILD's instruction");
         let later = doc.later(inner);
         assert!(later.in_unknown_build);
         assert!(later.triggers.is_empty(), "a trigger does not follow itself");

@@ -20,7 +20,10 @@ mod word;
 
 pub use document::{Comment, Directive, Document, DocumentFact};
 pub use image::{ImageRef, is_valid_reference};
-pub use instruction::{Flag, Heredoc, ImageSpec, Instruction, InstructionKind, JsonForm, MountOption, Pair, ShellForm};
+pub use instruction::{
+    Body, Flag, FromParts, HealthcheckParts, Heredoc, ImageSpec, Instruction, InstructionKind, JsonForm, MountOption,
+    Pair, RunParts, ShellForm,
+};
 pub use later::{CopyOut, Later};
 pub use reuse::BuildCache;
 pub use scope::{PREDEFINED_ARGS, Scope, Scopes};

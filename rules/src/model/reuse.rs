@@ -9,7 +9,10 @@ use std::collections::HashMap;
 
 use tree_sitter::Node;
 
-use super::{Flag, Heredoc, ImageSpec, Instruction, JsonForm, MountOption, Pair, Part, ScriptCache, ShellForm, Word};
+use super::{
+    Body, Flag, FromParts, HealthcheckParts, Heredoc, ImageSpec, Instruction, JsonForm, MountOption, Pair, Part,
+    RunParts, ScriptCache, ShellForm, Word,
+};
 use crate::diagnostic::TextRange;
 use crate::model::word::Expansion;
 
@@ -148,22 +151,11 @@ impl Moved for Instruction {
             pairs,
             json,
             shell,
-            script,
-            windows_script,
             heredocs,
-            image,
-            alias,
-            onbuild,
-            healthcheck_cmd,
-            healthcheck_none: _,
-            has_as_keyword: _,
-            as_keyword_range,
             empty_continuation_lines,
-            text,
             stage: _,
+            body,
         } = self;
-        // Scripts are attached after reading, from their own cache.
-        debug_assert!(script.is_none() && windows_script.is_none(), "instructions are cached before their scripts");
         range.shift(by);
         keyword_range.shift(by);
         flags.shift(by);
@@ -172,13 +164,32 @@ impl Moved for Instruction {
         json.shift(by);
         shell.shift(by);
         heredocs.shift(by);
-        image.shift(by);
-        alias.shift(by);
-        onbuild.shift(by);
-        healthcheck_cmd.shift(by);
-        as_keyword_range.shift(by);
         empty_continuation_lines.shift(by);
-        text.shift(by);
+        body.shift(by);
+    }
+}
+
+impl Moved for Body {
+    fn shift(&mut self, by: Shift) {
+        match self {
+            Body::Plain => {}
+            Body::From(from) => {
+                let FromParts { image, alias, as_keyword_range } = &mut **from;
+                image.shift(by);
+                alias.shift(by);
+                as_keyword_range.shift(by);
+            }
+            Body::Run(RunParts { script, windows_script }) => {
+                // Scripts are attached after reading, from their own cache.
+                debug_assert!(
+                    script.is_none() && windows_script.is_none(),
+                    "instructions are cached before their scripts"
+                );
+            }
+            Body::Onbuild(inner) => inner.shift(by),
+            Body::Healthcheck(HealthcheckParts { cmd, none: _ }) => cmd.shift(by),
+            Body::Text(text) => text.shift(by),
+        }
     }
 }
 
@@ -295,7 +306,8 @@ mod tests {
                       RUN --mount=type=cache,target=/root/.cache pip install x \\\n  && echo \"$HOME\"\n\
                       COPY --from=base --chmod=644 a b /c/\nCOPY <<EOF /x\nhi\nEOF\nONBUILD RUN make\n\
                       HEALTHCHECK --interval=5s CMD curl -f http://x/ || exit 1\nENV A=1 B=\"two words\"\n\
-                      CMD [\"python\", \"-m\", \"x\"]\nMAINTAINER me\nFROM base\nRUN <<EOT bash\nset -e\nEOT\n";
+                      CMD [\"python\", \"-m\", \"x\"]\nMAINTAINER me\nFROM base\n\
+                      ONBUILD HEALTHCHECK --interval=1s CMD true\nFOO bar\nHEALTHCHECK NONE\nFROM base AS\nRUN <<EOT bash\nset -e\nEOT\n";
         let mut edits = RandomEdits::new(0x5eed);
         let mut cache = BuildCache::new();
         let mut text = sample.to_string();

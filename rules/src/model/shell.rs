@@ -374,8 +374,8 @@ mod tests {
     type ScriptView = (String, Vec<Segment>, Vec<ShellCommand>, Arc<[String]>);
 
     fn scripts_of(doc: &crate::Document) -> Vec<ScriptView> {
-        let all = doc.instructions.iter().flat_map(|i| [Some(i), i.onbuild.as_deref()]).flatten();
-        all.filter_map(|i| i.script.as_ref())
+        let all = doc.instructions.iter().flat_map(|i| [Some(i), i.onbuild()]).flatten();
+        all.filter_map(|i| i.script())
             .map(|s| (s.text.clone(), s.segments.clone(), s.commands.clone(), s.shell.clone()))
             .collect()
     }
@@ -423,14 +423,14 @@ mod tests {
             crate::SyntaxTree::parse(text.as_str()),
             &mut crate::model::BuildCache::new(),
         );
-        let scripts = once.instructions.iter().filter(|i| i.script.is_some()).count();
+        let scripts = once.instructions.iter().filter(|i| i.script().is_some()).count();
         assert!(scripts > super::super::PARALLEL_SCRIPTS, "{scripts} scripts");
         assert_eq!(scripts_of(&once), scripts_of(&kept));
         let errors =
             |doc: &crate::Document| doc.syntax_errors.iter().map(|e| (e.range, e.message.clone())).collect::<Vec<_>>();
         assert_eq!(errors(&once), errors(&kept));
         assert!(errors(&once).iter().filter(|(_, m)| m.contains("nested too deeply")).count() >= 40);
-        let windows = |doc: &crate::Document| doc.instructions.iter().filter(|i| i.windows_script.is_some()).count();
+        let windows = |doc: &crate::Document| doc.instructions.iter().filter(|i| i.windows_script().is_some()).count();
         assert_eq!(windows(&once), windows(&kept));
         assert!(windows(&once) >= 40);
     }
@@ -459,7 +459,7 @@ mod tests {
         let ids = |doc: &crate::Document| -> Vec<usize> {
             doc.instructions
                 .iter()
-                .filter_map(|i| i.script.as_ref())
+                .filter_map(|i| i.script())
                 .filter_map(|s| s.tree.root_node().child(0))
                 .map(|n| n.id())
                 .collect()
@@ -523,7 +523,7 @@ mod tests {
     /// Dockerfile text at its range, and whether a `-c` string runs it.
     fn run_commands(dockerfile: &str) -> Vec<(String, String, bool)> {
         let doc = crate::Document::parse(dockerfile);
-        let script = doc.instructions.iter().find_map(|i| i.script.as_ref()).expect("a RUN script");
+        let script = doc.instructions.iter().find_map(|i| i.script()).expect("a RUN script");
         let commands = script.commands.iter();
         commands
             .map(|c| (c.base_name().to_string(), dockerfile[c.range.as_range()].to_string(), c.in_command_string))
@@ -547,7 +547,7 @@ mod tests {
             ])
         );
         let doc = crate::Document::parse(dockerfile);
-        let script = doc.instructions[1].script.as_ref().unwrap();
+        let script = doc.instructions[1].script().unwrap();
         let install = &script.commands[2];
         assert_eq!(&dockerfile[install.name_range.as_range()], "apt-get");
         assert_eq!(
@@ -564,7 +564,7 @@ mod tests {
     fn command_strings_map_across_continuation_lines() {
         let dockerfile = "FROM debian\nRUN bash -c 'apt-get install \\\n  curl \\\n  git'\n";
         let doc = crate::Document::parse(dockerfile);
-        let script = doc.instructions[1].script.as_ref().unwrap();
+        let script = doc.instructions[1].script().unwrap();
         let install = &script.commands[1];
         assert!(install.in_command_string);
         assert_eq!(
@@ -625,7 +625,7 @@ mod tests {
         let moved = format!("# c\n{sample}");
         let doc = crate::Document::build_reusing(crate::SyntaxTree::parse(moved.as_str()), &mut cache);
         assert_eq!(scripts_of(&doc), scripts_of(&crate::Document::parse(&moved)));
-        let install = &doc.instructions[1].script.as_ref().unwrap().commands[1];
+        let install = &doc.instructions[1].script().unwrap().commands[1];
         assert_eq!(&moved[install.range.as_range()], "apt-get install -y curl");
     }
 

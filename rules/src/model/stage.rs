@@ -57,7 +57,7 @@ impl Stage {
             || doc
                 .instructions
                 .get(self.from)
-                .and_then(|i| i.image.as_ref())
+                .and_then(|i| i.image())
                 .is_some_and(|spec| image::names_windows(&spec.word.raw))
     }
 }

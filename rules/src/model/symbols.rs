@@ -121,7 +121,7 @@ impl Symbols {
                     return Err(RenameError(format!("a stage named `{new_name}` already exists")));
                 }
                 let used_as_image = doc.instructions.iter().filter(|i| i.kind == InstructionKind::From).any(|i| {
-                    i.image.as_ref().is_some_and(|img| img.word.value().eq_ignore_ascii_case(new_name))
+                    i.image().is_some_and(|img| img.word.value().eq_ignore_ascii_case(new_name))
                         && !self.occurrences.iter().any(|o| o.symbol == at.symbol && i.range.contains(o.range.start))
                 });
                 if used_as_image || new_name == "scratch" {
@@ -267,7 +267,7 @@ impl Builder {
         }
         for stage in &doc.stages {
             let from = &doc.instructions[stage.from];
-            if let (Base::Stage(parent), Some(image)) = (&stage.base, &from.image)
+            if let (Base::Stage(parent), Some(image)) = (&stage.base, from.image())
                 && !image.word.has_expansion()
             {
                 self.stage_ref(doc, &image.word, Some(*parent));
@@ -330,7 +330,7 @@ impl Builder {
         let mut finals: Vec<Scope> = Vec::new();
         for stage in &doc.stages {
             let from = &doc.instructions[stage.from];
-            let mut words: Vec<&Word> = from.image.iter().map(|i| &i.word).collect();
+            let mut words: Vec<&Word> = from.image().into_iter().map(|i| &i.word).collect();
             words.extend(from.flags.iter().filter_map(|f| f.value.as_ref()));
             self.words(words, &globals);
             let mut scope: Scope = match stage.base {
@@ -374,7 +374,7 @@ impl Builder {
                 }
                 words.extend(ins.pairs.iter().flat_map(|p| std::iter::once(&p.key).chain(p.value.as_ref())));
                 self.words(words, &scope);
-                if let Some(script) = &ins.script {
+                if let Some(script) = ins.script() {
                     self.script(script, &scope);
                 }
             }

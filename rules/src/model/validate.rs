@@ -33,7 +33,7 @@ impl Document {
                 errors.push(error);
             }
             // ONBUILD ONBUILD/FROM/MAINTAINER is a rule of its own (DL3043).
-            if let Some(inner) = ins.onbuild.as_deref() {
+            if let Some(inner) = ins.onbuild() {
                 check_instruction_arguments(inner, &mut errors);
             }
         }
@@ -57,7 +57,7 @@ impl Document {
     /// fails with "invalid reference format". (Through ARG defaults it is
     /// `invalid-default-arg-in-from`'s.)
     fn invalid_literal_image(&self, ins: &Instruction) -> Option<SyntaxError> {
-        let image = ins.image.as_ref().filter(|_| ins.kind == InstructionKind::From)?;
+        let image = ins.image().filter(|_| ins.kind == InstructionKind::From)?;
         if image.word.has_expansion() || image.word.raw.contains(['$', '"', '\'']) {
             return None;
         }
@@ -107,8 +107,8 @@ fn check_instruction_arguments(ins: &Instruction, errors: &mut Vec<SyntaxError>)
     let mut error = |message: String| errors.push(SyntaxError { range: at, message });
     match ins.kind {
         K::Unknown => error(format!("unknown instruction `{}`", ins.keyword)),
-        K::From if ins.image.is_none() => error("FROM requires an image".to_string()),
-        K::From if ins.alias.is_none() && ins.has_as_keyword => {
+        K::From if ins.image().is_none() => error("FROM requires an image".to_string()),
+        K::From if ins.alias().is_none() && ins.from_parts().is_some_and(|f| f.as_keyword_range.is_some()) => {
             errors.push(SyntaxError { range: ins.range, message: "FROM … AS requires a stage name".to_string() })
         }
         K::Copy | K::Add if ins.json.is_none() && ins.args.len() + ins.heredocs.len() < 2 => {
@@ -124,12 +124,12 @@ fn check_instruction_arguments(ins: &Instruction, errors: &mut Vec<SyntaxError>)
         K::Run if ins.shell.is_none() && ins.json.is_none() && ins.heredocs.is_empty() => {
             error("RUN requires a command".to_string())
         }
-        K::Maintainer if ins.text.is_none() => error("MAINTAINER requires a name".to_string()),
-        K::Onbuild if ins.onbuild.is_none() => error("ONBUILD requires an instruction".to_string()),
+        K::Maintainer if ins.text().is_none() => error("MAINTAINER requires a name".to_string()),
+        K::Onbuild if ins.onbuild().is_none() => error("ONBUILD requires an instruction".to_string()),
         K::Shell if ins.json.is_none() => {
             error("SHELL requires the JSON form, e.g. `SHELL [\"/bin/sh\", \"-c\"]`".to_string())
         }
-        K::Healthcheck if ins.healthcheck_cmd.is_none() && !ins.healthcheck_none => {
+        K::Healthcheck if ins.healthcheck().is_some_and(|h| h.cmd.is_none() && !h.none) => {
             error("HEALTHCHECK requires NONE or CMD".to_string())
         }
         _ => {}
@@ -139,8 +139,9 @@ fn check_instruction_arguments(ins: &Instruction, errors: &mut Vec<SyntaxError>)
 /// A script too deep to read is not kept, so no rule walks it; it is
 /// reported instead.
 pub(super) fn drop_too_deep_script(ins: &mut Instruction, errors: &mut Vec<SyntaxError>) {
-    if let Some(at) = ins.script.as_ref().and_then(|s| s.too_deep.map(|at| s.source_offset(at))) {
-        ins.script = None;
+    let Some(run) = ins.run_parts_mut() else { return };
+    if let Some(at) = run.script.as_ref().and_then(|s| s.too_deep.map(|at| s.source_offset(at))) {
+        run.script = None;
         errors.push(SyntaxError {
             range: TextRange::empty(at),
             message: format!(

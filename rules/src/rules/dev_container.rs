@@ -18,7 +18,7 @@ const IMAGE_PREFIXES: &[&str] = &["mcr.microsoft.com/devcontainers/", "mcr.micro
 pub(crate) fn is_dev_container(doc: &Document, settings: &Settings, stage: Option<&Stage>) -> bool {
     let root = stage.and_then(|s| doc.stage_root(s.index));
     let image_based = root.is_some_and(|root| {
-        let written = doc.instructions.get(root.from).and_then(|f| f.image.as_ref()).map(|i| i.word.raw.as_str());
+        let written = doc.instructions.get(root.from).and_then(|f| f.image()).map(|i| i.word.raw.as_str());
         let resolved = match &root.base {
             Base::Image { text, .. } => Some(text.as_str()),
             _ => None,

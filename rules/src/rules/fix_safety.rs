@@ -166,7 +166,7 @@ fn instruction_reader(i: &Instruction, dep: &Dependence<'_>) -> Option<Hazard> {
             None
         }
         InstructionKind::Cmd | InstructionKind::Entrypoint | InstructionKind::Healthcheck => {
-            let command = i.healthcheck_cmd.as_deref().unwrap_or(i);
+            let command = i.healthcheck_cmd().unwrap_or(i);
             let words: Vec<&str> = match (&command.json, &command.shell) {
                 (Some(json), _) => json.items.iter().map(|(s, _)| s.as_str()).collect(),
                 (None, Some(shell)) => shell.text.split([' ', '\t', '\n', ';', '&', '|', '(', ')']).collect(),
@@ -389,7 +389,7 @@ mod tests {
         assert_eq!(hazard("FROM d AS a\nRUN apt-get update\nFROM d\nCOPY --from=a / /\n").map(|h| h.0), Some(false));
         assert_eq!(hazard("FROM d AS a\nRUN apt-get update\nFROM d\nCOPY --from=a /app /app\n"), None);
         let doc = Document::parse("FROM d\nONBUILD RUN apt-get update\n");
-        let inner = doc.instructions[1].onbuild.as_deref().expect("a trigger");
+        let inner = doc.instructions[1].onbuild().expect("a trigger");
         let dep = Dependence { dirs: &[], programs: &[], reads: &never, resets: &never, memo: "test-never" };
         assert!(later_dependence(&doc, inner, None, &dep).is_some_and(|h| !h.certain));
     }
@@ -407,7 +407,7 @@ mod tests {
         let doc = Document::parse(
             "FROM d\nRUN ./a && sh b.sh && sh -c 'echo' && sh -c \"$X\" && install -m 755 a /b && install_packages c && /x/y.sh && python3 z.py\n",
         );
-        let script = doc.instructions[1].script.as_ref().expect("a script");
+        let script = doc.instructions[1].script().expect("a script");
         let opaque: Vec<&str> = script.commands.iter().filter(|c| is_opaque(c)).map(|c| c.name.as_str()).collect();
         assert_eq!(opaque, ["./a", "sh", "sh", "install_packages", "/x/y.sh"]);
     }
@@ -417,7 +417,7 @@ mod tests {
         let doc = Document::parse(
             "FROM d\nRUN sudo apt-get update && (npm ci) && /opt/bin/npm ci && npm ci && bash -c 'npm ci'\n",
         );
-        let script = doc.instructions[1].script.as_ref().expect("a script");
+        let script = doc.instructions[1].script().expect("a script");
         let hazards: Vec<bool> =
             script.commands.iter().map(|c| appended_command_hazard(script, c, Some("npm")).is_some()).collect();
         // The last two: `bash` itself, and `npm ci` in its `-c` string.

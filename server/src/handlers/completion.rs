@@ -132,7 +132,7 @@ pub fn complete(doc: &Document, offset: usize, snippets: bool) -> Vec<Candidate>
     // ONBUILD's instruction and HEALTHCHECK's CMD.
     let mut ins = top;
     if top.kind == InstructionKind::Onbuild {
-        match top.onbuild.as_deref() {
+        match top.onbuild() {
             Some(inner) if offset > inner.keyword_range.end => ins = inner,
             _ => return keyword_position(before, offset, true, snippets),
         }
@@ -388,7 +388,7 @@ fn instruction_body(doc: &Document, ins: &Instruction, line_start: usize, offset
             .map(|s| Candidate::new(*s, CompletionItemKind::CONSTANT, TextRange::new(token_start, offset)))
             .collect(),
         InstructionKind::Healthcheck
-            if ins.healthcheck_cmd.is_none() && !ins.healthcheck_none && !token.starts_with('-') =>
+            if ins.healthcheck().is_some_and(|h| h.cmd.is_none() && !h.none) && !token.starts_with('-') =>
         {
             ["CMD", "NONE"]
                 .iter()
@@ -406,10 +406,10 @@ fn before_arguments(ins: &Instruction, at: usize) -> bool {
         .args
         .iter()
         .map(|w| w.range.start)
-        .chain(ins.image.as_ref().map(|i| i.word.range.start))
+        .chain(ins.image().map(|i| i.word.range.start))
         .chain(ins.shell.as_ref().map(|s| s.range.start))
         .chain(ins.json.as_ref().map(|j| j.range.start))
-        .chain(ins.healthcheck_cmd.as_ref().map(|c| c.range.start))
+        .chain(ins.healthcheck_cmd().map(|c| c.range.start))
         .filter(|start| *start < at)
         .min();
     first_arg.is_none()
@@ -576,13 +576,13 @@ fn from_arguments(doc: &Document, ins: &Instruction, token: &str, token_start: u
         return Vec::new();
     }
     let replace = TextRange::new(token_start, offset);
-    let image = ins.image.as_ref().map(|i| i.word.range);
+    let image = ins.image().map(|i| i.word.range);
     match image {
         // The image position: earlier stages and `scratch`.
         None => {}
         Some(r) if r.start >= token_start => {}
         Some(r) if r.end < token_start => {
-            if ins.alias.is_none() && !ins.has_as_keyword {
+            if ins.from_parts().is_some_and(|f| f.alias.is_none() && f.as_keyword_range.is_none()) {
                 return vec![
                     Candidate::new("AS", CompletionItemKind::KEYWORD, replace).insert("AS ").docs("Names the stage."),
                 ];
@@ -598,7 +598,7 @@ fn from_arguments(doc: &Document, ins: &Instruction, token: &str, token_start: u
 
 /// `apt-get install -…` and `apk add -…`.
 fn package_flags(ins: &Instruction, token_start: usize, offset: usize) -> Vec<Candidate> {
-    let Some(script) = &ins.script else { return Vec::new() };
+    let Some(script) = ins.script() else { return Vec::new() };
     // The innermost command: those of a `-c` string or a substitution
     // follow the command they sit in.
     let Some(cmd) = script.commands.iter().rev().find(|c| c.range.start <= token_start && token_start <= c.range.end)

@@ -45,7 +45,7 @@ pub fn links(doc: &Document) -> Vec<(TextRange, String)> {
     let globals = Scope::global(doc);
     for ins in &doc.instructions {
         if ins.kind == InstructionKind::From
-            && let (Some(spec), Some(stage)) = (&ins.image, doc.stage_of(ins))
+            && let (Some(spec), Some(stage)) = (ins.image(), doc.stage_of(ins))
             && let Base::Image { reference, resolved: true, .. } = &stage.base
             && let Some(url) = image_url(reference)
         {

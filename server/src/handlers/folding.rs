@@ -29,7 +29,7 @@ pub fn folding_ranges(doc: &Document) -> Vec<FoldingRange> {
     }
     for ins in &doc.instructions {
         add(line(ins.range.start), line(ins.range.end), None);
-        let heredocs = ins.heredocs.iter().chain(ins.onbuild.iter().flat_map(|i| i.heredocs.iter()));
+        let heredocs = ins.heredocs.iter().chain(ins.onbuild().into_iter().flat_map(|i| i.heredocs.iter()));
         for h in heredocs {
             // From the line before the body (the marker, or the previous
             // heredoc's terminator) to the terminator.

@@ -43,14 +43,14 @@ pub fn hints(doc: &Document, within: TextRange) -> Vec<(usize, String)> {
         if top.range.end < within.start || top.range.start > within.end {
             continue;
         }
-        for ins in [Some(top), top.onbuild.as_deref()].into_iter().flatten() {
+        for ins in [Some(top), top.onbuild()].into_iter().flatten() {
             let mut words: Vec<&Word> = Vec::new();
             for flag in &ins.flags {
                 words.extend(flag.value.iter().filter(|_| flag.mount.is_empty()));
                 words.extend(flag.mount.iter().filter_map(|m| m.value.as_ref()));
             }
             if ins.kind == InstructionKind::From {
-                words.extend(ins.image.as_ref().map(|i| &i.word));
+                words.extend(ins.image().map(|i| &i.word));
             }
             if words.iter().all(|w| !w.has_expansion()) {
                 continue;

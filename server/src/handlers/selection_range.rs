@@ -61,9 +61,9 @@ fn at_most(mut chain: Vec<TextRange>, max: usize) -> Vec<TextRange> {
 pub fn ranges(doc: &Document, offset: usize) -> Vec<TextRange> {
     let mut candidates: Vec<TextRange> = Vec::new();
     if let Some(top) = doc.instruction_at(offset) {
-        for ins in [top.onbuild.as_deref(), top.healthcheck_cmd.as_deref(), Some(top)].into_iter().flatten() {
+        for ins in [top.onbuild(), top.healthcheck_cmd(), Some(top)].into_iter().flatten() {
             parts(ins, offset, &mut candidates);
-            if let Some(script) = &ins.script {
+            if let Some(script) = ins.script() {
                 bash(script, offset, &mut candidates);
             }
             candidates.push(ins.range);
@@ -107,16 +107,16 @@ fn parts(ins: &Instruction, offset: usize, out: &mut Vec<TextRange>) {
         words.push(&pair.key);
         words.extend(pair.value.iter());
     }
-    words.extend(ins.image.as_ref().map(|i| &i.word));
-    words.extend(ins.alias.as_deref());
-    words.extend(ins.text.as_deref());
+    words.extend(ins.image().map(|i| &i.word));
+    words.extend(ins.alias());
+    words.extend(ins.text());
     for w in words {
         if w.range.start <= offset && offset <= w.range.end {
             out.push(w.range);
             out.extend(w.expansions().iter().map(|e| e.range));
         }
     }
-    if let Some(image) = &ins.image {
+    if let Some(image) = ins.image() {
         out.extend(
             [image.registry_range, Some(image.name_range), image.tag_range, image.digest_range].into_iter().flatten(),
         );

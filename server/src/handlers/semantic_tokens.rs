@@ -181,10 +181,10 @@ fn instruction(doc: &Document, ins: &Instruction, raw: &mut Collector) {
             raw.word(w, None);
         }
     }
-    if let Some(image) = &ins.image {
+    if let Some(image) = ins.image() {
         let is_stage = matches!(doc.stage_of(ins).map(|s| &s.base), Some(Base::Stage(_)));
         raw.word(&image.word, Some(if is_stage { STAGE } else { IMAGE }));
-        if let Some(alias) = &ins.alias {
+        if let Some(alias) = ins.alias() {
             // `AS` sits between the image and the name.
             let between = &doc.text()[image.word.range.end..alias.range.start];
             if let Some(i) = between.to_ascii_lowercase().find("as") {
@@ -194,7 +194,7 @@ fn instruction(doc: &Document, ins: &Instruction, raw: &mut Collector) {
             raw.push_with(alias.range, STAGE, DECLARATION);
         }
     }
-    if let Some(t) = &ins.text {
+    if let Some(t) = ins.text() {
         raw.push(t.range, STRING);
     }
     for h in &ins.heredocs {
@@ -203,10 +203,10 @@ fn instruction(doc: &Document, ins: &Instruction, raw: &mut Collector) {
             raw.push(end, OPERATOR);
         }
     }
-    if let Some(script) = &ins.script {
+    if let Some(script) = ins.script() {
         bash(script, raw);
     }
-    for inner in [ins.onbuild.as_deref(), ins.healthcheck_cmd.as_deref()].into_iter().flatten() {
+    for inner in [ins.onbuild(), ins.healthcheck_cmd()].into_iter().flatten() {
         instruction(doc, inner, raw);
     }
 }

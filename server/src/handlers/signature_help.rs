@@ -56,7 +56,7 @@ pub struct Signature {
 pub fn signature(doc: &Document, offset: usize) -> Option<Signature> {
     let top = super::completion::instruction_on_line(doc, offset)?;
     let mut ins = top;
-    for inner in [top.onbuild.as_deref(), top.healthcheck_cmd.as_deref()].into_iter().flatten() {
+    for inner in [top.onbuild(), top.healthcheck_cmd()].into_iter().flatten() {
         if offset >= inner.keyword_range.start {
             ins = inner;
         }
@@ -122,8 +122,8 @@ fn active_param(label: &str, params: &[(usize, usize)], ins: &Instruction, offse
         slots.extend(ins.args.iter().map(|w| w.range));
     }
     slots.extend(ins.pairs.iter().map(|p| p.range));
-    slots.extend(ins.image.as_ref().map(|i| i.word.range));
-    slots.extend(ins.alias.as_ref().map(|a| a.range));
+    slots.extend(ins.image().map(|i| i.word.range));
+    slots.extend(ins.alias().map(|a| a.range));
     if let Some(s) = &ins.shell {
         slots.push(s.range);
     }
@@ -131,7 +131,7 @@ fn active_param(label: &str, params: &[(usize, usize)], ins: &Instruction, offse
         slots.push(j.range);
     }
     if ins.kind == InstructionKind::Healthcheck {
-        slots.extend(ins.healthcheck_cmd.as_ref().map(|c| c.range));
+        slots.extend(ins.healthcheck_cmd().map(|c| c.range));
     }
     slots.sort_by_key(|r| r.start);
     let n = slots.len();

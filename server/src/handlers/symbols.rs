@@ -35,13 +35,13 @@ pub fn symbols(doc: &Document, unit: ColumnUnit) -> Vec<DocumentSymbol> {
         let body = stage.instructions(doc);
         let Some((from, rest)) = body.split_first() else { continue };
         let end = rest.last().map_or(from.range.end, |i| i.range.end);
-        let image = from.image.as_ref().map(|i| i.word.raw.clone());
-        let name = match (&from.alias, &image) {
+        let image = from.image().map(|i| i.word.raw.clone());
+        let name = match (from.alias(), &image) {
             (Some(alias), _) if !alias.raw.trim().is_empty() => alias.raw.trim().to_string(),
             (_, Some(image)) if !image.trim().is_empty() => image.trim().to_string(),
             _ => format!("stage {}", stage.index),
         };
-        let selection = from.alias.as_ref().map(|a| a.range).unwrap_or(from.keyword_range);
+        let selection = from.alias().map(|a| a.range).unwrap_or(from.keyword_range);
         let children = rest.iter().map(|i| instruction(doc, i, unit)).collect();
         out.push(symbol(
             doc,

@@ -99,7 +99,7 @@ fn pragma_rule(doc: &Document, offset: usize) -> Option<(TextRange, String)> {
 /// An instruction keyword (also ONBUILD's inner one and HEALTHCHECK's CMD).
 fn keyword(doc: &Document, offset: usize) -> Option<(TextRange, String)> {
     let ins = doc.instruction_at(offset)?;
-    let candidates = [Some(ins), ins.onbuild.as_deref(), ins.healthcheck_cmd.as_deref()];
+    let candidates = [Some(ins), ins.onbuild(), ins.healthcheck_cmd()];
     let hit = candidates.into_iter().flatten().find(|i| i.keyword_range.contains(offset))?;
     Some((hit.keyword_range, keywords::markdown(hit.kind)?))
 }
@@ -107,7 +107,7 @@ fn keyword(doc: &Document, offset: usize) -> Option<(TextRange, String)> {
 /// `$NAME` / `${NAME…}` in an instruction's arguments or its RUN script.
 fn variable(doc: &Document, offset: usize) -> Option<(TextRange, String)> {
     let top = doc.instruction_at(offset)?;
-    let nested = [Some(top), top.onbuild.as_deref(), top.healthcheck_cmd.as_deref()];
+    let nested = [Some(top), top.onbuild(), top.healthcheck_cmd()];
     for ins in nested.into_iter().flatten() {
         let found = words(ins)
             .into_iter()
@@ -117,7 +117,7 @@ fn variable(doc: &Document, offset: usize) -> Option<(TextRange, String)> {
         if let Some(e) = found {
             return Some((e.range, describe_variable(doc, ins, &e.name, false)?));
         }
-        if let Some((name, range)) = ins.script.as_ref().and_then(|s| script_variable(s, offset)) {
+        if let Some((name, range)) = ins.script().and_then(|s| script_variable(s, offset)) {
             return Some((range, describe_variable(doc, ins, &name, true)?));
         }
     }
@@ -135,9 +135,9 @@ fn words(ins: &Instruction) -> Vec<&Word> {
         out.push(&pair.key);
         out.extend(pair.value.as_ref());
     }
-    out.extend(ins.image.as_ref().map(|i| &i.word));
-    out.extend(ins.alias.as_deref());
-    out.extend(ins.text.as_deref());
+    out.extend(ins.image().map(|i| &i.word));
+    out.extend(ins.alias());
+    out.extend(ins.text());
     out
 }
 

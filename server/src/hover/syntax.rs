@@ -13,7 +13,7 @@ use crate::reference;
 pub fn hover(doc: &Document, offset: usize) -> Option<(TextRange, String)> {
     check_skip(doc, offset).or_else(|| directive(doc, offset)).or_else(|| {
         let top = doc.instruction_at(offset)?;
-        let nested = [Some(top), top.onbuild.as_deref(), top.healthcheck_cmd.as_deref()];
+        let nested = [Some(top), top.onbuild(), top.healthcheck_cmd()];
         nested.into_iter().flatten().find_map(|ins| flag(doc, ins, offset).or_else(|| image(doc, ins, offset)))
     })
 }
@@ -103,7 +103,7 @@ fn stage_text(doc: &Document, stage: &Stage) -> String {
 }
 
 fn image(doc: &Document, ins: &Instruction, offset: usize) -> Option<(TextRange, String)> {
-    if let Some(alias) = ins.alias.as_ref().filter(|a| touches(a.range, offset)) {
+    if let Some(alias) = ins.alias().filter(|a| touches(a.range, offset)) {
         let stage = doc.stage_of(ins)?;
         let users = doc
             .instructions
@@ -134,7 +134,7 @@ fn image(doc: &Document, ins: &Instruction, offset: usize) -> Option<(TextRange,
         };
         return Some((alias.range, format!("{}\n\n{used}", stage_text(doc, stage))));
     }
-    let spec = ins.image.as_ref().filter(|i| touches(i.word.range, offset))?;
+    let spec = ins.image().filter(|i| touches(i.word.range, offset))?;
     // An expansion inside has a hover of its own.
     if spec.word.expansions().iter().any(|e| e.range.contains(offset)) {
         return None;

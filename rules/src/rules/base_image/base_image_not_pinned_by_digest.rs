@@ -42,7 +42,7 @@ fn check(from: &Instruction, ctx: &mut Context<'_>) {
     if reference.digest.is_some() || reference.is_scratch() {
         return;
     }
-    let Some(spec) = &from.image else { return };
+    let Some(spec) = from.image() else { return };
     ctx.report(spec.word.range, format!("`{text}` is not pinned by digest; add `@sha256:…` to build on fixed content"));
 }
 

@@ -76,7 +76,7 @@ fn check(from: &Instruction, ctx: &mut Context<'_>) {
     if !full {
         return;
     }
-    let Some(spec) = &from.image else { return };
+    let Some(spec) = from.image() else { return };
     // A FROM that BuildKit rejects (`FROM python:3. #comment`) builds nothing
     // to slim down, and its tag may be no tag at all.
     let text_of = |start: usize, end: usize| doc.text().get(start..end).unwrap_or("\n");
@@ -118,9 +118,9 @@ fn is_development_stage(name: Option<&str>) -> bool {
 /// True when the stage or one it builds on has an `ONBUILD RUN`: a base
 /// image whose triggers build in the child image.
 fn builds_onbuild(doc: &Document, stage: usize) -> bool {
-    doc.stage_chain(stage).iter().any(|s| {
-        s.instructions(doc).iter().any(|i| i.onbuild.as_deref().is_some_and(|t| t.kind == InstructionKind::Run))
-    })
+    doc.stage_chain(stage)
+        .iter()
+        .any(|s| s.instructions(doc).iter().any(|i| i.onbuild().is_some_and(|t| t.kind == InstructionKind::Run)))
 }
 
 #[cfg(test)]

@@ -18,7 +18,7 @@ pub(super) fn report_eol(
     let Base::Image { reference, text, resolved: true } = &stage.base else { return };
     let lint_date = ctx.settings.lint_date();
     let Some(status) = eol_statuses(reference, lint_date).into_iter().next() else { return };
-    let Some(spec) = &from.image else { return };
+    let Some(spec) = from.image() else { return };
     if status.state == wanted {
         let days = lint_date.days_until(status.eol);
         let message = message(text, &status, days);

@@ -82,7 +82,7 @@ fn check(copy: &Instruction, ctx: &mut Context<'_>) {
     // builds in GOPATH mode, and its other Go commands download nothing.
     let mut gopath_mode = false;
     let Some((run, cmd, eco)) = later.iter().filter(|i| i.kind == InstructionKind::Run).find_map(|run| {
-        let script = run.script.as_ref()?;
+        let script = run.script()?;
         script.commands.iter().enumerate().find_map(|(i, c)| {
             let eco = support::dependency_install(c)?;
             if eco == Ecosystem::Go {
@@ -192,7 +192,7 @@ fn reorder_fix(
     cmd: &ShellCommand,
     eco: Ecosystem,
 ) -> Option<Fix> {
-    let script = run.script.as_ref()?;
+    let script = run.script()?;
     if run.index != copy.index + 1
         || script.commands.len() != 1
         || !run.heredocs.is_empty()

@@ -69,7 +69,7 @@ fn check(run: &Instruction, ctx: &mut Context<'_>) {
     if run.has_cache_mount() || !doc.fact::<UsesBuildkit>().0 {
         return;
     }
-    let Some(script) = &run.script else { return };
+    let Some(script) = run.script() else { return };
     let Some((cmd, ecosystem)) = script.commands.iter().enumerate().find_map(|(i, c)| {
         let ecosystem = support::dependency_install(c)?;
         let counts = (ecosystem != Ecosystem::Go || support::go_module_evidence(doc, run, i, false))

@@ -78,7 +78,7 @@ pub(crate) fn stale_refresh<'a>(
     doc: &Document,
     run: &'a Instruction,
 ) -> Option<(&'a ShellCommand, PackageManager, TextRange)> {
-    let script = run.script.as_ref()?;
+    let script = run.script()?;
     let (update, pm) = script.commands.iter().find_map(|c| match support::os_step(c) {
         Some((pm, OsStep::IndexUpdate)) => Some((c, pm)),
         _ => None,
@@ -115,7 +115,7 @@ fn later_stale_install(doc: &Document, run: &Instruction, pm: PackageManager) ->
             }
     });
     for later_run in later {
-        let Some(script) = &later_run.script else { continue };
+        let Some(script) = later_run.script() else { continue };
         for cmd in &script.commands {
             match support::os_step(cmd) {
                 Some((p, OsStep::IndexUpdate)) if p == pm => return None,
@@ -141,7 +141,7 @@ fn may_install(cmd: &ShellCommand) -> bool {
 /// Move the refresh into the next RUN when it is the whole RUN and the next
 /// RUN installs with the same package manager.
 fn merge_fix(doc: &Document, run: &Instruction, update: &ShellCommand) -> Option<Fix> {
-    let script = run.script.as_ref()?;
+    let script = run.script()?;
     let top = doc.instructions.get(run.index)?;
     if top.kind != InstructionKind::Run
         || script.commands.len() != 1
@@ -153,7 +153,7 @@ fn merge_fix(doc: &Document, run: &Instruction, update: &ShellCommand) -> Option
     let next = doc.instructions.get(run.index + 1)?;
     let next_form = next.shell.as_ref()?;
     let (pm, _) = support::os_step(update)?;
-    let first = next.script.as_ref()?.commands.first()?;
+    let first = next.script()?.commands.first()?;
     let installs_same = support::os_step(first).is_some_and(|(p, s)| p == pm && s == OsStep::Install);
     let between = doc.text().get(run.range.end..next.range.start)?;
     if next.kind != InstructionKind::Run

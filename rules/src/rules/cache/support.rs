@@ -706,7 +706,7 @@ mod tests {
 
     fn first_command(text: &str) -> ShellCommand {
         let doc = Document::parse(&format!("FROM x\nRUN {text}\n"));
-        doc.instructions[1].script.as_ref().expect("a script").commands[0].clone()
+        doc.instructions[1].script().expect("a script").commands[0].clone()
     }
 
     #[test]

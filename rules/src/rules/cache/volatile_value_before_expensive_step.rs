@@ -104,7 +104,7 @@ fn check(ins: &Instruction, ctx: &mut Context<'_>) {
         return;
     }
     let Some(step) = doc.instructions[ins.index + 1..stage.end].iter().find(|i| {
-        let Some(script) = &i.script else { return false };
+        let Some(script) = i.script() else { return false };
         let expensive = script.commands.iter().any(|c| {
             support::dependency_install(c).is_some() || matches!(support::os_step(c), Some((_, OsStep::Install)))
         });

@@ -63,7 +63,7 @@ fn defaults(doc: &Document) -> BTreeMap<String, Option<String>> {
 }
 
 fn check(ins: &Instruction, ctx: &mut Context<'_>) {
-    let Some(image) = &ins.image else { return };
+    let Some(image) = ins.image() else { return };
     let expansions = image.word.expansions();
     if expansions.is_empty() {
         return;

@@ -30,7 +30,7 @@ declare_rule! {
 }
 
 fn check(onbuild: &Instruction, ctx: &mut Context<'_>) {
-    let Some(trigger) = onbuild.onbuild.as_deref() else { return };
+    let Some(trigger) = onbuild.onbuild() else { return };
     let message = match trigger.kind {
         InstructionKind::Onbuild => "`ONBUILD` cannot be chained: a trigger cannot register another trigger",
         InstructionKind::From => "`FROM` is not allowed as an `ONBUILD` trigger",

@@ -46,7 +46,7 @@ declare_rule! {
 }
 
 fn check(run: &Instruction, ctx: &mut Context<'_>) {
-    let Some(script) = &run.script else { return };
+    let Some(script) = run.script() else { return };
     let Some(stage) = run.stage else { return };
     let Some(distro) = support::stage_distro(ctx.doc, stage) else { return };
     let own = distro.package_manager();

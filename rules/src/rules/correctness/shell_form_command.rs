@@ -80,7 +80,7 @@ declare_rule! {
 
 fn check(ins: &Instruction, ctx: &mut Context<'_>) {
     let (command, kw, problem) = match ins.kind {
-        InstructionKind::Healthcheck => match ins.healthcheck_cmd.as_deref() {
+        InstructionKind::Healthcheck => match ins.healthcheck_cmd() {
             Some(cmd) if image_lacks_shell(ctx.doc, ins) => (cmd, "HEALTHCHECK CMD", "which this image does not have"),
             _ => return,
         },
@@ -192,9 +192,11 @@ fn exec_form_keeps_meaning(doc: &Document, ins: &Instruction, program: &str) -> 
     let descendants = doc.stage_and_descendants(stage);
     let related =
         |i: &Instruction| i.stage.is_some_and(|s| descendants.contains(&s) || chain.iter().any(|c| c.index == s));
-    let shell_set = doc.instructions.iter().filter(|i| related(i)).any(|i| {
-        i.kind == InstructionKind::Shell || i.onbuild.as_deref().is_some_and(|t| t.kind == InstructionKind::Shell)
-    });
+    let shell_set = doc
+        .instructions
+        .iter()
+        .filter(|i| related(i))
+        .any(|i| i.kind == InstructionKind::Shell || i.onbuild().is_some_and(|t| t.kind == InstructionKind::Shell));
     if windows || shell_set {
         return false;
     }
@@ -203,7 +205,7 @@ fn exec_form_keeps_meaning(doc: &Document, ins: &Instruction, program: &str) -> 
             doc.stages[s]
                 .instructions(doc)
                 .iter()
-                .any(|i| i.kind == kind || i.onbuild.as_deref().is_some_and(|t| t.kind == kind))
+                .any(|i| i.kind == kind || i.onbuild().is_some_and(|t| t.kind == kind))
         })
     };
     match ins.kind {

@@ -40,7 +40,7 @@ declare_rule! {
 fn check(ins: &Instruction, ctx: &mut Context<'_>) {
     let globals = Scope::global(ctx.doc);
     let words: Vec<&Word> =
-        ins.image.iter().map(|i| &i.word).chain(ins.flag("platform").and_then(|f| f.value.as_ref())).collect();
+        ins.image().into_iter().map(|i| &i.word).chain(ins.flag("platform").and_then(|f| f.value.as_ref())).collect();
     for word in words {
         for e in word.expansions() {
             if !is_plain_expansion(e, ctx.doc.text()) || globals.is_defined(&e.name) {

@@ -227,7 +227,7 @@ fn base_env(doc: &Document, stage: usize) -> BaseEnv {
     let root = stage_and_ancestors(doc, stage).last().unwrap_or(stage);
     // An image chosen through a variable could be any image.
     let from = &doc.instructions[doc.stages[root].from];
-    if from.image.as_ref().is_some_and(|i| i.word.has_expansion()) {
+    if from.image().is_some_and(|i| i.word.has_expansion()) {
         return BaseEnv::Unknown;
     }
     match &doc.stages[root].base {

@@ -44,7 +44,7 @@ declare_rule! {
 }
 
 fn keywords(ins: &Instruction) -> impl Iterator<Item = &Instruction> {
-    std::iter::once(ins).chain(ins.onbuild.as_deref()).filter(|i| i.kind != InstructionKind::Unknown)
+    std::iter::once(ins).chain(ins.onbuild()).filter(|i| i.kind != InstructionKind::Unknown)
 }
 
 fn check(ctx: &mut Context<'_>) {

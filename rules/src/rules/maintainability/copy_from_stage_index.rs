@@ -49,7 +49,7 @@ fn check(ins: &Instruction, ctx: &mut Context<'_>) {
     // Only earlier stages can be copied from; anything else is another rule's business.
     let Some(stage) = ctx.doc.stages.get(index).filter(|s| Some(s.index) < ins.stage) else { return };
     let doc = ctx.doc;
-    let alias = doc.instructions[stage.from].alias.as_ref();
+    let alias = doc.instructions[stage.from].alias();
     let d = ctx.report(value.range, format!("`--from={text}` names stage {index} by its position; use its name"));
     if let Some(alias) = alias.filter(|a| !a.has_expansion()) {
         let name = alias.value();

@@ -34,8 +34,8 @@ declare_rule! {
 }
 
 fn check(ins: &Instruction, ctx: &mut Context<'_>) {
-    let Some(range) = ins.as_keyword_range else { return };
-    if ins.alias.is_none() {
+    let Some(range) = ins.from_parts().and_then(|f| f.as_keyword_range) else { return };
+    if ins.alias().is_none() {
         return;
     }
     let written = &ctx.doc.text()[range.as_range()];

@@ -62,7 +62,7 @@ fn comment_above<'a>(doc: &'a Document, ins: &Instruction) -> Option<&'a Comment
 
 fn check(ins: &Instruction, ctx: &mut Context<'_>) {
     let names: Vec<String> = match ins.kind {
-        InstructionKind::From => ins.alias.iter().map(|a| a.value()).collect(),
+        InstructionKind::From => ins.alias().into_iter().map(|a| a.value()).collect(),
         _ => ins.pairs.iter().map(|p| p.key.value()).collect(),
     };
     let Some(first) = names.first() else { return };

@@ -38,7 +38,7 @@ declare_rule! {
 }
 
 fn check(ins: &Instruction, ctx: &mut Context<'_>) {
-    let Some(text) = &ins.text else {
+    let Some(text) = ins.text() else {
         ctx.report(ins.keyword_range, "MAINTAINER is deprecated");
         return;
     };

@@ -44,7 +44,7 @@ declare_rule! {
 fn check(ctx: &mut Context<'_>) {
     let doc = ctx.doc;
     for stage in &doc.stages {
-        let Some(alias) = &doc.instructions[stage.from].alias else { continue };
+        let Some(alias) = doc.instructions[stage.from].alias() else { continue };
         let written = alias.value();
         let lower = written.to_lowercase();
         if written == lower || alias.has_expansion() {
@@ -67,10 +67,10 @@ fn references(doc: &Document, from: usize, name: &str) -> Vec<TextRange> {
         }
     };
     for ins in &doc.instructions[from + 1..] {
-        for ins in std::iter::once(ins).chain(ins.onbuild.as_deref()) {
+        for ins in std::iter::once(ins).chain(ins.onbuild()) {
             match ins.kind {
                 InstructionKind::From => {
-                    if let Some(image) = &ins.image {
+                    if let Some(image) = ins.image() {
                         consider(&image.word, image.word.range);
                     }
                 }

@@ -78,7 +78,7 @@ fn used_stages(doc: &Document) -> Option<Vec<bool>> {
         Some(())
     };
     for ins in &doc.instructions {
-        for ins in std::iter::once(ins).chain(ins.onbuild.as_deref()) {
+        for ins in std::iter::once(ins).chain(ins.onbuild()) {
             match ins.kind {
                 InstructionKind::Copy | InstructionKind::Add => {
                     if let Some(value) = ins.flag("from").and_then(|f| f.value.as_ref()) {
@@ -95,7 +95,7 @@ fn used_stages(doc: &Document) -> Option<Vec<bool>> {
                     }
                 }
                 // `FROM ${VAR}` may name a stage.
-                InstructionKind::From if ins.image.as_ref().is_some_and(|i| i.word.has_expansion()) => {
+                InstructionKind::From if ins.image().is_some_and(|i| i.word.has_expansion()) => {
                     let resolved =
                         doc.stage_of(ins).is_some_and(|s| !matches!(s.base, Base::Image { resolved: false, .. }));
                     if !resolved {

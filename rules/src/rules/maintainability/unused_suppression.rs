@@ -255,7 +255,7 @@ fn buildkit_may_need(name: &str, doc: &Document) -> bool {
         return doc
             .instructions
             .iter()
-            .map(|i| i.onbuild.as_deref().unwrap_or(i))
+            .map(|i| i.onbuild().unwrap_or(i))
             .filter(|i| matches!(i.kind, InstructionKind::Arg | InstructionKind::Env))
             .flat_map(|i| &i.pairs)
             .any(|p| crate::rules::security::buildkit_reports_secret(&p.key.raw));

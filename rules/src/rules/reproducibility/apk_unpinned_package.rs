@@ -85,7 +85,7 @@ const FETCH_TOOLS: &[&str] = &[
 ];
 
 fn check(run: &Instruction, ctx: &mut Context<'_>) {
-    let Some(script) = &run.script else { return };
+    let Some(script) = run.script() else { return };
     for (i, cmd) in script.commands.iter().enumerate() {
         if cmd.base_name() != "apk" {
             continue;

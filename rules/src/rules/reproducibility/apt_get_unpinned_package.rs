@@ -53,7 +53,7 @@ const APT_GET: Cli = Cli {
 };
 
 fn check(run: &Instruction, ctx: &mut Context<'_>) {
-    let Some(script) = &run.script else { return };
+    let Some(script) = run.script() else { return };
     for cmd in script.commands_named(&["apt-get"]) {
         let line = APT_GET.read(&cmd.args);
         let Some(packages) = line.after(&[&["install"]]) else { continue };

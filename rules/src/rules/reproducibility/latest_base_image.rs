@@ -30,7 +30,7 @@ declare_rule! {
 }
 
 fn check(from: &Instruction, ctx: &mut Context<'_>) {
-    let (Some(stage), Some(spec)) = (ctx.doc.stage_of(from), from.image.as_ref()) else { return };
+    let (Some(stage), Some(spec)) = (ctx.doc.stage_of(from), from.image()) else { return };
     let Base::Image { reference, .. } = &stage.base else { return };
     if reference.tag.as_deref() == Some("latest") && reference.digest.is_none() {
         let range = spec.tag_range.unwrap_or(spec.word.range);

@@ -310,7 +310,7 @@ const RPM_CLI: Cli = Cli {
 /// Report the unpinned packages of `yum`/`dnf`/`microdnf install` (RPM's
 /// `name-version`) and `… module install` (a module's `name:stream`).
 pub(super) fn check_rpm_installs(run: &Instruction, ctx: &mut Context<'_>, commands: &[&str]) {
-    let Some(script) = &run.script else { return };
+    let Some(script) = run.script() else { return };
     for cmd in script.commands_named(commands) {
         let line = RPM_CLI.read(&cmd.args);
         if let Some(modules) = line.after(&[&["module", "install"]]) {

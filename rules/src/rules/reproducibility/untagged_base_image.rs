@@ -31,7 +31,7 @@ declare_rule! {
 }
 
 fn check(from: &Instruction, ctx: &mut Context<'_>) {
-    let (Some(stage), Some(spec)) = (ctx.doc.stage_of(from), from.image.as_ref()) else { return };
+    let (Some(stage), Some(spec)) = (ctx.doc.stage_of(from), from.image()) else { return };
     let Base::Image { reference, text, resolved: true } = &stage.base else { return };
     if reference.tag.is_none() && reference.digest.is_none() {
         ctx.report(spec.word.range, format!("`{text}` has no tag; pin a version, e.g. `{text}:<version>`"));

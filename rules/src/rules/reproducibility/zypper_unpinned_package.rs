@@ -70,7 +70,7 @@ const ZYPPER: Cli = Cli {
 };
 
 fn check(run: &Instruction, ctx: &mut Context<'_>) {
-    let Some(script) = &run.script else { return };
+    let Some(script) = run.script() else { return };
     for cmd in script.commands_named(&["zypper"]) {
         let line = ZYPPER.read(&cmd.args);
         let Some(packages) = line.after(&[&["install"], &["in"]]) else { continue };

@@ -121,7 +121,7 @@ fn verified_later(ctx: &Context<'_>, add: &Instruction, url: &str, dest: &str) -
         return false;
     }
     stage.instructions(ctx.doc).iter().filter(|i| i.index > add.index && i.kind == InstructionKind::Run).any(|run| {
-        run.script.as_ref().is_some_and(|s| {
+        run.script().is_some_and(|s| {
             s.commands.iter().any(|c| VERIFIERS.contains(&c.base_name()))
                 && s.commands.iter().any(|c| c.args.iter().any(|a| a.text.contains(name)))
         })

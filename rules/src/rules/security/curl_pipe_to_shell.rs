@@ -58,7 +58,7 @@ fn check(run: &Instruction, ctx: &mut Context<'_>) {
     if let Some((range, message)) = powershell_download_executed(run) {
         ctx.report(range, message);
     }
-    let Some(script) = &run.script else { return };
+    let Some(script) = run.script() else { return };
     // Every finding needs a downloader among the script's commands; most
     // scripts have none, and the tree walk below is the rule's whole cost.
     if !script.commands.iter().any(|c| DOWNLOADERS.contains(&c.base_name())) {
@@ -150,7 +150,7 @@ fn powershell_download_executed(run: &Instruction) -> Option<(TextRange, String)
     let shell = run.shell.as_ref()?;
     let lower = shell.text.to_ascii_lowercase();
     let words = words(&lower);
-    let powershell = run.script.is_none() || words.iter().any(|(_, w)| matches!(*w, "powershell" | "pwsh"));
+    let powershell = run.script().is_none() || words.iter().any(|(_, w)| matches!(*w, "powershell" | "pwsh"));
     if !powershell || !words.iter().any(|(_, w)| PS_DOWNLOADERS.contains(w)) {
         return None;
     }

@@ -62,7 +62,7 @@ struct SshIsTheService(bool);
 
 impl DocumentFact for SshIsTheService {
     fn compute(doc: &Document) -> SshIsTheService {
-        let found = doc.instructions.iter().filter_map(|i| i.script.as_deref()).any(|script| {
+        let found = doc.instructions.iter().filter_map(|i| i.script()).any(|script| {
             let text = script.text.to_ascii_lowercase();
             let sshd_config = text.contains("forcecommand") || text.contains("internal-sftp");
             let git_shell = script

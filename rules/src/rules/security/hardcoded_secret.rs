@@ -70,7 +70,7 @@ fn check(ins: &Instruction, ctx: &mut Context<'_>) {
             }
         }
         InstructionKind::Run => {
-            if let Some(script) = &ins.script {
+            if let Some(script) = ins.script() {
                 for cmd in &script.commands {
                     for env in &cmd.env {
                         found.extend(scan(env).into_iter().map(|s| (cmd.range, s)));

@@ -103,7 +103,7 @@ fn check(ctx: &mut Context<'_>) {
         return;
     }
     let Some(from) = chain.first().and_then(|s| doc.instructions.get(s.from)) else { return };
-    let range = from.image.as_ref().map_or(from.keyword_range, |i| i.word.range);
+    let range = from.image().map_or(from.keyword_range, |i| i.word.range);
     ctx.report(
         range,
         "no `USER` in the final stage: the container runs as the base image's user, usually root; add `USER <non-root user>` at the end",
@@ -185,8 +185,7 @@ fn drops_privileges(ins: &Instruction) -> bool {
         || ins.flags.iter().any(|f| f.value.as_ref().is_some_and(|v| mentions(&v.raw)));
     let in_json = ins.json.as_ref().is_some_and(|j| j.items.iter().any(|(s, _)| mentions(s)));
     let in_script = ins
-        .script
-        .as_ref()
+        .script()
         .is_some_and(|s| s.commands.iter().any(|c| mentions(&c.name) || c.args.iter().any(|a| mentions(&a.text))));
     in_words || in_json || in_script
 }

@@ -58,7 +58,7 @@ fn check(ctx: &mut Context<'_>) {
         false => final_chain(doc).iter().map(|s| s.instructions(doc)).collect(),
     };
     for ins in image.into_iter().flatten() {
-        let ins = ins.onbuild.as_deref().unwrap_or(ins);
+        let ins = ins.onbuild().unwrap_or(ins);
         check_copy(ins, ctx);
     }
 }

@@ -53,7 +53,7 @@ declare_rule! {
 }
 
 fn check(run: &Instruction, ctx: &mut Context<'_>) {
-    let Some(script) = &run.script else { return };
+    let Some(script) = run.script() else { return };
     for cmd in &script.commands {
         for arg in trusted_sources(cmd) {
             ctx.report(

@@ -69,7 +69,7 @@ fn check(run: &Instruction, ctx: &mut Context<'_>) {
     if is_dev_container(ctx.doc, ctx.settings, ctx.doc.stage_of(run)) {
         return;
     }
-    let Some(script) = &run.script else {
+    let Some(script) = run.script() else {
         // Exec form without a shell: `RUN ["sudo", …]`.
         if let Some((first, range)) = run.json.as_ref().and_then(|j| j.items.first())
             && base_name(first) == "sudo"

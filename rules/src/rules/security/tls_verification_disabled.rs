@@ -68,7 +68,7 @@ fn check(ins: &Instruction, ctx: &mut Context<'_>) {
         }
         return;
     }
-    let Some(script) = &ins.script else { return };
+    let Some(script) = ins.script() else { return };
     for a in declarations(script) {
         if let Some(what) = variable_disables(&a.name, &a.value) {
             ctx.report(a.range, format!("{what} turns off TLS certificate verification: {ADVICE}"));

@@ -52,7 +52,7 @@ fn check(ins: &Instruction, ctx: &mut Context<'_>) {
     }
     match ins.kind {
         InstructionKind::From => {
-            let (Some(stage), Some(spec)) = (ctx.doc.stage_of(ins), &ins.image) else { return };
+            let (Some(stage), Some(spec)) = (ctx.doc.stage_of(ins), ins.image()) else { return };
             if let Base::Image { text, .. } = &stage.base {
                 check_reference(ctx, text, spec.word.range);
             }

@@ -46,7 +46,7 @@ declare_rule! {
 fn check(ins: &Instruction, ctx: &mut Context<'_>) {
     let mut found: Vec<(TextRange, String)> = Vec::new();
     if ins.kind == InstructionKind::Run {
-        let Some(script) = &ins.script else { return };
+        let Some(script) = ins.script() else { return };
         for (i, cmd) in script.commands.iter().enumerate() {
             if cmd.base_name() != "chmod" {
                 continue;

@@ -185,7 +185,7 @@ impl crate::model::DocumentFact for FirstDockerCleanRuns {
 }
 
 fn script_text(run: &Instruction) -> Option<&str> {
-    run.script.as_ref().map(|s| s.text.as_str())
+    run.script().map(|s| s.text.as_str())
 }
 
 /// True when something reads the command's output: a pipe, a redirection,

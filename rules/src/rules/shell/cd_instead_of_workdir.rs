@@ -234,7 +234,7 @@ fn option_value<'a>(args: &[&'a str], short: &str, long: &str) -> Option<&'a str
 /// without `SHELL`): the first `cd` with a directory, without a fix. cmd's
 /// `cd` without a directory only prints the current one; `/d` is a switch.
 fn check_windows(run: &Instruction, ctx: &mut Context<'_>) {
-    let cmd_shell = run.windows_script.as_ref().is_none_or(|w| w.dialect == Dialect::Cmd);
+    let cmd_shell = run.windows_script().is_none_or(|w| w.dialect == Dialect::Cmd);
     let Some((cd, dir)) =
         run.commands().iter().filter(|c| c.name == "cd").find_map(|c| Some((c, dir_of(c, cmd_shell)?)))
     else {

@@ -46,11 +46,8 @@ fn check(ctx: &mut Context<'_>) {
     let doc = ctx.doc;
     for (_, instructions) in doc.stage_runs() {
         let runs: Vec<&Instruction> = instructions.iter().filter(|i| i.kind == InstructionKind::Run).collect();
-        let onbuild_runs: Vec<&Instruction> = instructions
-            .iter()
-            .filter_map(|i| i.onbuild.as_deref())
-            .filter(|i| i.kind == InstructionKind::Run)
-            .collect();
+        let onbuild_runs: Vec<&Instruction> =
+            instructions.iter().filter_map(|i| i.onbuild()).filter(|i| i.kind == InstructionKind::Run).collect();
         check_runs(&runs, ctx);
         check_runs(&onbuild_runs, ctx);
     }

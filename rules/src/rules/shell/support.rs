@@ -11,7 +11,7 @@ use crate::model::{Base, Document, Instruction, InstructionKind, ShellArg, Shell
 /// stage on a Windows image without a `SHELL` of its own (or of a stage
 /// it builds on). The model parses such scripts as POSIX shell.
 pub(super) fn script<'a>(doc: &Document, run: &'a Instruction) -> Option<&'a ShellScript> {
-    let script = run.script.as_ref()?;
+    let script = run.script()?;
     // `["sh", "-c", "…"]` names its shell itself.
     if run.json.is_some() {
         return Some(script);
@@ -295,7 +295,7 @@ mod tests {
 
     fn script(text: &str) -> ShellScript {
         let doc = Document::parse(text);
-        doc.instructions.iter().find_map(|i| i.script.as_deref().cloned()).expect("a RUN script")
+        doc.instructions.iter().find_map(|i| i.script().cloned()).expect("a RUN script")
     }
 
     #[test]

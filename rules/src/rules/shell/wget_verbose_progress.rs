@@ -165,7 +165,7 @@ impl crate::model::DocumentFact for FirstRuns {
     fn compute(doc: &Document) -> FirstRuns {
         let mut firsts = FirstRuns::default();
         for run in doc.instructions.iter().filter(|i| i.kind == crate::model::InstructionKind::Run) {
-            let (Some(stage), Some(script)) = (run.stage, run.script.as_ref()) else { continue };
+            let (Some(stage), Some(script)) = (run.stage, run.script()) else { continue };
             if script.commands.iter().any(runs_apk_itself) {
                 firsts.apk.entry(stage).or_insert(run.index);
             }

@@ -59,7 +59,7 @@ declare_rule! {
 const VALUE_FLAGS: &[&str] = crate::rules::package_cli::APT_VALUE_OPTIONS;
 
 fn check(run: &Instruction, ctx: &mut Context<'_>) {
-    let Some(script) = &run.script else { return };
+    let Some(script) = run.script() else { return };
     if script.commands_named(&["apt-get"]).next().is_none()
         || is_dev_container(ctx.doc, ctx.settings, ctx.doc.stage_of(run))
     {
@@ -96,7 +96,7 @@ fn configured_earlier(doc: &Document, run: &Instruction) -> bool {
     while let Some(s) = stage.and_then(|s| doc.stages.get(s)) {
         let writes_config = doc.instructions[s.from..upto.min(s.end)]
             .iter()
-            .filter_map(|i| i.script.as_ref())
+            .filter_map(|i| i.script())
             .any(|script| config_disables_recommends(&script.text));
         if writes_config {
             return true;

@@ -97,7 +97,7 @@ fn apt(c: &ShellCommand, sub: &[&str]) -> bool {
 }
 
 fn check(run: &Instruction, ctx: &mut Context<'_>) {
-    let Some(script) = &run.script else { return };
+    let Some(script) = run.script() else { return };
     let Some(last_update) = script.commands.iter().rposition(|c| apt(c, &["update"])) else { return };
     if support::removes_later(script, last_update, &[LISTS])
         || script.commands[last_update + 1..].iter().any(|c| apt(c, &["dist-clean"]))

@@ -88,7 +88,7 @@ fn check(copy: &Instruction, ctx: &mut Context<'_>) {
         };
         let later = &doc.instructions[copy.index + 1..stage.end];
         let extraction =
-            later.iter().filter_map(|i| i.script.as_ref()).flat_map(|s| s.commands.iter()).find(|c| extracts(c, name));
+            later.iter().filter_map(|i| i.script()).flat_map(|s| s.commands.iter()).find(|c| extracts(c, name));
         if let Some(cmd) = extraction {
             ctx.report(
                 source.range,

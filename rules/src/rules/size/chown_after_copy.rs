@@ -55,7 +55,7 @@ declare_rule! {
 
 fn check(run: &Instruction, ctx: &mut Context<'_>) {
     let doc = ctx.doc;
-    let Some(script) = &run.script else { return };
+    let Some(script) = run.script() else { return };
     let Some(workdir) = paths::workdir_at(doc, run.stage, run.index) else { return };
     let scope = Scope::at(doc, run.index);
     for cmd in script.commands.iter().filter(|c| matches!(c.base_name(), "chown" | "chmod")) {
@@ -149,7 +149,7 @@ fn move_fix(
     target: &str,
     setting: &str,
 ) -> Option<Fix> {
-    let script = run.script.as_ref()?;
+    let script = run.script()?;
     let verb = cmd.base_name();
     let flag = if verb == "chown" { "chown" } else { "chmod" };
     let octal = setting.len() >= 3 && setting.len() <= 4 && setting.chars().all(|c| ('0'..='7').contains(&c));

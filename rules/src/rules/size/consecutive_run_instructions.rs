@@ -83,7 +83,7 @@ fn flags<'a>(doc: &'a Document, run: &Instruction) -> Vec<&'a str> {
 /// hadolint, `export`/`local`/`unset` count and commands whose name is an
 /// expansion (`"$TOOL" x`) do not.
 fn command_count(run: &Instruction) -> Option<usize> {
-    let Some(script) = &run.script else { return run.is_exec_form().then_some(1) };
+    let Some(script) = run.script() else { return run.is_exec_form().then_some(1) };
     // hadolint does not look into `sh -c` strings: `sh -c '…'` is one command.
     let named = script.commands.iter().filter(|c| !c.in_command_string && !c.name.contains(['$', '`'])).count();
     let mut declarations = 0;

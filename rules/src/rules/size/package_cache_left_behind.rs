@@ -221,7 +221,7 @@ fn cache_elsewhere(tool: &Tool, run: &Instruction, script: &ShellScript, scope: 
 }
 
 fn check(run: &Instruction, ctx: &mut Context<'_>) {
-    let Some(script) = &run.script else { return };
+    let Some(script) = run.script() else { return };
     // Development and build environments keep their caches on purpose.
     let Some(last) = ctx.doc.stages.len().checked_sub(1) else { return };
     if !crate::rules::cache::support::starts_program(ctx.doc, last) {
@@ -351,7 +351,7 @@ fn check_pnpm(run: &Instruction, script: &ShellScript, ctx: &mut Context<'_>) {
     {
         let stage_end = ctx.doc.stage_of(run).map_or(ctx.doc.instructions.len(), |s| s.end);
         let later_production = ctx.doc.instructions[run.index + 1..stage_end].iter().any(|ins| {
-            let Some(later) = &ins.script else { return false };
+            let Some(later) = ins.script() else { return false };
             let scope = Scope::at(ctx.doc, ins.index);
             later.commands.iter().any(|c| pnpm_step(c, &scope) == Some(PnpmStep::ProductionInstall))
         });

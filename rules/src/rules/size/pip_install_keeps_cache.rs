@@ -184,7 +184,7 @@ fn sets_no_cache(assignment: &str) -> bool {
 /// (`$env:PIP_NO_CACHE_DIR = 1`, `set PIP_NO_CACHE_DIR=1`).
 fn run_disables_cache(run: &Instruction, ctx: &Context<'_>) -> bool {
     let scope = Scope::at(ctx.doc, run.index);
-    let in_script = match (&run.script, &run.windows_script) {
+    let in_script = match (run.script(), run.windows_script()) {
         (Some(script), _) => script.text.match_indices(VAR).any(|(at, _)| {
             let value = script.text[at..].split(|c: char| c.is_whitespace() || c == ';').next().unwrap_or("");
             sets_no_cache(value)

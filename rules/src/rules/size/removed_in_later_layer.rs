@@ -128,7 +128,7 @@ fn check_document(ctx: &mut Context<'_>) {
 /// a path removes.
 fn check<'a>(run: &Instruction, ctx: &mut Context<'_>, created: impl Fn(&str) -> Option<&'a Created<'a>>) {
     let doc = ctx.doc;
-    let Some(script) = &run.script else { return };
+    let Some(script) = run.script() else { return };
     let Some(workdir) = paths::workdir_at(doc, run.stage, run.index) else { return };
     let scope = Scope::at(doc, run.index);
     let extracts = script.commands.iter().any(|c| c.base_name() == "tar");
@@ -317,7 +317,7 @@ fn copied_paths<'a>(doc: &Document, copy: &'a Instruction) -> Vec<Created<'a>> {
 /// Files an earlier RUN downloaded (`curl -o`, `wget -O`, `wget URL`) or
 /// cloned (`git clone`), unless the same RUN removed them.
 fn downloaded_paths<'a>(doc: &Document, run: &'a Instruction) -> Vec<Created<'a>> {
-    let Some(script) = &run.script else { return Vec::new() };
+    let Some(script) = run.script() else { return Vec::new() };
     let Some(workdir) = paths::workdir_at(doc, run.stage, run.index) else { return Vec::new() };
     let scope = Scope::at(doc, run.index);
     let mut out = Vec::new();

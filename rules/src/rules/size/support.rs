@@ -180,7 +180,7 @@ pub(super) fn last_statement(run: &Instruction) -> Option<(usize, &str)> {
     if run.shell.is_none() || !run.heredocs.is_empty() {
         return None;
     }
-    let script = run.script.as_ref()?;
+    let script = run.script()?;
     if script.has_errors {
         return None;
     }

@@ -82,7 +82,7 @@ const TOOLCHAIN: &[&str] = &[
 
 fn check(run: &Instruction, ctx: &mut Context<'_>) {
     let doc = ctx.doc;
-    let Some(script) = &run.script else { return };
+    let Some(script) = run.script() else { return };
     let Some(stage) = run.stage else { return };
     let single = doc.stages.len() == 1;
     let image = doc.fact::<FinalImage>();
@@ -175,7 +175,7 @@ impl DocumentFact for FinalImage {
         let mut removes_from = vec![false; doc.instructions.len() + 1];
         for stage in doc.stages.iter().rev() {
             for i in (stage.from..stage.end).rev() {
-                let removes = doc.instructions[i].script.as_ref().is_some_and(|s| removes_packages(&s.commands));
+                let removes = doc.instructions[i].script().is_some_and(|s| removes_packages(&s.commands));
                 removes_from[i] = removes || i + 1 < stage.end && removes_from[i + 1];
             }
         }
@@ -218,7 +218,7 @@ fn is_build_environment(doc: &Document, last: usize) -> bool {
 
 /// True when some RUN compiles code.
 fn compiles(doc: &Document) -> bool {
-    doc.instructions.iter().filter_map(|i| i.script.as_ref()).flat_map(|s| &s.commands).any(|c| {
+    doc.instructions.iter().filter_map(|i| i.script()).flat_map(|s| &s.commands).any(|c| {
         let sub = c.args.first().map_or("", |a| a.text.as_str());
         match c.base_name() {
             "go" | "cargo" => matches!(sub, "build" | "install"),

@@ -42,7 +42,7 @@ declare_rule! {
 }
 
 fn check(run: &Instruction, ctx: &mut Context<'_>) {
-    let Some(script) = &run.script else { return };
+    let Some(script) = run.script() else { return };
     let mut scope = None;
     for cmd in script.commands_named(&["useradd"]) {
         let Some(uid) = uid_of(cmd) else { continue };

@@ -64,7 +64,7 @@ const VALUE_FLAGS: &[&str] =
 const CACHE_DIRS: &[&str] = &["/usr/local/share/.cache/yarn", "/root/.cache/yarn", "/home/node/.cache/yarn"];
 
 fn check(run: &Instruction, ctx: &mut Context<'_>) {
-    let Some(script) = &run.script else { return };
+    let Some(script) = run.script() else { return };
     let yarn = |sub: &'static str| move |c: &ShellCommand| is_yarn(c, sub);
     let Some(install) = support::last_uncleaned(script, yarn("install"), cleans, CACHE_DIRS) else { return };
     if support::has_cache_mount(run, |t| t.contains("yarn") || t.ends_with("/.cache"))

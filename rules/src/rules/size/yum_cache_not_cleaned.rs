@@ -67,7 +67,7 @@ const CACHE_DIRS: &[&str] = &["/var/cache/yum", "/var/cache/dnf"];
 const READERS: &[&str] = &["yum", "dnf", "microdnf"];
 
 fn check(run: &Instruction, ctx: &mut Context<'_>) {
-    let Some(script) = &run.script else { return };
+    let Some(script) = run.script() else { return };
     if support::has_cache_mount_over(run, CACHE_DIRS) || !support::reaches_an_image(ctx.doc, run, CACHE_DIRS) {
         return;
     }

@@ -64,7 +64,7 @@ const VALUE_FLAGS: &[&str] = crate::rules::package_cli::ZYPPER_VALUE_OPTIONS;
 const CACHE_DIRS: &[&str] = &["/var/cache/zypp"];
 
 fn check(run: &Instruction, ctx: &mut Context<'_>) {
-    let Some(script) = &run.script else { return };
+    let Some(script) = run.script() else { return };
     if support::has_cache_mount_over(run, CACHE_DIRS) || !support::reaches_an_image(ctx.doc, run, CACHE_DIRS) {
         return;
     }
