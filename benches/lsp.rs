@@ -315,8 +315,7 @@ fn measure(name: &str, command: &[String], root: &Path, text: &str, edits: usize
                 json!({ "textDocument": { "uri": uri, "version": version }, "contentChanges": [change] }),
             );
             if pull {
-                let report =
-                    client.request("textDocument/diagnostic", json!({ "textDocument": { "uri": uri } }))?;
+                let report = client.request("textDocument/diagnostic", json!({ "textDocument": { "uri": uri } }))?;
                 edit_times.push(sent.elapsed());
                 let items = report.get("items").cloned().unwrap_or(Value::Null);
                 last_publication = Some(json!({ "params": { "uri": uri, "diagnostics": items } }));
@@ -342,11 +341,11 @@ fn measure(name: &str, command: &[String], root: &Path, text: &str, edits: usize
     // Code actions where the last diagnostics are, as an editor asks when
     // the cursor lands on one (no `only`: every kind).
     let mut actions = Vec::new();
-    let diagnostics: Vec<Value> = last_publication
-        .as_ref()
-        .and_then(|p| p["params"]["diagnostics"].as_array().cloned())
-        .unwrap_or_default();
-    if client.capabilities.get("codeActionProvider").is_some_and(|p| p != &Value::Bool(false)) && !diagnostics.is_empty() {
+    let diagnostics: Vec<Value> =
+        last_publication.as_ref().and_then(|p| p["params"]["diagnostics"].as_array().cloned()).unwrap_or_default();
+    if client.capabilities.get("codeActionProvider").is_some_and(|p| p != &Value::Bool(false))
+        && !diagnostics.is_empty()
+    {
         for i in 0..CODE_ACTION_REQUESTS {
             let d = &diagnostics[i * diagnostics.len() / CODE_ACTION_REQUESTS];
             let sent = Instant::now();
@@ -439,7 +438,11 @@ fn phases(text: &str, edits: usize) {
     println!("  rules, incremental       {}", summary(&phases.rules_incremental));
     let mut run = phases.stages_run.clone();
     run.sort_unstable();
-    println!("  … stages re-run          p50 {}  max {}", run.get(run.len() / 2).unwrap_or(&0), run.last().unwrap_or(&0));
+    println!(
+        "  … stages re-run          p50 {}  max {}",
+        run.get(run.len() / 2).unwrap_or(&0),
+        run.last().unwrap_or(&0)
+    );
     println!("  convert to LSP           {}", summary(&phases.convert));
     println!("  publication to JSON      {}", summary(&phases.json));
 }

@@ -9,8 +9,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use dockside_rules::pipeline::{self, Configs, Freshness, ShellChecks};
 use dockside_rules::engine::IncrementalCheck;
+use dockside_rules::pipeline::{self, Configs, Freshness, ShellChecks};
 use dockside_rules::{ColumnUnit, Diagnostic, Document, Settings};
 use tokio::sync::Semaphore;
 use tokio::sync::mpsc::UnboundedReceiver;
@@ -221,7 +221,8 @@ fn crash_if_asked(text: &str) {
 /// crash is reported to the user and becomes one error diagnostic.
 async fn rules_pass(linter: &Arc<Linter>, client: &Client, snap: &Snapshot) -> RulesPass {
     let generation = linter.generation();
-    let (doc, path, lint, rules) = (Arc::clone(&snap.doc), snap.path.clone(), Arc::clone(linter), Arc::clone(&snap.rules));
+    let (doc, path, lint, rules) =
+        (Arc::clone(&snap.doc), snap.path.clone(), Arc::clone(linter), Arc::clone(&snap.rules));
     match crate::server::blocking("lint", move || lint.rules(&doc, path.as_deref(), &rules)).await {
         Ok(pass) => RulesPass { generation, ..pass },
         Err(err) => {
@@ -441,9 +442,10 @@ fn store(state: &State, snap: &Snapshot, linted: &Arc<Linted>) {
     if let Some(doc) = docs.get_mut(&snap.uri)
         && doc.version == snap.version
     {
-        let complete_kept = doc.linted.as_ref().is_some_and(|(v, l)| {
-            *v == snap.version && l.complete && l.generation == linted.generation
-        });
+        let complete_kept = doc
+            .linted
+            .as_ref()
+            .is_some_and(|(v, l)| *v == snap.version && l.complete && l.generation == linted.generation);
         if linted.complete || !complete_kept {
             doc.linted = Some((snap.version, Arc::clone(linted)));
         }

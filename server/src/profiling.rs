@@ -7,9 +7,7 @@ use std::time::{Duration, Instant};
 
 use dockside_rules::engine::IncrementalCheck;
 use dockside_rules::{ColumnUnit, Settings, check_document_on_two_threads};
-use tower_lsp_server::ls_types::{
-    Position, PublishDiagnosticsParams, Range, TextDocumentContentChangeEvent, Uri,
-};
+use tower_lsp_server::ls_types::{Position, PublishDiagnosticsParams, Range, TextDocumentContentChangeEvent, Uri};
 
 use crate::state::{Doc, Linted, Snapshot};
 

@@ -222,7 +222,8 @@ impl IncrementalCheck {
                 units_kept.insert(key, unit);
             }
         }
-        self.last = Some(Kept { settings: Arc::clone(settings), settings_shown, date, document_key, units: units_kept });
+        self.last =
+            Some(Kept { settings: Arc::clone(settings), settings_shown, date, document_key, units: units_kept });
 
         let mut diagnostics = prelude;
         diagnostics.extend(found.into_iter().flatten());

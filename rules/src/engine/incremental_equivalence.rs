@@ -152,7 +152,8 @@ fn incremental_lint_equals_a_fresh_lint_after_random_edits_on_the_corpus() {
 /// where most of an edit's units come from the cache.
 #[test]
 fn incremental_lint_equals_a_fresh_lint_on_a_long_file() {
-    let Some(files) = crate::test_env::shared_corpus_files("incremental_lint_equals_a_fresh_lint_on_a_long_file") else {
+    let Some(files) = crate::test_env::shared_corpus_files("incremental_lint_equals_a_fresh_lint_on_a_long_file")
+    else {
         return;
     };
     // Files of several units (no `--from` with an unknown variable, which

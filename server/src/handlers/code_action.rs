@@ -25,15 +25,15 @@ const NOT_IGNORABLE: &[&str] = &["syntax-error"];
 
 pub async fn code_action(backend: &Backend, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
     let Some(snap) = backend.state.snapshot(&params.text_document.uri).await else { return Ok(None) };
-    let Some(linted) = lint::linted_for_actions(&backend.state, &backend.linter, &backend.client, &snap).await
-    else {
+    let Some(linted) = lint::linted_for_actions(&backend.state, &backend.linter, &backend.client, &snap).await else {
         return Ok(None);
     };
     let features = backend.state.features();
     let range = params.range;
     let only = params.context.only;
     // Without the fix-all edit to compute, answering is quick: no thread hop.
-    let quick = features.resolve_action_edits || linted.fix_all.get().is_some() || !wanted(only.as_deref(), &FIX_ALL_KIND);
+    let quick =
+        features.resolve_action_edits || linted.fix_all.get().is_some() || !wanted(only.as_deref(), &FIX_ALL_KIND);
     let actions = if quick {
         actions(&snap, &linted, range, only.as_deref(), features)
     } else {
@@ -71,8 +71,7 @@ pub async fn resolve(backend: &Backend, mut action: CodeAction) -> Result<CodeAc
     let Some(snap) = backend.state.snapshot(&data.uri).await.filter(|s| s.version == data.version) else {
         return Ok(action);
     };
-    let Some(linted) = lint::linted_for_actions(&backend.state, &backend.linter, &backend.client, &snap).await
-    else {
+    let Some(linted) = lint::linted_for_actions(&backend.state, &backend.linter, &backend.client, &snap).await else {
         return Ok(action);
     };
     let features = backend.state.features();
