@@ -14,7 +14,9 @@ use crate::state::{Doc, Linted, Snapshot};
 /// The time of each phase for each edit.
 #[derive(Default)]
 pub struct Phases {
-    /// Applying the change to the text and the tree (the incremental re-parse).
+    /// Applying the change to the text and the tree (the incremental
+    /// re-parse). Without an async runtime the previous model is freed
+    /// here too, inline; the server frees it on a blocking thread.
     pub reparse: Vec<Duration>,
     /// Re-building the model with the document's build cache.
     pub model: Vec<Duration>,
