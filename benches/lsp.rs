@@ -14,12 +14,19 @@
 //!   out places), one at a time: the time from writing `didChange` to reading
 //!   the `publishDiagnostics` for that version (servers that do not echo the
 //!   version: the first publication after the change);
+//! - 50 `textDocument/codeAction` requests at the ranges of the last
+//!   diagnostics, after the edits (the client resolves edits, as VS Code);
 //! - `textDocument/semanticTokens/full` on the whole file, 30 times;
 //! - the server's peak RSS (`VmHWM` of its process) at the end.
 //!
+//! dockside is measured twice: pushing (as above) and for a client that
+//! pulls diagnostics (`textDocument/diagnostic` after each change: the
+//! time to its answer; dockside then pushes nothing).
+//!
 //! Then the floor under dockside's edit latency, whatever the linting
 //! costs: the tree-sitter re-parse of the same edits, and the JSON encoding
-//! and decoding of one of its publications.
+//! and decoding of one of its publications; and the server's edit path
+//! phase by phase, in this process (`dockside_server::profiling`).
 //!
 //! dockside publishes its own rules' findings first and ShellCheck's in a
 //! second publication of the same version (only when ShellCheck found
@@ -34,7 +41,9 @@
 //! - `DOCKSIDE_BENCH_EDITS`: number of edits (default 200);
 //! - `DOCKER_LANGSERVER`: the peer's command (default:
 //!   `target/peers/node_modules/.bin/docker-langserver`, else on PATH);
-//!   `DOCKSIDE_BENCH_SKIP_PEER=1` leaves it out.
+//!   `DOCKSIDE_BENCH_SKIP_PEER=1` leaves it out;
+//! - `DOCKSIDE_BENCH_PHASES_ONLY=1`: only the in-process phases of the
+//!   server's edit path (no server is started).
 
 #[path = "../tests/support/frame.rs"]
 mod frame;
@@ -71,7 +80,7 @@ struct Client {
 }
 
 impl Client {
-    fn start(command: &[String], root: &Path) -> Result<Client, String> {
+    fn start(command: &[String], root: &Path, pull: bool) -> Result<Client, String> {
         let mut child = Command::new(&command[0])
             .args(&command[1..])
             .current_dir(root)
@@ -107,7 +116,14 @@ impl Client {
                         "semanticTokens": {
                             "requests": { "full": true, "range": true },
                             "tokenTypes": [], "tokenModifiers": [], "formats": ["relative"]
-                        }
+                        },
+                        // As VS Code asks: edits may come in `codeAction/resolve`.
+                        "codeAction": {
+                            "codeActionLiteralSupport": { "codeActionKind": { "valueSet": ["quickfix", "source"] } },
+                            "resolveSupport": { "properties": ["edit"] },
+                            "dataSupport": true
+                        },
+                        "diagnostic": if pull { json!({ "dynamicRegistration": false }) } else { Value::Null }
                     }
                 },
             }),
@@ -236,6 +252,8 @@ struct Run {
     name: String,
     open: Duration,
     edits: Vec<Duration>,
+    /// `textDocument/codeAction` at the ranges of diagnostics, after the edits.
+    actions: Vec<Duration>,
     /// Time to the second publication of a version (dockside's ShellCheck pass).
     second: Vec<Duration>,
     tokens: Vec<Duration>,
@@ -250,21 +268,32 @@ fn publication_for(version: i64) -> impl Fn(&Value) -> bool {
     }
 }
 
-fn measure(name: &str, command: &[String], root: &Path, text: &str, edits: usize) -> Result<Run, String> {
-    let mut client = Client::start(command, root)?;
+/// How many `textDocument/codeAction` requests are timed after the edits.
+const CODE_ACTION_REQUESTS: usize = 50;
+
+/// One server, driven by push (`publishDiagnostics` after each change) or
+/// by pull (`textDocument/diagnostic` after each change, when the client
+/// says it pulls: dockside then pushes nothing).
+fn measure(name: &str, command: &[String], root: &Path, text: &str, edits: usize, pull: bool) -> Result<Run, String> {
+    let mut client = Client::start(command, root, pull)?;
     let uri = format!("file://{}", root.join("Dockerfile").display());
     let started = Instant::now();
     client.notify(
         "textDocument/didOpen",
         json!({ "textDocument": { "uri": uri, "languageId": "dockerfile", "version": 1, "text": text } }),
     );
-    let (at, _) = client.wait(publication_for(1))?;
-    let open = at - started;
+    let open = if pull {
+        client.request("textDocument/diagnostic", json!({ "textDocument": { "uri": uri } }))?;
+        started.elapsed()
+    } else {
+        let (at, _) = client.wait(publication_for(1))?;
+        at - started
+    };
     // Let a second publication (ShellCheck) of the opened file pass.
     thread::sleep(Duration::from_millis(1500));
     client.drain();
 
-    let two_phase = name == "dockside" && which("shellcheck").is_some();
+    let two_phase = name == "dockside" && which("shellcheck").is_some() && !pull;
     let mut edit_times = Vec::with_capacity(edits);
     let mut second = Vec::new();
     let mut version = 1;
@@ -285,6 +314,13 @@ fn measure(name: &str, command: &[String], root: &Path, text: &str, edits: usize
                 "textDocument/didChange",
                 json!({ "textDocument": { "uri": uri, "version": version }, "contentChanges": [change] }),
             );
+            if pull {
+                let report = client.request("textDocument/diagnostic", json!({ "textDocument": { "uri": uri } }))?;
+                edit_times.push(sent.elapsed());
+                let items = report.get("items").cloned().unwrap_or(Value::Null);
+                last_publication = Some(json!({ "params": { "uri": uri, "diagnostics": items } }));
+                continue;
+            }
             let (at, publication) = client.wait(publication_for(version))?;
             edit_times.push(at - sent);
             last_publication = Some(publication);
@@ -302,6 +338,25 @@ fn measure(name: &str, command: &[String], root: &Path, text: &str, edits: usize
         }
     }
 
+    // Code actions where the last diagnostics are, as an editor asks when
+    // the cursor lands on one (no `only`: every kind).
+    let mut actions = Vec::new();
+    let diagnostics: Vec<Value> =
+        last_publication.as_ref().and_then(|p| p["params"]["diagnostics"].as_array().cloned()).unwrap_or_default();
+    if client.capabilities.get("codeActionProvider").is_some_and(|p| p != &Value::Bool(false))
+        && !diagnostics.is_empty()
+    {
+        for i in 0..CODE_ACTION_REQUESTS {
+            let d = &diagnostics[i * diagnostics.len() / CODE_ACTION_REQUESTS];
+            let sent = Instant::now();
+            client.request(
+                "textDocument/codeAction",
+                json!({ "textDocument": { "uri": uri }, "range": d["range"], "context": { "diagnostics": [d] } }),
+            )?;
+            actions.push(sent.elapsed());
+        }
+    }
+
     let mut tokens = Vec::new();
     let full = client.capabilities.pointer("/semanticTokensProvider/full");
     if full.is_some_and(|f| f != &Value::Bool(false)) {
@@ -313,7 +368,8 @@ fn measure(name: &str, command: &[String], root: &Path, text: &str, edits: usize
     }
     let peak_rss_kib = client.peak_rss_kib();
     client.stop();
-    Ok(Run { name: name.to_string(), open, edits: edit_times, second, tokens, peak_rss_kib, last_publication })
+    let name = if pull { format!("{name} (pull)") } else { name.to_string() };
+    Ok(Run { name, open, edits: edit_times, actions, second, tokens, peak_rss_kib, last_publication })
 }
 
 /// What an edit costs before any linting, measured in this process: the
@@ -360,6 +416,35 @@ floor, before any linting (in this process)"
     println!("  publication: {count} diagnostics, {} KiB", size / 1024);
     println!("  … JSON encode           {}", summary(&encode));
     println!("  … JSON decode           {}", summary(&decode));
+    phases(text, edits);
+}
+
+/// The server's edit path, phase by phase, in this process (the same
+/// edits; default settings, no ShellCheck): see `dockside_server::profiling`.
+fn phases(text: &str, edits: usize) {
+    let mut points = Vec::with_capacity(edits);
+    for (line, character) in edit_points(text, edits / 2 + 1) {
+        for insert in [true, false] {
+            if points.len() < edits {
+                points.push((line, character, insert));
+            }
+        }
+    }
+    let phases = dockside_server::profiling::edit_phases(text, &points);
+    println!("\nthe server's edit path, phase by phase (in this process, {} diagnostics)", phases.count);
+    println!("  apply change (re-parse)  {}", summary(&phases.reparse));
+    println!("  model re-build           {}", summary(&phases.model));
+    println!("  rules, all, two threads  {}", summary(&phases.rules_full));
+    println!("  rules, incremental       {}", summary(&phases.rules_incremental));
+    let mut run = phases.stages_run.clone();
+    run.sort_unstable();
+    println!(
+        "  … stages re-run          p50 {}  max {}",
+        run.get(run.len() / 2).unwrap_or(&0),
+        run.last().unwrap_or(&0)
+    );
+    println!("  convert to LSP           {}", summary(&phases.convert));
+    println!("  publication to JSON      {}", summary(&phases.json));
 }
 
 impl Client {
@@ -449,6 +534,10 @@ fn main() {
         }
     };
     let edits = env::var("DOCKSIDE_BENCH_EDITS").ok().and_then(|v| v.parse().ok()).unwrap_or(200);
+    if env::var_os("DOCKSIDE_BENCH_PHASES_ONLY").is_some() {
+        phases(&text, edits);
+        return;
+    }
     let dir = tempfile::tempdir().expect("a temporary directory");
     fs::write(dir.path().join("Dockerfile"), &text).expect("the file is written");
     println!(
@@ -468,15 +557,30 @@ fn main() {
     }
     let mut runs = Vec::new();
     for (name, command) in &servers {
-        match measure(name, command, dir.path(), &text, edits) {
+        match measure(name, command, dir.path(), &text, edits, false) {
             Ok(run) => runs.push(run),
             Err(err) => println!("{name}: failed: {err}"),
         }
     }
-    for run in &runs {
+    // dockside again, for a client that pulls diagnostics (the peer pushes only).
+    let (name, command) = &servers[0];
+    let pulled = measure(name, command, dir.path(), &text, edits, true);
+    let pulled = match pulled {
+        Ok(run) => Some(run),
+        Err(err) => {
+            println!("{name} (pull): failed: {err}");
+            None
+        }
+    };
+    for run in runs.iter().chain(&pulled) {
         println!("\n{}", run.name);
         println!("  open → diagnostics      {}", ms(run.open));
         println!("  didChange → diagnostics {}", summary(&run.edits));
+        if run.actions.is_empty() {
+            println!("  code actions            none asked");
+        } else {
+            println!("  code actions            {}", summary(&run.actions));
+        }
         if !run.second.is_empty() {
             println!("  … ShellCheck's pass     {}", summary(&run.second));
         }

@@ -19,6 +19,8 @@ pub mod fuzzing;
 mod handlers;
 mod hover;
 mod lint;
+#[doc(hidden)]
+pub mod profiling;
 mod reference;
 mod server;
 mod settings;

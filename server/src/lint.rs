@@ -9,8 +9,9 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use dockside_rules::engine::IncrementalCheck;
 use dockside_rules::pipeline::{self, Configs, Freshness, ShellChecks};
-use dockside_rules::{ColumnUnit, Diagnostic, Document, Settings, check_document_on_two_threads};
+use dockside_rules::{ColumnUnit, Diagnostic, Document, Settings};
 use tokio::sync::Semaphore;
 use tokio::sync::mpsc::UnboundedReceiver;
 use tower_lsp_server::Client;
@@ -106,12 +107,15 @@ struct RulesPass {
 
 impl Linter {
     /// The document's settings and the rules' diagnostics (blocking: config I/O).
-    fn rules(&self, doc: &Document, path: Option<&Path>) -> RulesPass {
+    fn rules(&self, doc: &Document, path: Option<&Path>, incremental: &Mutex<IncrementalCheck>) -> RulesPass {
         let ConfigFor { settings, error: config_error, warnings } = config_for(&self.configs, path, true);
         let editor = self.editor();
         let settings = if editor.is_empty() { settings } else { Arc::new(editor.apply(&settings)) };
         crash_if_asked(doc.text());
-        let diagnostics = check_document_on_two_threads(doc, &settings);
+        let diagnostics = {
+            let mut incremental = incremental.lock().unwrap_or_else(|e| e.into_inner());
+            incremental.check(doc, &settings)
+        };
         let config_notes = config_error.iter().cloned().chain(warnings).collect();
         RulesPass { generation: 0, settings, config_error, config_notes, diagnostics, crashed: false }
     }
@@ -217,8 +221,9 @@ fn crash_if_asked(text: &str) {
 /// crash is reported to the user and becomes one error diagnostic.
 async fn rules_pass(linter: &Arc<Linter>, client: &Client, snap: &Snapshot) -> RulesPass {
     let generation = linter.generation();
-    let (doc, path, lint) = (Arc::clone(&snap.doc), snap.path.clone(), Arc::clone(linter));
-    match crate::server::blocking("lint", move || lint.rules(&doc, path.as_deref())).await {
+    let (doc, path, lint, rules) =
+        (Arc::clone(&snap.doc), snap.path.clone(), Arc::clone(linter), Arc::clone(&snap.rules));
+    match crate::server::blocking("lint", move || lint.rules(&doc, path.as_deref(), &rules)).await {
         Ok(pass) => RulesPass { generation, ..pass },
         Err(err) => {
             crate::server::report_internal_error(client, "linting", Some(&snap.uri), &err.message).await;
@@ -246,14 +251,13 @@ async fn shellcheck_pass(
     run.await.unwrap_or_default()
 }
 
-/// Put ShellCheck's findings (if any) with the rules' and sort them.
-fn combine(pass: &RulesPass, shellcheck: Vec<Diagnostic>) -> Linted {
-    Linted {
-        diagnostics: pipeline::merge(pass.diagnostics.clone(), shellcheck),
-        settings: Arc::clone(&pass.settings),
-        config_error: pass.config_error.clone(),
-        generation: pass.generation,
-    }
+/// Put ShellCheck's findings (if any) with the rules' and sort them;
+/// `complete` when ShellCheck's pass is in (or off).
+fn combine(pass: &RulesPass, shellcheck: Vec<Diagnostic>, complete: bool) -> Linted {
+    let diagnostics = pipeline::merge(pass.diagnostics.clone(), shellcheck);
+    let mut linted = Linted::new(diagnostics, Arc::clone(&pass.settings), pass.generation, complete);
+    linted.config_error = pass.config_error.clone();
+    linted
 }
 
 /// Log the notes not said before.
@@ -274,21 +278,14 @@ async fn lint(linter: &Arc<Linter>, client: &Client, snap: &Snapshot) -> Option<
         notes.extend(why);
     }
     note(linter, client, notes).await;
-    Some(combine(&pass, found))
+    Some(combine(&pass, found, true))
 }
 
 /// The lint result for a snapshot: the cached one when it is for this
 /// version, else a new lint (stored when the document has not moved on).
 pub async fn linted(state: &State, linter: &Arc<Linter>, client: &Client, snap: &Snapshot) -> Option<Arc<Linted>> {
-    {
-        let docs = state.docs();
-        let doc = docs.get(&snap.uri)?;
-        if let Some((version, linted)) = &doc.linted
-            && *version == snap.version
-            && linted.generation == linter.generation()
-        {
-            return Some(Arc::clone(linted));
-        }
+    if let Some(linted) = current(state, linter, snap).filter(|l| l.complete) {
+        return Some(linted);
     }
     let linted = Arc::new(lint(linter, client, snap).await?);
     let mut docs = state.docs();
@@ -298,6 +295,28 @@ pub async fn linted(state: &State, linter: &Arc<Linter>, client: &Client, snap: 
         doc.linted = Some((snap.version, Arc::clone(&linted)));
     }
     Some(linted)
+}
+
+/// The lint result for a snapshot's code actions: the last one of this
+/// version and settings, even while ShellCheck's findings are still to
+/// come (they are pushed when the user pauses), else [`linted`].
+pub async fn linted_for_actions(
+    state: &State,
+    linter: &Arc<Linter>,
+    client: &Client,
+    snap: &Snapshot,
+) -> Option<Arc<Linted>> {
+    match current(state, linter, snap) {
+        Some(linted) => Some(linted),
+        None => linted(state, linter, client, snap).await,
+    }
+}
+
+/// The stored result of the snapshot's version and the current settings.
+fn current(state: &State, linter: &Linter, snap: &Snapshot) -> Option<Arc<Linted>> {
+    let docs = state.docs();
+    let (version, linted) = docs.get(&snap.uri)?.linted.as_ref()?;
+    (*version == snap.version && linted.generation == linter.generation()).then(|| Arc::clone(linted))
 }
 
 /// The result id of a pulled report: changes with the document and with
@@ -354,12 +373,7 @@ pub async fn push_worker(state: Arc<State>, linter: Arc<Linter>, client: Client,
 /// next edit is not held up, after [`SHELLCHECK_DELAY`] without a change.
 async fn publish(state: &Arc<State>, linter: &Arc<Linter>, client: &Client, uri: &Uri) {
     let Some(snap) = state.snapshot(uri).await else { return };
-    let cached = {
-        let docs = state.docs();
-        let current = |(v, l): &&(i32, Arc<Linted>)| *v == snap.version && l.generation == linter.generation();
-        docs.get(uri).and_then(|d| d.linted.as_ref()).filter(current).map(|(_, l)| Arc::clone(l))
-    };
-    if let Some(linted) = cached {
+    if let Some(linted) = current(state, linter, &snap).filter(|l| l.complete) {
         send(state, client, &snap, &linted, true).await;
         return;
     }
@@ -367,29 +381,34 @@ async fn publish(state: &Arc<State>, linter: &Arc<Linter>, client: &Client, uri:
     note(linter, client, pass.config_notes.clone()).await;
     let shellcheck = pass.settings.shellcheck().enabled && !pass.crashed;
     if !shellcheck {
-        let linted = Arc::new(combine(&pass, Vec::new()));
+        let linted = Arc::new(combine(&pass, Vec::new(), true));
         store(state, &snap, &linted);
         send(state, client, &snap, &linted, true).await;
         return;
     }
-    send(state, client, &snap, &combine(&pass, Vec::new()), false).await;
+    // Kept for code actions until ShellCheck's pass completes it.
+    let rules_only = Arc::new(combine(&pass, Vec::new(), false));
+    store(state, &snap, &rules_only);
+    send(state, client, &snap, &rules_only, false).await;
+    drop(rules_only);
     // The pass waits for the user to pause, holding the model only weakly:
     // while they type, each keystroke's model is freed once the next
     // replaces it, and no ShellCheck process competes with the next lint.
     let (state, linter, client) = (Arc::clone(state), Arc::clone(linter), client.clone());
     let (uri, version, path, doc) = (snap.uri.clone(), snap.version, snap.path.clone(), Arc::downgrade(&snap.doc));
+    let rules = Arc::clone(&snap.rules);
     drop(snap);
     tokio::spawn(async move {
         tokio::time::sleep(SHELLCHECK_DELAY).await;
         let Some(doc) = doc.upgrade() else { return };
-        let snap = Snapshot { uri, version, path, doc };
+        let snap = Snapshot { uri, version, path, doc, rules };
         if !is_current(&state, &snap) {
             return;
         }
         let (found, why) = shellcheck_pass(&linter, &snap, &pass.settings).await;
         note(&linter, &client, why).await;
         let nothing_new = found.is_empty();
-        let linted = Arc::new(combine(&pass, found));
+        let linted = Arc::new(combine(&pass, found, true));
         store(&state, &snap, &linted);
         if nothing_new {
             // What was pushed is already complete: do not send it again.
@@ -415,13 +434,21 @@ fn is_current(state: &State, snap: &Snapshot) -> bool {
     state.docs().get(&snap.uri).is_some_and(|d| d.version == snap.version)
 }
 
-/// Keep a complete result for the handlers, if the document has not moved on.
+/// Keep a result for the handlers, if the document has not moved on (and
+/// an incomplete one only in place of no complete one of its version and
+/// generation).
 fn store(state: &State, snap: &Snapshot, linted: &Arc<Linted>) {
     let mut docs = state.docs();
     if let Some(doc) = docs.get_mut(&snap.uri)
         && doc.version == snap.version
     {
-        doc.linted = Some((snap.version, Arc::clone(linted)));
+        let complete_kept = doc
+            .linted
+            .as_ref()
+            .is_some_and(|(v, l)| *v == snap.version && l.complete && l.generation == linted.generation);
+        if linted.complete || !complete_kept {
+            doc.linted = Some((snap.version, Arc::clone(linted)));
+        }
     }
 }
 

@@ -157,6 +157,10 @@ impl LanguageServer for Backend {
         self.request("textDocument/codeAction", Some(&uri), handlers::code_action::code_action(self, params)).await
     }
 
+    async fn code_action_resolve(&self, params: CodeAction) -> Result<CodeAction> {
+        self.request("codeAction/resolve", None, handlers::code_action::resolve(self, params)).await
+    }
+
     async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
         let uri = params.text_document_position_params.text_document.uri.clone();
         self.request("textDocument/hover", Some(&uri), handlers::hover::hover(self, params)).await

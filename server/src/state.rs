@@ -9,10 +9,11 @@
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 
+use dockside_rules::engine::IncrementalCheck;
 use dockside_rules::model::BuildCache;
-use dockside_rules::{ColumnUnit, Diagnostic, Document, LineIndex, Settings, SyntaxTree, TextRange};
+use dockside_rules::{ColumnUnit, Diagnostic, Document, Edit, LineIndex, Settings, SyntaxTree, TextRange};
 use tower_lsp_server::ls_types::{TextDocumentContentChangeEvent, Uri};
 
 use crate::convert;
@@ -36,6 +37,8 @@ pub struct ClientFeatures {
     pub watch_files: bool,
     /// `workspace/diagnostic/refresh` is understood.
     pub diagnostic_refresh: bool,
+    /// `codeAction/resolve` can fill in a code action's `edit`.
+    pub resolve_action_edits: bool,
 }
 
 impl Default for ClientFeatures {
@@ -49,6 +52,7 @@ impl Default for ClientFeatures {
             configuration: false,
             watch_files: false,
             diagnostic_refresh: false,
+            resolve_action_edits: false,
         }
     }
 }
@@ -64,6 +68,9 @@ pub struct Doc {
     built: Option<Arc<Document>>,
     /// Instructions and RUN scripts read by the last model build, reused by the next.
     cache: Arc<Mutex<BuildCache>>,
+    /// The rules' findings of the last lint, by group of stages, reused by
+    /// the next where the edit cannot change them.
+    rules: Arc<Mutex<IncrementalCheck>>,
     /// The last lint result and the version it is for.
     pub linted: Option<(i32, Arc<Linted>)>,
     /// The last version whose diagnostics were pushed, and whether that
@@ -79,6 +86,7 @@ impl Doc {
             syntax: Some(SyntaxTree::parse(text)),
             built: None,
             cache: Arc::new(Mutex::new(BuildCache::new())),
+            rules: Arc::default(),
             linted: None,
             published: None,
         }
@@ -164,6 +172,19 @@ pub struct Linted {
     pub config_error: Option<String>,
     /// The linter's settings generation this result was made with.
     pub generation: u64,
+    /// ShellCheck's findings are in (or it is off): false for the rules'
+    /// findings pushed while ShellCheck waits for the user to pause, which
+    /// code actions answer from but pulled diagnostics do not.
+    pub complete: bool,
+    /// The edit of `source.fixAll.dockside` (every safe fix, through the
+    /// engine's fix loop), computed once per result when first asked for.
+    pub fix_all: OnceLock<Option<Edit>>,
+}
+
+impl Linted {
+    pub fn new(diagnostics: Vec<Diagnostic>, settings: Arc<Settings>, generation: u64, complete: bool) -> Linted {
+        Linted { diagnostics, settings, config_error: None, generation, complete, fix_all: OnceLock::new() }
+    }
 }
 
 /// A document at one version, for reading.
@@ -173,6 +194,8 @@ pub struct Snapshot {
     pub version: i32,
     pub path: Option<PathBuf>,
     pub doc: Arc<Document>,
+    /// The document's incremental rule results (shared by its versions).
+    pub rules: Arc<Mutex<IncrementalCheck>>,
 }
 
 /// Everything the handlers share.
@@ -234,9 +257,10 @@ impl State {
     /// The model of `uri` at its current version, built now if needed (in a
     /// blocking task). `None` when the document is not open.
     pub async fn snapshot(&self, uri: &Uri) -> Option<Snapshot> {
-        let (version, path, tree, cache) = {
+        let (version, path, tree, cache, rules) = {
             let docs = self.docs();
             let doc = docs.get(uri)?;
+            let rules = Arc::clone(&doc.rules);
             match (&doc.syntax, &doc.built) {
                 (None, Some(built)) => {
                     return Some(Snapshot {
@@ -244,10 +268,11 @@ impl State {
                         version: doc.version,
                         path: doc.path.clone(),
                         doc: Arc::clone(built),
+                        rules,
                     });
                 }
-                (Some(tree), _) => (doc.version, doc.path.clone(), tree.clone(), Arc::clone(&doc.cache)),
-                (None, None) => (doc.version, doc.path.clone(), SyntaxTree::parse(""), Arc::clone(&doc.cache)),
+                (Some(tree), _) => (doc.version, doc.path.clone(), tree.clone(), Arc::clone(&doc.cache), rules),
+                (None, None) => (doc.version, doc.path.clone(), SyntaxTree::parse(""), Arc::clone(&doc.cache), rules),
             }
         };
         let built = crate::server::blocking("build the document model", move || {
@@ -266,6 +291,6 @@ impl State {
             doc.syntax = None;
             doc.built = Some(Arc::clone(&built));
         }
-        Some(Snapshot { uri: uri.clone(), version, path, doc: built })
+        Some(Snapshot { uri: uri.clone(), version, path, doc: built, rules })
     }
 }

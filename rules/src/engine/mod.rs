@@ -2,6 +2,9 @@
 //! and severities, and run the fix loop.
 
 mod fix;
+mod incremental;
+#[cfg(test)]
+mod incremental_equivalence;
 
 use crate::diagnostic::{Diagnostic, Severity, TextRange};
 use crate::model::{Document, Instruction, InstructionKind};
@@ -15,6 +18,7 @@ use crate::settings::Settings;
 #[cfg(test)]
 pub(crate) use fix::fix_with_rules;
 pub use fix::{FixProblem, FixProblemKind, FixResult, fix, is_crlf};
+pub use incremental::IncrementalCheck;
 
 /// The diagnostics of one check, sorted by position.
 #[derive(Debug, Default)]
@@ -69,33 +73,8 @@ enum Threads {
 const INSTRUCTIONS_WORTH_A_THREAD: usize = 64;
 
 fn check_with(doc: &Document, settings: &Settings, rules: &[&'static Rule], threads: Threads) -> Vec<Diagnostic> {
-    let pragmas = settings.ignore_pragmas();
-    // `unused-suppression` needs every finding before suppression: the
-    // rules a pragma skips file-wide run too, and so do the enabled rules
-    // a pragma names that were not selected (their findings are dropped).
-    let audit = rules.iter().any(|r| std::ptr::eq(*r, &unused_suppression::RULE))
-        && !doc.suppressions.skips_file(&unused_suppression::RULE.meta, pragmas);
-    let reported = |meta: &RuleMeta| rules.iter().any(|r| std::ptr::eq(&r.meta, meta));
-    let mut run_rules: Vec<&'static Rule> =
-        rules.iter().copied().filter(|rule| audit || !doc.suppressions.skips_file(&rule.meta, pragmas)).collect();
-    if audit {
-        for rule in unused_suppression::rules_to_judge(doc, settings, all_rules()) {
-            if !run_rules.iter().any(|r| std::ptr::eq(*r, rule)) {
-                run_rules.push(rule);
-            }
-        }
-    }
-    let rules = run_rules;
-
-    // Kind-indexed dispatch: one walk over the instructions.
-    let mut by_kind: Vec<Vec<&'static Rule>> = vec![Vec::new(); InstructionKind::COUNT];
-    for rule in &rules {
-        if rule.check_instruction.is_some() {
-            for kind in rule.kinds {
-                by_kind[*kind as usize].push(rule);
-            }
-        }
-    }
+    let plan = Plan::new(doc, settings, rules);
+    let by_kind = by_kind(plan.rules.iter().copied());
 
     let all = &doc.instructions[..];
     let split = matches!(threads, Threads::Two { from } if all.len() >= from.max(2));
@@ -104,10 +83,10 @@ fn check_with(doc: &Document, settings: &Settings, rules: &[&'static Rule], thre
     // whichever thread found them.
     let run_second = || {
         let mut found = run_instructions(doc, settings, &by_kind, second);
-        found.extend(run_document_checks(doc, settings, &rules));
+        found.extend(run_document_checks(doc, settings, &plan.rules));
         found
     };
-    let mut diagnostics = if split {
+    let diagnostics = if split {
         std::thread::scope(|scope| {
             let worker = scope.spawn(|| run_instructions(doc, settings, &by_kind, first));
             let mut rest = run_second();
@@ -120,32 +99,90 @@ fn check_with(doc: &Document, settings: &Settings, rules: &[&'static Rule], thre
         found.extend(run_second());
         found
     };
+    plan.finish(doc, settings, diagnostics)
+}
 
-    if audit {
-        let mut used = std::collections::HashSet::new();
-        diagnostics.retain(|d| {
-            if std::ptr::eq(d.rule, &INTERNAL_ERROR) {
-                return true;
+/// Which rules one lint runs, and whether it audits the suppressions.
+struct Plan<'r> {
+    /// The rules to run: the selected ones a pragma does not skip file-wide
+    /// or, while `unused-suppression` audits, also those and the enabled
+    /// rules a pragma names.
+    rules: Vec<&'static Rule>,
+    /// The selection: what is reported.
+    selected: &'r [&'static Rule],
+    audit: bool,
+}
+
+impl<'r> Plan<'r> {
+    fn new(doc: &Document, settings: &Settings, selected: &'r [&'static Rule]) -> Plan<'r> {
+        let pragmas = settings.ignore_pragmas();
+        // `unused-suppression` needs every finding before suppression: the
+        // rules a pragma skips file-wide run too, and so do the enabled rules
+        // a pragma names that were not selected (their findings are dropped).
+        let audit = selected.iter().any(|r| std::ptr::eq(*r, &unused_suppression::RULE))
+            && !doc.suppressions.skips_file(&unused_suppression::RULE.meta, pragmas);
+        let mut rules: Vec<&'static Rule> = selected
+            .iter()
+            .copied()
+            .filter(|rule| audit || !doc.suppressions.skips_file(&rule.meta, pragmas))
+            .collect();
+        if audit {
+            for rule in unused_suppression::rules_to_judge(doc, settings, all_rules()) {
+                if !rules.iter().any(|r| std::ptr::eq(*r, rule)) {
+                    rules.push(rule);
+                }
             }
-            let by = doc.suppressions.suppressors(doc, d, pragmas);
-            let keep = by.is_empty() && reported(d.rule);
-            used.extend(by);
-            keep
-        });
-        let unused = unused_suppression::findings(doc, settings, &used, all_rules());
-        diagnostics.extend(unused.into_iter().filter(|d| !doc.suppressions.suppresses(doc, d, pragmas)));
-    } else {
-        diagnostics.retain(|d| std::ptr::eq(d.rule, &INTERNAL_ERROR) || !doc.suppressions.suppresses(doc, d, pragmas));
+        }
+        Plan { rules, selected, audit }
     }
-    fix::drop_fixes_in_broken_text(doc, &mut diagnostics);
-    for d in diagnostics.iter_mut().filter(|d| !std::ptr::eq(d.rule, &INTERNAL_ERROR)) {
-        d.severity = settings.severity_of(d.rule);
-        if doc.suppressions.checks_are_errors && d.rule.aliases.iter().any(|a| is_buildkit_check_name(a)) {
-            d.severity = Severity::Error;
+
+    /// Suppression, severities and the final order, on every finding of
+    /// the plan's rules (per-instruction ones in instruction order, then
+    /// the document-wide ones).
+    fn finish(&self, doc: &Document, settings: &Settings, mut diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
+        let pragmas = settings.ignore_pragmas();
+        let reported = |meta: &RuleMeta| self.selected.iter().any(|r| std::ptr::eq(&r.meta, meta));
+        if self.audit {
+            let mut used = std::collections::HashSet::new();
+            diagnostics.retain(|d| {
+                if std::ptr::eq(d.rule, &INTERNAL_ERROR) {
+                    return true;
+                }
+                let by = doc.suppressions.suppressors(doc, d, pragmas);
+                let keep = by.is_empty() && reported(d.rule);
+                used.extend(by);
+                keep
+            });
+            let unused = unused_suppression::findings(doc, settings, &used, all_rules());
+            diagnostics.extend(unused.into_iter().filter(|d| !doc.suppressions.suppresses(doc, d, pragmas)));
+        } else {
+            diagnostics
+                .retain(|d| std::ptr::eq(d.rule, &INTERNAL_ERROR) || !doc.suppressions.suppresses(doc, d, pragmas));
+        }
+        fix::drop_fixes_in_broken_text(doc, &mut diagnostics);
+        for d in diagnostics.iter_mut().filter(|d| !std::ptr::eq(d.rule, &INTERNAL_ERROR)) {
+            d.severity = settings.severity_of(d.rule);
+            if doc.suppressions.checks_are_errors && d.rule.aliases.iter().any(|a| is_buildkit_check_name(a)) {
+                d.severity = Severity::Error;
+            }
+        }
+        crate::diagnostic::sort_by_position(&mut diagnostics);
+        diagnostics
+    }
+}
+
+/// Kind-indexed dispatch: for each instruction kind, the rules whose
+/// instruction check it calls, in `rules` order.
+fn by_kind(rules: impl Iterator<Item = &'static Rule>) -> Vec<Vec<&'static Rule>> {
+    let mut by_kind: Vec<Vec<&'static Rule>> = vec![Vec::new(); InstructionKind::COUNT];
+    for rule in rules {
+        if rule.check_instruction.is_some() {
+            for kind in rule.kinds {
+                by_kind[*kind as usize].push(rule);
+            }
         }
     }
-    crate::diagnostic::sort_by_position(&mut diagnostics);
-    diagnostics
+    by_kind
 }
 
 /// The per-instruction checks on `instructions` (and their ONBUILD inner

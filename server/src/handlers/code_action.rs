@@ -1,6 +1,9 @@
 //! Code actions: the engine's fix for each diagnostic, "ignore this rule"
 //! pragmas, and `source.fixAll.dockside` (every safe fix, through the
-//! engine's fix loop).
+//! engine's fix loop). They answer from the last lint result of the
+//! document's version (no lint in the request when one is current); the
+//! fix-all edit, a lint or more of its own, is computed once per result,
+//! and only in `codeAction/resolve` when the client resolves edits.
 
 use std::collections::BTreeSet;
 
@@ -22,14 +25,76 @@ const NOT_IGNORABLE: &[&str] = &["syntax-error"];
 
 pub async fn code_action(backend: &Backend, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
     let Some(snap) = backend.state.snapshot(&params.text_document.uri).await else { return Ok(None) };
-    let Some(linted) = lint::linted(&backend.state, &backend.linter, &backend.client, &snap).await else {
+    let Some(linted) = lint::linted_for_actions(&backend.state, &backend.linter, &backend.client, &snap).await else {
         return Ok(None);
     };
     let features = backend.state.features();
     let range = params.range;
     let only = params.context.only;
-    let actions = blocking("code actions", move || actions(&snap, &linted, range, only.as_deref(), features)).await?;
+    // Without the fix-all edit to compute, answering is quick: no thread hop.
+    let quick =
+        features.resolve_action_edits || linted.fix_all.get().is_some() || !wanted(only.as_deref(), &FIX_ALL_KIND);
+    let actions = if quick {
+        actions(&snap, &linted, range, only.as_deref(), features)
+    } else {
+        blocking("code actions", move || actions(&snap, &linted, range, only.as_deref(), features)).await?
+    };
     Ok(Some(actions))
+}
+
+/// What `codeAction/resolve` is asked to complete: the fix-all action of
+/// one version of a document (its `data`).
+struct FixAllData {
+    uri: Uri,
+    version: i32,
+}
+
+impl FixAllData {
+    fn to_value(&self) -> serde_json::Value {
+        serde_json::json!({ "fixAll": { "uri": self.uri.as_str(), "version": self.version } })
+    }
+
+    fn from_value(value: &serde_json::Value) -> Option<FixAllData> {
+        let data = value.get("fixAll")?;
+        let uri = data.get("uri")?.as_str()?.parse().ok()?;
+        let version = i32::try_from(data.get("version")?.as_i64()?).ok()?;
+        Some(FixAllData { uri, version })
+    }
+}
+
+/// `codeAction/resolve`: the fix-all action gets its edit, if the document
+/// is still at the version it was offered for (else it stays without one).
+pub async fn resolve(backend: &Backend, mut action: CodeAction) -> Result<CodeAction> {
+    let Some(data) = action.data.as_ref().and_then(FixAllData::from_value) else {
+        return Ok(action);
+    };
+    let Some(snap) = backend.state.snapshot(&data.uri).await.filter(|s| s.version == data.version) else {
+        return Ok(action);
+    };
+    let Some(linted) = lint::linted_for_actions(&backend.state, &backend.linter, &backend.client, &snap).await else {
+        return Ok(action);
+    };
+    let features = backend.state.features();
+    let edit = blocking("fix all", move || {
+        fix_all_edit(&snap.doc, &linted).map(|e| {
+            let edits = vec![convert::text_edit(&snap.doc, &e, features.unit)];
+            convert::workspace_edit(&snap, edits, features.document_changes)
+        })
+    })
+    .await?;
+    action.edit = edit;
+    action.data = None;
+    Ok(action)
+}
+
+/// The one edit that applies every safe fix (the fix loop's result), kept
+/// with the lint result it was computed for.
+fn fix_all_edit(doc: &Document, linted: &Linted) -> Option<Edit> {
+    let edit = linted.fix_all.get_or_init(|| {
+        let fixed = fix(doc.text(), &linted.settings, false);
+        convert::minimal_edit(doc.text(), &fixed.text)
+    });
+    edit.clone()
 }
 
 fn actions(
@@ -96,14 +161,23 @@ fn actions(
     let has_safe_fix =
         linted.diagnostics.iter().any(|d| d.fix.as_ref().is_some_and(|f| f.applicability == Applicability::Safe));
     if has_safe_fix && wanted(only, &FIX_ALL_KIND) {
-        let fixed = fix(doc.text(), &linted.settings, false);
-        if let Some(e) = convert::minimal_edit(doc.text(), &fixed.text) {
-            out.push(CodeActionOrCommand::CodeAction(CodeAction {
+        let action = |edit, data| {
+            CodeActionOrCommand::CodeAction(CodeAction {
                 title: "Apply all safe dockside fixes".to_string(),
                 kind: Some(FIX_ALL_KIND),
-                edit: Some(edit(vec![e])),
+                edit,
+                data,
                 ..CodeAction::default()
-            }));
+            })
+        };
+        match linted.fix_all.get() {
+            // Already known: nothing to resolve.
+            Some(known) => out.extend(known.clone().map(|e| action(Some(edit(vec![e])), None))),
+            None if features.resolve_action_edits => {
+                let data = FixAllData { uri: snap.uri.clone(), version: snap.version };
+                out.push(action(None, Some(data.to_value())));
+            }
+            None => out.extend(fix_all_edit(doc, linted).map(|e| action(Some(edit(vec![e])), None))),
         }
     }
     out

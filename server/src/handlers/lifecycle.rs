@@ -44,6 +44,10 @@ pub fn initialize(backend: &Backend, params: InitializeParams) -> InitializeResu
             .and_then(|w| w.diagnostics.as_ref())
             .and_then(|d| d.refresh_support)
             .unwrap_or(false),
+        resolve_action_edits: text
+            .and_then(|t| t.code_action.as_ref())
+            .and_then(|c| c.resolve_support.as_ref())
+            .is_some_and(|r| r.properties.iter().any(|p| p == "edit")),
     };
     backend.state.set_features(features);
     crate::handlers::workspace::initialization_options(backend, params.initialization_options.as_ref());
@@ -64,7 +68,8 @@ pub fn initialize(backend: &Backend, params: InitializeParams) -> InitializeResu
             })),
             code_action_provider: Some(CodeActionProviderCapability::Options(CodeActionOptions {
                 code_action_kinds: Some(vec![CodeActionKind::QUICKFIX, FIX_ALL_KIND]),
-                resolve_provider: Some(false),
+                // The fix-all edit, for clients that resolve edits.
+                resolve_provider: Some(true),
                 work_done_progress_options: WorkDoneProgressOptions::default(),
             })),
             hover_provider: Some(HoverProviderCapability::Simple(true)),

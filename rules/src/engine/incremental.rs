@@ -1,0 +1,471 @@
+//! Incremental lint: the per-instruction findings of a document's stages,
+//! kept from one lint to the next and re-run only where an edit can change
+//! them (the language server lints on every keystroke, and a keystroke
+//! changes one instruction).
+//!
+//! # The unit: a group of related stages
+//!
+//! A per-instruction check gets the instruction and the whole `Document`,
+//! so what it *may* read is what the model lets it reach from there. The
+//! stages are grouped into *units*: the connected components of the graph
+//! whose edges are `FROM <stage>` and every stage reference by `--from`
+//! (`COPY --from`, `RUN --mount=…,from=`, also inside `ONBUILD`); a `--from`
+//! whose value has an unknown variable joins its stage to every stage.
+//! From an instruction of stage S, the model's stage-relative answers stay
+//! inside S's unit: its scope (the stages S builds on, and the global
+//! ARGs), its shell, WORKDIR and USER before it, its root image,
+//! `Document::later` (the rest of S, the stages built on it, their ONBUILD
+//! triggers, the `--from`s that read them), the stages it copies from.
+//!
+//! Each unit's findings are stored under a key that holds the text of each
+//! of its stages (from the end of the instruction before the stage's `FROM`
+//! to the same point of the next stage, so comments directly above a
+//! `FROM` belong to it) with the stage's number. The key is valid together
+//! with a *document key*, compared on every lint, holding what any stage
+//! may read about the others: the text before the first stage (global
+//! ARGs, directives, escape character), every `FROM` instruction (the
+//! stage graph: stage count, names, bases, platforms, which one is last),
+//! the names every `ARG`/`ENV` of the file declares (rules tell a variable
+//! declared out of scope from an unknown one), the rules to run (pragmas
+//! that skip a rule file-wide change them), the `Settings` (as `Debug`
+//! shows them, which is every field: rule options print as their derived
+//! `Debug`, the build context with its `.dockerignore` patterns; skipped
+//! when it is the same `Arc`) and the lint date. When the
+//! document key changes, everything is re-run.
+//!
+//! Rules whose instruction checks read beyond their unit (a fact of the
+//! whole file: the last stage's content, whether any RUN uses BuildKit
+//! mounts, any ARG's value) are listed in [`READS_OTHER_STAGES`] and
+//! re-run on every lint, with the document-wide checks (`check_document`:
+//! stage graph, unused stages and ARGs, casing) and the instructions before
+//! the first `FROM`. Suppression, unused-suppression, severities and the
+//! final order are applied after the cache, as a full lint applies them
+//! (a pragma edited elsewhere changes what is reported, not what rules
+//! found). The equivalence test (`rules/tests/incremental_lint.rs`)
+//! compares this with a from-scratch lint after thousands of random edits.
+//!
+//! # Moving cached findings
+//!
+//! A unit's stages keep their text but may move, each by its own amount
+//! (an edit between two of them moves the later one only). Every offset of
+//! a cached finding (its range, its fix's edits, its related ranges) is
+//! moved with the stage span that contains it, or kept when it lies in the
+//! text before the first stage (unchanged, at offset 0); a finding with an
+//! offset elsewhere makes its unit uncacheable (re-run every time).
+//! Messages hold no offsets or line numbers; stage numbers are in the key.
+//!
+//! # Order
+//!
+//! A full lint sorts findings by (start, end, rule name), stably, after
+//! collecting them in instruction order. Here they are collected as the
+//! text before the first stage (all rules), then each stage in order (the
+//! cached rules), then every instruction (the rules re-run every time),
+//! then the document-wide checks: for any one rule that is instruction
+//! order, so the sort gives the same list. (Only two crashing rules at the
+//! same range would come in another order: each is an `internal-error`.)
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use super::{INSTRUCTIONS_WORTH_A_THREAD, Plan, by_kind, enabled_rules, run_document_checks, run_instructions};
+use crate::base_images::Date;
+use crate::config::Settings;
+use crate::diagnostic::{Diagnostic, TextRange};
+use crate::model::{Base, Document, Instruction, InstructionKind, Scope};
+use crate::rule::Rule;
+
+/// Rules whose instruction checks read more of the document than their
+/// stage's unit (see the module documentation): re-run on every lint.
+pub(crate) const READS_OTHER_STAGES: &[&str] = &[
+    // Whether the last stage starts a program; syntax errors anywhere.
+    "full-size-base-image",
+    // Whether any RUN of the file uses `--mount`.
+    "missing-cache-mount",
+    // Whether the last stage starts a program.
+    "package-cache-left-behind",
+    // Dev container templates: any ARG value in the file.
+    "apt-get-installs-recommends",
+    "sudo-in-run",
+    "non-numeric-user",
+    // What the final image compiles and which stage is a build environment.
+    "toolchain-in-final-stage",
+    // Whether any RUN of the file sets up SSH for Git or SFTP only.
+    "expose-ssh-port",
+];
+
+/// The findings of the last lint of one document, by unit, for the next.
+#[derive(Default)]
+pub struct IncrementalCheck {
+    last: Option<Kept>,
+    /// Of the last check: units taken from the cache, stages re-run.
+    kept_units: usize,
+    stages_run: usize,
+}
+
+struct Kept {
+    settings: Arc<Settings>,
+    /// `settings` as `Debug` shows them: equal settings in another `Arc`
+    /// (a front-end may make a new one per lint) show the same.
+    settings_shown: String,
+    date: Date,
+    document_key: String,
+    units: HashMap<String, Unit>,
+}
+
+/// One unit's findings, at the offsets of the lint that found them.
+struct Unit {
+    /// Each stage's span.
+    spans: Vec<TextRange>,
+    /// Each stage's findings of the cached rules, in instruction order.
+    found: Vec<Vec<Diagnostic>>,
+}
+
+impl IncrementalCheck {
+    /// What `check_document_on_two_threads(doc, settings)` returns, with
+    /// the findings of units whose key is unchanged taken from the last
+    /// call instead of re-run.
+    pub fn check(&mut self, doc: &Document, settings: &Arc<Settings>) -> Vec<Diagnostic> {
+        let selected = enabled_rules(settings);
+        let plan = Plan::new(doc, settings, &selected);
+        let (cached_rules, every_time): (Vec<&'static Rule>, Vec<&'static Rule>) =
+            plan.rules.iter().partition(|r| !READS_OTHER_STAGES.contains(&r.meta.name));
+        let date = settings.lint_date();
+        let document_key = document_key(doc, &plan.rules);
+        let last = self.last.take();
+        let settings_shown = match &last {
+            Some(kept) if Arc::ptr_eq(&kept.settings, settings) => kept.settings_shown.clone(),
+            _ => format!("{settings:?}"),
+        };
+        let mut kept = match last {
+            Some(kept)
+                if kept.settings_shown == settings_shown && kept.date == date && kept.document_key == document_key =>
+            {
+                kept.units
+            }
+            _ => HashMap::new(),
+        };
+
+        let spans = stage_spans(doc);
+        let prelude_end = spans.first().map_or(doc.text().len(), |s| s.start);
+        let mut found: Vec<Option<Vec<Diagnostic>>> = vec![None; doc.stages.len()];
+        let units = units(doc);
+        let mut keys = Vec::with_capacity(units.len());
+        for members in &units {
+            let key = unit_key(doc, &spans, members);
+            if let Some(unit) = kept.remove(&key)
+                && let Some(moved) = unit.moved(&members.iter().map(|&s| spans[s]).collect::<Vec<_>>(), prelude_end)
+            {
+                for (&s, list) in members.iter().zip(moved) {
+                    found[s] = Some(list);
+                }
+            }
+            keys.push(key);
+        }
+        drop(kept);
+
+        // Re-run what is not cached: the stages of changed units (on two
+        // threads when they are many), the instructions before the first
+        // stage, the rules re-run every time and the document-wide checks.
+        let cached_by_kind = by_kind(cached_rules.iter().copied());
+        let every_time_by_kind = by_kind(every_time.iter().copied());
+        let all_by_kind = by_kind(plan.rules.iter().copied());
+        let dirty: Vec<usize> = (0..doc.stages.len()).filter(|&s| found[s].is_none()).collect();
+        let run_stages = |stages: &[usize]| -> Vec<(usize, Vec<Diagnostic>)> {
+            let of = |s: usize| doc.stages[s].instructions(doc);
+            stages.iter().map(|&s| (s, run_instructions(doc, settings, &cached_by_kind, of(s)))).collect()
+        };
+        let rest = || {
+            let prelude = run_instructions(doc, settings, &all_by_kind, doc.prelude());
+            let stages = &doc.instructions[doc.prelude().len()..];
+            let every_time = run_instructions(doc, settings, &every_time_by_kind, stages);
+            (prelude, every_time, run_document_checks(doc, settings, &plan.rules))
+        };
+        let dirty_instructions: usize = dirty.iter().map(|&s| doc.stages[s].end - doc.stages[s].from).sum();
+        let (ran, (prelude, every_time, document)) = if dirty_instructions >= INSTRUCTIONS_WORTH_A_THREAD {
+            // Halve the dirty stages by instruction count.
+            let mut count = 0;
+            let half = dirty
+                .iter()
+                .position(|&s| {
+                    count += doc.stages[s].end - doc.stages[s].from;
+                    count * 2 >= dirty_instructions
+                })
+                .map_or(dirty.len(), |i| i + 1);
+            let (first, second) = dirty.split_at(half);
+            std::thread::scope(|scope| {
+                let worker = scope.spawn(|| run_stages(first));
+                let mut ran = run_stages(second);
+                let rest = rest();
+                let mut ran_first = worker.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+                ran_first.append(&mut ran);
+                (ran_first, rest)
+            })
+        } else {
+            (run_stages(&dirty), rest())
+        };
+        self.kept_units = units.len() - units.iter().filter(|m| m.iter().any(|s| found[*s].is_none())).count();
+        self.stages_run = ran.len();
+        for (s, list) in ran {
+            found[s] = Some(list);
+        }
+        let found: Vec<Vec<Diagnostic>> = found.into_iter().map(Option::unwrap_or_default).collect();
+
+        // Keep each unit for the next lint, unless a finding has an offset
+        // the move cannot follow.
+        let mut units_kept = HashMap::with_capacity(units.len());
+        for (members, key) in units.iter().zip(keys) {
+            let unit = Unit {
+                spans: members.iter().map(|&s| spans[s]).collect(),
+                found: members.iter().map(|&s| found[s].clone()).collect(),
+            };
+            if unit.movable(prelude_end) {
+                units_kept.insert(key, unit);
+            }
+        }
+        self.last =
+            Some(Kept { settings: Arc::clone(settings), settings_shown, date, document_key, units: units_kept });
+
+        let mut diagnostics = prelude;
+        diagnostics.extend(found.into_iter().flatten());
+        diagnostics.extend(every_time);
+        diagnostics.extend(document);
+        plan.finish(doc, settings, diagnostics)
+    }
+
+    /// Forget everything kept (the next check runs every rule).
+    pub fn clear(&mut self) {
+        self.last = None;
+    }
+
+    /// How many units the last check took from the cache.
+    pub fn kept_units(&self) -> usize {
+        self.kept_units
+    }
+
+    /// How many stages the last check ran the cached rules on.
+    pub fn stages_run(&self) -> usize {
+        self.stages_run
+    }
+}
+
+impl Unit {
+    /// Where `offset` goes when the unit's spans move to `to`: with the
+    /// span that holds it (the first, at a boundary two spans share: they
+    /// move together), or nowhere if it is in the text before the first
+    /// stage. `None` for any other offset.
+    fn move_offset(&self, offset: usize, to: &[TextRange], prelude_end: usize) -> Option<usize> {
+        if offset <= prelude_end {
+            return Some(offset);
+        }
+        let i = self.spans.iter().position(|s| s.start <= offset && offset <= s.end)?;
+        Some(offset - self.spans[i].start + to[i].start)
+    }
+
+    fn movable(&self, prelude_end: usize) -> bool {
+        let follows = |o: usize| self.move_offset(o, &self.spans, prelude_end).is_some();
+        self.found.iter().flatten().all(|d| {
+            let fix = d.fix.iter().flat_map(|f| f.edits.iter().map(|e| e.range));
+            let related = d.related.iter().map(|r| r.range);
+            std::iter::once(d.range).chain(fix).chain(related).all(|r| follows(r.start) && follows(r.end))
+        })
+    }
+
+    /// The findings moved to spans `to`, or `None` when an offset cannot
+    /// follow (then the unit is re-run).
+    fn moved(self, to: &[TextRange], prelude_end: usize) -> Option<Vec<Vec<Diagnostic>>> {
+        let mut ok = true;
+        let mut found = self.found;
+        let spans = self.spans;
+        let this = Unit { spans, found: Vec::new() };
+        for d in found.iter_mut().flatten() {
+            visit_offsets(d, &mut |o| match this.move_offset(*o, to, prelude_end) {
+                Some(moved) => *o = moved,
+                None => ok = false,
+            });
+        }
+        ok.then_some(found)
+    }
+}
+
+/// Every offset a finding holds: its range, its fix's edits, its related ranges.
+fn visit_offsets(d: &mut Diagnostic, f: &mut impl FnMut(&mut usize)) {
+    let Diagnostic { rule: _, severity: _, message: _, range, fix, related } = d;
+    let mut range_of = |r: &mut TextRange| {
+        f(&mut r.start);
+        f(&mut r.end);
+    };
+    range_of(range);
+    if let Some(fix) = fix {
+        for edit in &mut fix.edits {
+            range_of(&mut edit.range);
+        }
+    }
+    for r in related {
+        range_of(&mut r.range);
+    }
+}
+
+/// Each stage's span: from the end of the instruction before its `FROM`
+/// (comments and blank lines above a `FROM` are the stage's) to the start
+/// of the next stage's span, the last one to the end of the text.
+fn stage_spans(doc: &Document) -> Vec<TextRange> {
+    let starts: Vec<usize> = doc
+        .stages
+        .iter()
+        .map(|s| s.from.checked_sub(1).map_or(0, |before| doc.instructions[before].range.end))
+        .collect();
+    let len = doc.text().len();
+    (0..starts.len()).map(|i| TextRange::new(starts[i], starts.get(i + 1).copied().unwrap_or(len))).collect()
+}
+
+/// What every stage may read about the rest of the document (see the
+/// module documentation).
+fn document_key(doc: &Document, rules: &[&'static Rule]) -> String {
+    let text = doc.text();
+    let prelude_end = stage_spans(doc).first().map_or(text.len(), |s| s.start);
+    let mut key = String::with_capacity(prelude_end + 64 * doc.stages.len());
+    key.push(doc.escape);
+    for directive in &doc.directives {
+        key.push_str(&text[directive.range.as_range()]);
+        key.push('\u{0}');
+    }
+    key.push('\u{1}');
+    key.push_str(&text[..prelude_end]);
+    key.push('\u{1}');
+    for stage in &doc.stages {
+        key.push_str(&text[doc.instructions[stage.from].range.as_range()]);
+        key.push('\u{0}');
+    }
+    key.push('\u{1}');
+    let mut names: Vec<String> = doc
+        .instructions
+        .iter()
+        .flat_map(|i| std::iter::once(i).chain(i.onbuild()))
+        .filter(|i| matches!(i.kind, InstructionKind::Arg | InstructionKind::Env))
+        .flat_map(|i| i.pairs.iter().map(|p| p.key.value()))
+        .collect();
+    names.sort_unstable();
+    names.dedup();
+    for name in names {
+        key.push_str(&name);
+        key.push('\u{0}');
+    }
+    key.push('\u{1}');
+    for rule in rules {
+        key.push_str(rule.meta.name);
+        key.push('\u{0}');
+    }
+    key
+}
+
+/// The unit's key: each stage's number and the text of its span.
+fn unit_key(doc: &Document, spans: &[TextRange], members: &[usize]) -> String {
+    let text = doc.text();
+    let mut key = String::with_capacity(members.iter().map(|&s| spans[s].end - spans[s].start + 8).sum());
+    for &s in members {
+        key.push_str(&s.to_string());
+        key.push('\u{0}');
+        key.push_str(&text[spans[s].as_range()]);
+        key.push('\u{1}');
+    }
+    key
+}
+
+/// The stages grouped into units (connected by `FROM <stage>` and
+/// `--from`), each in stage order, the units in the order of their first
+/// stage.
+pub(super) fn units(doc: &Document) -> Vec<Vec<usize>> {
+    let n = doc.stages.len();
+    let mut parent: Vec<usize> = (0..n).collect();
+    fn root(parent: &mut [usize], mut s: usize) -> usize {
+        while parent[s] != s {
+            parent[s] = parent[parent[s]];
+            s = parent[s];
+        }
+        s
+    }
+    let join = |parent: &mut Vec<usize>, a: usize, b: usize| {
+        let (ra, rb) = (root(parent, a), root(parent, b));
+        if ra != rb {
+            parent[ra.max(rb)] = ra.min(rb);
+        }
+    };
+    let mut joins_all = false;
+    for stage in &doc.stages {
+        if let Base::Stage(p) = stage.base
+            && p < n
+        {
+            join(&mut parent, stage.index, p);
+        }
+        for ins in stage.instructions(doc) {
+            for inner in std::iter::once(ins).chain(ins.onbuild()) {
+                for word in stage_references(inner) {
+                    let named = Scope::at(doc, ins.index).expand(word);
+                    if !named.complete {
+                        joins_all = true;
+                    } else if let Some(other) = doc.stage_named(&named.text) {
+                        join(&mut parent, stage.index, other.index);
+                    }
+                }
+            }
+        }
+    }
+    if joins_all {
+        return if n == 0 { Vec::new() } else { vec![(0..n).collect()] };
+    }
+    let mut units: Vec<Vec<usize>> = Vec::new();
+    let mut unit_of_root: HashMap<usize, usize> = HashMap::new();
+    for s in 0..n {
+        let r = root(&mut parent, s);
+        let i = *unit_of_root.entry(r).or_insert_with(|| {
+            units.push(Vec::new());
+            units.len() - 1
+        });
+        units[i].push(s);
+    }
+    units
+}
+
+/// The words of `ins` that name a stage: `--from=` and `--mount=…,from=`.
+fn stage_references(ins: &Instruction) -> impl Iterator<Item = &crate::model::Word> {
+    ins.flags.iter().flat_map(|f| {
+        let flag = f.name.eq_ignore_ascii_case("from").then_some(f.value.as_ref()).flatten();
+        let mounts = f.mount.iter().filter(|o| o.key.eq_ignore_ascii_case("from")).filter_map(|o| o.value.as_ref());
+        flag.into_iter().chain(mounts)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::registry::find_rule;
+
+    #[test]
+    fn every_rule_read_every_time_exists() {
+        for name in READS_OTHER_STAGES {
+            assert!(find_rule(name).is_some_and(|r| r.check_instruction.is_some()), "{name}");
+        }
+    }
+
+    #[test]
+    fn units_follow_from_and_copy_from() {
+        let doc = Document::parse(
+            "ARG X=b\nFROM alpine AS a\nRUN a\nFROM alpine AS b\nFROM a AS c\nFROM debian AS d\nARG X\n\
+             COPY --from=${X} /x /y\nFROM scratch\nRUN --mount=from=d,target=/m x\n",
+        );
+        assert_eq!(units(&doc), vec![vec![0, 2], vec![1, 3, 4]]);
+        // A global ARG is not in a stage's scope unless declared there again.
+        let doc = Document::parse("ARG X=a\nFROM alpine AS a\nFROM alpine AS b\nCOPY --from=$X /x /y\nFROM scratch\n");
+        assert_eq!(units(&doc), vec![vec![0, 1, 2]]);
+    }
+
+    #[test]
+    fn spans_cover_the_text_and_comments_above_from_belong_to_the_stage() {
+        let text = "ARG A\n# about a\nFROM alpine AS a\nRUN x\n\n# about b\nFROM alpine AS b\nRUN y\n";
+        let doc = Document::parse(text);
+        let spans = stage_spans(&doc);
+        assert_eq!(&text[..spans[0].start], "ARG A");
+        assert_eq!(&text[spans[0].as_range()], "\n# about a\nFROM alpine AS a\nRUN x");
+        assert_eq!(&text[spans[1].as_range()], "\n\n# about b\nFROM alpine AS b\nRUN y\n");
+    }
+}

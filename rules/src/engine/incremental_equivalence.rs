@@ -1,0 +1,191 @@
+//! The incremental lint equals a from-scratch lint: thousands of random
+//! edits on corpus files, with the edits that change what a cached unit may
+//! depend on (a `FROM`, an `ARG`, an `ENV`, a `--from`, an `# escape=`
+//! directive, a heredoc marker, pragmas) and a `.dockerignore` that
+//! changes; after each one, the findings (fixes and related ranges
+//! included) of [`IncrementalCheck`] and of `check_document` on a fresh
+//! parse of the same text must be identical.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use super::{IncrementalCheck, check_document};
+use crate::config::{BuildContext, Settings};
+use crate::diagnostic::Diagnostic;
+use crate::model::{BuildCache, InstructionKind};
+use crate::random_edits::RandomEdits;
+use crate::{Document, SyntaxTree};
+
+/// What is inserted at random places (the empty string deletes).
+const INSERTS: &[&str] = &[
+    "x",
+    "",
+    "",
+    " ",
+    "\n",
+    "\\\n",
+    "$V",
+    "\"",
+    "#",
+    "-",
+    "é",
+    "\nFROM alpine:3.19 AS extra\n",
+    "\nFROM builder\n",
+    "\nFROM scratch AS builder\nCOPY --from=0 / /\n",
+    "\nARG V=1\n",
+    "\nARG BASE=builder\n",
+    "ARG ",
+    "\nENV PATH=/opt/bin:$PATH V=2\n",
+    "# escape=`\n",
+    "# escape=\\\n",
+    "# syntax=docker/dockerfile:1\n",
+    "<<EOF\n",
+    "<<-'EOT' bash\n",
+    "\nEOF\n",
+    "\nCOPY --from=builder /out /usr/local/bin/\n",
+    "\nCOPY --from=${BASE} /a /b\n",
+    "\nRUN --mount=from=0,target=/m true\n",
+    "\nRUN --mount=type=cache,target=/root/.cache pip install x\n",
+    "\nRUN apt-get update && apt-get install curl\n",
+    "\nONBUILD COPY --from=builder /x /y\n",
+    "\n# dockside ignore=apt-get-missing-yes,pin-apt-package-versions\n",
+    "\n# hadolint global ignore=DL3008\n",
+    "\n# dockside global ignore=missing-user\n",
+    "\nUSER root\n",
+    "\nCMD [\"/app\"]\n",
+    "\nEXPOSE 22\n",
+    "\nFROM mcr.microsoft.com/windows/servercore:ltsc2022 AS win\n",
+];
+
+/// `.dockerignore` contents the build context switches between.
+const DOCKERIGNORES: &[Option<&str>] =
+    &[None, Some("*\n!src\n!package.json\n"), Some(".git\nnode_modules\n*.env\n"), Some("\n")];
+
+/// The findings as compared: everything but the rule's whole metadata.
+fn shown(found: &[Diagnostic]) -> Vec<String> {
+    found
+        .iter()
+        .map(|d| format!("{} {:?} {:?} {:?} {:?} {:?}", d.rule.name, d.severity, d.range, d.message, d.fix, d.related))
+        .collect()
+}
+
+/// Settings whose build context is `dir` with the `index`th `.dockerignore`.
+fn settings_with_context(dir: &Path, index: usize) -> Arc<Settings> {
+    let ignore = dir.join(".dockerignore");
+    match DOCKERIGNORES[index % DOCKERIGNORES.len()] {
+        Some(text) => std::fs::write(&ignore, text).expect("the .dockerignore is written"),
+        None => {
+            let _ = std::fs::remove_file(&ignore);
+        }
+    }
+    Arc::new(Settings::default().with_build_context(BuildContext::load(&dir.join("Dockerfile"))))
+}
+
+/// An edit that removes a whole instruction of `kind` (a `FROM`, an
+/// `ARG`), if the text has one.
+fn remove_instruction(text: &str, kind: InstructionKind, edits: &mut RandomEdits) -> Option<std::ops::Range<usize>> {
+    let doc = Document::parse(text);
+    let of_kind: Vec<_> = doc.instructions.iter().filter(|i| i.kind == kind).collect();
+    (!of_kind.is_empty()).then(|| of_kind[edits.below(of_kind.len())].range.as_range())
+}
+
+#[test]
+fn incremental_lint_equals_a_fresh_lint_after_random_edits_on_the_corpus() {
+    let Some(files) = crate::test_env::shared_corpus_files("incremental_lint_equals_a_fresh_lint") else { return };
+    // A few dozen files, most of them with several stages (where units
+    // and their keys matter), spread over the corpus.
+    let multi: Vec<&(String, String)> =
+        files.iter().filter(|(_, t)| t.matches("\nFROM ").count() >= 2 && t.len() < 12_000).collect();
+    let single: Vec<&(String, String)> = files.iter().filter(|(_, t)| t.len() < 6_000).collect();
+    let mut chosen: Vec<&(String, String)> = multi.iter().step_by((multi.len() / 30).max(1)).copied().collect();
+    chosen.extend(single.iter().step_by((single.len() / 8).max(1)).copied());
+    assert!(chosen.len() >= 30, "{} corpus files chosen", chosen.len());
+
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let mut edits = RandomEdits::new(0x1ce_5eed);
+    let (mut compared, mut reused_units) = (0, 0);
+    let mut context = 0;
+    for (name, original) in chosen {
+        let mut settings = settings_with_context(dir.path(), context);
+        let mut check = IncrementalCheck::default();
+        let mut cache = BuildCache::new();
+        let mut text = original.clone();
+        for step in 0..80 {
+            match edits.below(20) {
+                0 => {
+                    if let Some(range) = remove_instruction(&text, InstructionKind::From, &mut edits) {
+                        text.replace_range(range, "");
+                    }
+                }
+                1 => {
+                    if let Some(range) = remove_instruction(&text, InstructionKind::Arg, &mut edits) {
+                        text.replace_range(range, "");
+                    }
+                }
+                2 => {
+                    context += 1;
+                    settings = settings_with_context(dir.path(), context);
+                }
+                _ => {
+                    let (range, insert) = edits.edit(&text, 12, INSERTS);
+                    text.replace_range(range.as_range(), insert);
+                }
+            }
+            if step % 40 == 39 {
+                text = original.clone();
+            }
+            let model = Document::build_reusing(SyntaxTree::parse(text.as_str()), &mut cache);
+            let incremental = check.check(&model, &settings);
+            let fresh = check_document(&Document::parse(&text), &settings);
+            assert_eq!(shown(&incremental), shown(&fresh), "{name}, step {step}: {text}");
+            reused_units += check.kept_units();
+            compared += 1;
+        }
+    }
+    assert!(compared >= 3000, "{compared} edits compared");
+    // The cache is used, not bypassed (about half the edits change what
+    // every unit reads: a FROM, an ARG, an ENV, the settings).
+    assert!(reused_units > compared / 5, "{reused_units} units kept over {compared} edits");
+}
+
+/// The same on the benchmark's shape: a long file of many small units,
+/// where most of an edit's units come from the cache.
+#[test]
+fn incremental_lint_equals_a_fresh_lint_on_a_long_file() {
+    let Some(files) = crate::test_env::shared_corpus_files("incremental_lint_equals_a_fresh_lint_on_a_long_file")
+    else {
+        return;
+    };
+    // Files of several units (no `--from` with an unknown variable, which
+    // joins every stage), one after the other.
+    let mut long: Vec<&(String, String)> = files
+        .iter()
+        .filter(|(_, t)| t.matches("\nFROM ").count() >= 4 && super::incremental::units(&Document::parse(t)).len() >= 3)
+        .collect();
+    long.sort_by_key(|(_, t)| std::cmp::Reverse(t.len()));
+    let text_of = |(_, t): &&(String, String)| t.clone();
+    let original: String = long.iter().take(8).map(text_of).collect::<Vec<_>>().join("\n");
+    let settings = Arc::new(Settings::default());
+    let mut check = IncrementalCheck::default();
+    let mut cache = BuildCache::new();
+    let mut edits = RandomEdits::new(0x10e6);
+    let mut text = original.clone();
+    let mut reused = 0;
+    for step in 0..150 {
+        // Typing, mostly; back to the original now and then, before the
+        // damage piles up (a `$V` typed into a `--from` joins every stage).
+        let (range, insert) = edits.edit(&text, 6, &["x", "", " ", "\n", "-", "\nRUN apt-get install -y x\n"]);
+        text.replace_range(range.as_range(), insert);
+        if step % 30 == 29 {
+            text = original.clone();
+        }
+        let model = Document::build_reusing(SyntaxTree::parse(text.as_str()), &mut cache);
+        let incremental = check.check(&model, &settings);
+        let fresh = check_document(&Document::parse(&text), &settings);
+        assert_eq!(shown(&incremental), shown(&fresh), "step {step}: {text}");
+        reused += usize::from(check.kept_units() > 0);
+    }
+    // Most edits change one unit's text only (those to a FROM, an ARG or
+    // an ENV re-run every unit).
+    assert!(reused > 150 / 2, "{reused} of 150 edits took units from the cache");
+}
