@@ -54,6 +54,7 @@ module.exports = grammar({
     $._flag_start,
     ...KEYWORDS.map(k => $['_kw_' + k.toLowerCase()]),
     $._unknown_keyword,
+    $._stage_end,
     $._error_sentinel,
   ],
 
@@ -61,12 +62,43 @@ module.exports = grammar({
 
 
   rules: {
+    // The instructions before the first FROM sit at the top level; each
+    // stage (a FROM and the lines up to the next FROM) is a hidden `_stage`
+    // node, so the tree a consumer walks is flat. The stage node is there
+    // for incremental parsing: it ends with a token of its own, so an edit
+    // re-parses its own stage and tree-sitter reuses the others whole (the
+    // nodes of a `repeat` are fragile and are only reused child by child,
+    // and a node is as fragile at its end as its last child).
     source_file: $ => seq(
       repeat($.parser_directive),
-      repeat(choice(
-        seq($._instruction, $._instruction_end),
-        $._newline,
-      )),
+      repeat($._line),
+      repeat($._stage),
+      optional($._open_stage),
+    ),
+
+    // The end is zero-width, before the next FROM or at the end of the file.
+    _stage: $ => seq($._stage_body, $._stage_end),
+
+    // A stage without its end: the scanner emits no stage end while the
+    // parser recovers from a syntax error, so an error that runs to the end
+    // of the file (an unterminated heredoc) meets the end of the file here,
+    // and the recovery keeps the stage's lines before the error out of the
+    // ERROR node, as it did before stages were nodes.
+    _open_stage: $ => $._stage_body,
+
+    _stage_body: $ => seq($._stage_start, repeat($._line)),
+
+    // A node of its own so that the state after the FROM is off the parse
+    // stack for the rest of the stage: error recovery, which may pop back to
+    // any state on the stack that accepts its token, would otherwise end a
+    // broken line later in the stage as the FROM's end and make everything
+    // in between part of the error.
+    _stage_start: $ => seq($.from_instruction, $._instruction_end),
+
+    // An instruction other than FROM, or a blank line.
+    _line: $ => choice(
+      seq($._stage_instruction, $._instruction_end),
+      $._newline,
     ),
 
     parser_directive: $ => seq(
@@ -79,6 +111,27 @@ module.exports = grammar({
 
     _instruction: $ => choice(
       $.from_instruction,
+      $.run_instruction,
+      $.cmd_instruction,
+      $.label_instruction,
+      $.maintainer_instruction,
+      $.expose_instruction,
+      $.env_instruction,
+      $.add_instruction,
+      $.copy_instruction,
+      $.entrypoint_instruction,
+      $.volume_instruction,
+      $.user_instruction,
+      $.workdir_instruction,
+      $.arg_instruction,
+      $.onbuild_instruction,
+      $.stopsignal_instruction,
+      $.healthcheck_instruction,
+      $.shell_instruction,
+      $.unknown_instruction,
+    ),
+
+    _stage_instruction: $ => choice(
       $.run_instruction,
       $.cmd_instruction,
       $.label_instruction,

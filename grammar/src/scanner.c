@@ -47,6 +47,7 @@ enum TokenType {
   KW_AS,
   KW_NONE,
   UNKNOWN_KEYWORD,
+  STAGE_END,
   ERROR_SENTINEL,
 };
 
@@ -400,7 +401,11 @@ static bool scan_shell_fragment(Scanner *s, TSLexer *lexer, const bool *valid_sy
 }
 
 // Reads a word at an instruction start and matches it against the keywords.
+// Where a stage may end, a FROM ends it instead: the zero-width stage end
+// comes first, then the keyword in the next call.
 static bool scan_keyword(TSLexer *lexer, const bool *valid_symbols, Scanner *s) {
+  bool stage_end = valid_symbols[STAGE_END] && !valid_symbols[KW_FROM];
+  if (stage_end) lexer->mark_end(lexer);
   char word[16];
   unsigned len = 0;
   while (is_alpha(lexer->lookahead)) {
@@ -413,6 +418,10 @@ static bool scan_keyword(TSLexer *lexer, const bool *valid_symbols, Scanner *s) 
   if (len > 0 && len <= sizeof(word) && ends) {
     for (int i = 0; i < KEYWORD_COUNT; i++) {
       if (strlen(KEYWORDS[i]) == len && strncmp(KEYWORDS[i], word, len) == 0) {
+        if (stage_end && KW_FROM + i == KW_FROM) {
+          lexer->result_symbol = STAGE_END;
+          return true;
+        }
         if (valid_symbols[KW_FROM + i]) {
           lexer->mark_end(lexer);
           lexer->result_symbol = KW_FROM + i;
@@ -560,6 +569,13 @@ bool tree_sitter_dockerfile_external_scanner_scan(void *payload, TSLexer *lexer,
     return false;
   }
 
+  // A stage ends at the end of the file (before a FROM: in scan_keyword).
+  if (lexer->eof(lexer) && valid_symbols[STAGE_END] && !error_recovery) {
+    lexer->mark_end(lexer);
+    lexer->result_symbol = STAGE_END;
+    return true;
+  }
+
   if (is_newline(c) || lexer->eof(lexer)) {
     if (valid_symbols[INSTRUCTION_END] && !(error_recovery && lexer->eof(lexer))) {
       if (!lexer->eof(lexer)) consume_newline(lexer);
@@ -600,7 +616,8 @@ bool tree_sitter_dockerfile_external_scanner_scan(void *payload, TSLexer *lexer,
   }
 
   // A comment line between instructions.
-  if (c == '#' && valid_symbols[COMMENT] && valid_symbols[KW_FROM] && !valid_symbols[INSTRUCTION_END]) {
+  if (c == '#' && valid_symbols[COMMENT] && (valid_symbols[KW_FROM] || valid_symbols[STAGE_END]) &&
+      !valid_symbols[INSTRUCTION_END]) {
     while (!lexer->eof(lexer) && !is_newline(lexer->lookahead)) advance(lexer);
     lexer->mark_end(lexer);
     lexer->result_symbol = COMMENT;
@@ -645,6 +662,7 @@ bool tree_sitter_dockerfile_external_scanner_scan(void *payload, TSLexer *lexer,
                        valid_symbols[KW_CMD] || valid_symbols[KW_FROM];
   if (keyword_valid && c != '#' && (is_alpha(c) || valid_symbols[UNKNOWN_KEYWORD])) {
     if (scan_keyword(lexer, valid_symbols, s)) {
+      if (lexer->result_symbol == STAGE_END) return true;
       bool starts_instruction = lexer->result_symbol != KW_AS && lexer->result_symbol != KW_NONE;
       if (starts_instruction) s->directives_allowed = false;
       s->after_continuation = false;
