@@ -23,6 +23,10 @@ pub struct Rule {
     /// Also call `check_instruction` on instructions wrapped in `ONBUILD`.
     pub in_onbuild: bool,
     pub check_instruction: Option<fn(&Instruction, &mut Context<'_>)>,
+    /// What `check_instruction` may read besides the instruction: the
+    /// language server's incremental lint keeps a rule's findings per unit
+    /// of stages only when they depend on nothing outside it.
+    pub reads: Reads,
     /// Called once per document, after every instruction was seen.
     pub check_document: Option<fn(&mut Context<'_>)>,
     /// How to read the rule's `[rules.<name>]` table; `None`: it takes no options.
@@ -39,7 +43,22 @@ impl Rule {
         check_instruction: None,
         check_document: None,
         options: None,
+        reads: Reads::Unit,
     };
+}
+
+/// What a rule's instruction check reads beyond the instruction itself
+/// (`reads:` in `declare_rule!`; the engine's `incremental` module says why).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Reads {
+    /// Its stage, the stages it is built from or that are built from it or
+    /// copy from it (its unit), the text before the first `FROM`, every
+    /// `FROM` line, the names of ARGs and ENVs and the settings: the default.
+    Unit,
+    /// Anything else in the file (the last stage's contents, whether any
+    /// RUN uses a mount, every ARG's value...): its findings are re-computed
+    /// on every lint.
+    Document,
 }
 
 impl fmt::Debug for Rule {
@@ -149,6 +168,7 @@ macro_rules! declare_rule {
         $(options: $options:ty,)?
         $(kinds: $kinds:tt,)?
         $(in_onbuild: $in_onbuild:literal,)?
+        $(reads: $reads:ident,)?
         $(check_instruction: $check_instruction:path,)?
         $(check_document: $check_document:path,)?
     ) => {
@@ -171,6 +191,7 @@ macro_rules! declare_rule {
             $(options: Some($crate::rule::OptionsReader::of::<$options>()),)?
             $(kinds: $crate::rule::declare_rule!(@kinds $kinds),)?
             $(in_onbuild: $in_onbuild,)?
+            $(reads: $crate::rule::Reads::$reads,)?
             $(check_instruction: Some($check_instruction),)?
             $(check_document: Some($check_document),)?
             ..$crate::rule::Rule::DEFAULTS

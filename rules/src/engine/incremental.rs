@@ -35,13 +35,13 @@
 //!
 //! Rules whose instruction checks read beyond their unit (a fact of the
 //! whole file: the last stage's content, whether any RUN uses BuildKit
-//! mounts, any ARG's value) are listed in [`READS_OTHER_STAGES`] and
-//! re-run on every lint, with the document-wide checks (`check_document`:
+//! mounts, any ARG's value) declare it (`reads: Document` in their
+//! `declare_rule!`, [`Reads::Document`]) and are re-run on every lint, with the document-wide checks (`check_document`:
 //! stage graph, unused stages and ARGs, casing) and the instructions before
 //! the first `FROM`. Suppression, unused-suppression, severities and the
 //! final order are applied after the cache, as a full lint applies them
 //! (a pragma edited elsewhere changes what is reported, not what rules
-//! found). The equivalence test (`rules/tests/incremental_lint.rs`)
+//! found). The equivalence test (`engine/incremental_equivalence.rs`)
 //! compares this with a from-scratch lint after thousands of random edits.
 //!
 //! # Moving cached findings
@@ -69,29 +69,10 @@ use std::sync::Arc;
 
 use super::{INSTRUCTIONS_WORTH_A_THREAD, Plan, by_kind, enabled_rules, run_document_checks, run_instructions};
 use crate::base_images::Date;
-use crate::config::Settings;
 use crate::diagnostic::{Diagnostic, TextRange};
 use crate::model::{Base, Document, Instruction, InstructionKind, Scope};
-use crate::rule::Rule;
-
-/// Rules whose instruction checks read more of the document than their
-/// stage's unit (see the module documentation): re-run on every lint.
-pub(crate) const READS_OTHER_STAGES: &[&str] = &[
-    // Whether the last stage starts a program; syntax errors anywhere.
-    "full-size-base-image",
-    // Whether any RUN of the file uses `--mount`.
-    "missing-cache-mount",
-    // Whether the last stage starts a program.
-    "package-cache-left-behind",
-    // Dev container templates: any ARG value in the file.
-    "apt-get-installs-recommends",
-    "sudo-in-run",
-    "non-numeric-user",
-    // What the final image compiles and which stage is a build environment.
-    "toolchain-in-final-stage",
-    // Whether any RUN of the file sets up SSH for Git or SFTP only.
-    "expose-ssh-port",
-];
+use crate::rule::{Reads, Rule};
+use crate::settings::Settings;
 
 /// The findings of the last lint of one document, by unit, for the next.
 #[derive(Default)]
@@ -128,7 +109,7 @@ impl IncrementalCheck {
         let selected = enabled_rules(settings);
         let plan = Plan::new(doc, settings, &selected);
         let (cached_rules, every_time): (Vec<&'static Rule>, Vec<&'static Rule>) =
-            plan.rules.iter().partition(|r| !READS_OTHER_STAGES.contains(&r.meta.name));
+            plan.rules.iter().partition(|r| r.reads == Reads::Unit);
         let date = settings.lint_date();
         let document_key = document_key(doc, &plan.rules);
         let last = self.last.take();
@@ -308,7 +289,7 @@ fn visit_offsets(d: &mut Diagnostic, f: &mut impl FnMut(&mut usize)) {
 /// Each stage's span: from the end of the instruction before its `FROM`
 /// (comments and blank lines above a `FROM` are the stage's) to the start
 /// of the next stage's span, the last one to the end of the text.
-fn stage_spans(doc: &Document) -> Vec<TextRange> {
+pub(super) fn stage_spans(doc: &Document) -> Vec<TextRange> {
     let starts: Vec<usize> = doc
         .stages
         .iter()
@@ -438,14 +419,6 @@ fn stage_references(ins: &Instruction) -> impl Iterator<Item = &crate::model::Wo
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::registry::find_rule;
-
-    #[test]
-    fn every_rule_read_every_time_exists() {
-        for name in READS_OTHER_STAGES {
-            assert!(find_rule(name).is_some_and(|r| r.check_instruction.is_some()), "{name}");
-        }
-    }
 
     #[test]
     fn units_follow_from_and_copy_from() {

@@ -189,3 +189,79 @@ fn incremental_lint_equals_a_fresh_lint_on_a_long_file() {
     // an ENV re-run every unit).
     assert!(reused > 150 / 2, "{reused} of 150 edits took units from the cache");
 }
+
+/// What a `Reads::Unit` declaration promises, checked without the cache:
+/// text added to the last unit (no `FROM`, no ARG or ENV name, so the
+/// document key stays) changes no finding of such a rule in the other
+/// units. A rule whose check reads a fact of the whole file (whether any
+/// RUN uses a mount, what the last stage runs, who the final user is)
+/// fails here until it declares `reads: Document`; random edits alone
+/// rarely put the right fact in another unit than the finding.
+#[test]
+fn unit_rules_do_not_see_text_added_to_another_unit() {
+    use crate::rule::Reads;
+    let Some(files) = crate::test_env::shared_corpus_files("unit_rules_do_not_see_text_added_to_another_unit") else {
+        return;
+    };
+    /// Facts a rule could read across units: mounts, installs and
+    /// toolchains, users, ports, the program the image starts, SSH.
+    const ADDED: &[&str] = &[
+        "RUN --mount=type=cache,target=/root/.cache true",
+        "RUN --mount=type=secret,id=x true",
+        "RUN pip install flask && npm install && go build ./...",
+        "RUN apt-get update && apt-get install -y gcc make build-essential",
+        "RUN apk add --no-cache openssh-client git && git clone git@github.com:a/b.git",
+        "USER root",
+        "USER 1000:1000",
+        "EXPOSE 22",
+        "CMD [\"/app\"]",
+        "ENTRYPOINT [\"java\", \"-jar\", \"/app.jar\"]",
+        "RUN sudo true",
+        "HEALTHCHECK CMD true",
+        "COPY . .",
+    ];
+    let settings = Settings::default();
+    let mut checked = 0;
+    // Each file with a stage of its own after it: the file's stages are
+    // one or more units, the added stage another, and the additions go to
+    // it (so it stays the last stage, which some rules look at).
+    for (name, file) in files.iter().filter(|(_, t)| t.len() < 20_000).step_by(4) {
+        let text = &format!("{}\nFROM alpine:3.20 AS probe\nRUN true\n", file.trim_end_matches('\n'));
+        let doc = Document::parse(text);
+        let units = super::incremental::units(&doc);
+        if units.len() < 2 || doc.stages.is_empty() {
+            continue;
+        }
+        // Findings of `Unit` rules that lie in a unit other than the last
+        // stage's: their text is the same before and after the addition.
+        let last_stage = doc.stages.len() - 1;
+        let last_unit = units.iter().find(|u| u.contains(&last_stage)).expect("every stage has a unit");
+        let boundary = doc.instructions[doc.stages[last_stage].from].range.start;
+        let elsewhere = |found: &[Diagnostic], doc: &Document| -> Vec<String> {
+            let spans = super::incremental::stage_spans(doc);
+            shown(
+                &found
+                    .iter()
+                    .filter(|d| crate::registry::find_rule(d.rule.name).is_some_and(|r| r.reads == Reads::Unit))
+                    .filter(|d| {
+                        d.range.end <= boundary
+                            && spans
+                                .iter()
+                                .position(|s| s.start <= d.range.start && d.range.start < s.end.max(s.start + 1))
+                                .is_some_and(|stage| !last_unit.contains(&stage))
+                    })
+                    .cloned()
+                    .collect::<Vec<_>>(),
+            )
+        };
+        let before = elsewhere(&check_document(&doc, &settings), &doc);
+        for added in ADDED {
+            let edited = format!("{}\n{added}\n", text.trim_end_matches('\n'));
+            let edited_doc = Document::parse(&edited);
+            let after = elsewhere(&check_document(&edited_doc, &settings), &edited_doc);
+            assert_eq!(before, after, "{name}: adding `{added}` to the last stage changed findings in another unit");
+        }
+        checked += 1;
+    }
+    assert!(checked > 300, "only {checked} corpus files were checked");
+}

@@ -47,7 +47,7 @@ use crate::rules::cache::support::starts_program;
 declare_rule! {
     /// The final image builds on a full-size language image where a slim variant exists
     name: "full-size-base-image", category: BaseImage, severity: Info,
-    kinds: [From], check_instruction: check,
+    kinds: [From], reads: Document, check_instruction: check,
 }
 
 /// Official images whose default variant is the full `buildpack-deps` one

@@ -61,7 +61,7 @@ use super::support::{self, Ecosystem};
 declare_rule! {
     /// A dependency install without a cache mount downloads everything again on each rebuild
     name: "missing-cache-mount", category: Cache, severity: Info,
-    kinds: [Run], check_instruction: check,
+    kinds: [Run], reads: Document, check_instruction: check,
 }
 
 fn check(run: &Instruction, ctx: &mut Context<'_>) {

@@ -97,7 +97,7 @@ use crate::rules::cache::support as cache_support;
 declare_rule! {
     /// npm, Go, cargo, composer, gem or pnpm leave their download cache in the layer
     name: "package-cache-left-behind", category: Size, severity: Info, fix: Sometimes, fix_safety: Either,
-    kinds: [Run], in_onbuild: true, check_instruction: check,
+    kinds: [Run], in_onbuild: true, reads: Document, check_instruction: check,
 }
 
 /// One tool: how to recognise its installs, its cache, and its cleanup.

@@ -59,7 +59,7 @@ use crate::rules::cache::support::{self as pkg, OsStep};
 declare_rule! {
     /// A build toolchain installed in the final image; compile in a build stage
     name: "toolchain-in-final-stage", category: Size, severity: Info,
-    kinds: [Run], check_instruction: check,
+    kinds: [Run], reads: Document, check_instruction: check,
 }
 
 /// Packages that are compilers or build tools.
