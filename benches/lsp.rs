@@ -21,7 +21,10 @@
 //!
 //! dockside is measured twice: pushing (as above) and for a client that
 //! pulls diagnostics (`textDocument/diagnostic` after each change: the
-//! time to its answer; dockside then pushes nothing).
+//! time to its answer; dockside then pushes nothing). That client, like
+//! VS Code, understands `workspace/diagnostic/refresh`, so the answer
+//! holds the rules' findings and ShellCheck's come with a refresh once
+//! typing pauses, as pushed ones come in a second publication.
 //!
 //! Then the floor under dockside's edit latency, whatever the linting
 //! costs: the tree-sitter re-parse of the same edits, and the JSON encoding
@@ -110,6 +113,9 @@ impl Client {
                 "rootUri": root_uri,
                 "workspaceFolders": [{ "uri": root_uri, "name": "bench" }],
                 "capabilities": {
+                    // As VS Code: a pulling client is asked to pull again
+                    // when ShellCheck's findings come in.
+                    "workspace": { "diagnostics": { "refreshSupport": pull } },
                     "general": { "positionEncodings": ["utf-16"] },
                     "textDocument": {
                         "publishDiagnostics": { "versionSupport": true, "relatedInformation": true },

@@ -151,6 +151,56 @@ fn a_slow_shellcheck_never_publishes_after_a_newer_version() {
     assert_eq!(in_order.last(), Some(&version), "{in_order:?}");
 }
 
+/// A pulling client that understands `workspace/diagnostic/refresh` is
+/// answered with the rules' findings without waiting for ShellCheck (a stub
+/// that sleeps), then asked to pull again, and then gets ShellCheck's too;
+/// a pulling client without refresh gets one complete report.
+#[test]
+fn a_pulling_client_is_not_kept_waiting_for_shellcheck() {
+    let dir = tempfile::tempdir().unwrap();
+    let stub = slow_shellcheck(dir.path());
+    let options = json!({ "dockside": { "shellcheck": { "path": stub } } });
+    let text = "FROM debian:12\nRUN apt-get install curl && echo $HOME_DIR\n";
+    for refresh in [true, false] {
+        let mut client = Client::start();
+        let mut capabilities = json!({ "textDocument": { "diagnostic": {} } });
+        if refresh {
+            capabilities["workspace"] = json!({ "diagnostics": { "refreshSupport": true } });
+        }
+        client.request_ok(
+            "initialize",
+            json!({ "processId": null, "capabilities": capabilities, "initializationOptions": options }),
+        );
+        client.notify("initialized", json!({}));
+        let uri = "untitled:pulled";
+        client.open(uri, text);
+        let pull = |client: &mut Client, previous: Option<&Value>| {
+            let mut params = json!({ "textDocument": { "uri": uri } });
+            if let Some(previous) = previous {
+                params["previousResultId"] = previous.clone();
+            }
+            client.request_ok("textDocument/diagnostic", params)
+        };
+        let first = pull(&mut client, None);
+        let first_codes = codes(first["items"].as_array().unwrap());
+        assert!(first_codes.contains(&"apt-get-missing-yes".to_string()), "{first}");
+        if !refresh {
+            assert!(first_codes.contains(&"SC2086".to_string()), "without refresh, one complete report: {first}");
+            continue;
+        }
+        assert!(!first_codes.iter().any(|c| c.starts_with("SC")), "the first report waited for ShellCheck: {first}");
+        client.serve_until(|_| None, |r| has_request(r, "workspace/diagnostic/refresh"));
+        let second = pull(&mut client, Some(&first["resultId"]));
+        assert_eq!(second["kind"], "full", "{second}");
+        let second_codes = codes(second["items"].as_array().unwrap());
+        assert!(second_codes.contains(&"SC2086".to_string()), "{second}");
+        assert!(second_codes.contains(&"apt-get-missing-yes".to_string()), "{second}");
+        // Complete now: the same id again is unchanged.
+        let third = pull(&mut client, Some(&second["resultId"]));
+        assert_eq!(third["kind"], "unchanged", "{third}");
+    }
+}
+
 /// The hostile shapes of `rules/tests/hostile.rs` (nesting 100,000 levels
 /// deep) and long `&&` lists through every feature of the server, on its
 /// own thread stacks: every request is answered and the server goes on.
@@ -179,6 +229,9 @@ fn deep_nesting_and_long_lists_through_every_feature() {
         format!("FROM a\nRUN true \\\n{}  && true\n", "  && echo x \\\n".repeat(100_000)),
     ];
     let mut client = Client::pull();
+    // Each shape is 100,000 levels deep: on a loaded machine (CI on 2
+    // cores) an answer has taken longer than the usual 30 s guard.
+    client.timeout = Duration::from_secs(180);
     for (i, text) in shapes.iter().enumerate() {
         let uri = format!("untitled:hostile-{i}");
         client.open(&uri, text);

@@ -297,6 +297,37 @@ pub async fn linted(state: &State, linter: &Arc<Linter>, client: &Client, snap: 
     Some(linted)
 }
 
+/// The lint result a pulled report gives. For a client that understands
+/// `workspace/diagnostic/refresh`, the rules' findings at once (the stored
+/// result of this version, complete or not) and ShellCheck's once the user
+/// pauses, followed by a refresh, as pushed diagnostics come in two
+/// publications; for any other client, the complete result ([`linted`]),
+/// which waits for ShellCheck.
+pub async fn linted_for_pull(
+    state: &Arc<State>,
+    linter: &Arc<Linter>,
+    client: &Client,
+    snap: &Snapshot,
+) -> Option<Arc<Linted>> {
+    if !state.features().diagnostic_refresh {
+        return linted(state, linter, client, snap).await;
+    }
+    if let Some(linted) = current(state, linter, snap) {
+        return Some(linted);
+    }
+    let pass = rules_pass(linter, client, snap).await;
+    note(linter, client, pass.config_notes.clone()).await;
+    if !pass.settings.shellcheck().enabled || pass.crashed {
+        let linted = Arc::new(combine(&pass, Vec::new(), true));
+        store(state, snap, &linted);
+        return Some(linted);
+    }
+    let rules_only = Arc::new(combine(&pass, Vec::new(), false));
+    store(state, snap, &rules_only);
+    complete_later(state, linter, client, snap.clone(), pass, Completion::Refresh);
+    Some(rules_only)
+}
+
 /// The lint result for a snapshot's code actions: the last one of this
 /// version and settings, even while ShellCheck's findings are still to
 /// come (they are pushed when the user pauses), else [`linted`].
@@ -322,7 +353,8 @@ fn current(state: &State, linter: &Linter, snap: &Snapshot) -> Option<Arc<Linted
 /// The result id of a pulled report: changes with the document and with
 /// the settings.
 pub fn result_id(linted: &Linted, version: i32) -> String {
-    format!("{}:{version}", linted.generation)
+    let partial = if linted.complete { "" } else { ":rules" };
+    format!("{}:{version}{partial}", linted.generation)
 }
 
 /// The push worker: lints the latest version of each changed document as
@@ -391,9 +423,31 @@ async fn publish(state: &Arc<State>, linter: &Arc<Linter>, client: &Client, uri:
     store(state, &snap, &rules_only);
     send(state, client, &snap, &rules_only, false).await;
     drop(rules_only);
-    // The pass waits for the user to pause, holding the model only weakly:
-    // while they type, each keystroke's model is freed once the next
-    // replaces it, and no ShellCheck process competes with the next lint.
+    complete_later(state, linter, client, snap, pass, Completion::Push);
+}
+
+/// How the client learns that ShellCheck's pass completed a result.
+#[derive(Clone, Copy)]
+enum Completion {
+    /// Push the completed result (when it adds something).
+    Push,
+    /// Ask the pulling client to pull again (`workspace/diagnostic/refresh`).
+    Refresh,
+}
+
+/// ShellCheck's pass over a snapshot whose rules' findings are out, once
+/// the user pauses; the completed result is stored and announced. The pass
+/// holds the model only weakly until then: while they type, each
+/// keystroke's model is freed once the next replaces it, and no ShellCheck
+/// process competes with the next lint.
+fn complete_later(
+    state: &Arc<State>,
+    linter: &Arc<Linter>,
+    client: &Client,
+    snap: Snapshot,
+    pass: RulesPass,
+    completion: Completion,
+) {
     let (state, linter, client) = (Arc::clone(state), Arc::clone(linter), client.clone());
     let (uri, version, path, doc) = (snap.uri.clone(), snap.version, snap.path.clone(), Arc::downgrade(&snap.doc));
     let rules = Arc::clone(&snap.rules);
@@ -410,11 +464,15 @@ async fn publish(state: &Arc<State>, linter: &Arc<Linter>, client: &Client, uri:
         let nothing_new = found.is_empty();
         let linted = Arc::new(combine(&pass, found, true));
         store(&state, &snap, &linted);
-        if nothing_new {
+        match completion {
             // What was pushed is already complete: do not send it again.
-            mark_complete(&state, &snap);
-        } else {
-            send(&state, &client, &snap, &linted, true).await;
+            Completion::Push if nothing_new => mark_complete(&state, &snap),
+            Completion::Push => send(&state, &client, &snap, &linted, true).await,
+            // The pulled report was already complete.
+            Completion::Refresh if nothing_new => {}
+            Completion::Refresh => {
+                let _ = client.workspace_diagnostic_refresh().await;
+            }
         }
     });
 }

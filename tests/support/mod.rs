@@ -36,6 +36,9 @@ pub struct Client {
     pub next_id: i64,
     /// The column unit the server agreed to.
     pub unit: ColumnUnit,
+    /// How long a wait may last before the test fails: a guard against a
+    /// hung server, not a time limit on the answer.
+    pub timeout: Duration,
 }
 
 impl Client {
@@ -79,7 +82,16 @@ impl Client {
                 sink.lock().unwrap().push_str(&String::from_utf8_lossy(&buf[..n]));
             }
         });
-        Client { child, stdin, messages, backlog: VecDeque::new(), stderr, next_id: 1, unit: ColumnUnit::Utf16 }
+        Client {
+            child,
+            stdin,
+            messages,
+            backlog: VecDeque::new(),
+            stderr,
+            next_id: 1,
+            unit: ColumnUnit::Utf16,
+            timeout: TIMEOUT,
+        }
     }
 
     /// Start and initialize with these client capabilities.
@@ -173,7 +185,7 @@ impl Client {
         if let Some(i) = self.backlog.iter().position(&pred) {
             return self.backlog.remove(i).unwrap();
         }
-        let deadline = Instant::now() + TIMEOUT;
+        let deadline = Instant::now() + self.timeout;
         while let Some(m) = self.next(deadline) {
             if pred(&m) {
                 return m;
@@ -297,7 +309,7 @@ impl Client {
 
     pub fn exit(mut self) -> (ExitStatus, String) {
         self.notify("exit", json!(null));
-        let deadline = Instant::now() + TIMEOUT;
+        let deadline = Instant::now() + self.timeout;
         loop {
             if let Some(status) = self.child.try_wait().unwrap() {
                 // Let the stderr reader drain.
@@ -386,7 +398,7 @@ impl Client {
         answer: impl Fn(&Value) -> Option<Value>,
         until: impl Fn(&[Value]) -> bool,
     ) -> Vec<Value> {
-        let deadline = Instant::now() + TIMEOUT;
+        let deadline = Instant::now() + self.timeout;
         let mut requests = Vec::new();
         while !until(&requests) {
             let left = deadline

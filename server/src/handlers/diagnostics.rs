@@ -12,7 +12,7 @@ pub async fn pull(backend: &Backend, params: DocumentDiagnosticParams) -> Result
         // Not open: nothing to report (we never read files from disk).
         return Ok(full(None, Vec::new()));
     };
-    let Some(linted) = lint::linted(&backend.state, &backend.linter, &backend.client, &snap).await else {
+    let Some(linted) = lint::linted_for_pull(&backend.state, &backend.linter, &backend.client, &snap).await else {
         return Ok(full(None, Vec::new()));
     };
     let result_id = lint::result_id(&linted, snap.version);

@@ -167,7 +167,7 @@ pub async fn workspace_diagnostic(
     let mut items = Vec::new();
     for uri in uris {
         let Some(snap) = backend.state.snapshot(&uri).await else { continue };
-        let Some(linted) = lint::linted(&backend.state, &backend.linter, &backend.client, &snap).await else {
+        let Some(linted) = lint::linted_for_pull(&backend.state, &backend.linter, &backend.client, &snap).await else {
             continue;
         };
         let result_id = lint::result_id(&linted, snap.version);
