@@ -19,6 +19,7 @@ use serde::Deserialize;
 use serde::de::{Deserializer, MapAccess, SeqAccess, Visitor, value::MapAccessDeserializer};
 use serde_saphyr::{Location, MessageFormatter, Spanned, UserMessageFormatter};
 
+use super::messages::deserialize_via;
 use super::{ConfigError, LabelType, Settings, backticked, messages, severity_names};
 use crate::diagnostic::Severity;
 use crate::registry::find_rule;
@@ -323,27 +324,7 @@ struct Entries(Vec<(Key, Spanned<Text>)>);
 /// saying a mapping was expected.
 struct Mapping<T>(T);
 
-/// A `Deserialize` impl through a visitor that says what it expects in
-/// YAML's words, for the messages (serde's own say "a sequence", "i64").
-macro_rules! deserialize_via {
-    ($type:ident, $expecting:literal, { $($visit:item)* }) => {
-        impl<'de> Deserialize<'de> for $type {
-            fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                struct TypeVisitor;
-                impl<'de> Visitor<'de> for TypeVisitor {
-                    type Value = $type;
-                    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                        f.write_str($expecting)
-                    }
-                    $($visit)*
-                }
-                deserializer.deserialize_any(TypeVisitor)
-            }
-        }
-    };
-}
-
-deserialize_via!(Text, "a string", {
+deserialize_via!(Text, "a string", deserialize_any, {
     fn visit_str<E>(self, text: &str) -> Result<Text, E> {
         Ok(Text(text.to_string()))
     }
@@ -356,13 +337,13 @@ deserialize_via!(Text, "a string", {
     }
 });
 
-deserialize_via!(Boolean, "a boolean", {
+deserialize_via!(Boolean, "a boolean", deserialize_any, {
     fn visit_bool<E>(self, b: bool) -> Result<Boolean, E> {
         Ok(Boolean(b))
     }
 });
 
-deserialize_via!(Strings, "a list of strings", {
+deserialize_via!(Strings, "a list of strings", deserialize_any, {
     fn visit_str<E>(self, text: &str) -> Result<Strings, E> {
         Ok(Strings::One(text.to_string()))
     }
@@ -378,7 +359,7 @@ deserialize_via!(Strings, "a list of strings", {
     }
 });
 
-deserialize_via!(Key, "a string", {
+deserialize_via!(Key, "a string", deserialize_any, {
     fn visit_str<E>(self, text: &str) -> Result<Key, E> {
         Ok(Key(text.to_string()))
     }
@@ -396,7 +377,7 @@ deserialize_via!(Key, "a string", {
     }
 });
 
-deserialize_via!(Entries, "a mapping", {
+deserialize_via!(Entries, "a mapping", deserialize_any, {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Entries, A::Error> {
         let mut entries = Vec::new();
         while let Some(entry) = map.next_entry()? {

@@ -36,6 +36,27 @@ pub(super) fn expected_keys(keys: &[&str]) -> String {
     }
 }
 
+/// A `Deserialize` impl through a visitor that says what it expects in the
+/// words of the config messages (both loaders use it) (serde's own say "a sequence", "i64").
+macro_rules! deserialize_via {
+    ($type:ident, $expecting:literal, $deserialize:ident, { $($visit:item)* }) => {
+        impl<'de> Deserialize<'de> for $type {
+            fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                struct TypeVisitor;
+                impl<'de> Visitor<'de> for TypeVisitor {
+                    type Value = $type;
+                    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                        f.write_str($expecting)
+                    }
+                    $($visit)*
+                }
+                deserializer.$deserialize(TypeVisitor)
+            }
+        }
+    };
+}
+pub(super) use deserialize_via;
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -19,6 +19,7 @@ use serde::de::{Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor, value::
 use toml::Spanned;
 use toml::de::{DeString, DeTable, DeValue, ValueDeserializer};
 
+use super::messages::deserialize_via;
 use super::{ConfigError, LabelType, Settings, backticked, line_col, messages, resolve_selector, severity_names};
 use crate::diagnostic::Severity;
 use crate::format::{FormatConfig, Indent, OperatorPosition};
@@ -549,26 +550,6 @@ struct Integer(i64);
 enum IndentValue {
     Spaces(i64),
     Named(String),
-}
-
-/// A `Deserialize` impl through a visitor that says what it expects in the
-/// words of this file's messages (serde's own say "a sequence", "i64").
-macro_rules! deserialize_via {
-    ($type:ident, $expecting:literal, $deserialize:ident, { $($visit:item)* }) => {
-        impl<'de> Deserialize<'de> for $type {
-            fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                struct TypeVisitor;
-                impl<'de> Visitor<'de> for TypeVisitor {
-                    type Value = $type;
-                    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                        f.write_str($expecting)
-                    }
-                    $($visit)*
-                }
-                deserializer.$deserialize(TypeVisitor)
-            }
-        }
-    };
 }
 
 deserialize_via!(Strings, "an array of strings", deserialize_seq, {
