@@ -22,9 +22,17 @@ function M.fix_all(bufnr, timeout_ms)
   }, timeout_ms or 2000, bufnr)
   local applied = 0
   for _, action in ipairs(response and response.result or {}) do
-    if action.edit ~= nil and action.kind == 'source.fixAll.dockside' then
-      vim.lsp.util.apply_workspace_edit(action.edit, client.offset_encoding)
-      applied = applied + 1
+    if action.kind == 'source.fixAll.dockside' then
+      -- Neovim announces `codeAction/resolve` for edits, so the server
+      -- leaves the fix-all edit (its fix loop) to that request.
+      if action.edit == nil and action.data ~= nil then
+        local resolved = client:request_sync('codeAction/resolve', action, timeout_ms or 2000, bufnr)
+        action = resolved and resolved.result or action
+      end
+      if action.edit ~= nil then
+        vim.lsp.util.apply_workspace_edit(action.edit, client.offset_encoding)
+        applied = applied + 1
+      end
     end
   end
   return applied
