@@ -20,8 +20,9 @@
 //! - the server's peak RSS (`VmHWM` of its process) at the end.
 //!
 //! dockside is measured twice: pushing (as above) and for a client that
-//! pulls diagnostics (`textDocument/diagnostic` after each change: the
-//! time to its answer; dockside then pushes nothing). That client, like
+//! pulls diagnostics (`textDocument/diagnostic` after each change, with the
+//! last report's `resultId` as VS Code sends it: the time to its answer;
+//! dockside then pushes nothing). That client, like
 //! VS Code, understands `workspace/diagnostic/refresh`, so the answer
 //! holds the rules' findings and ShellCheck's come with a refresh once
 //! typing pauses, as pushed ones come in a second publication.
@@ -266,6 +267,9 @@ struct Run {
     peak_rss_kib: Option<u64>,
     /// The last publication of an edit, kept for the floor measurements.
     last_publication: Option<Value>,
+    /// Pulled reports that said "unchanged" (the diagnostics of the edit
+    /// were those of the last report).
+    unchanged: usize,
 }
 
 fn publication_for(version: i64) -> impl Fn(&Value) -> bool {
@@ -288,8 +292,11 @@ fn measure(name: &str, command: &[String], root: &Path, text: &str, edits: usize
         "textDocument/didOpen",
         json!({ "textDocument": { "uri": uri, "languageId": "dockerfile", "version": 1, "text": text } }),
     );
+    let mut result_id = None;
+    let mut unchanged = 0;
     let open = if pull {
-        client.request("textDocument/diagnostic", json!({ "textDocument": { "uri": uri } }))?;
+        let report = client.request("textDocument/diagnostic", json!({ "textDocument": { "uri": uri } }))?;
+        result_id = report.get("resultId").cloned();
         started.elapsed()
     } else {
         let (at, _) = client.wait(publication_for(1))?;
@@ -321,10 +328,21 @@ fn measure(name: &str, command: &[String], root: &Path, text: &str, edits: usize
                 json!({ "textDocument": { "uri": uri, "version": version }, "contentChanges": [change] }),
             );
             if pull {
-                let report = client.request("textDocument/diagnostic", json!({ "textDocument": { "uri": uri } }))?;
+                // As VS Code does: with the id of the last report, so an
+                // unchanged one need not be sent again.
+                let mut params = json!({ "textDocument": { "uri": uri } });
+                if let Some(id) = &result_id {
+                    params["previousResultId"] = id.clone();
+                }
+                let report = client.request("textDocument/diagnostic", params)?;
                 edit_times.push(sent.elapsed());
-                let items = report.get("items").cloned().unwrap_or(Value::Null);
-                last_publication = Some(json!({ "params": { "uri": uri, "diagnostics": items } }));
+                result_id = report.get("resultId").cloned();
+                if report["kind"] == "unchanged" {
+                    unchanged += 1;
+                } else {
+                    let items = report.get("items").cloned().unwrap_or(Value::Null);
+                    last_publication = Some(json!({ "params": { "uri": uri, "diagnostics": items } }));
+                }
                 continue;
             }
             let (at, publication) = client.wait(publication_for(version))?;
@@ -375,7 +393,7 @@ fn measure(name: &str, command: &[String], root: &Path, text: &str, edits: usize
     let peak_rss_kib = client.peak_rss_kib();
     client.stop();
     let name = if pull { format!("{name} (pull)") } else { name.to_string() };
-    Ok(Run { name, open, edits: edit_times, actions, second, tokens, peak_rss_kib, last_publication })
+    Ok(Run { name, open, edits: edit_times, actions, second, tokens, peak_rss_kib, last_publication, unchanged })
 }
 
 /// What an edit costs before any linting, measured in this process: the
@@ -582,6 +600,9 @@ fn main() {
         println!("\n{}", run.name);
         println!("  open → diagnostics      {}", ms(run.open));
         println!("  didChange → diagnostics {}", summary(&run.edits));
+        if run.name.ends_with("(pull)") {
+            println!("  … reports \"unchanged\"  {} of {}", run.unchanged, run.edits.len());
+        }
         if run.actions.is_empty() {
             println!("  code actions            none asked");
         } else {

@@ -229,8 +229,19 @@ fn pulled_diagnostics_are_reported_and_none_are_pushed() {
     );
     assert_eq!(again["kind"], "unchanged", "{again}");
 
+    // An edit that changes no diagnostic (a comment at the end): the report
+    // is still unchanged, though the document's version moved on.
     let end = text.len();
-    client.change(uri, 2, json!([{ "range": client.range(text, end, end), "text": "RUN apt-get install -y curl\n" }]));
+    client.change(uri, 2, json!([{ "range": client.range(text, end, end), "text": "# a note\n" }]));
+    let commented = client.request_ok(
+        "textDocument/diagnostic",
+        json!({ "textDocument": { "uri": uri }, "previousResultId": result_id }),
+    );
+    assert_eq!(commented["kind"], "unchanged", "{commented}");
+
+    let text = format!("{text}# a note\n");
+    let end = text.len();
+    client.change(uri, 3, json!([{ "range": client.range(&text, end, end), "text": "RUN apt-get install -y curl\n" }]));
     let items = client.pull_diagnostics(uri);
     assert!(codes(&items).contains(&"apt-get-unpinned-package".to_string()), "{:?}", codes(&items));
 

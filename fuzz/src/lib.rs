@@ -157,7 +157,8 @@ pub fn format(text: &str) -> Result<(), String> {
 pub fn incremental_edits(text: &str, edits: &[(TextRange, String)]) -> Result<(), String> {
     let mut tree = SyntaxTree::parse(text);
     let mut cache = dockside_rules::model::BuildCache::new();
-    let _ = Document::build_reusing(tree.clone(), &mut cache);
+    let first = Document::build_reusing(tree.clone(), &mut cache);
+    cache.reclaim(std::sync::Arc::new(first));
     for (step, (range, insert)) in edits.iter().enumerate() {
         let range = clamp(tree.text(), *range);
         tree.edit(range, insert);
@@ -170,6 +171,7 @@ pub fn incremental_edits(text: &str, edits: &[(TextRange, String)]) -> Result<()
         if format!("{:?}", reused.instructions) != format!("{:?}", rebuilt.instructions) {
             return Err(format!("step {step}: reused model differs from a fresh one for {:?}", tree.text()));
         }
+        cache.reclaim(std::sync::Arc::new(reused));
     }
     Ok(())
 }

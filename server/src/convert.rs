@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use dockside_rules::{ColumnUnit, Diagnostic, Document, Edit, LineIndex, Severity, TextRange};
+use dockside_rules::{ColumnUnit, Diagnostic, Document, Edit, LineIndex, RuleMeta, Severity, TextRange};
 use tower_lsp_server::ls_types as lsp;
 
 use crate::state::{Linted, Snapshot};
@@ -75,6 +75,21 @@ const DEPRECATED_RULES: &[&str] = &["maintainer-deprecated", "legacy-key-value-f
 const UNNECESSARY_RULES: &[&str] = &["unused-stage"];
 
 pub fn diagnostic(doc: &Document, uri: &lsp::Uri, d: &Diagnostic, unit: ColumnUnit) -> lsp::Diagnostic {
+    with_link(doc, uri, d, unit, link(d.rule))
+}
+
+/// The link to a rule's page.
+fn link(rule: &RuleMeta) -> Option<lsp::CodeDescription> {
+    rule.url().parse().ok().map(|href| lsp::CodeDescription { href })
+}
+
+fn with_link(
+    doc: &Document,
+    uri: &lsp::Uri,
+    d: &Diagnostic,
+    unit: ColumnUnit,
+    code_description: Option<lsp::CodeDescription>,
+) -> lsp::Diagnostic {
     let related: Vec<lsp::DiagnosticRelatedInformation> = d
         .related
         .iter()
@@ -92,7 +107,7 @@ pub fn diagnostic(doc: &Document, uri: &lsp::Uri, d: &Diagnostic, unit: ColumnUn
         range: range(doc, d.range, unit),
         severity: Some(severity(d.severity)),
         code: Some(lsp::NumberOrString::String(d.rule.name.to_string())),
-        code_description: d.rule.url().parse().ok().map(|href| lsp::CodeDescription { href }),
+        code_description,
         source: Some(SOURCE.to_string()),
         message: d.message.clone(),
         related_information: (!related.is_empty()).then_some(related),
@@ -103,8 +118,16 @@ pub fn diagnostic(doc: &Document, uri: &lsp::Uri, d: &Diagnostic, unit: ColumnUn
 
 /// Every diagnostic of a lint result, plus one for an unusable config file.
 pub fn diagnostics(snap: &Snapshot, linted: &Linted, unit: ColumnUnit) -> Vec<lsp::Diagnostic> {
-    let mut out: Vec<lsp::Diagnostic> =
-        linted.diagnostics.iter().map(|d| diagnostic(&snap.doc, &snap.uri, d, unit)).collect();
+    // Each rule's link is parsed once (a long file has hundreds of findings of a few dozen rules).
+    let mut links: HashMap<&'static str, Option<lsp::CodeDescription>> = HashMap::new();
+    let mut out: Vec<lsp::Diagnostic> = linted
+        .diagnostics
+        .iter()
+        .map(|d| {
+            let link = links.entry(d.rule.name).or_insert_with(|| link(d.rule)).clone();
+            with_link(&snap.doc, &snap.uri, d, unit, link)
+        })
+        .collect();
     if let Some(err) = &linted.config_error {
         out.insert(
             0,

@@ -66,14 +66,16 @@ pub fn run_stdio() -> ExitCode {
         }
     };
     let clean = runtime.block_on(async {
-        let (service, socket) = LspService::new(server::Backend::new);
-        let state = service.inner().state();
         // Standard input reaches the service through our framing layer
         // (`transport`), which repairs or answers what tower-lsp-server's
-        // decoder would stop at; its answers join the service's output.
+        // decoder would stop at; its answers, and the diagnostics the
+        // server pushes (`transport::Outgoing`), join the service's output.
+        let (answers, answered) = tokio::sync::mpsc::unbounded_channel();
+        let outgoing = transport::Outgoing::new(answers.clone());
+        let (service, socket) = LspService::new(|client| server::Backend::new(client, outgoing));
+        let state = service.inner().state();
         let (service_in, to_service) = tokio::io::duplex(PIPE_SIZE);
         let (from_service, service_out) = tokio::io::duplex(PIPE_SIZE);
-        let (answers, answered) = tokio::sync::mpsc::unbounded_channel();
         tokio::spawn(transport::read_input(tokio::io::stdin(), to_service, answers));
         let output = tokio::spawn(transport::write_output(from_service, answered, tokio::io::stdout()));
         Server::new(service_in, service_out, socket).serve(service).await;

@@ -15,7 +15,8 @@ use dockside_rules::{ColumnUnit, Diagnostic, Document, Settings};
 use tokio::sync::Semaphore;
 use tokio::sync::mpsc::UnboundedReceiver;
 use tower_lsp_server::Client;
-use tower_lsp_server::ls_types::{MessageType, Uri};
+use tower_lsp_server::ls_types::notification::PublishDiagnostics;
+use tower_lsp_server::ls_types::{self as lsp, MessageType, PublishDiagnosticsParams, Uri};
 
 use crate::convert;
 use crate::settings::EditorSettings;
@@ -350,11 +351,27 @@ fn current(state: &State, linter: &Linter, snap: &Snapshot) -> Option<Arc<Linted
     (*version == snap.version && linted.generation == linter.generation()).then(|| Arc::clone(linted))
 }
 
-/// The result id of a pulled report: changes with the document and with
-/// the settings.
-pub fn result_id(linted: &Linted, version: i32) -> String {
-    let partial = if linted.complete { "" } else { ":rules" };
-    format!("{}:{version}{partial}", linted.generation)
+/// The result id of a pulled report: a hash of what it reports, so a
+/// client that asks with the id of a report with the same diagnostics (an
+/// edit that moved none of them, the same findings under new settings) is
+/// told "unchanged" instead of being sent them all again.
+pub fn result_id(items: &[lsp::Diagnostic]) -> String {
+    use std::hash::Hasher;
+    /// Feeds what serde writes into a hasher, without the text.
+    struct Hashing(std::hash::DefaultHasher);
+    impl std::io::Write for Hashing {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0.write(bytes);
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut hashing = Hashing(std::hash::DefaultHasher::new());
+    // Diagnostics always serialize; were one not to, the id would only be less specific.
+    let _ = serde_json::to_writer(&mut hashing, items);
+    format!("{:016x}", hashing.0.finish())
 }
 
 /// The push worker: lints the latest version of each changed document as
@@ -406,7 +423,7 @@ pub async fn push_worker(state: Arc<State>, linter: Arc<Linter>, client: Client,
 async fn publish(state: &Arc<State>, linter: &Arc<Linter>, client: &Client, uri: &Uri) {
     let Some(snap) = state.snapshot(uri).await else { return };
     if let Some(linted) = current(state, linter, &snap).filter(|l| l.complete) {
-        send(state, client, &snap, &linted, true).await;
+        send(state, &snap, &linted, true).await;
         return;
     }
     let pass = rules_pass(linter, client, &snap).await;
@@ -415,13 +432,13 @@ async fn publish(state: &Arc<State>, linter: &Arc<Linter>, client: &Client, uri:
     if !shellcheck {
         let linted = Arc::new(combine(&pass, Vec::new(), true));
         store(state, &snap, &linted);
-        send(state, client, &snap, &linted, true).await;
+        send(state, &snap, &linted, true).await;
         return;
     }
     // Kept for code actions until ShellCheck's pass completes it.
     let rules_only = Arc::new(combine(&pass, Vec::new(), false));
     store(state, &snap, &rules_only);
-    send(state, client, &snap, &rules_only, false).await;
+    send(state, &snap, &rules_only, false).await;
     drop(rules_only);
     complete_later(state, linter, client, snap, pass, Completion::Push);
 }
@@ -467,7 +484,7 @@ fn complete_later(
         match completion {
             // What was pushed is already complete: do not send it again.
             Completion::Push if nothing_new => mark_complete(&state, &snap),
-            Completion::Push => send(&state, &client, &snap, &linted, true).await,
+            Completion::Push => send(&state, &snap, &linted, true).await,
             // The pulled report was already complete.
             Completion::Refresh if nothing_new => {}
             Completion::Refresh => {
@@ -514,9 +531,13 @@ fn store(state: &State, snap: &Snapshot, linted: &Arc<Linted>) {
 /// meanwhile (a newer version is on its way) or this result was pushed
 /// already. The check and the send happen in the document's publish turn,
 /// so a send that passed its check goes out before any later one.
-async fn send(state: &State, client: &Client, snap: &Snapshot, linted: &Linted, complete: bool) {
+async fn send(state: &State, snap: &Snapshot, linted: &Linted, complete: bool) {
     let unit = state.features().unit;
-    let diagnostics = convert::diagnostics(snap, linted, unit);
+    let params = PublishDiagnosticsParams {
+        uri: snap.uri.clone(),
+        diagnostics: convert::diagnostics(snap, linted, unit),
+        version: Some(snap.version),
+    };
     let turn = state.publish_turn(&snap.uri);
     let _turn = turn.lock().await;
     {
@@ -529,5 +550,5 @@ async fn send(state: &State, client: &Client, snap: &Snapshot, linted: &Linted, 
         }
         doc.published = Some((snap.version, complete));
     }
-    client.publish_diagnostics(snap.uri.clone(), diagnostics, Some(snap.version)).await;
+    state.outgoing.notify::<PublishDiagnostics>(&params);
 }

@@ -7,6 +7,7 @@ use std::time::{Duration, Instant};
 
 use dockside_rules::engine::IncrementalCheck;
 use dockside_rules::{ColumnUnit, Settings, check_document_on_two_threads};
+use tower_lsp_server::ls_types::notification::PublishDiagnostics;
 use tower_lsp_server::ls_types::{Position, PublishDiagnosticsParams, Range, TextDocumentContentChangeEvent, Uri};
 
 use crate::state::{Doc, Linted, Snapshot};
@@ -28,7 +29,7 @@ pub struct Phases {
     pub stages_run: Vec<usize>,
     /// Engine diagnostics to LSP diagnostics.
     pub convert: Vec<Duration>,
-    /// The publication's parameters to JSON text.
+    /// The publication to JSON text, as the server frames it (`transport::Outgoing`).
     pub json: Vec<Duration>,
     /// Diagnostics in the last publication.
     pub count: usize,
@@ -74,10 +75,9 @@ pub fn edit_phases(text: &str, edits: &[(u32, u32, bool)]) -> Phases {
         phases.count = converted.len();
         let params = PublishDiagnosticsParams { uri: uri.clone(), diagnostics: converted, version: Some(version) };
         let started = Instant::now();
-        let value = serde_json::to_value(params).expect("serializable");
-        let body = serde_json::to_string(&value).expect("serializable");
+        let frame = crate::transport::notification_frame::<PublishDiagnostics>(&params).expect("serializable");
         phases.json.push(started.elapsed());
-        drop(body);
+        drop(frame);
     }
     phases
 }

@@ -16,6 +16,7 @@ use tower_lsp_server::{Client, LanguageServer};
 use crate::handlers;
 use crate::lint::{self, Linter};
 use crate::state::State;
+use crate::transport::Outgoing;
 
 pub struct Backend {
     pub client: Client,
@@ -27,8 +28,8 @@ pub struct Backend {
 
 impl Backend {
     /// Must run inside the tokio runtime: it starts the push worker.
-    pub fn new(client: Client) -> Backend {
-        let state = Arc::new(State::new());
+    pub fn new(client: Client, outgoing: Outgoing) -> Backend {
+        let state = Arc::new(State::new(outgoing));
         let linter = Arc::new(Linter::default());
         let (changed, receiver) = unbounded_channel();
         tokio::spawn(lint::push_worker(Arc::clone(&state), Arc::clone(&linter), client.clone(), receiver));

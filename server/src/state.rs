@@ -17,6 +17,7 @@ use dockside_rules::{ColumnUnit, Diagnostic, Document, Edit, LineIndex, Settings
 use tower_lsp_server::ls_types::{TextDocumentContentChangeEvent, Uri};
 
 use crate::convert;
+use crate::transport::Outgoing;
 
 /// What the client told us in `initialize` that changes our answers.
 #[derive(Clone, Copy, Debug)]
@@ -137,8 +138,10 @@ impl Doc {
     }
 
     /// The current tree, copied out of the model (the text and a reference
-    /// to the tree's nodes: cheap). The old model is dropped on a blocking
-    /// thread: freeing a big document took longer than re-parsing it.
+    /// to the tree's nodes: cheap). The old model goes back to the build
+    /// cache, whose next build takes over its unchanged instructions
+    /// (freeing a big document took longer than re-parsing it); when a
+    /// build holds the cache right now, it is dropped on a blocking thread.
     fn take_syntax(&mut self) -> SyntaxTree {
         if let Some(tree) = self.syntax.take() {
             return tree;
@@ -146,7 +149,10 @@ impl Doc {
         match self.built.take() {
             Some(doc) => {
                 let tree = doc.syntax().clone();
-                drop_later(doc);
+                match self.cache.try_lock() {
+                    Ok(mut cache) => cache.reclaim(doc),
+                    Err(_) => drop_later(doc),
+                }
                 tree
             }
             None => SyntaxTree::parse(""),
@@ -207,11 +213,14 @@ pub struct State {
     publish_turns: Mutex<HashMap<Uri, Arc<tokio::sync::Mutex<()>>>>,
     features: Mutex<ClientFeatures>,
     shut_down: AtomicBool,
+    /// Where pushed diagnostics are written.
+    pub outgoing: Outgoing,
 }
 
 impl State {
-    pub fn new() -> State {
+    pub fn new(outgoing: Outgoing) -> State {
         State {
+            outgoing,
             docs: Mutex::new(HashMap::new()),
             publish_turns: Mutex::new(HashMap::new()),
             features: Mutex::new(ClientFeatures::default()),

@@ -44,12 +44,13 @@ impl Document {
             shells: Vec::new(),
             shell_of: Vec::new(),
             scopes: std::sync::OnceLock::new(),
+            build_stamp: cache.start_build(),
             facts: Mutex::default(),
         };
         doc.read_top_level(cache);
         doc.build_stages();
         doc.parse_scripts(&mut cache.scripts);
-        cache.finish_build();
+        cache.finish_build(doc.build_stamp);
         doc.check_arguments();
         doc
     }
@@ -63,8 +64,10 @@ impl Document {
         let mut pending_comments: Vec<Comment> = Vec::new();
         let mut last_line_end: Option<usize> = None;
         // Instructions are large: a Vec grown by doubling would hold up to
-        // twice their size.
-        let mut instructions = Vec::with_capacity(root.named_child_count());
+        // twice their size. The last build's count (a keystroke rarely adds
+        // many), or the count of nodes.
+        let expected = cache.last_instruction_count().unwrap_or_else(|| root.named_child_count());
+        let mut instructions = Vec::with_capacity(expected + expected / 16);
         let mut pragmas = Vec::new();
         for node in root.children(&mut cursor) {
             match node.kind() {
@@ -408,8 +411,8 @@ impl Document {
     fn parse_posix_scripts(&mut self, cache: &mut ScriptCache) {
         // One copy of each shell, shared by the scripts it runs.
         let shells: Vec<Arc<[String]>> = self.shells.iter().map(|s| Arc::from(s.as_slice())).collect();
-        let posix_shell =
-            |shell_of: &u32| Some(&shells[*shell_of as usize]).filter(|s| s.first().is_some_and(|p| is_posix_shell(p)));
+        let posix: Vec<bool> = shells.iter().map(|s| s.first().is_some_and(|p| is_posix_shell(p))).collect();
+        let posix_shell = |shell_of: &u32| Some(&shells[*shell_of as usize]).filter(|_| posix[*shell_of as usize]);
         let build = |ins: &mut Instruction,
                      shell: &Arc<[String]>,
                      parse: &mut dyn FnMut(String, Vec<Segment>) -> ShellScript| {

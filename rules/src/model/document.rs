@@ -43,6 +43,9 @@ pub struct Document {
     pub(super) shell_of: Vec<u32>,
     /// Every instruction's ARG/ENV scope, on first use (after the build).
     pub(super) scopes: std::sync::OnceLock<Scopes>,
+    /// Tells this model from every other one (a [`BuildCache`](super::BuildCache)
+    /// takes back only the last model it built).
+    pub(super) build_stamp: u64,
     /// [`DocumentFact`]s computed so far, by type.
     pub(super) facts: Mutex<HashMap<TypeId, Arc<dyn Any + Send + Sync>>>,
 }

@@ -130,32 +130,46 @@ impl ShellCommand {
     }
 }
 
-/// Parsed scripts kept from one build of a document to the next (the
+/// Parsed scripts of the last build of a document, for the next (the
 /// language server re-builds the model on every edit, and an edit changes
 /// at most a few of its RUN scripts). A script is reused when its text and
 /// the shape of its segments are the same, wherever it moved in the file.
+/// They come from the model the build replaces ([`BuildCache::reclaim`](super::BuildCache::reclaim)).
 #[derive(Default)]
 pub struct ScriptCache {
-    /// False for a document built once: copying each script into the cache
-    /// would be work (and memory) for nothing.
+    /// False for a document built once.
     keep: bool,
-    previous: HashMap<ScriptKey, ShellScript>,
-    current: HashMap<ScriptKey, ShellScript>,
+    /// The reclaimed scripts not yet reused, by key (several for a script
+    /// repeated in the file).
+    previous: HashMap<u64, Vec<ShellScript>>,
+    /// Scripts reused by the build (since the last `finish_build`, and
+    /// kept until the next build starts using the cache).
+    reused: usize,
+    reusing: usize,
 }
 
-/// A script's text and its segments relative to the first one's source.
-#[derive(Hash, PartialEq, Eq)]
-struct ScriptKey {
-    text: String,
-    segments: Vec<(usize, usize, usize)>,
+/// A script is reused for the same text and the same segments relative to
+/// the first one's source.
+fn same_script(a: (&str, &[Segment]), b: (&str, &[Segment])) -> bool {
+    let base = |segments: &[Segment]| segments.first().map_or(0, |s| s.source);
+    let (base_a, base_b) = (base(a.1), base(b.1));
+    a.0 == b.0
+        && a.1.len() == b.1.len()
+        && a.1.iter().zip(b.1).all(|(x, y)| {
+            x.logical == y.logical && x.len == y.len && x.source.wrapping_sub(base_a) == y.source.wrapping_sub(base_b)
+        })
 }
 
-impl ScriptKey {
-    fn new(text: &str, segments: &[Segment]) -> ScriptKey {
-        let base = segments.first().map_or(0, |s| s.source);
-        let segments = segments.iter().map(|s| (s.logical, s.source - base, s.len)).collect();
-        ScriptKey { text: text.to_string(), segments }
+/// The hash of what [`same_script`] compares.
+fn script_hash(text: &str, segments: &[Segment]) -> u64 {
+    use std::hash::{BuildHasher, Hash, Hasher};
+    let mut hasher = foldhash::fast::FixedState::default().build_hasher();
+    text.hash(&mut hasher);
+    let base = segments.first().map_or(0, |s| s.source);
+    for s in segments {
+        (s.logical, s.source.wrapping_sub(base), s.len).hash(&mut hasher);
     }
+    hasher.finish()
 }
 
 impl ScriptCache {
@@ -171,25 +185,38 @@ impl ScriptCache {
     /// The script for `text`, reused (moved to its new place) when the last
     /// build had it.
     pub(crate) fn parse(&mut self, text: String, segments: Vec<Segment>) -> ShellScript {
-        if !self.keep {
+        if !self.keep || self.previous.is_empty() {
             return ShellScript::parse(text, segments);
         }
-        let key = ScriptKey::new(&text, &segments);
-        if let Some(script) = self.current.get(&key).or_else(|| self.previous.get(&key)) {
-            let from = script.segments.first().map_or(0, |s| s.source);
-            let to = segments.first().map_or(0, |s| s.source);
-            let script = script.moved(from, to);
-            self.current.insert(key, script.clone());
-            return script;
+        let same = |s: &ShellScript| same_script((&s.text, &s.segments), (&text, &segments));
+        let candidates = self.previous.get_mut(&script_hash(&text, &segments));
+        match candidates.and_then(|list| list.iter().position(same).map(|i| list.swap_remove(i))) {
+            Some(mut script) => {
+                let from = script.segments.first().map_or(0, |s| s.source);
+                let to = segments.first().map_or(0, |s| s.source);
+                script.move_to(from, to);
+                self.reusing += 1;
+                script
+            }
+            None => ShellScript::parse(text, segments),
         }
-        let script = ShellScript::parse(text, segments);
-        self.current.insert(key, script.clone());
-        script
     }
 
-    /// Forget the scripts the last build did not use.
+    /// A script of the model being replaced, for the next build.
+    pub(crate) fn reclaim(&mut self, script: ShellScript) {
+        if self.keep {
+            self.previous.entry(script_hash(&script.text, &script.segments)).or_default().push(script);
+        }
+    }
+
+    /// Forget the scripts the build did not use.
     pub(crate) fn finish_build(&mut self) {
-        self.previous = std::mem::take(&mut self.current);
+        self.previous.clear();
+        self.reused = std::mem::take(&mut self.reusing);
+    }
+
+    pub(crate) fn reused(&self) -> usize {
+        self.reused
     }
 }
 
@@ -251,13 +278,13 @@ fn kind_ids(kind: &str) -> &'static [u16] {
 }
 
 impl ShellScript {
-    /// The same script with its Dockerfile positions moved from `from` to `to`.
-    fn moved(&self, from: usize, to: usize) -> ShellScript {
+    /// Move the script's Dockerfile positions from `from` to `to`.
+    fn move_to(&mut self, from: usize, to: usize) {
         let shift = |offset: usize| (offset + to).wrapping_sub(from);
         let range = |r: TextRange| TextRange::new(shift(r.start), shift(r.end));
-        let mut script = self.clone();
+        let script = self;
         if from == to {
-            return script;
+            return;
         }
         for segment in &mut script.segments {
             segment.source = shift(segment.source);
@@ -269,7 +296,6 @@ impl ShellScript {
                 arg.range = range(arg.range);
             }
         }
-        script
     }
 
     pub(crate) fn with_shell(mut self, shell: Arc<[String]>) -> ShellScript {
@@ -444,17 +470,23 @@ mod tests {
         let mut edits = crate::random_edits::RandomEdits::new(0xcafe);
         let mut cache = crate::model::BuildCache::new();
         let mut text = sample.to_string();
+        let mut reused = 0;
         for step in 0..300 {
             let (range, insert) = edits.edit(&text, 4, &inserts);
             text.replace_range(range.as_range(), insert);
             let doc = crate::Document::build_reusing(crate::SyntaxTree::parse(text.as_str()), &mut cache);
             assert_eq!(scripts_of(&doc), scripts_of(&crate::Document::parse(&text)), "step {step}: {text:?}");
+            reused += cache.reused().1;
+            cache.reclaim(std::sync::Arc::new(doc));
             if step % 60 == 59 {
                 text = sample.to_string();
             }
         }
+        assert!(reused > 600, "{reused} scripts reused");
         // An edit before the scripts moves them; they are not parsed again.
         let first = crate::Document::build_reusing(crate::SyntaxTree::parse(sample), &mut cache);
+        let first = std::sync::Arc::new(first);
+        cache.reclaim(std::sync::Arc::clone(&first));
         let moved = crate::Document::build_reusing(crate::SyntaxTree::parse(format!("# c\n{sample}")), &mut cache);
         let ids = |doc: &crate::Document| -> Vec<usize> {
             doc.instructions
@@ -621,9 +653,11 @@ mod tests {
     fn moved_scripts_move_their_command_string_commands() {
         let sample = "FROM a\nRUN sh -c 'apt-get install -y curl'\n";
         let mut cache = crate::model::BuildCache::new();
-        crate::Document::build_reusing(crate::SyntaxTree::parse(sample), &mut cache);
+        let first = crate::Document::build_reusing(crate::SyntaxTree::parse(sample), &mut cache);
+        cache.reclaim(std::sync::Arc::new(first));
         let moved = format!("# c\n{sample}");
         let doc = crate::Document::build_reusing(crate::SyntaxTree::parse(moved.as_str()), &mut cache);
+        assert_eq!(cache.reused(), (2, 1));
         assert_eq!(scripts_of(&doc), scripts_of(&crate::Document::parse(&moved)));
         let install = &doc.instructions[1].script().unwrap().commands[1];
         assert_eq!(&moved[install.range.as_range()], "apt-get install -y curl");

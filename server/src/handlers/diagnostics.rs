@@ -15,7 +15,9 @@ pub async fn pull(backend: &Backend, params: DocumentDiagnosticParams) -> Result
     let Some(linted) = lint::linted_for_pull(&backend.state, &backend.linter, &backend.client, &snap).await else {
         return Ok(full(None, Vec::new()));
     };
-    let result_id = lint::result_id(&linted, snap.version);
+    let unit = backend.state.features().unit;
+    let items = crate::convert::diagnostics(&snap, &linted, unit);
+    let result_id = lint::result_id(&items);
     if params.previous_result_id.as_deref() == Some(result_id.as_str()) {
         let unchanged = RelatedUnchangedDocumentDiagnosticReport {
             related_documents: None,
@@ -23,8 +25,6 @@ pub async fn pull(backend: &Backend, params: DocumentDiagnosticParams) -> Result
         };
         return Ok(DocumentDiagnosticReportResult::Report(DocumentDiagnosticReport::Unchanged(unchanged)));
     }
-    let unit = backend.state.features().unit;
-    let items = crate::convert::diagnostics(&snap, &linted, unit);
     Ok(full(Some(result_id), items))
 }
 

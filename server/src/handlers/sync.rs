@@ -4,6 +4,7 @@
 //! store sees the notifications in the order they arrived even though
 //! tower-lsp-server runs handlers concurrently.
 
+use tower_lsp_server::ls_types::notification::PublishDiagnostics;
 use tower_lsp_server::ls_types::*;
 
 use crate::server::{Backend, guarded};
@@ -64,7 +65,8 @@ pub async fn did_close(backend: &Backend, params: DidCloseTextDocumentParams) {
         let turn = backend.state.publish_turn(&uri);
         let cleared = async {
             let _turn = turn.lock().await;
-            backend.client.publish_diagnostics(uri.clone(), Vec::new(), None).await;
+            let params = PublishDiagnosticsParams { uri: uri.clone(), diagnostics: Vec::new(), version: None };
+            backend.state.outgoing.notify::<PublishDiagnostics>(&params);
         };
         cleared.await;
         drop(turn);

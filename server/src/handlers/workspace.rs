@@ -170,7 +170,8 @@ pub async fn workspace_diagnostic(
         let Some(linted) = lint::linted_for_pull(&backend.state, &backend.linter, &backend.client, &snap).await else {
             continue;
         };
-        let result_id = lint::result_id(&linted, snap.version);
+        let diagnostics = convert::diagnostics(&snap, &linted, unit);
+        let result_id = lint::result_id(&diagnostics);
         let version = Some(i64::from(snap.version));
         let known = params.previous_result_ids.iter().any(|p| p.uri == uri && p.value == result_id);
         items.push(if known {
@@ -180,7 +181,6 @@ pub async fn workspace_diagnostic(
                 unchanged_document_diagnostic_report: UnchangedDocumentDiagnosticReport { result_id },
             })
         } else {
-            let diagnostics = convert::diagnostics(&snap, &linted, unit);
             WorkspaceDocumentDiagnosticReport::Full(WorkspaceFullDocumentDiagnosticReport {
                 uri,
                 version,
