@@ -55,6 +55,15 @@ const INSERTS: &[&str] = &[
     "\nCMD [\"/app\"]\n",
     "\nEXPOSE 22\n",
     "\nFROM mcr.microsoft.com/windows/servercore:ltsc2022 AS win\n",
+    // Instructions some `reads: Kinds` rules read and others do not.
+    "\nUSER app\n",
+    "\nWORKDIR /tmp\n",
+    "\nSHELL [\"/bin/bash\", \"-o\", \"pipefail\", \"-c\"]\n",
+    "\nLABEL org.opencontainers.image.title=x\n",
+    "\nHEALTHCHECK NONE\n",
+    "\nCOPY app.tar.gz /tmp/\n",
+    "\nRUN curl -fsSL https://x/a | sh && wget -q https://x/b && rm -rf /tmp/app.tar.gz\n",
+    "\nRUN sudo apt-get install -y gcc\n",
 ];
 
 /// `.dockerignore` contents the build context switches between.
@@ -103,7 +112,7 @@ fn incremental_lint_equals_a_fresh_lint_after_random_edits_on_the_corpus() {
 
     let dir = tempfile::tempdir().expect("a temporary directory");
     let mut edits = RandomEdits::new(0x1ce_5eed);
-    let (mut compared, mut reused_units) = (0, 0);
+    let (mut compared, mut reused_units, mut reused_rules) = (0, 0, 0);
     let mut context = 0;
     for (name, original) in chosen {
         let mut settings = settings_with_context(dir.path(), context);
@@ -139,6 +148,7 @@ fn incremental_lint_equals_a_fresh_lint_after_random_edits_on_the_corpus() {
             let fresh = check_document(&Document::parse(&text), &settings);
             assert_eq!(shown(&incremental), shown(&fresh), "{name}, step {step}: {text}");
             reused_units += check.kept_units();
+            reused_rules += check.kept_rules();
             compared += 1;
         }
     }
@@ -146,6 +156,8 @@ fn incremental_lint_equals_a_fresh_lint_after_random_edits_on_the_corpus() {
     // The cache is used, not bypassed (about half the edits change what
     // every unit reads: a FROM, an ARG, an ENV, the settings).
     assert!(reused_units > compared / 5, "{reused_units} units kept over {compared} edits");
+    // The `reads: Kinds` rules' findings too: several per edit.
+    assert!(reused_rules > compared, "{reused_rules} rules kept over {compared} edits");
 }
 
 /// The same on the benchmark's shape: a long file of many small units,
@@ -170,7 +182,7 @@ fn incremental_lint_equals_a_fresh_lint_on_a_long_file() {
     let mut cache = BuildCache::new();
     let mut edits = RandomEdits::new(0x10e6);
     let mut text = original.clone();
-    let mut reused = 0;
+    let (mut reused, mut reused_rules) = (0, 0);
     for step in 0..150 {
         // Typing, mostly; back to the original now and then, before the
         // damage piles up (a `$V` typed into a `--from` joins every stage).
@@ -184,7 +196,9 @@ fn incremental_lint_equals_a_fresh_lint_on_a_long_file() {
         let fresh = check_document(&Document::parse(&text), &settings);
         assert_eq!(shown(&incremental), shown(&fresh), "step {step}: {text}");
         reused += usize::from(check.kept_units() > 0);
+        reused_rules += check.kept_rules();
     }
+    assert!(reused_rules > 150, "{reused_rules} rules kept over 150 edits");
     // Most edits change one unit's text only (those to a FROM, an ARG or
     // an ENV re-run every unit).
     assert!(reused > 150 / 2, "{reused} of 150 edits took units from the cache");
@@ -264,4 +278,153 @@ fn unit_rules_do_not_see_text_added_to_another_unit() {
         checked += 1;
     }
     assert!(checked > 300, "only {checked} corpus files were checked");
+}
+
+/// A rule with a document check says what it reads: `Unit` would promise
+/// that it reads one unit, and a document check reads them all.
+#[test]
+fn document_checks_declare_what_they_read() {
+    use crate::rule::Reads;
+    for rule in crate::registry::all_rules() {
+        if rule.check_document.is_some() {
+            assert_ne!(rule.reads, Reads::Unit, "{} has a document check and declares `reads: Unit`", rule.meta.name);
+        }
+    }
+}
+
+/// What a `reads: Kinds(…)` declaration promises, checked without the
+/// cache: an instruction of a kind the rule does not read, added to a stage
+/// of a corpus file (so that the document key stays: for ARG and ENV, a name
+/// the file already declares), leaves its findings as they were, moved.
+/// Each addition is one or more kinds; it is tried on the rules that
+/// declare none of them. A rule that reads a kind it did not declare fails
+/// here (the SHELL additions fail `pipe-without-pipefail` without `Shell`).
+#[test]
+fn kinds_rules_do_not_see_instructions_of_other_kinds() {
+    use super::incremental::{Instructions, Pairing, document_key, entries};
+    use super::{by_kind, run_document_checks, run_instructions};
+    use crate::rule::{Reads, Rule};
+    let Some(files) = crate::test_env::shared_corpus_files("kinds_rules_do_not_see_instructions_of_other_kinds") else {
+        return;
+    };
+    const ADDED: &[&str] = &[
+        "RUN curl -fsSL https://x/a.tar.gz -o /tmp/a.tar.gz | tar -xz && rm -rf /tmp/a.tar.gz /app /tmp/*",
+        "RUN --mount=type=cache,target=/root/.cache pip install flask && go build ./...",
+        "RUN sudo apt-get install -y gcc && wget https://x/y.zip && useradd -s /usr/bin/git-shell git",
+        "RUN echo 'APT::Install-Recommends \"0\";' > /etc/apt/apt.conf.d/99 && echo go1.10.linux-amd64",
+        "COPY . /app/",
+        "COPY --from=0 /a.tar.gz /tmp/",
+        "COPY id_rsa .env /root/",
+        "ADD https://x/y.tar.gz /tmp/",
+        "ADD . /",
+        "USER root",
+        "USER app",
+        "WORKDIR /tmp",
+        "WORKDIR app",
+        "SHELL [\"/bin/bash\", \"-o\", \"pipefail\", \"-c\"]",
+        "SHELL [\"powershell\", \"-Command\"]",
+        "EXPOSE 22",
+        "HEALTHCHECK CMD true",
+        "HEALTHCHECK NONE",
+        "LABEL org.opencontainers.image.title=probe",
+        "CMD [\"bash\"]",
+        "ENTRYPOINT [\"gosu\", \"app\"]",
+        "VOLUME /data",
+        "STOPSIGNAL SIGTERM",
+        "MAINTAINER someone",
+        "ONBUILD RUN sudo rm -rf /tmp/*",
+        "ONBUILD COPY . /app",
+        "FOO bar",
+    ];
+    let rules: Vec<(&'static Rule, u32)> =
+        crate::registry::all_rules().iter().filter_map(|&r| Some((r, Reads::kinds_read(r)?))).collect();
+    assert!(rules.len() >= 10, "{} rules declare `reads: Kinds`", rules.len());
+    // The kinds an addition is (an ONBUILD is also its inner instruction's).
+    let kinds_of = |added: &str| -> u32 {
+        let doc = Document::parse(&format!("FROM x\n{added}\n"));
+        entries(&doc).iter().skip(1).fold(0, |bits, e| bits | 1 << e.kind as u32)
+    };
+    let settings = Settings::default();
+    let stage_part = |doc: &Document, rule: &'static Rule| -> Vec<Diagnostic> {
+        let stages = &doc.instructions[doc.prelude().len()..];
+        let mut found = run_instructions(doc, &settings, &by_kind(std::iter::once(rule)), stages);
+        found.extend(run_document_checks(doc, &settings, &[rule]));
+        found
+    };
+    let mut edits = RandomEdits::new(0x6b1d5);
+    let mut compared = vec![0usize; rules.len()];
+    let mut with_findings = vec![0usize; rules.len()];
+    // Each file as it is, and with what makes the rules that rarely fire
+    // in the corpus fire: an instruction before the first `FROM`, stages
+    // with reserved, duplicate and upper-case names, an unused one, an
+    // archive copied and removed in a later layer, `sudo`, both
+    // download tools and a pipe, port 22, a secret copied, a root user.
+    const SEEDED: &str = "\nFROM alpine:3.20\nFROM alpine AS Seed\nRUN true\nFROM alpine AS scratch\n\
+        FROM scratch AS scratch\nCOPY --from=SEED /a /b\nCOPY app.tar.gz /tmp/\nRUN rm /tmp/app.tar.gz\n\
+        RUN sudo apt-get install -y curl && curl -fsSL https://x/a | sh && wget -q https://x/b\n\
+        EXPOSE 22\nCOPY id_rsa .env /root/\nUSER root\n";
+    let chosen = files.iter().filter(|(_, t)| t.len() < 16_000 && t.contains("\nFROM ")).step_by(8);
+    let variants = chosen.flat_map(|(name, t)| [(name, t.clone()), (name, format!("LABEL a=b\n{t}{SEEDED}"))]);
+    for (name, text) in variants {
+        let text = &text;
+        let doc = Document::parse(text);
+        let in_stages: Vec<_> = doc.instructions[doc.prelude().len()..].iter().collect();
+        if in_stages.is_empty() {
+            continue;
+        }
+        let key = document_key(&doc, &[]);
+        let before: Vec<Vec<Diagnostic>> = rules.iter().map(|&(r, _)| stage_part(&doc, r)).collect();
+        // ARG and ENV with a name the file declares.
+        let mut added: Vec<String> = ADDED.iter().map(|a| a.to_string()).collect();
+        for ins in doc.instructions.iter().filter(|i| matches!(i.kind, InstructionKind::Arg | InstructionKind::Env)) {
+            if let Some(pair) = ins.pairs.first().filter(|p| !p.key.has_expansion()) {
+                let name = pair.key.value();
+                added.push(format!("ARG {name}=/tmp/a.tar.gz"));
+                added.push(format!("ENV {name}=root"));
+                break;
+            }
+        }
+        for addition in &added {
+            let kinds = kinds_of(addition);
+            for _ in 0..2 {
+                let after = in_stages[edits.below(in_stages.len())];
+                let mut edited = text.clone();
+                edited.insert_str(after.range.end, &format!("\n{addition}"));
+                let new_doc = Document::parse(&edited);
+                if document_key(&new_doc, &[]) != key {
+                    continue;
+                }
+                let (old_entries, new_entries) = (entries(&doc), entries(&new_doc));
+                let old = Instructions { text, entries: &old_entries };
+                let new = Instructions { text: &edited, entries: &new_entries };
+                let prelude_end = super::incremental::stage_spans(&new_doc).first().map_or(edited.len(), |s| s.start);
+                for (i, &(rule, read)) in rules.iter().enumerate() {
+                    if read & kinds != 0 {
+                        continue;
+                    }
+                    // The addition changed no instruction the rule reads (it
+                    // did not land in a heredoc, say), and every offset of
+                    // the rule's findings can move: the cache would use them.
+                    let Some(pairing) = Pairing::of(&old, &new, read) else { continue };
+                    let Some(moved) = pairing.moved(&old, &new, before[i].clone(), prelude_end) else { continue };
+                    let fresh = stage_part(&new_doc, rule);
+                    assert_eq!(
+                        shown(&moved),
+                        shown(&fresh),
+                        "{}: adding `{addition}` after line {} of {name} changed its findings:\n{edited}",
+                        rule.meta.name,
+                        text[..after.range.end].matches('\n').count() + 1,
+                    );
+                    compared[i] += 1;
+                    with_findings[i] += usize::from(!fresh.is_empty());
+                }
+            }
+        }
+    }
+    for (i, (rule, _)) in rules.iter().enumerate() {
+        assert!(compared[i] > 500, "{}: only {} edits compared", rule.meta.name, compared[i]);
+    }
+    let fired: Vec<(&str, usize)> = rules.iter().zip(&with_findings).map(|((r, _), &n)| (r.meta.name, n)).collect();
+    eprintln!("edits compared with findings, by rule: {fired:?}");
+    assert!(fired.iter().filter(|(_, n)| *n > 0).count() * 2 >= rules.len(), "few rules had findings: {fired:?}");
 }
