@@ -344,7 +344,11 @@ fn kinds_rules_do_not_see_instructions_of_other_kinds() {
         let doc = Document::parse(&format!("FROM x\n{added}\n"));
         entries(&doc).iter().skip(1).fold(0, |bits, e| bits | 1 << e.kind as u32)
     };
-    let settings = Settings::default();
+    // A label schema, so that `missing-required-label` has something to say.
+    let mut settings = Settings::default();
+    for key in ["org.opencontainers.image.title", "org.opencontainers.image.version"] {
+        settings.required_labels.insert(key.to_string(), crate::settings::LabelType::Text);
+    }
     let stage_part = |doc: &Document, rule: &'static Rule| -> Vec<Diagnostic> {
         let stages = &doc.instructions[doc.prelude().len()..];
         let mut found = run_instructions(doc, &settings, &by_kind(std::iter::once(rule)), stages);
@@ -426,5 +430,7 @@ fn kinds_rules_do_not_see_instructions_of_other_kinds() {
     }
     let fired: Vec<(&str, usize)> = rules.iter().zip(&with_findings).map(|((r, _), &n)| (r.meta.name, n)).collect();
     eprintln!("edits compared with findings, by rule: {fired:?}");
-    assert!(fired.iter().filter(|(_, n)| *n > 0).count() * 2 >= rules.len(), "few rules had findings: {fired:?}");
+    for (name, n) in &fired {
+        assert!(*n > 0, "{name} had no findings to compare: {fired:?}");
+    }
 }
