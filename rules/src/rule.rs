@@ -50,9 +50,9 @@ impl Rule {
 /// What a rule's checks read beyond the instruction they are called on
 /// (`reads:` in `declare_rule!`; the engine's `incremental` module says how
 /// the language server's lint uses it). Every variant includes the
-/// *document key*: the text before the first `FROM`, every `FROM`
-/// instruction, the names of all ARGs and ENVs, the rules that run, the
-/// settings and the lint date.
+/// *document key*: the text before the first `FROM`, each stage's name
+/// and `--platform` (so the stage count), the names of all ARGs and ENVs,
+/// the rules that run, the settings and the lint date.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Reads {
     /// Its stage, the stages it is built from or that are built from it or

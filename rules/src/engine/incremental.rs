@@ -23,9 +23,13 @@
 //! `FROM` belong to it) with the stage's number. The key is valid together
 //! with a *document key*, compared on every lint, holding what any stage
 //! may read about the others: the text before the first stage (global
-//! ARGs, directives, escape character), every `FROM` instruction (the
-//! stage graph: stage count, names, bases, platforms, which one is last),
-//! the names every `ARG`/`ENV` of the file declares (rules tell a variable
+//! ARGs, directives, escape character), each stage's name and `--platform`
+//! (with the stage count: which one is last; the rest of a `FROM`, its
+//! image, is in its unit's key, and the stage graph is recomputed on every
+//! lint: a `FROM <stage>` or `--from` that joins units changes their keys;
+//! `unit_rules_do_not_see_text_added_to_another_unit` changes the last
+//! stage's image and checks that no finding in another unit changes), the
+//! names every `ARG`/`ENV` of the file declares (rules tell a variable
 //! declared out of scope from an unknown one), the rules to run (pragmas
 //! that skip a rule file-wide change them), the `Settings` (as `Debug`
 //! shows them, which is every field: rule options print as their derived
@@ -578,8 +582,13 @@ pub(super) fn document_key(doc: &Document, rules: &[&'static Rule]) -> String {
     key.push('\u{1}');
     key.push_str(&text[..prelude_end]);
     key.push('\u{1}');
+    // Of each stage, what another unit may read: its name and platform (and
+    // by their number, which stage is last). The rest of its `FROM` (the
+    // image) is in its unit's key.
     for stage in &doc.stages {
-        key.push_str(&text[doc.instructions[stage.from].range.as_range()]);
+        key.push_str(stage.name.as_deref().unwrap_or("\u{2}"));
+        key.push('\u{0}');
+        key.push_str(stage.platform.as_ref().map_or("\u{2}", |p| &text[p.range.as_range()]));
         key.push('\u{0}');
     }
     key.push('\u{1}');

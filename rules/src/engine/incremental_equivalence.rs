@@ -206,8 +206,9 @@ fn incremental_lint_equals_a_fresh_lint_on_a_long_file() {
 
 /// What a `Reads::Unit` declaration promises, checked without the cache:
 /// text added to the last unit (no `FROM`, no ARG or ENV name, so the
-/// document key stays) changes no finding of such a rule in the other
-/// units. A rule whose check reads a fact of the whole file (whether any
+/// document key stays), or another image in its `FROM` (the key holds the
+/// stage's name and platform, not its image), changes no finding of such
+/// a rule in the other units. A rule whose check reads a fact of the whole file (whether any
 /// RUN uses a mount, what the last stage runs, who the final user is)
 /// fails here until it declares `reads: Document`; random edits alone
 /// rarely put the right fact in another unit than the finding.
@@ -234,13 +235,25 @@ fn unit_rules_do_not_see_text_added_to_another_unit() {
         "HEALTHCHECK CMD true",
         "COPY . .",
     ];
+    const PROBE_FROM: &str = "FROM alpine:3.20 AS probe";
+    /// Other images for the added stage: Windows, a full-size toolchain, a
+    /// `latest` tag, no image, an unknown variable.
+    const FROM_INSTEAD: &[&str] = &[
+        "FROM debian:12 AS probe",
+        "FROM mcr.microsoft.com/windows/servercore:ltsc2022 AS probe",
+        "FROM python:3.12 AS probe",
+        "FROM node:latest AS probe",
+        "FROM scratch AS probe",
+        "FROM ${UNKNOWN_BASE} AS probe",
+        "from golang AS probe",
+    ];
     let settings = Settings::default();
     let mut checked = 0;
     // Each file with a stage of its own after it: the file's stages are
     // one or more units, the added stage another, and the additions go to
     // it (so it stays the last stage, which some rules look at).
     for (name, file) in files.iter().filter(|(_, t)| t.len() < 20_000).step_by(4) {
-        let text = &format!("{}\nFROM alpine:3.20 AS probe\nRUN true\n", file.trim_end_matches('\n'));
+        let text = &format!("{}\n{PROBE_FROM}\nRUN true\n", file.trim_end_matches('\n'));
         let doc = Document::parse(text);
         let units = super::incremental::units(&doc);
         if units.len() < 2 || doc.stages.is_empty() {
@@ -269,11 +282,15 @@ fn unit_rules_do_not_see_text_added_to_another_unit() {
             )
         };
         let before = elsewhere(&check_document(&doc, &settings), &doc);
-        for added in ADDED {
-            let edited = format!("{}\n{added}\n", text.trim_end_matches('\n'));
+        // The last stage's `FROM` changed (its name and platform stay: the
+        // document key holds them), or lines added to it.
+        let from_changed = FROM_INSTEAD.iter().map(|from| text.replace(PROBE_FROM, from));
+        let lines_added = ADDED.iter().map(|added| format!("{}\n{added}\n", text.trim_end_matches('\n')));
+        for edited in from_changed.chain(lines_added) {
+            let added = &edited[boundary..];
             let edited_doc = Document::parse(&edited);
             let after = elsewhere(&check_document(&edited_doc, &settings), &edited_doc);
-            assert_eq!(before, after, "{name}: adding `{added}` to the last stage changed findings in another unit");
+            assert_eq!(before, after, "{name}: `{added}` as the last stage changed findings in another unit");
         }
         checked += 1;
     }
@@ -432,5 +449,26 @@ fn kinds_rules_do_not_see_instructions_of_other_kinds() {
     eprintln!("edits compared with findings, by rule: {fired:?}");
     for (name, n) in &fired {
         assert!(*n > 0, "{name} had no findings to compare: {fired:?}");
+    }
+}
+
+/// The document key holds each stage's name and platform, not its image:
+/// changing the image of one stage re-runs its unit only, and the result is
+/// still a fresh lint's.
+#[test]
+fn changing_a_stage_image_re_runs_its_unit_only() {
+    let text = "FROM alpine:3.19 AS a\nRUN apk add curl\nFROM debian:12 AS b\nRUN apt-get install curl\n\
+                FROM alpine:3.19\nCOPY --from=a /x /y\nUSER root\n";
+    let settings = Arc::new(Settings::default());
+    let mut check = IncrementalCheck::default();
+    let mut cache = BuildCache::new();
+    check.check(&Document::build_reusing(SyntaxTree::parse(text), &mut cache), &settings);
+    for (from, to) in [("debian:12", "ubuntu:24.04"), ("debian:12", "python:3.12"), ("debian:12", "node:latest")] {
+        let edited = text.replace(from, to);
+        let model = Document::build_reusing(SyntaxTree::parse(edited.as_str()), &mut cache);
+        let incremental = check.check(&model, &settings);
+        assert_eq!(shown(&incremental), shown(&check_document(&Document::parse(&edited), &settings)), "{edited}");
+        assert_eq!((check.kept_units(), check.stages_run()), (1, 1), "{edited}");
+        check.check(&Document::build_reusing(SyntaxTree::parse(text), &mut cache), &settings);
     }
 }
