@@ -23,9 +23,9 @@ pub struct Rule {
     /// Also call `check_instruction` on instructions wrapped in `ONBUILD`.
     pub in_onbuild: bool,
     pub check_instruction: Option<fn(&Instruction, &mut Context<'_>)>,
-    /// What `check_instruction` may read besides the instruction: the
-    /// language server's incremental lint keeps a rule's findings per unit
-    /// of stages only when they depend on nothing outside it.
+    /// What the rule's checks read besides the instruction they are called
+    /// on: the language server's incremental lint keeps a rule's findings
+    /// from one lint to the next only while that is unchanged.
     pub reads: Reads,
     /// Called once per document, after every instruction was seen.
     pub check_document: Option<fn(&mut Context<'_>)>,
@@ -47,18 +47,42 @@ impl Rule {
     };
 }
 
-/// What a rule's instruction check reads beyond the instruction itself
-/// (`reads:` in `declare_rule!`; the engine's `incremental` module says why).
+/// What a rule's checks read beyond the instruction they are called on
+/// (`reads:` in `declare_rule!`; the engine's `incremental` module says how
+/// the language server's lint uses it). Every variant includes the
+/// *document key*: the text before the first `FROM`, each stage's name
+/// and `--platform` (so the stage count), the names of all ARGs and ENVs,
+/// the rules that run, the settings and the lint date.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Reads {
     /// Its stage, the stages it is built from or that are built from it or
-    /// copy from it (its unit), the text before the first `FROM`, every
-    /// `FROM` line, the names of ARGs and ENVs and the settings: the default.
+    /// copy from it (its unit) and the document key: the default, for
+    /// instruction checks. A rule with a document check must declare one of
+    /// the others (a document check reads more than one unit).
     Unit,
-    /// Anything else in the file (the last stage's contents, whether any
-    /// RUN uses a mount, every ARG's value...): its findings are re-computed
-    /// on every lint.
+    /// The instructions of these kinds anywhere in the file (inside
+    /// `ONBUILD` too, under their own kind), each with the comments and
+    /// blank lines between it and the instruction before it, and which
+    /// stage each is in; the kinds `check_instruction` is called on and
+    /// `FROM` count as declared. Nothing else: not the other instructions,
+    /// not the values of ARGs or ENVs unless `Arg`/`Env` are listed, not
+    /// the SHELL in effect unless `Shell` is. Its findings are kept while
+    /// all of that is unchanged.
+    Kinds(&'static [InstructionKind]),
+    /// Anything else in the file (comments and pragmas, every instruction
+    /// whatever its kind...): its findings are re-computed on every lint.
     Document,
+}
+
+impl Reads {
+    /// The kinds a `Kinds` rule reads, as a bit set (bit `kind as usize`),
+    /// counting the kinds its instruction check is called on and `FROM`;
+    /// `None` for the other variants.
+    pub fn kinds_read(rule: &Rule) -> Option<u32> {
+        let Reads::Kinds(declared) = rule.reads else { return None };
+        let bits = declared.iter().chain(rule.kinds).fold(0u32, |bits, k| bits | 1 << *k as u32);
+        Some(bits | 1 << InstructionKind::From as u32)
+    }
 }
 
 impl fmt::Debug for Rule {
@@ -147,6 +171,7 @@ pub(crate) fn rule_options<T: RuleOptions>(settings: &Settings, rule: &Rule) -> 
 ///     options: Options,              // optional: a `RuleOptions` type
 ///     kinds: [Copy, Add],            // optional: or `ALL`; what `check_instruction` sees
 ///     in_onbuild: true,              // optional: false by default
+///     reads: Kinds([Copy, Run]),     // optional: `Unit` (default), `Kinds([…])` or `Document`
 ///     check_instruction: check,      // optional
 ///     check_document: check_document, // optional
 /// }
@@ -168,7 +193,7 @@ macro_rules! declare_rule {
         $(options: $options:ty,)?
         $(kinds: $kinds:tt,)?
         $(in_onbuild: $in_onbuild:literal,)?
-        $(reads: $reads:ident,)?
+        $(reads: $reads:ident $(($($read_kinds:tt)*))?,)?
         $(check_instruction: $check_instruction:path,)?
         $(check_document: $check_document:path,)?
     ) => {
@@ -191,12 +216,14 @@ macro_rules! declare_rule {
             $(options: Some($crate::rule::OptionsReader::of::<$options>()),)?
             $(kinds: $crate::rule::declare_rule!(@kinds $kinds),)?
             $(in_onbuild: $in_onbuild,)?
-            $(reads: $crate::rule::Reads::$reads,)?
+            $(reads: $crate::rule::declare_rule!(@reads $reads $($($read_kinds)*)?),)?
             $(check_instruction: Some($check_instruction),)?
             $(check_document: Some($check_document),)?
             ..$crate::rule::Rule::DEFAULTS
         };
     };
+    (@reads Kinds $kinds:tt) => { $crate::rule::Reads::Kinds($crate::rule::declare_rule!(@kinds $kinds)) };
+    (@reads $reads:ident) => { $crate::rule::Reads::$reads };
     (@kinds ALL) => { &$crate::model::InstructionKind::ALL };
     (@kinds [$($kind:ident),* $(,)?]) => { &[$($crate::model::InstructionKind::$kind),*] };
 }

@@ -23,9 +23,13 @@
 //! `FROM` belong to it) with the stage's number. The key is valid together
 //! with a *document key*, compared on every lint, holding what any stage
 //! may read about the others: the text before the first stage (global
-//! ARGs, directives, escape character), every `FROM` instruction (the
-//! stage graph: stage count, names, bases, platforms, which one is last),
-//! the names every `ARG`/`ENV` of the file declares (rules tell a variable
+//! ARGs, directives, escape character), each stage's name and `--platform`
+//! (with the stage count: which one is last; the rest of a `FROM`, its
+//! image, is in its unit's key, and the stage graph is recomputed on every
+//! lint: a `FROM <stage>` or `--from` that joins units changes their keys;
+//! `unit_rules_do_not_see_text_added_to_another_unit` changes the last
+//! stage's image and checks that no finding in another unit changes), the
+//! names every `ARG`/`ENV` of the file declares (rules tell a variable
 //! declared out of scope from an unknown one), the rules to run (pragmas
 //! that skip a rule file-wide change them), the `Settings` (as `Debug`
 //! shows them, which is every field: rule options print as their derived
@@ -34,15 +38,40 @@
 //! document key changes, everything is re-run.
 //!
 //! Rules whose instruction checks read beyond their unit (a fact of the
-//! whole file: the last stage's content, whether any RUN uses BuildKit
-//! mounts, any ARG's value) declare it (`reads: Document` in their
-//! `declare_rule!`, [`Reads::Document`]) and are re-run on every lint, with the document-wide checks (`check_document`:
-//! stage graph, unused stages and ARGs, casing) and the instructions before
-//! the first `FROM`. Suppression, unused-suppression, severities and the
-//! final order are applied after the cache, as a full lint applies them
-//! (a pragma edited elsewhere changes what is reported, not what rules
-//! found). The equivalence test (`engine/incremental_equivalence.rs`)
-//! compares this with a from-scratch lint after thousands of random edits.
+//! whole file: the last stage's content, any ARG's value) declare it in
+//! their `declare_rule!` ([`Reads`]), as document-wide checks
+//! (`check_document`) must: see the next section. Suppression,
+//! unused-suppression, severities and the final order are applied after
+//! the cache, as a full lint applies them (a pragma edited elsewhere
+//! changes what is reported, not what rules found). The equivalence test
+//! (`engine/incremental_equivalence.rs`) compares this with a from-scratch
+//! lint after thousands of random edits.
+//!
+//! # Rules that read instructions of some kinds
+//!
+//! A rule declared `reads: Kinds([Run, Shell, …])` ([`Reads::Kinds`])
+//! promises that its checks (its instruction check on every instruction
+//! after the first `FROM`, and its document check) read the document key
+//! and, of the rest, only the instructions of those kinds, of the kinds its
+//! instruction check is called on and `FROM`: each one's text with the
+//! comments and blank lines between it and the instruction before it, its
+//! stage and its order among them (an ONBUILD's inner instruction counts
+//! under its own kind). Its findings are kept, by rule, and reused while
+//! the document key holds and those instructions are the same: the i-th of
+//! them in the last lint has the same kind, stage and text as the i-th now
+//! (an edit changes one stretch of instructions; the kinds in that stretch,
+//! before and after, decide which rules re-run). Each offset moves with the
+//! instruction whose text holds it (its range, or the comments above it
+//! after the end of the instruction before), or stays in the text before
+//! the first stage; a rule with a finding elsewhere (the blank line after
+//! an instruction, the end of the file) is re-run on the next lint. Rules
+//! declared `reads: Document` are re-run on every lint, as are the
+//! instructions before the first `FROM` (for every rule).
+//!
+//! What a declaration leaves out is found by
+//! `kinds_rules_do_not_see_instructions_of_other_kinds`: instructions of
+//! every other kind are added to corpus files and each rule's findings must
+//! be its earlier ones, moved.
 //!
 //! # Moving cached findings
 //!
@@ -58,10 +87,11 @@
 //!
 //! A full lint sorts findings by (start, end, rule name), stably, after
 //! collecting them in instruction order. Here they are collected as the
-//! text before the first stage (all rules), then each stage in order (the
-//! cached rules), then every instruction (the rules re-run every time),
-//! then the document-wide checks: for any one rule that is instruction
-//! order, so the sort gives the same list. (Only two crashing rules at the
+//! text before the first stage (all rules), then the `reads: Kinds` rules
+//! (each one's instruction findings in order, then its document check's),
+//! then each stage in order (the cached rules), then every instruction (the
+//! rules re-run every time), then the other document-wide checks: for any
+//! one rule that is instruction order, so the sort gives the same list. (Only two crashing rules at the
 //! same range would come in another order: each is an `internal-error`.)
 
 use std::collections::HashMap;
@@ -81,6 +111,8 @@ pub struct IncrementalCheck {
     /// Of the last check: units taken from the cache, stages re-run.
     kept_units: usize,
     stages_run: usize,
+    /// Of the last check: `reads: Kinds` rules taken from the cache.
+    kept_rules: usize,
 }
 
 struct Kept {
@@ -91,6 +123,27 @@ struct Kept {
     date: Date,
     document_key: String,
     units: HashMap<String, Unit>,
+    /// The text and instructions the `reads: Kinds` rules' findings were
+    /// found in, and those findings, by rule.
+    text: String,
+    entries: Vec<Entry>,
+    by_rule: HashMap<usize, Vec<Diagnostic>>,
+}
+
+/// One instruction as the rules declared `reads: Kinds(…)` see it: every
+/// top-level instruction and every ONBUILD's inner one (after its ONBUILD),
+/// in document order.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Entry {
+    pub(super) kind: InstructionKind,
+    /// Inside an ONBUILD.
+    inner: bool,
+    stage: Option<usize>,
+    /// The end of the instruction before it (a top-level one; the start of
+    /// an inner one): the text from here to its end is what is compared,
+    /// so the comments and blank lines above it count.
+    lead: usize,
+    range: TextRange,
 }
 
 /// One unit's findings, at the offsets of the lint that found them.
@@ -108,8 +161,15 @@ impl IncrementalCheck {
     pub fn check(&mut self, doc: &Document, settings: &Arc<Settings>) -> Vec<Diagnostic> {
         let selected = enabled_rules(settings);
         let plan = Plan::new(doc, settings, &selected);
-        let (cached_rules, every_time): (Vec<&'static Rule>, Vec<&'static Rule>) =
-            plan.rules.iter().partition(|r| r.reads == Reads::Unit);
+        let cached_rules: Vec<&'static Rule> = plan.rules.iter().copied().filter(|r| r.reads == Reads::Unit).collect();
+        let kinds_rules: Vec<(&'static Rule, u32)> =
+            plan.rules.iter().filter_map(|&r| Some((r, Reads::kinds_read(r)?))).collect();
+        let every_time: Vec<&'static Rule> =
+            plan.rules.iter().copied().filter(|r| r.reads == Reads::Document).collect();
+        // Document checks of rules not cached by kind (a `Unit` rule
+        // should have none; if it has, it runs every time).
+        let document_checks: Vec<&'static Rule> =
+            plan.rules.iter().copied().filter(|r| !matches!(r.reads, Reads::Kinds(_))).collect();
         let date = settings.lint_date();
         let document_key = document_key(doc, &plan.rules);
         let last = self.last.take();
@@ -117,13 +177,13 @@ impl IncrementalCheck {
             Some(kept) if Arc::ptr_eq(&kept.settings, settings) => kept.settings_shown.clone(),
             _ => format!("{settings:?}"),
         };
-        let mut kept = match last {
+        let (mut kept, last_kinds) = match last {
             Some(kept)
                 if kept.settings_shown == settings_shown && kept.date == date && kept.document_key == document_key =>
             {
-                kept.units
+                (kept.units, Some((kept.text, kept.entries, kept.by_rule)))
             }
-            _ => HashMap::new(),
+            _ => (HashMap::new(), None),
         };
 
         let spans = stage_spans(doc);
@@ -144,6 +204,36 @@ impl IncrementalCheck {
         }
         drop(kept);
 
+        // The `reads: Kinds` rules whose instructions of those kinds are
+        // unchanged: their findings, moved.
+        let entries = entries(doc);
+        let mut by_rule: Vec<Option<Vec<Diagnostic>>> = vec![None; kinds_rules.len()];
+        if let Some((old_text, old_entries, mut old_found)) = last_kinds {
+            let old = Instructions { text: &old_text, entries: &old_entries };
+            let new = Instructions { text: doc.text(), entries: &entries };
+            // The kinds of the entries an edit changed, added or removed.
+            let changed = changed_kinds(&old, &new);
+            let mut pairings: Vec<(u32, Option<Pairing>)> = Vec::new();
+            for (found, &(rule, kinds)) in by_rule.iter_mut().zip(&kinds_rules) {
+                let Some(list) = old_found.remove(&rule_id(rule)) else { continue };
+                if changed & kinds != 0 {
+                    continue;
+                }
+                let at = match pairings.iter().position(|(k, _)| *k == kinds) {
+                    Some(at) => at,
+                    None => {
+                        let pairing = Pairing { old: old.of_kinds(kinds), new: new.of_kinds(kinds) };
+                        debug_assert!(Pairing::of(&old, &new, kinds).is_some());
+                        pairings.push((kinds, Some(pairing)));
+                        pairings.len() - 1
+                    }
+                };
+                if let Some(pairing) = &pairings[at].1 {
+                    *found = pairing.moved(&old, &new, list, prelude_end);
+                }
+            }
+        }
+
         // Re-run what is not cached: the stages of changed units (on two
         // threads when they are many), the instructions before the first
         // stage, the rules re-run every time and the document-wide checks.
@@ -155,14 +245,21 @@ impl IncrementalCheck {
             let of = |s: usize| doc.stages[s].instructions(doc);
             stages.iter().map(|&s| (s, run_instructions(doc, settings, &cached_by_kind, of(s)))).collect()
         };
+        let kept_rules = by_rule.iter().filter(|f| f.is_some()).count();
         let rest = || {
             let prelude = run_instructions(doc, settings, &all_by_kind, doc.prelude());
             let stages = &doc.instructions[doc.prelude().len()..];
             let every_time = run_instructions(doc, settings, &every_time_by_kind, stages);
-            (prelude, every_time, run_document_checks(doc, settings, &plan.rules))
+            let mut by_rule = by_rule;
+            for (found, &(rule, _)) in by_rule.iter_mut().zip(&kinds_rules).filter(|(f, _)| f.is_none()) {
+                let mut list = run_instructions(doc, settings, &by_kind(std::iter::once(rule)), stages);
+                list.extend(run_document_checks(doc, settings, &[rule]));
+                *found = Some(list);
+            }
+            (prelude, every_time, by_rule, run_document_checks(doc, settings, &document_checks))
         };
         let dirty_instructions: usize = dirty.iter().map(|&s| doc.stages[s].end - doc.stages[s].from).sum();
-        let (ran, (prelude, every_time, document)) = if dirty_instructions >= INSTRUCTIONS_WORTH_A_THREAD {
+        let (ran, (prelude, every_time, by_rule_now, document)) = if dirty_instructions >= INSTRUCTIONS_WORTH_A_THREAD {
             // Halve the dirty stages by instruction count.
             let mut count = 0;
             let half = dirty
@@ -203,10 +300,30 @@ impl IncrementalCheck {
                 units_kept.insert(key, unit);
             }
         }
-        self.last =
-            Some(Kept { settings: Arc::clone(settings), settings_shown, date, document_key, units: units_kept });
-
+        // Keep each `reads: Kinds` rule's findings, unless one has an
+        // offset outside the instructions it reads.
+        self.kept_rules = kept_rules;
+        let here = Instructions { text: doc.text(), entries: &entries };
+        let mut by_rule_kept = HashMap::with_capacity(kinds_rules.len());
         let mut diagnostics = prelude;
+        for (list, &(rule, kinds)) in by_rule_now.into_iter().zip(&kinds_rules) {
+            let list = list.unwrap_or_default();
+            if Pairing::identity(&here, kinds).movable(&here, &list, prelude_end) {
+                by_rule_kept.insert(rule_id(rule), list.clone());
+            }
+            diagnostics.extend(list);
+        }
+        self.last = Some(Kept {
+            settings: Arc::clone(settings),
+            settings_shown,
+            date,
+            document_key,
+            units: units_kept,
+            text: doc.text().to_string(),
+            entries,
+            by_rule: by_rule_kept,
+        });
+
         diagnostics.extend(found.into_iter().flatten());
         diagnostics.extend(every_time);
         diagnostics.extend(document);
@@ -226,6 +343,158 @@ impl IncrementalCheck {
     /// How many stages the last check ran the cached rules on.
     pub fn stages_run(&self) -> usize {
         self.stages_run
+    }
+
+    /// How many `reads: Kinds` rules the last check took from the cache.
+    pub fn kept_rules(&self) -> usize {
+        self.kept_rules
+    }
+}
+
+/// A rule's key in the cache: its address (rules are statics).
+fn rule_id(rule: &'static Rule) -> usize {
+    std::ptr::from_ref(rule) as usize
+}
+
+/// Every instruction and ONBUILD inner instruction of `doc`, in order.
+pub(super) fn entries(doc: &Document) -> Vec<Entry> {
+    let mut entries = Vec::with_capacity(doc.instructions.len() + 8);
+    let mut previous_end = 0;
+    for ins in &doc.instructions {
+        entries.push(Entry { kind: ins.kind, inner: false, stage: ins.stage, lead: previous_end, range: ins.range });
+        if let Some(inner) = ins.onbuild() {
+            let lead = inner.range.start;
+            entries.push(Entry { kind: inner.kind, inner: true, stage: ins.stage, lead, range: inner.range });
+        }
+        previous_end = ins.range.end;
+    }
+    entries
+}
+
+/// The kinds (a bit set) of the entries between the longest run of equal
+/// entries at the start of `old` and `new` and the longest at their end:
+/// what an edit changed. Outside them each entry has its equal (see
+/// [`Pairing::of`]) in the same order, so the entries of the other kinds
+/// pair up one for one.
+fn changed_kinds(old: &Instructions<'_>, new: &Instructions<'_>) -> u32 {
+    let same = |a: usize, b: usize| {
+        let (x, y) = (&old.entries[a], &new.entries[b]);
+        x.kind == y.kind
+            && x.inner == y.inner
+            && x.stage == y.stage
+            && x.range.start - x.lead == y.range.start - y.lead
+            && old.region(a) == new.region(b)
+    };
+    let (n, m) = (old.entries.len(), new.entries.len());
+    let prefix = (0..n.min(m)).take_while(|&i| same(i, i)).count();
+    let suffix = (0..n.min(m) - prefix).take_while(|&k| same(n - 1 - k, m - 1 - k)).count();
+    let kinds = |entries: &[Entry]| entries.iter().fold(0u32, |bits, e| bits | 1 << e.kind as u32);
+    kinds(&old.entries[prefix..n - suffix]) | kinds(&new.entries[prefix..m - suffix])
+}
+
+/// A text and its entries.
+pub(super) struct Instructions<'a> {
+    pub(super) text: &'a str,
+    pub(super) entries: &'a [Entry],
+}
+
+impl Instructions<'_> {
+    /// The entries of the kinds in `kinds` (a bit set), by position.
+    fn of_kinds(&self, kinds: u32) -> Vec<usize> {
+        (0..self.entries.len()).filter(|&i| kinds & 1 << self.entries[i].kind as u32 != 0).collect()
+    }
+
+    fn region(&self, i: usize) -> &str {
+        let e = &self.entries[i];
+        &self.text[e.lead..e.range.end]
+    }
+}
+
+/// The entries of some kinds in the last lint and in this one, the i-th of
+/// one for the i-th of the other: the same kind, stage and text (with the
+/// comments and blank lines above it).
+pub(super) struct Pairing {
+    old: Vec<usize>,
+    new: Vec<usize>,
+}
+
+impl Pairing {
+    /// `None` when an entry of these kinds changed, came or went.
+    pub(super) fn of(old: &Instructions<'_>, new: &Instructions<'_>, kinds: u32) -> Option<Pairing> {
+        let (o, n) = (old.of_kinds(kinds), new.of_kinds(kinds));
+        let same = |(&a, &b): (&usize, &usize)| {
+            let (x, y) = (&old.entries[a], &new.entries[b]);
+            x.kind == y.kind
+                && x.inner == y.inner
+                && x.stage == y.stage
+                && x.range.start - x.lead == y.range.start - y.lead
+                && old.region(a) == new.region(b)
+        };
+        (o.len() == n.len() && o.iter().zip(&n).all(same)).then_some(Pairing { old: o, new: n })
+    }
+
+    /// Each entry of these kinds with itself.
+    fn identity(here: &Instructions<'_>, kinds: u32) -> Pairing {
+        let all = here.of_kinds(kinds);
+        Pairing { old: all.clone(), new: all }
+    }
+
+    /// Where `offset` of the old text is in the new one: kept in the text
+    /// before the first stage (the same text, in the document key), else
+    /// moved with the paired entry whose text holds it (its range, or the
+    /// comments and blank lines above it after the end of the instruction
+    /// before). `None` for any other offset.
+    fn move_offset(
+        &self,
+        old: &Instructions<'_>,
+        new: &Instructions<'_>,
+        offset: usize,
+        prelude_end: usize,
+    ) -> Option<usize> {
+        if offset <= prelude_end {
+            return Some(offset);
+        }
+        // Entries are in order of `lead`; an inner instruction lies inside
+        // its ONBUILD, the only nesting.
+        let after = self.old.partition_point(|&i| old.entries[i].lead < offset);
+        let holds = |k: usize| {
+            let e = &old.entries[self.old[k]];
+            (e.lead < offset && offset <= e.range.end) || offset == e.range.start
+        };
+        let k = [after, after.wrapping_sub(1), after.wrapping_sub(2)]
+            .into_iter()
+            .find(|&k| k < self.old.len() && holds(k))?;
+        Some(offset - old.entries[self.old[k]].lead + new.entries[self.new[k]].lead)
+    }
+
+    /// `found` moved to the new text, or `None` when an offset cannot follow.
+    pub(super) fn moved(
+        &self,
+        old: &Instructions<'_>,
+        new: &Instructions<'_>,
+        mut found: Vec<Diagnostic>,
+        prelude_end: usize,
+    ) -> Option<Vec<Diagnostic>> {
+        let mut ok = true;
+        for d in &mut found {
+            visit_offsets(d, &mut |o| match self.move_offset(old, new, *o, prelude_end) {
+                Some(moved) => *o = moved,
+                None => ok = false,
+            });
+        }
+        ok.then_some(found)
+    }
+
+    /// True when every offset of `found` can follow its entry.
+    fn movable(&self, here: &Instructions<'_>, found: &[Diagnostic], prelude_end: usize) -> bool {
+        found.iter().all(|d| {
+            let fix = d.fix.iter().flat_map(|f| f.edits.iter().map(|e| e.range));
+            let related = d.related.iter().map(|r| r.range);
+            std::iter::once(d.range).chain(fix).chain(related).all(|r| {
+                self.move_offset(here, here, r.start, prelude_end).is_some()
+                    && self.move_offset(here, here, r.end, prelude_end).is_some()
+            })
+        })
     }
 }
 
@@ -301,7 +570,7 @@ pub(super) fn stage_spans(doc: &Document) -> Vec<TextRange> {
 
 /// What every stage may read about the rest of the document (see the
 /// module documentation).
-fn document_key(doc: &Document, rules: &[&'static Rule]) -> String {
+pub(super) fn document_key(doc: &Document, rules: &[&'static Rule]) -> String {
     let text = doc.text();
     let prelude_end = stage_spans(doc).first().map_or(text.len(), |s| s.start);
     let mut key = String::with_capacity(prelude_end + 64 * doc.stages.len());
@@ -313,8 +582,13 @@ fn document_key(doc: &Document, rules: &[&'static Rule]) -> String {
     key.push('\u{1}');
     key.push_str(&text[..prelude_end]);
     key.push('\u{1}');
+    // Of each stage, what another unit may read: its name and platform (and
+    // by their number, which stage is last). The rest of its `FROM` (the
+    // image) is in its unit's key.
     for stage in &doc.stages {
-        key.push_str(&text[doc.instructions[stage.from].range.as_range()]);
+        key.push_str(stage.name.as_deref().unwrap_or("\u{2}"));
+        key.push('\u{0}');
+        key.push_str(stage.platform.as_ref().map_or("\u{2}", |p| &text[p.range.as_range()]));
         key.push('\u{0}');
     }
     key.push('\u{1}');

@@ -55,6 +55,15 @@ const INSERTS: &[&str] = &[
     "\nCMD [\"/app\"]\n",
     "\nEXPOSE 22\n",
     "\nFROM mcr.microsoft.com/windows/servercore:ltsc2022 AS win\n",
+    // Instructions some `reads: Kinds` rules read and others do not.
+    "\nUSER app\n",
+    "\nWORKDIR /tmp\n",
+    "\nSHELL [\"/bin/bash\", \"-o\", \"pipefail\", \"-c\"]\n",
+    "\nLABEL org.opencontainers.image.title=x\n",
+    "\nHEALTHCHECK NONE\n",
+    "\nCOPY app.tar.gz /tmp/\n",
+    "\nRUN curl -fsSL https://x/a | sh && wget -q https://x/b && rm -rf /tmp/app.tar.gz\n",
+    "\nRUN sudo apt-get install -y gcc\n",
 ];
 
 /// `.dockerignore` contents the build context switches between.
@@ -103,7 +112,7 @@ fn incremental_lint_equals_a_fresh_lint_after_random_edits_on_the_corpus() {
 
     let dir = tempfile::tempdir().expect("a temporary directory");
     let mut edits = RandomEdits::new(0x1ce_5eed);
-    let (mut compared, mut reused_units) = (0, 0);
+    let (mut compared, mut reused_units, mut reused_rules) = (0, 0, 0);
     let mut context = 0;
     for (name, original) in chosen {
         let mut settings = settings_with_context(dir.path(), context);
@@ -139,6 +148,7 @@ fn incremental_lint_equals_a_fresh_lint_after_random_edits_on_the_corpus() {
             let fresh = check_document(&Document::parse(&text), &settings);
             assert_eq!(shown(&incremental), shown(&fresh), "{name}, step {step}: {text}");
             reused_units += check.kept_units();
+            reused_rules += check.kept_rules();
             compared += 1;
         }
     }
@@ -146,6 +156,8 @@ fn incremental_lint_equals_a_fresh_lint_after_random_edits_on_the_corpus() {
     // The cache is used, not bypassed (about half the edits change what
     // every unit reads: a FROM, an ARG, an ENV, the settings).
     assert!(reused_units > compared / 5, "{reused_units} units kept over {compared} edits");
+    // The `reads: Kinds` rules' findings too: several per edit.
+    assert!(reused_rules > compared, "{reused_rules} rules kept over {compared} edits");
 }
 
 /// The same on the benchmark's shape: a long file of many small units,
@@ -170,7 +182,7 @@ fn incremental_lint_equals_a_fresh_lint_on_a_long_file() {
     let mut cache = BuildCache::new();
     let mut edits = RandomEdits::new(0x10e6);
     let mut text = original.clone();
-    let mut reused = 0;
+    let (mut reused, mut reused_rules) = (0, 0);
     for step in 0..150 {
         // Typing, mostly; back to the original now and then, before the
         // damage piles up (a `$V` typed into a `--from` joins every stage).
@@ -184,7 +196,9 @@ fn incremental_lint_equals_a_fresh_lint_on_a_long_file() {
         let fresh = check_document(&Document::parse(&text), &settings);
         assert_eq!(shown(&incremental), shown(&fresh), "step {step}: {text}");
         reused += usize::from(check.kept_units() > 0);
+        reused_rules += check.kept_rules();
     }
+    assert!(reused_rules > 150, "{reused_rules} rules kept over 150 edits");
     // Most edits change one unit's text only (those to a FROM, an ARG or
     // an ENV re-run every unit).
     assert!(reused > 150 / 2, "{reused} of 150 edits took units from the cache");
@@ -192,8 +206,9 @@ fn incremental_lint_equals_a_fresh_lint_on_a_long_file() {
 
 /// What a `Reads::Unit` declaration promises, checked without the cache:
 /// text added to the last unit (no `FROM`, no ARG or ENV name, so the
-/// document key stays) changes no finding of such a rule in the other
-/// units. A rule whose check reads a fact of the whole file (whether any
+/// document key stays), or another image in its `FROM` (the key holds the
+/// stage's name and platform, not its image), changes no finding of such
+/// a rule in the other units. A rule whose check reads a fact of the whole file (whether any
 /// RUN uses a mount, what the last stage runs, who the final user is)
 /// fails here until it declares `reads: Document`; random edits alone
 /// rarely put the right fact in another unit than the finding.
@@ -220,13 +235,25 @@ fn unit_rules_do_not_see_text_added_to_another_unit() {
         "HEALTHCHECK CMD true",
         "COPY . .",
     ];
+    const PROBE_FROM: &str = "FROM alpine:3.20 AS probe";
+    /// Other images for the added stage: Windows, a full-size toolchain, a
+    /// `latest` tag, no image, an unknown variable.
+    const FROM_INSTEAD: &[&str] = &[
+        "FROM debian:12 AS probe",
+        "FROM mcr.microsoft.com/windows/servercore:ltsc2022 AS probe",
+        "FROM python:3.12 AS probe",
+        "FROM node:latest AS probe",
+        "FROM scratch AS probe",
+        "FROM ${UNKNOWN_BASE} AS probe",
+        "from golang AS probe",
+    ];
     let settings = Settings::default();
     let mut checked = 0;
     // Each file with a stage of its own after it: the file's stages are
     // one or more units, the added stage another, and the additions go to
     // it (so it stays the last stage, which some rules look at).
     for (name, file) in files.iter().filter(|(_, t)| t.len() < 20_000).step_by(4) {
-        let text = &format!("{}\nFROM alpine:3.20 AS probe\nRUN true\n", file.trim_end_matches('\n'));
+        let text = &format!("{}\n{PROBE_FROM}\nRUN true\n", file.trim_end_matches('\n'));
         let doc = Document::parse(text);
         let units = super::incremental::units(&doc);
         if units.len() < 2 || doc.stages.is_empty() {
@@ -255,13 +282,193 @@ fn unit_rules_do_not_see_text_added_to_another_unit() {
             )
         };
         let before = elsewhere(&check_document(&doc, &settings), &doc);
-        for added in ADDED {
-            let edited = format!("{}\n{added}\n", text.trim_end_matches('\n'));
+        // The last stage's `FROM` changed (its name and platform stay: the
+        // document key holds them), or lines added to it.
+        let from_changed = FROM_INSTEAD.iter().map(|from| text.replace(PROBE_FROM, from));
+        let lines_added = ADDED.iter().map(|added| format!("{}\n{added}\n", text.trim_end_matches('\n')));
+        for edited in from_changed.chain(lines_added) {
+            let added = &edited[boundary..];
             let edited_doc = Document::parse(&edited);
             let after = elsewhere(&check_document(&edited_doc, &settings), &edited_doc);
-            assert_eq!(before, after, "{name}: adding `{added}` to the last stage changed findings in another unit");
+            assert_eq!(before, after, "{name}: `{added}` as the last stage changed findings in another unit");
         }
         checked += 1;
     }
     assert!(checked > 300, "only {checked} corpus files were checked");
+}
+
+/// A rule with a document check says what it reads: `Unit` would promise
+/// that it reads one unit, and a document check reads them all.
+#[test]
+fn document_checks_declare_what_they_read() {
+    use crate::rule::Reads;
+    for rule in crate::registry::all_rules() {
+        if rule.check_document.is_some() {
+            assert_ne!(rule.reads, Reads::Unit, "{} has a document check and declares `reads: Unit`", rule.meta.name);
+        }
+    }
+}
+
+/// What a `reads: Kinds(…)` declaration promises, checked without the
+/// cache: an instruction of a kind the rule does not read, added to a stage
+/// of a corpus file (so that the document key stays: for ARG and ENV, a name
+/// the file already declares), leaves its findings as they were, moved.
+/// Each addition is one or more kinds; it is tried on the rules that
+/// declare none of them. A rule that reads a kind it did not declare fails
+/// here (the SHELL additions fail `pipe-without-pipefail` without `Shell`).
+#[test]
+fn kinds_rules_do_not_see_instructions_of_other_kinds() {
+    use super::incremental::{Instructions, Pairing, document_key, entries};
+    use super::{by_kind, run_document_checks, run_instructions};
+    use crate::rule::{Reads, Rule};
+    let Some(files) = crate::test_env::shared_corpus_files("kinds_rules_do_not_see_instructions_of_other_kinds") else {
+        return;
+    };
+    const ADDED: &[&str] = &[
+        "RUN curl -fsSL https://x/a.tar.gz -o /tmp/a.tar.gz | tar -xz && rm -rf /tmp/a.tar.gz /app /tmp/*",
+        "RUN --mount=type=cache,target=/root/.cache pip install flask && go build ./...",
+        "RUN sudo apt-get install -y gcc && wget https://x/y.zip && useradd -s /usr/bin/git-shell git",
+        "RUN echo 'APT::Install-Recommends \"0\";' > /etc/apt/apt.conf.d/99 && echo go1.10.linux-amd64",
+        "COPY . /app/",
+        "COPY --from=0 /a.tar.gz /tmp/",
+        "COPY id_rsa .env /root/",
+        "ADD https://x/y.tar.gz /tmp/",
+        "ADD . /",
+        "USER root",
+        "USER app",
+        "WORKDIR /tmp",
+        "WORKDIR app",
+        "SHELL [\"/bin/bash\", \"-o\", \"pipefail\", \"-c\"]",
+        "SHELL [\"powershell\", \"-Command\"]",
+        "EXPOSE 22",
+        "HEALTHCHECK CMD true",
+        "HEALTHCHECK NONE",
+        "LABEL org.opencontainers.image.title=probe",
+        "CMD [\"bash\"]",
+        "ENTRYPOINT [\"gosu\", \"app\"]",
+        "VOLUME /data",
+        "STOPSIGNAL SIGTERM",
+        "MAINTAINER someone",
+        "ONBUILD RUN sudo rm -rf /tmp/*",
+        "ONBUILD COPY . /app",
+        "FOO bar",
+    ];
+    let rules: Vec<(&'static Rule, u32)> =
+        crate::registry::all_rules().iter().filter_map(|&r| Some((r, Reads::kinds_read(r)?))).collect();
+    assert!(rules.len() >= 10, "{} rules declare `reads: Kinds`", rules.len());
+    // The kinds an addition is (an ONBUILD is also its inner instruction's).
+    let kinds_of = |added: &str| -> u32 {
+        let doc = Document::parse(&format!("FROM x\n{added}\n"));
+        entries(&doc).iter().skip(1).fold(0, |bits, e| bits | 1 << e.kind as u32)
+    };
+    // A label schema, so that `missing-required-label` has something to say.
+    let mut settings = Settings::default();
+    for key in ["org.opencontainers.image.title", "org.opencontainers.image.version"] {
+        settings.required_labels.insert(key.to_string(), crate::settings::LabelType::Text);
+    }
+    let stage_part = |doc: &Document, rule: &'static Rule| -> Vec<Diagnostic> {
+        let stages = &doc.instructions[doc.prelude().len()..];
+        let mut found = run_instructions(doc, &settings, &by_kind(std::iter::once(rule)), stages);
+        found.extend(run_document_checks(doc, &settings, &[rule]));
+        found
+    };
+    let mut edits = RandomEdits::new(0x6b1d5);
+    let mut compared = vec![0usize; rules.len()];
+    let mut with_findings = vec![0usize; rules.len()];
+    // Each file as it is, and with what makes the rules that rarely fire
+    // in the corpus fire: an instruction before the first `FROM`, stages
+    // with reserved, duplicate and upper-case names, an unused one, an
+    // archive copied and removed in a later layer, `sudo`, both
+    // download tools and a pipe, port 22, a secret copied, a root user.
+    const SEEDED: &str = "\nFROM alpine:3.20\nFROM alpine AS Seed\nRUN true\nFROM alpine AS scratch\n\
+        FROM scratch AS scratch\nCOPY --from=SEED /a /b\nCOPY app.tar.gz /tmp/\nRUN rm /tmp/app.tar.gz\n\
+        RUN sudo apt-get install -y curl && curl -fsSL https://x/a | sh && wget -q https://x/b\n\
+        EXPOSE 22\nCOPY id_rsa .env /root/\nUSER root\n";
+    let chosen = files.iter().filter(|(_, t)| t.len() < 16_000 && t.contains("\nFROM ")).step_by(8);
+    let variants = chosen.flat_map(|(name, t)| [(name, t.clone()), (name, format!("LABEL a=b\n{t}{SEEDED}"))]);
+    for (name, text) in variants {
+        let text = &text;
+        let doc = Document::parse(text);
+        let in_stages: Vec<_> = doc.instructions[doc.prelude().len()..].iter().collect();
+        if in_stages.is_empty() {
+            continue;
+        }
+        let key = document_key(&doc, &[]);
+        let before: Vec<Vec<Diagnostic>> = rules.iter().map(|&(r, _)| stage_part(&doc, r)).collect();
+        // ARG and ENV with a name the file declares.
+        let mut added: Vec<String> = ADDED.iter().map(|a| a.to_string()).collect();
+        for ins in doc.instructions.iter().filter(|i| matches!(i.kind, InstructionKind::Arg | InstructionKind::Env)) {
+            if let Some(pair) = ins.pairs.first().filter(|p| !p.key.has_expansion()) {
+                let name = pair.key.value();
+                added.push(format!("ARG {name}=/tmp/a.tar.gz"));
+                added.push(format!("ENV {name}=root"));
+                break;
+            }
+        }
+        for addition in &added {
+            let kinds = kinds_of(addition);
+            for _ in 0..2 {
+                let after = in_stages[edits.below(in_stages.len())];
+                let mut edited = text.clone();
+                edited.insert_str(after.range.end, &format!("\n{addition}"));
+                let new_doc = Document::parse(&edited);
+                if document_key(&new_doc, &[]) != key {
+                    continue;
+                }
+                let (old_entries, new_entries) = (entries(&doc), entries(&new_doc));
+                let old = Instructions { text, entries: &old_entries };
+                let new = Instructions { text: &edited, entries: &new_entries };
+                let prelude_end = super::incremental::stage_spans(&new_doc).first().map_or(edited.len(), |s| s.start);
+                for (i, &(rule, read)) in rules.iter().enumerate() {
+                    if read & kinds != 0 {
+                        continue;
+                    }
+                    // The addition changed no instruction the rule reads (it
+                    // did not land in a heredoc, say), and every offset of
+                    // the rule's findings can move: the cache would use them.
+                    let Some(pairing) = Pairing::of(&old, &new, read) else { continue };
+                    let Some(moved) = pairing.moved(&old, &new, before[i].clone(), prelude_end) else { continue };
+                    let fresh = stage_part(&new_doc, rule);
+                    assert_eq!(
+                        shown(&moved),
+                        shown(&fresh),
+                        "{}: adding `{addition}` after line {} of {name} changed its findings:\n{edited}",
+                        rule.meta.name,
+                        text[..after.range.end].matches('\n').count() + 1,
+                    );
+                    compared[i] += 1;
+                    with_findings[i] += usize::from(!fresh.is_empty());
+                }
+            }
+        }
+    }
+    for (i, (rule, _)) in rules.iter().enumerate() {
+        assert!(compared[i] > 500, "{}: only {} edits compared", rule.meta.name, compared[i]);
+    }
+    let fired: Vec<(&str, usize)> = rules.iter().zip(&with_findings).map(|((r, _), &n)| (r.meta.name, n)).collect();
+    eprintln!("edits compared with findings, by rule: {fired:?}");
+    for (name, n) in &fired {
+        assert!(*n > 0, "{name} had no findings to compare: {fired:?}");
+    }
+}
+
+/// The document key holds each stage's name and platform, not its image:
+/// changing the image of one stage re-runs its unit only, and the result is
+/// still a fresh lint's.
+#[test]
+fn changing_a_stage_image_re_runs_its_unit_only() {
+    let text = "FROM alpine:3.19 AS a\nRUN apk add curl\nFROM debian:12 AS b\nRUN apt-get install curl\n\
+                FROM alpine:3.19\nCOPY --from=a /x /y\nUSER root\n";
+    let settings = Arc::new(Settings::default());
+    let mut check = IncrementalCheck::default();
+    let mut cache = BuildCache::new();
+    check.check(&Document::build_reusing(SyntaxTree::parse(text), &mut cache), &settings);
+    for (from, to) in [("debian:12", "ubuntu:24.04"), ("debian:12", "python:3.12"), ("debian:12", "node:latest")] {
+        let edited = text.replace(from, to);
+        let model = Document::build_reusing(SyntaxTree::parse(edited.as_str()), &mut cache);
+        let incremental = check.check(&model, &settings);
+        assert_eq!(shown(&incremental), shown(&check_document(&Document::parse(&edited), &settings)), "{edited}");
+        assert_eq!((check.kept_units(), check.stages_run()), (1, 1), "{edited}");
+        check.check(&Document::build_reusing(SyntaxTree::parse(text), &mut cache), &settings);
+    }
 }

@@ -35,7 +35,7 @@ declare_rule! {
     /// Two stages have the same name
     name: "duplicate-stage-name", aliases: ["DL3024", "DuplicateStageName"], category: Correctness,
     severity: Error,
-    check_document: check,
+    reads: Kinds([]), check_document: check,
 }
 
 fn check(ctx: &mut Context<'_>) {

@@ -32,7 +32,7 @@ use crate::rule::{Context, declare_rule};
 declare_rule! {
     /// An instruction other than `ARG` before the first `FROM`
     name: "instruction-before-from", aliases: ["DL3061"], category: Correctness, severity: Error,
-    check_document: check,
+    reads: Kinds([]), check_document: check,
 }
 
 fn check(ctx: &mut Context<'_>) {

@@ -39,7 +39,7 @@ declare_rule! {
     /// Only the last `CMD` of a stage takes effect
     name: "multiple-cmd", aliases: ["DL4003", "MultipleInstructionsDisallowed"],
     category: Correctness, severity: Warning, fix: Always,
-    check_document: check,
+    reads: Document, check_document: check,
 }
 
 fn check(ctx: &mut Context<'_>) {

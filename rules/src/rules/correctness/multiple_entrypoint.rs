@@ -39,7 +39,7 @@ declare_rule! {
     /// Only the last `ENTRYPOINT` of a stage takes effect
     name: "multiple-entrypoint", aliases: ["DL4004", "MultipleInstructionsDisallowed"],
     category: Correctness, severity: Error, fix: Always,
-    check_document: check,
+    reads: Document, check_document: check,
 }
 
 fn check(ctx: &mut Context<'_>) {

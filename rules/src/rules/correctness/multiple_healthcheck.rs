@@ -37,7 +37,7 @@ declare_rule! {
     /// Only the last `HEALTHCHECK` of a stage takes effect
     name: "multiple-healthcheck", aliases: ["DL3012", "MultipleInstructionsDisallowed"],
     category: Correctness, severity: Error, fix: Always,
-    check_document: check,
+    reads: Document, check_document: check,
 }
 
 fn check(ctx: &mut Context<'_>) {

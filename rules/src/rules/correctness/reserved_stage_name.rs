@@ -26,7 +26,7 @@ declare_rule! {
     /// A stage named `scratch` or `context`
     name: "reserved-stage-name", aliases: ["DL3063", "ReservedStageName"], category: Correctness,
     severity: Warning,
-    check_document: check,
+    reads: Kinds([]), check_document: check,
 }
 
 const RESERVED: &[&str] = &["scratch", "context"];

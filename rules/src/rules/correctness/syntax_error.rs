@@ -31,7 +31,7 @@ use crate::rule::{Context, declare_rule};
 declare_rule! {
     /// Text that is not a valid Dockerfile
     name: "syntax-error", aliases: ["DL1000"], category: Correctness, severity: Error,
-    check_document: check,
+    reads: Document, check_document: check,
 }
 
 fn check(ctx: &mut Context<'_>) {

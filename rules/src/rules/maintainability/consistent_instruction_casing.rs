@@ -40,7 +40,7 @@ declare_rule! {
     /// An instruction keyword differs from the case the file uses
     name: "consistent-instruction-casing", aliases: ["ConsistentInstructionCasing"],
     category: Maintainability, severity: Style, fix: Always,
-    check_document: check,
+    reads: Document, check_document: check,
 }
 
 fn keywords(ins: &Instruction) -> impl Iterator<Item = &Instruction> {

@@ -38,7 +38,7 @@ declare_rule! {
     /// Inline ignore comment; keep exceptions in the config
     name: "inline-ignore-pragma", aliases: ["DL1001"], category: Maintainability, severity: Info,
     enabled_by_default: false,
-    check_document: check,
+    reads: Document, check_document: check,
 }
 
 fn check(ctx: &mut Context<'_>) {

@@ -38,7 +38,7 @@ declare_rule! {
     /// A stage name is not lower case
     name: "stage-name-casing", aliases: ["StageNameCasing"], category: Maintainability,
     severity: Style, fix: Always,
-    check_document: check,
+    reads: Kinds([Copy, Run]), check_document: check,
 }
 
 fn check(ctx: &mut Context<'_>) {

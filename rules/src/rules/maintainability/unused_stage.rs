@@ -48,7 +48,7 @@ use crate::rule::{Context, declare_rule};
 declare_rule! {
     /// A stage that no other stage uses and that is not the final stage
     name: "unused-stage", category: Maintainability, severity: Info,
-    options: Options, check_document: check,
+    options: Options, reads: Kinds([Copy, Add, Run]), check_document: check,
 }
 
 /// `[rules.unused-stage]`.

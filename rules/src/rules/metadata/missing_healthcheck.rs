@@ -41,7 +41,7 @@ declare_rule! {
     /// The image has no `HEALTHCHECK`
     name: "missing-healthcheck", aliases: ["DL3057"], category: Metadata, severity: Info,
     enabled_by_default: false,
-    check_document: check,
+    reads: Kinds([Healthcheck]), check_document: check,
 }
 
 fn check(ctx: &mut Context<'_>) {

@@ -41,7 +41,7 @@ use super::support::labels;
 declare_rule! {
     /// A label required by the label schema is missing from the image
     name: "missing-required-label", aliases: ["DL3049"], category: Metadata, severity: Info,
-    check_document: check,
+    reads: Kinds([Label, Arg, Env]), check_document: check,
 }
 
 fn check(ctx: &mut Context<'_>) {

@@ -71,7 +71,7 @@ use super::support::final_chain;
 declare_rule! {
     /// `COPY .` without a `.dockerignore` that excludes `.git`, `node_modules` and `.env`
     name: "copy-all-without-dockerignore", category: Security, severity: Warning,
-    check_document: check,
+    reads: Document, check_document: check,
 }
 
 /// Entries that should never reach the image, and when each one matters.

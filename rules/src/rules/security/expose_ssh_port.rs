@@ -38,7 +38,7 @@ use crate::rule::{Context, declare_rule};
 declare_rule! {
     /// `EXPOSE 22`: an SSH server in the container
     name: "expose-ssh-port", category: Security, severity: Warning,
-    kinds: [Expose], in_onbuild: true, reads: Document, check_instruction: check,
+    kinds: [Expose], in_onbuild: true, reads: Kinds([Run, Shell, Arg, Env]), check_instruction: check,
 }
 
 fn check(expose: &Instruction, ctx: &mut Context<'_>) {

@@ -46,7 +46,7 @@ use crate::rules::dev_container::is_dev_container;
 declare_rule! {
     /// The image's last `USER` is root
     name: "last-user-root", aliases: ["DL3002"], category: Security, severity: Warning,
-    check_document: check,
+    reads: Kinds([User, Arg, Env]), check_document: check,
 }
 
 fn check(ctx: &mut Context<'_>) {

@@ -63,7 +63,7 @@ use super::support::final_chain;
 declare_rule! {
     /// The final stage never sets `USER`: the container may run as root
     name: "missing-user", category: Security, severity: Info,
-    check_document: check,
+    reads: Document, check_document: check,
 }
 
 /// Programs that switch to another user: an image that uses them drops

@@ -50,7 +50,7 @@ use crate::rules::dev_container::is_dev_container;
 declare_rule! {
     /// `USER` by name: runtimes cannot verify the uid (`runAsNonRoot`)
     name: "non-numeric-user", aliases: ["DL3066"], category: Security, severity: Info,
-    kinds: [User], reads: Document, check_instruction: check,
+    kinds: [User], reads: Kinds([Shell, Arg]), check_instruction: check,
 }
 
 fn check(user: &Instruction, ctx: &mut Context<'_>) {

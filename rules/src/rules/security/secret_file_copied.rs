@@ -47,7 +47,7 @@ use super::support::final_chain;
 declare_rule! {
     /// A file that usually holds credentials is copied into the image
     name: "secret-file-copied", category: Security, severity: Warning,
-    check_document: check,
+    reads: Kinds([Copy, Add]), check_document: check,
 }
 
 fn check(ctx: &mut Context<'_>) {

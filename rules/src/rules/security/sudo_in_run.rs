@@ -60,7 +60,7 @@ use crate::rules::dev_container::is_dev_container;
 declare_rule! {
     /// `sudo` in `RUN`: build steps already run as the `USER` in effect
     name: "sudo-in-run", aliases: ["DL3004"], category: Security, severity: Error, fix: Sometimes, fix_safety: Unsafe,
-    kinds: [Run], in_onbuild: true, reads: Document, check_instruction: check,
+    kinds: [Run], in_onbuild: true, reads: Kinds([User, Arg, Env, Shell]), check_instruction: check,
 }
 
 const MESSAGE: &str = "do not use `sudo` in RUN; switch users with `USER`, or drop privileges with `gosu` at run time";

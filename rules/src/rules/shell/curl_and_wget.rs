@@ -39,7 +39,7 @@ use super::support::{self, is_lookup};
 declare_rule! {
     /// A stage uses both `curl` and `wget`; one download tool is enough
     name: "curl-and-wget", aliases: ["DL4001"], category: Shell, severity: Warning,
-    in_onbuild: true, check_document: check,
+    in_onbuild: true, reads: Kinds([Run, Shell]), check_document: check,
 }
 
 fn check(ctx: &mut Context<'_>) {

@@ -69,7 +69,7 @@ declare_rule! {
     /// A pipe in `RUN` without `pipefail` hides failures of all but its last command
     name: "pipe-without-pipefail", aliases: ["DL4006"], category: Shell, severity: Warning,
     fix: Sometimes, fix_safety: Unsafe,
-    check_document: check,
+    reads: Kinds([Run, Shell]), check_document: check,
 }
 
 /// The SHELL in effect: its JSON items (`None`: Docker's default

@@ -52,7 +52,7 @@ declare_rule! {
     /// `apt-get install` without `--no-install-recommends` installs optional packages
     name: "apt-get-installs-recommends", aliases: ["DL3015"], category: Size, severity: Info,
     fix: Always, fix_safety: Unsafe,
-    kinds: [Run], in_onbuild: true, reads: Document, check_instruction: check,
+    kinds: [Run], in_onbuild: true, reads: Kinds([Arg, Shell]), check_instruction: check,
 }
 
 /// apt-get options that take a separate value.

@@ -50,7 +50,7 @@ use super::support;
 declare_rule! {
     /// Deleting files an earlier layer created leaves their bytes in the image
     name: "removed-in-later-layer", category: Size, severity: Warning,
-    check_document: check_document,
+    reads: Kinds([Run, Copy, Add, Workdir, Arg, Env, Shell, Onbuild]), check_document: check_document,
 }
 
 /// Archive and package suffixes: copied files worth reporting.
