@@ -131,7 +131,9 @@ impl Doc {
         let tree = self.take_syntax();
         let built = {
             let mut cache = self.cache.lock().unwrap_or_else(|e| e.into_inner());
-            Arc::new(Document::build_reusing(tree, &mut cache))
+            let built = Arc::new(Document::build_reusing(tree, &mut cache));
+            drop_later(cache.take_leftover());
+            built
         };
         self.built = Some(Arc::clone(&built));
         built
@@ -284,12 +286,15 @@ impl State {
                 (None, None) => (doc.version, doc.path.clone(), SyntaxTree::parse(""), Arc::clone(&doc.cache), rules),
             }
         };
-        let built = crate::server::blocking("build the document model", move || {
+        let (built, leftover) = crate::server::blocking("build the document model", move || {
             let mut cache = cache.lock().unwrap_or_else(|e| e.into_inner());
-            Document::build_reusing(tree, &mut cache)
+            let built = Document::build_reusing(tree, &mut cache);
+            (built, cache.take_leftover())
         })
         .await
         .ok()?;
+        // The old model's rest is freed beside the lint, not before it.
+        drop_later(leftover);
         let built = Arc::new(built);
         let mut docs = self.docs();
         if let Some(doc) = docs.get_mut(uri)

@@ -47,6 +47,10 @@ struct InstructionCache {
     /// During a build: the reclaimed instructions not yet taken, by the
     /// hash of their key (several for a text repeated in the file).
     previous: HashMap<u64, Vec<Reclaimed>>,
+    /// What is left of the reclaimed model once its instructions are
+    /// taken (its stages, scopes, facts, tree): freeing it is the caller's
+    /// choice ([`BuildCache::take_leftover`]), off the path of an edit.
+    leftover: Option<Document>,
     /// Instructions the last build took over instead of reading.
     reused: usize,
     /// How many instructions the build before the current one had.
@@ -72,6 +76,12 @@ impl BuildCache {
         }
     }
 
+    /// The rest of the model the last build took parts from, for the caller
+    /// to free where it costs least (dropped with the next build otherwise).
+    pub fn take_leftover(&mut self) -> Option<Document> {
+        self.instructions.as_mut().and_then(|c| c.leftover.take())
+    }
+
     /// How many instructions and RUN scripts the last build took over from
     /// the reclaimed model instead of reading them.
     pub fn reused(&self) -> (usize, usize) {
@@ -94,7 +104,9 @@ impl BuildCache {
                 cache.old_text.clear();
                 cache.old_text.push_str(doc.syntax.text());
                 cache.old_escape = doc.escape;
-                std::mem::take(&mut doc.instructions)
+                let instructions = std::mem::take(&mut doc.instructions);
+                cache.leftover = Some(doc);
+                instructions
             }
             Err(shared) => {
                 cache.old_text.clear();
