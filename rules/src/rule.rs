@@ -29,6 +29,14 @@ pub struct Rule {
     pub reads: Reads,
     /// Called once per document, after every instruction was seen.
     pub check_document: Option<fn(&mut Context<'_>)>,
+    /// Called once per group of related stages, after every instruction was
+    /// seen: the stages joined by `FROM <stage>` and `--from` (the
+    /// incremental lint's units), in stage order; and with no stages for
+    /// the instructions before the first `FROM` when they are more than
+    /// ARGs (a fragment, linted as an implicit stage). For checks that fold
+    /// over a stage and the stages it builds on: the language server
+    /// re-runs them only on the group an edit changed.
+    pub check_stages: Option<fn(&[usize], &mut Context<'_>)>,
     /// How to read the rule's `[rules.<name>]` table; `None`: it takes no options.
     pub options: Option<OptionsReader>,
 }
@@ -42,6 +50,7 @@ impl Rule {
         in_onbuild: false,
         check_instruction: None,
         check_document: None,
+        check_stages: None,
         options: None,
         reads: Reads::Unit,
     };
@@ -174,6 +183,7 @@ pub(crate) fn rule_options<T: RuleOptions>(settings: &Settings, rule: &Rule) -> 
 ///     reads: Kinds([Copy, Run]),     // optional: `Unit` (default), `Kinds([…])` or `Document`
 ///     check_instruction: check,      // optional
 ///     check_document: check_document, // optional
+///     check_stages: check_stages,    // optional: once per group of related stages
 /// }
 /// ```
 ///
@@ -196,6 +206,7 @@ macro_rules! declare_rule {
         $(reads: $reads:ident $(($($read_kinds:tt)*))?,)?
         $(check_instruction: $check_instruction:path,)?
         $(check_document: $check_document:path,)?
+        $(check_stages: $check_stages:path,)?
     ) => {
         // A rule may write every field; the defaults then fill nothing.
         #[allow(clippy::needless_update)]
@@ -219,6 +230,7 @@ macro_rules! declare_rule {
             $(reads: $crate::rule::declare_rule!(@reads $reads $($($read_kinds)*)?),)?
             $(check_instruction: Some($check_instruction),)?
             $(check_document: Some($check_document),)?
+            $(check_stages: Some($check_stages),)?
             ..$crate::rule::Rule::DEFAULTS
         };
     };

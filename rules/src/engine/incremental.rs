@@ -97,7 +97,9 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use super::{INSTRUCTIONS_WORTH_A_THREAD, Plan, by_kind, enabled_rules, run_document_checks, run_instructions};
+use super::{
+    INSTRUCTIONS_WORTH_A_THREAD, Plan, by_kind, enabled_rules, run_document_checks, run_instructions, run_stage_checks,
+};
 use crate::base_images::Date;
 use crate::diagnostic::{Diagnostic, TextRange};
 use crate::model::{Base, Document, Instruction, InstructionKind, Scope};
@@ -167,9 +169,18 @@ impl IncrementalCheck {
         let every_time: Vec<&'static Rule> =
             plan.rules.iter().copied().filter(|r| r.reads == Reads::Document).collect();
         // Document checks of rules not cached by kind (a `Unit` rule
-        // should have none; if it has, it runs every time).
-        let document_checks: Vec<&'static Rule> =
-            plan.rules.iter().copied().filter(|r| !matches!(r.reads, Reads::Kinds(_))).collect();
+        // should have none; if it has, it runs every time). A `Unit` rule's
+        // checks of stage groups run with its unit's other checks.
+        let document_checks: Vec<&'static Rule> = plan
+            .rules
+            .iter()
+            .copied()
+            .filter(|r| match r.reads {
+                Reads::Kinds(_) => false,
+                Reads::Unit => r.check_document.is_some(),
+                Reads::Document => true,
+            })
+            .collect();
         let date = settings.lint_date();
         let document_key = document_key(doc, &plan.rules);
         let last = self.last.take();
@@ -247,7 +258,10 @@ impl IncrementalCheck {
         };
         let kept_rules = by_rule.iter().filter(|f| f.is_some()).count();
         let rest = || {
-            let prelude = run_instructions(doc, settings, &all_by_kind, doc.prelude());
+            let mut prelude = run_instructions(doc, settings, &all_by_kind, doc.prelude());
+            if doc.prelude_is_a_stage() {
+                prelude.extend(run_stage_checks(doc, settings, &cached_rules, &[]));
+            }
             let stages = &doc.instructions[doc.prelude().len()..];
             let every_time = run_instructions(doc, settings, &every_time_by_kind, stages);
             let mut by_rule = by_rule;
@@ -285,6 +299,12 @@ impl IncrementalCheck {
         self.stages_run = ran.len();
         for (s, list) in ran {
             found[s] = Some(list);
+        }
+        // The checks of whole units, for the units re-run (their stages
+        // are all in `dirty`); kept with the unit's first stage.
+        for members in units.iter().filter(|m| dirty.binary_search(&m[0]).is_ok()) {
+            let unit_found = run_stage_checks(doc, settings, &cached_rules, members);
+            found[members[0]].get_or_insert_with(Vec::new).extend(unit_found);
         }
         let found: Vec<Vec<Diagnostic>> = found.into_iter().map(Option::unwrap_or_default).collect();
 

@@ -209,11 +209,35 @@ fn run_instructions(
     diagnostics
 }
 
+/// The document checks of `rules`, then their checks of each group of
+/// related stages.
 fn run_document_checks(doc: &Document, settings: &Settings, rules: &[&'static Rule]) -> Vec<Diagnostic> {
     let mut diagnostics = Vec::new();
     for rule in rules {
         if let Some(check) = rule.check_document {
             run(doc, settings, rule, &mut diagnostics, TextRange::empty(0), check);
+        }
+    }
+    if rules.iter().any(|r| r.check_stages.is_some()) {
+        if doc.prelude_is_a_stage() {
+            diagnostics.extend(run_stage_checks(doc, settings, rules, &[]));
+        }
+        for unit in incremental::units(doc) {
+            diagnostics.extend(run_stage_checks(doc, settings, rules, &unit));
+        }
+    }
+    diagnostics
+}
+
+/// The checks over one group of related stages (`unit`, in stage order;
+/// none: the instructions before the first `FROM`).
+fn run_stage_checks(doc: &Document, settings: &Settings, rules: &[&'static Rule], unit: &[usize]) -> Vec<Diagnostic> {
+    let mut diagnostics = Vec::new();
+    let first = unit.first().and_then(|&s| doc.instructions.get(doc.stages[s].from));
+    let at = first.map_or(TextRange::empty(0), |i| i.range);
+    for rule in rules {
+        if let Some(check) = rule.check_stages {
+            run(doc, settings, rule, &mut diagnostics, at, |ctx| check(unit, ctx));
         }
     }
     diagnostics

@@ -203,10 +203,15 @@ impl Document {
     /// implicit stage (`None`) when it holds more than ARGs, then every
     /// stage. Rules that look for something twice in a stage, or for one
     /// instruction undoing another, walk these.
+    /// True when the instructions before the first `FROM` are more than
+    /// global ARGs: a fragment, linted as an implicit stage.
+    pub fn prelude_is_a_stage(&self) -> bool {
+        self.prelude().iter().any(|i| i.kind != InstructionKind::Arg)
+    }
+
     pub fn stage_runs(&self) -> impl Iterator<Item = (Option<&Stage>, &[Instruction])> {
         let prelude = self.prelude();
-        let implicit = prelude.iter().any(|i| i.kind != InstructionKind::Arg);
-        implicit
+        self.prelude_is_a_stage()
             .then_some((None, prelude))
             .into_iter()
             .chain(self.stages.iter().map(|s| (Some(s), s.instructions(self))))

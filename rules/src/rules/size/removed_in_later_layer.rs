@@ -41,7 +41,7 @@
 
 use std::collections::HashMap;
 
-use crate::model::{Document, Instruction, InstructionKind, Scope, ShellCommand, ShellScript};
+use crate::model::{Document, Instruction, InstructionKind, Scope, ShellCommand, ShellScript, Stage};
 use crate::rule::{Context, declare_rule};
 use crate::rules::cache::support as paths;
 
@@ -50,7 +50,7 @@ use super::support;
 declare_rule! {
     /// Deleting files an earlier layer created leaves their bytes in the image
     name: "removed-in-later-layer", category: Size, severity: Warning,
-    reads: Kinds([Run, Copy, Add, Workdir, Arg, Env, Shell, Onbuild]), check_document: check_document,
+    check_stages: check_stages,
 }
 
 /// Archive and package suffixes: copied files worth reporting.
@@ -91,14 +91,21 @@ struct Created<'a> {
     copied: bool,
 }
 
-/// One pass over each stage: what its instructions created goes into an
-/// index as they are read, and each RUN looks its `rm` operands up in the
-/// index of its stage and of the stages it builds on (asking every earlier
-/// instruction again for each RUN was quadratic in the length of the file).
-fn check_document(ctx: &mut Context<'_>) {
+/// One pass over each stage of a group of related stages (the stages it
+/// builds on are in its group, before it): what its instructions created
+/// goes into an index as they are read, and each RUN looks its `rm`
+/// operands up in the index of its stage and of the stages it builds on
+/// (asking every earlier instruction again for each RUN was quadratic in
+/// the length of the file).
+fn check_stages(stages: &[usize], ctx: &mut Context<'_>) {
     let doc = ctx.doc;
-    let mut finished: Vec<CreatedIndex<'_>> = Vec::with_capacity(doc.stages.len());
-    for (stage, instructions) in doc.stage_runs() {
+    let mut finished: HashMap<usize, CreatedIndex<'_>> = HashMap::with_capacity(stages.len());
+    // No stages: the instructions before the first `FROM` (a fragment).
+    let runs: Vec<(Option<&Stage>, &[Instruction])> = match stages {
+        [] => vec![(None, doc.prelude())],
+        _ => stages.iter().map(|&s| (Some(&doc.stages[s]), doc.stages[s].instructions(doc))).collect(),
+    };
+    for (stage, instructions) in runs {
         let mut own = CreatedIndex::default();
         for ins in instructions {
             match ins.kind {
@@ -108,7 +115,7 @@ fn check_document(ctx: &mut Context<'_>) {
                     let created = |target: &str| {
                         own.first_removed_by(target).or_else(|| {
                             let chain = stage.map(|s| doc.stage_chain(s.index)).unwrap_or_default();
-                            chain.iter().skip(1).find_map(|s| finished[s.index].first_removed_by(target))
+                            chain.iter().skip(1).find_map(|s| finished.get(&s.index)?.first_removed_by(target))
                         })
                     };
                     check(ins, ctx, created);
@@ -118,8 +125,8 @@ fn check_document(ctx: &mut Context<'_>) {
             }
         }
         // The prelude is no stage: nothing builds on it.
-        if stage.is_some() {
-            finished.push(own);
+        if let Some(stage) = stage {
+            finished.insert(stage.index, own);
         }
     }
 }
