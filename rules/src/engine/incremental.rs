@@ -397,19 +397,23 @@ pub(super) fn entries(doc: &Document) -> Vec<Entry> {
 /// [`Pairing::of`]) in the same order, so the entries of the other kinds
 /// pair up one for one.
 fn changed_kinds(old: &Instructions<'_>, new: &Instructions<'_>) -> u32 {
-    let same = |a: usize, b: usize| {
-        let (x, y) = (&old.entries[a], &new.entries[b]);
-        x.kind == y.kind
-            && x.inner == y.inner
-            && x.stage == y.stage
-            && x.range.start - x.lead == y.range.start - y.lead
-            && old.region(a) == new.region(b)
-    };
+    let same = |a: usize, b: usize| same_entry(old, a, new, b);
     let (n, m) = (old.entries.len(), new.entries.len());
     let prefix = (0..n.min(m)).take_while(|&i| same(i, i)).count();
     let suffix = (0..n.min(m) - prefix).take_while(|&k| same(n - 1 - k, m - 1 - k)).count();
     let kinds = |entries: &[Entry]| entries.iter().fold(0u32, |bits, e| bits | 1 << e.kind as u32);
     kinds(&old.entries[prefix..n - suffix]) | kinds(&new.entries[prefix..m - suffix])
+}
+
+/// Entry `a` of the last lint and entry `b` of this one are the same: kind,
+/// stage, text (with the comments and blank lines above it).
+fn same_entry(old: &Instructions<'_>, a: usize, new: &Instructions<'_>, b: usize) -> bool {
+    let (x, y) = (&old.entries[a], &new.entries[b]);
+    x.kind == y.kind
+        && x.inner == y.inner
+        && x.stage == y.stage
+        && x.range.start - x.lead == y.range.start - y.lead
+        && old.region(a) == new.region(b)
 }
 
 /// A text and its entries.
@@ -442,14 +446,7 @@ impl Pairing {
     /// `None` when an entry of these kinds changed, came or went.
     pub(super) fn of(old: &Instructions<'_>, new: &Instructions<'_>, kinds: u32) -> Option<Pairing> {
         let (o, n) = (old.of_kinds(kinds), new.of_kinds(kinds));
-        let same = |(&a, &b): (&usize, &usize)| {
-            let (x, y) = (&old.entries[a], &new.entries[b]);
-            x.kind == y.kind
-                && x.inner == y.inner
-                && x.stage == y.stage
-                && x.range.start - x.lead == y.range.start - y.lead
-                && old.region(a) == new.region(b)
-        };
+        let same = |(&a, &b): (&usize, &usize)| same_entry(old, a, new, b);
         (o.len() == n.len() && o.iter().zip(&n).all(same)).then_some(Pairing { old: o, new: n })
     }
 
