@@ -49,6 +49,8 @@
 //! - `DOCKSIDE_BENCH_PHASES_ONLY=1`: only the in-process phases of the
 //!   server's edit path (no server is started).
 
+#[path = "support/edit_points.rs"]
+mod edit_points;
 #[path = "../tests/support/frame.rs"]
 mod frame;
 
@@ -66,6 +68,7 @@ use dockside_rules::TextRange;
 use dockside_rules::syntax::{ColumnUnit, LineIndex, Position, SyntaxTree};
 use serde_json::{Value, json};
 
+use edit_points::edit_points;
 use frame::read_message;
 
 const TIMEOUT: Duration = Duration::from_secs(60);
@@ -233,28 +236,6 @@ impl Client {
     }
 }
 
-/// Where to type: spread out over the file, inside the text of lines long
-/// enough to hold an argument (a deterministic walk, the same for every
-/// server).
-fn edit_points(text: &str, count: usize) -> Vec<(u32, u32)> {
-    let lines: Vec<(u32, usize)> = text
-        .lines()
-        .enumerate()
-        .filter(|(_, l)| l.len() >= 8 && l.is_ascii())
-        .map(|(n, l)| (n as u32, l.len()))
-        .collect();
-    let mut state: u64 = 0x2545_f491_4f6c_dd1d;
-    (0..count)
-        .map(|_| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            let (line, len) = lines[(state % lines.len() as u64) as usize];
-            (line, (4 + (state >> 32) as usize % (len - 4)) as u32)
-        })
-        .collect()
-}
-
 struct Run {
     name: String,
     open: Duration,
@@ -311,7 +292,8 @@ fn measure(name: &str, command: &[String], root: &Path, text: &str, edits: usize
     let mut second = Vec::new();
     let mut version = 1;
     let mut last_publication = None;
-    for (i, (line, character)) in edit_points(text, edits / 2 + 1).into_iter().enumerate() {
+    for (i, point) in edit_points(text, edits / 2 + 1).into_iter().enumerate() {
+        let (line, character) = (point.line, point.column);
         for insert in [true, false] {
             if edit_times.len() == edits {
                 break;
@@ -404,8 +386,8 @@ fn floor(text: &str, edits: usize, publication: &Value) {
     let mut tree = SyntaxTree::parse(text.to_string());
     let index = LineIndex::new(text);
     let mut reparse = Vec::with_capacity(edits);
-    for (line, character) in edit_points(text, edits / 2 + 1) {
-        let position = Position { line, column: character };
+    for point in edit_points(text, edits / 2 + 1) {
+        let position = Position { line: point.line, column: point.column };
         let at = index.offset(text, position, ColumnUnit::Utf16).expect("the edit points are in the text");
         for insert in [true, false] {
             if reparse.len() == edits {
@@ -447,10 +429,10 @@ floor, before any linting (in this process)"
 /// edits; default settings, no ShellCheck): see `dockside_server::profiling`.
 fn phases(text: &str, edits: usize) {
     let mut points = Vec::with_capacity(edits);
-    for (line, character) in edit_points(text, edits / 2 + 1) {
+    for point in edit_points(text, edits / 2 + 1) {
         for insert in [true, false] {
             if points.len() < edits {
-                points.push((line, character, insert));
+                points.push((point.line, point.column, insert));
             }
         }
     }

@@ -15,6 +15,9 @@ use std::time::{Duration, Instant};
 
 use tree_sitter::{InputEdit, LogType, Parser, Point, Tree};
 
+#[path = "../../benches/support/edit_points.rs"]
+mod edit_points;
+
 fn main() {
     let mut args = std::env::args().skip(1);
     let Some(path) = args.next() else {
@@ -29,8 +32,9 @@ fn main() {
     let mut parser = Parser::new();
     parser.set_language(&dockside_grammar::LANGUAGE.into()).expect("ABI matches");
 
-    let points = edit_points(&text, edits / 2 + 1);
-    let steps: Vec<(usize, bool)> = points.iter().flat_map(|&at| [(at, true), (at, false)]).take(edits).collect();
+    let points = edit_points::edit_points(&text, edits / 2 + 1);
+    let steps: Vec<(usize, bool)> =
+        points.iter().flat_map(|p| [(p.offset, true), (p.offset, false)]).take(edits).collect();
 
     // Timed pass, logger off.
     let mut times = Vec::with_capacity(edits);
@@ -109,28 +113,4 @@ fn point_at(text: &str, offset: usize) -> Point {
     let before = &text[..offset];
     let row = before.matches('\n').count();
     Point { row, column: offset - before.rfind('\n').map_or(0, |i| i + 1) }
-}
-
-/// Byte offsets of the benchmark's edits: on a line of 8 or more ASCII
-/// characters, at a column from 4 on (the same xorshift sequence).
-fn edit_points(text: &str, count: usize) -> Vec<usize> {
-    let mut starts = Vec::new();
-    let mut offset = 0;
-    for line in text.split_inclusive('\n') {
-        let body = line.trim_end_matches(['\n', '\r']);
-        if body.len() >= 8 && body.is_ascii() {
-            starts.push((offset, body.len()));
-        }
-        offset += line.len();
-    }
-    let mut state: u64 = 0x2545_f491_4f6c_dd1d;
-    (0..count)
-        .map(|_| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            let (start, len) = starts[(state % starts.len() as u64) as usize];
-            start + 4 + (state >> 32) as usize % (len - 4)
-        })
-        .collect()
 }
