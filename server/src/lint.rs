@@ -316,17 +316,29 @@ pub async fn linted_for_pull(
     if let Some(linted) = current(state, linter, snap) {
         return Some(linted);
     }
+    Some(rules_first(state, linter, client, snap, Completion::Refresh).await)
+}
+
+/// The rules' findings on a snapshot, stored for the handlers: complete
+/// when ShellCheck is off (or the lint crashed); else ShellCheck's pass
+/// completes the stored result later and `completion` tells the client.
+async fn rules_first(
+    state: &Arc<State>,
+    linter: &Arc<Linter>,
+    client: &Client,
+    snap: &Snapshot,
+    completion: Completion,
+) -> Arc<Linted> {
     let pass = rules_pass(linter, client, snap).await;
     note(linter, client, pass.config_notes.clone()).await;
-    if !pass.settings.shellcheck().enabled || pass.crashed {
-        let linted = Arc::new(combine(&pass, Vec::new(), true));
-        store(state, snap, &linted);
-        return Some(linted);
+    let shellcheck = pass.settings.shellcheck().enabled && !pass.crashed;
+    // Incomplete, it is kept for code actions until ShellCheck's pass completes it.
+    let linted = Arc::new(combine(&pass, Vec::new(), !shellcheck));
+    store(state, snap, &linted);
+    if shellcheck {
+        complete_later(state, linter, client, snap.clone(), pass, completion);
     }
-    let rules_only = Arc::new(combine(&pass, Vec::new(), false));
-    store(state, snap, &rules_only);
-    complete_later(state, linter, client, snap.clone(), pass, Completion::Refresh);
-    Some(rules_only)
+    linted
 }
 
 /// The lint result for a snapshot's code actions: the last one of this
@@ -426,21 +438,8 @@ async fn publish(state: &Arc<State>, linter: &Arc<Linter>, client: &Client, uri:
         send(state, &snap, &linted, true).await;
         return;
     }
-    let pass = rules_pass(linter, client, &snap).await;
-    note(linter, client, pass.config_notes.clone()).await;
-    let shellcheck = pass.settings.shellcheck().enabled && !pass.crashed;
-    if !shellcheck {
-        let linted = Arc::new(combine(&pass, Vec::new(), true));
-        store(state, &snap, &linted);
-        send(state, &snap, &linted, true).await;
-        return;
-    }
-    // Kept for code actions until ShellCheck's pass completes it.
-    let rules_only = Arc::new(combine(&pass, Vec::new(), false));
-    store(state, &snap, &rules_only);
-    send(state, &snap, &rules_only, false).await;
-    drop(rules_only);
-    complete_later(state, linter, client, snap, pass, Completion::Push);
+    let linted = rules_first(state, linter, client, &snap, Completion::Push).await;
+    send(state, &snap, &linted, linted.complete).await;
 }
 
 /// How the client learns that ShellCheck's pass completed a result.

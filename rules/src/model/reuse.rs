@@ -94,26 +94,22 @@ impl BuildCache {
         let stamp = BUILDS.fetch_add(1, Ordering::Relaxed);
         let Some(cache) = &mut self.instructions else { return stamp };
         cache.reused = 0;
+        self.scripts.start_build();
         let keys = std::mem::take(&mut cache.keys);
         cache.expected = keys.len();
         let Some(old) = cache.reclaimed.take().filter(|old| old.build_stamp == cache.last_build) else {
             return stamp;
         };
+        cache.old_text.clear();
+        cache.old_text.push_str(old.syntax.text());
+        cache.old_escape = old.escape;
         let instructions = match Arc::try_unwrap(old) {
             Ok(mut doc) => {
-                cache.old_text.clear();
-                cache.old_text.push_str(doc.syntax.text());
-                cache.old_escape = doc.escape;
                 let instructions = std::mem::take(&mut doc.instructions);
                 cache.leftover = Some(doc);
                 instructions
             }
-            Err(shared) => {
-                cache.old_text.clear();
-                cache.old_text.push_str(shared.syntax.text());
-                cache.old_escape = shared.escape;
-                shared.instructions.clone()
-            }
+            Err(shared) => shared.instructions.clone(),
         };
         for (mut ins, key) in instructions.into_iter().zip(keys) {
             let Some((kind, node)) = key else { continue };

@@ -142,10 +142,8 @@ pub struct ScriptCache {
     /// The reclaimed scripts not yet reused, by key (several for a script
     /// repeated in the file).
     previous: HashMap<u64, Vec<ShellScript>>,
-    /// Scripts reused by the build (since the last `finish_build`, and
-    /// kept until the next build starts using the cache).
+    /// Scripts the last build reused instead of parsing.
     reused: usize,
-    reusing: usize,
 }
 
 /// A script is reused for the same text and the same segments relative to
@@ -195,7 +193,7 @@ impl ScriptCache {
                 let from = script.segments.first().map_or(0, |s| s.source);
                 let to = segments.first().map_or(0, |s| s.source);
                 script.move_to(from, to);
-                self.reusing += 1;
+                self.reused += 1;
                 script
             }
             None => ShellScript::parse(text, segments),
@@ -210,9 +208,12 @@ impl ScriptCache {
     }
 
     /// Forget the scripts the build did not use.
+    pub(crate) fn start_build(&mut self) {
+        self.reused = 0;
+    }
+
     pub(crate) fn finish_build(&mut self) {
         self.previous.clear();
-        self.reused = std::mem::take(&mut self.reusing);
     }
 
     pub(crate) fn reused(&self) -> usize {
