@@ -31,6 +31,7 @@ impl Document {
     /// kept from the previous build (those whose text did not change).
     pub fn build_reusing(syntax: SyntaxTree, cache: &mut BuildCache) -> Document {
         let line_index = LineIndex::new(syntax.text());
+        let build_stamp = cache.start_build(syntax.text());
         let mut doc = Document {
             line_index,
             directives: Vec::new(),
@@ -44,7 +45,7 @@ impl Document {
             shells: Vec::new(),
             shell_of: Vec::new(),
             scopes: std::sync::OnceLock::new(),
-            build_stamp: cache.start_build(),
+            build_stamp,
             facts: Mutex::default(),
         };
         doc.read_top_level(cache);
@@ -129,6 +130,7 @@ impl Document {
                 pragmas.push(p);
             }
         }
+        cache.instructions_read();
         self.instructions = instructions;
         self.suppressions.pragmas = pragmas;
     }

@@ -47,8 +47,12 @@ pub struct Document {
     /// takes back only the last model it built).
     pub(super) build_stamp: u64,
     /// [`DocumentFact`]s computed so far, by type.
-    pub(super) facts: Mutex<HashMap<TypeId, Arc<dyn Any + Send + Sync>>>,
+    pub(super) facts: Mutex<Facts>,
 }
+
+/// The facts computed so far, by type (a `TypeId` is a hash already: no
+/// SipHash over it for every lookup).
+pub(super) type Facts = HashMap<TypeId, Arc<dyn Any + Send + Sync>, foldhash::fast::FixedState>;
 
 /// A fact about the whole document that checks of single instructions
 /// need (the WORKDIR before each instruction, what each stage's files reach),
@@ -68,7 +72,7 @@ impl std::fmt::Debug for Document {
 impl Document {
     /// The fact `F` about this document, computed on first use.
     pub fn fact<F: DocumentFact>(&self) -> Arc<F> {
-        let stored = |facts: &HashMap<TypeId, Arc<dyn Any + Send + Sync>>| {
+        let stored = |facts: &Facts| {
             facts.get(&TypeId::of::<F>()).map(|f| Arc::clone(f).downcast::<F>().expect("stored under its own type"))
         };
         // A poisoned lock only means another thread panicked; the map is still usable.
@@ -147,7 +151,7 @@ impl Document {
     /// True when the chain of stages `stage` builds on starts on a Windows
     /// image ([`Stage::has_windows_image`]).
     pub fn on_windows_image(&self, stage: usize) -> bool {
-        self.stage_root(stage).is_some_and(|root| root.has_windows_image(self))
+        self.fact::<StageChains>().windows.get(stage).copied().unwrap_or(false)
     }
 
     /// True when the final stage is `stage` or builds on it.

@@ -8,7 +8,6 @@
 //! parts are moved, not copied, so an edit costs neither a copy of every
 //! instruction nor freeing one.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -44,9 +43,10 @@ struct InstructionCache {
     /// During a build: the reclaimed model's text and escape character.
     old_text: String,
     old_escape: char,
-    /// During a build: the reclaimed instructions not yet taken, by the
-    /// hash of their key (several for a text repeated in the file).
-    previous: HashMap<u64, Vec<Reclaimed>>,
+    /// During a build: where the old and the new text differ, and the
+    /// reclaimed instructions not yet passed, in order.
+    diff: TextDiff,
+    previous: Previous,
     /// What is left of the reclaimed model once its instructions are
     /// taken (its stages, scopes, facts, tree): freeing it is the caller's
     /// choice ([`BuildCache::take_leftover`]), off the path of an edit.
@@ -56,6 +56,83 @@ struct InstructionCache {
     /// How many instructions the build before the current one had.
     expected: usize,
 }
+
+/// The reclaimed instructions a build has not passed yet, with their keys,
+/// in the order of the old text. An edit changes one stretch of the text,
+/// so the new nodes meet them in the same order: each is looked at once,
+/// taken or passed, without a table of all of them.
+#[derive(Default)]
+struct Previous {
+    keys: std::vec::IntoIter<Option<(u16, TextRange)>>,
+    instructions: Instructions,
+}
+
+#[derive(Default)]
+enum Instructions {
+    #[default]
+    None,
+    /// Nothing else held the old model: its instructions are moved.
+    Owned(std::vec::IntoIter<Instruction>),
+    /// Something still holds it: the taken ones are copied (the index of
+    /// the next one to pass).
+    Shared(Arc<Document>, usize),
+}
+
+impl Previous {
+    /// The key of the next instruction not passed yet.
+    fn peek(&self) -> Option<Option<(u16, TextRange)>> {
+        self.keys.as_slice().first().copied()
+    }
+
+    /// Take the next instruction; `None` when there is none.
+    fn take(&mut self) -> Option<Instruction> {
+        self.keys.next()?;
+        match &mut self.instructions {
+            Instructions::None => None,
+            Instructions::Owned(instructions) => instructions.next(),
+            Instructions::Shared(doc, next) => {
+                *next += 1;
+                doc.instructions.get(*next - 1).cloned()
+            }
+        }
+    }
+}
+
+/// Where two texts differ: the lengths of their longest common prefix and
+/// (not overlapping it) suffix.
+#[derive(Clone, Copy, Default)]
+struct TextDiff {
+    prefix: usize,
+    suffix: usize,
+    old_len: usize,
+    new_len: usize,
+}
+
+impl TextDiff {
+    fn new(old: &str, new: &str) -> TextDiff {
+        let (old_bytes, new_bytes) = (old.as_bytes(), new.as_bytes());
+        let prefix = old_bytes.iter().zip(new_bytes).take_while(|(a, b)| a == b).count();
+        let room = old.len().min(new.len()) - prefix;
+        let suffix = old_bytes.iter().rev().zip(new_bytes.iter().rev()).take(room).take_while(|(a, b)| a == b).count();
+        TextDiff { prefix, suffix, old_len: old.len(), new_len: new.len() }
+    }
+
+    /// Where the text at `offset` of the new text was in the old one, when
+    /// it was there: before the change, or after it.
+    fn old_offset(self, offset: usize) -> Option<usize> {
+        if offset <= self.prefix {
+            Some(offset)
+        } else if offset >= self.new_len - self.suffix {
+            Some(offset - self.new_len + self.old_len)
+        } else {
+            None
+        }
+    }
+}
+
+/// How many reclaimed instructions a node inside the changed stretch is
+/// compared with: the next ones not passed.
+const LOOKAHEAD: usize = 4;
 
 /// Gives every model a stamp of its own.
 static BUILDS: AtomicU64 = AtomicU64::new(1);
@@ -88,9 +165,9 @@ impl BuildCache {
         (self.instructions.as_ref().map_or(0, |c| c.reused), self.scripts.reused())
     }
 
-    /// A new model's stamp, and the reclaimed model's instructions and
-    /// scripts taken into the cache.
-    pub(crate) fn start_build(&mut self) -> u64 {
+    /// A new model's stamp, for `text`; the reclaimed model's
+    /// instructions are lined up to be taken over.
+    pub(crate) fn start_build(&mut self, text: &str) -> u64 {
         let stamp = BUILDS.fetch_add(1, Ordering::Relaxed);
         let Some(cache) = &mut self.instructions else { return stamp };
         cache.reused = 0;
@@ -103,32 +180,36 @@ impl BuildCache {
         cache.old_text.clear();
         cache.old_text.push_str(old.syntax.text());
         cache.old_escape = old.escape;
+        cache.diff = TextDiff::new(&cache.old_text, text);
         let instructions = match Arc::try_unwrap(old) {
             Ok(mut doc) => {
                 let instructions = std::mem::take(&mut doc.instructions);
                 cache.leftover = Some(doc);
-                instructions
+                Instructions::Owned(instructions.into_iter())
             }
-            Err(shared) => shared.instructions.clone(),
+            Err(shared) => Instructions::Shared(shared, 0),
         };
-        for (mut ins, key) in instructions.into_iter().zip(keys) {
-            let Some((kind, node)) = key else { continue };
-            // Scripts are attached per build, under the shell of the moment.
-            detach_scripts(&mut ins, &mut self.scripts);
-            if let Some(inner) = ins.onbuild_mut() {
-                detach_scripts(inner, &mut self.scripts);
-            }
-            let hash = key_hash(kind, cache.old_escape, &cache.old_text[node.as_range()]);
-            cache.previous.entry(hash).or_default().push(Reclaimed { kind, node, ins });
-        }
+        cache.previous = Previous { keys: keys.into_iter(), instructions };
         stamp
+    }
+
+    /// The reading of the top level is over: the scripts of the reclaimed
+    /// instructions not taken over go to the script cache (an edit outside
+    /// a RUN's script leaves the script as it was).
+    pub(crate) fn instructions_read(&mut self) {
+        if let Some(cache) = &mut self.instructions {
+            while let Some(mut ins) = cache.previous.take() {
+                detach_all_scripts(&mut ins, &mut self.scripts);
+            }
+            cache.previous = Previous::default();
+        }
     }
 
     /// Forget what the build did not use.
     pub(crate) fn finish_build(&mut self, stamp: u64) {
         self.scripts.finish_build();
         if let Some(cache) = &mut self.instructions {
-            cache.previous.clear();
+            cache.previous = Previous::default();
             cache.old_text.clear();
             cache.last_build = stamp;
         }
@@ -151,15 +232,41 @@ impl BuildCache {
         }
         let (kind, range) = (node.kind_id(), TextRange::new(node.start_byte(), node.end_byte()));
         cache.keys.push(Some((kind, range)));
-        let text = &text[range.as_range()];
-        let old_text = &cache.old_text;
+        // Where this node's text was, when outside the changed stretch:
+        // pass the reclaimed instructions that started before it (changed
+        // ones), keeping their scripts. Inside the stretch (several edits
+        // at once, or a text moved) the next one not passed may still match.
+        let old_start = cache.diff.old_offset(range.start);
+        if let Some(old_start) = old_start {
+            while let Some(key) = cache.previous.peek()
+                && key.is_none_or(|(_, old)| old.start < old_start)
+            {
+                if let Some(mut passed) = cache.previous.take() {
+                    detach_all_scripts(&mut passed, &mut self.scripts);
+                }
+            }
+        }
         // An instruction reads the same from the same text under the same
         // escape character: it reads nothing outside its node.
-        let same = |r: &Reclaimed| r.kind == kind && cache.old_escape == escape && &old_text[r.node.as_range()] == text;
-        let candidates =
-            if cache.previous.is_empty() { None } else { cache.previous.get_mut(&key_hash(kind, escape, text)) };
-        match candidates.and_then(|list| list.iter().position(same).map(|i| list.swap_remove(i))) {
-            Some(Reclaimed { mut ins, .. }) => {
+        let same = |(old_kind, old): (u16, TextRange)| {
+            old_kind == kind
+                && old_start.is_none_or(|start| start == old.start)
+                && cache.old_escape == escape
+                && cache.old_text.get(old.as_range()) == Some(&text[range.as_range()])
+        };
+        // Inside the stretch, a few changed instructions may come first.
+        let look = if old_start.is_some() { 1 } else { LOOKAHEAD };
+        let Some(ahead) = cache.previous.keys.as_slice().iter().take(look).position(|key| key.is_some_and(same)) else {
+            return read();
+        };
+        for _ in 0..ahead {
+            if let Some(mut passed) = cache.previous.take() {
+                detach_all_scripts(&mut passed, &mut self.scripts);
+            }
+        }
+        match cache.previous.take() {
+            Some(mut ins) => {
+                detach_all_scripts(&mut ins, &mut self.scripts);
                 ins.shift(Shift { from: ins.range.start, to: node.start_byte() });
                 cache.reused += 1;
                 ins
@@ -174,6 +281,15 @@ impl BuildCache {
     }
 }
 
+/// Take the scripts off a reclaimed instruction (and ONBUILD's RUN):
+/// scripts are attached per build, under the shell of the moment.
+fn detach_all_scripts(ins: &mut Instruction, scripts: &mut ScriptCache) {
+    detach_scripts(ins, scripts);
+    if let Some(inner) = ins.onbuild_mut() {
+        detach_scripts(inner, scripts);
+    }
+}
+
 /// Take a RUN's scripts off it: the POSIX one into the script cache.
 fn detach_scripts(ins: &mut Instruction, scripts: &mut ScriptCache) {
     if let Some(run) = ins.run_parts_mut() {
@@ -182,18 +298,6 @@ fn detach_scripts(ins: &mut Instruction, scripts: &mut ScriptCache) {
         }
         run.windows_script = None;
     }
-}
-
-/// An instruction of the reclaimed model: its node's kind and range there.
-struct Reclaimed {
-    kind: u16,
-    node: TextRange,
-    ins: Instruction,
-}
-
-fn key_hash(kind: u16, escape: char, text: &str) -> u64 {
-    use std::hash::BuildHasher;
-    foldhash::fast::FixedState::default().hash_one((kind, escape, text))
 }
 
 /// A move of text from offset `from` to offset `to`.

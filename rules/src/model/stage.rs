@@ -67,6 +67,8 @@ impl Stage {
 pub(super) struct StageChains {
     pub(super) root: Vec<usize>,
     pub(super) in_final: Vec<bool>,
+    /// Whether each stage's chain starts on a Windows image.
+    pub(super) windows: Vec<bool>,
 }
 
 impl DocumentFact for StageChains {
@@ -82,7 +84,8 @@ impl DocumentFact for StageChains {
         for s in doc.stages.len().checked_sub(1).map(|last| doc.stage_chain(last)).unwrap_or_default() {
             in_final[s.index] = true;
         }
-        StageChains { root, in_final }
+        let windows = root.iter().map(|&r| doc.stages[r].has_windows_image(doc)).collect();
+        StageChains { root, in_final, windows }
     }
 }
 

@@ -49,7 +49,7 @@
 
 use std::collections::BTreeSet;
 
-use crate::model::{Base, Document, Expansion, Instruction, InstructionKind, Part, Scope, Word};
+use crate::model::{Base, Document, DocumentFact, Expansion, Instruction, InstructionKind, Part, Scope, Word};
 use crate::rule::{Context, declare_rule};
 
 use super::support::{did_you_mean, is_plain_expansion, stage_and_ancestors};
@@ -260,13 +260,20 @@ fn plain_expansions<'a>(word: &'a Word, text: &str) -> Vec<&'a Expansion> {
     out
 }
 
-/// Every name an `ARG` or `ENV` anywhere in the file declares.
-fn declared_anywhere(doc: &Document) -> BTreeSet<String> {
-    doc.instructions
-        .iter()
-        .filter(|i| matches!(i.kind, InstructionKind::Arg | InstructionKind::Env))
-        .flat_map(|i| i.pairs.iter().map(|p| p.key.value()))
-        .collect()
+/// Every name an `ARG` or `ENV` anywhere in the file declares: asked for
+/// each undefined name, so gathered once per document.
+struct DeclaredAnywhere(BTreeSet<String>);
+
+impl DocumentFact for DeclaredAnywhere {
+    fn compute(doc: &Document) -> DeclaredAnywhere {
+        DeclaredAnywhere(
+            doc.instructions
+                .iter()
+                .filter(|i| matches!(i.kind, InstructionKind::Arg | InstructionKind::Env))
+                .flat_map(|i| i.pairs.iter().map(|p| p.key.value()))
+                .collect(),
+        )
+    }
 }
 
 fn check(ins: &Instruction, ctx: &mut Context<'_>) {
@@ -298,7 +305,7 @@ fn check(ins: &Instruction, ctx: &mut Context<'_>) {
     let scope = Scope::at(doc, ins.index);
     let env = base_env(doc, stage);
     let globals = Scope::global(doc);
-    let mut declared: Option<BTreeSet<String>> = None;
+    let mut declared: Option<std::sync::Arc<DeclaredAnywhere>> = None;
     for (word, key, pair_index) in words {
         for e in plain_expansions(word, doc.text()) {
             let name = e.name.as_str();
@@ -316,9 +323,9 @@ fn check(ins: &Instruction, ctx: &mut Context<'_>) {
             {
                 continue;
             }
-            let declared = declared.get_or_insert_with(|| declared_anywhere(doc));
+            let declared = declared.get_or_insert_with(|| doc.fact::<DeclaredAnywhere>());
             let suggestion = did_you_mean(name, scope.names());
-            let elsewhere = declared.contains(name);
+            let elsewhere = declared.0.contains(name);
             if matches!(env, BaseEnv::Unknown) && !elsewhere && suggestion.is_none() {
                 continue;
             }

@@ -50,19 +50,23 @@ fn keywords(ins: &Instruction) -> impl Iterator<Item = &Instruction> {
 fn check(ctx: &mut Context<'_>) {
     let doc = ctx.doc;
     let (mut lower, mut upper) = (0usize, 0usize);
+    // Runs on every keystroke over every instruction: no allocation
+    // unless a keyword is reported.
+    let is_lower = |k: &str| !k.bytes().any(|b| b.is_ascii_uppercase());
+    let is_upper = |k: &str| !k.bytes().any(|b| b.is_ascii_lowercase());
     for ins in doc.instructions.iter().flat_map(keywords) {
-        if ins.keyword == ins.keyword.to_ascii_lowercase() {
+        if is_lower(&ins.keyword) {
             lower += 1;
-        } else if ins.keyword == ins.keyword.to_ascii_uppercase() {
+        } else if is_upper(&ins.keyword) {
             upper += 1;
         }
     }
     let majority_lower = lower > upper;
     for ins in doc.instructions.iter().flat_map(keywords) {
-        let expected = if majority_lower { ins.keyword.to_ascii_lowercase() } else { ins.keyword.to_ascii_uppercase() };
-        if ins.keyword == expected {
+        if if majority_lower { is_lower(&ins.keyword) } else { is_upper(&ins.keyword) } {
             continue;
         }
+        let expected = if majority_lower { ins.keyword.to_ascii_lowercase() } else { ins.keyword.to_ascii_uppercase() };
         let case = if majority_lower { "lower" } else { "upper" };
         ctx.report(
             ins.keyword_range,
