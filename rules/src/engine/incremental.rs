@@ -672,11 +672,20 @@ pub(super) fn units(doc: &Document) -> Vec<Vec<usize>> {
         for ins in stage.instructions(doc) {
             for inner in std::iter::once(ins).chain(ins.onbuild()) {
                 for word in stage_references(inner) {
-                    let named = Scope::at(doc, ins.index).expand(word);
-                    if !named.complete {
-                        joins_all = true;
-                    } else if let Some(other) = doc.stage_named(&named.text) {
-                        join(&mut parent, stage.index, other.index);
+                    // Most names are plain: no scope to build for them.
+                    let named = if word.has_expansion() {
+                        let expanded = Scope::at(doc, ins.index).expand(word);
+                        expanded.complete.then_some(expanded.text)
+                    } else {
+                        Some(word.value())
+                    };
+                    match named {
+                        None => joins_all = true,
+                        Some(name) => {
+                            if let Some(other) = doc.stage_named(&name) {
+                                join(&mut parent, stage.index, other.index);
+                            }
+                        }
                     }
                 }
             }

@@ -161,8 +161,10 @@ impl Document {
 
     /// Stage by `AS` name (case-insensitive) or by number.
     pub fn stage_named(&self, name: &str) -> Option<&Stage> {
-        let lower = name.to_ascii_lowercase();
-        let first_named = self.fact::<StageNames>().0.get(&lower).copied();
+        // Stage names are mostly written in lower case already.
+        let lower: std::borrow::Cow<'_, str> =
+            if name.bytes().any(|b| b.is_ascii_uppercase()) { name.to_ascii_lowercase().into() } else { name.into() };
+        let first_named = self.fact::<StageNames>().0.get(lower.as_ref()).copied();
         first_named.or_else(|| name.parse::<usize>().ok()).and_then(|i| self.stages.get(i))
     }
 

@@ -91,11 +91,11 @@ impl DocumentFact for StageChains {
 
 /// The first stage of each name: looked up for every `--from` and
 /// `FROM <stage>`, which a search through the stages made quadratic.
-pub(super) struct StageNames(pub(super) HashMap<String, usize>);
+pub(super) struct StageNames(pub(super) HashMap<String, usize, foldhash::fast::FixedState>);
 
 impl DocumentFact for StageNames {
     fn compute(doc: &Document) -> StageNames {
-        let mut names = HashMap::new();
+        let mut names = HashMap::default();
         for stage in &doc.stages {
             if let Some(name) = &stage.name {
                 names.entry(name.clone()).or_insert(stage.index);

@@ -2,6 +2,8 @@
 //! commands do with package managers (the distribution's and the
 //! languages'), the stage chain, and broad copies of the build context.
 
+use std::sync::Arc;
+
 use crate::base_images::{Distro, PackageManager, distro_of};
 use crate::model::{Base, Document, DocumentFact, Instruction, InstructionKind, Scope, ShellArg, ShellCommand, Stage};
 
@@ -555,11 +557,15 @@ fn is_program_start(i: &Instruction, has_cmd: bool) -> bool {
 pub(crate) fn workdir_at(doc: &Document, stage: Option<usize>, index: usize) -> Option<String> {
     // Before the first FROM (a fragment): the prelude's own WORKDIRs.
     let Some(stage) = stage else {
-        return if index < doc.prelude().len() { doc.fact::<Workdirs>().before[index].clone() } else { None };
+        return if index < doc.prelude().len() {
+            doc.fact::<Workdirs>().before[index].as_deref().map(str::to_string)
+        } else {
+            None
+        };
     };
     let in_stage = doc.stages.get(stage).is_some_and(|s| (s.from..s.end).contains(&index));
     if in_stage {
-        return doc.fact::<Workdirs>().before[index].clone();
+        return doc.fact::<Workdirs>().before[index].as_deref().map(str::to_string);
     }
     let mut current = String::from("/");
     for s in doc.stage_chain(stage).into_iter().rev() {
@@ -578,24 +584,25 @@ pub(crate) fn workdir_at(doc: &Document, stage: Option<usize>, index: usize) -> 
 /// The WORKDIR in effect before each instruction (`None` when a WORKDIR
 /// had a value unknown at lint time), in one pass over the stages.
 struct Workdirs {
-    before: Vec<Option<String>>,
+    /// Shared: most instructions of a stage have the same one.
+    before: Vec<Option<Arc<str>>>,
 }
 
 impl DocumentFact for Workdirs {
     fn compute(doc: &Document) -> Workdirs {
         let mut before = vec![None; doc.instructions.len()];
-        let mut stage_end: Vec<Option<String>> = Vec::with_capacity(doc.stages.len());
+        let mut stage_end: Vec<Option<Arc<str>>> = Vec::with_capacity(doc.stages.len());
         for (stage, instructions) in doc.stage_runs() {
             let mut current = match stage {
                 Some(&Stage { base: Base::Stage(parent), index, .. }) if parent < index => stage_end[parent].clone(),
-                _ => Some(String::from("/")),
+                _ => Some(Arc::from("/")),
             };
             for ins in instructions {
                 before[ins.index].clone_from(&current);
                 if ins.kind == InstructionKind::Workdir {
                     current = current.and_then(|dir| {
                         let expanded = Scope::at(doc, ins.index).expand(ins.args.first()?);
-                        expanded.complete.then(|| join_path(&dir, &expanded.text))
+                        expanded.complete.then(|| Arc::from(join_path(&dir, &expanded.text)))
                     });
                 }
             }

@@ -56,12 +56,18 @@ declare_rule! {
 fn check(run: &Instruction, ctx: &mut Context<'_>) {
     let doc = ctx.doc;
     let Some(script) = run.script() else { return };
+    let recursive = |c: &&ShellCommand| {
+        matches!(c.base_name(), "chown" | "chmod")
+            && c.has_flag(Some('R'), &["recursive"])
+            && !c.args.iter().any(|a| a.text.starts_with("--reference"))
+    };
+    // The WORKDIR and the scope only for a RUN that has such a command.
+    if !script.commands.iter().any(|c| recursive(&c)) {
+        return;
+    }
     let Some(workdir) = paths::workdir_at(doc, run.stage, run.index) else { return };
     let scope = Scope::at(doc, run.index);
-    for cmd in script.commands.iter().filter(|c| matches!(c.base_name(), "chown" | "chmod")) {
-        if !cmd.has_flag(Some('R'), &["recursive"]) || cmd.args.iter().any(|a| a.text.starts_with("--reference")) {
-            continue;
-        }
+    for cmd in script.commands.iter().filter(recursive) {
         let mut operands = cmd.positional();
         let Some(setting) = operands.next() else { continue };
         for target in operands {

@@ -136,6 +136,10 @@ fn check_stages(stages: &[usize], ctx: &mut Context<'_>) {
 fn check<'a>(run: &Instruction, ctx: &mut Context<'_>, created: impl Fn(&str) -> Option<&'a Created<'a>>) {
     let doc = ctx.doc;
     let Some(script) = run.script() else { return };
+    // The WORKDIR and the scope only for a RUN that removes something.
+    if !script.commands.iter().any(|c| c.base_name() == "rm") {
+        return;
+    }
     let Some(workdir) = paths::workdir_at(doc, run.stage, run.index) else { return };
     let scope = Scope::at(doc, run.index);
     let extracts = script.commands.iter().any(|c| c.base_name() == "tar");
@@ -325,6 +329,9 @@ fn copied_paths<'a>(doc: &Document, copy: &'a Instruction) -> Vec<Created<'a>> {
 /// cloned (`git clone`), unless the same RUN removed them.
 fn downloaded_paths<'a>(doc: &Document, run: &'a Instruction) -> Vec<Created<'a>> {
     let Some(script) = run.script() else { return Vec::new() };
+    if !script.commands.iter().any(|c| download_target(c).is_some()) {
+        return Vec::new();
+    }
     let Some(workdir) = paths::workdir_at(doc, run.stage, run.index) else { return Vec::new() };
     let scope = Scope::at(doc, run.index);
     let mut out = Vec::new();
