@@ -28,8 +28,10 @@
 //! typing pauses, as pushed ones come in a second publication.
 //!
 //! Then the floor under dockside's edit latency, whatever the linting
-//! costs: the tree-sitter re-parse of the same edits, and the JSON encoding
-//! and decoding of one of its publications; and the server's edit path
+//! costs: the tree-sitter re-parse of the same edits, the JSON encoding
+//! and decoding of one of its publications, and that publication
+//! delivered from one thread to another through a pipe (encoded, framed,
+//! written, read, decoded), as a server delivers it to its client; and the server's edit path
 //! phase by phase, in this process (`dockside_server::profiling`).
 //!
 //! dockside publishes its own rules' findings first and ShellCheck's in a
@@ -414,6 +416,7 @@ fn floor(text: &str, edits: usize, publication: &Value) {
         size = body.len();
         drop(parsed);
     }
+    let delivery = delivered(publication, edits);
     println!(
         "
 floor, before any linting (in this process)"
@@ -422,7 +425,36 @@ floor, before any linting (in this process)"
     println!("  publication: {count} diagnostics, {} KiB", size / 1024);
     println!("  … JSON encode           {}", summary(&encode));
     println!("  … JSON decode           {}", summary(&decode));
+    println!("  … encoded, piped, read  {}", summary(&delivery));
     phases(text, edits);
+}
+
+/// The time to deliver `publication` from one thread to another as a
+/// server delivers it to its client: encoded, framed, written to a pipe,
+/// read and decoded on the other side. What no server that sends these
+/// diagnostics can go below, whatever its linting costs.
+fn delivered(publication: &Value, times: usize) -> Vec<Duration> {
+    let (reader, mut writer) = std::io::pipe().expect("a pipe");
+    let (done, arrived) = mpsc::channel();
+    let reading = thread::spawn(move || {
+        let mut reader = BufReader::new(reader);
+        while let Some(message) = read_message(&mut reader) {
+            let _ = done.send((Instant::now(), message));
+        }
+    });
+    let mut delivery = Vec::with_capacity(times);
+    for _ in 0..times {
+        let started = Instant::now();
+        let body = serde_json::to_vec(publication).expect("a JSON value");
+        writer.write_all(format!("Content-Length: {}\r\n\r\n", body.len()).as_bytes()).expect("the reader reads");
+        writer.write_all(&body).expect("the reader reads");
+        let (at, message) = arrived.recv().expect("the reader decodes what was sent");
+        delivery.push(at - started);
+        drop(message);
+    }
+    drop(writer);
+    reading.join().expect("the reader ends with the pipe");
+    delivery
 }
 
 /// The server's edit path, phase by phase, in this process (the same
