@@ -6,7 +6,9 @@
 //! next build and moved to where it now starts; RUN scripts are reused the
 //! same way ([`ScriptCache`]). When nothing else holds the old model its
 //! parts are moved, not copied, so an edit costs neither a copy of every
-//! instruction nor freeing one.
+//! instruction nor freeing one. The old instructions are met in document
+//! order: where the old and new text agree (before and after the changed
+//! stretch), a node's text starts where it did, shifted by the edit.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
