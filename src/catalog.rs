@@ -174,7 +174,8 @@ pub fn explain(args: &ExplainArgs) -> ExitCode {
         if let Some(text) = shellcheck_code(&args.rule) {
             return print(&text);
         }
-        eprintln!("error: unknown rule `{}` (run `dockside rules` for the list)", args.rule);
+        let hint = dockside_rules::registry::did_you_mean_hint(&args.rule, false);
+        eprintln!("error: unknown rule `{}`{hint} (run `dockside rules` for the list)", args.rule);
         return ExitCode::from(EXIT_ERROR);
     }
     // A hadolint code some rules share (MultipleInstructionsDisallowed is

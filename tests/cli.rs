@@ -879,6 +879,9 @@ fn explain_prints_the_docs() {
     assert_eq!(unknown.code, 2);
     assert!(unknown.stderr.contains("nope"), "{}", unknown.stderr);
     assert!(unknown.stdout.is_empty());
+    let misspelt = run(dir.path(), &["explain", "untaged-base-image"]);
+    assert_eq!(misspelt.code, 2);
+    assert!(misspelt.stderr.contains("(did you mean `untagged-base-image`?)"), "{}", misspelt.stderr);
 }
 
 #[test]

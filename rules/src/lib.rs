@@ -20,6 +20,7 @@ pub mod rule_meta;
 mod rules;
 pub mod settings;
 pub mod shellcheck;
+mod spelling;
 pub mod syntax;
 #[doc(hidden)]
 pub mod test_env;

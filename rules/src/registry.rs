@@ -20,3 +20,17 @@ pub fn find_rules(name: &str) -> Vec<&'static Rule> {
 pub fn find_rule(name: &str) -> Option<&'static Rule> {
     all_rules().iter().copied().find(|r| r.meta.answers_to(name))
 }
+
+/// The rule (or, with `categories`, category) name closest to a misspelt
+/// `written`, when one is close enough to be what was meant. Hadolint codes
+/// are not suggested: a mistyped code is one digit from many others.
+pub fn closest_name(written: &str, categories: bool) -> Option<&'static str> {
+    let rules = all_rules().iter().map(|r| r.meta.name);
+    let categories = crate::rule_meta::Category::ALL.into_iter().map(|c| c.as_str()).filter(move |_| categories);
+    crate::spelling::did_you_mean(written.trim(), rules.chain(categories))
+}
+
+/// " (did you mean `x`?)" after a misspelt rule or category name, or nothing.
+pub fn did_you_mean_hint(written: &str, categories: bool) -> String {
+    closest_name(written, categories).map(|name| format!(" (did you mean `{name}`?)")).unwrap_or_default()
+}

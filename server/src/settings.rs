@@ -64,7 +64,9 @@ impl EditorSettings {
         for item in items {
             match item.as_str() {
                 Some(entry) if is_selector(entry) => out.push(entry.to_string()),
-                Some(entry) => self.problems.push(format!("unknown rule or category `{entry}` in `{key}`")),
+                Some(entry) => {
+                    self.problems.push(format!("unknown rule or category `{entry}`{} in `{key}`", hint(entry)))
+                }
                 None => self.problems.push(format!("`{key}` must be an array of strings, not `{item}`")),
             }
         }
@@ -83,13 +85,15 @@ impl EditorSettings {
             if level.as_str().is_some_and(|l| l.eq_ignore_ascii_case("off")) {
                 match is_selector(rule) {
                     true => self.ignore.push(rule.clone()),
-                    false => self.problems.push(format!("unknown rule or category `{rule}` in `severity`")),
+                    false => {
+                        self.problems.push(format!("unknown rule or category `{rule}`{} in `severity`", hint(rule)))
+                    }
                 }
                 continue;
             }
             match level.as_str().and_then(Severity::parse) {
                 Some(severity) if is_selector(rule) => self.severity.push((rule.clone(), severity)),
-                Some(_) => self.problems.push(format!("unknown rule or category `{rule}` in `severity`")),
+                Some(_) => self.problems.push(format!("unknown rule or category `{rule}`{} in `severity`", hint(rule))),
                 None => self.problems.push(format!(
                     "invalid severity `{level}` for `{rule}`; expected \"error\", \"warning\", \"info\", \"style\" or \"off\""
                 )),
@@ -145,6 +149,11 @@ impl EditorSettings {
     }
 }
 
+/// " (did you mean `x`?)" after a misspelt rule or category name.
+fn hint(written: &str) -> String {
+    dockside_rules::registry::did_you_mean_hint(written, true)
+}
+
 #[cfg(test)]
 mod tests {
     use dockside_rules::find_rule;
@@ -156,12 +165,20 @@ mod tests {
     fn settings_layer_on_top_of_the_file() {
         let editor = EditorSettings::from_json(&json!({ "dockside": {
             "extendSelect": ["DL3057"],
-            "ignore": ["latest-base-image", "SC2086", "nope"],
+            "ignore": ["latest-base-image", "SC2086", "nope", "latest-base-imag"],
             "severity": { "DL3008": "error", "x": "info", "untagged-base-image": "fatal", "DL3020": "off" },
             "shellcheck": { "enabled": false, "path": "" },
             "trace": "verbose"
         }}));
-        assert_eq!(editor.problems.len(), 3, "{:?}", editor.problems);
+        assert_eq!(editor.problems.len(), 4, "{:?}", editor.problems);
+        assert!(
+            editor.problems.contains(
+                &"unknown rule or category `latest-base-imag` (did you mean `latest-base-image`?) in `ignore`"
+                    .to_string()
+            ),
+            "{:?}",
+            editor.problems
+        );
         let settings = editor.apply(&Settings::default());
         let meta = |name: &str| &find_rule(name).unwrap().meta;
         assert!(!settings.is_enabled(meta("latest-base-image")));

@@ -661,7 +661,10 @@ disable-ignore-pragma: false
     #[test]
     fn unknown_key() {
         let e = error("ignored: [DL3006]\nignore: [DL3007]\n");
-        assert!(e.starts_with("2:1: unknown key `ignore`; expected one of `ignored`, `override`"), "{e}");
+        assert!(
+            e.starts_with("2:1: unknown key `ignore` (did you mean `ignored`?); expected one of `ignored`, `override`"),
+            "{e}"
+        );
     }
 
     #[test]
@@ -707,7 +710,7 @@ disable-ignore-pragma: false
     fn unknown_top_level_key_lists_the_keys() {
         assert_eq!(
             error("ignored: [DL3006]\n\n  # note\nno-colour: true\n"),
-            "4:1: unknown key `no-colour`; expected one of `ignored`, `override`, `trustedRegistries`, \
+            "4:1: unknown key `no-colour` (did you mean `no-color`?); expected one of `ignored`, `override`, `trustedRegistries`, \
              `label-schema`, `strict-labels`, `failure-threshold`, `no-fail`, `disable-ignore-pragma`, `format`, \
              `formats`, `no-color`, `verbose`"
         );

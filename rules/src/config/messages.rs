@@ -17,10 +17,13 @@ pub(super) fn invalid_type(key: &str, item: bool, expected: &str, found: &str) -
 /// A key the table or mapping at `parent` (empty at the top level) does not
 /// take; `expected` says what it does take ([`expected_keys`]).
 pub(super) fn unknown_key(key: &str, parent: &str, expected: &str) -> String {
+    // The expected keys are the backticked words of `expected`.
+    let keys = expected.split('`').skip(1).step_by(2);
+    let hint = crate::spelling::did_you_mean(key, keys).map(|k| format!(" (did you mean `{k}`?)")).unwrap_or_default();
     if parent.is_empty() {
-        format!("unknown key `{key}`; {expected}")
+        format!("unknown key `{key}`{hint}; {expected}")
     } else {
-        format!("unknown key `{key}` in `{parent}`; {expected}")
+        format!("unknown key `{key}` in `{parent}`{hint}; {expected}")
     }
 }
 

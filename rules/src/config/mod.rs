@@ -80,7 +80,10 @@ impl Settings {
             let mut names = Vec::new();
             for entry in entries.iter().filter(|e| !is_shellcheck_code(e)) {
                 let resolved = resolve_selector(entry).ok_or_else(|| {
-                    ConfigError::command_line(format!("unknown rule or category `{entry}` in `--{flag}`"))
+                    ConfigError::command_line(format!(
+                        "unknown rule or category `{entry}`{} in `--{flag}`",
+                        crate::registry::did_you_mean_hint(entry, true)
+                    ))
                 })?;
                 names.extend(resolved);
             }

@@ -102,6 +102,13 @@ fn unknown_override_is_a_command_line_error() {
     assert!(s.is_enabled(meta("untagged-base-image")), "a failed override changes nothing");
     let e = s.apply_overrides(&strings(&["bogus"]), &[], &[]).unwrap_err();
     assert_eq!(e.message, "unknown rule or category `bogus` in `--select`");
+    // A misspelt name gets the closest one; a hadolint code does not (it is
+    // one digit from many others).
+    let e = s.apply_overrides(&strings(&["latest-base-imag"]), &[], &[]).unwrap_err();
+    assert_eq!(
+        e.message,
+        "unknown rule or category `latest-base-imag` (did you mean `latest-base-image`?) in `--select`"
+    );
 }
 
 #[test]

@@ -326,8 +326,10 @@ impl Cx<'_> {
                 shellcheck_codes.push(text.trim().to_ascii_uppercase());
                 continue;
             }
-            let resolved = resolve_selector(text)
-                .ok_or_else(|| self.error(entry.span(), format!("unknown rule or category `{text}` in `{key}`")))?;
+            let resolved = resolve_selector(text).ok_or_else(|| {
+                let hint = crate::registry::did_you_mean_hint(text, true);
+                self.error(entry.span(), format!("unknown rule or category `{text}`{hint} in `{key}`"))
+            })?;
             names.extend(resolved);
         }
         Ok(names)
@@ -343,8 +345,10 @@ impl Cx<'_> {
         span: Range<usize>,
         seen: &mut BTreeMap<&'static str, String>,
     ) -> Result<&'static str, ConfigError> {
-        let rule = find_rule(written)
-            .ok_or_else(|| self.error(span.clone(), format!("unknown rule `{written}` in `{key}`")))?;
+        let rule = find_rule(written).ok_or_else(|| {
+            let hint = crate::registry::did_you_mean_hint(written, false);
+            self.error(span.clone(), format!("unknown rule `{written}`{hint} in `{key}`"))
+        })?;
         if let Some(previous) = seen.insert(rule.meta.name, written.to_string()) {
             return Err(self.error(
                 span,
@@ -759,7 +763,12 @@ named-stages = true
     #[test]
     fn unknown_top_level_key() {
         let e = error("fail-level = \"error\"\n\nselct = [\"ALL\"]\n");
-        assert!(e.starts_with("3:1: unknown key `selct`; expected one of `select`, `extend-select`"), "{e}");
+        assert!(
+            e.starts_with(
+                "3:1: unknown key `selct` (did you mean `select`?); expected one of `select`, `extend-select`"
+            ),
+            "{e}"
+        );
     }
 
     #[test]
@@ -775,7 +784,7 @@ named-stages = true
         assert_eq!(error("select = [\"nope\"]"), "1:11: unknown rule or category `nope` in `select`");
         assert_eq!(
             error("extend-select = [\n  \"ALL\",\n  \"secrity\",\n]"),
-            "3:3: unknown rule or category `secrity` in `extend-select`"
+            "3:3: unknown rule or category `secrity` (did you mean `security`?) in `extend-select`"
         );
     }
 
@@ -861,7 +870,7 @@ named-stages = true
         );
         assert_eq!(
             error("[rules.unused-stage]\nnamed-stage = true\n"),
-            "2:1: unknown key `named-stage` in `rules.unused-stage`; expected `named-stages`"
+            "2:1: unknown key `named-stage` in `rules.unused-stage` (did you mean `named-stages`?); expected `named-stages`"
         );
         assert_eq!(
             error("[rules.latest-base-image]\nallow = [\"scratch\"]\n"),
@@ -872,6 +881,10 @@ named-stages = true
     #[test]
     fn unknown_rule_in_rules_tables() {
         assert_eq!(error("[rules.not-a-rule]\nx = 1\n"), "1:8: unknown rule `not-a-rule` in `rules`");
+        assert_eq!(
+            error("[rules.unused-stages]\nnamed-stages = true\n"),
+            "1:8: unknown rule `unused-stages` (did you mean `unused-stage`?) in `rules`"
+        );
     }
 
     #[test]
