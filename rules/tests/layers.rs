@@ -24,7 +24,10 @@ use std::path::{Path, PathBuf};
 /// The layers, bottom up: each with its modules and why it sits there.
 /// Modules in one layer may not import each other either.
 const LAYERS: &[(&[&str], &str)] = &[
-    (&["rule_meta"], "names and kinds of rules (RuleMeta, Category, Severity): the shared vocabulary"),
+    (
+        &["rule_meta", "spelling"],
+        "names and kinds of rules (RuleMeta, Category, Severity): the shared vocabulary; \"did you mean\" for misspelt names",
+    ),
     (&["diagnostic"], "findings and fixes as byte ranges, labelled with a RuleMeta"),
     (&["syntax"], "the tree-sitter parse and line index; errors are diagnostics"),
     (&["model"], "the Document, built once per parse from the syntax tree"),
