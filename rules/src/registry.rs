@@ -24,7 +24,7 @@ pub fn find_rule(name: &str) -> Option<&'static Rule> {
 /// The rule (or, with `categories`, category) name closest to a misspelt
 /// `written`, when one is close enough to be what was meant. Hadolint codes
 /// are not suggested: a mistyped code is one digit from many others.
-pub fn closest_name(written: &str, categories: bool) -> Option<&'static str> {
+fn closest_name(written: &str, categories: bool) -> Option<&'static str> {
     let rules = all_rules().iter().map(|r| r.meta.name);
     let categories = crate::rule_meta::Category::ALL.into_iter().map(|c| c.as_str()).filter(move |_| categories);
     crate::spelling::did_you_mean(written.trim(), rules.chain(categories))

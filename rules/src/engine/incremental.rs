@@ -98,7 +98,8 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use super::{
-    INSTRUCTIONS_WORTH_A_THREAD, Plan, by_kind, enabled_rules, run_document_checks, run_instructions, run_stage_checks,
+    INSTRUCTIONS_WORTH_A_THREAD, Plan, by_kind, enabled_rules, run_document_checks, run_document_checks_only,
+    run_instructions, run_stage_checks,
 };
 use crate::base_images::Date;
 use crate::diagnostic::{Diagnostic, TextRange};
@@ -168,19 +169,12 @@ impl IncrementalCheck {
             plan.rules.iter().filter_map(|&r| Some((r, Reads::kinds_read(r)?))).collect();
         let every_time: Vec<&'static Rule> =
             plan.rules.iter().copied().filter(|r| r.reads == Reads::Document).collect();
-        // Document checks of rules not cached by kind (a `Unit` rule
-        // should have none; if it has, it runs every time). A `Unit` rule's
-        // checks of stage groups run with its unit's other checks.
-        let document_checks: Vec<&'static Rule> = plan
-            .rules
-            .iter()
-            .copied()
-            .filter(|r| match r.reads {
-                Reads::Kinds(_) => false,
-                Reads::Unit => r.check_document.is_some(),
-                Reads::Document => true,
-            })
-            .collect();
+        // Document checks of `Unit` rules (a `Unit` rule should have none;
+        // if it has, it runs every time). A `Unit` rule's checks of stage
+        // groups run with its unit's other checks; a `Document` rule's, all
+        // of them, every time.
+        let unit_document_checks: Vec<&'static Rule> =
+            cached_rules.iter().copied().filter(|r| r.check_document.is_some()).collect();
         let date = settings.lint_date();
         let document_key = document_key(doc, &plan.rules);
         let last = self.last.take();
@@ -263,14 +257,16 @@ impl IncrementalCheck {
                 prelude.extend(run_stage_checks(doc, settings, &cached_rules, &[]));
             }
             let stages = &doc.instructions[doc.prelude().len()..];
-            let every_time = run_instructions(doc, settings, &every_time_by_kind, stages);
+            let every_time_found = run_instructions(doc, settings, &every_time_by_kind, stages);
             let mut by_rule = by_rule;
             for (found, &(rule, _)) in by_rule.iter_mut().zip(&kinds_rules).filter(|(f, _)| f.is_none()) {
                 let mut list = run_instructions(doc, settings, &by_kind(std::iter::once(rule)), stages);
                 list.extend(run_document_checks(doc, settings, &[rule]));
                 *found = Some(list);
             }
-            (prelude, every_time, by_rule, run_document_checks(doc, settings, &document_checks))
+            let mut document = run_document_checks(doc, settings, &every_time);
+            document.extend(run_document_checks_only(doc, settings, &unit_document_checks));
+            (prelude, every_time_found, by_rule, document)
         };
         let dirty_instructions: usize = dirty.iter().map(|&s| doc.stages[s].end - doc.stages[s].from).sum();
         let (ran, (prelude, every_time, by_rule_now, document)) = if dirty_instructions >= INSTRUCTIONS_WORTH_A_THREAD {

@@ -209,21 +209,28 @@ fn run_instructions(
     diagnostics
 }
 
-/// The document checks of `rules`, then their checks of each group of
+/// The document checks of `rules`, then their checks of every group of
 /// related stages.
 fn run_document_checks(doc: &Document, settings: &Settings, rules: &[&'static Rule]) -> Vec<Diagnostic> {
-    let mut diagnostics = Vec::new();
-    for rule in rules {
-        if let Some(check) = rule.check_document {
-            run(doc, settings, rule, &mut diagnostics, TextRange::empty(0), check);
-        }
-    }
+    let mut diagnostics = run_document_checks_only(doc, settings, rules);
     if rules.iter().any(|r| r.check_stages.is_some()) {
         if doc.prelude_is_a_stage() {
             diagnostics.extend(run_stage_checks(doc, settings, rules, &[]));
         }
         for unit in incremental::units(doc) {
             diagnostics.extend(run_stage_checks(doc, settings, rules, &unit));
+        }
+    }
+    diagnostics
+}
+
+/// The document checks of `rules`, without their checks of stage groups
+/// (the incremental lint runs those per group it re-runs).
+fn run_document_checks_only(doc: &Document, settings: &Settings, rules: &[&'static Rule]) -> Vec<Diagnostic> {
+    let mut diagnostics = Vec::new();
+    for rule in rules {
+        if let Some(check) = rule.check_document {
+            run(doc, settings, rule, &mut diagnostics, TextRange::empty(0), check);
         }
     }
     diagnostics

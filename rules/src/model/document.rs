@@ -205,16 +205,16 @@ impl Document {
         }
     }
 
-    /// The instructions grouped as a build runs them: the prelude as an
-    /// implicit stage (`None`) when it holds more than ARGs, then every
-    /// stage. Rules that look for something twice in a stage, or for one
-    /// instruction undoing another, walk these.
     /// True when the instructions before the first `FROM` are more than
     /// global ARGs: a fragment, linted as an implicit stage.
     pub fn prelude_is_a_stage(&self) -> bool {
         self.prelude().iter().any(|i| i.kind != InstructionKind::Arg)
     }
 
+    /// The instructions grouped as a build runs them: the prelude as an
+    /// implicit stage (`None`) when it holds more than ARGs, then every
+    /// stage. Rules that look for something twice in a stage, or for one
+    /// instruction undoing another, walk these.
     pub fn stage_runs(&self) -> impl Iterator<Item = (Option<&Stage>, &[Instruction])> {
         let prelude = self.prelude();
         self.prelude_is_a_stage()

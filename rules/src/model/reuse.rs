@@ -86,17 +86,49 @@ impl Previous {
         self.keys.as_slice().first().copied()
     }
 
-    /// Take the next instruction; `None` when there is none.
-    fn take(&mut self) -> Option<Instruction> {
+    /// Take the next instruction, its scripts detached into `scripts`;
+    /// `None` when there is none.
+    fn take(&mut self, scripts: &mut ScriptCache) -> Option<Instruction> {
         self.keys.next()?;
-        match &mut self.instructions {
+        let mut ins = match &mut self.instructions {
             Instructions::None => None,
             Instructions::Owned(instructions) => instructions.next(),
             Instructions::Shared(doc, next) => {
                 *next += 1;
                 doc.instructions.get(*next - 1).cloned()
             }
+        }?;
+        detach_all_scripts(&mut ins, scripts);
+        Some(ins)
+    }
+
+    /// Pass the next instruction (it changed, or went): only its scripts
+    /// are kept, for a RUN whose script did not change. Returns false when
+    /// there is none.
+    fn pass(&mut self, scripts: &mut ScriptCache) -> bool {
+        if self.keys.next().is_none() {
+            return false;
         }
+        match &mut self.instructions {
+            Instructions::None => {}
+            Instructions::Owned(instructions) => {
+                if let Some(mut ins) = instructions.next() {
+                    detach_all_scripts(&mut ins, scripts);
+                }
+            }
+            // Held elsewhere: copy the scripts, not the whole instruction.
+            Instructions::Shared(doc, next) => {
+                *next += 1;
+                if let Some(ins) = doc.instructions.get(*next - 1) {
+                    for ins in std::iter::once(ins).chain(ins.onbuild()) {
+                        if let Some(script) = ins.run_parts().and_then(|run| run.script.as_deref()) {
+                            scripts.reclaim(script.clone());
+                        }
+                    }
+                }
+            }
+        }
+        true
     }
 }
 
@@ -200,9 +232,7 @@ impl BuildCache {
     /// a RUN's script leaves the script as it was).
     pub(crate) fn instructions_read(&mut self) {
         if let Some(cache) = &mut self.instructions {
-            while let Some(mut ins) = cache.previous.take() {
-                detach_all_scripts(&mut ins, &mut self.scripts);
-            }
+            while cache.previous.pass(&mut self.scripts) {}
             cache.previous = Previous::default();
         }
     }
@@ -243,9 +273,7 @@ impl BuildCache {
             while let Some(key) = cache.previous.peek()
                 && key.is_none_or(|(_, old)| old.start < old_start)
             {
-                if let Some(mut passed) = cache.previous.take() {
-                    detach_all_scripts(&mut passed, &mut self.scripts);
-                }
+                cache.previous.pass(&mut self.scripts);
             }
         }
         // An instruction reads the same from the same text under the same
@@ -262,13 +290,10 @@ impl BuildCache {
             return read();
         };
         for _ in 0..ahead {
-            if let Some(mut passed) = cache.previous.take() {
-                detach_all_scripts(&mut passed, &mut self.scripts);
-            }
+            cache.previous.pass(&mut self.scripts);
         }
-        match cache.previous.take() {
+        match cache.previous.take(&mut self.scripts) {
             Some(mut ins) => {
-                detach_all_scripts(&mut ins, &mut self.scripts);
                 ins.shift(Shift { from: ins.range.start, to: node.start_byte() });
                 cache.reused += 1;
                 ins
@@ -568,6 +593,24 @@ mod tests {
         cache.reclaim(Arc::new(fifth));
         let _sixth = Document::build_reusing(SyntaxTree::parse(a), &mut cache);
         assert_eq!(cache.reused(), (2, 1));
+    }
+
+    /// An instruction that changed outside its script (a flag added to a
+    /// RUN) is read again, but its script is taken over, whether the old
+    /// model was handed back alone or is still held elsewhere.
+    #[test]
+    fn a_changed_run_keeps_its_unchanged_script() {
+        let (before, after) = ("FROM alpine\nRUN echo hi\n", "FROM alpine\nRUN --network=none echo hi\n");
+        for held in [false, true] {
+            let mut cache = BuildCache::new();
+            let first = Arc::new(Document::build_reusing(SyntaxTree::parse(before), &mut cache));
+            let holder = held.then(|| Arc::clone(&first));
+            cache.reclaim(first);
+            let second = Document::build_reusing(SyntaxTree::parse(after), &mut cache);
+            assert_eq!(cache.reused(), (1, 1), "held elsewhere: {held}");
+            assert_eq!(instructions_of(&second), instructions_of(&Document::parse(after)));
+            drop(holder);
+        }
     }
 
     /// Every corpus file, edited before, inside and after its middle

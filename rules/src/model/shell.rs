@@ -207,11 +207,12 @@ impl ScriptCache {
         }
     }
 
-    /// Forget the scripts the build did not use.
+    /// A build starts: no script reused by it yet.
     pub(crate) fn start_build(&mut self) {
         self.reused = 0;
     }
 
+    /// Forget the scripts the build did not use.
     pub(crate) fn finish_build(&mut self) {
         self.previous.clear();
     }
